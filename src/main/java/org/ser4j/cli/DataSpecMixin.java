@@ -1,0 +1,53 @@
+package org.ser4j.cli;
+
+import java.nio.file.Path;
+import org.ser4j.data.DataSpec;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** The data options of every command that trains: --train, --test or --test-fraction, the seed. */
+public final class DataSpecMixin {
+  public static final double DEFAULT_TEST_FRACTION = 0.2;
+
+  @Option(names = "--train", required = true, paramLabel = "FILE", description = "Training pairs (.jsonl or .jsonl.gz).")
+  Path train;
+
+  @ArgGroup(exclusive = true, multiplicity = "0..1")
+  TestSource testSource;
+
+  static final class TestSource {
+    @Option(names = "--test", paramLabel = "FILE", description = "Held-out test pairs.")
+    Path test;
+
+    @Option(
+        names = "--test-fraction",
+        paramLabel = "F",
+        description = "Hold out this fraction of --train as the test set, split by prompt (default: "
+            + DEFAULT_TEST_FRACTION + " when no --test is given).")
+    Double testFraction;
+  }
+
+  @Option(
+      names = "--labeled-fraction",
+      paramLabel = "F",
+      defaultValue = "0.15",
+      description = "Fraction of training pairs whose human labels are used: the labeled seed; the rest is the unlabeled pool (default: ${DEFAULT-VALUE}, as in the paper).")
+  double labeledFraction;
+
+  @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Seed for splits and training (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(
+      names = "--skip-bad",
+      description = "Skip malformed records and count them by reason, instead of failing on the first (default: ${DEFAULT-VALUE}).")
+  boolean skipBad;
+
+  @Mixin ReadOptionsMixin read;
+
+  DataSpec toSpec() {
+    Path test = testSource == null ? null : testSource.test;
+    Double fraction = testSource == null ? Double.valueOf(DEFAULT_TEST_FRACTION) : testSource.testFraction;
+    return new DataSpec(train, test, fraction, labeledFraction, seed, read.toReadOptions(seed, skipBad));
+  }
+}

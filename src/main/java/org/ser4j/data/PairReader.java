@@ -1,0 +1,197 @@
+package org.ser4j.data;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.function.Consumer;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+
+/**
+ * Streams preference pairs from a JSON Lines file, plain or gzip (detected by its magic bytes),
+ * in any {@link PreferenceFormat}. Memory stays bounded by one line, so files larger than memory
+ * are fine. Bad records fail with a {@link BadRecordException}, or are skipped and counted in
+ * {@link #skipped()} when {@link ReadOptions#skipBad()} is set.
+ */
+public final class PairReader implements Iterator<PreferencePair>, AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int EXAMPLES_KEPT = 5;
+
+  private final Path file;
+  private final String fileName;
+  private final ReadOptions options;
+  private final Utf8LineReader lines;
+  private final Deque<PreferencePair> pending = new ArrayDeque<>();
+  private final SkipCounts skipped = new SkipCounts(EXAMPLES_KEPT);
+  private PreferenceFormat format;
+  private long records;
+  private boolean done;
+
+  private PairReader(Path file, ReadOptions options, InputStream in) {
+    this.file = file;
+    this.fileName = file.toString();
+    this.options = options;
+    this.format = options.format();
+    this.lines = new Utf8LineReader(in, options.maxLineBytes());
+  }
+
+  public static PairReader open(Path file, ReadOptions options) {
+    try {
+      InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+      raw.mark(2);
+      int b1 = raw.read();
+      int b2 = raw.read();
+      raw.reset();
+      InputStream in = (b1 == 0x1f && b2 == 0x8b) ? new GZIPInputStream(raw, 1 << 16) : raw;
+      return new PairReader(file, options, in);
+    } catch (NoSuchFileException e) {
+      throw new DataFileException(file + ": no such file");
+    } catch (IOException e) {
+      throw new DataFileException(file + ": cannot open: " + e.getMessage(), e);
+    }
+  }
+
+  /** Reads a whole file into a list (convenience for files that fit in memory). */
+  public static ReadResult readAll(Path file, ReadOptions options) {
+    List<PreferencePair> pairs = new ArrayList<>();
+    try (PairReader reader = open(file, options)) {
+      reader.forEachRemaining(pairs::add);
+      return new ReadResult(file, reader.format(), reader.records(), pairs, reader.skipped());
+    }
+  }
+
+  /** Everything read from one file. */
+  public record ReadResult(
+      Path file, PreferenceFormat format, long records, List<PreferencePair> pairs, SkipCounts skipped) {}
+
+  /** Streams every pair to {@code sink}. */
+  public void forEachRemaining(Consumer<? super PreferencePair> sink) {
+    while (hasNext()) {
+      sink.accept(next());
+    }
+  }
+
+  @Override
+  public boolean hasNext() {
+    while (pending.isEmpty() && !done) {
+      readRecord();
+    }
+    return !pending.isEmpty();
+  }
+
+  @Override
+  public PreferencePair next() {
+    if (!hasNext()) {
+      throw new NoSuchElementException();
+    }
+    return pending.removeFirst();
+  }
+
+  private void readRecord() {
+    Utf8LineReader.Line line;
+    try {
+      line = lines.next();
+    } catch (EOFException | ZipException e) {
+      throw new DataFileException(
+          fileName + ": gzip data truncated or corrupt after line " + lines.linesRead() + " (" + e.getMessage() + ")", e);
+    } catch (IOException e) {
+      throw new DataFileException(fileName + ": read failed after line " + lines.linesRead() + ": " + e.getMessage(), e);
+    }
+    if (line == null) {
+      done = true;
+      return;
+    }
+    if (line.text() != null && line.text().isBlank()) {
+      return; // blank lines separate nothing in JSON Lines; ignore them
+    }
+    records++;
+    SourceRef source = new SourceRef(fileName, line.number());
+    try {
+      if (line.problem() != null) {
+        throw new BadRecordException(source, "(line)", line.problem().startsWith("invalid") ? "invalid-utf8" : "line-too-long", line.problem());
+      }
+      JsonNode record = parseJson(line.text(), source);
+      if (format == null) {
+        format =
+            PreferenceFormat.detect(record)
+                .orElseThrow(
+                    () ->
+                        new BadRecordException(
+                            source,
+                            "(record)",
+                            "unknown-format",
+                            "cannot detect the format from fields " + fieldNames(record)
+                                + "; expected HH-RLHF {chosen, rejected}, TRL {prompt, chosen, rejected},"
+                                + " UltraFeedback {instruction, completions}, summarize {info, summaries, choice}"
+                                + " or StackExchange {question, answers}; pass --format to choose"));
+      }
+      pending.addAll(format.parser().parse(record, new Fields(source), options));
+    } catch (BadRecordException e) {
+      if (!options.skipBad()) {
+        throw e;
+      }
+      skipped.add(e);
+    }
+  }
+
+  private static JsonNode parseJson(String text, SourceRef source) {
+    JsonNode record;
+    try {
+      record = JSON.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new BadRecordException(source, "(json)", "malformed-json", "expected one JSON object per line: " + e.getOriginalMessage());
+    }
+    if (record == null || !record.isObject()) {
+      throw new BadRecordException(
+          source, "(json)", "not-an-object", "expected a JSON object, got " + (record == null ? "nothing" : Fields.typeOf(record)));
+    }
+    return record;
+  }
+
+  private static List<String> fieldNames(JsonNode record) {
+    List<String> names = new ArrayList<>();
+    record.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
+  /** The format in use: as given, or as detected from the first record (null before it). */
+  public PreferenceFormat format() {
+    return format;
+  }
+
+  /** Non-blank lines read so far, good or bad. */
+  public long records() {
+    return records;
+  }
+
+  public SkipCounts skipped() {
+    return skipped;
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  @Override
+  public void close() {
+    try {
+      lines.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

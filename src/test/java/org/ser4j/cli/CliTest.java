@@ -1,0 +1,100 @@
+package org.ser4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ser4j.testing.SharedData;
+import picocli.CommandLine;
+
+class CliTest {
+  @TempDir Path dir;
+
+  record Result(int code, String out, String err) {}
+
+  static Result run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = SerCli.run(args, new PrintWriter(out), new PrintWriter(err));
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void helpListsEveryCommand() {
+    Result r = run("--help");
+    assertEquals(0, r.code());
+    for (String name : SerCli.commandLine().getSubcommands().keySet()) {
+      assertTrue(r.out().contains("  " + name + " "), "--help lists " + name + ":\n" + r.out());
+    }
+  }
+
+  /** Every option of every command shows its default in --help (flags and required ones aside). */
+  @Test
+  void everyOptionShowsItsDefault() {
+    checkDefaults(SerCli.commandLine());
+  }
+
+  private static void checkDefaults(CommandLine cmd) {
+    for (CommandLine.Model.OptionSpec option : cmd.getCommandSpec().options()) {
+      if (option.usageHelp() || option.versionHelp() || option.required() || option.group() != null && option.group().exclusive() && !option.longestName().equals("--test-fraction")) {
+        continue;
+      }
+      String description = String.join(" ", option.description());
+      assertTrue(description.contains("default"), cmd.getCommandName() + " " + option.longestName() + " shows no default: " + description);
+    }
+    cmd.getSubcommands().values().forEach(CliTest::checkDefaults);
+  }
+
+  @Test
+  void dataStatsPrintsThePairCountOfTheSharedHhFile() throws Exception {
+    Path file = SharedData.require(SharedData.HH_RLHF);
+    Result text = run("data", "stats", file.toString());
+    assertEquals(0, text.code(), text.err());
+    Matcher m = Pattern.compile("(?m)^pairs: (\\d+)$").matcher(text.out());
+    assertTrue(m.find(), text.out());
+    Result json = run("data", "stats", "--json", file.toString());
+    JsonNode node = new ObjectMapper().readTree(json.out());
+    assertEquals(Long.parseLong(m.group(1)), node.get("pairs").asLong());
+    assertEquals(node.get("records").asLong(), node.get("pairs").asLong() + node.get("skipped").get("total").asLong());
+    assertTrue(node.get("skipped").get("by_reason").has("empty-response"));
+  }
+
+  @Test
+  void badRecordFailsWithFileLineFieldAndAHint() throws Exception {
+    Path file = dir.resolve("bad.jsonl");
+    Files.writeString(file, "{\"prompt\": \"p\", \"chosen\": \"a\", \"rejected\": \"b\"}\n{\"prompt\": \"p\", \"chosen\": 3, \"rejected\": \"b\"}\n");
+    Result r = run("data", "split", "--train", file.toString(), "--test-fraction", "0.5", "--out", dir.resolve("out").toString());
+    assertEquals(1, r.code());
+    assertTrue(r.err().contains(file + ":2: field 'chosen': expected a string or a list of {role, content} messages, got a number"), r.err());
+    assertTrue(r.err().contains("--skip-bad"), r.err());
+  }
+
+  @Test
+  void dataSplitWritesTheThreeParts() throws Exception {
+    Path file = SharedData.require(SharedData.ULTRAFEEDBACK_TRAIN);
+    Path out = dir.resolve("split");
+    Result r = run("data", "split", "--train", file.toString(), "--test-fraction", "0.2", "--labeled-fraction", "0.15", "--seed", "3", "--skip-bad", "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    long labeled = Files.readAllLines(out.resolve("labeled.jsonl")).size();
+    long pool = Files.readAllLines(out.resolve("unlabeled-gold.jsonl")).size();
+    long test = Files.readAllLines(out.resolve("test.jsonl")).size();
+    assertTrue(r.out().contains("labeled: " + labeled + ", unlabeled: " + pool + ", test: " + test), r.out());
+    assertTrue(Math.abs(labeled - 0.15 * (labeled + pool)) <= 1, "labeled " + labeled + " of " + (labeled + pool));
+  }
+
+  @Test
+  void unknownFormatNameIsAClearError() {
+    Result r = run("data", "stats", "--format", "csv", SharedData.HH_RLHF.toString());
+    assertEquals(1, r.code());
+    assertTrue(r.err().contains("unknown format 'csv'"), r.err());
+  }
+}
