@@ -6,7 +6,10 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** The data options of every command that trains: --train, --test or --test-fraction, the seed. */
+/**
+ * The data options of every command that trains: --train, --test or --test-fraction, the seed.
+ * The labeled fraction's default differs by command, so each command declares it.
+ */
 public final class DataSpecMixin {
   public static final double DEFAULT_TEST_FRACTION = 0.2;
 
@@ -28,13 +31,6 @@ public final class DataSpecMixin {
     Double testFraction;
   }
 
-  @Option(
-      names = "--labeled-fraction",
-      paramLabel = "F",
-      defaultValue = "0.15",
-      description = "Fraction of training pairs whose human labels are used: the labeled seed; the rest is the unlabeled pool (default: ${DEFAULT-VALUE}, as in the paper).")
-  double labeledFraction;
-
   @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Seed for splits and training (default: ${DEFAULT-VALUE}).")
   long seed;
 
@@ -45,7 +41,7 @@ public final class DataSpecMixin {
 
   @Mixin ReadOptionsMixin read;
 
-  DataSpec toSpec() {
+  DataSpec toSpec(double labeledFraction) {
     Path test = testSource == null ? null : testSource.test;
     Double fraction = testSource == null ? Double.valueOf(DEFAULT_TEST_FRACTION) : testSource.testFraction;
     return new DataSpec(train, test, fraction, labeledFraction, seed, read.toReadOptions(seed, skipBad));

@@ -28,12 +28,19 @@ public final class DataSplitCommand implements Callable<Integer> {
 
   @Mixin DataSpecMixin data;
 
+  @Option(
+      names = "--labeled-fraction",
+      paramLabel = "F",
+      defaultValue = "0.15",
+      description = "Fraction of training pairs whose human labels are used: the labeled seed; the rest is the unlabeled pool (default: ${DEFAULT-VALUE}, as in the paper).")
+  double labeledFraction;
+
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
   Path out;
 
   @Override
   public Integer call() throws Exception {
-    SerDataset dataset = SerDataset.load(data.toSpec());
+    SerDataset dataset = SerDataset.load(data.toSpec(labeledFraction));
     PairWriter.write(out.resolve("labeled.jsonl"), dataset.labeled());
     PairWriter.write(out.resolve("test.jsonl"), dataset.test());
     List<PreferencePair> pool = new ArrayList<>(dataset.pool().size());

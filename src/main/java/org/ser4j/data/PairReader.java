@@ -148,7 +148,7 @@ public final class PairReader implements Iterator<PreferencePair>, AutoCloseable
     }
   }
 
-  private static JsonNode parseJson(String text, SourceRef source) {
+  static JsonNode parseJson(String text, SourceRef source) {
     JsonNode record;
     try {
       record = JSON.readTree(text);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import org.ser4j.util.AtomicFiles;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,17 +35,22 @@ public final class PairWriter {
         });
   }
 
-  public static ObjectNode toJson(PreferencePair pair) {
-    ObjectNode node = JSON.createObjectNode();
-    node.put("id", pair.id());
-    if (pair.prompt().isMultiTurn()) {
+  /** A single-turn prompt as a string, a multi-turn one as a list of {role, content} messages. */
+  public static void putPrompt(ObjectNode node, Prompt prompt) {
+    if (prompt.isMultiTurn()) {
       ArrayNode turns = node.putArray("prompt");
-      for (Turn turn : pair.prompt().turns()) {
+      for (Turn turn : prompt.turns()) {
         turns.addObject().put("role", turn.role().name().toLowerCase(java.util.Locale.ROOT)).put("content", turn.content());
       }
     } else {
-      node.put("prompt", pair.prompt().lastTurn());
+      node.put("prompt", prompt.lastTurn());
     }
+  }
+
+  public static ObjectNode toJson(PreferencePair pair) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("id", pair.id());
+    putPrompt(node, pair.prompt());
     node.put("chosen", pair.chosen());
     node.put("rejected", pair.rejected());
     return node;

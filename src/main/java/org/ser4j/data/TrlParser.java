@@ -31,7 +31,7 @@ final class TrlParser implements RecordParser {
   }
 
   /** A string is one turn by {@code plainRole}; an array is a list of messages. */
-  private static List<Turn> turns(JsonNode value, String path, Role plainRole, Fields fields) {
+  static List<Turn> turns(JsonNode value, String path, Role plainRole, Fields fields) {
     if (value.isTextual()) {
       return List.of(new Turn(plainRole, value.textValue()));
     }

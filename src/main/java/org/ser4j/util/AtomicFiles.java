@@ -1,4 +1,4 @@
-package org.ser4j.data;
+package org.ser4j.util;
 
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,0 +1,138 @@
+package org.ser4j.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.zip.GZIPOutputStream;
+import org.ser4j.data.PairReader;
+import org.ser4j.data.PairWriter;
+import org.ser4j.data.PreferencePair;
+import org.ser4j.data.ScoreRecord;
+import org.ser4j.data.ScoreRecordReader;
+import org.ser4j.encoder.Featurizer;
+import org.ser4j.encoder.ResponseInput;
+import org.ser4j.model.RewardModel;
+import org.ser4j.util.AtomicFiles;
+import org.ser4j.util.Progress;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * `ser score`: rewards for every response in a file, streamed in chunks. Input records are
+ * {prompt, response} (output adds "reward"), or preference pairs in any supported format (output
+ * adds "reward_chosen", "reward_rejected" and "p_chosen").
+ */
+@Command(
+    name = "score",
+    mixinStandardHelpOptions = true,
+    description = "Score responses with a reward model. --input holds {prompt, response} records or preference pairs (any format); --out gets each record with its reward(s), as JSON Lines (.gz to compress).")
+public final class ScoreCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Mixin ModelOptions model;
+
+  @Option(names = "--input", required = true, paramLabel = "FILE", description = "Records to score.")
+  Path input;
+
+  @Option(names = "--out", required = true, paramLabel = "FILE", description = "Scored records, JSON Lines.")
+  Path out;
+
+  @Option(names = "--chunk", paramLabel = "N", defaultValue = "4096", description = "Records encoded per chunk (default: ${DEFAULT-VALUE}).")
+  int chunk;
+
+  @Option(names = "--skip-bad", description = "Skip malformed preference records and count them (default: ${DEFAULT-VALUE}).")
+  boolean skipBad;
+
+  @Mixin ReadOptionsMixin read;
+
+  @Override
+  public Integer call() throws Exception {
+    RewardModel rm = model.load();
+    boolean responses = ScoreRecordReader.looksLikeScoreRecords(input);
+    long[] count = new long[1];
+    try (Featurizer featurizer = model.runtime.open(rm.encoder(), Progress.quiet());
+        Progress.Task task = model.runtime.progress().start("score", -1, responses ? "responses" : "pairs")) {
+      AtomicFiles.write(out, raw -> {
+        OutputStream o = out.toString().endsWith(".gz") ? new GZIPOutputStream(raw, 1 << 16) : raw;
+        if (responses) {
+          try (ScoreRecordReader reader = ScoreRecordReader.open(input)) {
+            count[0] = scoreInChunks(reader, r -> List.of(new ResponseInput(r.prompt(), r.response())), (r, rewards) -> {
+              ObjectNode node = JSON.createObjectNode();
+              node.put("id", r.id());
+              PairWriter.putPrompt(node, r.prompt());
+              node.put("response", r.response());
+              node.put("reward", rewards[0]);
+              return node;
+            }, rm, featurizer, o, task);
+          }
+        } else {
+          try (PairReader reader = PairReader.open(input, read.toReadOptions(42, skipBad))) {
+            count[0] = scoreInChunks(reader, p -> List.of(new ResponseInput(p.prompt(), p.chosen()), new ResponseInput(p.prompt(), p.rejected())), (p, rewards) -> {
+              ObjectNode node = PairWriter.toJson(p);
+              node.put("reward_chosen", rewards[0]);
+              node.put("reward_rejected", rewards[1]);
+              node.put("p_chosen", RewardModel.probability(rewards[0], rewards[1]));
+              return node;
+            }, rm, featurizer, o, task);
+          }
+        }
+        if (o instanceof GZIPOutputStream gz) {
+          gz.finish();
+        }
+      });
+    }
+    PrintWriter log = spec.commandLine().getOut();
+    log.println("scored " + count[0] + (responses ? " responses" : " pairs") + "; wrote " + out);
+    log.flush();
+    return 0;
+  }
+
+  interface Inputs<T> {
+    List<ResponseInput> of(T record);
+  }
+
+  interface Output<T> {
+    ObjectNode of(T record, double[] rewards);
+  }
+
+  private <T> long scoreInChunks(Iterator<T> records, Inputs<T> inputs, Output<T> output, RewardModel rm, Featurizer featurizer, OutputStream o, Progress.Task task)
+      throws IOException {
+    long n = 0;
+    List<T> batch = new ArrayList<>(chunk);
+    while (true) {
+      batch.clear();
+      while (batch.size() < chunk && records.hasNext()) {
+        batch.add(records.next());
+      }
+      if (batch.isEmpty()) {
+        return n;
+      }
+      List<ResponseInput> texts = new ArrayList<>();
+      for (T r : batch) {
+        texts.addAll(inputs.of(r));
+      }
+      double[] rewards = rm.score(featurizer, texts);
+      int at = 0;
+      for (T r : batch) {
+        int k = inputs.of(r).size();
+        double[] mine = java.util.Arrays.copyOfRange(rewards, at, at + k);
+        at += k;
+        o.write(JSON.writeValueAsBytes(output.of(r, mine)));
+        o.write('\n');
+      }
+      n += batch.size();
+      task.step(batch.size());
+    }
+  }
+}

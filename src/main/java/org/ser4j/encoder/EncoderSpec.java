@@ -1,0 +1,71 @@
+package org.ser4j.encoder;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Where an encoder's ONNX model and tokenizer.json come from, and how its output is pooled. A
+ * location is either {@code classpath:NAME} (a built-in shipped in a Maven artifact) or a path.
+ */
+public record EncoderSpec(String name, String model, String tokenizer, Pooling pooling) {
+
+  /** Built-in encoders, from Maven Central artifacts on the classpath. */
+  public static final Map<String, EncoderSpec> BUILT_IN = new LinkedHashMap<>();
+
+  static {
+    add(new EncoderSpec("minilm-l6-q", "classpath:all-minilm-l6-v2-q.onnx", "classpath:all-minilm-l6-v2-q-tokenizer.json", Pooling.MEAN));
+    add(new EncoderSpec("bge-small-q", "classpath:bge-small-en-v1.5-q.onnx", "classpath:bge-small-en-v1.5-q-tokenizer.json", Pooling.CLS));
+  }
+
+  private static void add(EncoderSpec spec) {
+    BUILT_IN.put(spec.name(), spec);
+  }
+
+  public static final String DEFAULT = "bge-small-q";
+
+  /** A built-in by name. */
+  public static EncoderSpec builtIn(String name) {
+    EncoderSpec spec = BUILT_IN.get(name.toLowerCase(Locale.ROOT));
+    if (spec == null) {
+      throw new IllegalArgumentException("unknown encoder '" + name + "'; built-in encoders: " + BUILT_IN.keySet()
+          + " (or give --encoder-model FILE.onnx --tokenizer tokenizer.json)");
+    }
+    return spec;
+  }
+
+  /** A local ONNX model and its tokenizer.json. */
+  public static EncoderSpec local(Path model, Path tokenizer, Pooling pooling) {
+    return new EncoderSpec("local:" + model.getFileName(), model.toString(), tokenizer.toString(), pooling);
+  }
+
+  public boolean isBuiltIn() {
+    return model.startsWith("classpath:");
+  }
+
+  static InputStream open(String location) throws IOException {
+    if (location.startsWith("classpath:")) {
+      String resource = location.substring("classpath:".length());
+      InputStream in = EncoderSpec.class.getClassLoader().getResourceAsStream(resource);
+      if (in == null) {
+        throw new IOException("resource " + resource + " is not on the classpath (is its Maven artifact a dependency?)");
+      }
+      return in;
+    }
+    Path path = Path.of(location);
+    if (!Files.isRegularFile(path)) {
+      throw new IOException(path + ": no such file");
+    }
+    return Files.newInputStream(path);
+  }
+
+  static byte[] readAll(String location) throws IOException {
+    try (InputStream in = open(location)) {
+      return in.readAllBytes();
+    }
+  }
+}

@@ -1,0 +1,187 @@
+package org.ser4j.encoder;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.ser4j.util.Progress;
+
+/**
+ * Turns (prompt, response) inputs into feature vectors: looks each encoder input up in the
+ * {@link FeatureCache}, encodes only the misses (each distinct text once), in batches sorted by
+ * length to cut padding, and stores them. The reward model's only view of text.
+ */
+public final class Featurizer implements AutoCloseable {
+  /**
+   * One sequence per run: the built-in encoders are dynamically quantized (int8), and their
+   * activation scales are computed over the whole batch, so batch-mates (and padding) would change
+   * a text's vector by up to 1% (cosine 0.992 measured). Single sequences make every vector
+   * independent of what else is encoded, which keeps the cache, `ser score` and the server exact;
+   * with one single-threaded run per core this was also faster here than batches of 32.
+   */
+  public static final int DEFAULT_BATCH = 1;
+
+  private final EncoderConfig config;
+  private final SequenceTokenizer tokenizer;
+  private final OnnxEncoder encoder;
+  private final FeatureCache cache;
+  private final Progress progress;
+  private final int batchSize;
+  private final int threads;
+
+  private Featurizer(EncoderConfig config, SequenceTokenizer tokenizer, OnnxEncoder encoder, FeatureCache cache, Progress progress, int batchSize, int threads) {
+    this.config = config;
+    this.tokenizer = tokenizer;
+    this.encoder = encoder;
+    this.cache = cache;
+    this.progress = progress;
+    this.batchSize = batchSize;
+    this.threads = threads;
+  }
+
+  /**
+   * Opens the encoder of {@code config}; {@code cacheRoot} null keeps the cache in memory. A
+   * config with a fingerprint (from a saved model) must match the weights found now. {@code
+   * threads} batches run at once, each on one core (ONNX Runtime sessions are thread-safe).
+   */
+  public static Featurizer open(EncoderConfig config, Path cacheRoot, Progress progress, int threads, int batchSize) throws IOException {
+    OnnxEncoder encoder = new OnnxEncoder(config.spec(), 1);
+    if (config.fingerprint() != null && !config.fingerprint().equals(encoder.fingerprint())) {
+      encoder.close();
+      throw new IllegalArgumentException("encoder mismatch: the model was trained with " + config.name() + " weights " + config.fingerprint()
+          + ", but " + config.model() + " now has weights " + encoder.fingerprint());
+    }
+    EncoderConfig resolved = config.withFingerprint(encoder.fingerprint());
+    SequenceTokenizer tokenizer = new SequenceTokenizer(config.tokenizer(), config.maxLength());
+    FeatureCache cache =
+        cacheRoot == null
+            ? FeatureCache.inMemory(encoder.dimension())
+            : FeatureCache.open(cacheRoot, resolved.cacheNamespace(), encoder.dimension());
+    return new Featurizer(resolved, tokenizer, encoder, cache, progress, batchSize, Math.max(1, threads));
+  }
+
+  public EncoderConfig config() {
+    return config;
+  }
+
+  public FeatureCache cache() {
+    return cache;
+  }
+
+  /** Width of one feature vector. */
+  public int dimension() {
+    return encoder.dimension() * config.strategy().segments();
+  }
+
+  /** What the encoder reads for one input: (context, text) segments. */
+  private List<String[]> segments(ResponseInput input) {
+    String prompt = input.prompt().transcript();
+    switch (config.strategy()) {
+      case PAIR:
+        return List.<String[]>of(new String[] {prompt, input.response()});
+      case RESPONSE:
+        return List.<String[]>of(new String[] {null, input.response()});
+      default:
+        return List.of(new String[] {prompt, input.response()}, new String[] {null, input.response()});
+    }
+  }
+
+  /** Feature vectors for {@code inputs}, in order. */
+  public float[][] features(List<ResponseInput> inputs) throws IOException {
+    List<List<FeatureCache.Key>> keys = new ArrayList<>(inputs.size());
+    Map<FeatureCache.Key, String[]> missing = new LinkedHashMap<>();
+    for (ResponseInput input : inputs) {
+      List<FeatureCache.Key> inputKeys = new ArrayList<>(2);
+      for (String[] seg : segments(input)) {
+        FeatureCache.Key key = FeatureCache.key(seg[0], seg[1]);
+        inputKeys.add(key);
+        if (!missing.containsKey(key) && cache.get(key) == null) {
+          missing.put(key, seg);
+        }
+      }
+      keys.add(inputKeys);
+    }
+    encodeMissing(missing);
+    float[][] out = new float[inputs.size()][];
+    int width = encoder.dimension();
+    for (int i = 0; i < out.length; i++) {
+      float[] row = new float[dimension()];
+      List<FeatureCache.Key> inputKeys = keys.get(i);
+      for (int s = 0; s < inputKeys.size(); s++) {
+        System.arraycopy(cache.peek(inputKeys.get(s)), 0, row, s * width, width);
+      }
+      out[i] = row;
+    }
+    return out;
+  }
+
+  private void encodeMissing(Map<FeatureCache.Key, String[]> missing) throws IOException {
+    if (missing.isEmpty()) {
+      return;
+    }
+    List<FeatureCache.Key> order = new ArrayList<>(missing.keySet());
+    List<TokenizedInput> tokenized = new ArrayList<>(order.size());
+    for (FeatureCache.Key key : order) {
+      String[] seg = missing.get(key);
+      tokenized.add(seg[0] == null ? tokenizer.single(seg[1]) : tokenizer.pair(seg[0], seg[1]));
+    }
+    List<Integer> byLength = new ArrayList<>(order.size());
+    for (int i = 0; i < order.size(); i++) {
+      byLength.add(i);
+    }
+    byLength.sort(Comparator.comparingInt(i -> tokenized.get(i).length()));
+    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "ser4j-encoder");
+      t.setDaemon(true);
+      return t;
+    });
+    try (Progress.Task task = progress.start("encode " + config.name(), order.size(), "texts")) {
+      List<Future<?>> jobs = new ArrayList<>();
+      for (int start = 0; start < byLength.size(); start += batchSize) {
+        List<Integer> idx = byLength.subList(start, Math.min(byLength.size(), start + batchSize));
+        jobs.add(pool.submit(() -> {
+          List<TokenizedInput> batch = new ArrayList<>(idx.size());
+          idx.forEach(i -> batch.add(tokenized.get(i)));
+          float[][] vectors = encoder.embed(batch);
+          for (int j = 0; j < idx.size(); j++) {
+            cache.put(order.get(idx.get(j)), vectors[j]);
+          }
+          task.step(idx.size());
+        }));
+      }
+      for (Future<?> job : jobs) {
+        job.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while encoding", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("encoding failed: " + e.getCause().getMessage(), e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+    cache.flush();
+  }
+
+  /** The parts below the cache, for benchmarks that time them alone. */
+  public SequenceTokenizer tokenizer() {
+    return tokenizer;
+  }
+
+  public OnnxEncoder encoder() {
+    return encoder;
+  }
+
+  @Override
+  public void close() {
+    tokenizer.close();
+    encoder.close();
+  }
+}

@@ -1,0 +1,150 @@
+package org.ser4j.encoder;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A BERT-style ONNX model run by ONNX Runtime: a batch of tokenized sequences in, one pooled
+ * vector per sequence out. Batches are padded to their longest sequence only.
+ */
+public final class OnnxEncoder implements AutoCloseable {
+  private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+  private final OrtSession session;
+  private final Pooling pooling;
+  private final boolean wantsTypeIds;
+  private final int dimension;
+  private final String fingerprint;
+
+  public OnnxEncoder(EncoderSpec spec, int threads) throws IOException {
+    byte[] model = EncoderSpec.readAll(spec.model());
+    this.fingerprint = sha256(model).substring(0, 12);
+    this.pooling = spec.pooling();
+    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+      options.setIntraOpNumThreads(threads);
+      options.setInterOpNumThreads(1);
+      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      this.session = env.createSession(model, options);
+      this.wantsTypeIds = session.getInputNames().contains("token_type_ids");
+      NodeInfo out = session.getOutputInfo().values().iterator().next();
+      long[] shape = ((TensorInfo) out.getInfo()).getShape();
+      if (shape.length != 3 || shape[2] <= 0) {
+        throw new IOException(spec.model() + ": expected output 0 to be [batch, length, hidden], got " + java.util.Arrays.toString(shape));
+      }
+      this.dimension = (int) shape[2];
+    } catch (OrtException e) {
+      throw new IOException(spec.model() + ": ONNX Runtime cannot load it: " + e.getMessage(), e);
+    }
+  }
+
+  public int dimension() {
+    return dimension;
+  }
+
+  /** The first 12 hex digits of the model file's SHA-256: names the exact weights in caches and model configs. */
+  public String fingerprint() {
+    return fingerprint;
+  }
+
+  /** Pooled vectors, one per input, in input order. */
+  public float[][] embed(List<TokenizedInput> batch) {
+    return run(batch, true);
+  }
+
+  /** Runs the model alone, output discarded: the ceiling that the encoder benchmark compares against. */
+  public void runRaw(List<TokenizedInput> batch) {
+    run(batch, false);
+  }
+
+  private float[][] run(List<TokenizedInput> batch, boolean pooled) {
+    int n = batch.size();
+    int length = 0;
+    for (TokenizedInput in : batch) {
+      length = Math.max(length, in.length());
+    }
+    long[] ids = new long[n * length];
+    long[] mask = new long[n * length];
+    long[] types = new long[n * length];
+    for (int i = 0; i < n; i++) {
+      TokenizedInput in = batch.get(i);
+      System.arraycopy(in.ids(), 0, ids, i * length, in.length());
+      System.arraycopy(in.typeIds(), 0, types, i * length, in.length());
+      java.util.Arrays.fill(mask, i * length, i * length + in.length(), 1L);
+    }
+    long[] shape = {n, length};
+    Map<String, OnnxTensor> inputs = new HashMap<>();
+    try {
+      inputs.put("input_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape));
+      inputs.put("attention_mask", OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape));
+      if (wantsTypeIds) {
+        inputs.put("token_type_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(types), shape));
+      }
+      try (OrtSession.Result result = session.run(inputs)) {
+        if (!pooled) {
+          return null;
+        }
+        FloatBuffer states = ((OnnxTensor) result.get(0)).getFloatBuffer();
+        return pool(states, mask, n, length);
+      }
+    } catch (OrtException e) {
+      throw new IllegalStateException("ONNX Runtime failed on a batch of " + n + " x " + length + ": " + e.getMessage(), e);
+    } finally {
+      inputs.values().forEach(OnnxTensor::close);
+    }
+  }
+
+  private float[][] pool(FloatBuffer states, long[] mask, int n, int length) {
+    float[][] out = new float[n][dimension];
+    for (int i = 0; i < n; i++) {
+      float[] v = out[i];
+      if (pooling == Pooling.CLS) {
+        states.get(i * length * dimension, v, 0, dimension);
+        continue;
+      }
+      int count = 0;
+      for (int t = 0; t < length; t++) {
+        if (mask[i * length + t] == 0) {
+          continue;
+        }
+        count++;
+        int base = (i * length + t) * dimension;
+        for (int d = 0; d < dimension; d++) {
+          v[d] += states.get(base + d);
+        }
+      }
+      for (int d = 0; d < dimension; d++) {
+        v[d] /= Math.max(1, count);
+      }
+    }
+    return out;
+  }
+
+  static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      session.close();
+    } catch (OrtException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

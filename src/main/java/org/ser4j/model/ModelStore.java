@@ -1,0 +1,89 @@
+package org.ser4j.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.ser4j.encoder.EncoderConfig;
+import org.ser4j.encoder.InputStrategy;
+import org.ser4j.encoder.Pooling;
+import org.ser4j.util.AtomicFiles;
+
+/**
+ * A model directory: {@code config.json} (encoder, head shape, provenance) and {@code
+ * model.safetensors} (head weights plus the feature normalizer). Both are written atomically;
+ * the weights first, so a directory with a config always has its weights.
+ */
+public final class ModelStore {
+  public static final String CONFIG = "config.json";
+  public static final String WEIGHTS = "model.safetensors";
+  private static final String FORMAT = "ser4j-reward-model";
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private ModelStore() {}
+
+  public static void save(RewardModel model, Path dir) throws IOException {
+    Files.createDirectories(dir);
+    Map<String, RewardHead.Tensor> tensors = new LinkedHashMap<>(model.head().tensors());
+    FeatureNormalizer n = model.normalizer();
+    tensors.put("normalizer.mean", new RewardHead.Tensor(new long[] {n.mean().length}, n.mean()));
+    tensors.put("normalizer.std", new RewardHead.Tensor(new long[] {n.std().length}, n.std()));
+    Safetensors.write(dir.resolve(WEIGHTS), tensors, Map.of("format", "pt", "producer", "ser4j"));
+
+    ObjectNode config = JSON.createObjectNode();
+    config.put("format", FORMAT);
+    config.put("version", 1);
+    EncoderConfig e = model.encoder();
+    ObjectNode enc = config.putObject("encoder");
+    enc.put("name", e.name());
+    enc.put("model", e.model());
+    enc.put("tokenizer", e.tokenizer());
+    enc.put("pooling", e.pooling().name().toLowerCase(java.util.Locale.ROOT));
+    enc.put("max_length", e.maxLength());
+    enc.put("input_strategy", e.strategy().cliName());
+    enc.put("fingerprint", e.fingerprint());
+    ObjectNode head = config.putObject("head");
+    RewardHead h = model.head();
+    head.put("type", h instanceof MlpHead ? "mlp" : "linear");
+    head.put("input_dim", h.inputDimension());
+    head.put("hidden", h instanceof MlpHead mlp ? mlp.hidden() : 0);
+    head.put("reward", "r = head((features - normalizer.mean) / normalizer.std); P(a > b) = sigmoid(r(a) - r(b))");
+    config.set("provenance", JSON.valueToTree(model.provenance()));
+    AtomicFiles.writeString(dir.resolve(CONFIG), JSON.writeValueAsString(config) + "\n");
+  }
+
+  public static RewardModel load(Path dir) throws IOException {
+    Path configFile = dir.resolve(CONFIG);
+    if (!Files.isRegularFile(configFile)) {
+      throw new IOException(dir + ": not a model directory (no " + CONFIG + ")");
+    }
+    JsonNode config = JSON.readTree(configFile.toFile());
+    if (!FORMAT.equals(config.path("format").asText())) {
+      throw new IOException(configFile + ": field 'format': expected \"" + FORMAT + "\"");
+    }
+    JsonNode enc = config.path("encoder");
+    EncoderConfig encoder =
+        new EncoderConfig(
+            enc.path("name").asText(),
+            enc.path("model").asText(),
+            enc.path("tokenizer").asText(),
+            Pooling.valueOf(enc.path("pooling").asText().toUpperCase(java.util.Locale.ROOT)),
+            enc.path("max_length").asInt(),
+            InputStrategy.fromName(enc.path("input_strategy").asText()),
+            enc.path("fingerprint").asText());
+    Map<String, RewardHead.Tensor> tensors = Safetensors.read(dir.resolve(WEIGHTS));
+    RewardHead.Tensor mean = tensors.remove("normalizer.mean");
+    RewardHead.Tensor std = tensors.remove("normalizer.std");
+    if (mean == null || std == null) {
+      throw new IOException(dir.resolve(WEIGHTS) + ": missing normalizer.mean / normalizer.std");
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> provenance = JSON.convertValue(config.path("provenance"), Map.class);
+    return new RewardModel(encoder, new FeatureNormalizer(mean.values(), std.values()), Heads.fromTensors(tensors), provenance == null ? Map.of() : provenance);
+  }
+}

@@ -1,0 +1,127 @@
+package org.ser4j.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.ser4j.util.Progress;
+
+/**
+ * Trains a reward head on pair features with mini-batch AdamW; keeps the weights of the epoch
+ * with the lowest validation loss and stops after {@code patience} epochs without improvement.
+ * Single-threaded and seeded: the same inputs and config give bit-identical weights.
+ */
+public final class RewardTrainer {
+  private final TrainConfig config;
+  private final Progress progress;
+
+  public RewardTrainer(TrainConfig config, Progress progress) {
+    this.config = config;
+    this.progress = progress;
+  }
+
+  public TrainConfig config() {
+    return config;
+  }
+
+  /** Trains from scratch: the normalizer is fit on {@code pairs}. */
+  public TrainedHead train(PairFeatures pairs) {
+    FeatureNormalizer normalizer = FeatureNormalizer.fit(pairs.chosen(), pairs.rejected());
+    int d = pairs.chosen()[0].length;
+    RewardHead head = config.head() == HeadType.MLP ? new MlpHead(d, config.hidden(), config.seed()) : new LinearHead(d);
+    return train(pairs, head, normalizer);
+  }
+
+  /** Continues from {@code start} (a warm start), keeping its normalizer. {@code start} is not modified. */
+  public TrainedHead train(PairFeatures pairs, RewardHead start, FeatureNormalizer normalizer) {
+    if (pairs.size() == 0) {
+      throw new IllegalArgumentException("no training pairs");
+    }
+    Random random = new Random(config.seed());
+    int[] order = shuffled(pairs.size(), random);
+    int nVal = pairs.size() >= 20 ? (int) Math.round(config.validationFraction() * pairs.size()) : 0;
+    PairFeatures val = normalize(pairs.select(java.util.Arrays.copyOfRange(order, 0, nVal)), normalizer);
+    PairFeatures train = normalize(pairs.select(java.util.Arrays.copyOfRange(order, nVal, order.length)), normalizer);
+
+    RewardHead head = start.copy();
+    double[] params = head.parameters();
+    AdamW adam = new AdamW(params.length, config.learningRate(), config.weightDecay(), head.decayMask());
+    double[] grad = new double[params.length];
+    List<TrainedHead.Epoch> history = new ArrayList<>();
+    RewardHead best = head.copy();
+    double bestLoss = Double.POSITIVE_INFINITY;
+    int bestEpoch = 1;
+    int[] idx = new int[train.size()];
+    for (int i = 0; i < idx.length; i++) {
+      idx[i] = i;
+    }
+    try (Progress.Task task = progress.start("train head", config.maxEpochs(), "epochs")) {
+      for (int epoch = 1; epoch <= config.maxEpochs(); epoch++) {
+        shuffle(idx, random);
+        double lossSum = 0;
+        for (int startRow = 0; startRow < idx.length; startRow += config.batchSize()) {
+          int end = Math.min(idx.length, startRow + config.batchSize());
+          java.util.Arrays.fill(grad, 0);
+          for (int k = startRow; k < end; k++) {
+            float[] c = train.chosen()[idx[k]];
+            float[] r = train.rejected()[idx[k]];
+            double[] l = config.loss().of(head.score(c), head.score(r));
+            lossSum += l[0];
+            double scale = 1.0 / (end - startRow);
+            head.backward(c, l[1] * scale, grad);
+            head.backward(r, l[2] * scale, grad);
+          }
+          adam.step(params, grad);
+        }
+        double trainLoss = lossSum / idx.length;
+        double[] v = nVal > 0 ? evaluate(head, val) : new double[] {Double.NaN, Double.NaN};
+        history.add(new TrainedHead.Epoch(epoch, trainLoss, v[0], v[1]));
+        double monitored = nVal > 0 ? v[0] : trainLoss;
+        task.step(1);
+        task.message(String.format(java.util.Locale.ROOT, "loss %.4f val %.4f", trainLoss, v[0]));
+        if (monitored < bestLoss - 1e-6) {
+          bestLoss = monitored;
+          bestEpoch = epoch;
+          best = head.copy();
+        } else if (epoch - bestEpoch >= config.patience()) {
+          break;
+        }
+      }
+    }
+    return new TrainedHead(best, normalizer, history, bestEpoch, nVal);
+  }
+
+  /** {mean loss, accuracy} of {@code head} on normalized pairs. */
+  double[] evaluate(RewardHead head, PairFeatures pairs) {
+    double loss = 0;
+    int correct = 0;
+    for (int i = 0; i < pairs.size(); i++) {
+      double c = head.score(pairs.chosen()[i]);
+      double r = head.score(pairs.rejected()[i]);
+      loss += config.loss().of(c, r)[0];
+      correct += c > r ? 1 : 0;
+    }
+    return new double[] {loss / pairs.size(), (double) correct / pairs.size()};
+  }
+
+  private static PairFeatures normalize(PairFeatures pairs, FeatureNormalizer n) {
+    return new PairFeatures(n.apply(pairs.chosen()), n.apply(pairs.rejected()));
+  }
+
+  private static int[] shuffled(int n, Random random) {
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    shuffle(order, random);
+    return order;
+  }
+
+  private static void shuffle(int[] a, Random random) {
+    for (int i = a.length - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int t = a[i];
+      a[i] = a[j];
+      a[j] = t;
+    }
+  }
+}

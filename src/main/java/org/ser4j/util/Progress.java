@@ -1,0 +1,83 @@
+package org.ser4j.util;
+
+import java.time.Duration;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.DelegatingProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/**
+ * Progress of long work (items/s and ETA) on stderr: a live bar on a terminal, a line every few
+ * seconds in a log, nothing when quiet.
+ */
+public interface Progress {
+  /** One task's progress; close it when the task ends. */
+  interface Task extends AutoCloseable {
+    void step(long n);
+
+    void message(String extra);
+
+    @Override
+    void close();
+  }
+
+  Task start(String name, long total, String unit);
+
+  static Progress quiet() {
+    return (name, total, unit) ->
+        new Task() {
+          @Override
+          public void step(long n) {}
+
+          @Override
+          public void message(String extra) {}
+
+          @Override
+          public void close() {}
+        };
+  }
+
+  static Progress console() {
+    return (name, total, unit) -> {
+      ProgressBarBuilder builder =
+          new ProgressBarBuilder()
+              .setTaskName(name)
+              .setInitialMax(total)
+              .setUnit(" " + unit, 1)
+              .showSpeed()
+              .setSpeedUnit(java.time.temporal.ChronoUnit.SECONDS)
+              .setEtaFunction(state -> java.util.Optional.ofNullable(eta(state.getCurrent(), state.getMax(), state.getTotalElapsed())))
+              .setStyle(ProgressBarStyle.ASCII);
+      if (System.console() == null) {
+        builder.setUpdateIntervalMillis(5000).setConsumer(new DelegatingProgressBarConsumer(System.err::println, 100));
+      } else {
+        builder.setConsumer(new ConsoleProgressBarConsumer(System.err));
+      }
+      ProgressBar bar = builder.build();
+      return new Task() {
+        @Override
+        public void step(long n) {
+          bar.stepBy(n);
+        }
+
+        @Override
+        public void message(String extra) {
+          bar.setExtraMessage(extra);
+        }
+
+        @Override
+        public void close() {
+          bar.close();
+        }
+      };
+    };
+  }
+
+  private static Duration eta(long done, long max, Duration elapsed) {
+    if (done <= 0 || max <= 0) {
+      return null;
+    }
+    return Duration.ofMillis((long) (elapsed.toMillis() * (double) (max - done) / done));
+  }
+}
