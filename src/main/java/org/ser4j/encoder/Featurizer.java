@@ -63,7 +63,8 @@ public final class Featurizer implements AutoCloseable {
     FeatureCache cache =
         cacheRoot == null
             ? FeatureCache.inMemory(encoder.dimension())
-            : FeatureCache.open(cacheRoot, resolved.cacheNamespace(), encoder.dimension());
+            // Batched int8 vectors depend on their batch-mates: never mix them with single-run ones.
+            : FeatureCache.open(cacheRoot, resolved.cacheNamespace() + (batchSize > 1 ? "-batch" + batchSize : ""), encoder.dimension());
     return new Featurizer(resolved, tokenizer, encoder, cache, progress, batchSize, Math.max(1, threads));
   }
 

@@ -1,0 +1,179 @@
+package org.ser4j.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.ser4j.data.PairReader;
+import org.ser4j.data.PreferencePair;
+import org.ser4j.encoder.EncoderConfig;
+import org.ser4j.encoder.Featurizer;
+import org.ser4j.encoder.ResponseInput;
+import org.ser4j.encoder.TokenizedInput;
+import org.ser4j.model.LinearHead;
+import org.ser4j.model.PairFeatures;
+import org.ser4j.model.RewardModel;
+import org.ser4j.model.RewardTrainer;
+import org.ser4j.model.TrainConfig;
+import org.ser4j.util.AtomicFiles;
+import org.ser4j.util.Progress;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * `ser bench`: speed figures measured side by side in one run, since absolute speeds differ from
+ * machine to machine. Encoder: our whole pipeline (tokenize, schedule, encode, pool) against ONNX
+ * Runtime alone on the same pre-tokenized batches with the same parallelism (the ceiling). Head:
+ * training pairs/s. Scoring: seconds for N cached pairs.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Measure encoder throughput against raw ONNX Runtime (the ceiling), head training speed and scoring of cached pairs; prints a table and optionally writes JSON.")
+public final class BenchCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--data", paramLabel = "FILE", defaultValue = "../shared/data/hh-rlhf/harmless-base-test.jsonl.gz",
+      description = "Pairs whose texts are encoded (default: ${DEFAULT-VALUE}).")
+  Path data;
+
+  @Option(names = "--texts", paramLabel = "N", defaultValue = "600", description = "Texts to encode per timed run (default: ${DEFAULT-VALUE}).")
+  int texts;
+
+  @Option(names = "--score-pairs", paramLabel = "N", defaultValue = "100000", description = "Cached pairs to score (default: ${DEFAULT-VALUE}).")
+  int scorePairs;
+
+  @Option(names = "--out", paramLabel = "FILE", description = "Also write the figures as JSON here (default: none).")
+  Path out;
+
+  @Mixin EncoderOptions encoder;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter log = spec.commandLine().getOut();
+    List<PreferencePair> pairs = PairReader.readAll(data, org.ser4j.data.ReadOptions.defaults().withSkipBad(true)).pairs();
+    List<ResponseInput> inputs = new ArrayList<>();
+    for (PreferencePair p : pairs) {
+      if (inputs.size() >= texts) {
+        break;
+      }
+      inputs.add(new ResponseInput(p.prompt(), p.chosen()));
+      inputs.add(new ResponseInput(p.prompt(), p.rejected()));
+    }
+    inputs = inputs.subList(0, Math.min(texts, inputs.size()));
+    // One encoder input per text: the pair sequence only, so both sides encode exactly the same sequences.
+    EncoderConfig config = encoder.toConfig();
+    config = new EncoderConfig(config.name(), config.model(), config.tokenizer(), config.pooling(), config.maxLength(), org.ser4j.encoder.InputStrategy.PAIR, null);
+    int threads = encoder.runtime.threadCount();
+    int batch = encoder.runtime.batchSize;
+    ObjectNode json = Json.MAPPER.createObjectNode();
+    json.put("encoder", config.name());
+    json.put("max_length", config.maxLength());
+    json.put("threads", threads);
+    json.put("batch_size", batch);
+    json.put("texts", inputs.size());
+    json.put("processors", Runtime.getRuntime().availableProcessors());
+
+    double bestOurs = 0;
+    double bestRaw = 0;
+    double meanTokens;
+    try (Featurizer warm = Featurizer.open(config, null, Progress.quiet(), threads, batch)) {
+      List<TokenizedInput> tokenized = new ArrayList<>();
+      long tokens = 0;
+      for (ResponseInput in : inputs) {
+        TokenizedInput t = warm.tokenizer().pair(in.prompt().transcript(), in.response());
+        tokenized.add(t);
+        tokens += t.length();
+      }
+      meanTokens = (double) tokens / tokenized.size();
+      tokenized.sort(Comparator.comparingInt(TokenizedInput::length));
+      warm.features(inputs.subList(0, Math.min(40, inputs.size()))); // JIT and ONNX Runtime warm-up
+      for (int rep = 0; rep < 2; rep++) {
+        bestRaw = Math.max(bestRaw, rawThroughput(warm, tokenized, threads, batch));
+        try (Featurizer fresh = Featurizer.open(config, null, Progress.quiet(), threads, batch)) {
+          long t0 = System.nanoTime();
+          fresh.features(inputs);
+          bestOurs = Math.max(bestOurs, inputs.size() / ((System.nanoTime() - t0) / 1e9));
+        }
+      }
+    }
+    json.put("mean_tokens", meanTokens);
+    json.put("encoder_texts_per_s", bestOurs);
+    json.put("onnxruntime_texts_per_s", bestRaw);
+    json.put("encoder_vs_ceiling", bestOurs / bestRaw);
+
+    int d = 768;
+    PairFeatures synthetic = randomPairs(20_000, d, 1);
+    TrainConfig train = TrainConfig.defaults().withEpochs(5, 5);
+    long t0 = System.nanoTime();
+    new RewardTrainer(train, Progress.quiet()).train(synthetic);
+    double trainPairsPerS = 5.0 * synthetic.size() * (1 - train.validationFraction()) / ((System.nanoTime() - t0) / 1e9);
+    json.put("head_train_pairs_per_s", trainPairsPerS);
+
+    PairFeatures cached = randomPairs(scorePairs, d, 2);
+    RewardModel model = new RewardModel(null, org.ser4j.model.FeatureNormalizer.fit(cached.chosen()), new LinearHead(d), Map.of());
+    model.score(cached.chosen()[0]);
+    long t1 = System.nanoTime();
+    model.score(cached.chosen());
+    model.score(cached.rejected());
+    double scoreSeconds = (System.nanoTime() - t1) / 1e9;
+    json.put("score_pairs", scorePairs);
+    json.put("score_seconds", scoreSeconds);
+
+    log.printf(Locale.ROOT, "%-44s %12s%n", "measure", "value");
+    log.printf(Locale.ROOT, "%-44s %12.1f%n", "encoder texts/s (" + config.name() + ", ours)", bestOurs);
+    log.printf(Locale.ROOT, "%-44s %12.1f%n", "ONNX Runtime alone texts/s (ceiling)", bestRaw);
+    log.printf(Locale.ROOT, "%-44s %12.3f%n", "ours / ceiling", bestOurs / bestRaw);
+    log.printf(Locale.ROOT, "%-44s %12.1f%n", "mean tokens per text", meanTokens);
+    log.printf(Locale.ROOT, "%-44s %12.0f%n", "head training pairs/s (linear, d=768)", trainPairsPerS);
+    log.printf(Locale.ROOT, "%-44s %12.3f%n", "seconds to score " + scorePairs + " cached pairs", scoreSeconds);
+    log.printf(Locale.ROOT, "(%d texts, %d threads, batch %d, max length %d, %d processors)%n", inputs.size(), threads, batch, config.maxLength(), Runtime.getRuntime().availableProcessors());
+    if (out != null) {
+      AtomicFiles.writeString(out, Json.MAPPER.writeValueAsString(json) + "\n");
+      log.println("wrote " + out);
+    }
+    log.flush();
+    return 0;
+  }
+
+  /** ONNX Runtime alone on pre-tokenized, length-sorted batches, with our parallelism. */
+  private static double rawThroughput(Featurizer f, List<TokenizedInput> sorted, int threads, int batch) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      long t0 = System.nanoTime();
+      List<Future<?>> jobs = new ArrayList<>();
+      for (int s = 0; s < sorted.size(); s += batch) {
+        List<TokenizedInput> b = sorted.subList(s, Math.min(sorted.size(), s + batch));
+        jobs.add(pool.submit(() -> f.encoder().runRaw(b)));
+      }
+      for (Future<?> j : jobs) {
+        j.get();
+      }
+      return sorted.size() / ((System.nanoTime() - t0) / 1e9);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static PairFeatures randomPairs(int n, int d, long seed) {
+    Random r = new Random(seed);
+    float[][] c = new float[n][d];
+    float[][] x = new float[n][d];
+    for (int i = 0; i < n; i++) {
+      for (int k = 0; k < d; k++) {
+        c[i][k] = (float) r.nextGaussian();
+        x[i][k] = (float) r.nextGaussian();
+      }
+    }
+    return new PairFeatures(c, x);
+  }
+}
