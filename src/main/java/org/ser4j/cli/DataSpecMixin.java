@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 public final class DataSpecMixin {
   public static final double DEFAULT_TEST_FRACTION = 0.2;
 
-  @Option(names = "--train", required = true, paramLabel = "FILE", description = "Training pairs (.jsonl or .jsonl.gz).")
+  @Option(names = "--train", paramLabel = "FILE", description = "Training pairs (.jsonl or .jsonl.gz); required.")
   Path train;
 
   @ArgGroup(exclusive = true, multiplicity = "0..1")
@@ -42,6 +42,9 @@ public final class DataSpecMixin {
   @Mixin ReadOptionsMixin read;
 
   DataSpec toSpec(double labeledFraction) {
+    if (train == null) {
+      throw new IllegalArgumentException("missing --train FILE");
+    }
     Path test = testSource == null ? null : testSource.test;
     Double fraction = testSource == null ? Double.valueOf(DEFAULT_TEST_FRACTION) : testSource.testFraction;
     return new DataSpec(train, test, fraction, labeledFraction, seed, read.toReadOptions(seed, skipBad));

@@ -26,21 +26,42 @@ public final class RewardTrainer {
   /** Trains from scratch: the normalizer is fit on {@code pairs}. */
   public TrainedHead train(PairFeatures pairs) {
     FeatureNormalizer normalizer = FeatureNormalizer.fit(pairs.chosen(), pairs.rejected());
-    int d = pairs.chosen()[0].length;
-    RewardHead head = config.head() == HeadType.MLP ? new MlpHead(d, config.hidden(), config.seed()) : new LinearHead(d);
-    return train(pairs, head, normalizer);
+    return train(pairs, newHead(pairs.chosen()[0].length), normalizer);
   }
 
-  /** Continues from {@code start} (a warm start), keeping its normalizer. {@code start} is not modified. */
+  /**
+   * Continues from {@code start} (a warm start), keeping its normalizer; a seeded {@code
+   * validationFraction} of {@code pairs} is held out for early stopping. {@code start} is not
+   * modified.
+   */
   public TrainedHead train(PairFeatures pairs, RewardHead start, FeatureNormalizer normalizer) {
-    if (pairs.size() == 0) {
-      throw new IllegalArgumentException("no training pairs");
-    }
     Random random = new Random(config.seed());
     int[] order = shuffled(pairs.size(), random);
     int nVal = pairs.size() >= 20 ? (int) Math.round(config.validationFraction() * pairs.size()) : 0;
-    PairFeatures val = normalize(pairs.select(java.util.Arrays.copyOfRange(order, 0, nVal)), normalizer);
-    PairFeatures train = normalize(pairs.select(java.util.Arrays.copyOfRange(order, nVal, order.length)), normalizer);
+    PairFeatures val = pairs.select(java.util.Arrays.copyOfRange(order, 0, nVal));
+    PairFeatures train = pairs.select(java.util.Arrays.copyOfRange(order, nVal, order.length));
+    return train(train, val, start, normalizer);
+  }
+
+  /** A fresh head trained on {@code train}, early-stopped on the given {@code validation} pairs (may be empty). */
+  public TrainedHead train(PairFeatures train, PairFeatures validation) {
+    FeatureNormalizer normalizer = FeatureNormalizer.fit(train.chosen(), train.rejected());
+    return train(train, validation, newHead(train.chosen()[0].length), normalizer);
+  }
+
+  private RewardHead newHead(int d) {
+    return config.head() == HeadType.MLP ? new MlpHead(d, config.hidden(), config.seed()) : new LinearHead(d);
+  }
+
+  /** The core loop: {@code start} is copied, trained on {@code trainRaw}, early-stopped on {@code validationRaw}. */
+  public TrainedHead train(PairFeatures trainRaw, PairFeatures validationRaw, RewardHead start, FeatureNormalizer normalizer) {
+    if (trainRaw.size() == 0) {
+      throw new IllegalArgumentException("no training pairs");
+    }
+    Random random = new Random(config.seed() * 31 + 17);
+    int nVal = validationRaw.size();
+    PairFeatures val = normalize(validationRaw, normalizer);
+    PairFeatures train = normalize(trainRaw, normalizer);
 
     RewardHead head = start.copy();
     double[] params = head.parameters();

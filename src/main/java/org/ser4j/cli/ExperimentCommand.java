@@ -1,0 +1,264 @@
+package org.ser4j.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.ser4j.data.DataSpec;
+import org.ser4j.data.SerDataset;
+import org.ser4j.encoder.Featurizer;
+import org.ser4j.eval.Plots;
+import org.ser4j.ser.Baselines;
+import org.ser4j.ser.LoopReport;
+import org.ser4j.ser.RunStore;
+import org.ser4j.ser.SerConfig;
+import org.ser4j.ser.SerInputs;
+import org.ser4j.ser.SerLoop;
+import org.ser4j.ser.SerResult;
+import org.ser4j.util.AtomicFiles;
+import org.ser4j.util.Progress;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * `ser experiment`: the paper's comparison on one dataset. For each labeled fraction and seed:
+ * seed-only (Loop 0), SER (the loop SER keeps), and full (every training pair with its human
+ * label), all early-stopped on the same validation slice and tested on the same test set.
+ */
+@Command(
+    name = "experiment",
+    mixinStandardHelpOptions = true,
+    description = "Compare seed-only, SER and full-label reward models over seeds (and labeled fractions); writes experiment.json, experiment.md, experiment-loops.png (and label-efficiency.png) to --out.")
+public final class ExperimentCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Mixin DataSpecMixin data;
+
+  @Option(names = "--labeled-fraction", paramLabel = "F", defaultValue = "0.15", description = "Labeled fraction (default: ${DEFAULT-VALUE}).")
+  double labeledFraction;
+
+  @Option(names = "--fractions", paramLabel = "F,F,...", split = ",",
+      description = "Several labeled fractions, for the label-efficiency curve; the first is the headline (default: --labeled-fraction alone).")
+  List<Double> fractions;
+
+  @Option(names = "--seeds", paramLabel = "N", defaultValue = "3", description = "Seeds --seed, --seed+1, ...: each its own split (default: ${DEFAULT-VALUE}).")
+  int seeds;
+
+  @Mixin EncoderOptions encoder;
+
+  @Mixin TrainOptions training;
+
+  @Mixin SerOptions ser;
+
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory; each run is kept in DIR/runs/ and reused when the experiment is run again.")
+  Path out;
+
+  /** One (fraction, seed) cell. */
+  record Cell(double fraction, long seed, double seedOnly, double ser, double full, List<LoopReport> loops, int finalLoop, String stop) {}
+
+  @Override
+  public Integer call() throws Exception {
+    if (seeds < 1) {
+      throw new IllegalArgumentException("--seeds must be at least 1");
+    }
+    List<Double> fs = fractions == null || fractions.isEmpty() ? List.of(labeledFraction) : fractions;
+    PrintWriter log = spec.commandLine().getOut();
+    SerConfig config = ser.toConfig(training.toConfig(data.seed));
+    List<Cell> cells = new ArrayList<>();
+    try (Featurizer featurizer = encoder.open()) {
+      for (double f : fs) {
+        for (int k = 0; k < seeds; k++) {
+          long s = data.seed + k;
+          DataSpec base = data.toSpec(f);
+          DataSpec cellSpec = new DataSpec(base.train(), base.test(), base.testFraction(), f, s, base.read().withSeed(s));
+          SerDataset dataset = SerDataset.load(cellSpec);
+          SerInputs inputs = SerInputs.encode(featurizer, dataset);
+          RunStore store = cellStore(f, s, cellSpec, featurizer, config);
+          log.printf(Locale.ROOT, "== labeled fraction %.3f, seed %d: %d labeled, %d unlabeled, %d test%n", f, s, dataset.labeled().size(), dataset.pool().size(), dataset.test().size());
+          SerResult result = new SerLoop(config, s, store, Progress.quiet(), log).run(inputs);
+          double full = Baselines.testAccuracy(Baselines.full(inputs, config, s), inputs);
+          cells.add(new Cell(f, s, result.seedOnly().testAccuracy(), result.last().testAccuracy(), full, result.loops(), result.finalLoop(), result.stopReason()));
+          log.printf(Locale.ROOT, "   seed-only %.4f  SER %.4f (loop %d, %s)  full %.4f%n", result.seedOnly().testAccuracy(), result.last().testAccuracy(), result.finalLoop(), result.stopReason(), full);
+          log.flush();
+        }
+      }
+    }
+    ObjectNode json = Json.MAPPER.createObjectNode();
+    json.put("train_file", data.train.toString());
+    json.put("seeds", seeds);
+    json.put("encoder", encoder.toConfig().name());
+    json.set("ser_config", Json.MAPPER.valueToTree(config));
+    ArrayNode byFraction = json.putArray("by_fraction");
+    for (double f : fs) {
+      ObjectNode node = summarize(cells.stream().filter(c -> c.fraction() == f).toList());
+      node.put("labeled_fraction", f);
+      byFraction.add(node);
+    }
+    ObjectNode headline = (ObjectNode) byFraction.get(0);
+    for (String key : new String[] {"labeled_fraction", "seed_only", "ser", "full", "gap_closed", "loops"}) {
+      json.set(key, headline.get(key));
+    }
+    AtomicFiles.writeString(out.resolve("experiment.json"), Json.MAPPER.writeValueAsString(json) + "\n");
+    String table = markdown(json, fs);
+    AtomicFiles.writeString(out.resolve("experiment.md"), table);
+    plotLoops(headline, out.resolve("experiment-loops.png"));
+    if (fs.size() > 1) {
+      plotFractions(byFraction, out.resolve("label-efficiency.png"));
+    }
+    log.print(table);
+    log.println("wrote " + out.resolve("experiment.json") + ", experiment.md, experiment-loops.png" + (fs.size() > 1 ? ", label-efficiency.png" : ""));
+    log.flush();
+    return 0;
+  }
+
+  /** A cell's run directory; a finished run with the same settings is reused, a different one refused. */
+  private RunStore cellStore(double f, long s, DataSpec spec, Featurizer featurizer, SerConfig config) throws java.io.IOException {
+    RunStore store = new RunStore(out.resolve("runs").resolve(String.format(Locale.ROOT, "fraction-%s-seed-%d", f, s)));
+    ObjectNode run = Json.MAPPER.createObjectNode();
+    run.set("data", RunJson.toJson(spec));
+    run.set("encoder", Json.MAPPER.valueToTree(featurizer.config()));
+    run.set("ser", Json.MAPPER.valueToTree(config));
+    if (store.hasRun()) {
+      JsonNode existing = store.readRun();
+      if (!existing.equals(Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(run)))) {
+        throw new IllegalArgumentException(store.dir() + " holds a run with other settings; use another --out");
+      }
+    } else {
+      store.writeRun(run);
+    }
+    return store;
+  }
+
+  private static ObjectNode stats(List<Double> xs) {
+    ObjectNode n = Json.MAPPER.createObjectNode();
+    double mean = xs.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    double var = 0;
+    for (double x : xs) {
+      var += (x - mean) * (x - mean);
+    }
+    n.put("mean", mean);
+    n.put("std", xs.size() > 1 ? Math.sqrt(var / (xs.size() - 1)) : 0.0);
+    ArrayNode runs = n.putArray("runs");
+    xs.forEach(runs::add);
+    return n;
+  }
+
+  private static ObjectNode summarize(List<Cell> cells) {
+    ObjectNode n = Json.MAPPER.createObjectNode();
+    n.set("seed_only", stats(cells.stream().map(Cell::seedOnly).toList()));
+    n.set("ser", stats(cells.stream().map(Cell::ser).toList()));
+    n.set("full", stats(cells.stream().map(Cell::full).toList()));
+    double seed = n.get("seed_only").get("mean").asDouble();
+    double serMean = n.get("ser").get("mean").asDouble();
+    double full = n.get("full").get("mean").asDouble();
+    // The share of the seed-to-full gap SER closes; undefined when there is (almost) no gap.
+    if (full - seed > 0.005) {
+      n.put("gap_closed", (serMean - seed) / (full - seed));
+    } else {
+      n.putNull("gap_closed");
+    }
+    // Per loop, over seeds: a run that stopped early counts with the RM it kept.
+    int maxLoops = cells.stream().mapToInt(c -> c.loops().size()).max().orElse(1);
+    ArrayNode loops = n.putArray("loops");
+    for (int t = 0; t < maxLoops; t++) {
+      List<Double> acc = new ArrayList<>();
+      List<Double> precision = new ArrayList<>();
+      List<Double> selected = new ArrayList<>();
+      for (Cell c : cells) {
+        LoopReport r = t < c.loops().size() ? c.loops().get(t) : c.loops().get(c.finalLoop());
+        acc.add(r.testAccuracy());
+        if (t < c.loops().size() && r.selfLabelPrecision() != null) {
+          precision.add(r.selfLabelPrecision());
+          selected.add((double) r.selected());
+        }
+      }
+      ObjectNode l = loops.addObject();
+      l.put("loop", t);
+      l.put("test_accuracy", acc.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN));
+      if (!precision.isEmpty()) {
+        l.put("self_label_precision", precision.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN));
+        l.put("selected", selected.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN));
+      }
+    }
+    ArrayNode runs = n.putArray("runs");
+    for (Cell c : cells) {
+      ObjectNode r = runs.addObject();
+      r.put("seed", c.seed());
+      r.put("final_loop", c.finalLoop());
+      r.put("stop_reason", c.stop());
+      r.set("loops", Json.MAPPER.valueToTree(c.loops()));
+    }
+    return n;
+  }
+
+  private String markdown(JsonNode json, List<Double> fs) {
+    StringBuilder md = new StringBuilder();
+    md.append(String.format(Locale.ROOT, "Test accuracy, mean ± std over %d seeds (%s, encoder %s)%n%n", seeds, data.train.getFileName(), json.get("encoder").asText()));
+    md.append("| labeled | seed only | SER | full | gap closed |\n|---|---|---|---|---|\n");
+    for (JsonNode f : json.get("by_fraction")) {
+      md.append(String.format(Locale.ROOT, "| %.3f | %s | %s | %s | %s |%n", f.get("labeled_fraction").asDouble(), pm(f.get("seed_only")), pm(f.get("ser")), pm(f.get("full")),
+          f.get("gap_closed").isNull() ? "n/a (no gap)" : String.format(Locale.ROOT, "%.0f%%", 100 * f.get("gap_closed").asDouble())));
+    }
+    md.append("\nPer loop at labeled fraction ").append(fs.get(0)).append(" (means over seeds):\n\n| loop | selected | self-label precision | test accuracy |\n|---|---|---|---|\n");
+    for (JsonNode l : json.get("loops")) {
+      md.append(String.format(Locale.ROOT, "| %d | %s | %s | %.4f |%n", l.get("loop").asInt(),
+          l.has("selected") ? String.format(Locale.ROOT, "%.0f", l.get("selected").asDouble()) : "-",
+          l.has("self_label_precision") ? String.format(Locale.ROOT, "%.3f", l.get("self_label_precision").asDouble()) : "-",
+          l.get("test_accuracy").asDouble()));
+    }
+    return md.toString();
+  }
+
+  private static String pm(JsonNode stats) {
+    return String.format(Locale.ROOT, "%.4f ± %.4f", stats.get("mean").asDouble(), stats.get("std").asDouble());
+  }
+
+  private static void plotLoops(JsonNode headline, Path png) throws java.io.IOException {
+    JsonNode loops = headline.get("loops");
+    int n = loops.size();
+    double[] x = new double[n];
+    double[] serAcc = new double[n];
+    double[] precision = new double[n];
+    double[] seedOnly = new double[n];
+    double[] full = new double[n];
+    for (int t = 0; t < n; t++) {
+      x[t] = t;
+      serAcc[t] = loops.get(t).get("test_accuracy").asDouble();
+      precision[t] = loops.get(t).has("self_label_precision") ? loops.get(t).get("self_label_precision").asDouble() : Double.NaN;
+      seedOnly[t] = headline.get("seed_only").get("mean").asDouble();
+      full[t] = headline.get("full").get("mean").asDouble();
+    }
+    Map<String, double[]> series = new LinkedHashMap<>();
+    series.put("SER test accuracy", serAcc);
+    series.put("seed only (Loop 0)", seedOnly);
+    series.put("full labels", full);
+    series.put("self-label precision", precision);
+    Plots.lines("SER per loop (labeled fraction " + headline.get("labeled_fraction").asDouble() + ")", "loop", "accuracy", x, series, png);
+  }
+
+  private static void plotFractions(JsonNode byFraction, Path png) throws java.io.IOException {
+    int n = byFraction.size();
+    double[] x = new double[n];
+    Map<String, double[]> series = new LinkedHashMap<>();
+    for (String key : new String[] {"seed_only", "ser", "full"}) {
+      series.put(key.equals("seed_only") ? "seed only" : key.equals("ser") ? "SER" : "full labels", new double[n]);
+    }
+    for (int i = 0; i < n; i++) {
+      JsonNode f = byFraction.get(i);
+      x[i] = f.get("labeled_fraction").asDouble();
+      series.get("seed only")[i] = f.get("seed_only").get("mean").asDouble();
+      series.get("SER")[i] = f.get("ser").get("mean").asDouble();
+      series.get("full labels")[i] = f.get("full").get("mean").asDouble();
+    }
+    Plots.lines("Label efficiency", "labeled fraction", "test accuracy", x, series, png);
+  }
+}

@@ -1,0 +1,39 @@
+package org.ser4j.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import org.ser4j.data.DataSpec;
+import org.ser4j.data.ReadOptions;
+
+/** How a run's settings are written to run.json and read back to resume it. */
+final class RunJson {
+  static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private RunJson() {}
+
+  static ObjectNode toJson(DataSpec spec) {
+    ObjectNode n = MAPPER.createObjectNode();
+    n.put("train", spec.train().toAbsolutePath().toString());
+    n.put("test", spec.test() == null ? null : spec.test().toAbsolutePath().toString());
+    if (spec.testFraction() != null) {
+      n.put("test_fraction", spec.testFraction());
+    }
+    n.put("labeled_fraction", spec.labeledFraction());
+    n.put("seed", spec.seed());
+    n.set("read", MAPPER.valueToTree(spec.read()));
+    return n;
+  }
+
+  static DataSpec dataSpec(JsonNode run) throws java.io.IOException {
+    JsonNode d = run.get("data");
+    return new DataSpec(
+        Path.of(d.get("train").asText()),
+        d.hasNonNull("test") ? Path.of(d.get("test").asText()) : null,
+        d.has("test_fraction") ? d.get("test_fraction").asDouble() : null,
+        d.get("labeled_fraction").asDouble(),
+        d.get("seed").asLong(),
+        MAPPER.treeToValue(d.get("read"), ReadOptions.class));
+  }
+}

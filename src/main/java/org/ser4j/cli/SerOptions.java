@@ -1,0 +1,43 @@
+package org.ser4j.cli;
+
+import org.ser4j.model.TrainConfig;
+import org.ser4j.ser.SelectionRule;
+import org.ser4j.ser.SerConfig;
+import org.ser4j.ser.Thresholds;
+import picocli.CommandLine.Option;
+
+/** The SER loop's options, defaults from the paper and its reference code. */
+public final class SerOptions {
+  @Option(names = "--selection", paramLabel = "RULE", defaultValue = "both",
+      description = "Which confident pairs are kept: both (either rule, as the reference code), good-bad, difference, or auto (the rule that is right more often on the validation slice, per loop) (default: ${DEFAULT-VALUE}).")
+  String selection;
+
+  @Option(names = "--tau-high", paramLabel = "X", defaultValue = "0.55", description = "good-bad: one answer's sigmoid(r) above this (default: ${DEFAULT-VALUE}).")
+  double tauHigh;
+
+  @Option(names = "--tau-low", paramLabel = "X", defaultValue = "0.45", description = "good-bad: the other's below this (default: ${DEFAULT-VALUE}).")
+  double tauLow;
+
+  @Option(names = "--delta", paramLabel = "X", defaultValue = "0.3", description = "difference: |s1 - s2| above this (default: ${DEFAULT-VALUE}).")
+  double delta;
+
+  @Option(names = "--max-loops", paramLabel = "N", defaultValue = "4", description = "Loops after Loop 0 (default: ${DEFAULT-VALUE}).")
+  int maxLoops;
+
+  @Option(names = "--min-new", paramLabel = "N", defaultValue = "10", description = "Stop when a loop selects fewer new pairs (default: ${DEFAULT-VALUE}).")
+  int minNew;
+
+  @Option(names = "--warm-start", description = "Retrain each loop from the previous loop's head instead of from scratch (default: ${DEFAULT-VALUE}).")
+  boolean warmStart;
+
+  @Option(names = "--ser-validation-fraction", paramLabel = "F", defaultValue = "0.1",
+      description = "Share of the labeled seed held out to early-stop training and judge loops; never the test set (default: ${DEFAULT-VALUE}).")
+  double validationFraction;
+
+  SerConfig toConfig(TrainConfig train) {
+    if (maxLoops < 0 || minNew < 1) {
+      throw new IllegalArgumentException("--max-loops must be >= 0 and --min-new >= 1");
+    }
+    return new SerConfig(SelectionRule.fromName(selection), new Thresholds(tauHigh, tauLow, delta), maxLoops, minNew, warmStart, validationFraction, train);
+  }
+}

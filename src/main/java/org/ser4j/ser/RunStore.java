@@ -1,0 +1,112 @@
+package org.ser4j.ser;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.ser4j.model.ModelStore;
+import org.ser4j.model.RewardModel;
+import org.ser4j.util.AtomicFiles;
+
+/**
+ * A SER run directory: {@code run.json} (what was asked), {@code loop-N/model/} and {@code
+ * loop-N/selected.jsonl} per loop, and {@code report.json}, rewritten after each loop. The
+ * report is written last: a loop it lists is complete on disk, so a resumed run starts after it.
+ */
+public final class RunStore {
+  public static final String RUN = "run.json";
+  public static final String REPORT = "report.json";
+  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final Path dir;
+
+  public RunStore(Path dir) {
+    this.dir = dir;
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  public Path loopDir(int loop) {
+    return dir.resolve("loop-" + loop);
+  }
+
+  public boolean hasRun() {
+    return Files.isRegularFile(dir.resolve(RUN));
+  }
+
+  public void writeRun(JsonNode run) throws IOException {
+    AtomicFiles.writeString(dir.resolve(RUN), JSON.writeValueAsString(run) + "\n");
+  }
+
+  public JsonNode readRun() throws IOException {
+    Path file = dir.resolve(RUN);
+    if (!Files.isRegularFile(file)) {
+      throw new IOException(dir + ": not a SER run directory (no " + RUN + ")");
+    }
+    return JSON.readTree(file.toFile());
+  }
+
+  void saveLoop(int loop, RewardModel model, List<SelfLabel> selected) throws IOException {
+    Path d = loopDir(loop);
+    AtomicFiles.write(d.resolve("selected.jsonl"), out -> {
+      for (SelfLabel s : selected) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("pool_key", s.pair().key());
+        n.put("id", s.pair().id());
+        n.put("first_preferred", s.firstPreferred());
+        n.put("s_first", s.s1());
+        n.put("s_second", s.s2());
+        n.put("prompt", s.pair().prompt().transcript());
+        n.put("chosen", s.chosen());
+        n.put("rejected", s.rejected());
+        out.write(new ObjectMapper().writeValueAsBytes(n));
+        out.write('\n');
+      }
+    });
+    ModelStore.save(model, d.resolve("model"));
+  }
+
+  /** The pool keys selected in {@code loop}, with the label the RM gave: {key, firstPreferred ? 1 : 0}. */
+  List<int[]> readSelected(int loop) throws IOException {
+    List<int[]> out = new ArrayList<>();
+    for (String line : Files.readAllLines(loopDir(loop).resolve("selected.jsonl"))) {
+      if (!line.isBlank()) {
+        JsonNode n = JSON.readTree(line);
+        out.add(new int[] {n.get("pool_key").asInt(), n.get("first_preferred").asBoolean() ? 1 : 0});
+      }
+    }
+    return out;
+  }
+
+  RewardModel loadModel(int loop) throws IOException {
+    return ModelStore.load(loopDir(loop).resolve("model"));
+  }
+
+  void writeReport(ObjectNode report) throws IOException {
+    AtomicFiles.writeString(dir.resolve(REPORT), JSON.writeValueAsString(report) + "\n");
+  }
+
+  /** The loops already complete on disk (empty for a new run). */
+  List<LoopReport> readLoops() throws IOException {
+    Path file = dir.resolve(REPORT);
+    List<LoopReport> loops = new ArrayList<>();
+    if (Files.isRegularFile(file)) {
+      for (JsonNode n : JSON.readTree(file.toFile()).path("loops")) {
+        loops.add(JSON.treeToValue(n, LoopReport.class));
+      }
+    }
+    return loops;
+  }
+
+  boolean finished() throws IOException {
+    Path file = dir.resolve(REPORT);
+    return Files.isRegularFile(file) && JSON.readTree(file.toFile()).path("finished").asBoolean(false);
+  }
+}

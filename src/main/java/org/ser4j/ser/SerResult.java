@@ -1,0 +1,18 @@
+package org.ser4j.ser;
+
+import java.util.List;
+import org.ser4j.model.RewardModel;
+
+/**
+ * The outcome of a SER run: every loop's report, the loop whose RM is kept (the best validation
+ * accuracy, later loops winning ties), why it stopped, and that RM.
+ */
+public record SerResult(List<LoopReport> loops, int finalLoop, String stopReason, RewardModel finalModel) {
+  public LoopReport seedOnly() {
+    return loops.get(0);
+  }
+
+  public LoopReport last() {
+    return loops.get(finalLoop);
+  }
+}
