@@ -1,0 +1,114 @@
+package org.ser4j.ser;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ser4j.cli.SerCli;
+import org.ser4j.model.ModelStore;
+import org.ser4j.model.RewardModel;
+import org.ser4j.testing.SharedData;
+import org.ser4j.testing.TestEncoders;
+
+/** `ser evolve` on the real HH-RLHF pairs: loops, self-label precision, resume. */
+class EvolveTest {
+  @TempDir Path dir;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static int run(String... args) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    int code = SerCli.run(args, new java.io.PrintWriter(out), new java.io.PrintWriter(err));
+    if (code != 0) {
+      throw new AssertionError("exit " + code + ": " + err + out);
+    }
+    return code;
+  }
+
+  private static String[] evolve(Path out, String... extra) {
+    String[] base = {"evolve", "--train", SharedData.require(SharedData.HH_RLHF).toString(), "--test-fraction", "0.2", "--seed", "7", "--skip-bad", "--quiet",
+        "--cache", TestEncoders.CACHE.toString(), "--out", out.toString()};
+    String[] all = java.util.Arrays.copyOf(base, base.length + extra.length);
+    System.arraycopy(extra, 0, all, base.length, extra.length);
+    return all;
+  }
+
+  /** The loops of a report without their timings, which differ run to run. */
+  private static JsonNode loopsWithoutTime(Path run) throws IOException {
+    ArrayNode loops = (ArrayNode) JSON.readTree(run.resolve("report.json").toFile()).get("loops");
+    loops.forEach(l -> ((ObjectNode) l).remove("seconds"));
+    return loops;
+  }
+
+  @Test
+  void loopsSelectMostlyRightLabelsAndAResumedRunEndsTheSame() throws Exception {
+    Path whole = dir.resolve("whole");
+    run(evolve(whole, "--max-loops", "3"));
+    JsonNode report = JSON.readTree(whole.resolve("report.json").toFile());
+    JsonNode loops = report.get("loops");
+    assertTrue(loops.size() >= 2, "at least Loop 0 and one SER loop: " + loops);
+    assertTrue(report.get("finished").asBoolean());
+    for (String field : new String[] {"loop", "status", "selected", "self_label_precision", "validation_accuracy", "test_accuracy", "seconds"}) {
+      assertTrue(loops.get(1).has(field), "loop objects have " + field);
+    }
+    for (int t = 1; t < loops.size(); t++) {
+      JsonNode l = loops.get(t);
+      assertTrue(l.get("selected").asInt() >= 10, l.toString());
+      assertTrue(l.get("self_label_precision").asDouble() > 0.5, "self-labels beat a coin against the hidden gold labels: " + l);
+      assertTrue(Files.readAllLines(whole.resolve("loop-" + t).resolve("selected.jsonl")).size() == l.get("selected").asInt());
+    }
+
+    // Simulate a crash right after loop 1: its files are on disk, the report lists loops 0 and 1.
+    Path resumed = dir.resolve("resumed");
+    Files.createDirectories(resumed);
+    Files.copy(whole.resolve("run.json"), resumed.resolve("run.json"));
+    for (int t = 0; t <= 1; t++) {
+      copyTree(whole.resolve("loop-" + t), resumed.resolve("loop-" + t));
+    }
+    ObjectNode partial = (ObjectNode) JSON.readTree(whole.resolve("report.json").toFile());
+    ArrayNode firstTwo = JSON.createArrayNode().add(loops.get(0)).add(loops.get(1));
+    partial.set("loops", firstTwo);
+    partial.put("finished", false);
+    partial.remove("stop_reason");
+    Files.writeString(resumed.resolve("report.json"), JSON.writeValueAsString(partial));
+
+    run("evolve", "--resume", resumed.toString(), "--quiet", "--cache", TestEncoders.CACHE.toString());
+    assertEquals(loopsWithoutTime(whole), loopsWithoutTime(resumed), "resume gives the same loops");
+    int last = loops.size() - 1;
+    RewardModel a = ModelStore.load(whole.resolve("loop-" + last).resolve("model"));
+    RewardModel b = ModelStore.load(resumed.resolve("loop-" + last).resolve("model"));
+    assertArrayEquals(a.head().parameters(), b.head().parameters(), "and the same final weights");
+  }
+
+  @Test
+  void aStrictThresholdStopsForLackOfNewPairs() throws Exception {
+    Path out = dir.resolve("strict");
+    run(evolve(out, "--tau-high", "0.999", "--tau-low", "0.001", "--delta", "0.99"));
+    JsonNode report = JSON.readTree(out.resolve("report.json").toFile());
+    assertEquals(1, report.get("loops").size(), "only Loop 0");
+    assertTrue(report.get("stop_reason").asText().startsWith("few-new"), report.toString());
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path p : files.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
+  }
+}
