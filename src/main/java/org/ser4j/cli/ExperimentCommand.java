@@ -160,6 +160,10 @@ public final class ExperimentCommand implements Callable<Integer> {
     double seed = n.get("seed_only").get("mean").asDouble();
     double serMean = n.get("ser").get("mean").asDouble();
     double full = n.get("full").get("mean").asDouble();
+    // Paired by seed (same split, same seed): the spread of SER's gain without the spread between splits.
+    List<Double> gains = cells.stream().map(c -> c.ser() - c.seedOnly()).toList();
+    ObjectNode gain = stats(gains);
+    n.set("ser_minus_seed_only", gain);
     // The share of the seed-to-full gap SER closes; undefined when there is (almost) no gap.
     if (full - seed > 0.005) {
       n.put("gap_closed", (serMean - seed) / (full - seed));
@@ -203,10 +207,11 @@ public final class ExperimentCommand implements Callable<Integer> {
   private String markdown(JsonNode json, List<Double> fs) {
     StringBuilder md = new StringBuilder();
     md.append(String.format(Locale.ROOT, "Test accuracy, mean ± std over %d seeds (%s, encoder %s)%n%n", seeds, data.train.getFileName(), json.get("encoder").asText()));
-    md.append("| labeled | seed only | SER | full | gap closed |\n|---|---|---|---|---|\n");
+    md.append("| labeled | seed only | SER | full | gap closed | SER - seed only (paired) |\n|---|---|---|---|---|---|\n");
     for (JsonNode f : json.get("by_fraction")) {
-      md.append(String.format(Locale.ROOT, "| %.3f | %s | %s | %s | %s |%n", f.get("labeled_fraction").asDouble(), pm(f.get("seed_only")), pm(f.get("ser")), pm(f.get("full")),
-          f.get("gap_closed").isNull() ? "n/a (no gap)" : String.format(Locale.ROOT, "%.0f%%", 100 * f.get("gap_closed").asDouble())));
+      md.append(String.format(Locale.ROOT, "| %.3f | %s | %s | %s | %s | %+.4f ± %.4f |%n", f.get("labeled_fraction").asDouble(), pm(f.get("seed_only")), pm(f.get("ser")), pm(f.get("full")),
+          f.get("gap_closed").isNull() ? "n/a (no gap)" : String.format(Locale.ROOT, "%.0f%%", 100 * f.get("gap_closed").asDouble()),
+          f.get("ser_minus_seed_only").get("mean").asDouble(), f.get("ser_minus_seed_only").get("std").asDouble()));
     }
     md.append("\nPer loop at labeled fraction ").append(fs.get(0)).append(" (means over seeds):\n\n| loop | selected | self-label precision | test accuracy |\n|---|---|---|---|\n");
     for (JsonNode l : json.get("loops")) {

@@ -92,7 +92,7 @@ public final class SerLoop {
         }
       }
       model = store.loadModel(loops.size() - 1);
-      log.printf("resuming after loop %d of %s%n", loops.size() - 1, store.dir());
+      log.printf(store.finished() ? "%2$s already finished after loop %1$d%n" : "resuming after loop %d of %s%n", loops.size() - 1, store.dir());
       if (store.finished()) {
         int best = bestLoop(loops);
         return new SerResult(loops, best, stopReasonOnDisk(), store.loadModel(best));
