@@ -29,7 +29,8 @@ import picocli.CommandLine.Option;
 /**
  * `ser score`: rewards for every response in a file, streamed in chunks. Input records are
  * {prompt, response} (output adds "reward"), or preference pairs in any supported format (output
- * adds "reward_chosen", "reward_rejected" and "p_chosen").
+ * adds "reward_chosen", "reward_rejected" and "p_chosen"). Rewards are on the model's scale
+ * (see `ser scale`); p_chosen is sigmoid of the raw margin.
  */
 @Command(
     name = "score",
@@ -72,7 +73,7 @@ public final class ScoreCommand implements Callable<Integer> {
               node.put("id", r.id());
               PairWriter.putPrompt(node, r.prompt());
               node.put("response", r.response());
-              node.put("reward", rewards[0]);
+              node.put("reward", rm.scaled(rewards[0]));
               return node;
             }, rm, featurizer, o, task);
           }
@@ -80,8 +81,8 @@ public final class ScoreCommand implements Callable<Integer> {
           try (PairReader reader = PairReader.open(input, read.toReadOptions(42, skipBad))) {
             count[0] = scoreInChunks(reader, p -> List.of(new ResponseInput(p.prompt(), p.chosen()), new ResponseInput(p.prompt(), p.rejected())), (p, rewards) -> {
               ObjectNode node = PairWriter.toJson(p);
-              node.put("reward_chosen", rewards[0]);
-              node.put("reward_rejected", rewards[1]);
+              node.put("reward_chosen", rm.scaled(rewards[0]));
+              node.put("reward_rejected", rm.scaled(rewards[1]));
               node.put("p_chosen", RewardModel.probability(rewards[0], rewards[1]));
               return node;
             }, rm, featurizer, o, task);

@@ -9,12 +9,19 @@ public class BadRecordException extends RuntimeException {
   private final SourceRef source;
   private final String field;
   private final String reason;
+  private final String detail;
 
   public BadRecordException(SourceRef source, String field, String reason, String detail) {
     super(source + ": field '" + field + "': " + detail + " [" + reason + "]");
     this.source = source;
     this.field = field;
     this.reason = reason;
+    this.detail = detail;
+  }
+
+  /** What was expected, without the location. */
+  public String detail() {
+    return detail;
   }
 
   public SourceRef source() {

@@ -1,14 +1,9 @@
 package org.ser4j.data;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Splitting whole conversations into a shared prompt and two final responses. */
 final class Conversations {
-  private static final Pattern HH_MARKER = Pattern.compile("\n\n(Human|Assistant):");
-
   private Conversations() {}
 
   /** A prompt with the two final assistant replies that differ. */
@@ -19,26 +14,14 @@ final class Conversations {
    * the first marker is an error: it belongs to no speaker.
    */
   static List<Turn> parseTranscript(String transcript, String path, Fields fields) {
-    Matcher m = HH_MARKER.matcher(transcript);
-    List<Turn> turns = new ArrayList<>();
-    Role role = null;
-    int contentStart = 0;
-    while (m.find()) {
-      if (role == null) {
-        if (!transcript.substring(0, m.start()).isBlank()) {
-          throw fields.bad(path, "bad-transcript", "expected the transcript to start with '\\n\\nHuman:'");
-        }
-      } else {
-        turns.add(new Turn(role, transcript.substring(contentStart, m.start()).strip()));
-      }
-      role = m.group(1).equals("Human") ? Role.USER : Role.ASSISTANT;
-      contentStart = m.end();
-    }
-    if (role == null) {
+    Transcript.Parsed parsed = Transcript.parse(transcript);
+    if (parsed.turns().isEmpty()) {
       throw fields.bad(path, "bad-transcript", "expected a transcript with '\\n\\nHuman:' and '\\n\\nAssistant:' turns, found no turn marker");
     }
-    turns.add(new Turn(role, transcript.substring(contentStart).strip()));
-    return turns;
+    if (!parsed.preamble().isBlank()) {
+      throw fields.bad(path, "bad-transcript", "expected the transcript to start with '\\n\\nHuman:'");
+    }
+    return parsed.turns();
   }
 
   /**

@@ -3,13 +3,10 @@ package org.ser4j.data;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -18,7 +15,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.function.Consumer;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
@@ -50,19 +46,7 @@ public final class PairReader implements Iterator<PreferencePair>, AutoCloseable
   }
 
   public static PairReader open(Path file, ReadOptions options) {
-    try {
-      InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-      raw.mark(2);
-      int b1 = raw.read();
-      int b2 = raw.read();
-      raw.reset();
-      InputStream in = (b1 == 0x1f && b2 == 0x8b) ? new GZIPInputStream(raw, 1 << 16) : raw;
-      return new PairReader(file, options, in);
-    } catch (NoSuchFileException e) {
-      throw new DataFileException(file + ": no such file");
-    } catch (IOException e) {
-      throw new DataFileException(file + ": cannot open: " + e.getMessage(), e);
-    }
+    return new PairReader(file, options, JsonLines.openStream(file));
   }
 
   /** Reads a whole file into a list (convenience for files that fit in memory). */

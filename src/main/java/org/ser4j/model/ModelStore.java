@@ -53,6 +53,7 @@ public final class ModelStore {
     head.put("input_dim", h.inputDimension());
     head.put("hidden", h instanceof MlpHead mlp ? mlp.hidden() : 0);
     head.put("reward", "r = head((features - normalizer.mean) / normalizer.std); P(a > b) = sigmoid(r(a) - r(b))");
+    config.set("reward_scale", JSON.valueToTree(model.scale()));
     config.set("provenance", JSON.valueToTree(model.provenance()));
     AtomicFiles.writeString(dir.resolve(CONFIG), JSON.writeValueAsString(config) + "\n");
   }
@@ -84,6 +85,7 @@ public final class ModelStore {
     }
     @SuppressWarnings("unchecked")
     Map<String, Object> provenance = JSON.convertValue(config.path("provenance"), Map.class);
-    return new RewardModel(encoder, new FeatureNormalizer(mean.values(), std.values()), Heads.fromTensors(tensors), provenance == null ? Map.of() : provenance);
+    RewardScale scale = config.hasNonNull("reward_scale") ? JSON.treeToValue(config.get("reward_scale"), RewardScale.class) : RewardScale.NONE;
+    return new RewardModel(encoder, new FeatureNormalizer(mean.values(), std.values()), Heads.fromTensors(tensors), provenance == null ? Map.of() : provenance, scale);
   }
 }

@@ -17,13 +17,33 @@ public final class RewardModel {
   private final FeatureNormalizer normalizer;
   private final RewardHead head;
   private final Map<String, Object> provenance;
+  private final RewardScale scale;
 
   /** The head's parameters are rounded to float here, as saved, so a loaded model scores identically. */
   public RewardModel(EncoderConfig encoder, FeatureNormalizer normalizer, RewardHead head, Map<String, Object> provenance) {
+    this(encoder, normalizer, head, provenance, RewardScale.NONE);
+  }
+
+  public RewardModel(EncoderConfig encoder, FeatureNormalizer normalizer, RewardHead head, Map<String, Object> provenance, RewardScale scale) {
     this.encoder = encoder;
     this.normalizer = normalizer;
     this.head = Heads.fromTensors(head.tensors());
     this.provenance = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(provenance));
+    this.scale = scale;
+  }
+
+  /** The same model with {@code newScale} for what callers receive. */
+  public RewardModel withScale(RewardScale newScale) {
+    return new RewardModel(encoder, normalizer, head, provenance, newScale);
+  }
+
+  public RewardScale scale() {
+    return scale;
+  }
+
+  /** What a caller receives for raw reward {@code raw}: the model's {@link RewardScale} applied. */
+  public double scaled(double raw) {
+    return scale.apply(raw);
   }
 
   public EncoderConfig encoder() {

@@ -1,0 +1,258 @@
+package org.ser4j.serve;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.ser4j.data.Prompts;
+import org.ser4j.encoder.Featurizer;
+import org.ser4j.encoder.ResponseInput;
+import org.ser4j.model.RewardModel;
+
+/**
+ * The reward model over HTTP (Javalin on Jetty). POST /get_reward speaks OpenRLHF's remote reward
+ * protocol; POST /score and /compare take prompt/response JSON; GET /health and /metrics.
+ * Bad requests get a 4xx JSON error naming the field; a 5xx says only "internal error".
+ */
+public final class RewardServer implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Limits on what one request may ask. */
+  public record Limits(long maxBodyBytes, int maxTexts, long maxWaitMillis, int maxBatchTexts) {
+    public static Limits defaults() {
+      return new Limits(16L << 20, 1024, 5, 1024);
+    }
+  }
+
+  /** A client error: status and message, sent as {"error": message}. */
+  static final class BadRequest extends RuntimeException {
+    final int status;
+
+    BadRequest(int status, String message) {
+      super(message);
+      this.status = status;
+    }
+  }
+
+  private final RewardModel model;
+  private final Limits limits;
+  private final ServerMetrics metrics;
+  private final BatchingScorer scorer;
+  private final String modelName;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private volatile boolean draining;
+  private Javalin app;
+
+  public RewardServer(RewardModel model, Featurizer featurizer, String modelName, Limits limits) {
+    this.model = model;
+    this.limits = limits;
+    this.modelName = modelName;
+    this.metrics = new ServerMetrics(featurizer.cache());
+    this.scorer = new BatchingScorer(model, featurizer, limits.maxBatchTexts(), limits.maxWaitMillis(), metrics);
+  }
+
+  /** Starts on {@code host:port} (port 0: any free port); returns the port. */
+  public int start(String host, int port) {
+    app = Javalin.create(cfg -> {
+      cfg.showJavalinBanner = false;
+      cfg.http.maxRequestSize = limits.maxBodyBytes();
+    });
+    app.before(ctx -> {
+      if (draining) {
+        throw new BadRequest(503, "server is shutting down");
+      }
+      inFlight.incrementAndGet();
+      ctx.attribute("t0", System.nanoTime());
+    });
+    app.after(ctx -> {
+      Long t0 = ctx.attribute("t0");
+      if (t0 != null) {
+        inFlight.decrementAndGet();
+        String endpoint = ctx.endpointHandlerPath();
+        metrics.latency.labelValues(endpoint).observe((System.nanoTime() - t0) / 1e9);
+        metrics.requests.labelValues(endpoint, String.valueOf(ctx.statusCode())).inc();
+      }
+    });
+    app.post("/get_reward", this::getReward);
+    app.post("/score", this::score);
+    app.post("/compare", this::compare);
+    app.get("/health", ctx -> ctx.json(health()));
+    app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+    app.exception(BadRequest.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
+    app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
+    app.exception(Exception.class, (e, ctx) -> error(ctx, 500, "internal error"));
+    app.error(404, ctx -> {
+      if (ctx.result() == null || ctx.result().isEmpty()) {
+        error(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path());
+      }
+    });
+    app.error(405, ctx -> error(ctx, 405, "method not allowed: " + ctx.method() + " " + ctx.path()));
+    app.start(host, port);
+    return app.port();
+  }
+
+  private static void error(Context ctx, int status, String message) {
+    ctx.status(status).contentType("application/json").result(JSON.createObjectNode().put("error", message).toString());
+  }
+
+  private ObjectNode health() {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("status", draining ? "draining" : "ok");
+    n.put("model", modelName);
+    n.put("encoder", model.encoder().name());
+    n.put("reward_scale", model.scale().method());
+    n.put("in_flight", inFlight.get());
+    return n;
+  }
+
+  private JsonNode body(Context ctx) {
+    String text = ctx.body();
+    if (text.isBlank()) {
+      throw new BadRequest(400, "empty body; expected a JSON object");
+    }
+    try {
+      JsonNode node = JSON.readTree(text);
+      if (node == null || !node.isObject()) {
+        throw new BadRequest(400, "expected a JSON object");
+      }
+      return node;
+    } catch (JsonProcessingException e) {
+      String why = e.getOriginalMessage();
+      int source = why.indexOf(" (start marker at [Source");
+      throw new BadRequest(400, "malformed JSON at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ": "
+          + (source > 0 ? why.substring(0, source) : why));
+    }
+  }
+
+  private ArrayNode array(JsonNode body, String field) {
+    JsonNode value = body.get(field);
+    if (value == null || value.isNull()) {
+      throw new BadRequest(400, "field '" + field + "': missing; expected an array");
+    }
+    if (!value.isArray()) {
+      throw new BadRequest(400, "field '" + field + "': expected an array, got " + value.getNodeType().toString().toLowerCase(java.util.Locale.ROOT));
+    }
+    if (value.size() > limits.maxTexts()) {
+      throw new BadRequest(413, "field '" + field + "': " + value.size() + " items, more than the limit of " + limits.maxTexts() + " per request");
+    }
+    return (ArrayNode) value;
+  }
+
+  private static String string(JsonNode value, String path) {
+    if (value == null || !value.isTextual()) {
+      throw new BadRequest(400, "field '" + path + "': expected a string" + (value == null ? ", missing" : ", got " + value.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)));
+    }
+    return value.textValue();
+  }
+
+  private double[] rewards(List<ResponseInput> inputs) throws Exception {
+    try {
+      return scorer.submit(inputs).get();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception ex ? ex : new IllegalStateException(e.getCause());
+    }
+  }
+
+  private void getReward(Context ctx) throws Exception {
+    JsonNode body = body(ctx);
+    ArrayNode queries = array(body, "query");
+    ArrayNode prompts = body.hasNonNull("prompts") ? array(body, "prompts") : null;
+    if (prompts != null && prompts.size() != queries.size()) {
+      throw new BadRequest(400, "field 'prompts': " + prompts.size() + " items, but 'query' has " + queries.size());
+    }
+    List<ResponseInput> inputs = new ArrayList<>(queries.size());
+    for (int i = 0; i < queries.size(); i++) {
+      String prompt = prompts == null ? null : string(prompts.get(i), "prompts[" + i + "]");
+      QuerySplitter.Split split = QuerySplitter.split(string(queries.get(i), "query[" + i + "]"), prompt);
+      if (!split.recognized()) {
+        metrics.unsplit.inc();
+      }
+      inputs.add(split.input());
+    }
+    double[] raw = rewards(inputs);
+    ObjectNode out = JSON.createObjectNode();
+    ArrayNode r = out.putArray("rewards");
+    for (double v : raw) {
+      r.add(model.scaled(v));
+    }
+    ctx.json(out);
+  }
+
+  private List<ResponseInput> pairs(JsonNode body, String... responseFields) {
+    ArrayNode pairs = array(body, "pairs");
+    if ((long) pairs.size() * responseFields.length > limits.maxTexts()) {
+      throw new BadRequest(413, "field 'pairs': " + pairs.size() * responseFields.length + " texts, more than the limit of " + limits.maxTexts() + " per request");
+    }
+    List<ResponseInput> inputs = new ArrayList<>();
+    for (int i = 0; i < pairs.size(); i++) {
+      JsonNode p = pairs.get(i);
+      String at = "pairs[" + i + "]";
+      if (!p.isObject()) {
+        throw new BadRequest(400, "field '" + at + "': expected an object");
+      }
+      var prompt = parsePrompt(p.get("prompt"), at + ".prompt");
+      for (String f : responseFields) {
+        inputs.add(new ResponseInput(prompt, string(p.get(f), at + "." + f)));
+      }
+    }
+    return inputs;
+  }
+
+  private static org.ser4j.data.Prompt parsePrompt(JsonNode value, String path) {
+    try {
+      return Prompts.parse(value, path);
+    } catch (IllegalArgumentException e) {
+      throw new BadRequest(400, e.getMessage());
+    }
+  }
+
+  private void score(Context ctx) throws Exception {
+    double[] raw = rewards(pairs(body(ctx), "response"));
+    ObjectNode out = JSON.createObjectNode();
+    ArrayNode r = out.putArray("rewards");
+    for (double v : raw) {
+      r.add(model.scaled(v));
+    }
+    ctx.json(out);
+  }
+
+  private void compare(Context ctx) throws Exception {
+    double[] raw = rewards(pairs(body(ctx), "a", "b"));
+    ObjectNode out = JSON.createObjectNode();
+    ArrayNode p = out.putArray("probabilities");
+    ArrayNode ra = out.putArray("rewards_a");
+    ArrayNode rb = out.putArray("rewards_b");
+    for (int i = 0; i < raw.length; i += 2) {
+      p.add(RewardModel.probability(raw[i], raw[i + 1]));
+      ra.add(model.scaled(raw[i]));
+      rb.add(model.scaled(raw[i + 1]));
+    }
+    ctx.json(out);
+  }
+
+  /** Graceful stop: new requests get 503, requests in flight finish (up to {@code timeoutMillis}), then the server stops. */
+  public void stop(long timeoutMillis) throws InterruptedException {
+    draining = true;
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    while (inFlight.get() > 0 && System.currentTimeMillis() < deadline) {
+      Thread.sleep(10);
+    }
+    if (app != null) {
+      app.stop();
+    }
+    scorer.close();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    stop(10_000);
+  }
+}
