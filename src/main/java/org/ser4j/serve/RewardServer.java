@@ -24,6 +24,7 @@ import org.ser4j.model.RewardModel;
  */
 public final class RewardServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final long STOP_TIMEOUT_MILLIS = 30_000;
 
   /** Limits on what one request may ask. */
   public record Limits(long maxBodyBytes, int maxTexts, long maxWaitMillis, int maxBatchTexts) {
@@ -64,6 +65,9 @@ public final class RewardServer implements AutoCloseable {
     app = Javalin.create(cfg -> {
       cfg.showJavalinBanner = false;
       cfg.http.maxRequestSize = limits.maxBodyBytes();
+      // Jetty's graceful stop (its StatisticsHandler waits for dispatched requests) needs a timeout;
+      // Jetty's default of 0 cuts responses that are written after our handlers return.
+      cfg.jetty.modifyServer(s -> s.setStopTimeout(STOP_TIMEOUT_MILLIS));
     });
     app.before(ctx -> {
       if (draining) {
