@@ -36,17 +36,22 @@ public final class JsonLines implements Iterator<JsonLines.Record>, AutoCloseabl
   /** The file's bytes, gunzipped when they start with gzip's magic number. */
   static InputStream openStream(Path file) {
     try {
-      InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-      raw.mark(2);
-      int b1 = raw.read();
-      int b2 = raw.read();
-      raw.reset();
-      return (b1 == 0x1f && b2 == 0x8b) ? new GZIPInputStream(raw, 1 << 16) : raw;
+      return maybeGunzip(Files.newInputStream(file));
     } catch (NoSuchFileException e) {
       throw new DataFileException(file + ": no such file");
     } catch (IOException e) {
       throw new DataFileException(file + ": cannot open: " + e.getMessage(), e);
     }
+  }
+
+  /** {@code in}, gunzipped when it starts with gzip's magic number. */
+  static InputStream maybeGunzip(InputStream in) throws IOException {
+    InputStream raw = new BufferedInputStream(in, 1 << 16);
+    raw.mark(2);
+    int b1 = raw.read();
+    int b2 = raw.read();
+    raw.reset();
+    return (b1 == 0x1f && b2 == 0x8b) ? new GZIPInputStream(raw, 1 << 16) : raw;
   }
 
   @Override

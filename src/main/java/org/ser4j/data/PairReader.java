@@ -49,6 +49,11 @@ public final class PairReader implements Iterator<PreferencePair>, AutoCloseable
     return new PairReader(file, options, JsonLines.openStream(file));
   }
 
+  /** Reads from a stream (plain or gzip) as if it were the file {@code name}: for fuzzing and pipes. */
+  static PairReader fromStream(String name, InputStream in, ReadOptions options) throws IOException {
+    return new PairReader(Path.of(name), options, JsonLines.maybeGunzip(in));
+  }
+
   /** Reads a whole file into a list (convenience for files that fit in memory). */
   public static ReadResult readAll(Path file, ReadOptions options) {
     List<PreferencePair> pairs = new ArrayList<>();

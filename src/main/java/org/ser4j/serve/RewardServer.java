@@ -131,7 +131,8 @@ public final class RewardServer implements AutoCloseable {
     } catch (JsonProcessingException e) {
       String why = e.getOriginalMessage();
       int source = why.indexOf(" (start marker at [Source");
-      throw new BadRequest(400, "malformed JSON at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ": "
+      var at = e.getLocation(); // null for limit violations such as nesting depth
+      throw new BadRequest(400, "malformed JSON" + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()) + ": "
           + (source > 0 ? why.substring(0, source) : why));
     }
   }

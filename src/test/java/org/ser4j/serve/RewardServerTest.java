@@ -144,6 +144,12 @@ class RewardServerTest {
     assertError(post("/score", "{\"pairs\": [{\"prompt\": \"p\"}]}"), 400, "field 'pairs[0].response'");
     assertError(post("/score", "{\"pairs\": [{\"prompt\": {\"x\": 1}, \"response\": \"r\"}]}"), 400, "field 'pairs[0].prompt'");
     assertError(post("/compare", "{\"pairs\": [7]}"), 400, "field 'pairs[0]': expected an object");
+    assertError(post("/get_reward", "{\"query\": " + "[".repeat(5000) + "]".repeat(5000) + "}"), 400, "nesting depth");
+    assertError(post("/score", "{\"pairs\": [{\"prompt\": \"p\", \"response\": 1e999}]}"), 400, "field 'pairs[0].response': expected a string");
+    HttpRequest latin1 = HttpRequest.newBuilder(URI.create(base + "/get_reward"))
+        .POST(HttpRequest.BodyPublishers.ofByteArray("{\"query\": [\"caf\u00e9\"]}".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1))).build();
+    HttpResponse<String> notUtf8 = HTTP.send(latin1, HttpResponse.BodyHandlers.ofString());
+    assertTrue(notUtf8.statusCode() == 200 || notUtf8.statusCode() == 400, "invalid UTF-8 is a client matter, never a 500: " + notUtf8.statusCode());
     HttpResponse<String> missing = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/nope")).GET().build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(404, missing.statusCode());
   }
