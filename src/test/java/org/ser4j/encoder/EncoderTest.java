@@ -105,6 +105,37 @@ class EncoderTest {
   }
 
   @Test
+  void corruptedCacheEntriesAreEncodedAgainNotTrusted() throws Exception {
+    EncoderConfig config = TestEncoders.config("minilm-l6-q", InputStrategy.RESPONSE, 64);
+    List<ResponseInput> inputs = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      inputs.add(new ResponseInput(Prompt.of("q"), "Sentence number " + i + " for the cache."));
+    }
+    float[][] original;
+    try (Featurizer f = TestEncoders.open(config, dir)) {
+      original = f.features(inputs);
+    }
+    Path segment;
+    try (var files = java.nio.file.Files.walk(dir)) {
+      segment = files.filter(p -> p.toString().endsWith(".seg")).findFirst().orElseThrow();
+    }
+    byte[] bytes = java.nio.file.Files.readAllBytes(segment);
+    int record = 16 + 384 * 4 + 4;
+    for (int r : new int[] {2, 7}) {
+      bytes[12 + r * record + 100] ^= 0x5A; // flip bits inside entries 2 and 7
+    }
+    java.nio.file.Files.write(segment, bytes);
+    try (Featurizer f = TestEncoders.open(config, dir)) {
+      assertEquals(2, f.cache().corrupt());
+      float[][] again = f.features(inputs);
+      assertEquals(2, f.cache().misses(), "only the damaged entries are encoded again");
+      for (int i = 0; i < inputs.size(); i++) {
+        assertArrayEquals(original[i], again[i], "entry " + i);
+      }
+    }
+  }
+
+  @Test
   void aModelTrainedOnOtherWeightsIsRefused() {
     EncoderConfig wrong = TestEncoders.config("minilm-l6-q", InputStrategy.PAIR, 64).withFingerprint("000000000000");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TestEncoders.open(wrong, null));
