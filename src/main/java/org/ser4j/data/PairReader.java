@@ -50,8 +50,12 @@ public final class PairReader implements Iterator<PreferencePair>, AutoCloseable
   }
 
   /** Reads from a stream (plain or gzip) as if it were the file {@code name}: for fuzzing and pipes. */
-  static PairReader fromStream(String name, InputStream in, ReadOptions options) throws IOException {
-    return new PairReader(Path.of(name), options, JsonLines.maybeGunzip(in));
+  static PairReader fromStream(String name, InputStream in, ReadOptions options) {
+    try {
+      return new PairReader(Path.of(name), options, JsonLines.maybeGunzip(in));
+    } catch (IOException e) {
+      throw new DataFileException(name + ": cannot open: " + e.getMessage(), e);
+    }
   }
 
   /** Reads a whole file into a list (convenience for files that fit in memory). */
