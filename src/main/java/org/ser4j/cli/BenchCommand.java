@@ -24,6 +24,13 @@ import org.ser4j.model.PairFeatures;
 import org.ser4j.model.RewardModel;
 import org.ser4j.model.RewardTrainer;
 import org.ser4j.model.TrainConfig;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import org.ser4j.ser.Selector;
+import org.ser4j.ser.SerConfig;
+import org.ser4j.ser.SerInputs;
+import org.ser4j.ser.SerLoop;
+import org.ser4j.ser.SerResult;
+import org.ser4j.ser.SyntheticPool;
 import org.ser4j.util.AtomicFiles;
 import org.ser4j.util.Progress;
 import picocli.CommandLine;
@@ -55,6 +62,13 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "FILE", description = "Also write the figures as JSON here (default: none).")
   Path out;
 
+  @Option(names = "--ser-pools", paramLabel = "N,N,...", split = ",", defaultValue = "10000,50000,200000",
+      description = "Pool sizes for timing one SER loop on cached (synthetic, 768-d) features; empty to skip (default: ${DEFAULT-VALUE}).")
+  List<Integer> serPools;
+
+  @Option(names = "--skip-encoder", description = "Skip the encoder measurement (default: ${DEFAULT-VALUE}).")
+  boolean skipEncoder;
+
   @Mixin EncoderOptions encoder;
 
   @Override
@@ -85,8 +99,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     double bestOurs = 0;
     double bestRaw = 0;
-    double meanTokens;
-    try (Featurizer warm = Featurizer.open(config, null, Progress.quiet(), threads, batch)) {
+    double meanTokens = 0;
+    if (!skipEncoder) try (Featurizer warm = Featurizer.open(config, null, Progress.quiet(), threads, batch)) {
       List<TokenizedInput> tokenized = new ArrayList<>();
       long tokens = 0;
       for (ResponseInput in : inputs) {
@@ -130,19 +144,54 @@ public final class BenchCommand implements Callable<Integer> {
     json.put("score_seconds", scoreSeconds);
 
     log.printf(Locale.ROOT, "%-44s %12s%n", "measure", "value");
-    log.printf(Locale.ROOT, "%-44s %12.1f%n", "encoder texts/s (" + config.name() + ", ours)", bestOurs);
-    log.printf(Locale.ROOT, "%-44s %12.1f%n", "ONNX Runtime alone texts/s (ceiling)", bestRaw);
-    log.printf(Locale.ROOT, "%-44s %12.3f%n", "ours / ceiling", bestOurs / bestRaw);
-    log.printf(Locale.ROOT, "%-44s %12.1f%n", "mean tokens per text", meanTokens);
+    if (!skipEncoder) {
+      log.printf(Locale.ROOT, "%-44s %12.1f%n", "encoder texts/s (" + config.name() + ", ours)", bestOurs);
+      log.printf(Locale.ROOT, "%-44s %12.1f%n", "ONNX Runtime alone texts/s (ceiling)", bestRaw);
+      log.printf(Locale.ROOT, "%-44s %12.3f%n", "ours / ceiling", bestOurs / bestRaw);
+      log.printf(Locale.ROOT, "%-44s %12.1f%n", "mean tokens per text", meanTokens);
+      log.printf(Locale.ROOT, "(%d texts, %d threads, batch %d, max length %d, %d processors)%n", inputs.size(), threads, batch, config.maxLength(), Runtime.getRuntime().availableProcessors());
+    }
     log.printf(Locale.ROOT, "%-44s %12.0f%n", "head training pairs/s (linear, d=768)", trainPairsPerS);
     log.printf(Locale.ROOT, "%-44s %12.3f%n", "seconds to score " + scorePairs + " cached pairs", scoreSeconds);
-    log.printf(Locale.ROOT, "(%d texts, %d threads, batch %d, max length %d, %d processors)%n", inputs.size(), threads, batch, config.maxLength(), Runtime.getRuntime().availableProcessors());
+    ArrayNode pools = json.putArray("ser_loop");
+    for (int n : serPools) {
+      ObjectNode row = serLoop(n);
+      pools.add(row);
+      log.printf(Locale.ROOT, "%-44s %12.2f%n", "SER loop seconds, pool " + n + " (score+select)", row.get("score_select_seconds").asDouble());
+      log.printf(Locale.ROOT, "%-44s %12.2f%n", "SER loop seconds, pool " + n + " (whole loop)", row.get("loop_seconds").asDouble());
+      log.printf(Locale.ROOT, "%-44s %12d%n", "  pairs selected / retrained on", row.get("selected").asInt());
+      log.printf(Locale.ROOT, "%-44s %12.0f%n", "  heap used after the loop (MB)", row.get("heap_mb").asDouble());
+    }
+    log.printf(Locale.ROOT, "(max heap %d MB)%n", Runtime.getRuntime().maxMemory() >> 20);
     if (out != null) {
       AtomicFiles.writeString(out, Json.MAPPER.writeValueAsString(json) + "\n");
       log.println("wrote " + out);
     }
     log.flush();
     return 0;
+  }
+
+  /** One SER loop (Loop 0 first, untimed) on a synthetic pool of {@code n} cached pairs. */
+  private static ObjectNode serLoop(int n) throws Exception {
+    SerInputs in = SyntheticPool.of(n, 0.15, 1000, 768, 1);
+    SerConfig config = SerConfig.defaults().withLoops(1, 10);
+    SerResult result = new SerLoop(config, 1, null, Progress.quiet(), new PrintWriter(java.io.Writer.nullWriter())).run(in);
+    // Score + select alone, timed apart from retraining: the part that grows with the pool.
+    long t0 = System.nanoTime();
+    RewardModel m = result.finalModel();
+    double[] r1 = m.score(in.poolFirst());
+    double[] r2 = m.score(in.poolSecond());
+    int selected = new Selector(config.thresholds()).select(in.pool(), r1, r2, config.rule(), 1).size();
+    double scoreSelect = (System.nanoTime() - t0) / 1e9;
+    Runtime rt = Runtime.getRuntime();
+    ObjectNode row = Json.MAPPER.createObjectNode();
+    row.put("pool", n);
+    row.put("score_select_seconds", scoreSelect);
+    row.put("loop_seconds", result.loops().size() > 1 ? result.loops().get(1).seconds() : Double.NaN);
+    row.put("selected", result.loops().size() > 1 ? result.loops().get(1).selected() : selected);
+    row.put("self_label_precision", result.loops().size() > 1 ? result.loops().get(1).selfLabelPrecision() : Double.NaN);
+    row.put("heap_mb", (rt.totalMemory() - rt.freeMemory()) / 1048576.0);
+    return row;
   }
 
   /** ONNX Runtime alone on pre-tokenized, length-sorted batches, with our parallelism. */
