@@ -131,6 +131,32 @@ class RatedFormatsReaderTest {
         "answers[0].text", "empty-response");
   }
 
+  @Test
+  void stackExchangeScoreOfWrongType() throws Exception {
+    assertBad(dir, PreferenceFormat.STACKEXCHANGE,
+        "{\"question\": \"q\", \"answers\": [{\"text\": \"a\", \"pm_score\": \"high\"}, {\"text\": \"b\", \"pm_score\": 0}]}",
+        "answers[0].pm_score", "wrong-type");
+  }
+
+  @Test
+  void stackExchangeAnswerWithoutText() throws Exception {
+    assertBad(dir, PreferenceFormat.STACKEXCHANGE,
+        "{\"question\": \"q\", \"answers\": [{\"pm_score\": 3}, {\"text\": \"b\", \"pm_score\": 0}]}",
+        "answers[0].text", "missing-field");
+  }
+
+  @Test
+  void stackExchangeMissingQuestion() throws Exception {
+    assertBad(dir, PreferenceFormat.STACKEXCHANGE, "{\"qid\": 1, \"answers\": []}", "question", "missing-field");
+  }
+
+  @Test
+  void summarizeSummaryWithoutText() throws Exception {
+    assertBad(dir, PreferenceFormat.SUMMARIZE,
+        "{\"info\": {\"post\": \"p\"}, \"summaries\": [{\"policy\": \"x\"}, {\"text\": \"b\"}], \"choice\": 0}",
+        "summaries[0].text", "missing-field");
+  }
+
   private static final String SUMMARY =
       "{\"info\": {\"id\": \"t3_x\", \"post\": \"My cat ate my homework.\", \"title\": \"Help\", \"subreddit\": \"tifu\"},"
           + " \"summaries\": [{\"text\": \" cat ate homework\", \"policy\": \"a\"}, {\"text\": \" I like turtles\", \"policy\": \"b\"}],"

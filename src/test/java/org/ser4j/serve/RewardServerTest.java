@@ -100,6 +100,31 @@ class RewardServerTest {
   }
 
   @Test
+  void getRewardEqualsTheScoreCommandOnTheSameTexts() throws Exception {
+    java.nio.file.Path tmp = java.nio.file.Files.createTempDirectory("ser4j-serve");
+    org.ser4j.model.ModelStore.save(model, tmp.resolve("model"));
+    StringBuilder records = new StringBuilder();
+    ObjectNode body = JSON.createObjectNode();
+    ArrayNode q = body.putArray("query");
+    for (int i = 20; i < 30; i++) {
+      PreferencePair p = pairs.get(i);
+      ObjectNode record = JSON.createObjectNode();
+      org.ser4j.data.PairWriter.putPrompt(record, p.prompt());
+      records.append(record.put("response", p.rejected())).append('\n');
+      q.add(query(p, false));
+    }
+    java.nio.file.Files.writeString(tmp.resolve("in.jsonl"), records);
+    String[] args = {"score", "--model", tmp.resolve("model").toString(), "--input", tmp.resolve("in.jsonl").toString(),
+        "--out", tmp.resolve("out.jsonl").toString(), "--quiet", "--cache", TestEncoders.CACHE.toString()};
+    assertEquals(0, org.ser4j.cli.SerCli.run(args, new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(new java.io.StringWriter())));
+    List<String> scored = java.nio.file.Files.readAllLines(tmp.resolve("out.jsonl"));
+    JsonNode rewards = JSON.readTree(post("/get_reward", body.toString()).body()).get("rewards");
+    for (int i = 0; i < scored.size(); i++) {
+      assertEquals(JSON.readTree(scored.get(i)).get("reward").asDouble(), rewards.get(i).asDouble(), 0.0, "text " + i);
+    }
+  }
+
+  @Test
   void scoreAndCompareAgreeWithOffline() throws Exception {
     PreferencePair p = pairs.get(3);
     ObjectNode body = JSON.createObjectNode();
