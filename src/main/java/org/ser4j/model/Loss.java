@@ -15,7 +15,8 @@ public enum Loss {
     return z > 0 ? Math.log1p(Math.exp(-z)) : -z + Math.log1p(Math.exp(z));
   }
 
-  static double sigmoid(double z) {
+  /** The logistic function, without overflow for large |z|. */
+  public static double sigmoid(double z) {
     return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
   }
 

@@ -3,6 +3,7 @@ package org.ser4j.model;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.ser4j.util.Permutations;
 import org.ser4j.util.Progress;
 
 /**
@@ -36,7 +37,7 @@ public final class RewardTrainer {
    */
   public TrainedHead train(PairFeatures pairs, RewardHead start, FeatureNormalizer normalizer) {
     Random random = new Random(config.seed());
-    int[] order = shuffled(pairs.size(), random);
+    int[] order = Permutations.of(pairs.size(), random);
     int nVal = pairs.size() >= 20 ? (int) Math.round(config.validationFraction() * pairs.size()) : 0;
     PairFeatures val = pairs.select(java.util.Arrays.copyOfRange(order, 0, nVal));
     PairFeatures train = pairs.select(java.util.Arrays.copyOfRange(order, nVal, order.length));
@@ -77,7 +78,7 @@ public final class RewardTrainer {
     }
     try (Progress.Task task = progress.start("train head", config.maxEpochs(), "epochs")) {
       for (int epoch = 1; epoch <= config.maxEpochs(); epoch++) {
-        shuffle(idx, random);
+        Permutations.shuffle(idx, random);
         double lossSum = 0;
         for (int startRow = 0; startRow < idx.length; startRow += config.batchSize()) {
           int end = Math.min(idx.length, startRow + config.batchSize());
@@ -128,21 +129,4 @@ public final class RewardTrainer {
     return new PairFeatures(n.apply(pairs.chosen()), n.apply(pairs.rejected()));
   }
 
-  private static int[] shuffled(int n, Random random) {
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    shuffle(order, random);
-    return order;
-  }
-
-  private static void shuffle(int[] a, Random random) {
-    for (int i = a.length - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int t = a[i];
-      a[i] = a[j];
-      a[j] = t;
-    }
-  }
 }

@@ -3,6 +3,7 @@ package org.ser4j.ser;
 import java.util.ArrayList;
 import java.util.List;
 import org.ser4j.data.UnlabeledPair;
+import org.ser4j.model.Loss;
 
 /** Step 2 of a SER loop: keep the pool pairs the RM is confident about, self-labeled. */
 public final class Selector {
@@ -18,7 +19,7 @@ public final class Selector {
 
   /** s = sigmoid(r). */
   public static double probabilityGood(double reward) {
-    return reward >= 0 ? 1 / (1 + Math.exp(-reward)) : Math.exp(reward) / (1 + Math.exp(reward));
+    return Loss.sigmoid(reward);
   }
 
   /**

@@ -15,6 +15,7 @@ import org.ser4j.model.PairFeatures;
 import org.ser4j.model.RewardModel;
 import org.ser4j.model.RewardTrainer;
 import org.ser4j.model.TrainedHead;
+import org.ser4j.util.Permutations;
 import org.ser4j.util.Progress;
 
 /**
@@ -49,17 +50,7 @@ public final class SerLoop {
   public static PairFeatures[] splitSeed(PairFeatures labeled, double validationFraction, long seed) {
     int nL = labeled.size();
     int nVal = nL >= 10 ? Math.max(1, (int) Math.round(validationFraction * nL)) : 0;
-    int[] order = new int[nL];
-    for (int i = 0; i < nL; i++) {
-      order[i] = i;
-    }
-    Random random = new Random(seed * 0x2545F4914F6CDD1DL + 11);
-    for (int i = nL - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int t = order[i];
-      order[i] = order[j];
-      order[j] = t;
-    }
+    int[] order = Permutations.of(nL, new Random(seed * 0x2545F4914F6CDD1DL + 11));
     return new PairFeatures[] {
       labeled.select(java.util.Arrays.copyOfRange(order, nVal, nL)), labeled.select(java.util.Arrays.copyOfRange(order, 0, nVal))
     };
