@@ -104,11 +104,7 @@ public final class BestOfNCommand implements Callable<Integer> {
 
   private List<Candidates> read() {
     List<Candidates> out = new ArrayList<>();
-    boolean candidates;
-    try (JsonLines probe = JsonLines.open(input)) {
-      candidates = probe.hasNext() && probe.next().json().has("responses");
-    }
-    if (!candidates) {
+    if (!JsonLines.firstRecordHas(input, "responses")) {
       // Preference pairs: two candidates, the human chose the first.
       for (PreferencePair p : PairReader.readAll(input, org.ser4j.data.ReadOptions.defaults().withSkipBad(true)).pairs()) {
         out.add(new Candidates(p.id(), p.prompt(), List.of(p.chosen(), p.rejected()), 0));

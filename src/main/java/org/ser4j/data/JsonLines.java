@@ -44,6 +44,13 @@ public final class JsonLines implements Iterator<JsonLines.Record>, AutoCloseabl
     }
   }
 
+  /** True when the file's first JSON record has {@code field}: tells record kinds apart. */
+  public static boolean firstRecordHas(Path file, String field) {
+    try (JsonLines probe = open(file)) {
+      return probe.hasNext() && probe.next().json().has(field);
+    }
+  }
+
   /** {@code in}, gunzipped when it starts with gzip's magic number. */
   static InputStream maybeGunzip(InputStream in) throws IOException {
     InputStream raw = new BufferedInputStream(in, 1 << 16);

@@ -21,9 +21,7 @@ public final class ScoreRecordReader implements Iterator<ScoreRecord>, AutoClose
 
   /** True when the file's first record has a {@code response} field (else it is a preference file). */
   public static boolean looksLikeScoreRecords(Path file) {
-    try (JsonLines probe = JsonLines.open(file)) {
-      return probe.hasNext() && probe.next().json().has("response");
-    }
+    return JsonLines.firstRecordHas(file, "response");
   }
 
   @Override
