@@ -60,6 +60,50 @@ public final class DjlBert implements AutoCloseable {
   public float[][] embed(List<TokenizedInput> batch) {
     try (NDManager scope = manager.newSubManager()) {
       int b = batch.size();
+      float[] flat = pooled(batch, scope).toType(DataType.FLOAT32, false).toFloatArray();
+      float[][] out = new float[b][hidden];
+      for (int i = 0; i < b; i++) {
+        System.arraycopy(flat, i * hidden, out[i], 0, hidden);
+      }
+      return out;
+    }
+  }
+
+  public NDManager manager() {
+    return manager;
+  }
+
+  public int hidden() {
+    return hidden;
+  }
+
+  /**
+   * Marks the parameters of the top {@code k} transformer layers as trainable (gradients on) and
+   * returns them by name; the layers below and the embeddings stay frozen.
+   */
+  public Map<String, NDArray> trainTopLayers(int k) {
+    Map<String, NDArray> trainable = new java.util.TreeMap<>();
+    for (int l = Math.max(0, layers - k); l < layers; l++) {
+      String prefix = "encoder.layer." + l + ".";
+      for (Map.Entry<String, NDArray> e : p.entrySet()) {
+        if (e.getKey().startsWith(prefix)) {
+          e.getValue().setRequiresGradient(true);
+          trainable.put(e.getKey(), e.getValue());
+        }
+      }
+    }
+    return trainable;
+  }
+
+  /** A copy of one parameter's values (for checks and saving). */
+  public float[] parameter(String name) {
+    return p.get(name).toFloatArray();
+  }
+
+  /** Pooled vectors [batch, hidden] as an NDArray in {@code scope}, differentiable in the trainable parameters. */
+  public NDArray pooled(List<TokenizedInput> batch, NDManager scope) {
+    {
+      int b = batch.size();
       int len = batch.stream().mapToInt(TokenizedInput::length).max().orElse(0);
       float[] emb = new float[b * len * hidden];
       float[] mask = new float[b * len];
@@ -84,13 +128,7 @@ public final class DjlBert implements AutoCloseable {
         x = layer(x, additive, "encoder.layer." + l + ".", b, len);
       }
       NDArray summed = x.mul(m.expandDims(2)).sum(new int[] {1});
-      NDArray pooled = summed.div(m.sum(new int[] {1}, true).maximum(1f));
-      float[] flat = pooled.toType(DataType.FLOAT32, false).toFloatArray();
-      float[][] out = new float[b][hidden];
-      for (int i = 0; i < b; i++) {
-        System.arraycopy(flat, i * hidden, out[i], 0, hidden);
-      }
-      return out;
+      return summed.div(m.sum(new int[] {1}, true).maximum(1f));
     }
   }
 

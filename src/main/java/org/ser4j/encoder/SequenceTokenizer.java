@@ -36,6 +36,11 @@ public final class SequenceTokenizer implements AutoCloseable {
     this.maxLength = maxLength;
   }
 
+  /** A tokenizer from a tokenizer.json location ({@code classpath:NAME} or a path). */
+  public static SequenceTokenizer open(String location, int maxLength) throws IOException {
+    return new SequenceTokenizer(location, maxLength);
+  }
+
   public int maxLength() {
     return maxLength;
   }
