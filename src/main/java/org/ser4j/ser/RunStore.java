@@ -22,6 +22,7 @@ public final class RunStore {
   public static final String RUN = "run.json";
   public static final String REPORT = "report.json";
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper LINE = new ObjectMapper(); // one JSON object per line
 
   private final Path dir;
 
@@ -66,7 +67,7 @@ public final class RunStore {
         n.put("prompt", s.pair().prompt().transcript());
         n.put("chosen", s.chosen());
         n.put("rejected", s.rejected());
-        out.write(new ObjectMapper().writeValueAsBytes(n));
+        out.write(LINE.writeValueAsBytes(n));
         out.write('\n');
       }
     });

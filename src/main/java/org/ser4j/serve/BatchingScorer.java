@@ -101,8 +101,12 @@ public final class BatchingScorer implements AutoCloseable {
 
   /** Stops taking work; what is queued is still scored. */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     running = false;
-    worker.join(60_000);
+    try {
+      worker.join(60_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

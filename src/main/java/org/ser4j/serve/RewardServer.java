@@ -257,7 +257,11 @@ public final class RewardServer implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
-    stop(10_000);
+  public void close() {
+    try {
+      stop(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -28,7 +28,7 @@ public final class ServerMetrics {
 
   String scrape() throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    new PrometheusTextFormatWriter(false).write(out, registry.scrape());
+    PrometheusTextFormatWriter.create().write(out, registry.scrape());
     return out.toString(StandardCharsets.UTF_8);
   }
 }
