@@ -34,10 +34,17 @@ public final class SerOptions {
       description = "Share of the labeled seed held out to early-stop training and judge loops; never the test set (default: ${DEFAULT-VALUE}).")
   double validationFraction;
 
+  @Option(names = "--keep", paramLabel = "WHICH", defaultValue = "best-validation",
+      description = "Which loop's RM is the result: best-validation (and stop when validation accuracy falls) or last (run every loop, as the paper) (default: ${DEFAULT-VALUE}).")
+  String keep;
+
   SerConfig toConfig(TrainConfig train) {
+    if (!keep.equals("last") && !keep.equals("best-validation")) {
+      throw new IllegalArgumentException("--keep must be best-validation or last, got '" + keep + "'");
+    }
     if (maxLoops < 0 || minNew < 1) {
       throw new IllegalArgumentException("--max-loops must be >= 0 and --min-new >= 1");
     }
-    return new SerConfig(SelectionRule.fromName(selection), new Thresholds(tauHigh, tauLow, delta), maxLoops, minNew, warmStart, validationFraction, train);
+    return new SerConfig(SelectionRule.fromName(selection), new Thresholds(tauHigh, tauLow, delta), maxLoops, minNew, warmStart, validationFraction, keep.equals("last"), train);
   }
 }

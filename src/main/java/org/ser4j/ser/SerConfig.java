@@ -10,27 +10,33 @@ import org.ser4j.model.TrainConfig;
  * @param minNew stop when a loop selects fewer new pairs than this (default 10)
  * @param warmStart retrain from the previous loop's head instead of from scratch (default false)
  * @param validationFraction share of the labeled seed held out to early-stop training and judge loops (never the test set)
+ * @param keepLast keep the last loop's RM and run every loop (as the paper), instead of stopping
+ *     when validation accuracy falls and keeping the best-validation loop (default false)
  */
 public record SerConfig(
-    SelectionRule rule, Thresholds thresholds, int maxLoops, int minNew, boolean warmStart, double validationFraction, TrainConfig train) {
+    SelectionRule rule, Thresholds thresholds, int maxLoops, int minNew, boolean warmStart, double validationFraction, boolean keepLast, TrainConfig train) {
 
   public static SerConfig defaults() {
-    return new SerConfig(SelectionRule.BOTH, Thresholds.paper(), 4, 10, false, 0.1, TrainConfig.defaults());
+    return new SerConfig(SelectionRule.BOTH, Thresholds.paper(), 4, 10, false, 0.1, false, TrainConfig.defaults());
   }
 
   public SerConfig withRule(SelectionRule r) {
-    return new SerConfig(r, thresholds, maxLoops, minNew, warmStart, validationFraction, train);
+    return new SerConfig(r, thresholds, maxLoops, minNew, warmStart, validationFraction, keepLast, train);
   }
 
   public SerConfig withWarmStart(boolean w) {
-    return new SerConfig(rule, thresholds, maxLoops, minNew, w, validationFraction, train);
+    return new SerConfig(rule, thresholds, maxLoops, minNew, w, validationFraction, keepLast, train);
   }
 
   public SerConfig withTrain(TrainConfig t) {
-    return new SerConfig(rule, thresholds, maxLoops, minNew, warmStart, validationFraction, t);
+    return new SerConfig(rule, thresholds, maxLoops, minNew, warmStart, validationFraction, keepLast, t);
+  }
+
+  public SerConfig withKeepLast(boolean k) {
+    return new SerConfig(rule, thresholds, maxLoops, minNew, warmStart, validationFraction, k, train);
   }
 
   public SerConfig withLoops(int max, int min) {
-    return new SerConfig(rule, thresholds, max, min, warmStart, validationFraction, train);
+    return new SerConfig(rule, thresholds, max, min, warmStart, validationFraction, keepLast, train);
   }
 }

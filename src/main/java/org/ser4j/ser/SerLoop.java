@@ -85,7 +85,7 @@ public final class SerLoop {
       model = store.loadModel(loops.size() - 1);
       log.printf(store.finished() ? "%2$s already finished after loop %1$d%n" : "resuming after loop %d of %s%n", loops.size() - 1, store.dir());
       if (store.finished()) {
-        int best = bestLoop(loops);
+        int best = finalLoop(loops);
         return new SerResult(loops, best, stopReasonOnDisk(), store.loadModel(best));
       }
     }
@@ -137,7 +137,7 @@ public final class SerLoop {
       save(loop, model, selected, loops, null, false);
       logLoop(report);
       double bestBefore = loops.subList(0, loops.size() - 1).stream().mapToDouble(LoopReport::validationAccuracy).max().orElse(Double.NaN);
-      if (validation.size() > 0 && report.validationAccuracy() < bestBefore) {
+      if (!config.keepLast() && validation.size() > 0 && report.validationAccuracy() < bestBefore) {
         stop = "validation-fell";
         break;
       }
@@ -145,7 +145,7 @@ public final class SerLoop {
     if (store != null) {
       writeReport(loops, stop, true);
     }
-    int best = bestLoop(loops);
+    int best = finalLoop(loops);
     // A resumed run holds only the models it trained itself; the saved ones are identical.
     RewardModel finalModel = store != null ? store.loadModel(best) : models.get(best);
     return new SerResult(loops, best, stop, finalModel);
@@ -155,8 +155,11 @@ public final class SerLoop {
     return RunStore.JSON.readTree(store.dir().resolve(RunStore.REPORT).toFile()).path("stop_reason").asText();
   }
 
-  /** The loop whose RM is kept: highest validation accuracy, the later loop on ties. */
-  static int bestLoop(List<LoopReport> loops) {
+  /** The loop whose RM is kept: the last with {@code keepLast}, else the highest validation accuracy, the later loop on ties. */
+  int finalLoop(List<LoopReport> loops) {
+    if (config.keepLast()) {
+      return loops.size() - 1;
+    }
     int best = 0;
     for (int i = 1; i < loops.size(); i++) {
       if (!(loops.get(i).validationAccuracy() < loops.get(best).validationAccuracy())) {
@@ -228,7 +231,7 @@ public final class SerLoop {
     if (stop != null) {
       report.put("stop_reason", stop);
     }
-    report.put("final_loop", bestLoop(loops));
+    report.put("final_loop", finalLoop(loops));
     report.set("loops", RunStore.JSON.valueToTree(loops));
     store.writeReport(report);
   }

@@ -91,6 +91,16 @@ class EvolveTest {
   }
 
   @Test
+  void keepLastRunsEveryLoopAndKeepsTheLastRm() throws Exception {
+    Path out = dir.resolve("last");
+    run(evolve(out, "--keep", "last", "--max-loops", "3", "--min-new", "1"));
+    JsonNode report = JSON.readTree(out.resolve("report.json").toFile());
+    int loops = report.get("loops").size();
+    assertEquals(loops - 1, report.get("final_loop").asInt());
+    assertTrue(!report.get("stop_reason").asText().equals("validation-fell"), report.toString());
+  }
+
+  @Test
   void aStrictThresholdStopsForLackOfNewPairs() throws Exception {
     Path out = dir.resolve("strict");
     run(evolve(out, "--tau-high", "0.999", "--tau-low", "0.001", "--delta", "0.99"));
