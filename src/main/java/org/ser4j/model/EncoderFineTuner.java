@@ -3,6 +3,7 @@ package org.ser4j.model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.util.ArrayList;
@@ -82,10 +83,20 @@ public final class EncoderFineTuner {
       gc.backward(loss);
     }
     t++;
+    // Temporaries of the update would live as long as the parameters' manager: an NDScope closes
+    // them when the step ends (in-place updates of parameters and moments create nothing).
+    try (NDScope temporaries = new NDScope()) {
+      update();
+    }
+    return value;
+  }
+
+  private void update() {
     List<NDArray> grads = new ArrayList<>();
     double sq = 0;
     for (NDArray p : params.values()) {
       NDArray g = p.getGradient();
+      NDScope.unregister(g); // the parameter's own gradient: closing it would free it under PyTorch
       grads.add(g);
       sq += g.square().sum().getFloat();
     }
@@ -104,9 +115,7 @@ public final class EncoderFineTuner {
         update = update.add(p.mul(weightDecay));
       }
       p.subi(update.mul(lr.get(e.getKey())));
-      g.close();
-      p.getGradient().subi(p.getGradient()); // zero for the next step
+      grads.get(i - 1).subi(grads.get(i - 1)); // zero for the next step
     }
-    return value;
   }
 }
