@@ -3,7 +3,6 @@ package org.ser4j.model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.util.ArrayList;
@@ -64,11 +63,19 @@ public final class EncoderFineTuner {
     return bert.pooled(batch, scope).matMul(params.get("head.weight")).add(params.get("head.bias")).reshape(-1);
   }
 
+  /**
+   * Mean -log sigmoid(margin), as softplus(-margin) = max(-margin, 0) + log(1 + exp(-|margin|)):
+   * the naive log(1 + exp(-margin)) overflows for margins below about -88 and its gradient turns
+   * into NaN (seen after ~100 steps at a head learning rate of 1e-2).
+   */
+  private static NDArray bradleyTerry(NDArray margin) {
+    return margin.neg().maximum(0f).add(margin.abs().neg().exp().add(1).log()).mean();
+  }
+
   /** Mean Bradley-Terry loss of the pairs, without changing anything. */
   public double loss(List<TokenizedInput> chosen, List<TokenizedInput> rejected) {
     try (NDManager scope = bert.manager().newSubManager()) {
-      NDArray margin = rewards(chosen, scope).sub(rewards(rejected, scope));
-      return margin.neg().exp().add(1).log().mean().getFloat();
+      return bradleyTerry(rewards(chosen, scope).sub(rewards(rejected, scope))).getFloat();
     }
   }
 
@@ -77,28 +84,25 @@ public final class EncoderFineTuner {
     double value;
     try (NDManager scope = bert.manager().newSubManager();
         GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-      NDArray margin = rewards(chosen, scope).sub(rewards(rejected, scope));
-      NDArray loss = margin.neg().exp().add(1).log().mean(); // -log sigmoid(margin)
+      NDArray loss = bradleyTerry(rewards(chosen, scope).sub(rewards(rejected, scope)));
       value = loss.getFloat();
       gc.backward(loss);
     }
     t++;
-    // Temporaries of the update would live as long as the parameters' manager: an NDScope closes
-    // them when the step ends (in-place updates of parameters and moments create nothing).
-    try (NDScope temporaries = new NDScope()) {
-      update();
-    }
+    update();
     return value;
   }
 
+  /** AdamW on every trainable parameter; each temporary is closed here, since DJL would keep it as long as the parameter. */
   private void update() {
     List<NDArray> grads = new ArrayList<>();
     double sq = 0;
     for (NDArray p : params.values()) {
       NDArray g = p.getGradient();
-      NDScope.unregister(g); // the parameter's own gradient: closing it would free it under PyTorch
       grads.add(g);
-      sq += g.square().sum().getFloat();
+      try (NDArray g2 = g.square(); NDArray sum = g2.sum()) {
+        sq += sum.getFloat();
+      }
     }
     float scale = (float) Math.min(1.0, clipNorm / Math.sqrt(sq + 1e-12));
     float c1 = (float) (1 - Math.pow(BETA1, t));
@@ -106,16 +110,32 @@ public final class EncoderFineTuner {
     int i = 0;
     for (Map.Entry<String, NDArray> e : params.entrySet()) {
       NDArray p = e.getValue();
-      NDArray g = grads.get(i++).mul(scale);
+      NDArray grad = grads.get(i++);
       NDArray[] mv = moments.get(e.getKey());
-      mv[0].muli(BETA1).addi(g.mul(1 - BETA1));
-      mv[1].muli(BETA2).addi(g.square().mul(1 - BETA2));
-      NDArray update = mv[0].div(c1).div(mv[1].div(c2).sqrt().add(EPS));
-      if (!e.getKey().endsWith("bias") && !e.getKey().contains("LayerNorm")) {
-        update = update.add(p.mul(weightDecay));
+      try (NDArray g = grad.mul(scale);
+          NDArray gm = g.mul(1 - BETA1);
+          NDArray g2 = g.square();
+          NDArray g2m = g2.mul(1 - BETA2)) {
+        mv[0].muli(BETA1).addi(gm);
+        mv[1].muli(BETA2).addi(g2m);
       }
-      p.subi(update.mul(lr.get(e.getKey())));
-      grads.get(i - 1).subi(grads.get(i - 1)); // zero for the next step
+      try (NDArray mHat = mv[0].div(c1);
+          NDArray vHat = mv[1].div(c2);
+          NDArray root = vHat.sqrt();
+          NDArray denom = root.add(EPS);
+          NDArray adam = mHat.div(denom);
+          NDArray decay = p.mul(decays(e.getKey()) ? weightDecay : 0f);
+          NDArray update = adam.add(decay);
+          NDArray step = update.mul(lr.get(e.getKey()))) {
+        p.subi(step);
+      }
+      grad.subi(grad); // zero for the next step
+      grad.close(); // a handle to the parameter's gradient: closing the handle keeps the gradient
     }
   }
+
+  private static boolean decays(String name) {
+    return !name.endsWith("bias") && !name.contains("LayerNorm");
+  }
+
 }
