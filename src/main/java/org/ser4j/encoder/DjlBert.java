@@ -69,38 +69,11 @@ public final class DjlBert implements AutoCloseable {
     }
   }
 
-  public NDManager manager() {
-    return manager;
-  }
-
   public int hidden() {
     return hidden;
   }
 
-  /**
-   * Marks the parameters of the top {@code k} transformer layers as trainable (gradients on) and
-   * returns them by name; the layers below and the embeddings stay frozen.
-   */
-  public Map<String, NDArray> trainTopLayers(int k) {
-    Map<String, NDArray> trainable = new java.util.TreeMap<>();
-    for (int l = Math.max(0, layers - k); l < layers; l++) {
-      String prefix = "encoder.layer." + l + ".";
-      for (Map.Entry<String, NDArray> e : p.entrySet()) {
-        if (e.getKey().startsWith(prefix)) {
-          e.getValue().setRequiresGradient(true);
-          trainable.put(e.getKey(), e.getValue());
-        }
-      }
-    }
-    return trainable;
-  }
-
-  /** A copy of one parameter's values (for checks and saving). */
-  public float[] parameter(String name) {
-    return p.get(name).toFloatArray();
-  }
-
-  /** Pooled vectors [batch, hidden] as an NDArray in {@code scope}, differentiable in the trainable parameters. */
+  /** Pooled vectors [batch, hidden] as an NDArray in {@code scope} (an autograd graph, once parameters take gradients). */
   public NDArray pooled(List<TokenizedInput> batch, NDManager scope) {
     {
       int b = batch.size();
