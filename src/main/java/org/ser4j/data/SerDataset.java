@@ -17,11 +17,6 @@ public record SerDataset(
   public record Counts(
       long trainRecords, long testRecords, SkipCounts trainSkipped, SkipCounts testSkipped, int tiesDropped, int trainPairs) {}
 
-  /** Every training pair with its human label: the labeled seed plus the pool's gold. */
-  public int trainPairs() {
-    return counts.trainPairs();
-  }
-
   public static SerDataset load(DataSpec spec) {
     PairReader.ReadResult train = PairReader.readAll(spec.train(), spec.read());
     Splits.TieFilter trainTies = Splits.dropTies(train.pairs());

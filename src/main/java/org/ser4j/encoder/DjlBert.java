@@ -69,10 +69,6 @@ public final class DjlBert implements AutoCloseable {
     }
   }
 
-  public int hidden() {
-    return hidden;
-  }
-
   /** Pooled vectors [batch, hidden] as an NDArray in {@code scope} (an autograd graph, once parameters take gradients). */
   public NDArray pooled(List<TokenizedInput> batch, NDManager scope) {
     {

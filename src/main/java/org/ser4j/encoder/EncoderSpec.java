@@ -43,10 +43,6 @@ public record EncoderSpec(String name, String model, String tokenizer, Pooling p
     return new EncoderSpec("local:" + model.getFileName(), model.toString(), tokenizer.toString(), pooling);
   }
 
-  public boolean isBuiltIn() {
-    return model.startsWith("classpath:");
-  }
-
   static InputStream open(String location) throws IOException {
     if (location.startsWith("classpath:")) {
       String resource = location.substring("classpath:".length());

@@ -192,10 +192,6 @@ public final class FeatureCache {
     return corrupt;
   }
 
-  public Path directory() {
-    return dir;
-  }
-
   /** Bytes on disk in this cache's segments. */
   public long diskBytes() throws IOException {
     if (dir == null) {
