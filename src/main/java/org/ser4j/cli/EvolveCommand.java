@@ -1,7 +1,6 @@
 package org.ser4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -59,8 +58,8 @@ public final class EvolveCommand implements Callable<Integer> {
       store = new RunStore(resume);
       JsonNode run = store.readRun();
       dataSpec = RunJson.dataSpec(run);
-      encoderConfig = RunJson.MAPPER.treeToValue(run.get("encoder"), EncoderConfig.class);
-      serConfig = RunJson.MAPPER.treeToValue(run.get("ser"), SerConfig.class);
+      encoderConfig = RunJson.encoder(run);
+      serConfig = RunJson.ser(run);
       seed = dataSpec.seed();
     } else {
       if (out == null) {
@@ -81,11 +80,7 @@ public final class EvolveCommand implements Callable<Integer> {
     RuntimeOptions runtime = encoder.runtime;
     try (Featurizer featurizer = runtime.open(encoderConfig)) {
       if (resume == null) {
-        ObjectNode run = RunJson.MAPPER.createObjectNode();
-        run.set("data", RunJson.toJson(dataSpec));
-        run.set("encoder", RunJson.MAPPER.valueToTree(featurizer.config()));
-        run.set("ser", RunJson.MAPPER.valueToTree(serConfig));
-        store.writeRun(run);
+        store.writeRun(RunJson.run(dataSpec, featurizer.config(), serConfig));
       }
       SerInputs inputs = SerInputs.encode(featurizer, dataset);
       SerResult result = new SerLoop(serConfig, seed, store, org.ser4j.util.Progress.quiet(), log).run(inputs);

@@ -123,10 +123,7 @@ public final class ExperimentCommand implements Callable<Integer> {
   /** A cell's run directory; a finished run with the same settings is reused, a different one refused. */
   private RunStore cellStore(double f, long s, DataSpec spec, Featurizer featurizer, SerConfig config) throws java.io.IOException {
     RunStore store = new RunStore(out.resolve("runs").resolve(String.format(Locale.ROOT, "fraction-%s-seed-%d", f, s)));
-    ObjectNode run = Json.MAPPER.createObjectNode();
-    run.set("data", RunJson.toJson(spec));
-    run.set("encoder", Json.MAPPER.valueToTree(featurizer.config()));
-    run.set("ser", Json.MAPPER.valueToTree(config));
+    ObjectNode run = RunJson.run(spec, featurizer.config(), config);
     if (store.hasRun()) {
       JsonNode existing = store.readRun();
       if (!existing.equals(Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(run)))) {

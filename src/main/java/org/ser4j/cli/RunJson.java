@@ -6,12 +6,31 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import org.ser4j.data.DataSpec;
 import org.ser4j.data.ReadOptions;
+import org.ser4j.encoder.EncoderConfig;
+import org.ser4j.ser.SerConfig;
 
 /** How a run's settings are written to run.json and read back to resume it. */
 final class RunJson {
-  static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectMapper MAPPER = Json.MAPPER;
 
   private RunJson() {}
+
+  /** What a SER run's run.json holds: its data, its encoder (with the weights' fingerprint) and its SER settings. */
+  static ObjectNode run(DataSpec spec, EncoderConfig encoder, SerConfig ser) {
+    ObjectNode run = MAPPER.createObjectNode();
+    run.set("data", toJson(spec));
+    run.set("encoder", MAPPER.valueToTree(encoder));
+    run.set("ser", MAPPER.valueToTree(ser));
+    return run;
+  }
+
+  static EncoderConfig encoder(JsonNode run) throws java.io.IOException {
+    return MAPPER.treeToValue(run.get("encoder"), EncoderConfig.class);
+  }
+
+  static SerConfig ser(JsonNode run) throws java.io.IOException {
+    return MAPPER.treeToValue(run.get("ser"), SerConfig.class);
+  }
 
   static ObjectNode toJson(DataSpec spec) {
     ObjectNode n = MAPPER.createObjectNode();
