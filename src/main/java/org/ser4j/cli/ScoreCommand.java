@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.zip.GZIPOutputStream;
 import org.ser4j.data.PairReader;
 import org.ser4j.data.PairWriter;
 import org.ser4j.data.PreferencePair;
@@ -64,8 +63,7 @@ public final class ScoreCommand implements Callable<Integer> {
     long[] count = new long[1];
     try (Featurizer featurizer = model.runtime.open(rm.encoder(), Progress.quiet());
         Progress.Task task = model.runtime.progress().start("score", -1, responses ? "responses" : "pairs")) {
-      AtomicFiles.write(out, raw -> {
-        OutputStream o = out.toString().endsWith(".gz") ? new GZIPOutputStream(raw, 1 << 16) : raw;
+      AtomicFiles.writeGzipByName(out, o -> {
         if (responses) {
           try (ScoreRecordReader reader = ScoreRecordReader.open(input)) {
             count[0] = scoreInChunks(reader, r -> List.of(new ResponseInput(r.prompt(), r.response())), (r, rewards) -> {
@@ -87,9 +85,6 @@ public final class ScoreCommand implements Callable<Integer> {
               return node;
             }, rm, featurizer, o, task);
           }
-        }
-        if (o instanceof GZIPOutputStream gz) {
-          gz.finish();
         }
       });
     }

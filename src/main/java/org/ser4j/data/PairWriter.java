@@ -5,10 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import org.ser4j.util.AtomicFiles;
-import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * Writes pairs as TRL-style JSON Lines ({@code id}, {@code prompt}, {@code chosen}, {@code
@@ -21,16 +19,12 @@ public final class PairWriter {
   private PairWriter() {}
 
   public static void write(Path target, List<PreferencePair> pairs) throws IOException {
-    AtomicFiles.write(
+    AtomicFiles.writeGzipByName(
         target,
-        raw -> {
-          OutputStream out = target.toString().endsWith(".gz") ? new GZIPOutputStream(raw, 1 << 16) : raw;
+        out -> {
           for (PreferencePair pair : pairs) {
             out.write(JSON.writeValueAsBytes(toJson(pair)));
             out.write('\n');
-          }
-          if (out instanceof GZIPOutputStream gz) {
-            gz.finish();
           }
         });
   }

@@ -42,6 +42,19 @@ public final class AtomicFiles {
     }
   }
 
+  /** Like {@link #write}, gzip-compressed when the target's name ends in .gz. */
+  public static void writeGzipByName(Path target, Writer writer) throws IOException {
+    if (!target.getFileName().toString().endsWith(".gz")) {
+      write(target, writer);
+      return;
+    }
+    write(target, raw -> {
+      java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(raw, 1 << 16);
+      writer.write(gz);
+      gz.finish();
+    });
+  }
+
   /** Temporary files are created owner-only; the finished file gets the usual rw-r--r--. */
   private static void readableByAll(Path file) throws IOException {
     try {
