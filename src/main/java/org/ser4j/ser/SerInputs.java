@@ -3,13 +3,13 @@ package org.ser4j.ser;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.ser4j.data.SerDataset;
-import org.ser4j.encoder.Featurizer;
-import org.ser4j.encoder.ResponseInput;
-import org.ser4j.data.PreferencePair;
 import org.ser4j.data.GoldLabels;
+import org.ser4j.data.PreferencePair;
+import org.ser4j.data.SerDataset;
 import org.ser4j.data.UnlabeledPair;
 import org.ser4j.encoder.EncoderConfig;
+import org.ser4j.encoder.Featurizer;
+import org.ser4j.model.PairEncoding;
 import org.ser4j.model.PairFeatures;
 
 /**
@@ -28,37 +28,14 @@ public record SerInputs(
 
   /** Encodes a dataset in one pass (one length-sorted encoder run over every text; cached texts are free). */
   public static SerInputs encode(Featurizer featurizer, SerDataset data) throws IOException {
-    List<ResponseInput> inputs = new ArrayList<>();
-    for (List<PreferencePair> pairs : List.of(data.labeled(), data.test())) {
-      for (PreferencePair p : pairs) {
-        inputs.add(new ResponseInput(p.prompt(), p.chosen()));
-        inputs.add(new ResponseInput(p.prompt(), p.rejected()));
-      }
-    }
+    // The pool as pairs (first, second) so that one PairEncoding call covers all three sets.
+    List<PreferencePair> pool = new ArrayList<>(data.pool().size());
     for (UnlabeledPair p : data.pool()) {
-      inputs.add(new ResponseInput(p.prompt(), p.first()));
-      inputs.add(new ResponseInput(p.prompt(), p.second()));
+      pool.add(new PreferencePair(p.id(), p.prompt(), p.first(), p.second(), p.source()));
     }
-    float[][] all = featurizer.features(inputs);
-    int at = 0;
-    PairFeatures[] pairs = new PairFeatures[2];
-    for (int k = 0; k < 2; k++) {
-      int n = (k == 0 ? data.labeled() : data.test()).size();
-      float[][] c = new float[n][];
-      float[][] r = new float[n][];
-      for (int i = 0; i < n; i++) {
-        c[i] = all[at++];
-        r[i] = all[at++];
-      }
-      pairs[k] = new PairFeatures(c, r);
-    }
-    // Pool keys are positions in the pool, so the vectors can be indexed by key.
-    float[][] first = new float[data.pool().size()][];
-    float[][] second = new float[data.pool().size()][];
-    for (UnlabeledPair p : data.pool()) {
-      first[p.key()] = all[at++];
-      second[p.key()] = all[at++];
-    }
-    return new SerInputs(pairs[0], data.pool(), first, second, data.gold(), pairs[1], featurizer.config());
+    List<PairFeatures> f = PairEncoding.features(featurizer, data.labeled(), data.test(), pool);
+    // Pool keys are positions in the pool, so the vectors are indexed by key as they come.
+    return new SerInputs(f.get(0), data.pool(), f.get(2).chosen(), f.get(2).rejected(), data.gold(), f.get(1), featurizer.config());
   }
+
 }
