@@ -1,0 +1,231 @@
+package org.ser4j.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.ser4j.encoder.DjlBert;
+import org.ser4j.encoder.TokenizedInput;
+import org.ser4j.util.Progress;
+
+/**
+ * The live network of a reward model whose encoder learns: a {@link DjlBert} with a linear head
+ * on its mean-pooled output, r = w . pool(bert(x)) + b. Which weights learn is the {@link
+ * FineTuneMode}'s choice; the layers below the first learning one never change, so their output
+ * for a sequence is computed once and kept ({@link #prepare}), which is what makes top:K cheap.
+ * The cache is keyed by the {@link TokenizedInput} object: tokenize each text once and reuse it.
+ */
+public final class BertRewardNet implements AutoCloseable {
+  public static final String HEAD_WEIGHT = "head.weight";
+  public static final String HEAD_BIAS = "head.bias";
+  private static final int INFERENCE_BATCH = 32;
+
+  private final DjlBert bert;
+  private final FineTuneMode mode;
+  private final int firstTrained;
+  private final NDArray headWeight;
+  private final NDArray headBias;
+  private final Map<TokenizedInput, float[]> frozenPrefix = new IdentityHashMap<>();
+
+  private BertRewardNet(DjlBert bert, FineTuneMode mode, float[] headW, float headB) {
+    this.bert = bert;
+    this.mode = mode;
+    this.firstTrained = mode.firstTrainedLayer(bert.layers());
+    try (NDArray w = bert.manager().create(headW, new Shape(bert.hidden(), 1)); NDArray b = bert.manager().create(new float[] {headB}, new Shape(1))) {
+      this.headWeight = w.duplicate();
+      this.headBias = b.duplicate();
+    }
+  }
+
+  /**
+   * A fresh network: pretrained encoder weights from {@code onnxModel}, LoRA adapters when the
+   * mode asks for them, and a head with N(0, 0.02) weights drawn from {@code seed}.
+   */
+  public static BertRewardNet pretrained(String onnxModel, int heads, FineTuneConfig config) throws IOException {
+    DjlBert bert = DjlBert.fromOnnx(onnxModel, heads);
+    if (config.mode().kind() == FineTuneMode.Kind.LORA) {
+      bert.addLora(config.loraRank(), (float) config.loraAlpha(), (float) config.loraDropout(), config.seed());
+    }
+    Random random = new Random(config.seed());
+    float[] w = new float[bert.hidden()];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = (float) (random.nextGaussian() * 0.02);
+    }
+    return new BertRewardNet(bert, config.mode(), w, 0f);
+  }
+
+  public FineTuneMode mode() {
+    return mode;
+  }
+
+  public DjlBert bert() {
+    return bert;
+  }
+
+  /** The weights that learn in this mode (the head included), by name; live arrays. */
+  public Map<String, NDArray> trainable() {
+    Map<String, NDArray> out = new TreeMap<>();
+    String firstLayer = "encoder.layer.";
+    out.putAll(bert.train(name -> switch (mode.kind()) {
+      case LORA -> name.contains(".lora_");
+      case FULL -> !name.contains(".lora_");
+      case TOP -> name.startsWith(firstLayer) && layerOf(name) >= firstTrained;
+      case NONE -> false;
+    }));
+    headWeight.setRequiresGradient(true);
+    headBias.setRequiresGradient(true);
+    out.put(HEAD_WEIGHT, headWeight);
+    out.put(HEAD_BIAS, headBias);
+    return out;
+  }
+
+  private static int layerOf(String name) {
+    String rest = name.substring("encoder.layer.".length());
+    return Integer.parseInt(rest.substring(0, rest.indexOf('.')));
+  }
+
+  /** The weights a saved model needs beyond the pretrained file, as named tensors. */
+  public Map<String, RewardHead.Tensor> trainedTensors() {
+    Map<String, RewardHead.Tensor> out = new LinkedHashMap<>();
+    for (Map.Entry<String, NDArray> e : trainable().entrySet()) {
+      out.put(e.getKey(), new RewardHead.Tensor(e.getValue().getShape().getShape(), e.getValue().toFloatArray()));
+    }
+    return out;
+  }
+
+  /** Loads saved weights (from {@link #trainedTensors}) into this network. */
+  public void load(Map<String, RewardHead.Tensor> tensors) {
+    for (Map.Entry<String, RewardHead.Tensor> e : tensors.entrySet()) {
+      float[] v = e.getValue().values();
+      if (e.getKey().equals(HEAD_WEIGHT)) {
+        copyInto(headWeight, v, e.getKey());
+      } else if (e.getKey().equals(HEAD_BIAS)) {
+        copyInto(headBias, v, e.getKey());
+      } else {
+        bert.set(e.getKey(), v);
+      }
+    }
+    frozenPrefix.clear();
+  }
+
+  /** Overwrites a live array's values in place (outside any autograd graph). */
+  static void copyInto(NDArray target, float[] values, String name) {
+    if (target.getShape().size() != values.length) {
+      throw new IllegalArgumentException(name + ": expected " + target.getShape().size() + " values, got " + values.length);
+    }
+    try (NDManager scope = target.getManager().newSubManager(); NDArray fresh = scope.create(values, target.getShape())) {
+      target.muli(0f).addi(fresh); // exact: 0 * w + v == v
+    }
+  }
+
+  /**
+   * Runs the frozen lower layers once for each sequence not seen yet and keeps their output, in
+   * length-sorted batches (a no-op when every layer learns).
+   */
+  public void prepare(List<TokenizedInput> sequences, Progress progress) {
+    if (firstTrained == 0) {
+      return;
+    }
+    List<TokenizedInput> todo = new ArrayList<>();
+    for (TokenizedInput s : sequences) {
+      if (!frozenPrefix.containsKey(s)) {
+        frozenPrefix.put(s, null);
+        todo.add(s);
+      }
+    }
+    todo.sort(Comparator.comparingInt(TokenizedInput::length));
+    try (Progress.Task task = progress.start("lower " + firstTrained + " layers (frozen, cached)", todo.size(), "texts")) {
+      for (int start = 0; start < todo.size(); start += INFERENCE_BATCH) {
+        List<TokenizedInput> batch = todo.subList(start, Math.min(todo.size(), start + INFERENCE_BATCH));
+        try (NDManager scope = bert.manager().newSubManager()) {
+          NDArray mask = bert.mask(batch, scope);
+          float[][] rows = DjlBert.toRows(bert.layers(bert.embeddings(batch, scope), mask, 0, firstTrained), batch);
+          for (int i = 0; i < rows.length; i++) {
+            frozenPrefix.put(batch.get(i), rows[i]);
+          }
+        }
+        task.step(batch.size());
+      }
+    }
+  }
+
+  /** Drops the cached lower-layer outputs (memory). */
+  public void forget() {
+    frozenPrefix.clear();
+  }
+
+  /** Rewards [batch] as an NDArray in {@code scope}: differentiable in {@link #trainable()} inside a gradient collector. */
+  public NDArray rewards(List<TokenizedInput> batch, NDManager scope) {
+    NDArray mask = bert.mask(batch, scope);
+    NDArray x;
+    if (firstTrained == 0) {
+      x = bert.embeddings(batch, scope);
+    } else {
+      List<float[]> rows = new ArrayList<>(batch.size());
+      for (TokenizedInput s : batch) {
+        float[] r = frozenPrefix.get(s);
+        if (r == null) {
+          throw new IllegalStateException("sequence not prepared: call prepare() first");
+        }
+        rows.add(r);
+      }
+      x = bert.fromRows(rows, scope);
+    }
+    NDArray pooled = DjlBert.meanPool(bert.layers(x, mask, firstTrained, bert.layers()), mask);
+    return pooled.matMul(headWeight).add(headBias).reshape(-1);
+  }
+
+  /**
+   * Rewards of many sequences, in length-sorted batches. With {@code cachePrefix} the frozen
+   * lower layers' output is kept for later calls (training, SER loops); without it (serving) the
+   * whole network runs and nothing is kept.
+   */
+  public double[] score(List<TokenizedInput> sequences, boolean cachePrefix, Progress progress) {
+    bert.setTraining(false);
+    Integer[] order = new Integer[sequences.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    java.util.Arrays.sort(order, Comparator.comparingInt(i -> sequences.get(i).length()));
+    double[] out = new double[sequences.size()];
+    boolean cached = cachePrefix && firstTrained > 0;
+    if (cached) {
+      prepare(sequences, progress);
+    }
+    try (Progress.Task task = progress.start("score", sequences.size(), "texts")) {
+      for (int start = 0; start < order.length; start += INFERENCE_BATCH) {
+        List<TokenizedInput> batch = new ArrayList<>();
+        int end = Math.min(order.length, start + INFERENCE_BATCH);
+        for (int i = start; i < end; i++) {
+          batch.add(sequences.get(order[i]));
+        }
+        try (NDManager scope = bert.manager().newSubManager()) {
+          NDArray r = cached ? rewards(batch, scope) : fullRewards(batch, scope);
+          float[] v = r.toFloatArray();
+          for (int i = start; i < end; i++) {
+            out[order[i]] = v[i - start];
+          }
+        }
+        task.step(batch.size());
+      }
+    }
+    return out;
+  }
+
+  private NDArray fullRewards(List<TokenizedInput> batch, NDManager scope) {
+    return bert.pooled(batch, scope).matMul(headWeight).add(headBias).reshape(-1);
+  }
+
+  @Override
+  public void close() {
+    bert.close();
+  }
+}

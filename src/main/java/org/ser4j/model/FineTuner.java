@@ -1,0 +1,204 @@
+package org.ser4j.model;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.training.GradientCollector;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import org.ser4j.encoder.TokenizedInput;
+import org.ser4j.util.Permutations;
+import org.ser4j.util.Progress;
+
+/**
+ * Trains a {@link BertRewardNet} on preference pairs: the weights its {@link FineTuneMode}
+ * chooses, with the pairwise (Bradley-Terry) and/or pointwise loss, AdamW with one learning rate
+ * for the encoder and one for the head, linear warm-up then linear decay, gradient accumulation,
+ * clipping by global norm, and early stopping on a validation slice (the best epoch's weights are
+ * kept). Gradients come from PyTorch autograd; the optimizer runs in Java on float copies of the
+ * weights ({@link TensorAdamW}), so a fixed seed gives the same weights run to run on the same
+ * machine and thread count.
+ */
+public final class FineTuner {
+  private final FineTuneConfig config;
+  private final Progress progress;
+
+  public FineTuner(FineTuneConfig config, Progress progress) {
+    this.config = config;
+    this.progress = progress;
+  }
+
+  /** One epoch's record. */
+  public record Epoch(int epoch, double trainLoss, double validationLoss, double validationAccuracy, double seconds, double sequencesPerSecond) {}
+
+  /** What training did: every epoch, the one whose weights were kept, and the optimizer steps taken. */
+  public record Result(List<Epoch> history, int bestEpoch, int validationPairs, int steps) {
+    public Epoch best() {
+      return history.get(bestEpoch - 1);
+    }
+  }
+
+  public Result train(BertRewardNet net, SequencePairs train, SequencePairs validation) {
+    if (train.size() == 0) {
+      throw new IllegalArgumentException("no training pairs");
+    }
+    Engine.getEngine("PyTorch").setRandomSeed((int) config.seed()); // LoRA dropout masks
+    List<TokenizedInput> every = train.all();
+    every.addAll(validation.all());
+    net.prepare(every, progress);
+
+    Map<String, NDArray> params = net.trainable();
+    Map<String, float[]> weights = new LinkedHashMap<>();
+    Map<String, TensorAdamW> optimizers = new LinkedHashMap<>();
+    for (Map.Entry<String, NDArray> e : params.entrySet()) {
+      weights.put(e.getKey(), e.getValue().toFloatArray());
+      optimizers.put(e.getKey(), new TensorAdamW((int) e.getValue().getShape().size(), decays(e.getKey()) ? config.weightDecay() : 0));
+    }
+    int n = train.size();
+    int batches = (n + config.batchSize() - 1) / config.batchSize();
+    int stepsPerEpoch = (batches + config.accumulation() - 1) / config.accumulation();
+    int totalSteps = stepsPerEpoch * config.epochs();
+
+    List<Epoch> history = new ArrayList<>();
+    Map<String, float[]> best = copy(weights);
+    double bestLoss = Double.POSITIVE_INFINITY;
+    int bestEpoch = 0;
+    int step = 0;
+    for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+      long t0 = System.nanoTime();
+      int[] order = Permutations.of(n, new Random(config.seed() * 1_000_003L + epoch));
+      double lossSum = 0;
+      int micro = 0;
+      net.bert().setTraining(true);
+      try (Progress.Task task = progress.start(String.format(Locale.ROOT, "fine-tune %s epoch %d/%d", config.mode(), epoch, config.epochs()), 2L * n, "seqs")) {
+        for (int start = 0; start < n; start += config.batchSize()) {
+          SequencePairs batch = train.select(java.util.Arrays.copyOfRange(order, start, Math.min(n, start + config.batchSize())));
+          lossSum += backward(net, batch) * batch.size();
+          micro++;
+          if (micro == config.accumulation() || start + config.batchSize() >= n) {
+            step++;
+            update(params, weights, optimizers, config.schedule(step, totalSteps), step);
+            micro = 0;
+          }
+          task.step(2L * batch.size());
+        }
+      } finally {
+        net.bert().setTraining(false);
+      }
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      double[] val = evaluate(net, validation);
+      double trainLoss = lossSum / n;
+      history.add(new Epoch(epoch, trainLoss, val[0], val[1], seconds, 2.0 * n / seconds));
+      // Without a validation slice, the last epoch is kept.
+      double judged = validation.size() > 0 ? val[0] : -epoch;
+      if (judged < bestLoss) {
+        bestLoss = judged;
+        bestEpoch = epoch;
+        best = copy(weights);
+      } else if (epoch - bestEpoch >= config.patience()) {
+        break;
+      }
+    }
+    for (Map.Entry<String, NDArray> e : params.entrySet()) {
+      BertRewardNet.copyInto(e.getValue(), best.get(e.getKey()), e.getKey());
+    }
+    return new Result(history, bestEpoch, validation.size(), step);
+  }
+
+  /** Forward and backward on one batch; gradients add up in the weights until {@link #update}. Returns the batch's mean loss. */
+  private double backward(BertRewardNet net, SequencePairs batch) {
+    int b = batch.size();
+    try (NDManager scope = net.bert().manager().newSubManager();
+        GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+      // Chosen and rejected in one forward pass: one batch of 2b sequences.
+      NDArray r = net.rewards(batch.all(), scope);
+      NDArray loss = loss(r.get(new NDIndex("0:" + b)), r.get(new NDIndex(b + ":")));
+      double value = loss.getFloat();
+      if (!Double.isFinite(value)) {
+        throw new IllegalStateException("fine-tuning diverged: loss " + value + "; lower --encoder-lr / --head-lr");
+      }
+      gc.backward(loss.div(config.accumulation()));
+      return value;
+    }
+  }
+
+  /** The configured loss, mean over the batch; -log sigmoid(z) written as softplus(-z) so it cannot overflow. */
+  private NDArray loss(NDArray chosen, NDArray rejected) {
+    NDArray total = null;
+    if (config.loss() != Loss.POINTWISE) {
+      total = softplus(rejected.sub(chosen));
+    }
+    if (config.loss() != Loss.PAIRWISE) {
+      NDArray pointwise = softplus(chosen.neg()).add(softplus(rejected));
+      total = total == null ? pointwise : total.add(pointwise);
+    }
+    return total.mean();
+  }
+
+  /** log(1 + e^x) = max(x, 0) + log(1 + e^-|x|). */
+  static NDArray softplus(NDArray x) {
+    return x.maximum(0f).add(x.abs().neg().exp().add(1f).log());
+  }
+
+  private void update(Map<String, NDArray> params, Map<String, float[]> weights, Map<String, TensorAdamW> optimizers, double schedule, int step) {
+    Map<String, float[]> grads = new LinkedHashMap<>();
+    double sq = 0;
+    for (Map.Entry<String, NDArray> e : params.entrySet()) {
+      try (NDArray g = e.getValue().getGradient()) {
+        float[] values = g.toFloatArray();
+        g.muli(0f); // zero the accumulated gradient for the next step
+        for (float v : values) {
+          sq += (double) v * v;
+        }
+        grads.put(e.getKey(), values);
+      }
+    }
+    double norm = Math.sqrt(sq);
+    if (!Double.isFinite(norm)) {
+      throw new IllegalStateException("fine-tuning diverged: non-finite gradient at step " + step + "; lower --encoder-lr / --head-lr");
+    }
+    double scale = config.clipNorm() > 0 && norm > config.clipNorm() ? config.clipNorm() / norm : 1.0;
+    for (Map.Entry<String, NDArray> e : params.entrySet()) {
+      String name = e.getKey();
+      double lr = (isHead(name) ? config.headLr() : config.encoderLr()) * schedule;
+      float[] w = weights.get(name);
+      optimizers.get(name).step(w, grads.get(name), lr, scale);
+      BertRewardNet.copyInto(e.getValue(), w, name);
+    }
+  }
+
+  /** {mean loss, accuracy} of the pairs under the current weights (no dropout, no gradients). */
+  double[] evaluate(BertRewardNet net, SequencePairs pairs) {
+    if (pairs.size() == 0) {
+      return new double[] {Double.NaN, Double.NaN};
+    }
+    double[] r = net.score(pairs.all(), true, Progress.quiet());
+    int b = pairs.size();
+    double loss = 0;
+    int right = 0;
+    for (int i = 0; i < b; i++) {
+      loss += config.loss().of(r[i], r[b + i])[0];
+      right += r[i] > r[b + i] ? 1 : 0;
+    }
+    return new double[] {loss / b, (double) right / b};
+  }
+
+  private static boolean isHead(String name) {
+    return name.startsWith("head.");
+  }
+
+  private static boolean decays(String name) {
+    return !name.endsWith(".bias") && !name.contains("LayerNorm");
+  }
+
+  private static Map<String, float[]> copy(Map<String, float[]> weights) {
+    Map<String, float[]> out = new LinkedHashMap<>();
+    weights.forEach((k, v) -> out.put(k, v.clone()));
+    return out;
+  }
+}
