@@ -97,7 +97,7 @@ public final class BenchServerCommand implements Callable<Integer> {
     }
 
     Featurizer serverFeatures = Featurizer.open(rm.encoder(), null, Progress.quiet(), threads, batch);
-    RewardServer server = new RewardServer(rm, serverFeatures, model.dir.toString(), RewardServer.Limits.defaults());
+    RewardServer server = new RewardServer(new org.ser4j.model.FeatureScorer(rm, serverFeatures), model.dir.toString(), RewardServer.Limits.defaults());
     int port = server.start("127.0.0.1", 0);
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     double[] latencies = new double[clients * requests];

@@ -19,6 +19,9 @@ import org.ser4j.data.Prompts;
 import org.ser4j.encoder.Featurizer;
 import org.ser4j.encoder.ResponseInput;
 import org.ser4j.model.RewardModel;
+import org.ser4j.model.RewardScorer;
+import org.ser4j.model.RewardScale;
+import org.ser4j.encoder.ResponseInput;
 import org.ser4j.util.AtomicFiles;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -51,14 +54,15 @@ public final class BestOfNCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     List<Candidates> all = read();
-    RewardModel rm = model.load();
     List<ResponseInput> inputs = new ArrayList<>();
     for (Candidates c : all) {
       c.responses().forEach(r -> inputs.add(new ResponseInput(c.prompt(), r)));
     }
     double[] rewards;
-    try (Featurizer f = model.runtime.open(rm.encoder())) {
-      rewards = rm.score(f, inputs);
+    RewardScale scale;
+    try (RewardScorer scorer = model.open(model.runtime.progress())) {
+      rewards = scorer.rewards(inputs);
+      scale = scorer.scale();
     }
     int at = 0;
     int judged = 0;
@@ -71,7 +75,7 @@ public final class BestOfNCommand implements Callable<Integer> {
       PairWriter.putPrompt(n, c.prompt());
       ArrayNode r = n.putArray("rewards");
       for (int k = 0; k < c.responses().size(); k++) {
-        r.add(rm.scaled(rewards[at + k]));
+        r.add(scale.apply(rewards[at + k]));
         if (rewards[at + k] > rewards[at + best]) {
           best = k;
         }

@@ -14,9 +14,11 @@ import picocli.CommandLine.Option;
 public final class EncoderOptions {
   public static final String DEFAULT_MAX_LENGTH = "256";
   public static final String DEFAULT_INPUT = "pair+response";
+  public static final String FINETUNE_MAX_LENGTH = "128";
 
-  @Option(names = "--encoder", paramLabel = "NAME", defaultValue = EncoderSpec.DEFAULT,
-      description = "Built-in encoder: bge-small-q (bge-small-en-v1.5 int8, CLS pooling) or minilm-l6-q (all-MiniLM-L6-v2 int8, mean pooling, about 1.7x faster, 2 points less accurate) (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--encoder", paramLabel = "NAME", defaultValue = "auto",
+      description = "Built-in encoder: bge-small-q (bge-small-en-v1.5 int8, CLS pooling), minilm-l6-q (all-MiniLM-L6-v2 int8, mean pooling, about 1.7x faster, 2 points less accurate) "
+          + "or minilm-l6 (all-MiniLM-L6-v2 float, the one that can be fine-tuned); auto = bge-small-q with a frozen encoder, minilm-l6 with --finetune (default: ${DEFAULT-VALUE}).")
   String encoder;
 
   @Option(names = "--encoder-model", paramLabel = "FILE", description = "A local BERT-style ONNX encoder instead of a built-in (needs --tokenizer) (default: none).")
@@ -28,16 +30,23 @@ public final class EncoderOptions {
   @Option(names = "--pooling", paramLabel = "P", defaultValue = "mean", description = "Pooling of --encoder-model: mean or cls (default: ${DEFAULT-VALUE}).")
   String pooling;
 
-  @Option(names = "--max-length", paramLabel = "N", defaultValue = DEFAULT_MAX_LENGTH, description = "Max tokens per encoded sequence; the prompt is cut from the left (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--max-length", paramLabel = "N", defaultValue = "0",
+      description = "Max tokens per encoded sequence; the prompt is cut from the left. 0 = auto: " + DEFAULT_MAX_LENGTH + " with a frozen encoder, " + FINETUNE_MAX_LENGTH + " with --finetune (CPU time) (default: ${DEFAULT-VALUE}).")
   int maxLength;
 
-  @Option(names = "--input", paramLabel = "MODE", defaultValue = DEFAULT_INPUT,
-      description = "What is encoded: pair (prompt tail + response as one sequence), pair+response (that, concatenated with the response alone), response (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--input", paramLabel = "MODE", defaultValue = "auto",
+      description = "What is encoded: pair (prompt tail + response as one sequence), pair+response (that, concatenated with the response alone), response; "
+          + "auto = " + DEFAULT_INPUT + " with a frozen encoder, pair with --finetune (default: ${DEFAULT-VALUE}).")
   String input;
 
   @Mixin RuntimeOptions runtime = new RuntimeOptions();
 
   EncoderConfig toConfig() {
+    return toConfig(false);
+  }
+
+  /** The encoder settings, with the auto defaults resolved for a frozen ({@code fineTune} false) or learning encoder. */
+  EncoderConfig toConfig(boolean fineTune) {
     EncoderSpec spec;
     if (encoderModel != null) {
       if (tokenizer == null) {
@@ -45,9 +54,17 @@ public final class EncoderOptions {
       }
       spec = EncoderSpec.local(encoderModel, tokenizer, Pooling.valueOf(pooling.toUpperCase(java.util.Locale.ROOT)));
     } else {
-      spec = EncoderSpec.builtIn(encoder);
+      spec = EncoderSpec.builtIn(encoder.equals("auto") ? (fineTune ? "minilm-l6" : EncoderSpec.DEFAULT) : encoder);
     }
-    return new EncoderConfig(spec.name(), spec.model(), spec.tokenizer(), spec.pooling(), maxLength, InputStrategy.fromName(input), null);
+    if (fineTune && spec.pooling() != Pooling.MEAN) {
+      throw new IllegalArgumentException("--finetune trains a mean-pooled encoder; " + spec.name() + " uses " + spec.pooling() + " pooling");
+    }
+    if (fineTune && spec.name().endsWith("-q")) {
+      throw new IllegalArgumentException("--finetune needs float weights; " + spec.name() + " is int8: use --encoder minilm-l6 (or --encoder-model FILE)");
+    }
+    int length = maxLength > 0 ? maxLength : Integer.parseInt(fineTune ? FINETUNE_MAX_LENGTH : DEFAULT_MAX_LENGTH);
+    InputStrategy strategy = InputStrategy.fromName(input.equals("auto") ? (fineTune ? "pair" : DEFAULT_INPUT) : input);
+    return new EncoderConfig(spec.name(), spec.model(), spec.tokenizer(), spec.pooling(), length, strategy, null);
   }
 
   Featurizer open() throws IOException {

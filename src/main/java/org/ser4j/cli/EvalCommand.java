@@ -15,6 +15,9 @@ import org.ser4j.eval.Plots;
 import org.ser4j.model.PairEncoding;
 import org.ser4j.model.PairFeatures;
 import org.ser4j.model.RewardModel;
+import org.ser4j.model.RewardScorer;
+import org.ser4j.model.RewardScale;
+import org.ser4j.encoder.ResponseInput;
 import org.ser4j.util.AtomicFiles;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -45,7 +48,6 @@ public final class EvalCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path outDir = out != null ? out : model.dir.resolve("eval");
-    RewardModel rm = model.load();
     PairReader.ReadResult data = PairReader.readAll(test, read.toReadOptions(42, skipBad));
     Splits.TieFilter ties = Splits.dropTies(data.pairs());
     List<PreferencePair> pairs = ties.kept();
@@ -53,10 +55,12 @@ public final class EvalCommand implements Callable<Integer> {
       throw new IllegalArgumentException(test + ": no pairs to evaluate");
     }
     PairMetrics metrics;
-    try (Featurizer featurizer = model.open(rm)) {
-      PairFeatures f = PairEncoding.features(featurizer, pairs).get(0);
-      double[][] r = PairEncoding.rewards(rm, f);
-      metrics = PairMetrics.of(r[0], r[1]);
+    try (RewardScorer scorer = model.open(model.runtime.progress())) {
+      List<ResponseInput> inputs = new java.util.ArrayList<>(2 * pairs.size());
+      pairs.forEach(p -> inputs.add(new ResponseInput(p.prompt(), p.chosen())));
+      pairs.forEach(p -> inputs.add(new ResponseInput(p.prompt(), p.rejected())));
+      double[] r = scorer.rewards(inputs);
+      metrics = PairMetrics.of(java.util.Arrays.copyOfRange(r, 0, pairs.size()), java.util.Arrays.copyOfRange(r, pairs.size(), r.length));
     }
     ObjectNode json = Json.MAPPER.createObjectNode();
     json.put("model", model.dir.toString());

@@ -10,6 +10,9 @@ import org.ser4j.encoder.Featurizer;
 import org.ser4j.encoder.ResponseInput;
 import org.ser4j.model.ModelStore;
 import org.ser4j.model.RewardModel;
+import org.ser4j.model.RewardScorer;
+import org.ser4j.model.RewardScale;
+import org.ser4j.encoder.ResponseInput;
 import org.ser4j.model.RewardScale;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -35,7 +38,7 @@ public final class ScaleCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    RewardModel rm = model.load();
+    RewardScorer rm = model.open(model.runtime.progress());
     RewardScale scale;
     switch (method) {
       case "zscore":
@@ -47,9 +50,7 @@ public final class ScaleCommand implements Callable<Integer> {
           inputs.add(new ResponseInput(p.prompt(), p.chosen()));
           inputs.add(new ResponseInput(p.prompt(), p.rejected()));
         }
-        try (Featurizer f = model.runtime.open(rm.encoder())) {
-          scale = RewardScale.zscore(rm.score(f, inputs));
-        }
+        scale = RewardScale.zscore(rm.rewards(inputs));
         break;
       case "baseline":
         scale = RewardScale.baseline(baseline);
@@ -60,7 +61,8 @@ public final class ScaleCommand implements Callable<Integer> {
       default:
         throw new IllegalArgumentException("unknown --method '" + method + "'; expected zscore, baseline or none");
     }
-    ModelStore.save(rm.withScale(scale), model.dir);
+    model.saveScale(rm, scale);
+    rm.close();
     spec.commandLine().getOut().printf(Locale.ROOT, "reward scale of %s: %s (mean %.4f, std %.4f, baseline %.2f)%n", model.dir, scale.method(), scale.mean(), scale.std(), scale.baseline());
     spec.commandLine().getOut().flush();
     return 0;

@@ -18,6 +18,9 @@ import org.ser4j.data.ScoreRecordReader;
 import org.ser4j.encoder.Featurizer;
 import org.ser4j.encoder.ResponseInput;
 import org.ser4j.model.RewardModel;
+import org.ser4j.model.RewardScorer;
+import org.ser4j.model.RewardScale;
+import org.ser4j.encoder.ResponseInput;
 import org.ser4j.util.AtomicFiles;
 import org.ser4j.util.Progress;
 import picocli.CommandLine;
@@ -58,10 +61,9 @@ public final class ScoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    RewardModel rm = model.load();
     boolean responses = ScoreRecordReader.looksLikeScoreRecords(input);
     long[] count = new long[1];
-    try (Featurizer featurizer = model.runtime.open(rm.encoder(), Progress.quiet());
+    try (RewardScorer rm = model.open(Progress.quiet());
         Progress.Task task = model.runtime.progress().start("score", -1, responses ? "responses" : "pairs")) {
       AtomicFiles.writeGzipByName(out, o -> {
         if (responses) {
@@ -73,7 +75,7 @@ public final class ScoreCommand implements Callable<Integer> {
               node.put("response", r.response());
               node.put("reward", rm.scaled(rewards[0]));
               return node;
-            }, rm, featurizer, o, task);
+            }, rm, o, task);
           }
         } else {
           try (PairReader reader = PairReader.open(input, read.toReadOptions(42, skipBad))) {
@@ -83,7 +85,7 @@ public final class ScoreCommand implements Callable<Integer> {
               node.put("reward_rejected", rm.scaled(rewards[1]));
               node.put("p_chosen", RewardModel.probability(rewards[0], rewards[1]));
               return node;
-            }, rm, featurizer, o, task);
+            }, rm, o, task);
           }
         }
       });
@@ -102,7 +104,7 @@ public final class ScoreCommand implements Callable<Integer> {
     ObjectNode of(T record, double[] rewards);
   }
 
-  private <T> long scoreInChunks(Iterator<T> records, Inputs<T> inputs, Output<T> output, RewardModel rm, Featurizer featurizer, OutputStream o, Progress.Task task)
+  private <T> long scoreInChunks(Iterator<T> records, Inputs<T> inputs, Output<T> output, RewardScorer rm, OutputStream o, Progress.Task task)
       throws IOException {
     long n = 0;
     List<T> batch = new ArrayList<>(chunk);
@@ -118,7 +120,7 @@ public final class ScoreCommand implements Callable<Integer> {
       for (T r : batch) {
         texts.addAll(inputs.of(r));
       }
-      double[] rewards = rm.score(featurizer, texts);
+      double[] rewards = rm.rewards(texts);
       int at = 0;
       for (T r : batch) {
         int k = inputs.of(r).size();

@@ -4,6 +4,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.ser4j.encoder.Featurizer;
 import org.ser4j.model.RewardModel;
+import org.ser4j.model.RewardScorer;
+import org.ser4j.model.RewardScale;
+import org.ser4j.encoder.ResponseInput;
 import org.ser4j.serve.RewardServer;
 import org.ser4j.util.Progress;
 import picocli.CommandLine;
@@ -39,22 +42,21 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    RewardModel rm = model.load();
-    Featurizer featurizer = model.runtime.open(rm.encoder(), Progress.quiet());
-    RewardServer server = new RewardServer(rm, featurizer, model.dir.toString(), new RewardServer.Limits(maxBody, maxTexts, maxWait, maxBatch));
+    RewardScorer rm = model.open(Progress.quiet());
+    RewardServer server = new RewardServer(rm, model.dir.toString(), new RewardServer.Limits(maxBody, maxTexts, maxWait, maxBatch));
     int actual = server.start(host, port);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         server.stop(30_000);
-        featurizer.close();
+        rm.close();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } finally {
         stopped.countDown();
       }
     }));
-    spec.commandLine().getOut().printf("serving %s (%s, reward scale %s) on http://%s:%d%n", model.dir, rm.encoder().name(), rm.scale().method(), host, actual);
+    spec.commandLine().getOut().printf("serving %s (%s, reward scale %s) on http://%s:%d%n", model.dir, rm.describe(), rm.scale().method(), host, actual);
     spec.commandLine().getOut().flush();
     stopped.await();
     return 0;

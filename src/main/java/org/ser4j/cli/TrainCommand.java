@@ -9,7 +9,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.HashMap;
 import org.ser4j.data.SerDataset;
+import org.ser4j.encoder.EncoderConfig;
+import org.ser4j.encoder.EncoderSpec;
+import org.ser4j.encoder.ResponseInput;
+import org.ser4j.encoder.SequenceTokenizer;
+import org.ser4j.encoder.TokenizedInput;
+import org.ser4j.model.BertRewardNet;
+import org.ser4j.model.FineTuneConfig;
+import org.ser4j.model.FineTunedModel;
+import org.ser4j.model.FineTuner;
+import org.ser4j.model.SequencePairs;
+import org.ser4j.util.Progress;
 import org.ser4j.encoder.Featurizer;
 import org.ser4j.eval.PairMetrics;
 import org.ser4j.eval.Plots;
@@ -30,7 +42,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "train",
     mixinStandardHelpOptions = true,
-    description = "Train a reward model (frozen pretrained encoder + trained head) on the labeled pairs; write it to --out with metrics.json and a learning-curve PNG.")
+    description = "Train a reward model on the labeled pairs: a frozen pretrained encoder + trained head, or with --finetune an encoder that learns too; write it to --out with metrics.json and a learning-curve PNG.")
 public final class TrainCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -44,6 +56,8 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Mixin TrainOptions training;
 
+  @Mixin FineTuneOptions finetune;
+
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Model directory to write.")
   Path out;
 
@@ -54,6 +68,9 @@ public final class TrainCommand implements Callable<Integer> {
     log.printf("data: %d labeled pairs for training, %d test pairs (%s)%n", dataset.labeled().size(), dataset.test().size(), dataset.counts().trainSkipped().summary());
     log.flush();
     TrainConfig config = training.toConfig(data.seed);
+    if (finetune.enabled()) {
+      return trainFineTuned(log, dataset, config);
+    }
     try (Featurizer featurizer = encoder.open()) {
       long t0 = System.nanoTime();
       List<PairFeatures> f = PairEncoding.features(featurizer, dataset.labeled(), dataset.test());
@@ -101,6 +118,75 @@ public final class TrainCommand implements Callable<Integer> {
       log.printf(Locale.ROOT, "test accuracy %.4f (%d pairs), ECE %.4f, best epoch %d of %d; encode %.1fs, train %.1fs%n",
           test.accuracy(), test.pairs(), test.ece(), trained.bestEpoch(), trained.history().size(), encodeSeconds, trainSeconds);
       log.println(featurizer.cache().summary());
+      log.println("wrote " + out + " (" + ModelStore.CONFIG + ", " + ModelStore.WEIGHTS + ", metrics.json, learning-curve.png)");
+      log.flush();
+    }
+    return 0;
+  }
+
+  /** The --finetune path: the encoder learns too; writes a fine-tuned model directory. */
+  private int trainFineTuned(PrintWriter log, SerDataset dataset, TrainConfig head) throws Exception {
+    FineTuneConfig config = finetune.toConfig(head.loss(), head.weightDecay(), head.validationFraction(), data.seed);
+    EncoderConfig enc = encoder.toConfig(true);
+    enc = enc.withFingerprint(EncoderSpec.fingerprint(enc.model()));
+    Progress progress = encoder.runtime.progress();
+    try (SequenceTokenizer tokenizer = SequenceTokenizer.open(enc.tokenizer(), enc.maxLength());
+        BertRewardNet net = BertRewardNet.pretrained(enc.model(), finetune.heads, config)) {
+      Map<ResponseInput, TokenizedInput> memo = new HashMap<>();
+      SequencePairs labeled = SequencePairs.tokenize(dataset.labeled(), tokenizer, enc.strategy(), memo);
+      SequencePairs test = SequencePairs.tokenize(dataset.test(), tokenizer, enc.strategy(), memo);
+      SequencePairs[] split = labeled.split(config.validationFraction(), config.seed());
+      long t0 = System.nanoTime();
+      FineTuner.Result result = new FineTuner(config, progress).train(net, split[0], split[1]);
+      double trainSeconds = (System.nanoTime() - t0) / 1e9;
+      double[] r = net.score(test.all(), true, progress);
+      PairMetrics metrics = PairMetrics.of(java.util.Arrays.copyOfRange(r, 0, test.size()), java.util.Arrays.copyOfRange(r, test.size(), r.length));
+
+      Map<String, Object> provenance = new LinkedHashMap<>();
+      provenance.put("created", Instant.now().toString());
+      provenance.put("command", "train");
+      provenance.put("train_file", data.train.toString());
+      provenance.put("train_data_fingerprint", PairEncoding.fingerprint(dataset.labeled()));
+      provenance.put("train_pairs", dataset.labeled().size());
+      provenance.put("labeled_fraction", labeledFraction);
+      provenance.put("seed", data.seed);
+      provenance.put("best_epoch", result.bestEpoch());
+      ModelStore.save(FineTunedModel.of(net, enc, finetune.heads, config, provenance), out);
+
+      ObjectNode json = Json.MAPPER.createObjectNode();
+      json.put("finetune", config.mode().cliName());
+      json.put("test_accuracy", metrics.accuracy());
+      json.put("test_ece", metrics.ece());
+      json.put("test_mean_margin", metrics.meanMargin());
+      json.put("train_pairs", split[0].size());
+      json.put("test_pairs", test.size());
+      json.put("validation_pairs", split[1].size());
+      json.put("validation_accuracy", result.best().validationAccuracy());
+      json.put("best_epoch", result.bestEpoch());
+      json.put("epochs_run", result.history().size());
+      json.put("optimizer_steps", result.steps());
+      json.put("train_seconds", trainSeconds);
+      json.put("train_sequences_per_second", result.history().stream().mapToDouble(FineTuner.Epoch::sequencesPerSecond).average().orElse(0));
+      json.put("encoder", enc.name());
+      json.put("max_length", enc.maxLength());
+      json.putPOJO("history", result.history());
+      AtomicFiles.writeString(out.resolve("metrics.json"), Json.MAPPER.writeValueAsString(json) + "\n");
+      int n = result.history().size();
+      double[] x = new double[n];
+      double[] train = new double[n];
+      double[] val = new double[n];
+      for (int i = 0; i < n; i++) {
+        x[i] = i + 1;
+        train[i] = result.history().get(i).trainLoss();
+        val[i] = result.history().get(i).validationLoss();
+      }
+      Map<String, double[]> series = new LinkedHashMap<>();
+      series.put("training loss", train);
+      series.put("validation loss", val);
+      Plots.lines("Fine-tuning learning curve (" + config.mode() + ")", "epoch", "loss", x, series, out.resolve("learning-curve.png"));
+
+      log.printf(Locale.ROOT, "test accuracy %.4f (%d pairs), ECE %.4f, best epoch %d of %d; fine-tune %s %.1fs (%.1f seqs/s)%n",
+          metrics.accuracy(), metrics.pairs(), metrics.ece(), result.bestEpoch(), n, config.mode(), trainSeconds, json.get("train_sequences_per_second").asDouble());
       log.println("wrote " + out + " (" + ModelStore.CONFIG + ", " + ModelStore.WEIGHTS + ", metrics.json, learning-curve.png)");
       log.flush();
     }

@@ -19,6 +19,8 @@ public record EncoderSpec(String name, String model, String tokenizer, Pooling p
 
   static {
     add(new EncoderSpec("minilm-l6-q", "classpath:all-minilm-l6-v2-q.onnx", "classpath:all-minilm-l6-v2-q-tokenizer.json", Pooling.MEAN));
+    // Float weights: the base for fine-tuning (int8 weights cannot train).
+    add(new EncoderSpec("minilm-l6", "classpath:all-minilm-l6-v2.onnx", "classpath:all-minilm-l6-v2-tokenizer.json", Pooling.MEAN));
     add(new EncoderSpec("bge-small-q", "classpath:bge-small-en-v1.5-q.onnx", "classpath:bge-small-en-v1.5-q-tokenizer.json", Pooling.CLS));
   }
 
@@ -57,6 +59,11 @@ public record EncoderSpec(String name, String model, String tokenizer, Pooling p
       throw new IOException(path + ": no such file");
     }
     return Files.newInputStream(path);
+  }
+
+  /** The first 12 hex digits of the file's SHA-256, as {@link OnnxEncoder#fingerprint()}. */
+  public static String fingerprint(String location) throws IOException {
+    return OnnxEncoder.sha256(readAll(location)).substring(0, 12);
   }
 
   static byte[] readAll(String location) throws IOException {

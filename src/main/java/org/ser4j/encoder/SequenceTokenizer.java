@@ -75,6 +75,21 @@ public final class SequenceTokenizer implements AutoCloseable {
   }
 
   /**
+   * The one sequence a learning encoder reads for {@code input}: {@link #pair} of the prompt and
+   * the response, or the response alone ({@link #single}).
+   */
+  public TokenizedInput sequence(ResponseInput input, InputStrategy strategy) {
+    switch (strategy) {
+      case PAIR:
+        return pair(input.prompt().transcript(), input.response());
+      case RESPONSE:
+        return single(input.response());
+      default:
+        throw new IllegalArgumentException("a fine-tuned encoder reads one sequence: use --input pair or response, not " + strategy.cliName());
+    }
+  }
+
+  /**
    * Token ids without special tokens. Very long texts are cut in characters first (about 8
    * characters a token is generous) so the tokenizer never sees megabytes it would throw away.
    */

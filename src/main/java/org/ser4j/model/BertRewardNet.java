@@ -34,6 +34,7 @@ public final class BertRewardNet implements AutoCloseable {
   private final NDArray headWeight;
   private final NDArray headBias;
   private final Map<TokenizedInput, float[]> frozenPrefix = new IdentityHashMap<>();
+  private Map<String, float[]> initial;
 
   private BertRewardNet(DjlBert bert, FineTuneMode mode, float[] headW, float headB) {
     this.bert = bert;
@@ -54,12 +55,30 @@ public final class BertRewardNet implements AutoCloseable {
     if (config.mode().kind() == FineTuneMode.Kind.LORA) {
       bert.addLora(config.loraRank(), (float) config.loraAlpha(), (float) config.loraDropout(), config.seed());
     }
-    Random random = new Random(config.seed());
-    float[] w = new float[bert.hidden()];
+    return new BertRewardNet(bert, config.mode(), initialHead(bert.hidden(), config.seed()), 0f);
+  }
+
+  private static float[] initialHead(int hidden, long seed) {
+    Random random = new Random(seed);
+    float[] w = new float[hidden];
     for (int i = 0; i < w.length; i++) {
       w[i] = (float) (random.nextGaussian() * 0.02);
     }
-    return new BertRewardNet(bert, config.mode(), w, 0f);
+    return w;
+  }
+
+  /**
+   * Back to the weights this network started with (pretrained encoder, fresh LoRA adapters) and
+   * a new head drawn from {@code seed}: retraining from scratch without reloading the encoder or
+   * losing the cached lower layers, which never change.
+   */
+  public void restart(long seed) {
+    Map<String, NDArray> params = trainable();
+    for (Map.Entry<String, float[]> e : initial.entrySet()) {
+      copyInto(params.get(e.getKey()), e.getValue(), e.getKey());
+    }
+    copyInto(headWeight, initialHead(bert.hidden(), seed), HEAD_WEIGHT);
+    copyInto(headBias, new float[1], HEAD_BIAS);
   }
 
   public FineTuneMode mode() {
@@ -80,6 +99,10 @@ public final class BertRewardNet implements AutoCloseable {
       case TOP -> name.startsWith(firstLayer) && layerOf(name) >= firstTrained;
       case NONE -> false;
     }));
+    if (initial == null) {
+      initial = new TreeMap<>();
+      out.forEach((k, v) -> initial.put(k, v.toFloatArray()));
+    }
     headWeight.setRequiresGradient(true);
     headBias.setRequiresGradient(true);
     out.put(HEAD_WEIGHT, headWeight);

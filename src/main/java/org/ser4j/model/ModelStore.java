@@ -23,6 +23,7 @@ public final class ModelStore {
   public static final String CONFIG = "config.json";
   public static final String WEIGHTS = "model.safetensors";
   private static final String FORMAT = "ser4j-reward-model";
+  private static final String FINETUNED_FORMAT = "ser4j-finetuned-reward-model";
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private ModelStore() {}
@@ -38,15 +39,7 @@ public final class ModelStore {
     ObjectNode config = JSON.createObjectNode();
     config.put("format", FORMAT);
     config.put("version", 1);
-    EncoderConfig e = model.encoder();
-    ObjectNode enc = config.putObject("encoder");
-    enc.put("name", e.name());
-    enc.put("model", e.model());
-    enc.put("tokenizer", e.tokenizer());
-    enc.put("pooling", e.pooling().name().toLowerCase(java.util.Locale.ROOT));
-    enc.put("max_length", e.maxLength());
-    enc.put("input_strategy", e.strategy().cliName());
-    enc.put("fingerprint", e.fingerprint());
+    writeEncoder(config.putObject("encoder"), model.encoder());
     ObjectNode head = config.putObject("head");
     RewardHead h = model.head();
     head.put("type", h instanceof MlpHead ? "mlp" : "linear");
@@ -59,24 +52,8 @@ public final class ModelStore {
   }
 
   public static RewardModel load(Path dir) throws IOException {
-    Path configFile = dir.resolve(CONFIG);
-    if (!Files.isRegularFile(configFile)) {
-      throw new IOException(dir + ": not a model directory (no " + CONFIG + ")");
-    }
-    JsonNode config = JSON.readTree(configFile.toFile());
-    if (!FORMAT.equals(config.path("format").asText())) {
-      throw new IOException(configFile + ": field 'format': expected \"" + FORMAT + "\"");
-    }
-    JsonNode enc = config.path("encoder");
-    EncoderConfig encoder =
-        new EncoderConfig(
-            enc.path("name").asText(),
-            enc.path("model").asText(),
-            enc.path("tokenizer").asText(),
-            Pooling.valueOf(enc.path("pooling").asText().toUpperCase(java.util.Locale.ROOT)),
-            enc.path("max_length").asInt(),
-            InputStrategy.fromName(enc.path("input_strategy").asText()),
-            enc.path("fingerprint").asText());
+    JsonNode config = readConfig(dir, FORMAT);
+    EncoderConfig encoder = readEncoder(config.path("encoder"));
     Map<String, RewardHead.Tensor> tensors = Safetensors.read(dir.resolve(WEIGHTS));
     RewardHead.Tensor mean = tensors.remove("normalizer.mean");
     RewardHead.Tensor std = tensors.remove("normalizer.std");
@@ -87,5 +64,76 @@ public final class ModelStore {
     Map<String, Object> provenance = JSON.convertValue(config.path("provenance"), Map.class);
     RewardScale scale = config.hasNonNull("reward_scale") ? JSON.treeToValue(config.get("reward_scale"), RewardScale.class) : RewardScale.NONE;
     return new RewardModel(encoder, new FeatureNormalizer(mean.values(), std.values()), Heads.fromTensors(tensors), provenance == null ? Map.of() : provenance, scale);
+  }
+
+  private static void writeEncoder(ObjectNode enc, EncoderConfig e) {
+    enc.put("name", e.name());
+    enc.put("model", e.model());
+    enc.put("tokenizer", e.tokenizer());
+    enc.put("pooling", e.pooling().name().toLowerCase(java.util.Locale.ROOT));
+    enc.put("max_length", e.maxLength());
+    enc.put("input_strategy", e.strategy().cliName());
+    enc.put("fingerprint", e.fingerprint());
+  }
+
+  private static EncoderConfig readEncoder(JsonNode enc) {
+    return new EncoderConfig(
+        enc.path("name").asText(),
+        enc.path("model").asText(),
+        enc.path("tokenizer").asText(),
+        Pooling.valueOf(enc.path("pooling").asText().toUpperCase(java.util.Locale.ROOT)),
+        enc.path("max_length").asInt(),
+        InputStrategy.fromName(enc.path("input_strategy").asText()),
+        enc.path("fingerprint").asText());
+  }
+
+  private static JsonNode readConfig(Path dir, String format) throws IOException {
+    Path configFile = dir.resolve(CONFIG);
+    if (!Files.isRegularFile(configFile)) {
+      throw new IOException(dir + ": not a model directory (no " + CONFIG + ")");
+    }
+    JsonNode config = JSON.readTree(configFile.toFile());
+    if (!format.equals(config.path("format").asText())) {
+      throw new IOException(configFile + ": field 'format': expected \"" + format + "\", found \"" + config.path("format").asText() + "\"");
+    }
+    return config;
+  }
+
+  /** Whether {@code dir} holds a fine-tuned model (encoder weights saved) rather than a frozen-encoder one. */
+  public static boolean isFineTuned(Path dir) throws IOException {
+    Path configFile = dir.resolve(CONFIG);
+    return Files.isRegularFile(configFile) && FINETUNED_FORMAT.equals(JSON.readTree(configFile.toFile()).path("format").asText());
+  }
+
+  /**
+   * A fine-tuned model: {@code model.safetensors} holds the weights training changed (the top
+   * layers, every layer, or only the LoRA adapters) and the head; {@code config.json} names the
+   * pretrained file they apply to.
+   */
+  public static void save(FineTunedModel model, Path dir) throws IOException {
+    Files.createDirectories(dir);
+    Safetensors.write(dir.resolve(WEIGHTS), model.tensors(), Map.of("format", "pt", "producer", "ser4j"));
+    ObjectNode config = JSON.createObjectNode();
+    config.put("format", FINETUNED_FORMAT);
+    config.put("version", 1);
+    ObjectNode enc = config.putObject("encoder");
+    writeEncoder(enc, model.encoder());
+    enc.put("attention_heads", model.heads());
+    config.set("training", JSON.valueToTree(model.training()));
+    config.put("reward", "r = head.weight . mean_pool(bert(sequence)) + head.bias; P(a > b) = sigmoid(r(a) - r(b))");
+    config.set("reward_scale", JSON.valueToTree(model.scale()));
+    config.set("provenance", JSON.valueToTree(model.provenance()));
+    AtomicFiles.writeString(dir.resolve(CONFIG), JSON.writeValueAsString(config) + "\n");
+  }
+
+  public static FineTunedModel loadFineTuned(Path dir) throws IOException {
+    JsonNode config = readConfig(dir, FINETUNED_FORMAT);
+    JsonNode enc = config.path("encoder");
+    FineTuneConfig training = JSON.treeToValue(config.get("training"), FineTuneConfig.class);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> provenance = JSON.convertValue(config.path("provenance"), Map.class);
+    RewardScale scale = config.hasNonNull("reward_scale") ? JSON.treeToValue(config.get("reward_scale"), RewardScale.class) : RewardScale.NONE;
+    return new FineTunedModel(readEncoder(enc), enc.path("attention_heads").asInt(12), training, Safetensors.read(dir.resolve(WEIGHTS)),
+        provenance == null ? Map.of() : provenance, scale);
   }
 }

@@ -1,8 +1,16 @@
 package org.ser4j.model;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.ser4j.data.PreferencePair;
+import org.ser4j.encoder.InputStrategy;
+import org.ser4j.encoder.ResponseInput;
+import org.ser4j.encoder.SequenceTokenizer;
 import org.ser4j.encoder.TokenizedInput;
+import org.ser4j.util.Permutations;
 
 /** Preference pairs as tokenized sequences (chosen[i] preferred over rejected[i]): what a learning encoder trains on. */
 public record SequencePairs(List<TokenizedInput> chosen, List<TokenizedInput> rejected) {
@@ -10,6 +18,27 @@ public record SequencePairs(List<TokenizedInput> chosen, List<TokenizedInput> re
     if (chosen.size() != rejected.size()) {
       throw new IllegalArgumentException("chosen and rejected differ in size: " + chosen.size() + " vs " + rejected.size());
     }
+  }
+
+  /**
+   * Tokenizes the pairs; {@code memo} gives a text seen before the same {@link TokenizedInput}
+   * object, so cached lower-layer outputs are shared ({@link BertRewardNet#prepare}).
+   */
+  public static SequencePairs tokenize(List<PreferencePair> pairs, SequenceTokenizer tokenizer, InputStrategy strategy, Map<ResponseInput, TokenizedInput> memo) {
+    List<TokenizedInput> c = new ArrayList<>(pairs.size());
+    List<TokenizedInput> r = new ArrayList<>(pairs.size());
+    for (PreferencePair p : pairs) {
+      c.add(memo.computeIfAbsent(new ResponseInput(p.prompt(), p.chosen()), in -> tokenizer.sequence(in, strategy)));
+      r.add(memo.computeIfAbsent(new ResponseInput(p.prompt(), p.rejected()), in -> tokenizer.sequence(in, strategy)));
+    }
+    return new SequencePairs(c, r);
+  }
+
+  /** {training, validation}: a seeded {@code fraction} held out (none below 20 pairs), as {@link RewardTrainer} does. */
+  public SequencePairs[] split(double fraction, long seed) {
+    int[] order = Permutations.of(size(), new Random(seed));
+    int nVal = size() >= 20 ? (int) Math.round(fraction * size()) : 0;
+    return new SequencePairs[] {select(Arrays.copyOfRange(order, nVal, size())), select(Arrays.copyOfRange(order, 0, nVal))};
   }
 
   public int size() {

@@ -6,21 +6,20 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.ser4j.encoder.Featurizer;
+import org.ser4j.model.RewardScorer;
 import org.ser4j.encoder.ResponseInput;
-import org.ser4j.model.RewardModel;
 
 /**
  * Dynamic batching: requests from many clients queue here; one worker takes the first, waits at
  * most {@code maxWaitMillis} for more (up to {@code maxBatchTexts} texts), and scores them all in
- * one {@link Featurizer} call, which dedupes texts, hits the cache and keeps every core busy.
+ * one {@link RewardScorer} call (for a frozen encoder: one featurizer pass that dedupes texts,
+ * hits the cache and keeps every core busy).
  * Results go back to each request in its own order.
  */
 public final class BatchingScorer implements AutoCloseable {
   private record Job(List<ResponseInput> inputs, CompletableFuture<double[]> result) {}
 
-  private final RewardModel model;
-  private final Featurizer featurizer;
+  private final RewardScorer scorer;
   private final int maxBatchTexts;
   private final long maxWaitMillis;
   private final ServerMetrics metrics;
@@ -28,9 +27,8 @@ public final class BatchingScorer implements AutoCloseable {
   private final Thread worker;
   private volatile boolean running = true;
 
-  public BatchingScorer(RewardModel model, Featurizer featurizer, int maxBatchTexts, long maxWaitMillis, ServerMetrics metrics) {
-    this.model = model;
-    this.featurizer = featurizer;
+  public BatchingScorer(RewardScorer scorer, int maxBatchTexts, long maxWaitMillis, ServerMetrics metrics) {
+    this.scorer = scorer;
     this.maxBatchTexts = maxBatchTexts;
     this.maxWaitMillis = maxWaitMillis;
     this.metrics = metrics;
@@ -86,7 +84,7 @@ public final class BatchingScorer implements AutoCloseable {
       List<ResponseInput> all = new ArrayList<>(texts);
       batch.forEach(j -> all.addAll(j.inputs()));
       metrics.batchTexts.observe(all.size());
-      double[] rewards = model.score(featurizer, all);
+      double[] rewards = scorer.rewards(all);
       metrics.texts.inc(all.size());
       int at = 0;
       for (Job j : batch) {

@@ -13,9 +13,10 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.ser4j.data.Prompts;
-import org.ser4j.encoder.Featurizer;
 import org.ser4j.encoder.ResponseInput;
+import org.ser4j.model.FeatureScorer;
 import org.ser4j.model.RewardModel;
+import org.ser4j.model.RewardScorer;
 
 /**
  * The reward model over HTTP (Javalin on Jetty). POST /get_reward speaks OpenRLHF's remote reward
@@ -43,7 +44,7 @@ public final class RewardServer implements AutoCloseable {
     }
   }
 
-  private final RewardModel model;
+  private final RewardScorer model;
   private final Limits limits;
   private final ServerMetrics metrics;
   private final BatchingScorer scorer;
@@ -52,12 +53,13 @@ public final class RewardServer implements AutoCloseable {
   private volatile boolean draining;
   private Javalin app;
 
-  public RewardServer(RewardModel model, Featurizer featurizer, String modelName, Limits limits) {
+  /** Serves {@code model}'s rewards; the caller closes the scorer after {@link #stop}. */
+  public RewardServer(RewardScorer model, String modelName, Limits limits) {
     this.model = model;
     this.limits = limits;
     this.modelName = modelName;
-    this.metrics = new ServerMetrics(featurizer.cache());
-    this.scorer = new BatchingScorer(model, featurizer, limits.maxBatchTexts(), limits.maxWaitMillis(), metrics);
+    this.metrics = new ServerMetrics(model instanceof FeatureScorer f ? f.featurizer().cache() : null);
+    this.scorer = new BatchingScorer(model, limits.maxBatchTexts(), limits.maxWaitMillis(), metrics);
   }
 
   /** Starts on {@code host:port} (port 0: any free port); returns the port. */
@@ -111,7 +113,7 @@ public final class RewardServer implements AutoCloseable {
     ObjectNode n = JSON.createObjectNode();
     n.put("status", draining ? "draining" : "ok");
     n.put("model", modelName);
-    n.put("encoder", model.encoder().name());
+    n.put("encoder", model.describe());
     n.put("reward_scale", model.scale().method());
     n.put("in_flight", inFlight.get());
     return n;

@@ -20,7 +20,11 @@ public final class ServerMetrics {
   final Histogram batchTexts = Histogram.builder().name("ser_batch_texts").help("Texts per encoder batch (dynamic batching across requests)")
       .classicUpperBounds(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048).register(registry);
 
+  /** {@code cache} null (a fine-tuned model has no feature cache) leaves out the cache gauges. */
   ServerMetrics(FeatureCache cache) {
+    if (cache == null) {
+      return;
+    }
     GaugeWithCallback.builder().name("ser_cache_hits").help("Feature cache hits since start").callback(cb -> cb.call(cache.hits())).register(registry);
     GaugeWithCallback.builder().name("ser_cache_misses").help("Feature cache misses since start").callback(cb -> cb.call(cache.misses())).register(registry);
     GaugeWithCallback.builder().name("ser_cache_entries").help("Feature cache entries").callback(cb -> cb.call(cache.size())).register(registry);

@@ -29,7 +29,7 @@ class GracefulShutdownTest {
       float[] ones = new float[f.dimension()];
       java.util.Arrays.fill(ones, 1);
       RewardModel model = new RewardModel(f.config(), new FeatureNormalizer(zeros, ones), new LinearHead(f.dimension()), Map.of());
-      RewardServer server = new RewardServer(model, f, "m", RewardServer.Limits.defaults());
+      RewardServer server = new RewardServer(new org.ser4j.model.FeatureScorer(model, f), "m", RewardServer.Limits.defaults());
       int port = server.start("127.0.0.1", 0);
       ObjectNode body = new ObjectMapper().createObjectNode();
       ArrayNode q = body.putArray("query");

@@ -54,7 +54,7 @@ class RewardServerTest {
     PairFeatures f = PairEncoding.features(featurizer, pairs).get(0);
     TrainedHead head = new RewardTrainer(TrainConfig.defaults(), Progress.quiet()).train(f);
     model = new RewardModel(featurizer.config(), head.normalizer(), head.head(), Map.of());
-    server = new RewardServer(model, featurizer, "test-model", new RewardServer.Limits(64 * 1024, 50, 5, 1024));
+    server = new RewardServer(new org.ser4j.model.FeatureScorer(model, featurizer), "test-model", new RewardServer.Limits(64 * 1024, 50, 5, 1024));
     base = "http://127.0.0.1:" + server.start("127.0.0.1", 0);
   }
 
