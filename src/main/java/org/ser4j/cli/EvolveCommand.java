@@ -9,6 +9,9 @@ import org.ser4j.data.DataSpec;
 import org.ser4j.data.SerDataset;
 import org.ser4j.encoder.EncoderConfig;
 import org.ser4j.encoder.Featurizer;
+import org.ser4j.encoder.EncoderSpec;
+import org.ser4j.model.FineTuneConfig;
+import org.ser4j.ser.FineTunedSerLoop;
 import org.ser4j.ser.LoopReport;
 import org.ser4j.ser.RunStore;
 import org.ser4j.ser.SerConfig;
@@ -40,6 +43,8 @@ public final class EvolveCommand implements Callable<Integer> {
 
   @Mixin SerOptions ser;
 
+  @Mixin FineTuneOptions finetune;
+
   @Option(names = "--out", paramLabel = "DIR", description = "Run directory to create (default: none; required unless --resume).")
   Path out;
 
@@ -54,6 +59,8 @@ public final class EvolveCommand implements Callable<Integer> {
     EncoderConfig encoderConfig;
     SerConfig serConfig;
     long seed;
+    FineTuneConfig fineTune;
+    int heads = finetune.heads;
     if (resume != null) {
       store = new RunStore(resume);
       JsonNode run = store.readRun();
@@ -61,6 +68,8 @@ public final class EvolveCommand implements Callable<Integer> {
       encoderConfig = RunJson.encoder(run);
       serConfig = RunJson.ser(run);
       seed = dataSpec.seed();
+      fineTune = RunJson.finetune(run);
+      heads = run.path("attention_heads").asInt(heads);
     } else {
       if (out == null) {
         throw new IllegalArgumentException("give --out DIR for a new run, or --resume DIR");
@@ -70,14 +79,27 @@ public final class EvolveCommand implements Callable<Integer> {
         throw new IllegalArgumentException(out + " already holds a run; use --resume " + out + " or another --out");
       }
       dataSpec = data.toSpec(labeledFraction);
-      encoderConfig = encoder.toConfig();
       serConfig = ser.toConfig(training.toConfig(data.seed));
       seed = data.seed;
+      fineTune = finetune.enabled() ? finetune.toConfig(serConfig.train().loss(), serConfig.train().weightDecay(), serConfig.validationFraction(), seed) : null;
+      encoderConfig = encoder.toConfig(fineTune != null);
     }
     SerDataset dataset = SerDataset.load(dataSpec);
     log.printf("data: %d labeled, %d unlabeled, %d test pairs (%s)%n", dataset.labeled().size(), dataset.pool().size(), dataset.test().size(), dataset.counts().trainSkipped().summary());
     log.flush();
     RuntimeOptions runtime = encoder.runtime;
+    if (fineTune != null) {
+      if (resume == null) {
+        encoderConfig = encoderConfig.withFingerprint(EncoderSpec.fingerprint(encoderConfig.model()));
+        store.writeRun(RunJson.run(dataSpec, encoderConfig, serConfig, fineTune, heads));
+      }
+      SerResult result = new FineTunedSerLoop(serConfig, fineTune, encoderConfig, heads, seed, store, runtime.progress(), log).run(dataset);
+      log.printf(Locale.ROOT, "stopped: %s; final RM: loop %d, test accuracy %.4f (seed only %.4f); fine-tuned %s%n",
+          result.stopReason(), result.finalLoop(), result.last().testAccuracy(), result.seedOnly().testAccuracy(), fineTune.mode());
+      log.println("wrote " + store.dir().resolve(RunStore.REPORT) + "; final model: " + store.loopDir(result.finalLoop()).resolve("model"));
+      log.flush();
+      return 0;
+    }
     try (Featurizer featurizer = runtime.open(encoderConfig)) {
       if (resume == null) {
         store.writeRun(RunJson.run(dataSpec, featurizer.config(), serConfig));

@@ -7,21 +7,37 @@ import java.nio.file.Path;
 import org.ser4j.data.DataSpec;
 import org.ser4j.data.ReadOptions;
 import org.ser4j.encoder.EncoderConfig;
+import org.ser4j.model.FineTuneConfig;
 import org.ser4j.ser.SerConfig;
 
 /** How a run's settings are written to run.json and read back to resume it. */
 final class RunJson {
+  // The learning encoder's settings live next to the frozen ones: see run(..., finetune, heads).
   private static final ObjectMapper MAPPER = Json.MAPPER;
 
   private RunJson() {}
 
   /** What a SER run's run.json holds: its data, its encoder (with the weights' fingerprint) and its SER settings. */
   static ObjectNode run(DataSpec spec, EncoderConfig encoder, SerConfig ser) {
+    return run(spec, encoder, ser, null, 0);
+  }
+
+  /** With {@code finetune} non-null the encoder learns: its settings and the encoder's attention heads are kept too. */
+  static ObjectNode run(DataSpec spec, EncoderConfig encoder, SerConfig ser, FineTuneConfig finetune, int heads) {
     ObjectNode run = MAPPER.createObjectNode();
     run.set("data", toJson(spec));
     run.set("encoder", MAPPER.valueToTree(encoder));
     run.set("ser", MAPPER.valueToTree(ser));
+    if (finetune != null) {
+      run.set("finetune", MAPPER.valueToTree(finetune));
+      run.put("attention_heads", heads);
+    }
     return run;
+  }
+
+  /** The fine-tuning settings of a run, or null when its encoder was frozen. */
+  static FineTuneConfig finetune(JsonNode run) throws java.io.IOException {
+    return run.hasNonNull("finetune") ? MAPPER.treeToValue(run.get("finetune"), FineTuneConfig.class) : null;
   }
 
   static EncoderConfig encoder(JsonNode run) throws java.io.IOException {

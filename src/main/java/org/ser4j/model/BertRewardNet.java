@@ -55,7 +55,10 @@ public final class BertRewardNet implements AutoCloseable {
     if (config.mode().kind() == FineTuneMode.Kind.LORA) {
       bert.addLora(config.loraRank(), (float) config.loraAlpha(), (float) config.loraDropout(), config.seed());
     }
-    return new BertRewardNet(bert, config.mode(), initialHead(bert.hidden(), config.seed()), 0f);
+    BertRewardNet net = new BertRewardNet(bert, config.mode(), initialHead(bert.hidden(), config.seed()), 0f);
+    net.initial = new TreeMap<>();
+    net.trainable().forEach((k, v) -> net.initial.put(k, v.toFloatArray()));
+    return net;
   }
 
   private static float[] initialHead(int hidden, long seed) {
@@ -75,6 +78,9 @@ public final class BertRewardNet implements AutoCloseable {
   public void restart(long seed) {
     Map<String, NDArray> params = trainable();
     for (Map.Entry<String, float[]> e : initial.entrySet()) {
+      if (e.getKey().startsWith("head.")) {
+        continue;
+      }
       copyInto(params.get(e.getKey()), e.getValue(), e.getKey());
     }
     copyInto(headWeight, initialHead(bert.hidden(), seed), HEAD_WEIGHT);
@@ -99,10 +105,6 @@ public final class BertRewardNet implements AutoCloseable {
       case TOP -> name.startsWith(firstLayer) && layerOf(name) >= firstTrained;
       case NONE -> false;
     }));
-    if (initial == null) {
-      initial = new TreeMap<>();
-      out.forEach((k, v) -> initial.put(k, v.toFloatArray()));
-    }
     headWeight.setRequiresGradient(true);
     headBias.setRequiresGradient(true);
     out.put(HEAD_WEIGHT, headWeight);

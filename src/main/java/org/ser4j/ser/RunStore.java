@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.ser4j.model.FineTunedModel;
 import org.ser4j.model.ModelStore;
 import org.ser4j.model.RewardModel;
 import org.ser4j.util.AtomicFiles;
@@ -55,6 +56,17 @@ public final class RunStore {
   }
 
   void saveLoop(int loop, RewardModel model, List<SelfLabel> selected) throws IOException {
+    saveSelected(loop, selected);
+    ModelStore.save(model, loopDir(loop).resolve("model"));
+  }
+
+  /** A loop whose encoder learned: the selections, then the fine-tuned model directory. */
+  void saveLoop(int loop, FineTunedModel model, List<SelfLabel> selected) throws IOException {
+    saveSelected(loop, selected);
+    ModelStore.save(model, loopDir(loop).resolve("model"));
+  }
+
+  private void saveSelected(int loop, List<SelfLabel> selected) throws IOException {
     Path d = loopDir(loop);
     AtomicFiles.write(d.resolve("selected.jsonl"), out -> {
       for (SelfLabel s : selected) {
@@ -71,7 +83,6 @@ public final class RunStore {
         out.write('\n');
       }
     });
-    ModelStore.save(model, d.resolve("model"));
   }
 
   /** The pool keys selected in {@code loop}, with the label the RM gave: {key, firstPreferred ? 1 : 0}. */
@@ -84,6 +95,10 @@ public final class RunStore {
       }
     }
     return out;
+  }
+
+  FineTunedModel loadFineTuned(int loop) throws IOException {
+    return ModelStore.loadFineTuned(loopDir(loop).resolve("model"));
   }
 
   RewardModel loadModel(int loop) throws IOException {

@@ -48,12 +48,15 @@ public final class SerLoop {
    * loops and stops training early; the test set never does.
    */
   public static PairFeatures[] splitSeed(PairFeatures labeled, double validationFraction, long seed) {
-    int nL = labeled.size();
-    int nVal = nL >= 10 ? Math.max(1, (int) Math.round(validationFraction * nL)) : 0;
-    int[] order = Permutations.of(nL, new Random(seed * 0x2545F4914F6CDD1DL + 11));
-    return new PairFeatures[] {
-      labeled.select(java.util.Arrays.copyOfRange(order, nVal, nL)), labeled.select(java.util.Arrays.copyOfRange(order, 0, nVal))
-    };
+    int[][] idx = seedSplit(labeled.size(), validationFraction, seed);
+    return new PairFeatures[] {labeled.select(idx[0]), labeled.select(idx[1])};
+  }
+
+  /** Positions {training, validation} of a labeled seed of {@code n} pairs: the split every SER loop kind uses. */
+  static int[][] seedSplit(int n, double validationFraction, long seed) {
+    int nVal = n >= 10 ? Math.max(1, (int) Math.round(validationFraction * n)) : 0;
+    int[] order = Permutations.of(n, new Random(seed * 0x2545F4914F6CDD1DL + 11));
+    return new int[][] {java.util.Arrays.copyOfRange(order, nVal, n), java.util.Arrays.copyOfRange(order, 0, nVal)};
   }
 
   public SerResult run(SerInputs in) throws IOException {
@@ -85,7 +88,7 @@ public final class SerLoop {
       model = store.loadModel(loops.size() - 1);
       log.printf(store.finished() ? "%2$s already finished after loop %1$d%n" : "resuming after loop %d of %s%n", loops.size() - 1, store.dir());
       if (store.finished()) {
-        int best = finalLoop(loops);
+        int best = finalLoop(loops, config.keepLast());
         return new SerResult(loops, best, stopReasonOnDisk(), store.loadModel(best));
       }
     }
@@ -145,7 +148,7 @@ public final class SerLoop {
     if (store != null) {
       writeReport(loops, stop, true);
     }
-    int best = finalLoop(loops);
+    int best = finalLoop(loops, config.keepLast());
     // A resumed run holds only the models it trained itself; the saved ones are identical.
     RewardModel finalModel = store != null ? store.loadModel(best) : models.get(best);
     return new SerResult(loops, best, stop, finalModel);
@@ -156,8 +159,8 @@ public final class SerLoop {
   }
 
   /** The loop whose RM is kept: the last with {@code keepLast}, else the highest validation accuracy, the later loop on ties. */
-  int finalLoop(List<LoopReport> loops) {
-    if (config.keepLast()) {
+  static int finalLoop(List<LoopReport> loops, boolean keepLast) {
+    if (keepLast) {
       return loops.size() - 1;
     }
     int best = 0;
@@ -226,17 +229,27 @@ public final class SerLoop {
   }
 
   private void writeReport(List<LoopReport> loops, String stop, boolean finished) throws IOException {
+    writeReport(store, loops, stop, finished, config.keepLast(), null);
+  }
+
+  /** report.json: every loop so far, the kept loop, why it stopped; {@code finetune} names the training mode when the encoder learns. */
+  static void writeReport(RunStore store, List<LoopReport> loops, String stop, boolean finished, boolean keepLast, String finetune) throws IOException {
     ObjectNode report = RunStore.JSON.createObjectNode();
     report.put("finished", finished);
     if (stop != null) {
       report.put("stop_reason", stop);
     }
-    report.put("final_loop", finalLoop(loops));
+    report.put("final_loop", finalLoop(loops, keepLast));
+    report.put("finetune", finetune == null ? "none" : finetune);
     report.set("loops", RunStore.JSON.valueToTree(loops));
     store.writeReport(report);
   }
 
   private void logLoop(LoopReport r) {
+    logLoop(log, r);
+  }
+
+  static void logLoop(PrintWriter log, LoopReport r) {
     log.printf(Locale.ROOT, "loop %d [%s, rule %s]: selected %d (total %d, precision %s), pool left %d, train pairs %d, validation %.4f, test %.4f, %.1fs%n",
         r.loop(), r.status(), r.rule(), r.selected(), r.selectedTotal(),
         r.selfLabelPrecision() == null ? "-" : String.format(Locale.ROOT, "%.3f", r.selfLabelPrecision()),

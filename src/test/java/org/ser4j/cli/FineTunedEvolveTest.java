@@ -1,0 +1,54 @@
+package org.ser4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ser4j.model.ModelStore;
+import org.ser4j.testing.SharedData;
+
+/** `ser evolve --finetune top:1` on real HH-RLHF pairs: the pool is scored by the fine-tuned network, pairs are selected, the run resumes. */
+class FineTunedEvolveTest {
+  @TempDir Path dir;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void evolvesWithALearningEncoder() throws Exception {
+    String hh = SharedData.require(SharedData.HH_RLHF).toString();
+    Path split = dir.resolve("split");
+    assertEquals(0, CliTest.run("data", "split", "--train", hh, "--test-fraction", "0.2", "--seed", "42", "--skip-bad", "--labeled-fraction", "1.0", "--out", split.toString()).code());
+    Path small = dir.resolve("train.jsonl");
+    Files.write(small, Files.readAllLines(split.resolve("labeled.jsonl")).subList(0, 300));
+    Path test = dir.resolve("test.jsonl");
+    Files.write(test, Files.readAllLines(split.resolve("test.jsonl")).subList(0, 60));
+
+    Path run = dir.resolve("run");
+    String[] args = {"evolve", "--train", small.toString(), "--test", test.toString(), "--labeled-fraction", "0.2", "--finetune", "top:1", "--max-length", "64",
+        "--ft-epochs", "2", "--encoder-lr", "1e-4", "--head-lr", "1e-2", "--max-loops", "1", "--keep", "last", "--selection", "good-bad", "--tau-high", "0.51", "--tau-low", "0.49", "--min-new", "5", "--quiet", "--out", run.toString()};
+    CliTest.Result r = CliTest.run(args);
+    assertEquals(0, r.code(), r.err());
+    JsonNode report = JSON.readTree(run.resolve("report.json").toFile());
+    assertEquals("top:1", report.get("finetune").asText());
+    assertTrue(report.get("finished").asBoolean());
+    JsonNode loops = report.get("loops");
+    assertEquals(2, loops.size(), report.toString());
+    JsonNode loop1 = loops.get(1);
+    assertTrue(loop1.get("selected").asInt() >= 5, loop1.toString());
+    assertTrue(loop1.get("train_pairs").asInt() > loops.get(0).get("train_pairs").asInt());
+    assertEquals(loop1.get("selected").asInt(), Files.readAllLines(run.resolve("loop-1/selected.jsonl")).size());
+    assertTrue(ModelStore.isFineTuned(run.resolve("loop-1/model")));
+    for (JsonNode loop : loops) {
+      double acc = loop.get("test_accuracy").asDouble();
+      assertTrue(acc > 0 && acc < 1, loop.toString());
+    }
+
+    CliTest.Result again = CliTest.run("evolve", "--resume", run.toString(), "--quiet");
+    assertEquals(0, again.code(), again.err());
+    assertTrue(again.out().contains("already finished"), again.out());
+  }
+}
