@@ -27,6 +27,13 @@ import org.ser4j.model.TrainConfig;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import org.ser4j.ser.Selector;
 import org.ser4j.ser.SerConfig;
+import org.ser4j.encoder.EncoderSpec;
+import org.ser4j.encoder.SequenceTokenizer;
+import org.ser4j.model.BertRewardNet;
+import org.ser4j.model.FineTuneConfig;
+import org.ser4j.model.FineTuneMode;
+import org.ser4j.model.FineTuner;
+import org.ser4j.model.SequencePairs;
 import org.ser4j.ser.SerInputs;
 import org.ser4j.ser.SerLoop;
 import org.ser4j.ser.SerResult;
@@ -68,6 +75,16 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--skip-encoder", description = "Skip the encoder measurement (default: ${DEFAULT-VALUE}).")
   boolean skipEncoder;
+
+  @Option(names = "--finetune-modes", paramLabel = "M,M,...", split = ",", defaultValue = "top:2,lora,full",
+      description = "Fine-tuning modes whose training throughput is measured on the float MiniLM (one epoch on --finetune-pairs pairs); empty to skip (default: ${DEFAULT-VALUE}).")
+  List<String> finetuneModes;
+
+  @Option(names = "--finetune-pairs", paramLabel = "N", defaultValue = "96", description = "Pairs per fine-tuning measurement (default: ${DEFAULT-VALUE}).")
+  int finetunePairs;
+
+  @Option(names = "--finetune-length", paramLabel = "N", defaultValue = "128", description = "Max tokens per sequence when fine-tuning (default: ${DEFAULT-VALUE}).")
+  int finetuneLength;
 
   @Mixin EncoderOptions encoder;
 
@@ -162,6 +179,23 @@ public final class BenchCommand implements Callable<Integer> {
       log.printf(Locale.ROOT, "%-44s %12d%n", "  pairs selected / retrained on", row.get("selected").asInt());
       log.printf(Locale.ROOT, "%-44s %12.0f%n", "  heap used after the loop (MB)", row.get("heap_mb").asDouble());
     }
+    ArrayNode tuning = json.putArray("finetune");
+    for (String mode : finetuneModes) {
+      if (mode.isBlank()) {
+        continue;
+      }
+      ObjectNode row = fineTuneThroughput(FineTuneMode.parse(mode), pairs);
+      tuning.add(row);
+      log.printf(Locale.ROOT, "%-44s %12.1f%n", "fine-tune " + mode + " train seqs/s (L=" + finetuneLength + ")", row.get("train_sequences_per_s").asDouble());
+      if (row.get("frozen_layers").asInt() > 0) {
+        log.printf(Locale.ROOT, "%-44s %12.1f%n", "  lower " + row.get("frozen_layers").asInt() + " layers cached, texts/s (once)", row.get("prepare_texts_per_s").asDouble());
+      }
+      log.printf(Locale.ROOT, "%-44s %12.1f%n", "  scoring seqs/s (whole network)", row.get("score_sequences_per_s").asDouble());
+    }
+    if (!tuning.isEmpty()) {
+      log.printf(Locale.ROOT, "(fine-tuning: minilm-l6 float, %d pairs, batch 16, mean %.1f tokens, %d processors)%n", finetunePairs,
+          tuning.get(0).get("mean_tokens").asDouble(), Runtime.getRuntime().availableProcessors());
+    }
     log.printf(Locale.ROOT, "(max heap %d MB)%n", Runtime.getRuntime().maxMemory() >> 20);
     if (out != null) {
       AtomicFiles.writeString(out, Json.MAPPER.writeValueAsString(json) + "\n");
@@ -169,6 +203,33 @@ public final class BenchCommand implements Callable<Integer> {
     }
     log.flush();
     return 0;
+  }
+
+  /** Training and scoring throughput of one fine-tuning mode on real pairs: one timed epoch after one untimed warm-up step. */
+  private ObjectNode fineTuneThroughput(FineTuneMode mode, List<PreferencePair> pairs) throws Exception {
+    EncoderSpec spec = EncoderSpec.builtIn("minilm-l6");
+    FineTuneConfig config = FineTuneConfig.defaults(mode).withEpochs(1);
+    ObjectNode row = Json.MAPPER.createObjectNode();
+    row.put("mode", mode.cliName());
+    try (SequenceTokenizer tok = SequenceTokenizer.open(spec.tokenizer(), finetuneLength);
+        BertRewardNet net = BertRewardNet.pretrained(spec.model(), 12, config)) {
+      SequencePairs all = SequencePairs.tokenize(pairs.subList(0, Math.min(pairs.size(), finetunePairs + 16)), tok, org.ser4j.encoder.InputStrategy.PAIR, new java.util.HashMap<>());
+      SequencePairs warm = all.select(java.util.stream.IntStream.range(0, 16).toArray());
+      SequencePairs timed = all.select(java.util.stream.IntStream.range(16, all.size()).toArray());
+      long tokens = timed.all().stream().mapToLong(TokenizedInput::length).sum();
+      row.put("mean_tokens", (double) tokens / (2 * timed.size()));
+      row.put("frozen_layers", mode.firstTrainedLayer(net.bert().layers()));
+      long t0 = System.nanoTime();
+      net.prepare(all.all(), Progress.quiet());
+      row.put("prepare_texts_per_s", 2 * all.size() / ((System.nanoTime() - t0) / 1e9));
+      new FineTuner(config, Progress.quiet()).train(net, warm, new SequencePairs(List.of(), List.of()));
+      FineTuner.Result r = new FineTuner(config, Progress.quiet()).train(net, timed, new SequencePairs(List.of(), List.of()));
+      row.put("train_sequences_per_s", r.history().get(0).sequencesPerSecond());
+      long t1 = System.nanoTime();
+      net.score(timed.all(), false, Progress.quiet());
+      row.put("score_sequences_per_s", 2 * timed.size() / ((System.nanoTime() - t1) / 1e9));
+    }
+    return row;
   }
 
   /** One SER loop (Loop 0 first, untimed) on a synthetic pool of {@code n} cached pairs. */

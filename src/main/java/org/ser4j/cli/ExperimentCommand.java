@@ -19,6 +19,10 @@ import org.ser4j.ser.Baselines;
 import org.ser4j.ser.LoopReport;
 import org.ser4j.ser.RunStore;
 import org.ser4j.ser.SerConfig;
+import org.ser4j.encoder.EncoderConfig;
+import org.ser4j.encoder.EncoderSpec;
+import org.ser4j.model.FineTuneConfig;
+import org.ser4j.ser.FineTunedSerLoop;
 import org.ser4j.ser.SerInputs;
 import org.ser4j.ser.SerLoop;
 import org.ser4j.ser.SerResult;
@@ -59,6 +63,11 @@ public final class ExperimentCommand implements Callable<Integer> {
 
   @Mixin SerOptions ser;
 
+  @Mixin FineTuneOptions finetune;
+
+  @Option(names = "--skip-full", description = "Do not train the full-label baseline (it is reported as NaN); saves one training per cell (default: ${DEFAULT-VALUE}).")
+  boolean skipFull;
+
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory; each run is kept in DIR/runs/ and reused when the experiment is run again.")
   Path out;
 
@@ -74,18 +83,36 @@ public final class ExperimentCommand implements Callable<Integer> {
     PrintWriter log = spec.commandLine().getOut();
     SerConfig config = ser.toConfig(training.toConfig(data.seed));
     List<Cell> cells = new ArrayList<>();
-    try (Featurizer featurizer = encoder.open()) {
+    FineTuneConfig ft = finetune.enabled() ? finetune.toConfig(config.train().loss(), config.train().weightDecay(), config.validationFraction(), data.seed) : null;
+    EncoderConfig encoderConfig = encoder.toConfig(ft != null);
+    try (Featurizer featurizer = ft == null ? encoder.runtime.open(encoderConfig) : null) {
+      if (ft != null) {
+        encoderConfig = encoderConfig.withFingerprint(EncoderSpec.fingerprint(encoderConfig.model()));
+      }
       for (double f : fs) {
         for (int k = 0; k < seeds; k++) {
           long s = data.seed + k;
           DataSpec base = data.toSpec(f);
           DataSpec cellSpec = new DataSpec(base.train(), base.test(), base.testFraction(), f, s, base.read().withSeed(s));
           SerDataset dataset = SerDataset.load(cellSpec);
-          SerInputs inputs = SerInputs.encode(featurizer, dataset);
-          RunStore store = cellStore(f, s, cellSpec, featurizer, config);
+          RunStore store = cellStore(f, s, ft == null ? RunJson.run(cellSpec, featurizer.config(), config) : RunJson.run(cellSpec, encoderConfig, config, ft, finetune.heads));
           log.printf(Locale.ROOT, "== labeled fraction %.3f, seed %d: %d labeled, %d unlabeled, %d test%n", f, s, dataset.labeled().size(), dataset.pool().size(), dataset.test().size());
-          SerResult result = new SerLoop(config, s, store, Progress.quiet(), log).run(inputs);
-          double full = Baselines.testAccuracy(Baselines.full(inputs, config, s), inputs);
+          log.flush();
+          SerResult result;
+          double full = Double.NaN;
+          if (ft == null) {
+            SerInputs inputs = SerInputs.encode(featurizer, dataset);
+            result = new SerLoop(config, s, store, Progress.quiet(), log).run(inputs);
+            if (!skipFull) {
+              full = Baselines.testAccuracy(Baselines.full(inputs, config, s), inputs);
+            }
+          } else {
+            FineTunedSerLoop loop = new FineTunedSerLoop(config, ft, encoderConfig, finetune.heads, s, store, encoder.runtime.progress(), log);
+            result = loop.run(dataset);
+            if (!skipFull) {
+              full = loop.fullLabels(dataset);
+            }
+          }
           cells.add(new Cell(f, s, result.seedOnly().testAccuracy(), result.last().testAccuracy(), full, result.loops(), result.finalLoop(), result.stopReason()));
           log.printf(Locale.ROOT, "   seed-only %.4f  SER %.4f (loop %d, %s)  full %.4f%n", result.seedOnly().testAccuracy(), result.last().testAccuracy(), result.finalLoop(), result.stopReason(), full);
           log.flush();
@@ -95,7 +122,11 @@ public final class ExperimentCommand implements Callable<Integer> {
     ObjectNode json = Json.MAPPER.createObjectNode();
     json.put("train_file", data.train.toString());
     json.put("seeds", seeds);
-    json.put("encoder", encoder.toConfig().name());
+    json.put("encoder", encoderConfig.name());
+    json.put("finetune", ft == null ? "none" : ft.mode().cliName());
+    if (ft != null) {
+      json.set("finetune_config", Json.MAPPER.valueToTree(ft));
+    }
     json.set("ser_config", Json.MAPPER.valueToTree(config));
     ArrayNode byFraction = json.putArray("by_fraction");
     for (double f : fs) {
@@ -121,9 +152,8 @@ public final class ExperimentCommand implements Callable<Integer> {
   }
 
   /** A cell's run directory; a finished run with the same settings is reused, a different one refused. */
-  private RunStore cellStore(double f, long s, DataSpec spec, Featurizer featurizer, SerConfig config) throws java.io.IOException {
+  private RunStore cellStore(double f, long s, ObjectNode run) throws java.io.IOException {
     RunStore store = new RunStore(out.resolve("runs").resolve(String.format(Locale.ROOT, "fraction-%s-seed-%d", f, s)));
-    ObjectNode run = RunJson.run(spec, featurizer.config(), config);
     if (store.hasRun()) {
       JsonNode existing = store.readRun();
       if (!existing.equals(Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(run)))) {

@@ -36,6 +36,10 @@ public final class FineTuneOptions {
   @Option(names = "--ft-patience", paramLabel = "N", defaultValue = "1", description = "Stop fine-tuning after this many epochs without a lower validation loss (default: ${DEFAULT-VALUE}).")
   int patience;
 
+  @Option(names = "--probe-head", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Start the head from a linear probe fitted on the pretrained network's pooled vectors before the encoder learns (LP-FT); --no-probe-head starts it near zero (default: ${DEFAULT-VALUE}).")
+  boolean probeHead;
+
   @Option(names = "--lora-rank", paramLabel = "R", defaultValue = "8", description = "LoRA rank (default: ${DEFAULT-VALUE}, as the paper).")
   int loraRank;
 
@@ -63,6 +67,6 @@ public final class FineTuneOptions {
     if (!(warmup >= 0 && warmup <= 1) || !(loraDropout >= 0 && loraDropout < 1) || !(clip >= 0) || !(encoderLr >= 0) || !(headLr >= 0)) {
       throw new IllegalArgumentException("--warmup must be in [0, 1], --lora-dropout in [0, 1), --clip and learning rates at least 0");
     }
-    return new FineTuneConfig(mode(), loraRank, loraAlpha, loraDropout, encoderLr, headLr, weightDecay, epochs, batch, accumulate, warmup, clip, patience, loss, validationFraction, seed);
+    return new FineTuneConfig(mode(), loraRank, loraAlpha, loraDropout, encoderLr, headLr, weightDecay, epochs, batch, accumulate, warmup, clip, patience, probeHead, loss, validationFraction, seed);
   }
 }

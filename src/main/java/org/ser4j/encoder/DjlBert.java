@@ -233,7 +233,8 @@ public final class DjlBert implements AutoCloseable {
     return summed.div(mask.sum(new int[] {1}, true).maximum(1f));
   }
 
-  static float[][] rows(NDArray pooled, int width) {
+  /** [n, width] as n rows. */
+  public static float[][] rows(NDArray pooled, int width) {
     float[] flat = pooled.toType(DataType.FLOAT32, false).toFloatArray();
     float[][] out = new float[flat.length / width][width];
     for (int i = 0; i < out.length; i++) {

@@ -245,6 +245,28 @@ public final class BertRewardNet implements AutoCloseable {
     return out;
   }
 
+  /** Pooled vectors [hidden] of the sequences under the current weights (no head), using the cached lower layers. */
+  public float[][] pooled(List<TokenizedInput> sequences) {
+    prepare(sequences, Progress.quiet());
+    float[][] out = new float[sequences.size()][];
+    for (int start = 0; start < sequences.size(); start += INFERENCE_BATCH) {
+      List<TokenizedInput> batch = sequences.subList(start, Math.min(sequences.size(), start + INFERENCE_BATCH));
+      try (NDManager scope = bert.manager().newSubManager()) {
+        NDArray mask = bert.mask(batch, scope);
+        NDArray x = firstTrained == 0 ? bert.embeddings(batch, scope) : bert.fromRows(batch.stream().map(frozenPrefix::get).toList(), scope);
+        float[][] rows = DjlBert.rows(DjlBert.meanPool(bert.layers(x, mask, firstTrained, bert.layers()), mask), bert.hidden());
+        System.arraycopy(rows, 0, out, start, rows.length);
+      }
+    }
+    return out;
+  }
+
+  /** Sets the head: r = w . pooled + b. */
+  public void setHead(float[] w, float b) {
+    copyInto(headWeight, w, HEAD_WEIGHT);
+    copyInto(headBias, new float[] {b}, HEAD_BIAS);
+  }
+
   private NDArray fullRewards(List<TokenizedInput> batch, NDManager scope) {
     return bert.pooled(batch, scope).matMul(headWeight).add(headBias).reshape(-1);
   }

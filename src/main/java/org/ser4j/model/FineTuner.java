@@ -52,6 +52,9 @@ public final class FineTuner {
     every.addAll(validation.all());
     net.prepare(every, progress);
 
+    if (config.probeHead()) {
+      probeHead(net, train, validation);
+    }
     Map<String, NDArray> params = net.trainable();
     Map<String, float[]> weights = new LinkedHashMap<>();
     Map<String, TensorAdamW> optimizers = new LinkedHashMap<>();
@@ -108,6 +111,30 @@ public final class FineTuner {
       BertRewardNet.copyInto(e.getValue(), best.get(e.getKey()), e.getKey());
     }
     return new Result(history, bestEpoch, validation.size(), step);
+  }
+
+  /**
+   * LP-FT: fits a linear head on the pooled vectors of the network as it is (the frozen-encoder
+   * reward model, {@link RewardTrainer} with its defaults) and starts from it. The head learns on
+   * z-scored vectors; its weights are folded back to raw vectors: w_raw = w / std, b_raw = b -
+   * sum(w * mean / std).
+   */
+  private void probeHead(BertRewardNet net, SequencePairs train, SequencePairs validation) {
+    PairFeatures t = new PairFeatures(net.pooled(train.chosen()), net.pooled(train.rejected()));
+    PairFeatures v = new PairFeatures(net.pooled(validation.chosen()), net.pooled(validation.rejected()));
+    TrainConfig probe = TrainConfig.defaults().withLoss(config.loss()).withSeed(config.seed());
+    TrainedHead fitted = new RewardTrainer(probe, Progress.quiet()).train(t, v);
+    Map<String, RewardHead.Tensor> tensors = fitted.head().tensors();
+    float[] w = tensors.get("linear.weight").values();
+    double b = tensors.get("linear.bias").values()[0];
+    float[] mean = fitted.normalizer().mean();
+    float[] std = fitted.normalizer().std();
+    float[] raw = new float[w.length];
+    for (int d = 0; d < w.length; d++) {
+      raw[d] = w[d] / std[d];
+      b -= (double) w[d] * mean[d] / std[d];
+    }
+    net.setHead(raw, (float) b);
   }
 
   /** Forward and backward on one batch; gradients add up in the weights until {@link #update}. Returns the batch's mean loss. */

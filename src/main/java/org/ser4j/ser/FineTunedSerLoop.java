@@ -156,6 +156,35 @@ public final class FineTunedSerLoop {
     }
   }
 
+  /**
+   * The full-label baseline of the same split: the seed's training part plus the whole pool with
+   * its human labels, early-stopped on the same validation slice; returns test accuracy.
+   */
+  public double fullLabels(SerDataset data) throws IOException {
+    List<org.ser4j.data.PreferencePair> all = new ArrayList<>();
+    int[][] idx = SerLoop.seedSplit(data.labeled().size(), config.validationFraction(), seed);
+    for (int i : idx[0]) {
+      all.add(data.labeled().get(i));
+    }
+    for (UnlabeledPair p : data.pool()) {
+      boolean firstWins = data.gold().firstPreferred(p);
+      all.add(new org.ser4j.data.PreferencePair(p.id(), p.prompt(), firstWins ? p.first() : p.second(), firstWins ? p.second() : p.first(), p.source()));
+    }
+    List<org.ser4j.data.PreferencePair> val = new ArrayList<>();
+    for (int i : idx[1]) {
+      val.add(data.labeled().get(i));
+    }
+    try (SequenceTokenizer tokenizer = SequenceTokenizer.open(encoder.tokenizer(), encoder.maxLength());
+        BertRewardNet net = BertRewardNet.pretrained(encoder.model(), heads, training.withSeed(seed))) {
+      Map<ResponseInput, TokenizedInput> memo = new HashMap<>();
+      SequencePairs train = SequencePairs.tokenize(all, tokenizer, encoder.strategy(), memo);
+      SequencePairs validation = SequencePairs.tokenize(val, tokenizer, encoder.strategy(), memo);
+      SequencePairs test = SequencePairs.tokenize(data.test(), tokenizer, encoder.strategy(), memo);
+      new FineTuner(training.withSeed(seed), progress).train(net, train, validation);
+      return accuracy(net, test);
+    }
+  }
+
   private LoopReport report(int loop, String status, String rule, List<SelfLabel> selected, int total, Double precision, int poolLeft, int trainPairs,
       FineTuner.Result result, BertRewardNet net, SequencePairs validation, SequencePairs test, long t0) {
     FineTuner.Epoch best = result.best();

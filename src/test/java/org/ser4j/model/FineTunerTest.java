@@ -39,8 +39,8 @@ class FineTunerTest {
   }
 
   static FineTuneConfig config(String mode) {
-    // Memorise 32 pairs: a high learning rate, no decay to speak of, several passes.
-    return FineTuneConfig.defaults(FineTuneMode.parse(mode)).withLearningRates(1e-3, 1e-2).withEpochs(4).withBatch(8, 1).withSeed(7);
+    // Memorise 32 pairs: a high learning rate, several passes; no probe, so the fall is fine-tuning's.
+    return FineTuneConfig.defaults(FineTuneMode.parse(mode)).withLearningRates(1e-3, 1e-2).withEpochs(4).withBatch(8, 1).withSeed(7).withProbeHead(false);
   }
 
   private static void learns(String mode, String watched) throws Exception {
@@ -72,6 +72,21 @@ class FineTunerTest {
   @Test
   void loraAdaptersLearn() throws Exception {
     learns("lora", "encoder.layer.0.attention.self.query.lora_B");
+  }
+
+  @Test
+  void probeStartsTheHeadWhereAFrozenEncoderWouldEnd() throws Exception {
+    // Learning rates 0: only the linear probe changes anything.
+    FineTuneConfig config = config("top:1").withLearningRates(0, 0).withEpochs(1).withProbeHead(true);
+    try (BertRewardNet net = BertRewardNet.pretrained(MODEL, 12, config)) {
+      FineTuner tuner = new FineTuner(config, Progress.quiet());
+      double[] before = tuner.evaluate(net, pairs);
+      tuner.train(net, pairs, new SequencePairs(List.of(), List.of()));
+      double[] after = tuner.evaluate(net, pairs);
+      System.out.printf("probe: training loss %.4f -> %.4f, accuracy %.3f -> %.3f%n", before[0], after[0], before[1], after[1]);
+      assertTrue(after[0] < before[0] - 0.05, "probe lowers the loss");
+      assertTrue(after[1] >= 0.75, "a linear probe fits 32 pairs in 384 dimensions: " + after[1]);
+    }
   }
 
   @Test
