@@ -165,6 +165,7 @@ public final class TrainCommand implements Callable<Integer> {
       json.put("best_epoch", result.bestEpoch());
       json.put("epochs_run", result.history().size());
       json.put("optimizer_steps", result.steps());
+      json.put("skipped_steps", result.skippedSteps());
       json.put("train_seconds", trainSeconds);
       json.put("train_sequences_per_second", result.history().stream().mapToDouble(FineTuner.Epoch::sequencesPerSecond).average().orElse(0));
       json.put("encoder", enc.name());

@@ -25,6 +25,7 @@ import org.ser4j.util.Progress;
  * machine and thread count.
  */
 public final class FineTuner {
+  private static final int MAX_SKIPPED = 5;
   private final FineTuneConfig config;
   private final Progress progress;
 
@@ -37,7 +38,7 @@ public final class FineTuner {
   public record Epoch(int epoch, double trainLoss, double validationLoss, double validationAccuracy, double seconds, double sequencesPerSecond) {}
 
   /** What training did: every epoch, the one whose weights were kept, and the optimizer steps taken. */
-  public record Result(List<Epoch> history, int bestEpoch, int validationPairs, int steps) {
+  public record Result(List<Epoch> history, int bestEpoch, int validationPairs, int steps, int skippedSteps) {
     public Epoch best() {
       return history.get(bestEpoch - 1);
     }
@@ -110,7 +111,7 @@ public final class FineTuner {
     for (Map.Entry<String, NDArray> e : params.entrySet()) {
       BertRewardNet.copyInto(e.getValue(), best.get(e.getKey()), e.getKey());
     }
-    return new Result(history, bestEpoch, validation.size(), step);
+    return new Result(history, bestEpoch, validation.size(), step, skipped);
   }
 
   /**
@@ -172,23 +173,40 @@ public final class FineTuner {
     return x.maximum(0f).add(x.abs().neg().exp().add(1f).log());
   }
 
-  private void update(Map<String, NDArray> params, Map<String, float[]> weights, Map<String, TensorAdamW> optimizers, double schedule, int step) {
+  /** Steps skipped for a non-finite gradient: a few are tolerated (and reported), more stop training. */
+  private int skipped;
+
+  private boolean update(Map<String, NDArray> params, Map<String, float[]> weights, Map<String, TensorAdamW> optimizers, double schedule, int step) {
     Map<String, float[]> grads = new LinkedHashMap<>();
     double sq = 0;
+    List<String> bad = new ArrayList<>();
     for (Map.Entry<String, NDArray> e : params.entrySet()) {
       try (NDArray g = e.getValue().getGradient()) {
         float[] values = g.toFloatArray();
-        g.muli(0f); // zero the accumulated gradient for the next step
+        double part = 0;
         for (float v : values) {
-          sq += (double) v * v;
+          part += (double) v * v;
         }
+        if (Double.isFinite(part)) {
+          g.muli(0f); // zero the accumulated gradient for the next step
+        } else {
+          g.set(new NDIndex("..."), 0f); // 0 * NaN would stay NaN
+          bad.add(e.getKey());
+        }
+        sq += part;
         grads.put(e.getKey(), values);
       }
     }
-    double norm = Math.sqrt(sq);
-    if (!Double.isFinite(norm)) {
-      throw new IllegalStateException("fine-tuning diverged: non-finite gradient at step " + step + "; lower --encoder-lr / --head-lr");
+    if (!bad.isEmpty()) {
+      // Skip the step, as mixed-precision trainers do with overflowing gradients; the weights stay as they were.
+      skipped++;
+      System.err.printf("fine-tune: step %d skipped, non-finite gradient in %s%n", step, bad.size() > 4 ? bad.subList(0, 4) + " and " + (bad.size() - 4) + " more" : bad);
+      if (skipped > MAX_SKIPPED) {
+        throw new IllegalStateException("fine-tuning diverged: non-finite gradients in " + skipped + " steps (last: step " + step + ", " + bad.get(0) + "); lower --encoder-lr / --head-lr");
+      }
+      return false;
     }
+    double norm = Math.sqrt(sq);
     double scale = config.clipNorm() > 0 && norm > config.clipNorm() ? config.clipNorm() / norm : 1.0;
     for (Map.Entry<String, NDArray> e : params.entrySet()) {
       String name = e.getKey();
@@ -197,6 +215,7 @@ public final class FineTuner {
       optimizers.get(name).step(w, grads.get(name), lr, scale);
       BertRewardNet.copyInto(e.getValue(), w, name);
     }
+    return true;
   }
 
   /** {mean loss, accuracy} of the pairs under the current weights (no dropout, no gradients). */
