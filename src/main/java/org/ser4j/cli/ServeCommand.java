@@ -2,11 +2,7 @@ package org.ser4j.cli;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.ser4j.encoder.Featurizer;
-import org.ser4j.model.RewardModel;
 import org.ser4j.model.RewardScorer;
-import org.ser4j.model.RewardScale;
-import org.ser4j.encoder.ResponseInput;
 import org.ser4j.serve.RewardServer;
 import org.ser4j.util.Progress;
 import picocli.CommandLine;

@@ -79,16 +79,7 @@ public final class TrainCommand implements Callable<Integer> {
       TrainedHead trained = new RewardTrainer(config, encoder.runtime.progress()).train(f.get(0));
       double trainSeconds = (System.nanoTime() - t1) / 1e9;
 
-      Map<String, Object> provenance = new LinkedHashMap<>();
-      provenance.put("created", Instant.now().toString());
-      provenance.put("command", "train");
-      provenance.put("train_file", data.train.toString());
-      provenance.put("train_data_fingerprint", PairEncoding.fingerprint(dataset.labeled()));
-      provenance.put("train_pairs", dataset.labeled().size());
-      provenance.put("labeled_fraction", labeledFraction);
-      provenance.put("seed", data.seed);
-      provenance.put("train_config", config);
-      provenance.put("best_epoch", trained.bestEpoch());
+      Map<String, Object> provenance = provenance(dataset, config, trained.bestEpoch());
       RewardModel model = new RewardModel(featurizer.config(), trained.normalizer(), trained.head(), provenance);
 
       double[][] r = PairEncoding.rewards(model, f.get(1));
@@ -124,6 +115,21 @@ public final class TrainCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** Where a model came from: data (with a fingerprint), fraction, seed, training settings. */
+  private Map<String, Object> provenance(SerDataset dataset, Object trainConfig, int bestEpoch) {
+    Map<String, Object> provenance = new LinkedHashMap<>();
+    provenance.put("created", Instant.now().toString());
+    provenance.put("command", "train");
+    provenance.put("train_file", data.train.toString());
+    provenance.put("train_data_fingerprint", PairEncoding.fingerprint(dataset.labeled()));
+    provenance.put("train_pairs", dataset.labeled().size());
+    provenance.put("labeled_fraction", labeledFraction);
+    provenance.put("seed", data.seed);
+    provenance.put("train_config", trainConfig);
+    provenance.put("best_epoch", bestEpoch);
+    return provenance;
+  }
+
   /** The --finetune path: the encoder learns too; writes a fine-tuned model directory. */
   private int trainFineTuned(PrintWriter log, SerDataset dataset, TrainConfig head) throws Exception {
     FineTuneConfig config = finetune.toConfig(head.loss(), head.weightDecay(), head.validationFraction(), data.seed);
@@ -142,15 +148,7 @@ public final class TrainCommand implements Callable<Integer> {
       double[] r = net.score(test.all(), true, progress);
       PairMetrics metrics = PairMetrics.of(java.util.Arrays.copyOfRange(r, 0, test.size()), java.util.Arrays.copyOfRange(r, test.size(), r.length));
 
-      Map<String, Object> provenance = new LinkedHashMap<>();
-      provenance.put("created", Instant.now().toString());
-      provenance.put("command", "train");
-      provenance.put("train_file", data.train.toString());
-      provenance.put("train_data_fingerprint", PairEncoding.fingerprint(dataset.labeled()));
-      provenance.put("train_pairs", dataset.labeled().size());
-      provenance.put("labeled_fraction", labeledFraction);
-      provenance.put("seed", data.seed);
-      provenance.put("best_epoch", result.bestEpoch());
+      Map<String, Object> provenance = provenance(dataset, config, result.bestEpoch());
       ModelStore.save(FineTunedModel.of(net, enc, finetune.heads, config, provenance), out);
 
       ObjectNode json = Json.MAPPER.createObjectNode();

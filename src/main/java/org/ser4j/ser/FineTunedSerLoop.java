@@ -117,16 +117,12 @@ public final class FineTunedSerLoop {
         remaining.forEach(p -> toScore.add(second.get(p.key())));
         double[] r = net.score(toScore, true, progress);
         List<SelfLabel> selected = selector.select(remaining, Arrays.copyOfRange(r, 0, remaining.size()), Arrays.copyOfRange(r, remaining.size(), r.length), rule, loop);
-        if (selected.size() < config.minNew()) {
-          stop = "few-new (" + selected.size() + " < " + config.minNew() + ")";
-          log.printf("loop %d: %d new confident pairs, fewer than %d: stop%n", loop, selected.size(), config.minNew());
+        String few = SerLoop.fewNew(selected.size(), config.minNew(), loop, log);
+        if (few != null) {
+          stop = few;
           break;
         }
-        int agree = 0;
-        for (SelfLabel s : selected) {
-          taken.set(s.pair().key());
-          agree += s.firstPreferred() == data.gold().firstPreferred(s.pair()) ? 1 : 0;
-        }
+        int agree = SerLoop.take(selected, taken, data.gold());
         selectedSoFar.addAll(selected);
         List<TokenizedInput> c = new ArrayList<>();
         List<TokenizedInput> rj = new ArrayList<>();

@@ -117,16 +117,12 @@ public final class SerLoop {
         r2[i] = model.score(in.poolSecond()[remaining.get(i).key()]);
       }
       List<SelfLabel> selected = selector.select(remaining, r1, r2, rule, loop);
-      if (selected.size() < config.minNew()) {
-        stop = "few-new (" + selected.size() + " < " + config.minNew() + ")";
-        log.printf("loop %d: %d new confident pairs, fewer than %d: stop%n", loop, selected.size(), config.minNew());
+      String few = fewNew(selected.size(), config.minNew(), loop, log);
+      if (few != null) {
+        stop = few;
         break;
       }
-      int agree = 0;
-      for (SelfLabel s : selected) {
-        taken.set(s.pair().key());
-        agree += s.firstPreferred() == in.gold().firstPreferred(s.pair()) ? 1 : 0;
-      }
+      int agree = take(selected, taken, in.gold());
       selectedSoFar.addAll(selected);
       PairFeatures train = seedTrain.concat(selfLabeled(selectedSoFar, in));
       TrainedHead head = config.warmStart()
@@ -152,6 +148,25 @@ public final class SerLoop {
     // A resumed run holds only the models it trained itself; the saved ones are identical.
     RewardModel finalModel = store != null ? store.loadModel(best) : models.get(best);
     return new SerResult(loops, best, stop, finalModel);
+  }
+
+  /** The stop reason when a loop selected fewer than {@code minNew} new pairs (logged), else null. */
+  static String fewNew(int selected, int minNew, int loop, PrintWriter log) {
+    if (selected >= minNew) {
+      return null;
+    }
+    log.printf("loop %d: %d new confident pairs, fewer than %d: stop%n", loop, selected, minNew);
+    return "few-new (" + selected + " < " + minNew + ")";
+  }
+
+  /** Marks the selected pairs as taken from the pool; returns how many self-labels agree with the hidden human labels. */
+  static int take(List<SelfLabel> selected, BitSet taken, org.ser4j.data.GoldLabels gold) {
+    int agree = 0;
+    for (SelfLabel s : selected) {
+      taken.set(s.pair().key());
+      agree += s.firstPreferred() == gold.firstPreferred(s.pair()) ? 1 : 0;
+    }
+    return agree;
   }
 
   private String stopReasonOnDisk() throws IOException {

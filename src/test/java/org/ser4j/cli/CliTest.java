@@ -21,6 +21,22 @@ class CliTest {
 
   record Result(int code, String out, String err) {}
 
+  /**
+   * The shared HH-RLHF file split by `ser data split` (seed 42, 80/20 by prompt), cut to the
+   * first {@code trainPairs} training and {@code testPairs} test pairs: {train file, test file}.
+   */
+  static java.nio.file.Path[] hhSplit(java.nio.file.Path dir, int trainPairs, int testPairs) throws java.io.IOException {
+    String hh = org.ser4j.testing.SharedData.require(org.ser4j.testing.SharedData.HH_RLHF).toString();
+    java.nio.file.Path split = dir.resolve("split");
+    org.junit.jupiter.api.Assertions.assertEquals(0,
+        run("data", "split", "--train", hh, "--test-fraction", "0.2", "--seed", "42", "--skip-bad", "--labeled-fraction", "1.0", "--out", split.toString()).code());
+    java.nio.file.Path train = dir.resolve("train.jsonl");
+    java.nio.file.Path test = dir.resolve("test.jsonl");
+    java.nio.file.Files.write(train, java.nio.file.Files.readAllLines(split.resolve("labeled.jsonl")).subList(0, trainPairs));
+    java.nio.file.Files.write(test, java.nio.file.Files.readAllLines(split.resolve("test.jsonl")).subList(0, testPairs));
+    return new java.nio.file.Path[] {train, test};
+  }
+
   static Result run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ser4j.model.ModelStore;
-import org.ser4j.testing.SharedData;
 
 /** `ser evolve --finetune top:1` on real HH-RLHF pairs: the pool is scored by the fine-tuned network, pairs are selected, the run resumes. */
 class FineTunedEvolveTest {
@@ -19,13 +18,9 @@ class FineTunedEvolveTest {
 
   @Test
   void evolvesWithALearningEncoder() throws Exception {
-    String hh = SharedData.require(SharedData.HH_RLHF).toString();
-    Path split = dir.resolve("split");
-    assertEquals(0, CliTest.run("data", "split", "--train", hh, "--test-fraction", "0.2", "--seed", "42", "--skip-bad", "--labeled-fraction", "1.0", "--out", split.toString()).code());
-    Path small = dir.resolve("train.jsonl");
-    Files.write(small, Files.readAllLines(split.resolve("labeled.jsonl")).subList(0, 300));
-    Path test = dir.resolve("test.jsonl");
-    Files.write(test, Files.readAllLines(split.resolve("test.jsonl")).subList(0, 60));
+    Path[] files = CliTest.hhSplit(dir, 300, 60);
+    Path small = files[0];
+    Path test = files[1];
 
     Path run = dir.resolve("run");
     String[] args = {"evolve", "--train", small.toString(), "--test", test.toString(), "--labeled-fraction", "0.2", "--finetune", "top:1", "--max-length", "64",

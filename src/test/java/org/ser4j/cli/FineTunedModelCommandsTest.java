@@ -19,7 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.ser4j.model.FineTunedScorer;
 import org.ser4j.model.ModelStore;
 import org.ser4j.serve.RewardServer;
-import org.ser4j.testing.SharedData;
 import org.ser4j.util.Progress;
 
 /**
@@ -33,14 +32,11 @@ class FineTunedModelCommandsTest {
 
   @Test
   void savedFineTunedModelScoresAsTrained() throws Exception {
-    String hh = SharedData.require(SharedData.HH_RLHF).toString();
-    Path split = dir.resolve("split");
-    assertEquals(0, CliTest.run("data", "split", "--train", hh, "--test-fraction", "0.2", "--seed", "42", "--skip-bad", "--labeled-fraction", "1.0", "--out", split.toString()).code());
-    Path test = dir.resolve("test.jsonl");
-    Files.write(test, Files.readAllLines(split.resolve("test.jsonl")).subList(0, 100));
+    Path[] files = CliTest.hhSplit(dir, 1842, 100);
+    Path test = files[1];
 
     Path model = dir.resolve("model");
-    CliTest.Result train = CliTest.run("train", "--train", split.resolve("labeled.jsonl").toString(), "--test", test.toString(), "--labeled-fraction", "0.15",
+    CliTest.Result train = CliTest.run("train", "--train", files[0].toString(), "--test", test.toString(), "--labeled-fraction", "0.15",
         "--finetune", "top:1", "--max-length", "64", "--ft-epochs", "2", "--encoder-lr", "1e-4", "--head-lr", "1e-2", "--quiet", "--out", model.toString());
     assertEquals(0, train.code(), train.err());
     assertTrue(ModelStore.isFineTuned(model));
