@@ -43,6 +43,7 @@ public final class EvalCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path outDir = out != null ? out : model.dir.resolve("eval");
+    model.requireModel();
     PairReader.ReadResult data = PairReader.readAll(test, read.toReadOptions(42, skipBad));
     Splits.TieFilter ties = Splits.dropTies(data.pairs());
     List<PreferencePair> pairs = ties.kept();

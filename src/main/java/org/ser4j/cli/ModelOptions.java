@@ -36,6 +36,13 @@ public final class ModelOptions {
     return new FeatureScorer(model, runtime.open(model.encoder(), progress));
   }
 
+  /** Fails early, before any data is read, when {@code --model} is no model directory. */
+  void requireModel() throws IOException {
+    if (!java.nio.file.Files.isRegularFile(dir.resolve(ModelStore.CONFIG))) {
+      throw new IOException(dir + ": not a model directory (no " + ModelStore.CONFIG + ")");
+    }
+  }
+
   /** Rewrites the model directory with a new reward scale (weights unchanged). */
   void saveScale(RewardScorer scorer, RewardScale scale) throws IOException {
     if (scorer instanceof FineTunedScorer f) {
