@@ -12,7 +12,6 @@ import org.ser4j.encoder.Featurizer;
 import org.ser4j.encoder.EncoderSpec;
 import org.ser4j.model.FineTuneConfig;
 import org.ser4j.ser.FineTunedSerLoop;
-import org.ser4j.ser.LoopReport;
 import org.ser4j.ser.RunStore;
 import org.ser4j.ser.SerConfig;
 import org.ser4j.ser.SerInputs;
@@ -94,10 +93,7 @@ public final class EvolveCommand implements Callable<Integer> {
         store.writeRun(RunJson.run(dataSpec, encoderConfig, serConfig, fineTune, heads));
       }
       SerResult result = new FineTunedSerLoop(serConfig, fineTune, encoderConfig, heads, seed, store, runtime.progress(), log).run(dataset);
-      log.printf(Locale.ROOT, "stopped: %s; final RM: loop %d, test accuracy %.4f (seed only %.4f); fine-tuned %s%n",
-          result.stopReason(), result.finalLoop(), result.last().testAccuracy(), result.seedOnly().testAccuracy(), fineTune.mode());
-      log.println("wrote " + store.dir().resolve(RunStore.REPORT) + "; final model: " + store.loopDir(result.finalLoop()).resolve("model"));
-      log.flush();
+      report(log, store, result, "; fine-tuned " + fineTune.mode(), null);
       return 0;
     }
     try (Featurizer featurizer = runtime.open(encoderConfig)) {
@@ -106,14 +102,19 @@ public final class EvolveCommand implements Callable<Integer> {
       }
       SerInputs inputs = SerInputs.encode(featurizer, dataset);
       SerResult result = new SerLoop(serConfig, seed, store, org.ser4j.util.Progress.quiet(), log).run(inputs);
-      LoopReport seedOnly = result.seedOnly();
-      LoopReport last = result.last();
-      log.printf(Locale.ROOT, "stopped: %s; final RM: loop %d, test accuracy %.4f (seed only %.4f)%n",
-          result.stopReason(), result.finalLoop(), last.testAccuracy(), seedOnly.testAccuracy());
-      log.println(featurizer.cache().summary());
-      log.println("wrote " + store.dir().resolve(RunStore.REPORT) + "; final model: " + store.loopDir(result.finalLoop()).resolve("model"));
-      log.flush();
+      report(log, store, result, "", featurizer.cache().summary());
     }
     return 0;
+  }
+
+  /** The closing lines of a run, either kind: why it stopped, the kept loop, where things are. */
+  private static void report(PrintWriter log, RunStore store, SerResult result, String mode, String cacheSummary) {
+    log.printf(Locale.ROOT, "stopped: %s; final RM: loop %d, test accuracy %.4f (seed only %.4f)%s%n",
+        result.stopReason(), result.finalLoop(), result.last().testAccuracy(), result.seedOnly().testAccuracy(), mode);
+    if (cacheSummary != null) {
+      log.println(cacheSummary);
+    }
+    log.println("wrote " + store.dir().resolve(RunStore.REPORT) + "; final model: " + store.loopDir(result.finalLoop()).resolve("model"));
+    log.flush();
   }
 }

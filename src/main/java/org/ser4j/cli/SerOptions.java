@@ -1,6 +1,7 @@
 package org.ser4j.cli;
 
 import org.ser4j.model.TrainConfig;
+import org.ser4j.ser.RewardScale;
 import org.ser4j.ser.SelectionRule;
 import org.ser4j.ser.SerConfig;
 import org.ser4j.ser.Thresholds;
@@ -38,6 +39,10 @@ public final class SerOptions {
       description = "Which loop's RM is the result: best-validation (and stop when validation accuracy falls) or last (run every loop, as the paper) (default: ${DEFAULT-VALUE}).")
   String keep;
 
+  @Option(names = "--reward-scale", paramLabel = "HOW", defaultValue = "raw",
+      description = "How the thresholds read rewards: raw (s = sigmoid(r), as the paper) or pool (s = sigmoid((r - mean) / std) over the pool's rewards, for small RMs whose rewards spread over a few tenths) (default: ${DEFAULT-VALUE}).")
+  String rewardScale;
+
   SerConfig toConfig(TrainConfig train) {
     if (!keep.equals("last") && !keep.equals("best-validation")) {
       throw new IllegalArgumentException("--keep must be best-validation or last, got '" + keep + "'");
@@ -45,6 +50,6 @@ public final class SerOptions {
     if (maxLoops < 0 || minNew < 1) {
       throw new IllegalArgumentException("--max-loops must be >= 0 and --min-new >= 1");
     }
-    return new SerConfig(SelectionRule.fromName(selection), new Thresholds(tauHigh, tauLow, delta), maxLoops, minNew, warmStart, validationFraction, keep.equals("last"), train);
+    return new SerConfig(SelectionRule.fromName(selection), new Thresholds(tauHigh, tauLow, delta), maxLoops, minNew, warmStart, validationFraction, keep.equals("last"), train, RewardScale.fromName(rewardScale));
   }
 }

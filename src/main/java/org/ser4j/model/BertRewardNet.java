@@ -189,6 +189,11 @@ public final class BertRewardNet implements AutoCloseable {
 
   /** Rewards [batch] as an NDArray in {@code scope}: differentiable in {@link #trainable()} inside a gradient collector. */
   public NDArray rewards(List<TokenizedInput> batch, NDManager scope) {
+    return pooled(batch, scope).matMul(headWeight).add(headBias).reshape(-1);
+  }
+
+  /** Pooled vectors [batch, hidden]: the cached lower layers' output (or the embeddings) through the learning layers. */
+  private NDArray pooled(List<TokenizedInput> batch, NDManager scope) {
     NDArray mask = bert.mask(batch, scope);
     NDArray x;
     if (firstTrained == 0) {
@@ -204,8 +209,7 @@ public final class BertRewardNet implements AutoCloseable {
       }
       x = bert.fromRows(rows, scope);
     }
-    NDArray pooled = DjlBert.meanPool(bert.layers(x, mask, firstTrained, bert.layers()), mask);
-    return pooled.matMul(headWeight).add(headBias).reshape(-1);
+    return DjlBert.meanPool(bert.layers(x, mask, firstTrained, bert.layers()), mask);
   }
 
   /**
@@ -252,9 +256,7 @@ public final class BertRewardNet implements AutoCloseable {
     for (int start = 0; start < sequences.size(); start += INFERENCE_BATCH) {
       List<TokenizedInput> batch = sequences.subList(start, Math.min(sequences.size(), start + INFERENCE_BATCH));
       try (NDManager scope = bert.manager().newSubManager()) {
-        NDArray mask = bert.mask(batch, scope);
-        NDArray x = firstTrained == 0 ? bert.embeddings(batch, scope) : bert.fromRows(batch.stream().map(frozenPrefix::get).toList(), scope);
-        float[][] rows = DjlBert.rows(DjlBert.meanPool(bert.layers(x, mask, firstTrained, bert.layers()), mask), bert.hidden());
+        float[][] rows = DjlBert.rows(pooled(batch, scope), bert.hidden());
         System.arraycopy(rows, 0, out, start, rows.length);
       }
     }

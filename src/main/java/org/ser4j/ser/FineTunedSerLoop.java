@@ -103,20 +103,23 @@ public final class FineTunedSerLoop {
             remaining.add(p);
           }
         }
-        SelectionRule rule = config.rule();
-        if (rule == SelectionRule.AUTO) {
-          if (validation.size() > 0) {
-            double[] v = net.score(validation.all(), true, Progress.quiet());
-            rule = selector.resolveAuto(Arrays.copyOfRange(v, 0, validation.size()), Arrays.copyOfRange(v, validation.size(), v.length));
-          } else {
-            rule = SelectionRule.GOOD_BAD;
-          }
-        }
         List<TokenizedInput> toScore = new ArrayList<>(2 * remaining.size());
         remaining.forEach(p -> toScore.add(first.get(p.key())));
         remaining.forEach(p -> toScore.add(second.get(p.key())));
         double[] r = net.score(toScore, true, progress);
-        List<SelfLabel> selected = selector.select(remaining, Arrays.copyOfRange(r, 0, remaining.size()), Arrays.copyOfRange(r, remaining.size(), r.length), rule, loop);
+        double[] r1 = Arrays.copyOfRange(r, 0, remaining.size());
+        double[] r2 = Arrays.copyOfRange(r, remaining.size(), r.length);
+        Selector scaled = SerLoop.scaled(selector, config.scale(), r1, r2, loop, log);
+        SelectionRule rule = config.rule();
+        if (rule == SelectionRule.AUTO) {
+          if (validation.size() > 0) {
+            double[] v = net.score(validation.all(), true, Progress.quiet());
+            rule = scaled.resolveAuto(Arrays.copyOfRange(v, 0, validation.size()), Arrays.copyOfRange(v, validation.size(), v.length));
+          } else {
+            rule = SelectionRule.GOOD_BAD;
+          }
+        }
+        List<SelfLabel> selected = scaled.select(remaining, r1, r2, rule, loop);
         String few = SerLoop.fewNew(selected.size(), config.minNew(), loop, log);
         if (few != null) {
           stop = few;

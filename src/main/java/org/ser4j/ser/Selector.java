@@ -8,18 +8,62 @@ import org.ser4j.model.Loss;
 /** Step 2 of a SER loop: keep the pool pairs the RM is confident about, self-labeled. */
 public final class Selector {
   private final Thresholds thresholds;
+  private final double center;
+  private final double spread;
 
+  /** Reads rewards as the paper does: s = sigmoid(r). */
   public Selector(Thresholds thresholds) {
+    this(thresholds, 0, 1);
+  }
+
+  private Selector(Thresholds thresholds, double center, double spread) {
     this.thresholds = thresholds;
+    this.center = center;
+    this.spread = spread;
+  }
+
+  /**
+   * This selector under {@code scale}: for {@link RewardScale#POOL}, one that reads
+   * s = sigmoid((r - mean) / std) with mean and std over all rewards in {@code r1} and {@code r2}.
+   */
+  public Selector scaledFor(RewardScale scale, double[] r1, double[] r2) {
+    if (scale == RewardScale.RAW || r1.length + r2.length < 2) {
+      return this;
+    }
+    double sum = 0;
+    for (double r : r1) {
+      sum += r;
+    }
+    for (double r : r2) {
+      sum += r;
+    }
+    double mean = sum / (r1.length + r2.length);
+    double squares = 0;
+    for (double r : r1) {
+      squares += (r - mean) * (r - mean);
+    }
+    for (double r : r2) {
+      squares += (r - mean) * (r - mean);
+    }
+    double std = Math.sqrt(squares / (r1.length + r2.length));
+    return new Selector(thresholds, mean, std > 0 ? std : 1);
+  }
+
+  public double center() {
+    return center;
+  }
+
+  public double spread() {
+    return spread;
   }
 
   public Thresholds thresholds() {
     return thresholds;
   }
 
-  /** s = sigmoid(r). */
-  public static double probabilityGood(double reward) {
-    return Loss.sigmoid(reward);
+  /** s = sigmoid((r - center) / spread); sigmoid(r) unless scaled for a pool. */
+  public double probabilityGood(double reward) {
+    return Loss.sigmoid((reward - center) / spread);
   }
 
   /**

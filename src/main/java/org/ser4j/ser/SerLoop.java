@@ -104,19 +104,20 @@ public final class SerLoop {
           remaining.add(p);
         }
       }
-      SelectionRule rule = config.rule();
-      if (rule == SelectionRule.AUTO) {
-        rule = validation.size() > 0
-            ? selector.resolveAuto(model.score(validation.chosen()), model.score(validation.rejected()))
-            : SelectionRule.GOOD_BAD;
-      }
       double[] r1 = new double[remaining.size()];
       double[] r2 = new double[remaining.size()];
       for (int i = 0; i < remaining.size(); i++) {
         r1[i] = model.score(in.poolFirst()[remaining.get(i).key()]);
         r2[i] = model.score(in.poolSecond()[remaining.get(i).key()]);
       }
-      List<SelfLabel> selected = selector.select(remaining, r1, r2, rule, loop);
+      Selector scaled = scaled(selector, config.scale(), r1, r2, loop, log);
+      SelectionRule rule = config.rule();
+      if (rule == SelectionRule.AUTO) {
+        rule = validation.size() > 0
+            ? scaled.resolveAuto(model.score(validation.chosen()), model.score(validation.rejected()))
+            : SelectionRule.GOOD_BAD;
+      }
+      List<SelfLabel> selected = scaled.select(remaining, r1, r2, rule, loop);
       String few = fewNew(selected.size(), config.minNew(), loop, log);
       if (few != null) {
         stop = few;
@@ -148,6 +149,15 @@ public final class SerLoop {
     // A resumed run holds only the models it trained itself; the saved ones are identical.
     RewardModel finalModel = store != null ? store.loadModel(best) : models.get(best);
     return new SerResult(loops, best, stop, finalModel);
+  }
+
+  /** The selector for this loop's pool rewards under {@code scale}; logs the pool's mean and std when it rescales. */
+  static Selector scaled(Selector selector, RewardScale scale, double[] r1, double[] r2, int loop, PrintWriter log) {
+    Selector scaled = selector.scaledFor(scale, r1, r2);
+    if (scale == RewardScale.POOL) {
+      log.printf(java.util.Locale.ROOT, "loop %d: pool rewards mean %.4f, std %.4f: s = sigmoid((r - mean) / std)%n", loop, scaled.center(), scaled.spread());
+    }
+    return scaled;
   }
 
   /** The stop reason when a loop selected fewer than {@code minNew} new pairs (logged), else null. */

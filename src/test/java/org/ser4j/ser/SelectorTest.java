@@ -95,4 +95,34 @@ class SelectorTest {
     double[] other2 = {logit(0.40), logit(0.95)};
     assertEquals(SelectionRule.GOOD_BAD, selector.resolveAuto(preferred2, other2));
   }
+
+  @Test
+  void poolScaleReadsRewardsAgainstThePoolsOwnSpread() {
+    // A small calibrated RM: rewards within +-0.3, so sigmoid(r) never leaves (0.43, 0.58).
+    List<UnlabeledPair> pool = List.of(pair(0), pair(1), pair(2), pair(3));
+    double[] r1 = {1.3, 1.0, 1.02, 0.7};
+    double[] r2 = {0.7, 1.0, 0.98, 1.3};
+    Selector raw = new Selector(paper);
+    assertEquals(0, raw.select(pool, r1, r2, SelectionRule.BOTH, 1).size(), "raw: nothing is confident");
+    assertTrue(raw == raw.scaledFor(RewardScale.RAW, r1, r2), "raw leaves the selector as it is");
+
+    Selector scaled = raw.scaledFor(RewardScale.POOL, r1, r2);
+    // Independent numbers: mean of all eight rewards is 1.0; population std is sqrt(4 * 0.09 + 2 * 0.0004) / sqrt(8).
+    assertEquals(1.0, scaled.center(), 1e-12);
+    assertEquals(Math.sqrt((4 * 0.09 + 2 * 0.0004) / 8), scaled.spread(), 1e-12);
+    List<SelfLabel> picked = scaled.select(pool, r1, r2, SelectionRule.BOTH, 1);
+    assertEquals(2, picked.size(), "the two pairs 0.6 apart (2.8 std) are confident; the tie and the 0.04 gap (0.19 std) are not");
+    assertTrue(picked.get(0).firstPreferred());
+    assertFalse(picked.get(1).firstPreferred());
+    assertEquals(1 / (1 + Math.exp(-0.3 / scaled.spread())), picked.get(0).s1(), 1e-12);
+  }
+
+  @Test
+  void poolScaleOfConstantRewardsSelectsNothing() {
+    List<UnlabeledPair> pool = List.of(pair(0), pair(1));
+    double[] r = {2.0, 2.0};
+    Selector scaled = new Selector(paper).scaledFor(RewardScale.POOL, r, r);
+    assertEquals(1.0, scaled.spread(), "zero spread falls back to 1 rather than dividing by zero");
+    assertEquals(0, scaled.select(pool, r, r, SelectionRule.BOTH, 1).size());
+  }
 }
