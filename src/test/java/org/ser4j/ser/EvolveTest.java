@@ -109,6 +109,20 @@ class EvolveTest {
     assertTrue(report.get("stop_reason").asText().startsWith("few-new"), report.toString());
   }
 
+  @Test
+  void poolScaleSelectsByTheRmsOwnSpreadAndIsRecorded() throws Exception {
+    Path out = dir.resolve("pool");
+    run(evolve(out, "--reward-scale", "pool", "--selection", "difference", "--max-loops", "1", "--min-new", "1"));
+    JsonNode run = JSON.readTree(out.resolve("run.json").toFile());
+    assertEquals("POOL", run.get("ser").get("scale").asText(), run.toString());
+    JsonNode loops = JSON.readTree(out.resolve("report.json").toFile()).get("loops");
+    assertEquals(2, loops.size(), loops.toString());
+    JsonNode l = loops.get(1);
+    // |s1 - s2| > 0.3 on the standardized scale: a rewards gap above ~1.2 pool std, a minority of the pool.
+    assertTrue(l.get("selected").asInt() > 0 && l.get("selected").asInt() < l.get("pool_remaining").asInt(), l.toString());
+    assertTrue(l.get("self_label_precision").asDouble() > 0.5, "the most confident pairs beat a coin: " + l);
+  }
+
   private static void copyTree(Path from, Path to) throws IOException {
     try (Stream<Path> files = Files.walk(from)) {
       for (Path p : files.toList()) {
