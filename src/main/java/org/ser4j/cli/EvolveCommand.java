@@ -92,7 +92,8 @@ public final class EvolveCommand implements Callable<Integer> {
         encoderConfig = encoderConfig.withFingerprint(EncoderSpec.fingerprint(encoderConfig.model()));
         store.writeRun(RunJson.run(dataSpec, encoderConfig, serConfig, fineTune, heads));
       }
-      SerResult result = new FineTunedSerLoop(serConfig, fineTune, encoderConfig, heads, seed, store, runtime.progress(), log).run(dataset);
+      SerResult result = new FineTunedSerLoop(serConfig, fineTune, encoderConfig, heads, seed, store, runtime.progress(), log)
+          .cachingLowerLayersUnder(runtime.cacheRoot()).run(dataset);
       report(log, store, result, "; fine-tuned " + fineTune.mode(), null);
       return 0;
     }

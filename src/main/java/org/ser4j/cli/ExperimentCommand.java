@@ -107,7 +107,8 @@ public final class ExperimentCommand implements Callable<Integer> {
               full = Baselines.testAccuracy(Baselines.full(inputs, config, s), inputs);
             }
           } else {
-            FineTunedSerLoop loop = new FineTunedSerLoop(config, ft, encoderConfig, finetune.heads, s, store, encoder.runtime.progress(), log);
+            FineTunedSerLoop loop = new FineTunedSerLoop(config, ft, encoderConfig, finetune.heads, s, store, encoder.runtime.progress(), log)
+                .cachingLowerLayersUnder(encoder.runtime.cacheRoot());
             result = loop.run(dataset);
             if (!skipFull) {
               full = loop.fullLabels(dataset);

@@ -30,6 +30,11 @@ public final class RuntimeOptions {
     return quiet ? Progress.quiet() : Progress.console();
   }
 
+  /** The cache root, or null with --no-cache. */
+  Path cacheRoot() {
+    return noCache ? null : cache;
+  }
+
   int threadCount() {
     return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
   }
@@ -42,6 +47,6 @@ public final class RuntimeOptions {
     if (batchSize < 1) {
       throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
     }
-    return Featurizer.open(config, noCache ? null : cache, encodeProgress, threadCount(), batchSize);
+    return Featurizer.open(config, cacheRoot(), encodeProgress, threadCount(), batchSize);
   }
 }

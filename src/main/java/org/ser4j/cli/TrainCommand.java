@@ -138,6 +138,7 @@ public final class TrainCommand implements Callable<Integer> {
     Progress progress = encoder.runtime.progress();
     try (SequenceTokenizer tokenizer = SequenceTokenizer.open(enc.tokenizer(), enc.maxLength());
         BertRewardNet net = BertRewardNet.pretrained(enc.model(), finetune.heads, config)) {
+      net.cacheLowerLayersUnder(encoder.runtime.cacheRoot(), enc);
       Map<ResponseInput, TokenizedInput> memo = new HashMap<>();
       SequencePairs labeled = SequencePairs.tokenize(dataset.labeled(), tokenizer, enc.strategy(), memo);
       SequencePairs test = SequencePairs.tokenize(dataset.test(), tokenizer, enc.strategy(), memo);
@@ -186,6 +187,9 @@ public final class TrainCommand implements Callable<Integer> {
 
       log.printf(Locale.ROOT, "test accuracy %.4f (%d pairs), ECE %.4f, best epoch %d of %d; fine-tune %s %.1fs (%.1f seqs/s)%n",
           metrics.accuracy(), metrics.pairs(), metrics.ece(), result.bestEpoch(), n, config.mode(), trainSeconds, json.get("train_sequences_per_second").asDouble());
+      if (net.diskCacheSummary() != null) {
+        log.println(net.diskCacheSummary());
+      }
       log.println("wrote " + out + " (" + ModelStore.CONFIG + ", " + ModelStore.WEIGHTS + ", metrics.json, learning-curve.png)");
       log.flush();
     }

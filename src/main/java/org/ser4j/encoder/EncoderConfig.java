@@ -17,6 +17,18 @@ public record EncoderConfig(
     return name.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + fingerprint + "-L" + maxLength + "-" + pooling.name().toLowerCase(java.util.Locale.ROOT);
   }
 
+  /**
+   * The cache directory of the token states below the first fine-tuned layer: keyed by the
+   * weights (fingerprint) and the frozen layer count; entries are keyed by token ids, which
+   * already carry the tokenizer, the input strategy and the max length.
+   */
+  public String lowerLayersNamespace(int frozenLayers) {
+    if (fingerprint == null) {
+      throw new IllegalStateException("fingerprint the encoder file before caching its layers");
+    }
+    return name.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + fingerprint + "-layers-0-" + frozenLayers;
+  }
+
   public EncoderConfig withFingerprint(String fp) {
     return new EncoderConfig(name, model, tokenizer, pooling, maxLength, strategy, fp);
   }

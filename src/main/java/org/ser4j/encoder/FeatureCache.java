@@ -25,9 +25,16 @@ import org.ser4j.util.AtomicFiles;
  * written whole under a unique name and renamed into place, so two processes can share the cache:
  * neither ever sees the other's half-written file, and a duplicate entry is harmless. Every entry
  * carries a CRC32; a damaged entry is dropped on load and simply encoded again.
+ *
+ * <p>An entry is one vector of {@code dimension} floats (pooled features) or several such rows
+ * (a sequence's token states, cached below the layers being fine-tuned); segments of one-row
+ * entries keep the original fixed-width format, segments with longer entries record each
+ * entry's row count.
  */
 public final class FeatureCache {
   private static final byte[] MAGIC = "SER4JFC1".getBytes(StandardCharsets.US_ASCII);
+  /** Segments whose entries may hold several rows: each record has its row count after the key. */
+  private static final byte[] MAGIC_ROWS = "SER4JFC2".getBytes(StandardCharsets.US_ASCII);
 
   /** A 128-bit hash of what was encoded. */
   public record Key(long hi, long lo) {}
@@ -71,8 +78,13 @@ public final class FeatureCache {
     }
     byte[] magic = new byte[MAGIC.length];
     in.get(magic);
-    if (!java.util.Arrays.equals(magic, MAGIC) || in.getInt() != dimension) {
+    boolean rows = java.util.Arrays.equals(magic, MAGIC_ROWS);
+    if (!(rows || java.util.Arrays.equals(magic, MAGIC)) || in.getInt() != dimension) {
       corrupt++;
+      return;
+    }
+    if (rows) {
+      loadRows(in);
       return;
     }
     CRC32 crc = new CRC32();
@@ -93,6 +105,56 @@ public final class FeatureCache {
     }
     if (in.hasRemaining()) {
       corrupt++; // a torn tail: cannot happen with atomic renames, but never trust it
+    }
+  }
+
+  /** Records of SER4JFC2 segments: key, row count, rows, CRC32 of all before it. */
+  private void loadRows(ByteBuffer in) {
+    CRC32 crc = new CRC32();
+    while (in.remaining() >= 16 + 4 + 4) {
+      int start = in.position();
+      long hi = in.getLong();
+      long lo = in.getLong();
+      int count = in.getInt();
+      long floats = (long) count * dimension;
+      if (count < 1 || floats * 4 + 4 > in.remaining()) {
+        corrupt++; // a damaged row count: the records after it cannot be found
+        return;
+      }
+      float[] v = new float[(int) floats];
+      in.asFloatBuffer().get(v);
+      int end = start + 20 + 4 * v.length;
+      in.position(end);
+      crc.reset();
+      crc.update(in.array(), start, end - start);
+      if ((int) crc.getValue() != in.getInt()) {
+        corrupt++;
+        continue;
+      }
+      entries.put(new Key(hi, lo), v);
+    }
+    if (in.hasRemaining()) {
+      corrupt++;
+    }
+  }
+
+  /** The key of a tokenized sequence: its token ids and token type ids. */
+  public static Key key(long[] ids, long[] typeIds) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      ByteBuffer b = ByteBuffer.allocate(8 * (ids.length + typeIds.length) + 8);
+      b.putInt(ids.length).putInt(typeIds.length);
+      for (long id : ids) {
+        b.putLong(id);
+      }
+      for (long t : typeIds) {
+        b.putLong(t);
+      }
+      sha.update(b.array());
+      ByteBuffer digest = ByteBuffer.wrap(sha.digest());
+      return new Key(digest.getLong(), digest.getLong());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 
@@ -129,8 +191,8 @@ public final class FeatureCache {
   }
 
   public synchronized void put(Key key, float[] vector) {
-    if (vector.length != dimension) {
-      throw new IllegalArgumentException("expected " + dimension + " dimensions, got " + vector.length);
+    if (vector.length == 0 || vector.length % dimension != 0) {
+      throw new IllegalArgumentException("expected rows of " + dimension + " dimensions, got " + vector.length + " floats");
     }
     if (entries.put(key, vector) == null) {
       unsaved.put(key, vector);
@@ -144,12 +206,13 @@ public final class FeatureCache {
       return;
     }
     List<Map.Entry<Key, float[]>> batch = new ArrayList<>(unsaved.entrySet());
+    boolean rows = batch.stream().anyMatch(e -> e.getValue().length != dimension);
     Path segment = dir.resolve(System.currentTimeMillis() + "-" + UUID.randomUUID() + ".seg");
     AtomicFiles.write(
         segment,
         out -> {
-          DataOutputStream data = new DataOutputStream(out);
-          data.write(MAGIC);
+          DataOutputStream data = new DataOutputStream(new java.io.BufferedOutputStream(out, 1 << 16));
+          data.write(rows ? MAGIC_ROWS : MAGIC);
           data.writeInt(dimension);
           ByteArrayOutputStream record = new ByteArrayOutputStream(16 + 4 * dimension);
           DataOutputStream r = new DataOutputStream(record);
@@ -158,6 +221,9 @@ public final class FeatureCache {
             record.reset();
             r.writeLong(e.getKey().hi());
             r.writeLong(e.getKey().lo());
+            if (rows) {
+              r.writeInt(e.getValue().length / dimension);
+            }
             for (float f : e.getValue()) {
               r.writeFloat(f);
             }

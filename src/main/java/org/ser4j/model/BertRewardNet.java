@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import org.ser4j.encoder.DjlBert;
+import org.ser4j.encoder.EncoderConfig;
+import org.ser4j.encoder.FeatureCache;
 import org.ser4j.encoder.TokenizedInput;
 import org.ser4j.util.Progress;
 
@@ -21,7 +23,10 @@ import org.ser4j.util.Progress;
  * on its mean-pooled output, r = w . pool(bert(x)) + b. Which weights learn is the {@link
  * FineTuneMode}'s choice; the layers below the first learning one never change, so their output
  * for a sequence is computed once and kept ({@link #prepare}), which is what makes top:K cheap.
- * The cache is keyed by the {@link TokenizedInput} object: tokenize each text once and reuse it.
+ * The in-memory cache is keyed by the {@link TokenizedInput} object: tokenize each text once and
+ * reuse it. With {@link #cacheLowerLayersUnder} the lower layers' output also goes to a {@link
+ * FeatureCache} on disk, keyed by token ids, so later runs (other seeds, SER loops after a resume,
+ * `ser train` again) pay for it once.
  */
 public final class BertRewardNet implements AutoCloseable {
   public static final String HEAD_WEIGHT = "head.weight";
@@ -34,6 +39,7 @@ public final class BertRewardNet implements AutoCloseable {
   private final NDArray headWeight;
   private final NDArray headBias;
   private final Map<TokenizedInput, float[]> frozenPrefix = new IdentityHashMap<>();
+  private FeatureCache disk;
   private Map<String, float[]> initial;
 
   private BertRewardNet(DjlBert bert, FineTuneMode mode, float[] headW, float headB) {
@@ -162,8 +168,11 @@ public final class BertRewardNet implements AutoCloseable {
     List<TokenizedInput> todo = new ArrayList<>();
     for (TokenizedInput s : sequences) {
       if (!frozenPrefix.containsKey(s)) {
-        frozenPrefix.put(s, null);
-        todo.add(s);
+        float[] stored = disk == null ? null : disk.get(FeatureCache.key(s.ids(), s.typeIds()));
+        frozenPrefix.put(s, stored);
+        if (stored == null) {
+          todo.add(s);
+        }
       }
     }
     todo.sort(Comparator.comparingInt(TokenizedInput::length));
@@ -175,10 +184,49 @@ public final class BertRewardNet implements AutoCloseable {
           float[][] rows = DjlBert.toRows(bert.layers(bert.embeddings(batch, scope), mask, 0, firstTrained), batch);
           for (int i = 0; i < rows.length; i++) {
             frozenPrefix.put(batch.get(i), rows[i]);
+            if (disk != null) {
+              disk.put(FeatureCache.key(batch.get(i).ids(), batch.get(i).typeIds()), rows[i]);
+            }
           }
         }
         task.step(batch.size());
       }
+    }
+    flushDisk();
+  }
+
+  /**
+   * Keeps the frozen lower layers' output on disk too, under {@code root} in a directory named
+   * after the encoder's weights and the number of frozen layers (nothing to keep when every layer
+   * learns, or when {@code root} is null).
+   */
+  public void cacheLowerLayersUnder(java.nio.file.Path root, EncoderConfig encoder) throws IOException {
+    if (root == null || firstTrained == 0) {
+      return;
+    }
+    disk = FeatureCache.open(root, encoder.lowerLayersNamespace(firstTrained), bert.hidden());
+  }
+
+  /** The on-disk cache of the lower layers' output, or null. */
+  FeatureCache diskCache() {
+    return disk;
+  }
+
+  /** The on-disk cache's counts, or null without one. */
+  public String diskCacheSummary() {
+    return disk == null ? null : disk.summary().replace("feature cache", "lower-layer cache");
+  }
+
+  private void flushDisk() {
+    if (disk == null) {
+      return;
+    }
+    try {
+      disk.flush();
+    } catch (IOException e) {
+      // The cache only saves time: a full disk must not stop training; the states stay in memory.
+      System.err.println("warning: could not write the lower-layer cache: " + e.getMessage());
+      disk = null;
     }
   }
 

@@ -40,6 +40,7 @@ public final class FineTunedSerLoop {
   private final Progress progress;
   private final PrintWriter log;
   private final Selector selector;
+  private java.nio.file.Path layerCache;
 
   public FineTunedSerLoop(SerConfig config, FineTuneConfig training, EncoderConfig encoder, int heads, long seed, RunStore store, Progress progress, PrintWriter log) {
     this.config = config;
@@ -53,10 +54,17 @@ public final class FineTunedSerLoop {
     this.selector = new Selector(config.thresholds());
   }
 
+  /** Keeps the frozen lower layers' token states under {@code root} on disk (null: in memory only). */
+  public FineTunedSerLoop cachingLowerLayersUnder(java.nio.file.Path root) {
+    this.layerCache = root;
+    return this;
+  }
+
   /** Runs (or resumes) SER on {@code data}; the result's model is null: the kept loop's model is on disk. */
   public SerResult run(SerDataset data) throws IOException {
     try (SequenceTokenizer tokenizer = SequenceTokenizer.open(encoder.tokenizer(), encoder.maxLength());
         BertRewardNet net = BertRewardNet.pretrained(encoder.model(), heads, training.withSeed(seed))) {
+      net.cacheLowerLayersUnder(layerCache, encoder);
       Map<ResponseInput, TokenizedInput> memo = new HashMap<>();
       SequencePairs labeled = SequencePairs.tokenize(data.labeled(), tokenizer, encoder.strategy(), memo);
       SequencePairs test = SequencePairs.tokenize(data.test(), tokenizer, encoder.strategy(), memo);
@@ -150,6 +158,9 @@ public final class FineTunedSerLoop {
           break;
         }
       }
+      if (net.diskCacheSummary() != null) {
+        log.println(net.diskCacheSummary());
+      }
       SerLoop.writeReport(store, loops, stop, true, config.keepLast(), training.mode().cliName());
       return new SerResult(loops, SerLoop.finalLoop(loops, config.keepLast()), stop, null);
     }
@@ -175,6 +186,7 @@ public final class FineTunedSerLoop {
     }
     try (SequenceTokenizer tokenizer = SequenceTokenizer.open(encoder.tokenizer(), encoder.maxLength());
         BertRewardNet net = BertRewardNet.pretrained(encoder.model(), heads, training.withSeed(seed))) {
+      net.cacheLowerLayersUnder(layerCache, encoder);
       Map<ResponseInput, TokenizedInput> memo = new HashMap<>();
       SequencePairs train = SequencePairs.tokenize(all, tokenizer, encoder.strategy(), memo);
       SequencePairs validation = SequencePairs.tokenize(val, tokenizer, encoder.strategy(), memo);

@@ -75,4 +75,42 @@ class FeatureCacheTest {
     org.junit.jupiter.api.Assertions.assertNotEquals(FeatureCache.key(null, "pr"), FeatureCache.key("p", "r"));
     org.junit.jupiter.api.Assertions.assertNotEquals(FeatureCache.key("", "r"), FeatureCache.key(null, "r"));
   }
+
+  @Test
+  void multiRowEntriesRoundTripBesideSingleRowSegments() throws Exception {
+    FeatureCache c = FeatureCache.open(dir, "ns", 3);
+    c.put(FeatureCache.key(null, "one"), vec(1));
+    c.flush(); // a fixed-width segment
+    float[] twoRows = {1, 2, 3, 4, 5, 6};
+    c.put(FeatureCache.key(new long[] {101, 7}, new long[] {0, 0}), twoRows);
+    c.put(FeatureCache.key(null, "again"), vec(3));
+    c.flush(); // a row-count segment
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> c.put(FeatureCache.key(null, "x"), new float[4]));
+    FeatureCache reopened = FeatureCache.open(dir, "ns", 3);
+    assertEquals(3, reopened.size());
+    assertEquals(0, reopened.corrupt());
+    assertArrayEquals(vec(1), reopened.get(FeatureCache.key(null, "one")));
+    assertArrayEquals(vec(3), reopened.get(FeatureCache.key(null, "again")));
+    assertArrayEquals(twoRows, reopened.get(FeatureCache.key(new long[] {101, 7}, new long[] {0, 0})));
+    assertNull(reopened.get(FeatureCache.key(new long[] {101, 7}, new long[] {0, 1})), "type ids are part of the key");
+  }
+
+  @Test
+  void aDamagedRowCountDropsTheRestOfItsSegmentOnly() throws Exception {
+    FeatureCache c = FeatureCache.open(dir, "ns", 3);
+    c.put(FeatureCache.key(new long[] {1}, new long[] {0}), new float[] {1, 2, 3, 4, 5, 6});
+    c.put(FeatureCache.key(new long[] {2}, new long[] {0}), new float[] {7, 8, 9});
+    c.flush();
+    Path segment;
+    try (var files = Files.list(dir.resolve("ns"))) {
+      segment = files.filter(p -> p.toString().endsWith(".seg")).findFirst().orElseThrow();
+    }
+    try (RandomAccessFile f = new RandomAccessFile(segment.toFile(), "rw")) {
+      f.seek(8 + 4 + 16); // magic, dimension, key: the first record's row count
+      f.writeInt(1_000_000);
+    }
+    FeatureCache reopened = FeatureCache.open(dir, "ns", 3);
+    assertEquals(0, reopened.size(), "nothing after an impossible row count is trusted");
+    assertEquals(1, reopened.corrupt());
+  }
 }

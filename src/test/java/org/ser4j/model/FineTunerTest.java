@@ -64,6 +64,31 @@ class FineTunerTest {
   }
 
   @Test
+  void lowerLayersAreComputedOnceAndReadFromDiskAfter(@org.junit.jupiter.api.io.TempDir java.nio.file.Path cache) throws Exception {
+    FineTuneConfig config = config("top:2");
+    org.ser4j.encoder.EncoderConfig enc = new org.ser4j.encoder.EncoderConfig("minilm-l6", MODEL, TOKENIZER, org.ser4j.encoder.Pooling.MEAN, 64,
+        org.ser4j.encoder.InputStrategy.PAIR, "test-fp");
+    List<TokenizedInput> texts = pairs.all();
+    double[] computed;
+    try (BertRewardNet net = BertRewardNet.pretrained(MODEL, 12, config)) {
+      net.cacheLowerLayersUnder(cache, enc);
+      computed = net.score(texts, true, Progress.quiet());
+      assertEquals(texts.size(), net.diskCache().misses());
+    }
+    try (BertRewardNet net = BertRewardNet.pretrained(MODEL, 12, config)) {
+      net.cacheLowerLayersUnder(cache, enc);
+      double[] read = net.score(texts, true, Progress.quiet());
+      assertEquals(texts.size(), net.diskCache().hits(), "every text's lower layers came from disk");
+      assertEquals(0, net.diskCache().misses());
+      assertArrayEquals(computed, read, "the stored states are the computed ones, bit for bit");
+      double[] whole = net.score(texts, false, Progress.quiet());
+      for (int i = 0; i < whole.length; i++) {
+        assertEquals(whole[i], read[i], 1e-5, "the cached path scores as the whole network does");
+      }
+    }
+  }
+
+  @Test
   void topLayerLearns() throws Exception {
     learns("top:1", "encoder.layer.5.output.dense.weight");
   }
