@@ -71,7 +71,6 @@ public final class FeatureCache {
 
   private void load(Path segment) throws IOException {
     ByteBuffer in = ByteBuffer.wrap(Files.readAllBytes(segment));
-    int recordBytes = 16 + 4 * dimension + 4;
     if (in.remaining() < MAGIC.length + 4) {
       corrupt++;
       return;
@@ -83,20 +82,25 @@ public final class FeatureCache {
       corrupt++;
       return;
     }
-    if (rows) {
-      loadRows(in);
-      return;
-    }
+    // A record: key, row count (SER4JFC2 only), rows, CRC32 of everything before it.
+    int header = rows ? 16 + 4 : 16;
     CRC32 crc = new CRC32();
-    while (in.remaining() >= recordBytes) {
+    while (in.remaining() >= header + 4 * dimension + 4) {
       int start = in.position();
-      crc.reset();
-      crc.update(in.array(), start, recordBytes - 4);
       long hi = in.getLong();
       long lo = in.getLong();
-      float[] v = new float[dimension];
+      int count = rows ? in.getInt() : 1;
+      long floats = (long) count * dimension;
+      if (count < 1 || floats * 4 + 4 > in.remaining()) {
+        corrupt++; // a damaged row count: the records after it cannot be found
+        return;
+      }
+      float[] v = new float[(int) floats];
       in.asFloatBuffer().get(v);
-      in.position(start + recordBytes - 4);
+      int end = start + header + 4 * v.length;
+      in.position(end);
+      crc.reset();
+      crc.update(in.array(), start, end - start);
       if ((int) crc.getValue() != in.getInt()) {
         corrupt++;
         continue;
@@ -108,71 +112,45 @@ public final class FeatureCache {
     }
   }
 
-  /** Records of SER4JFC2 segments: key, row count, rows, CRC32 of all before it. */
-  private void loadRows(ByteBuffer in) {
-    CRC32 crc = new CRC32();
-    while (in.remaining() >= 16 + 4 + 4) {
-      int start = in.position();
-      long hi = in.getLong();
-      long lo = in.getLong();
-      int count = in.getInt();
-      long floats = (long) count * dimension;
-      if (count < 1 || floats * 4 + 4 > in.remaining()) {
-        corrupt++; // a damaged row count: the records after it cannot be found
-        return;
-      }
-      float[] v = new float[(int) floats];
-      in.asFloatBuffer().get(v);
-      int end = start + 20 + 4 * v.length;
-      in.position(end);
-      crc.reset();
-      crc.update(in.array(), start, end - start);
-      if ((int) crc.getValue() != in.getInt()) {
-        corrupt++;
-        continue;
-      }
-      entries.put(new Key(hi, lo), v);
-    }
-    if (in.hasRemaining()) {
-      corrupt++;
-    }
-  }
-
   /** The key of a tokenized sequence: its token ids and token type ids. */
   public static Key key(long[] ids, long[] typeIds) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      ByteBuffer b = ByteBuffer.allocate(8 * (ids.length + typeIds.length) + 8);
-      b.putInt(ids.length).putInt(typeIds.length);
-      for (long id : ids) {
-        b.putLong(id);
-      }
-      for (long t : typeIds) {
-        b.putLong(t);
-      }
-      sha.update(b.array());
-      ByteBuffer digest = ByteBuffer.wrap(sha.digest());
-      return new Key(digest.getLong(), digest.getLong());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+    ByteBuffer b = ByteBuffer.allocate(8 * (ids.length + typeIds.length) + 8);
+    b.putInt(ids.length).putInt(typeIds.length);
+    for (long id : ids) {
+      b.putLong(id);
     }
+    for (long t : typeIds) {
+      b.putLong(t);
+    }
+    MessageDigest sha = sha256();
+    sha.update(b.array());
+    return keyOf(sha);
   }
 
   /** The key of one encoder input: the optional context segment and the text. */
   public static Key key(String context, String text) {
+    MessageDigest sha = sha256();
+    if (context != null) {
+      sha.update((byte) 1);
+      sha.update(context.getBytes(StandardCharsets.UTF_8));
+    }
+    sha.update((byte) 0);
+    sha.update(text.getBytes(StandardCharsets.UTF_8));
+    return keyOf(sha);
+  }
+
+  private static MessageDigest sha256() {
     try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      if (context != null) {
-        sha.update((byte) 1);
-        sha.update(context.getBytes(StandardCharsets.UTF_8));
-      }
-      sha.update((byte) 0);
-      sha.update(text.getBytes(StandardCharsets.UTF_8));
-      ByteBuffer digest = ByteBuffer.wrap(sha.digest());
-      return new Key(digest.getLong(), digest.getLong());
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The first 128 bits of the digest. */
+  private static Key keyOf(MessageDigest sha) {
+    ByteBuffer digest = ByteBuffer.wrap(sha.digest());
+    return new Key(digest.getLong(), digest.getLong());
   }
 
   public synchronized float[] get(Key key) {
@@ -273,9 +251,14 @@ public final class FeatureCache {
   }
 
   public synchronized String summary() {
+    return summary("feature cache");
+  }
+
+  /** Entries, hits and lookups, under the name {@code what}. */
+  public synchronized String summary(String what) {
     long lookups = hits + misses;
-    return String.format(java.util.Locale.ROOT, "feature cache: %d entries, %d hits / %d lookups (%.1f%%)%s",
-        entries.size(), hits, lookups, lookups == 0 ? 0.0 : 100.0 * hits / lookups,
+    return String.format(java.util.Locale.ROOT, "%s: %d entries, %d hits / %d lookups (%.1f%%)%s",
+        what, entries.size(), hits, lookups, lookups == 0 ? 0.0 : 100.0 * hits / lookups,
         corrupt > 0 ? ", " + corrupt + " corrupt entries dropped" : "");
   }
 }

@@ -214,7 +214,7 @@ public final class BertRewardNet implements AutoCloseable {
 
   /** The on-disk cache's counts, or null without one. */
   public String diskCacheSummary() {
-    return disk == null ? null : disk.summary().replace("feature cache", "lower-layer cache");
+    return disk == null ? null : disk.summary("lower-layer cache");
   }
 
   private void flushDisk() {
