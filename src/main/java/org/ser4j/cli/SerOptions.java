@@ -1,7 +1,7 @@
 package org.ser4j.cli;
 
 import org.ser4j.model.TrainConfig;
-import org.ser4j.ser.RewardScale;
+import org.ser4j.ser.ConfidenceScale;
 import org.ser4j.ser.SelectionRule;
 import org.ser4j.ser.SerConfig;
 import org.ser4j.ser.Thresholds;
@@ -50,6 +50,6 @@ public final class SerOptions {
     if (maxLoops < 0 || minNew < 1) {
       throw new IllegalArgumentException("--max-loops must be >= 0 and --min-new >= 1");
     }
-    return new SerConfig(SelectionRule.fromName(selection), new Thresholds(tauHigh, tauLow, delta), maxLoops, minNew, warmStart, validationFraction, keep.equals("last"), train, RewardScale.fromName(rewardScale));
+    return new SerConfig(SelectionRule.fromName(selection), new Thresholds(tauHigh, tauLow, delta), maxLoops, minNew, warmStart, validationFraction, keep.equals("last"), train, ConfidenceScale.fromName(rewardScale));
   }
 }

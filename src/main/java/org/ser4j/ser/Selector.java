@@ -1,60 +1,48 @@
 package org.ser4j.ser;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.ser4j.data.UnlabeledPair;
 import org.ser4j.model.Loss;
+import org.ser4j.model.RewardScale;
 
 /** Step 2 of a SER loop: keep the pool pairs the RM is confident about, self-labeled. */
 public final class Selector {
   private final Thresholds thresholds;
-  private final double center;
-  private final double spread;
+  private final RewardScale scale;
 
   /** Reads rewards as the paper does: s = sigmoid(r). */
   public Selector(Thresholds thresholds) {
-    this(thresholds, 0, 1);
+    this(thresholds, RewardScale.NONE);
   }
 
-  private Selector(Thresholds thresholds, double center, double spread) {
+  private Selector(Thresholds thresholds, RewardScale scale) {
     this.thresholds = thresholds;
-    this.center = center;
-    this.spread = spread;
+    this.scale = scale;
   }
 
   /**
-   * This selector under {@code scale}: for {@link RewardScale#POOL}, one that reads
-   * s = sigmoid((r - mean) / std) with mean and std over all rewards in {@code r1} and {@code r2}.
+   * This selector under {@code how}: for {@link ConfidenceScale#POOL}, one that reads
+   * s = sigmoid((r - mean) / std) with mean and std over all rewards in {@code r1} and {@code r2}
+   * (std 1 when they are all equal: nothing is confident then either way).
    */
-  public Selector scaledFor(RewardScale scale, double[] r1, double[] r2) {
-    if (scale == RewardScale.RAW || r1.length + r2.length < 2) {
+  public Selector scaledFor(ConfidenceScale how, double[] r1, double[] r2) {
+    if (how == ConfidenceScale.RAW || r1.length + r2.length < 2) {
       return this;
     }
-    double sum = 0;
-    for (double r : r1) {
-      sum += r;
-    }
-    for (double r : r2) {
-      sum += r;
-    }
-    double mean = sum / (r1.length + r2.length);
-    double squares = 0;
-    for (double r : r1) {
-      squares += (r - mean) * (r - mean);
-    }
-    for (double r : r2) {
-      squares += (r - mean) * (r - mean);
-    }
-    double std = Math.sqrt(squares / (r1.length + r2.length));
-    return new Selector(thresholds, mean, std > 0 ? std : 1);
+    double[] all = Arrays.copyOf(r1, r1.length + r2.length);
+    System.arraycopy(r2, 0, all, r1.length, r2.length);
+    boolean constant = Arrays.stream(all).allMatch(r -> r == all[0]);
+    return new Selector(thresholds, constant ? new RewardScale("zscore", all[0], 1, 0) : RewardScale.zscore(all));
   }
 
   public double center() {
-    return center;
+    return scale.mean();
   }
 
   public double spread() {
-    return spread;
+    return scale.std();
   }
 
   public Thresholds thresholds() {
@@ -63,7 +51,7 @@ public final class Selector {
 
   /** s = sigmoid((r - center) / spread); sigmoid(r) unless scaled for a pool. */
   public double probabilityGood(double reward) {
-    return Loss.sigmoid((reward - center) / spread);
+    return Loss.sigmoid(scale.apply(reward));
   }
 
   /**

@@ -12,16 +12,16 @@ import org.ser4j.model.TrainConfig;
  * @param validationFraction share of the labeled seed held out to early-stop training and judge loops (never the test set)
  * @param keepLast keep the last loop's RM and run every loop (as the paper), instead of stopping
  *     when validation accuracy falls and keeping the best-validation loop (default false)
- * @param scale how rewards become the probabilities the thresholds read (default {@link RewardScale#RAW}, the paper's sigmoid(r))
+ * @param scale how rewards become the probabilities the thresholds read (default {@link ConfidenceScale#RAW}, the paper's sigmoid(r))
  */
 public record SerConfig(
-    SelectionRule rule, Thresholds thresholds, int maxLoops, int minNew, boolean warmStart, double validationFraction, boolean keepLast, TrainConfig train, RewardScale scale) {
+    SelectionRule rule, Thresholds thresholds, int maxLoops, int minNew, boolean warmStart, double validationFraction, boolean keepLast, TrainConfig train, ConfidenceScale scale) {
   public SerConfig {
-    scale = scale == null ? RewardScale.RAW : scale; // run.json files written before the field existed
+    scale = scale == null ? ConfidenceScale.RAW : scale; // run.json files written before the field existed
   }
 
   public static SerConfig defaults() {
-    return new SerConfig(SelectionRule.BOTH, Thresholds.paper(), 4, 10, false, 0.1, false, TrainConfig.defaults(), RewardScale.RAW);
+    return new SerConfig(SelectionRule.BOTH, Thresholds.paper(), 4, 10, false, 0.1, false, TrainConfig.defaults(), ConfidenceScale.RAW);
   }
 
   public SerConfig withRule(SelectionRule r) {
@@ -44,7 +44,7 @@ public record SerConfig(
     return new SerConfig(rule, thresholds, max, min, warmStart, validationFraction, keepLast, train, scale);
   }
 
-  public SerConfig withScale(RewardScale s) {
+  public SerConfig withScale(ConfidenceScale s) {
     return new SerConfig(rule, thresholds, maxLoops, minNew, warmStart, validationFraction, keepLast, train, s);
   }
 }

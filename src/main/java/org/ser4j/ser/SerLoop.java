@@ -152,9 +152,9 @@ public final class SerLoop {
   }
 
   /** The selector for this loop's pool rewards under {@code scale}; logs the pool's mean and std when it rescales. */
-  static Selector scaled(Selector selector, RewardScale scale, double[] r1, double[] r2, int loop, PrintWriter log) {
+  static Selector scaled(Selector selector, ConfidenceScale scale, double[] r1, double[] r2, int loop, PrintWriter log) {
     Selector scaled = selector.scaledFor(scale, r1, r2);
-    if (scale == RewardScale.POOL) {
+    if (scale == ConfidenceScale.POOL) {
       log.printf(java.util.Locale.ROOT, "loop %d: pool rewards mean %.4f, std %.4f: s = sigmoid((r - mean) / std)%n", loop, scaled.center(), scaled.spread());
     }
     return scaled;

@@ -104,9 +104,9 @@ class SelectorTest {
     double[] r2 = {0.7, 1.0, 0.98, 1.3};
     Selector raw = new Selector(paper);
     assertEquals(0, raw.select(pool, r1, r2, SelectionRule.BOTH, 1).size(), "raw: nothing is confident");
-    assertTrue(raw == raw.scaledFor(RewardScale.RAW, r1, r2), "raw leaves the selector as it is");
+    assertTrue(raw == raw.scaledFor(ConfidenceScale.RAW, r1, r2), "raw leaves the selector as it is");
 
-    Selector scaled = raw.scaledFor(RewardScale.POOL, r1, r2);
+    Selector scaled = raw.scaledFor(ConfidenceScale.POOL, r1, r2);
     // Independent numbers: mean of all eight rewards is 1.0; population std is sqrt(4 * 0.09 + 2 * 0.0004) / sqrt(8).
     assertEquals(1.0, scaled.center(), 1e-12);
     assertEquals(Math.sqrt((4 * 0.09 + 2 * 0.0004) / 8), scaled.spread(), 1e-12);
@@ -121,7 +121,7 @@ class SelectorTest {
   void poolScaleOfConstantRewardsSelectsNothing() {
     List<UnlabeledPair> pool = List.of(pair(0), pair(1));
     double[] r = {2.0, 2.0};
-    Selector scaled = new Selector(paper).scaledFor(RewardScale.POOL, r, r);
+    Selector scaled = new Selector(paper).scaledFor(ConfidenceScale.POOL, r, r);
     assertEquals(1.0, scaled.spread(), "zero spread falls back to 1 rather than dividing by zero");
     assertEquals(0, scaled.select(pool, r, r, SelectionRule.BOTH, 1).size());
   }

@@ -8,7 +8,7 @@ package org.ser4j.ser;
  * rewards over a few tenths, so sigmoid(r) stays within 0.45-0.55 and almost nothing is ever
  * "confident". {@link #POOL} measures confidence against the RM's own spread instead.
  */
-public enum RewardScale {
+public enum ConfidenceScale {
   /** s = sigmoid(r), as the paper (default). */
   RAW,
   /** s = sigmoid((r - mean) / std), mean and std over the rewards of the pool being selected from. */
@@ -18,8 +18,8 @@ public enum RewardScale {
     return name().toLowerCase(java.util.Locale.ROOT);
   }
 
-  public static RewardScale fromName(String name) {
-    for (RewardScale s : values()) {
+  public static ConfidenceScale fromName(String name) {
+    for (ConfidenceScale s : values()) {
       if (s.cliName().equalsIgnoreCase(name)) {
         return s;
       }
