@@ -19,21 +19,23 @@ import org.ser4j.encoder.EncoderConfig;
 import org.ser4j.encoder.Featurizer;
 import org.ser4j.encoder.ResponseInput;
 import org.ser4j.encoder.TokenizedInput;
-import org.ser4j.model.LinearHead;
-import org.ser4j.model.PairFeatures;
-import org.ser4j.model.RewardModel;
-import org.ser4j.model.RewardTrainer;
-import org.ser4j.model.TrainConfig;
+import org.ser4j.model.head.LinearHead;
+import org.ser4j.model.head.PairFeatures;
+import org.ser4j.model.head.RewardModel;
+import org.ser4j.model.head.RewardTrainer;
+import org.ser4j.model.head.TrainConfig;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import org.ser4j.ser.Selector;
 import org.ser4j.ser.SerConfig;
 import org.ser4j.encoder.EncoderSpec;
 import org.ser4j.encoder.SequenceTokenizer;
-import org.ser4j.model.BertRewardNet;
-import org.ser4j.model.FineTuneConfig;
-import org.ser4j.model.FineTuneMode;
-import org.ser4j.model.FineTuner;
-import org.ser4j.model.SequencePairs;
+import org.ser4j.model.finetune.BertRewardNet;
+import org.ser4j.model.finetune.FineTuneConfig;
+import org.ser4j.model.finetune.FineTuneMode;
+import org.ser4j.model.finetune.FineTuner;
+import org.ser4j.model.finetune.SequencePairs;
+import org.ser4j.model.Provenance;
+import org.ser4j.ser.HeadLearner;
 import org.ser4j.ser.SerInputs;
 import org.ser4j.ser.SerLoop;
 import org.ser4j.ser.SerResult;
@@ -151,7 +153,7 @@ public final class BenchCommand implements Callable<Integer> {
     json.put("head_train_pairs_per_s", trainPairsPerS);
 
     PairFeatures cached = randomPairs(scorePairs, d, 2);
-    RewardModel model = new RewardModel(null, org.ser4j.model.FeatureNormalizer.fit(cached.chosen()), new LinearHead(d), Map.of());
+    RewardModel model = new RewardModel(null, org.ser4j.model.head.FeatureNormalizer.fit(cached.chosen()), new LinearHead(d), Provenance.UNKNOWN);
     model.score(cached.chosen()[0]);
     long t1 = System.nanoTime();
     model.score(cached.chosen());
@@ -213,7 +215,7 @@ public final class BenchCommand implements Callable<Integer> {
     row.put("mode", mode.cliName());
     try (SequenceTokenizer tok = SequenceTokenizer.open(spec.tokenizer(), finetuneLength);
         BertRewardNet net = BertRewardNet.pretrained(spec.model(), 12, config)) {
-      SequencePairs all = SequencePairs.tokenize(pairs.subList(0, Math.min(pairs.size(), finetunePairs + 16)), tok, org.ser4j.encoder.InputStrategy.PAIR, new java.util.HashMap<>());
+      SequencePairs all = SequencePairs.tokenize(pairs.subList(0, Math.min(pairs.size(), finetunePairs + 16)), tok, org.ser4j.encoder.InputStrategy.PAIR);
       SequencePairs warm = all.select(java.util.stream.IntStream.range(0, 16).toArray());
       SequencePairs timed = all.select(java.util.stream.IntStream.range(16, all.size()).toArray());
       long tokens = timed.all().stream().mapToLong(TokenizedInput::length).sum();
@@ -234,12 +236,14 @@ public final class BenchCommand implements Callable<Integer> {
 
   /** One SER loop (Loop 0 first, untimed) on a synthetic pool of {@code n} cached pairs. */
   private static ObjectNode serLoop(int n) throws Exception {
-    SerInputs in = SyntheticPool.of(n, 0.15, 1000, 768, 1);
+    SyntheticPool.Synthetic pool = SyntheticPool.of(n, 0.15, 1000, 768, 1);
+    SerInputs in = pool.features();
     SerConfig config = SerConfig.defaults().withLoops(1, 10);
-    SerResult result = new SerLoop(config, 1, null, Progress.quiet(), new PrintWriter(java.io.Writer.nullWriter())).run(in);
+    SerResult result = new SerLoop(config, 1, null, Provenance.UNKNOWN, new PrintWriter(java.io.Writer.nullWriter()))
+        .run(pool.data(), HeadLearner.of(in, config.train()));
     // Score + select alone, timed apart from retraining: the part that grows with the pool.
     long t0 = System.nanoTime();
-    RewardModel m = result.finalModel();
+    RewardModel m = (RewardModel) result.finalModel();
     double[] r1 = m.score(in.poolFirst());
     double[] r2 = m.score(in.poolSecond());
     int selected = new Selector(config.thresholds()).select(in.pool(), r1, r2, config.rule(), 1).size();

@@ -25,7 +25,7 @@ import org.ser4j.data.PreferencePair;
 import org.ser4j.data.ReadOptions;
 import org.ser4j.encoder.Featurizer;
 import org.ser4j.encoder.ResponseInput;
-import org.ser4j.model.RewardModel;
+import org.ser4j.model.head.RewardModel;
 import org.ser4j.serve.RewardServer;
 import org.ser4j.util.AtomicFiles;
 import org.ser4j.util.Progress;
@@ -65,7 +65,7 @@ public final class BenchServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    RewardModel rm = model.load();
+    RewardModel rm = RewardModel.load(model.dir); // it times the frozen encoder against ONNX Runtime alone
     int total = clients * requests * perRequest;
     List<String> queries = new ArrayList<>();
     List<ResponseInput> inputs = new ArrayList<>();
@@ -97,7 +97,7 @@ public final class BenchServerCommand implements Callable<Integer> {
     }
 
     Featurizer serverFeatures = Featurizer.open(rm.encoder(), null, Progress.quiet(), threads, batch);
-    RewardServer server = new RewardServer(new org.ser4j.model.FeatureScorer(rm, serverFeatures), model.dir.toString(), RewardServer.Limits.defaults());
+    RewardServer server = new RewardServer(new org.ser4j.model.head.FeatureScorer(rm, serverFeatures), model.dir.toString(), RewardServer.Limits.defaults());
     int port = server.start("127.0.0.1", 0);
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     double[] latencies = new double[clients * requests];

@@ -5,16 +5,15 @@ import java.nio.file.Path;
 import org.ser4j.encoder.EncoderConfig;
 import org.ser4j.encoder.EncoderSpec;
 import org.ser4j.encoder.Featurizer;
-import org.ser4j.encoder.InputStrategy;
 import org.ser4j.encoder.Pooling;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Which encoder makes the features, and how: shared by the commands that train a model. */
 public final class EncoderOptions {
-  public static final String DEFAULT_MAX_LENGTH = "256";
-  public static final String DEFAULT_INPUT = "pair+response";
-  public static final String FINETUNE_MAX_LENGTH = "128";
+  private static final String DEFAULT_MAX_LENGTH = "" + EncoderConfig.DEFAULT_MAX_LENGTH;
+  private static final String DEFAULT_INPUT = EncoderConfig.DEFAULT_INPUT;
+  private static final String FINETUNE_MAX_LENGTH = "" + EncoderConfig.FINETUNE_MAX_LENGTH;
 
   @Option(names = "--encoder", paramLabel = "NAME", defaultValue = "auto",
       description = "Built-in encoder: bge-small-q (bge-small-en-v1.5 int8, CLS pooling), minilm-l6-q (all-MiniLM-L6-v2 int8, mean pooling, about 1.7x faster, 2 points less accurate) "
@@ -54,17 +53,9 @@ public final class EncoderOptions {
       }
       spec = EncoderSpec.local(encoderModel, tokenizer, Pooling.valueOf(pooling.toUpperCase(java.util.Locale.ROOT)));
     } else {
-      spec = EncoderSpec.builtIn(encoder.equals("auto") ? (fineTune ? "minilm-l6" : EncoderSpec.DEFAULT) : encoder);
+      spec = encoder.equals("auto") ? EncoderConfig.defaultSpec(fineTune) : EncoderSpec.builtIn(encoder);
     }
-    if (fineTune && spec.pooling() != Pooling.MEAN) {
-      throw new IllegalArgumentException("--finetune trains a mean-pooled encoder; " + spec.name() + " uses " + spec.pooling() + " pooling");
-    }
-    if (fineTune && spec.name().endsWith("-q")) {
-      throw new IllegalArgumentException("--finetune needs float weights; " + spec.name() + " is int8: use --encoder minilm-l6 (or --encoder-model FILE)");
-    }
-    int length = maxLength > 0 ? maxLength : Integer.parseInt(fineTune ? FINETUNE_MAX_LENGTH : DEFAULT_MAX_LENGTH);
-    InputStrategy strategy = InputStrategy.fromName(input.equals("auto") ? (fineTune ? "pair" : DEFAULT_INPUT) : input);
-    return new EncoderConfig(spec.name(), spec.model(), spec.tokenizer(), spec.pooling(), length, strategy, null);
+    return EncoderConfig.of(spec, fineTune, maxLength, input);
   }
 
   Featurizer open() throws IOException {

@@ -8,13 +8,11 @@ import java.util.concurrent.Callable;
 import org.ser4j.data.DataSpec;
 import org.ser4j.data.SerDataset;
 import org.ser4j.encoder.EncoderConfig;
-import org.ser4j.encoder.Featurizer;
-import org.ser4j.encoder.EncoderSpec;
-import org.ser4j.model.FineTuneConfig;
-import org.ser4j.ser.FineTunedSerLoop;
+import org.ser4j.model.finetune.FineTuneConfig;
+import org.ser4j.model.Provenance;
+import org.ser4j.ser.RewardLearner;
 import org.ser4j.ser.RunStore;
 import org.ser4j.ser.SerConfig;
-import org.ser4j.ser.SerInputs;
 import org.ser4j.ser.SerLoop;
 import org.ser4j.ser.SerResult;
 import picocli.CommandLine;
@@ -86,36 +84,17 @@ public final class EvolveCommand implements Callable<Integer> {
     SerDataset dataset = SerDataset.load(dataSpec);
     log.printf("data: %d labeled, %d unlabeled, %d test pairs (%s)%n", dataset.labeled().size(), dataset.pool().size(), dataset.test().size(), dataset.counts().trainSkipped().summary());
     log.flush();
-    RuntimeOptions runtime = encoder.runtime;
-    if (fineTune != null) {
+    try (RewardLearner learner = Learners.open(encoderConfig, serConfig.train(), fineTune == null ? null : fineTune.withSeed(seed), heads, encoder.runtime)) {
       if (resume == null) {
-        encoderConfig = encoderConfig.withFingerprint(EncoderSpec.fingerprint(encoderConfig.model()));
-        store.writeRun(RunJson.run(dataSpec, encoderConfig, serConfig, fineTune, heads));
+        store.writeRun(RunJson.run(dataSpec, learner.encoder(), serConfig, fineTune, heads));
       }
-      SerResult result = new FineTunedSerLoop(serConfig, fineTune, encoderConfig, heads, seed, store, runtime.progress(), log)
-          .cachingLowerLayersUnder(runtime.cacheRoot()).run(dataset);
-      report(log, store, result, "; fine-tuned " + fineTune.mode(), null);
-      return 0;
-    }
-    try (Featurizer featurizer = runtime.open(encoderConfig)) {
-      if (resume == null) {
-        store.writeRun(RunJson.run(dataSpec, featurizer.config(), serConfig));
-      }
-      SerInputs inputs = SerInputs.encode(featurizer, dataset);
-      SerResult result = new SerLoop(serConfig, seed, store, org.ser4j.util.Progress.quiet(), log).run(inputs);
-      report(log, store, result, "", featurizer.cache().summary());
+      Provenance provenance = Learners.provenance("evolve", dataSpec, dataset, "ser", serConfig, "finetune", fineTune);
+      SerResult result = new SerLoop(serConfig, seed, store, provenance, log).run(dataset, learner);
+      log.printf(Locale.ROOT, "stopped: %s; final RM: loop %d, test accuracy %.4f (seed only %.4f)%s%n",
+          result.stopReason(), result.finalLoop(), result.last().testAccuracy(), result.seedOnly().testAccuracy(), fineTune == null ? "" : "; fine-tuned " + fineTune.mode());
+      log.println("wrote " + store.dir().resolve(RunStore.REPORT) + "; final model: " + store.loopDir(result.finalLoop()).resolve("model"));
+      log.flush();
     }
     return 0;
-  }
-
-  /** The closing lines of a run, either kind: why it stopped, the kept loop, where things are. */
-  private static void report(PrintWriter log, RunStore store, SerResult result, String mode, String cacheSummary) {
-    log.printf(Locale.ROOT, "stopped: %s; final RM: loop %d, test accuracy %.4f (seed only %.4f)%s%n",
-        result.stopReason(), result.finalLoop(), result.last().testAccuracy(), result.seedOnly().testAccuracy(), mode);
-    if (cacheSummary != null) {
-      log.println(cacheSummary);
-    }
-    log.println("wrote " + store.dir().resolve(RunStore.REPORT) + "; final model: " + store.loopDir(result.finalLoop()).resolve("model"));
-    log.flush();
   }
 }

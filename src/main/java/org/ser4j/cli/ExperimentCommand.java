@@ -17,13 +17,13 @@ import org.ser4j.encoder.Featurizer;
 import org.ser4j.eval.Plots;
 import org.ser4j.ser.Baselines;
 import org.ser4j.ser.LoopReport;
+import org.ser4j.model.Provenance;
+import org.ser4j.ser.HeadLearner;
+import org.ser4j.ser.RewardLearner;
 import org.ser4j.ser.RunStore;
 import org.ser4j.ser.SerConfig;
 import org.ser4j.encoder.EncoderConfig;
-import org.ser4j.encoder.EncoderSpec;
-import org.ser4j.model.FineTuneConfig;
-import org.ser4j.ser.FineTunedSerLoop;
-import org.ser4j.ser.SerInputs;
+import org.ser4j.model.finetune.FineTuneConfig;
 import org.ser4j.ser.SerLoop;
 import org.ser4j.ser.SerResult;
 import org.ser4j.util.AtomicFiles;
@@ -85,38 +85,27 @@ public final class ExperimentCommand implements Callable<Integer> {
     List<Cell> cells = new ArrayList<>();
     FineTuneConfig ft = finetune.enabled() ? finetune.toConfig(config.train().loss(), config.train().weightDecay(), config.validationFraction(), data.seed) : null;
     EncoderConfig encoderConfig = encoder.toConfig(ft != null);
+    // One encoder session for every cell of a frozen-encoder experiment.
     try (Featurizer featurizer = ft == null ? encoder.runtime.open(encoderConfig) : null) {
-      if (ft != null) {
-        encoderConfig = encoderConfig.withFingerprint(EncoderSpec.fingerprint(encoderConfig.model()));
-      }
       for (double f : fs) {
         for (int k = 0; k < seeds; k++) {
           long s = data.seed + k;
           DataSpec base = data.toSpec(f);
           DataSpec cellSpec = new DataSpec(base.train(), base.test(), base.testFraction(), f, s, base.read().withSeed(s));
           SerDataset dataset = SerDataset.load(cellSpec);
-          RunStore store = cellStore(f, s, ft == null ? RunJson.run(cellSpec, featurizer.config(), config) : RunJson.run(cellSpec, encoderConfig, config, ft, finetune.heads));
-          log.printf(Locale.ROOT, "== labeled fraction %.3f, seed %d: %d labeled, %d unlabeled, %d test%n", f, s, dataset.labeled().size(), dataset.pool().size(), dataset.test().size());
-          log.flush();
-          SerResult result;
-          double full = Double.NaN;
-          if (ft == null) {
-            SerInputs inputs = SerInputs.encode(featurizer, dataset);
-            result = new SerLoop(config, s, store, Progress.quiet(), log).run(inputs);
-            if (!skipFull) {
-              full = Baselines.testAccuracy(Baselines.full(inputs, config, s), inputs);
-            }
-          } else {
-            FineTunedSerLoop loop = new FineTunedSerLoop(config, ft, encoderConfig, finetune.heads, s, store, encoder.runtime.progress(), log)
-                .cachingLowerLayersUnder(encoder.runtime.cacheRoot());
-            result = loop.run(dataset);
-            if (!skipFull) {
-              full = loop.fullLabels(dataset);
-            }
+          try (RewardLearner learner = ft == null ? HeadLearner.encoding(featurizer, false, config.train(), Progress.quiet())
+              : Learners.open(encoderConfig, config.train(), ft.withSeed(s), finetune.heads, encoder.runtime)) {
+            encoderConfig = learner.encoder();
+            RunStore store = cellStore(f, s, RunJson.run(cellSpec, learner.encoder(), config, ft, finetune.heads));
+            log.printf(Locale.ROOT, "== labeled fraction %.3f, seed %d: %d labeled, %d unlabeled, %d test%n", f, s, dataset.labeled().size(), dataset.pool().size(), dataset.test().size());
+            log.flush();
+            Provenance provenance = Learners.provenance("experiment", cellSpec, dataset, "ser", config, "finetune", ft);
+            SerResult result = new SerLoop(config, s, store, provenance, log).run(dataset, learner);
+            double full = skipFull ? Double.NaN : Baselines.fullLabels(dataset, learner, config, s);
+            cells.add(new Cell(f, s, result.seedOnly().testAccuracy(), result.last().testAccuracy(), full, result.loops(), result.finalLoop(), result.stopReason()));
+            log.printf(Locale.ROOT, "   seed-only %.4f  SER %.4f (loop %d, %s)  full %.4f%n", result.seedOnly().testAccuracy(), result.last().testAccuracy(), result.finalLoop(), result.stopReason(), full);
+            log.flush();
           }
-          cells.add(new Cell(f, s, result.seedOnly().testAccuracy(), result.last().testAccuracy(), full, result.loops(), result.finalLoop(), result.stopReason()));
-          log.printf(Locale.ROOT, "   seed-only %.4f  SER %.4f (loop %d, %s)  full %.4f%n", result.seedOnly().testAccuracy(), result.last().testAccuracy(), result.finalLoop(), result.stopReason(), full);
-          log.flush();
         }
       }
     }

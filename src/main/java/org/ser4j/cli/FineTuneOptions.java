@@ -1,7 +1,7 @@
 package org.ser4j.cli;
 
-import org.ser4j.model.FineTuneConfig;
-import org.ser4j.model.FineTuneMode;
+import org.ser4j.model.finetune.FineTuneConfig;
+import org.ser4j.model.finetune.FineTuneMode;
 import org.ser4j.model.Loss;
 import picocli.CommandLine.Option;
 

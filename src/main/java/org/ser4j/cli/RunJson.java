@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import org.ser4j.data.DataSpec;
 import org.ser4j.data.ReadOptions;
 import org.ser4j.encoder.EncoderConfig;
-import org.ser4j.model.FineTuneConfig;
+import org.ser4j.model.finetune.FineTuneConfig;
 import org.ser4j.ser.SerConfig;
 
 /** How a run's settings are written to run.json and read back to resume it. */

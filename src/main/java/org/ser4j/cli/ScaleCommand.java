@@ -56,7 +56,7 @@ public final class ScaleCommand implements Callable<Integer> {
       default:
         throw new IllegalArgumentException("unknown --method '" + method + "'; expected zscore, baseline or none");
     }
-    model.saveScale(rm, scale);
+    rm.model().withScale(scale).save(model.dir);
     rm.close();
     spec.commandLine().getOut().printf(Locale.ROOT, "reward scale of %s: %s (mean %.4f, std %.4f, baseline %.2f)%n", model.dir, scale.method(), scale.mean(), scale.std(), scale.baseline());
     spec.commandLine().getOut().flush();

@@ -14,7 +14,7 @@ import org.ser4j.data.PairReader;
 import org.ser4j.data.PairWriter;
 import org.ser4j.data.ScoreRecordReader;
 import org.ser4j.encoder.ResponseInput;
-import org.ser4j.model.RewardModel;
+import org.ser4j.model.head.RewardModel;
 import org.ser4j.model.RewardScorer;
 import org.ser4j.util.AtomicFiles;
 import org.ser4j.util.Progress;

@@ -1,6 +1,6 @@
 package org.ser4j.cli;
 
-import org.ser4j.model.TrainConfig;
+import org.ser4j.model.head.TrainConfig;
 import org.ser4j.ser.ConfidenceScale;
 import org.ser4j.ser.SelectionRule;
 import org.ser4j.ser.SerConfig;

@@ -3,35 +3,22 @@ package org.ser4j.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.HashMap;
+import org.ser4j.data.DataSpec;
 import org.ser4j.data.SerDataset;
-import org.ser4j.encoder.EncoderConfig;
-import org.ser4j.encoder.EncoderSpec;
-import org.ser4j.encoder.ResponseInput;
-import org.ser4j.encoder.SequenceTokenizer;
-import org.ser4j.encoder.TokenizedInput;
-import org.ser4j.model.BertRewardNet;
-import org.ser4j.model.FineTuneConfig;
-import org.ser4j.model.FineTunedModel;
-import org.ser4j.model.FineTuner;
-import org.ser4j.model.SequencePairs;
-import org.ser4j.util.Progress;
-import org.ser4j.encoder.Featurizer;
 import org.ser4j.eval.PairMetrics;
 import org.ser4j.eval.Plots;
 import org.ser4j.model.ModelStore;
-import org.ser4j.model.PairEncoding;
-import org.ser4j.model.PairFeatures;
-import org.ser4j.model.RewardModel;
-import org.ser4j.model.RewardTrainer;
-import org.ser4j.model.TrainConfig;
-import org.ser4j.model.TrainedHead;
+import org.ser4j.model.PairRewards;
+import org.ser4j.model.TrainedModel;
+import org.ser4j.model.finetune.FineTuneConfig;
+import org.ser4j.model.head.TrainConfig;
+import org.ser4j.ser.RewardLearner;
+import org.ser4j.ser.SeedSplit;
+import org.ser4j.ser.TrainingSet;
 import org.ser4j.util.AtomicFiles;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -64,131 +51,49 @@ public final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter log = spec.commandLine().getOut();
-    SerDataset dataset = SerDataset.load(data.toSpec(labeledFraction));
+    DataSpec dataSpec = data.toSpec(labeledFraction);
+    SerDataset dataset = SerDataset.load(dataSpec);
     log.printf("data: %d labeled pairs for training, %d test pairs (%s)%n", dataset.labeled().size(), dataset.test().size(), dataset.counts().trainSkipped().summary());
     log.flush();
-    TrainConfig config = training.toConfig(data.seed);
-    if (finetune.enabled()) {
-      return trainFineTuned(log, dataset, config);
-    }
-    try (Featurizer featurizer = encoder.open()) {
+    TrainConfig head = training.toConfig(data.seed);
+    FineTuneConfig fineTune = finetune.enabled() ? finetune.toConfig(head.loss(), head.weightDecay(), head.validationFraction(), data.seed) : null;
+    try (RewardLearner learner = Learners.open(encoder.toConfig(fineTune != null), head, fineTune, finetune.heads, encoder.runtime)) {
       long t0 = System.nanoTime();
-      List<PairFeatures> f = PairEncoding.features(featurizer, dataset.labeled(), dataset.test());
-      double encodeSeconds = (System.nanoTime() - t0) / 1e9;
+      learner.load(dataset);
+      double loadSeconds = (System.nanoTime() - t0) / 1e9;
+      // A seeded share of the labeled pairs early-stops training.
+      SeedSplit split = SeedSplit.forTraining(dataset.labeled().size(), head.validationFraction(), data.seed);
       long t1 = System.nanoTime();
-      TrainedHead trained = new RewardTrainer(config, encoder.runtime.progress()).train(f.get(0));
+      RewardLearner.Fit fit = learner.fit(TrainingSet.labeled(split.train()), TrainingSet.labeled(split.validation()), data.seed, false);
       double trainSeconds = (System.nanoTime() - t1) / 1e9;
-
-      Map<String, Object> provenance = provenance(dataset, config, trained.bestEpoch());
-      RewardModel model = new RewardModel(featurizer.config(), trained.normalizer(), trained.head(), provenance);
-
-      double[][] r = PairEncoding.rewards(model, f.get(1));
-      PairMetrics test = PairMetrics.of(r[0], r[1]);
-      ModelStore.save(model, out);
+      PairRewards r = learner.testRewards();
+      PairMetrics test = PairMetrics.of(r.chosen(), r.rejected());
+      TrainedModel model = learner.model(Learners.provenance("train", dataSpec, dataset, "train", fineTune == null ? head : fineTune));
+      model.save(out);
 
       ObjectNode metrics = Json.MAPPER.createObjectNode();
+      metrics.put("finetune", learner.finetune());
+      metrics.put("encoder", learner.encoder().name());
       metrics.put("test_accuracy", test.accuracy());
       metrics.put("test_ece", test.ece());
       metrics.put("test_mean_margin", test.meanMargin());
-      metrics.put("train_pairs", dataset.labeled().size());
+      metrics.put("train_pairs", dataset.labeled().size()); // validation_pairs of them held out
       metrics.put("test_pairs", dataset.test().size());
-      metrics.put("validation_pairs", trained.validationPairs());
-      metrics.put("validation_accuracy", trained.best().validationAccuracy());
-      metrics.put("best_epoch", trained.bestEpoch());
-      metrics.put("epochs_run", trained.history().size());
-      metrics.put("encode_seconds", encodeSeconds);
+      metrics.put("validation_pairs", fit.validationPairs());
+      metrics.put("validation_accuracy", fit.best().validationAccuracy());
+      metrics.put("best_epoch", fit.bestEpoch());
+      metrics.put("epochs_run", fit.history().size());
+      metrics.put("load_seconds", loadSeconds);
       metrics.put("train_seconds", trainSeconds);
-      metrics.put("encoder", featurizer.config().name());
-      metrics.put("cache_entries", featurizer.cache().size());
-      metrics.put("cache_hits", featurizer.cache().hits());
-      metrics.put("cache_misses", featurizer.cache().misses());
-      metrics.putPOJO("history", trained.history());
+      fit.details().forEach(metrics::putPOJO);
+      metrics.putPOJO("history", fit.history());
       AtomicFiles.writeString(out.resolve("metrics.json"), Json.MAPPER.writeValueAsString(metrics) + "\n");
-      writeLearningCurve(trained, out.resolve("learning-curve.png"));
+      writeLearningCurve(fit, model.describe(), out.resolve("learning-curve.png"));
 
-      log.printf(Locale.ROOT, "test accuracy %.4f (%d pairs), ECE %.4f, best epoch %d of %d; encode %.1fs, train %.1fs%n",
-          test.accuracy(), test.pairs(), test.ece(), trained.bestEpoch(), trained.history().size(), encodeSeconds, trainSeconds);
-      log.println(featurizer.cache().summary());
-      log.println("wrote " + out + " (" + ModelStore.CONFIG + ", " + ModelStore.WEIGHTS + ", metrics.json, learning-curve.png)");
-      log.flush();
-    }
-    return 0;
-  }
-
-  /** Where a model came from: data (with a fingerprint), fraction, seed, training settings. */
-  private Map<String, Object> provenance(SerDataset dataset, Object trainConfig, int bestEpoch) {
-    Map<String, Object> provenance = new LinkedHashMap<>();
-    provenance.put("created", Instant.now().toString());
-    provenance.put("command", "train");
-    provenance.put("train_file", data.train.toString());
-    provenance.put("train_data_fingerprint", PairEncoding.fingerprint(dataset.labeled()));
-    provenance.put("train_pairs", dataset.labeled().size());
-    provenance.put("labeled_fraction", labeledFraction);
-    provenance.put("seed", data.seed);
-    provenance.put("train_config", trainConfig);
-    provenance.put("best_epoch", bestEpoch);
-    return provenance;
-  }
-
-  /** The --finetune path: the encoder learns too; writes a fine-tuned model directory. */
-  private int trainFineTuned(PrintWriter log, SerDataset dataset, TrainConfig head) throws Exception {
-    FineTuneConfig config = finetune.toConfig(head.loss(), head.weightDecay(), head.validationFraction(), data.seed);
-    EncoderConfig enc = encoder.toConfig(true);
-    enc = enc.withFingerprint(EncoderSpec.fingerprint(enc.model()));
-    Progress progress = encoder.runtime.progress();
-    try (SequenceTokenizer tokenizer = SequenceTokenizer.open(enc.tokenizer(), enc.maxLength());
-        BertRewardNet net = BertRewardNet.pretrained(enc.model(), finetune.heads, config)) {
-      net.cacheLowerLayersUnder(encoder.runtime.cacheRoot(), enc);
-      Map<ResponseInput, TokenizedInput> memo = new HashMap<>();
-      SequencePairs labeled = SequencePairs.tokenize(dataset.labeled(), tokenizer, enc.strategy(), memo);
-      SequencePairs test = SequencePairs.tokenize(dataset.test(), tokenizer, enc.strategy(), memo);
-      SequencePairs[] split = labeled.split(config.validationFraction(), config.seed());
-      long t0 = System.nanoTime();
-      FineTuner.Result result = new FineTuner(config, progress).train(net, split[0], split[1]);
-      double trainSeconds = (System.nanoTime() - t0) / 1e9;
-      double[] r = net.score(test.all(), true, progress);
-      PairMetrics metrics = PairMetrics.of(java.util.Arrays.copyOfRange(r, 0, test.size()), java.util.Arrays.copyOfRange(r, test.size(), r.length));
-
-      Map<String, Object> provenance = provenance(dataset, config, result.bestEpoch());
-      ModelStore.save(FineTunedModel.of(net, enc, finetune.heads, config, provenance), out);
-
-      ObjectNode json = Json.MAPPER.createObjectNode();
-      json.put("finetune", config.mode().cliName());
-      json.put("test_accuracy", metrics.accuracy());
-      json.put("test_ece", metrics.ece());
-      json.put("test_mean_margin", metrics.meanMargin());
-      json.put("train_pairs", split[0].size());
-      json.put("test_pairs", test.size());
-      json.put("validation_pairs", split[1].size());
-      json.put("validation_accuracy", result.best().validationAccuracy());
-      json.put("best_epoch", result.bestEpoch());
-      json.put("epochs_run", result.history().size());
-      json.put("optimizer_steps", result.steps());
-      json.put("skipped_steps", result.skippedSteps());
-      json.put("train_seconds", trainSeconds);
-      json.put("train_sequences_per_second", result.history().stream().mapToDouble(FineTuner.Epoch::sequencesPerSecond).average().orElse(0));
-      json.put("encoder", enc.name());
-      json.put("max_length", enc.maxLength());
-      json.putPOJO("history", result.history());
-      AtomicFiles.writeString(out.resolve("metrics.json"), Json.MAPPER.writeValueAsString(json) + "\n");
-      int n = result.history().size();
-      double[] x = new double[n];
-      double[] train = new double[n];
-      double[] val = new double[n];
-      for (int i = 0; i < n; i++) {
-        x[i] = i + 1;
-        train[i] = result.history().get(i).trainLoss();
-        val[i] = result.history().get(i).validationLoss();
-      }
-      Map<String, double[]> series = new LinkedHashMap<>();
-      series.put("training loss", train);
-      series.put("validation loss", val);
-      Plots.lines("Fine-tuning learning curve (" + config.mode() + ")", "epoch", "loss", x, series, out.resolve("learning-curve.png"));
-
-      log.printf(Locale.ROOT, "test accuracy %.4f (%d pairs), ECE %.4f, best epoch %d of %d; fine-tune %s %.1fs (%.1f seqs/s)%n",
-          metrics.accuracy(), metrics.pairs(), metrics.ece(), result.bestEpoch(), n, config.mode(), trainSeconds, json.get("train_sequences_per_second").asDouble());
-      if (net.diskCacheSummary() != null) {
-        log.println(net.diskCacheSummary());
+      log.printf(Locale.ROOT, "test accuracy %.4f (%d pairs), ECE %.4f, best epoch %d of %d; load %.1fs, train %.1fs (%s)%n",
+          test.accuracy(), test.pairs(), test.ece(), fit.bestEpoch(), fit.history().size(), loadSeconds, trainSeconds, model.describe());
+      if (learner.cacheSummary() != null) {
+        log.println(learner.cacheSummary());
       }
       log.println("wrote " + out + " (" + ModelStore.CONFIG + ", " + ModelStore.WEIGHTS + ", metrics.json, learning-curve.png)");
       log.flush();
@@ -196,13 +101,13 @@ public final class TrainCommand implements Callable<Integer> {
     return 0;
   }
 
-  static void writeLearningCurve(TrainedHead trained, Path png) throws java.io.IOException {
-    int n = trained.history().size();
+  static void writeLearningCurve(RewardLearner.Fit fit, String what, Path png) throws java.io.IOException {
+    int n = fit.history().size();
     double[] x = new double[n];
     double[] train = new double[n];
     double[] val = new double[n];
     for (int i = 0; i < n; i++) {
-      TrainedHead.Epoch e = trained.history().get(i);
+      RewardLearner.Epoch e = fit.history().get(i);
       x[i] = e.epoch();
       train[i] = e.trainLoss();
       val[i] = e.validationLoss();
@@ -210,6 +115,6 @@ public final class TrainCommand implements Callable<Integer> {
     Map<String, double[]> series = new LinkedHashMap<>();
     series.put("training loss", train);
     series.put("validation loss", val);
-    Plots.lines("Reward head learning curve", "epoch", "loss", x, series, png);
+    Plots.lines("Learning curve (" + what + ")", "epoch", "loss", x, series, png);
   }
 }

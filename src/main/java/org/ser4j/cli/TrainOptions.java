@@ -1,8 +1,8 @@
 package org.ser4j.cli;
 
-import org.ser4j.model.HeadType;
+import org.ser4j.model.head.HeadType;
 import org.ser4j.model.Loss;
-import org.ser4j.model.TrainConfig;
+import org.ser4j.model.head.TrainConfig;
 import picocli.CommandLine.Option;
 
 /** How the reward head is trained. Defaults are {@link TrainConfig#defaults()}. */

@@ -28,6 +28,22 @@ public record PreferencePair(
   }
 
   /** A content id: the first 16 hex digits of SHA-256 over prompt, chosen and rejected. */
+  /** SHA-256 (first 16 hex digits) over the pairs' ids and texts, in order: names a training set in provenance. */
+  public static String fingerprint(java.util.List<PreferencePair> pairs) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      for (PreferencePair p : pairs) {
+        for (String s : new String[] {p.id(), p.prompt().transcript(), p.chosen(), p.rejected()}) {
+          sha.update(s.getBytes(StandardCharsets.UTF_8));
+          sha.update((byte) 0);
+        }
+      }
+      return HexFormat.of().formatHex(sha.digest(), 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+
   public static String contentId(Prompt prompt, String chosen, String rejected) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");

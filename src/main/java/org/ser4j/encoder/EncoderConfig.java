@@ -7,6 +7,32 @@ package org.ser4j.encoder;
  */
 public record EncoderConfig(
     String name, String model, String tokenizer, Pooling pooling, int maxLength, InputStrategy strategy, String fingerprint) {
+  /** Max tokens per sequence and what is encoded, for a frozen encoder and for one that learns (CPU time). */
+  public static final int DEFAULT_MAX_LENGTH = 256;
+  public static final int FINETUNE_MAX_LENGTH = 128;
+  public static final String DEFAULT_INPUT = "pair+response";
+  public static final String FINETUNE_INPUT = "pair";
+
+  /**
+   * The settings for {@code spec}, frozen or learning ({@code fineTune}), with the defaults for
+   * {@code maxLength} 0 and {@code input} "auto"; a learning encoder must be float and mean-pooled.
+   */
+  public static EncoderConfig of(EncoderSpec spec, boolean fineTune, int maxLength, String input) {
+    if (fineTune && spec.pooling() != Pooling.MEAN) {
+      throw new IllegalArgumentException("--finetune trains a mean-pooled encoder; " + spec.name() + " uses " + spec.pooling() + " pooling");
+    }
+    if (fineTune && spec.name().endsWith("-q")) {
+      throw new IllegalArgumentException("--finetune needs float weights; " + spec.name() + " is int8: use --encoder minilm-l6 (or --encoder-model FILE)");
+    }
+    int length = maxLength > 0 ? maxLength : fineTune ? FINETUNE_MAX_LENGTH : DEFAULT_MAX_LENGTH;
+    InputStrategy strategy = InputStrategy.fromName(input.equals("auto") ? (fineTune ? FINETUNE_INPUT : DEFAULT_INPUT) : input);
+    return new EncoderConfig(spec.name(), spec.model(), spec.tokenizer(), spec.pooling(), length, strategy, null);
+  }
+
+  /** The built-in default: bge-small int8 when frozen, MiniLM float when it learns. */
+  public static EncoderSpec defaultSpec(boolean fineTune) {
+    return EncoderSpec.builtIn(fineTune ? "minilm-l6" : EncoderSpec.DEFAULT);
+  }
 
   public EncoderSpec spec() {
     return new EncoderSpec(name, model, tokenizer, pooling);

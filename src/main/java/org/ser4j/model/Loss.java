@@ -20,8 +20,11 @@ public enum Loss {
     return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
   }
 
-  /** The loss of one pair and its derivatives with respect to the two rewards: {loss, dChosen, dRejected}. */
-  double[] of(double rChosen, double rRejected) {
+  /** One pair's loss and its derivatives with respect to the two rewards. */
+  public record PairLoss(double loss, double dChosen, double dRejected) {}
+
+  /** The loss of one pair and its derivatives with respect to the two rewards. */
+  public PairLoss of(double rChosen, double rRejected) {
     double loss = 0;
     double dc = 0;
     double dr = 0;
@@ -37,6 +40,24 @@ public enum Loss {
       dc += sigmoid(rChosen) - 1;
       dr += sigmoid(rRejected);
     }
-    return new double[] {loss, dc, dr};
+    return new PairLoss(loss, dc, dr);
+  }
+
+  /** Mean loss and accuracy over pairs. */
+  public record Evaluation(double loss, double accuracy) {
+    public static final Evaluation NONE = new Evaluation(Double.NaN, Double.NaN);
+  }
+
+  /** The mean loss and the accuracy of pairs with these rewards ({@link Evaluation#NONE} for no pairs). */
+  public Evaluation evaluate(PairRewards rewards) {
+    int n = rewards.size();
+    if (n == 0) {
+      return Evaluation.NONE;
+    }
+    double loss = 0;
+    for (int i = 0; i < n; i++) {
+      loss += of(rewards.chosen()[i], rewards.rejected()[i]).loss();
+    }
+    return new Evaluation(loss / n, rewards.accuracy());
   }
 }

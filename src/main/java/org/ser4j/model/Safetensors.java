@@ -24,14 +24,14 @@ public final class Safetensors {
 
   private Safetensors() {}
 
-  public static void write(Path file, Map<String, RewardHead.Tensor> tensors, Map<String, String> metadata) throws IOException {
+  public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
     ObjectNode header = JSON.createObjectNode();
     if (!metadata.isEmpty()) {
       ObjectNode meta = header.putObject("__metadata__");
       metadata.forEach(meta::put);
     }
     long offset = 0;
-    for (Map.Entry<String, RewardHead.Tensor> e : tensors.entrySet()) {
+    for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
       ObjectNode t = header.putObject(e.getKey());
       t.put("dtype", "F32");
       var shape = t.putArray("shape");
@@ -54,7 +54,7 @@ public final class Safetensors {
     for (int i = json.length; i < padded; i++) {
       out.put((byte) ' ');
     }
-    for (RewardHead.Tensor t : tensors.values()) {
+    for (Tensor t : tensors.values()) {
       for (float v : t.values()) {
         out.putFloat(v);
       }
@@ -62,7 +62,7 @@ public final class Safetensors {
     AtomicFiles.write(file, o -> o.write(out.array()));
   }
 
-  public static Map<String, RewardHead.Tensor> read(Path file) throws IOException {
+  public static Map<String, Tensor> read(Path file) throws IOException {
     ByteBuffer in = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
     if (in.remaining() < 8) {
       throw new IOException(file + ": too short for a safetensors file");
@@ -75,7 +75,7 @@ public final class Safetensors {
     in.get(json);
     JsonNode header = JSON.readTree(new String(json, StandardCharsets.UTF_8));
     int dataStart = 8 + (int) headerLength;
-    Map<String, RewardHead.Tensor> out = new LinkedHashMap<>();
+    Map<String, Tensor> out = new LinkedHashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       if (e.getKey().equals("__metadata__")) {
@@ -99,7 +99,7 @@ public final class Safetensors {
       float[] values = new float[(int) count];
       in.position(dataStart + (int) begin);
       in.asFloatBuffer().get(values);
-      out.put(e.getKey(), new RewardHead.Tensor(shape, values));
+      out.put(e.getKey(), new Tensor(shape, values));
     }
     return out;
   }

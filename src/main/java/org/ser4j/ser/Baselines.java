@@ -1,11 +1,10 @@
 package org.ser4j.ser;
 
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.ser4j.data.SerDataset;
 import org.ser4j.data.UnlabeledPair;
-import org.ser4j.model.PairFeatures;
-import org.ser4j.model.RewardModel;
-import org.ser4j.model.RewardTrainer;
-import org.ser4j.model.TrainedHead;
-import org.ser4j.util.Progress;
 
 /**
  * The paper's "full" baseline: the RM trained on every training pair with its human label (the
@@ -15,23 +14,14 @@ import org.ser4j.util.Progress;
 public final class Baselines {
   private Baselines() {}
 
-  public static RewardModel full(SerInputs in, SerConfig config, long seed) {
-    PairFeatures[] split = SerLoop.splitSeed(in.labeled(), config.validationFraction(), seed);
-    int n = in.pool().size();
-    float[][] c = new float[n][];
-    float[][] r = new float[n][];
-    for (int i = 0; i < n; i++) {
-      UnlabeledPair p = in.pool().get(i);
-      boolean first = in.gold().firstPreferred(p);
-      c[i] = first ? in.poolFirst()[p.key()] : in.poolSecond()[p.key()];
-      r[i] = first ? in.poolSecond()[p.key()] : in.poolFirst()[p.key()];
+  /** Trains the full-label RM with {@code learner} (already loaded with {@code data}); returns its test accuracy. */
+  public static double fullLabels(SerDataset data, RewardLearner learner, SerConfig config, long seed) throws IOException {
+    SeedSplit split = SeedSplit.of(data.labeled().size(), config.validationFraction(), seed);
+    List<SelfLabel> gold = new ArrayList<>(data.pool().size());
+    for (UnlabeledPair p : data.pool()) {
+      gold.add(new SelfLabel(p, data.gold().firstPreferred(p), Double.NaN, Double.NaN, 0));
     }
-    PairFeatures all = split[0].concat(new PairFeatures(c, r));
-    TrainedHead head = new RewardTrainer(config.train().withSeed(seed), Progress.quiet()).train(all, split[1]);
-    return new RewardModel(in.encoder(), head.normalizer(), head.head(), java.util.Map.of("command", "experiment", "baseline", "full", "seed", seed));
-  }
-
-  public static double testAccuracy(RewardModel model, SerInputs in) {
-    return SerLoop.accuracy(model, in.test());
+    learner.fit(new TrainingSet(split.train(), gold), TrainingSet.labeled(split.validation()), seed, false);
+    return learner.testRewards().accuracy();
   }
 }

@@ -2,16 +2,14 @@ package org.ser4j.ser;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.ser4j.model.FineTunedModel;
 import org.ser4j.model.ModelStore;
-import org.ser4j.model.RewardModel;
+import org.ser4j.model.TrainedModel;
 import org.ser4j.util.AtomicFiles;
 
 /**
@@ -22,7 +20,7 @@ import org.ser4j.util.AtomicFiles;
 public final class RunStore {
   public static final String RUN = "run.json";
   public static final String REPORT = "report.json";
-  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  static final ObjectMapper JSON = ModelStore.JSON;
   private static final ObjectMapper LINE = new ObjectMapper(); // one JSON object per line
 
   private final Path dir;
@@ -55,15 +53,10 @@ public final class RunStore {
     return JSON.readTree(file.toFile());
   }
 
-  void saveLoop(int loop, RewardModel model, List<SelfLabel> selected) throws IOException {
+  /** A loop's selections, then its model directory. */
+  void saveLoop(int loop, TrainedModel model, List<SelfLabel> selected) throws IOException {
     saveSelected(loop, selected);
-    ModelStore.save(model, loopDir(loop).resolve("model"));
-  }
-
-  /** A loop whose encoder learned: the selections, then the fine-tuned model directory. */
-  void saveLoop(int loop, FineTunedModel model, List<SelfLabel> selected) throws IOException {
-    saveSelected(loop, selected);
-    ModelStore.save(model, loopDir(loop).resolve("model"));
+    model.save(loopDir(loop).resolve("model"));
   }
 
   private void saveSelected(int loop, List<SelfLabel> selected) throws IOException {
@@ -85,23 +78,22 @@ public final class RunStore {
     });
   }
 
-  /** The pool keys selected in {@code loop}, with the label the RM gave: {key, firstPreferred ? 1 : 0}. */
-  List<int[]> readSelected(int loop) throws IOException {
-    List<int[]> out = new ArrayList<>();
+  /** A self-label as saved: the pool pair's key and the label the RM gave. */
+  record SavedLabel(int poolKey, boolean firstPreferred) {}
+
+  /** The pool pairs selected in {@code loop}, with the labels the RM gave. */
+  List<SavedLabel> readSelected(int loop) throws IOException {
+    List<SavedLabel> out = new ArrayList<>();
     for (String line : Files.readAllLines(loopDir(loop).resolve("selected.jsonl"))) {
       if (!line.isBlank()) {
         JsonNode n = JSON.readTree(line);
-        out.add(new int[] {n.get("pool_key").asInt(), n.get("first_preferred").asBoolean() ? 1 : 0});
+        out.add(new SavedLabel(n.get("pool_key").asInt(), n.get("first_preferred").asBoolean()));
       }
     }
     return out;
   }
 
-  FineTunedModel loadFineTuned(int loop) throws IOException {
-    return ModelStore.loadFineTuned(loopDir(loop).resolve("model"));
-  }
-
-  RewardModel loadModel(int loop) throws IOException {
+  TrainedModel loadModel(int loop) throws IOException {
     return ModelStore.load(loopDir(loop).resolve("model"));
   }
 
@@ -119,6 +111,11 @@ public final class RunStore {
       }
     }
     return loops;
+  }
+
+  /** Why a finished run stopped, as its report says. */
+  String stopReason() throws IOException {
+    return JSON.readTree(dir.resolve(REPORT).toFile()).path("stop_reason").asText();
   }
 
   boolean finished() throws IOException {

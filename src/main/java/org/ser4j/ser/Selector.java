@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.ser4j.data.UnlabeledPair;
 import org.ser4j.model.Loss;
+import org.ser4j.model.PairRewards;
 import org.ser4j.model.RewardScale;
 
 /** Step 2 of a SER loop: keep the pool pairs the RM is confident about, self-labeled. */
@@ -86,7 +87,9 @@ public final class Selector {
    * AUTO's choice: the rule whose selections on labeled pairs (rewards of the preferred and the
    * other answer) are right most often; a rule that selects nothing counts as precision 0.
    */
-  public SelectionRule resolveAuto(double[] preferred, double[] other) {
+  public SelectionRule resolveAuto(PairRewards labeled) {
+    double[] preferred = labeled.chosen();
+    double[] other = labeled.rejected();
     double[] precision = new double[2];
     SelectionRule[] rules = {SelectionRule.GOOD_BAD, SelectionRule.DIFFERENCE};
     for (int k = 0; k < 2; k++) {

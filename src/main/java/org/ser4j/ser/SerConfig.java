@@ -1,6 +1,6 @@
 package org.ser4j.ser;
 
-import org.ser4j.model.TrainConfig;
+import org.ser4j.model.head.TrainConfig;
 
 /**
  * The SER loop's settings.

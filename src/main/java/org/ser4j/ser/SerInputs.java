@@ -9,8 +9,8 @@ import org.ser4j.data.SerDataset;
 import org.ser4j.data.UnlabeledPair;
 import org.ser4j.encoder.EncoderConfig;
 import org.ser4j.encoder.Featurizer;
-import org.ser4j.model.PairEncoding;
-import org.ser4j.model.PairFeatures;
+import org.ser4j.model.head.PairEncoding;
+import org.ser4j.model.head.PairFeatures;
 
 /**
  * Everything a SER run works on, already encoded: the labeled seed, the unlabeled pool (vectors

@@ -5,182 +5,152 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Random;
+import org.ser4j.data.GoldLabels;
+import org.ser4j.data.SerDataset;
 import org.ser4j.data.UnlabeledPair;
-import org.ser4j.model.PairFeatures;
-import org.ser4j.model.RewardModel;
-import org.ser4j.model.RewardTrainer;
-import org.ser4j.model.TrainedHead;
-import org.ser4j.util.Permutations;
-import org.ser4j.util.Progress;
+import org.ser4j.model.PairRewards;
+import org.ser4j.model.Provenance;
+import org.ser4j.model.TrainedModel;
 
 /**
- * Self-Evolved Reward Learning (Huang et al., ICLR 2025): Loop 0 trains an RM on the labeled seed;
- * each further loop lets the RM score the unlabeled pool, keeps the pairs it is confident about
- * (labeled with its own preference), and retrains on the seed plus every pair kept so far. Stops
- * when a loop keeps fewer than {@code minNew} pairs, when validation accuracy falls, or after
- * {@code maxLoops}. With a {@link RunStore}, each loop is saved and an interrupted run resumes
- * after its last saved loop with the same result.
+ * Self-Evolved Reward Learning (Huang et al., ICLR 2025), for any {@link RewardLearner}: Loop 0
+ * trains an RM on the labeled seed; each further loop lets the RM score the unlabeled pool, keeps
+ * the pairs it is confident about (labeled with its own preference), and retrains on the seed plus
+ * every pair kept so far. Stops when a loop keeps fewer than {@code minNew} pairs, when validation
+ * accuracy falls, or after {@code maxLoops}. With a {@link RunStore}, each loop is saved and an
+ * interrupted run resumes after its last saved loop with the same result.
  */
 public final class SerLoop {
   private final SerConfig config;
   private final long seed;
   private final RunStore store;
-  private final Progress progress;
+  private final Provenance provenance;
   private final PrintWriter log;
   private final Selector selector;
 
-  public SerLoop(SerConfig config, long seed, RunStore store, Progress progress, PrintWriter log) {
+  /**
+   * @param store the run directory (null: nothing saved, no resume)
+   * @param provenance what every loop's model is stamped with (its loop and pair count filled in)
+   */
+  public SerLoop(SerConfig config, long seed, RunStore store, Provenance provenance, PrintWriter log) {
     this.config = config;
     this.seed = seed;
     this.store = store;
-    this.progress = progress;
+    this.provenance = provenance;
     this.log = log;
     this.selector = new Selector(config.thresholds());
   }
 
-  /**
-   * The labeled seed split into {training, validation}: a seeded share of the seed judges
-   * loops and stops training early; the test set never does.
-   */
-  public static PairFeatures[] splitSeed(PairFeatures labeled, double validationFraction, long seed) {
-    int[][] idx = seedSplit(labeled.size(), validationFraction, seed);
-    return new PairFeatures[] {labeled.select(idx[0]), labeled.select(idx[1])};
-  }
-
-  /** Positions {training, validation} of a labeled seed of {@code n} pairs: the split every SER loop kind uses. */
-  static int[][] seedSplit(int n, double validationFraction, long seed) {
-    int nVal = n >= 10 ? Math.max(1, (int) Math.round(validationFraction * n)) : 0;
-    int[] order = Permutations.of(n, new Random(seed * 0x2545F4914F6CDD1DL + 11));
-    return new int[][] {java.util.Arrays.copyOfRange(order, nVal, n), java.util.Arrays.copyOfRange(order, 0, nVal)};
-  }
-
-  public SerResult run(SerInputs in) throws IOException {
-    PairFeatures[] split = splitSeed(in.labeled(), config.validationFraction(), seed);
-    PairFeatures seedTrain = split[0];
-    PairFeatures validation = split[1];
-
+  /** Runs (or resumes) SER on {@code data} with {@code learner}. */
+  public SerResult run(SerDataset data, RewardLearner learner) throws IOException {
+    learner.load(data);
+    SeedSplit split = SeedSplit.of(data.labeled().size(), config.validationFraction(), seed);
+    TrainingSet validation = TrainingSet.labeled(split.validation());
     List<LoopReport> loops = new ArrayList<>(store == null ? List.of() : store.readLoops());
     List<SelfLabel> selectedSoFar = new ArrayList<>();
-    BitSet taken = new BitSet(in.pool().size());
-    RewardModel model;
-    List<RewardModel> models = new ArrayList<>();
+    BitSet taken = new BitSet(data.pool().size());
+    List<TrainedModel> models = new ArrayList<>();
     if (loops.isEmpty()) {
-      long t0 = System.nanoTime();
-      TrainedHead head = trainer(0).train(seedTrain, validation);
-      model = new RewardModel(in.encoder(), head.normalizer(), head.head(), provenance(0, seedTrain.size()));
-      LoopReport report = report(0, "seed", "-", List.of(), 0, null, in.pool().size(), seedTrain.size(), head, model, validation, in.test(), t0);
-      loops.add(report);
-      save(0, model, List.of(), loops, null, false);
+      models.add(train(0, learner, TrainingSet.labeled(split.train()), validation, new Selection("seed", "-", List.of(), 0, null, data.pool().size()), loops));
     } else {
-      // Resume: rebuild the pool and the self-labels from the saved loops.
       for (int loop = 1; loop < loops.size(); loop++) {
-        for (int[] s : store.readSelected(loop)) {
-          UnlabeledPair p = in.pool().get(s[0]);
-          taken.set(s[0]);
-          selectedSoFar.add(new SelfLabel(p, s[1] == 1, Double.NaN, Double.NaN, loop));
+        for (RunStore.SavedLabel s : store.readSelected(loop)) {
+          taken.set(s.poolKey());
+          selectedSoFar.add(new SelfLabel(data.pool().get(s.poolKey()), s.firstPreferred(), Double.NaN, Double.NaN, loop));
         }
       }
-      model = store.loadModel(loops.size() - 1);
-      log.printf(store.finished() ? "%2$s already finished after loop %1$d%n" : "resuming after loop %d of %s%n", loops.size() - 1, store.dir());
+      int last = loops.size() - 1;
+      log.printf(store.finished() ? "%2$s already finished after loop %1$d%n" : "resuming after loop %d of %s%n", last, store.dir());
       if (store.finished()) {
         int best = finalLoop(loops, config.keepLast());
-        return new SerResult(loops, best, stopReasonOnDisk(), store.loadModel(best));
+        return new SerResult(loops, best, store.stopReason(), store.loadModel(best));
       }
+      learner.restore(store.loadModel(last));
     }
-    models.add(model);
     logLoop(loops.get(loops.size() - 1));
 
     String stop = "max-loops";
     for (int loop = loops.size(); loop <= config.maxLoops(); loop++) {
       long t0 = System.nanoTime();
       List<UnlabeledPair> remaining = new ArrayList<>();
-      for (UnlabeledPair p : in.pool()) {
+      for (UnlabeledPair p : data.pool()) {
         if (!taken.get(p.key())) {
           remaining.add(p);
         }
       }
-      double[] r1 = new double[remaining.size()];
-      double[] r2 = new double[remaining.size()];
-      for (int i = 0; i < remaining.size(); i++) {
-        r1[i] = model.score(in.poolFirst()[remaining.get(i).key()]);
-        r2[i] = model.score(in.poolSecond()[remaining.get(i).key()]);
+      PairRewards r = learner.poolRewards(remaining);
+      Selector scaled = selector.scaledFor(config.scale(), r.chosen(), r.rejected());
+      if (config.scale() == ConfidenceScale.POOL) {
+        log.printf(Locale.ROOT, "loop %d: pool rewards mean %.4f, std %.4f: s = sigmoid((r - mean) / std)%n", loop, scaled.center(), scaled.spread());
       }
-      Selector scaled = scaled(selector, config.scale(), r1, r2, loop, log);
       SelectionRule rule = config.rule();
       if (rule == SelectionRule.AUTO) {
-        rule = validation.size() > 0
-            ? scaled.resolveAuto(model.score(validation.chosen()), model.score(validation.rejected()))
-            : SelectionRule.GOOD_BAD;
+        rule = validation.size() > 0 ? scaled.resolveAuto(learner.rewards(validation)) : SelectionRule.GOOD_BAD;
       }
-      List<SelfLabel> selected = scaled.select(remaining, r1, r2, rule, loop);
-      String few = fewNew(selected.size(), config.minNew(), loop, log);
-      if (few != null) {
-        stop = few;
+      List<SelfLabel> selected = scaled.select(remaining, r.chosen(), r.rejected(), rule, loop);
+      if (selected.size() < config.minNew()) {
+        log.printf("loop %d: %d new confident pairs, fewer than %d: stop%n", loop, selected.size(), config.minNew());
+        stop = "few-new (" + selected.size() + " < " + config.minNew() + ")";
         break;
       }
-      int agree = take(selected, taken, in.gold());
+      int agree = take(selected, taken, data.gold());
       selectedSoFar.addAll(selected);
-      PairFeatures train = seedTrain.concat(selfLabeled(selectedSoFar, in));
-      TrainedHead head = config.warmStart()
-          ? trainer(loop).train(train, validation, model.head(), model.normalizer())
-          : trainer(loop).train(train, validation);
-      model = new RewardModel(in.encoder(), head.normalizer(), head.head(), provenance(loop, train.size()));
-      models.add(model);
-      LoopReport report = report(loop, selector.status(selected), rule.cliName(), selected, selectedSoFar.size(),
-          (double) agree / selected.size(), remaining.size() - selected.size(), train.size(), head, model, validation, in.test(), t0);
-      loops.add(report);
-      save(loop, model, selected, loops, null, false);
-      logLoop(report);
+      Selection selection = new Selection(selector.status(selected), rule.cliName(), selected, selectedSoFar.size(), (double) agree / selected.size(),
+          remaining.size() - selected.size());
+      models.add(train(loop, learner, new TrainingSet(split.train(), selectedSoFar), validation, selection, loops, t0));
       double bestBefore = loops.subList(0, loops.size() - 1).stream().mapToDouble(LoopReport::validationAccuracy).max().orElse(Double.NaN);
-      if (!config.keepLast() && validation.size() > 0 && report.validationAccuracy() < bestBefore) {
+      if (!config.keepLast() && validation.size() > 0 && loops.get(loops.size() - 1).validationAccuracy() < bestBefore) {
         stop = "validation-fell";
         break;
       }
     }
-    if (store != null) {
-      writeReport(loops, stop, true);
-    }
+    writeReport(loops, stop, true, learner);
     int best = finalLoop(loops, config.keepLast());
+    String cache = learner.cacheSummary();
+    if (cache != null) {
+      log.println(cache);
+    }
     // A resumed run holds only the models it trained itself; the saved ones are identical.
-    RewardModel finalModel = store != null ? store.loadModel(best) : models.get(best);
-    return new SerResult(loops, best, stop, finalModel);
+    return new SerResult(loops, best, stop, store != null ? store.loadModel(best) : models.get(best));
   }
 
-  /** The selector for this loop's pool rewards under {@code scale}; logs the pool's mean and std when it rescales. */
-  static Selector scaled(Selector selector, ConfidenceScale scale, double[] r1, double[] r2, int loop, PrintWriter log) {
-    Selector scaled = selector.scaledFor(scale, r1, r2);
-    if (scale == ConfidenceScale.POOL) {
-      log.printf(java.util.Locale.ROOT, "loop %d: pool rewards mean %.4f, std %.4f: s = sigmoid((r - mean) / std)%n", loop, scaled.center(), scaled.spread());
-    }
-    return scaled;
+  /** What a loop selected, for its report. */
+  private record Selection(String status, String rule, List<SelfLabel> selected, int total, Double precision, int poolLeft) {}
+
+  private TrainedModel train(int loop, RewardLearner learner, TrainingSet train, TrainingSet validation, Selection s, List<LoopReport> loops) throws IOException {
+    return train(loop, learner, train, validation, s, loops, System.nanoTime());
   }
 
-  /** The stop reason when a loop selected fewer than {@code minNew} new pairs (logged), else null. */
-  static String fewNew(int selected, int minNew, int loop, PrintWriter log) {
-    if (selected >= minNew) {
-      return null;
+  /** Fits loop {@code loop}'s RM, reports and saves it (selections, model, then report.json), logs it; returns the model. */
+  private TrainedModel train(int loop, RewardLearner learner, TrainingSet train, TrainingSet validation, Selection s, List<LoopReport> loops, long t0)
+      throws IOException {
+    RewardLearner.Fit fit = learner.fit(train, validation, seed + loop, loop > 0 && config.warmStart());
+    LoopReport report = new LoopReport(loop, s.status(), s.rule(), s.selected().size(), s.total(), s.precision(), s.poolLeft(), train.size(),
+        fit.best().trainLoss(), Double.isNaN(fit.best().validationLoss()) ? 0 : fit.best().validationLoss(), learner.rewards(validation).accuracy(),
+        learner.testRewards().accuracy(),
+        fit.bestEpoch(), (System.nanoTime() - t0) / 1e9);
+    // Measured before the snapshot, as the runs recorded before the one-loop change were: taking
+    // a fine-tuned network's weights marks them as trainable again, which moves its next scores in the last bits.
+    TrainedModel model = learner.model(provenance.forLoop(loop, train.size()));
+    loops.add(report);
+    if (store != null) {
+      store.saveLoop(loop, model, s.selected());
+      writeReport(loops, null, false, learner);
     }
-    log.printf("loop %d: %d new confident pairs, fewer than %d: stop%n", loop, selected, minNew);
-    return "few-new (" + selected + " < " + minNew + ")";
+    logLoop(report);
+    return model;
   }
 
   /** Marks the selected pairs as taken from the pool; returns how many self-labels agree with the hidden human labels. */
-  static int take(List<SelfLabel> selected, BitSet taken, org.ser4j.data.GoldLabels gold) {
+  private static int take(List<SelfLabel> selected, BitSet taken, GoldLabels gold) {
     int agree = 0;
     for (SelfLabel s : selected) {
       taken.set(s.pair().key());
       agree += s.firstPreferred() == gold.firstPreferred(s.pair()) ? 1 : 0;
     }
     return agree;
-  }
-
-  private String stopReasonOnDisk() throws IOException {
-    return RunStore.JSON.readTree(store.dir().resolve(RunStore.REPORT).toFile()).path("stop_reason").asText();
   }
 
   /** The loop whose RM is kept: the last with {@code keepLast}, else the highest validation accuracy, the later loop on ties. */
@@ -197,84 +167,23 @@ public final class SerLoop {
     return best;
   }
 
-  private RewardTrainer trainer(int loop) {
-    return new RewardTrainer(config.train().withSeed(seed + loop), progress);
-  }
-
-  private static PairFeatures selfLabeled(List<SelfLabel> labels, SerInputs in) {
-    float[][] c = new float[labels.size()][];
-    float[][] r = new float[labels.size()][];
-    for (int i = 0; i < labels.size(); i++) {
-      SelfLabel s = labels.get(i);
-      int k = s.pair().key();
-      c[i] = s.firstPreferred() ? in.poolFirst()[k] : in.poolSecond()[k];
-      r[i] = s.firstPreferred() ? in.poolSecond()[k] : in.poolFirst()[k];
-    }
-    return new PairFeatures(c, r);
-  }
-
-  private LoopReport report(int loop, String status, String rule, List<SelfLabel> selected, int total, Double precision, int poolLeft,
-      int trainPairs, TrainedHead head, RewardModel model, PairFeatures validation, PairFeatures test, long t0) {
-    return new LoopReport(loop, status, rule, selected.size(), total, precision, poolLeft, trainPairs,
-        head.best().trainLoss(), nanToZero(head.best().validationLoss()), accuracy(model, validation), accuracy(model, test), head.bestEpoch(),
-        (System.nanoTime() - t0) / 1e9);
-  }
-
-  private static double nanToZero(double v) {
-    return Double.isNaN(v) ? 0 : v;
-  }
-
-  static double accuracy(RewardModel model, PairFeatures pairs) {
-    if (pairs.size() == 0) {
-      return 0;
-    }
-    int right = 0;
-    for (int i = 0; i < pairs.size(); i++) {
-      right += model.score(pairs.chosen()[i]) > model.score(pairs.rejected()[i]) ? 1 : 0;
-    }
-    return (double) right / pairs.size();
-  }
-
-  private Map<String, Object> provenance(int loop, int trainPairs) {
-    Map<String, Object> p = new LinkedHashMap<>();
-    p.put("command", "evolve");
-    p.put("loop", loop);
-    p.put("train_pairs", trainPairs);
-    p.put("seed", seed);
-    p.put("ser_config", config);
-    return p;
-  }
-
-  private void save(int loop, RewardModel model, List<SelfLabel> selected, List<LoopReport> loops, String stop, boolean finished) throws IOException {
+  /** report.json: every loop so far, the kept loop, why it stopped, the training mode. */
+  private void writeReport(List<LoopReport> loops, String stop, boolean finished, RewardLearner learner) throws IOException {
     if (store == null) {
       return;
     }
-    store.saveLoop(loop, model, selected);
-    writeReport(loops, stop, finished);
-  }
-
-  private void writeReport(List<LoopReport> loops, String stop, boolean finished) throws IOException {
-    writeReport(store, loops, stop, finished, config.keepLast(), null);
-  }
-
-  /** report.json: every loop so far, the kept loop, why it stopped; {@code finetune} names the training mode when the encoder learns. */
-  static void writeReport(RunStore store, List<LoopReport> loops, String stop, boolean finished, boolean keepLast, String finetune) throws IOException {
     ObjectNode report = RunStore.JSON.createObjectNode();
     report.put("finished", finished);
     if (stop != null) {
       report.put("stop_reason", stop);
     }
-    report.put("final_loop", finalLoop(loops, keepLast));
-    report.put("finetune", finetune == null ? "none" : finetune);
+    report.put("final_loop", finalLoop(loops, config.keepLast()));
+    report.put("finetune", learner.finetune());
     report.set("loops", RunStore.JSON.valueToTree(loops));
     store.writeReport(report);
   }
 
   private void logLoop(LoopReport r) {
-    logLoop(log, r);
-  }
-
-  static void logLoop(PrintWriter log, LoopReport r) {
     log.printf(Locale.ROOT, "loop %d [%s, rule %s]: selected %d (total %d, precision %s), pool left %d, train pairs %d, validation %.4f, test %.4f, %.1fs%n",
         r.loop(), r.status(), r.rule(), r.selected(), r.selectedTotal(),
         r.selfLabelPrecision() == null ? "-" : String.format(Locale.ROOT, "%.3f", r.selfLabelPrecision()),

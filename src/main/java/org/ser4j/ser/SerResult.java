@@ -1,13 +1,13 @@
 package org.ser4j.ser;
 
 import java.util.List;
-import org.ser4j.model.RewardModel;
+import org.ser4j.model.TrainedModel;
 
 /**
  * The outcome of a SER run: every loop's report, the loop whose RM is kept (the best validation
- * accuracy, later loops winning ties), why it stopped, and that RM.
+ * accuracy, later loops winning ties, or the last with keep-last), why it stopped, and that RM.
  */
-public record SerResult(List<LoopReport> loops, int finalLoop, String stopReason, RewardModel finalModel) {
+public record SerResult(List<LoopReport> loops, int finalLoop, String stopReason, TrainedModel finalModel) {
   public LoopReport seedOnly() {
     return loops.get(0);
   }

@@ -5,10 +5,12 @@ import java.util.List;
 import java.util.Random;
 import org.ser4j.data.PreferencePair;
 import org.ser4j.data.Prompt;
+import org.ser4j.data.SerDataset;
+import org.ser4j.data.SkipCounts;
 import org.ser4j.data.SourceRef;
 import org.ser4j.data.Splits;
 import org.ser4j.data.UnlabeledPair;
-import org.ser4j.model.PairFeatures;
+import org.ser4j.model.head.PairFeatures;
 
 /**
  * SER inputs of any size without encoding: feature vectors drawn at random, preferences from a
@@ -18,7 +20,10 @@ import org.ser4j.model.PairFeatures;
 public final class SyntheticPool {
   private SyntheticPool() {}
 
-  public static SerInputs of(int poolPairs, double labeledFraction, int testPairs, int dimension, long seed) {
+  /** The run's pairs (texts are placeholders) and their features, aligned: give both to {@link HeadLearner#of}'s loop. */
+  public record Synthetic(SerDataset data, SerInputs features) {}
+
+  public static Synthetic of(int poolPairs, double labeledFraction, int testPairs, int dimension, long seed) {
     Random random = new Random(seed);
     double[] utility = new double[dimension];
     for (int i = 0; i < dimension; i++) {
@@ -37,8 +42,11 @@ public final class SyntheticPool {
       first[p.key()] = ab[0];
       second[p.key()] = ab[1];
     }
-    return new SerInputs(labeled(split.labeled().size(), random, utility), split.pool(), first, second, split.gold(),
+    SerInputs features = new SerInputs(labeled(split.labeled().size(), random, utility), split.pool(), first, second, split.gold(),
         labeled(testPairs, random, utility), null);
+    List<PreferencePair> test = pairs.subList(0, testPairs); // placeholders: only their count matters
+    SerDataset.Counts counts = new SerDataset.Counts(total, 0, new SkipCounts(0), new SkipCounts(0), 0, total);
+    return new Synthetic(new SerDataset(split.labeled(), split.pool(), split.gold(), test, counts), features);
   }
 
   private static PairFeatures labeled(int n, Random random, double[] utility) {

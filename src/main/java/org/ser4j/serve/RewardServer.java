@@ -14,8 +14,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.ser4j.data.Prompts;
 import org.ser4j.encoder.ResponseInput;
-import org.ser4j.model.FeatureScorer;
-import org.ser4j.model.RewardModel;
+import org.ser4j.model.head.FeatureScorer;
+import org.ser4j.model.head.RewardModel;
 import org.ser4j.model.RewardScorer;
 
 /**

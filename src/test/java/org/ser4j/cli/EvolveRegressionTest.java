@@ -13,10 +13,11 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.ser4j.model.RewardHead;
+import org.ser4j.model.head.RewardHead;
 import org.ser4j.model.Safetensors;
 import org.ser4j.testing.SharedData;
 import org.ser4j.testing.TestEncoders;
+import org.ser4j.model.Tensor;
 
 /**
  * `ser evolve` with a fixed seed gives the report and weights recorded before the one-loop
@@ -121,7 +122,7 @@ class EvolveRegressionTest {
     ArrayNode weights = out.putArray("weights");
     for (int loop = 0; loop < report.get("loops").size(); loop++) {
       ObjectNode w = weights.addObject();
-      Map<String, RewardHead.Tensor> tensors = Safetensors.read(run.resolve("loop-" + loop).resolve("model").resolve("model.safetensors"));
+      Map<String, Tensor> tensors = Safetensors.read(run.resolve("loop-" + loop).resolve("model").resolve("model.safetensors"));
       new java.util.TreeMap<>(tensors).forEach((name, t) -> {
         ObjectNode s = w.putObject(name);
         double sum = 0;

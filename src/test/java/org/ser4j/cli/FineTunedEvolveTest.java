@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ser4j.model.ModelStore;
+import org.ser4j.model.finetune.FineTunedModel;
 
 /** `ser evolve --finetune top:1` on real HH-RLHF pairs: the pool is scored by the fine-tuned network, pairs are selected, the run resumes. */
 class FineTunedEvolveTest {
@@ -36,7 +37,7 @@ class FineTunedEvolveTest {
     assertTrue(loop1.get("selected").asInt() >= 5, loop1.toString());
     assertTrue(loop1.get("train_pairs").asInt() > loops.get(0).get("train_pairs").asInt());
     assertEquals(loop1.get("selected").asInt(), Files.readAllLines(run.resolve("loop-1/selected.jsonl")).size());
-    assertTrue(ModelStore.isFineTuned(run.resolve("loop-1/model")));
+    assertTrue(ModelStore.load(run.resolve("loop-1/model")) instanceof FineTunedModel);
     for (JsonNode loop : loops) {
       double acc = loop.get("test_accuracy").asDouble();
       assertTrue(acc > 0 && acc < 1, loop.toString());

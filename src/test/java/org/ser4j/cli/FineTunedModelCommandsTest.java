@@ -16,8 +16,9 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.ser4j.model.FineTunedScorer;
+import org.ser4j.model.finetune.FineTunedScorer;
 import org.ser4j.model.ModelStore;
+import org.ser4j.model.finetune.FineTunedModel;
 import org.ser4j.serve.RewardServer;
 import org.ser4j.util.Progress;
 
@@ -39,7 +40,7 @@ class FineTunedModelCommandsTest {
     CliTest.Result train = CliTest.run("train", "--train", files[0].toString(), "--test", test.toString(), "--labeled-fraction", "0.15",
         "--finetune", "top:1", "--max-length", "64", "--ft-epochs", "2", "--encoder-lr", "1e-4", "--head-lr", "1e-2", "--quiet", "--out", model.toString());
     assertEquals(0, train.code(), train.err());
-    assertTrue(ModelStore.isFineTuned(model));
+    assertTrue(ModelStore.load(model) instanceof FineTunedModel);
     JsonNode metrics = JSON.readTree(model.resolve("metrics.json").toFile());
     assertEquals("top:1", metrics.get("finetune").asText());
     assertEquals(100, metrics.get("test_pairs").asInt());
@@ -75,7 +76,7 @@ class FineTunedModelCommandsTest {
 
     // ser serve: /score gives the rewards `ser score` wrote.
     JsonNode first = JSON.readTree(lines.get(0));
-    try (FineTunedScorer scorer = new FineTunedScorer(ModelStore.loadFineTuned(model), Progress.quiet())) {
+    try (FineTunedScorer scorer = new FineTunedScorer(FineTunedModel.load(model), Progress.quiet())) {
       RewardServer server = new RewardServer(scorer, "ft", RewardServer.Limits.defaults());
       int port = server.start("127.0.0.1", 0);
       try {

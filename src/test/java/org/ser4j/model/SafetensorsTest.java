@@ -16,15 +16,19 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ser4j.model.head.Heads;
+import org.ser4j.model.head.LinearHead;
+import org.ser4j.model.head.MlpHead;
+import org.ser4j.model.head.RewardHead;
 
 class SafetensorsTest {
   @TempDir Path dir;
 
   @Test
   void writesTheLayoutTheSpecDescribesAndReadsItBack() throws Exception {
-    Map<String, RewardHead.Tensor> tensors = new LinkedHashMap<>();
-    tensors.put("a", new RewardHead.Tensor(new long[] {2, 3}, new float[] {1, 2, 3, 4, 5, 6}));
-    tensors.put("b", new RewardHead.Tensor(new long[] {1}, new float[] {-0.5f}));
+    Map<String, Tensor> tensors = new LinkedHashMap<>();
+    tensors.put("a", new Tensor(new long[] {2, 3}, new float[] {1, 2, 3, 4, 5, 6}));
+    tensors.put("b", new Tensor(new long[] {1}, new float[] {-0.5f}));
     Path file = dir.resolve("t.safetensors");
     Safetensors.write(file, tensors, Map.of("format", "pt"));
 
@@ -44,7 +48,7 @@ class SafetensorsTest {
     raw.position(8 + (int) n + 24);
     assertEquals(-0.5f, raw.getFloat());
 
-    Map<String, RewardHead.Tensor> back = Safetensors.read(file);
+    Map<String, Tensor> back = Safetensors.read(file);
     assertArrayEquals(new long[] {2, 3}, back.get("a").shape());
     assertArrayEquals(tensors.get("a").values(), back.get("a").values());
     assertArrayEquals(tensors.get("b").values(), back.get("b").values());
@@ -52,7 +56,7 @@ class SafetensorsTest {
 
   @Test
   void truncatedFileIsAClearError() throws Exception {
-    Map<String, RewardHead.Tensor> tensors = Map.of("a", new RewardHead.Tensor(new long[] {4}, new float[] {1, 2, 3, 4}));
+    Map<String, Tensor> tensors = Map.of("a", new Tensor(new long[] {4}, new float[] {1, 2, 3, 4}));
     Path file = dir.resolve("t.safetensors");
     Safetensors.write(file, tensors, Map.of());
     byte[] bytes = Files.readAllBytes(file);

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ser4j.cli.SerCli;
 import org.ser4j.model.ModelStore;
-import org.ser4j.model.RewardModel;
+import org.ser4j.model.head.RewardModel;
 import org.ser4j.testing.SharedData;
 import org.ser4j.testing.TestEncoders;
 
@@ -85,8 +85,8 @@ class EvolveTest {
     run("evolve", "--resume", resumed.toString(), "--quiet", "--cache", TestEncoders.CACHE.toString());
     assertEquals(loopsWithoutTime(whole), loopsWithoutTime(resumed), "resume gives the same loops");
     int last = loops.size() - 1;
-    RewardModel a = ModelStore.load(whole.resolve("loop-" + last).resolve("model"));
-    RewardModel b = ModelStore.load(resumed.resolve("loop-" + last).resolve("model"));
+    RewardModel a = RewardModel.load(whole.resolve("loop-" + last).resolve("model"));
+    RewardModel b = RewardModel.load(resumed.resolve("loop-" + last).resolve("model"));
     assertArrayEquals(a.head().parameters(), b.head().parameters(), "and the same final weights");
   }
 

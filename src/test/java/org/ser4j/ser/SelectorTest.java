@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.ser4j.data.Prompt;
 import org.ser4j.data.SourceRef;
 import org.ser4j.data.UnlabeledPair;
+import org.ser4j.model.PairRewards;
 
 /** The selection rule pinned on hand-made scores. */
 class SelectorTest {
@@ -90,10 +91,10 @@ class SelectorTest {
     // Pairs (preferred, other): good-bad selections are wrong, difference selections right.
     double[] preferred = {logit(0.40), logit(0.95), logit(0.42)};
     double[] other = {logit(0.60), logit(0.60), logit(0.58)};
-    assertEquals(SelectionRule.DIFFERENCE, selector.resolveAuto(preferred, other));
+    assertEquals(SelectionRule.DIFFERENCE, selector.resolveAuto(new PairRewards(preferred, other)));
     double[] preferred2 = {logit(0.60), logit(0.60)};
     double[] other2 = {logit(0.40), logit(0.95)};
-    assertEquals(SelectionRule.GOOD_BAD, selector.resolveAuto(preferred2, other2));
+    assertEquals(SelectionRule.GOOD_BAD, selector.resolveAuto(new PairRewards(preferred2, other2)));
   }
 
   @Test

@@ -15,9 +15,9 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.ser4j.encoder.Featurizer;
 import org.ser4j.encoder.InputStrategy;
-import org.ser4j.model.FeatureNormalizer;
-import org.ser4j.model.LinearHead;
-import org.ser4j.model.RewardModel;
+import org.ser4j.model.head.FeatureNormalizer;
+import org.ser4j.model.head.LinearHead;
+import org.ser4j.model.head.RewardModel;
 import org.ser4j.testing.TestEncoders;
 
 /** Stopping the server lets a request in flight finish. */
@@ -28,8 +28,8 @@ class GracefulShutdownTest {
       float[] zeros = new float[f.dimension()];
       float[] ones = new float[f.dimension()];
       java.util.Arrays.fill(ones, 1);
-      RewardModel model = new RewardModel(f.config(), new FeatureNormalizer(zeros, ones), new LinearHead(f.dimension()), Map.of());
-      RewardServer server = new RewardServer(new org.ser4j.model.FeatureScorer(model, f), "m", RewardServer.Limits.defaults());
+      RewardModel model = new RewardModel(f.config(), new FeatureNormalizer(zeros, ones), new LinearHead(f.dimension()), org.ser4j.model.Provenance.UNKNOWN);
+      RewardServer server = new RewardServer(new org.ser4j.model.head.FeatureScorer(model, f), "m", RewardServer.Limits.defaults());
       int port = server.start("127.0.0.1", 0);
       ObjectNode body = new ObjectMapper().createObjectNode();
       ArrayNode q = body.putArray("query");

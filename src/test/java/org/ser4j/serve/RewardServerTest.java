@@ -27,12 +27,12 @@ import org.ser4j.data.PreferencePair;
 import org.ser4j.data.ReadOptions;
 import org.ser4j.encoder.Featurizer;
 import org.ser4j.encoder.ResponseInput;
-import org.ser4j.model.PairEncoding;
-import org.ser4j.model.PairFeatures;
-import org.ser4j.model.RewardModel;
-import org.ser4j.model.RewardTrainer;
-import org.ser4j.model.TrainConfig;
-import org.ser4j.model.TrainedHead;
+import org.ser4j.model.head.PairEncoding;
+import org.ser4j.model.head.PairFeatures;
+import org.ser4j.model.head.RewardModel;
+import org.ser4j.model.head.RewardTrainer;
+import org.ser4j.model.head.TrainConfig;
+import org.ser4j.model.head.TrainedHead;
 import org.ser4j.testing.SharedData;
 import org.ser4j.testing.TestEncoders;
 import org.ser4j.util.Progress;
@@ -53,8 +53,8 @@ class RewardServerTest {
     featurizer = TestEncoders.open(TestEncoders.defaults(), TestEncoders.CACHE);
     PairFeatures f = PairEncoding.features(featurizer, pairs).get(0);
     TrainedHead head = new RewardTrainer(TrainConfig.defaults(), Progress.quiet()).train(f);
-    model = new RewardModel(featurizer.config(), head.normalizer(), head.head(), Map.of());
-    server = new RewardServer(new org.ser4j.model.FeatureScorer(model, featurizer), "test-model", new RewardServer.Limits(64 * 1024, 50, 5, 1024));
+    model = new RewardModel(featurizer.config(), head.normalizer(), head.head(), org.ser4j.model.Provenance.UNKNOWN);
+    server = new RewardServer(new org.ser4j.model.head.FeatureScorer(model, featurizer), "test-model", new RewardServer.Limits(64 * 1024, 50, 5, 1024));
     base = "http://127.0.0.1:" + server.start("127.0.0.1", 0);
   }
 
@@ -102,7 +102,7 @@ class RewardServerTest {
   @Test
   void getRewardEqualsTheScoreCommandOnTheSameTexts() throws Exception {
     java.nio.file.Path tmp = java.nio.file.Files.createTempDirectory("ser4j-serve");
-    org.ser4j.model.ModelStore.save(model, tmp.resolve("model"));
+    model.save(tmp.resolve("model"));
     StringBuilder records = new StringBuilder();
     ObjectNode body = JSON.createObjectNode();
     ArrayNode q = body.putArray("query");

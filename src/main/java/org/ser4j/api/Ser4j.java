@@ -1,0 +1,201 @@
+package org.ser4j.api;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.file.Path;
+import java.util.Map;
+import org.ser4j.data.DataSpec;
+import org.ser4j.data.PreferencePair;
+import org.ser4j.data.ReadOptions;
+import org.ser4j.data.SerDataset;
+import org.ser4j.encoder.EncoderConfig;
+import org.ser4j.encoder.EncoderSpec;
+import org.ser4j.encoder.Featurizer;
+import org.ser4j.model.ModelStore;
+import org.ser4j.model.Provenance;
+import org.ser4j.model.RewardScorer;
+import org.ser4j.model.ScorerRuntime;
+import org.ser4j.model.TrainedModel;
+import org.ser4j.model.finetune.FineTuneConfig;
+import org.ser4j.model.finetune.FineTuneMode;
+import org.ser4j.model.head.TrainConfig;
+import org.ser4j.ser.FineTuneLearner;
+import org.ser4j.ser.HeadLearner;
+import org.ser4j.ser.RewardLearner;
+import org.ser4j.ser.RunStore;
+import org.ser4j.ser.SeedSplit;
+import org.ser4j.ser.SelectionRule;
+import org.ser4j.ser.SerConfig;
+import org.ser4j.ser.SerLoop;
+import org.ser4j.ser.SerResult;
+import org.ser4j.ser.TrainingSet;
+import org.ser4j.util.Progress;
+
+/**
+ * SER4J from Java, in a few lines: train or evolve a reward model on a preference file, and score
+ * with any saved model. The same code as the CLI runs underneath (one loop, one learner per model
+ * family); defaults are the CLI's.
+ *
+ * <pre>{@code
+ * SerResult run = Ser4j.on(Path.of("pairs.jsonl.gz")).testFraction(0.2).labeledFraction(0.15).evolve();
+ * try (RewardScorer rm = Ser4j.open(Path.of("runs/x/loop-2/model"))) {
+ *   double r = rm.reward("How do I bake bread?", "Mix flour, water, salt and yeast...");
+ * }
+ * }</pre>
+ */
+public final class Ser4j {
+  private Ser4j() {}
+
+  /** A job on the preference pairs in {@code trainFile} (any supported format, plain or gzip). */
+  public static Job on(Path trainFile) {
+    return new Job(trainFile);
+  }
+
+  /** The model in {@code modelDir} (either family) as a scorer; features are cached in memory only. */
+  public static RewardScorer open(Path modelDir) throws IOException {
+    return ModelStore.load(modelDir).open(ScorerRuntime.inMemory());
+  }
+
+  /** Settings of one training or SER run; every setter returns this job. */
+  public static final class Job {
+    private final Path train;
+    private Path test;
+    private double testFraction = 0.2;
+    private double labeledFraction = 0.15;
+    private long seed = 42;
+    private boolean skipBad;
+    private String encoder = "auto";
+    private FineTuneMode fineTune = FineTuneMode.NONE;
+    private SerConfig ser = SerConfig.defaults();
+    private Path cache;
+    private Path out;
+    private PrintWriter log = new PrintWriter(Writer.nullWriter());
+
+    private Job(Path train) {
+      this.train = train;
+    }
+
+    /** A separate test file instead of a held-out fraction split by prompt (default: 0.2 of the train file). */
+    public Job test(Path file) {
+      this.test = file;
+      return this;
+    }
+
+    public Job testFraction(double f) {
+      this.testFraction = f;
+      return this;
+    }
+
+    /** The share of the training pairs whose human labels are used (default 0.15, the paper's seed). */
+    public Job labeledFraction(double f) {
+      this.labeledFraction = f;
+      return this;
+    }
+
+    public Job seed(long s) {
+      this.seed = s;
+      return this;
+    }
+
+    /** Skip and count bad records instead of failing on the first. */
+    public Job skipBad() {
+      this.skipBad = true;
+      return this;
+    }
+
+    /** A built-in encoder by name (bge-small-q, minilm-l6-q, minilm-l6). */
+    public Job encoder(String name) {
+      this.encoder = name;
+      return this;
+    }
+
+    /** Let the encoder learn: "top:K", "full" or "lora" (default: frozen). */
+    public Job fineTune(String mode) {
+      this.fineTune = FineTuneMode.parse(mode);
+      return this;
+    }
+
+    /** SER's settings (selection rule, thresholds, loops...). */
+    public Job ser(SerConfig config) {
+      this.ser = config;
+      return this;
+    }
+
+    public Job maxLoops(int loops) {
+      this.ser = ser.withLoops(loops, ser.minNew());
+      return this;
+    }
+
+    public Job selection(SelectionRule rule) {
+      this.ser = ser.withRule(rule);
+      return this;
+    }
+
+    /** Keep features on disk under {@code dir}, shared with the CLI (default: memory only). */
+    public Job cache(Path dir) {
+      this.cache = dir;
+      return this;
+    }
+
+    /** Save the run (evolve: a resumable run directory) or the model (train) in {@code dir} (default: nothing saved). */
+    public Job out(Path dir) {
+      this.out = dir;
+      return this;
+    }
+
+    /** Where per-loop lines go (default: nowhere). */
+    public Job log(PrintWriter writer) {
+      this.log = writer;
+      return this;
+    }
+
+    /** Self-Evolved Reward Learning from the labeled seed; the result holds every loop's report and the kept model. */
+    public SerResult evolve() throws IOException {
+      DataSpec spec = spec(labeledFraction);
+      SerDataset data = SerDataset.load(spec);
+      try (RewardLearner learner = learner()) {
+        RunStore store = out == null ? null : new RunStore(out);
+        return new SerLoop(ser, seed, store, provenance("api-evolve", spec, data), log).run(data, learner);
+      }
+    }
+
+    /** A reward model trained on the labeled fraction (set {@code labeledFraction(1.0)} for every label). */
+    public TrainedModel train() throws IOException {
+      DataSpec spec = spec(labeledFraction);
+      SerDataset data = SerDataset.load(spec);
+      try (RewardLearner learner = learner()) {
+        learner.load(data);
+        SeedSplit split = SeedSplit.forTraining(data.labeled().size(), ser.train().validationFraction(), seed);
+        learner.fit(TrainingSet.labeled(split.train()), TrainingSet.labeled(split.validation()), seed, false);
+        TrainedModel model = learner.model(provenance("api-train", spec, data));
+        if (out != null) {
+          model.save(out);
+        }
+        return model;
+      }
+    }
+
+    private DataSpec spec(double fraction) {
+      return new DataSpec(train, test, test == null ? testFraction : null, fraction, seed, ReadOptions.defaults().withSkipBad(skipBad).withSeed(seed));
+    }
+
+    private RewardLearner learner() throws IOException {
+      boolean learns = fineTune != FineTuneMode.NONE;
+      EncoderSpec spec = encoder.equals("auto") ? EncoderConfig.defaultSpec(learns) : EncoderSpec.builtIn(encoder);
+      EncoderConfig config = EncoderConfig.of(spec, learns, 0, "auto");
+      TrainConfig head = ser.train().withSeed(seed);
+      if (!learns) {
+        Featurizer featurizer = Featurizer.open(config, cache, Progress.quiet(), Runtime.getRuntime().availableProcessors(), Featurizer.DEFAULT_BATCH);
+        return HeadLearner.encoding(featurizer, true, head, Progress.quiet());
+      }
+      FineTuneConfig ft = FineTuneConfig.defaults(fineTune).withLoss(head.loss()).withSeed(seed);
+      return new FineTuneLearner(ft, config.withFingerprint(EncoderSpec.fingerprint(config.model())), 12, cache, Progress.quiet());
+    }
+
+    private Provenance provenance(String command, DataSpec spec, SerDataset data) {
+      return Provenance.of(command, spec.train().toString(), PreferencePair.fingerprint(data.labeled()), seed, spec.labeledFraction(), data.labeled().size(), -1,
+          Map.of("ser", ser, "finetune", fineTune.cliName()));
+    }
+  }
+}

@@ -1,7 +1,0 @@
-package org.ser4j.model;
-
-/** The shape of the reward head. */
-public enum HeadType {
-  LINEAR,
-  MLP
-}

@@ -1,0 +1,29 @@
+package org.ser4j.model;
+
+/** Rewards of pairs' two sides, position by position: chosen (or first) and rejected (or second). */
+public record PairRewards(double[] chosen, double[] rejected) {
+  public PairRewards {
+    if (chosen.length != rejected.length) {
+      throw new IllegalArgumentException("chosen and rejected differ in length: " + chosen.length + " vs " + rejected.length);
+    }
+  }
+
+  /** Rewards of {@code 2n} sequences laid out as n chosen, then n rejected. */
+  public static PairRewards ofConcatenated(double[] all) {
+    int n = all.length / 2;
+    return new PairRewards(java.util.Arrays.copyOfRange(all, 0, n), java.util.Arrays.copyOfRange(all, n, all.length));
+  }
+
+  public int size() {
+    return chosen.length;
+  }
+
+  /** The share of pairs whose chosen side scores strictly higher (0 for none). */
+  public double accuracy() {
+    int right = 0;
+    for (int i = 0; i < chosen.length; i++) {
+      right += chosen[i] > rejected[i] ? 1 : 0;
+    }
+    return chosen.length == 0 ? 0 : (double) right / chosen.length;
+  }
+}

@@ -1,0 +1,83 @@
+package org.ser4j.model;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * Where a model or report came from, stamped on every one (as Tribuo's models carry theirs): the
+ * command, the training data (file and a fingerprint of its pairs), the split seed and labeled
+ * fraction, how many pairs it trained on, the SER loop (-1 outside a loop), the settings that
+ * produced it, the library versions, and when.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record Provenance(
+    @JsonProperty("command") String command,
+    @JsonProperty("data_file") String dataFile,
+    @JsonProperty("data_fingerprint") String dataFingerprint,
+    @JsonProperty("seed") long seed,
+    @JsonProperty("labeled_fraction") double labeledFraction,
+    @JsonProperty("train_pairs") int trainPairs,
+    @JsonProperty("loop") int loop,
+    @JsonProperty("config") JsonNode config,
+    @JsonProperty("versions") Map<String, String> versions,
+    @JsonProperty("created") String created) {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+  private static final Map<String, String> VERSIONS = readVersions();
+
+  /** An unknown origin (a model saved before provenance was typed, or built by hand). */
+  public static final Provenance UNKNOWN = new Provenance("unknown", null, null, 0, 0, 0, -1, null, Map.of(), null);
+
+  public Provenance {
+    config = config == null || config.isNull() ? null : config; // JSON null reads back as a NullNode
+    versions = versions == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(versions));
+  }
+
+  /**
+   * Stamped now, with this build's library versions; {@code config} is any settings object
+   * (records become JSON with their fields in declaration order).
+   */
+  public static Provenance of(String command, String dataFile, String dataFingerprint, long seed, double labeledFraction, int trainPairs, int loop, Object config) {
+    JsonNode settings;
+    try {
+      // Through text, so the numbers are the node types a reader sees (an int, not a long, for 42).
+      settings = config == null ? null : JSON.readTree(JSON.writeValueAsString(config));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("settings that are not JSON: " + config, e);
+    }
+    return new Provenance(command, dataFile, dataFingerprint, seed, labeledFraction, trainPairs, loop, settings, VERSIONS, Instant.now().toString());
+  }
+
+  /** The same origin for another SER loop, trained on {@code pairs} pairs. */
+  public Provenance forLoop(int newLoop, int pairs) {
+    return new Provenance(command, dataFile, dataFingerprint, seed, labeledFraction, pairs, newLoop, config, versions, Instant.now().toString());
+  }
+
+  /** The versions of SER4J and its numeric libraries in this build. */
+  public static Map<String, String> libraryVersions() {
+    return VERSIONS;
+  }
+
+  private static Map<String, String> readVersions() {
+    Properties p = new Properties();
+    try (InputStream in = Provenance.class.getResourceAsStream("/org/ser4j/versions.properties")) {
+      if (in != null) {
+        p.load(in);
+      }
+    } catch (IOException e) {
+      // Versions are informative; a build without the resource still trains.
+    }
+    Map<String, String> out = new TreeMap<>();
+    p.forEach((k, v) -> out.put(k.toString(), v.toString()));
+    out.put("java_runtime", System.getProperty("java.version"));
+    return out;
+  }
+}

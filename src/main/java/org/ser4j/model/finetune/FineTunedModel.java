@@ -1,0 +1,136 @@
+package org.ser4j.model.finetune;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import org.ser4j.model.ModelFormat;
+import org.ser4j.model.ModelStore;
+import org.ser4j.model.Provenance;
+import org.ser4j.model.RewardScorer;
+import org.ser4j.model.ScorerRuntime;
+import org.ser4j.model.TrainedModel;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.ser4j.encoder.EncoderConfig;
+import org.ser4j.encoder.EncoderSpec;
+import org.ser4j.model.RewardScale;
+import org.ser4j.model.Tensor;
+
+/**
+ * A trained reward model whose encoder learned, immutable: the pretrained encoder it started from
+ * (by file and fingerprint), how it was adapted ({@link FineTuneMode}, LoRA settings), only the
+ * weights that training changed (plus the head), its provenance and reward scale. {@link #network}
+ * rebuilds the live network.
+ */
+public final class FineTunedModel implements TrainedModel {
+  public static final String FORMAT = "ser4j-finetuned-reward-model";
+  private final EncoderConfig encoder;
+  private final int heads;
+  private final FineTuneConfig training;
+  private final Map<String, Tensor> tensors;
+  private final Provenance provenance;
+  private final RewardScale scale;
+
+  public FineTunedModel(EncoderConfig encoder, int heads, FineTuneConfig training, Map<String, Tensor> tensors, Provenance provenance, RewardScale scale) {
+    this.encoder = encoder;
+    this.heads = heads;
+    this.training = training;
+    this.tensors = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
+    this.provenance = provenance;
+    this.scale = scale;
+  }
+
+  /** The current weights of a live network, as a model. */
+  public static FineTunedModel of(BertRewardNet net, EncoderConfig encoder, int heads, FineTuneConfig training, Provenance provenance) {
+    return new FineTunedModel(encoder, heads, training, net.trainedTensors(), provenance, RewardScale.NONE);
+  }
+
+  @Override
+  public FineTunedModel withScale(RewardScale s) {
+    return new FineTunedModel(encoder, heads, training, tensors, provenance, s);
+  }
+
+  @Override
+  public EncoderConfig encoder() {
+    return encoder;
+  }
+
+  public int heads() {
+    return heads;
+  }
+
+  public FineTuneConfig training() {
+    return training;
+  }
+
+  public Map<String, Tensor> tensors() {
+    return tensors;
+  }
+
+  @Override
+  public Provenance provenance() {
+    return provenance;
+  }
+
+  @Override
+  public RewardScale scale() {
+    return scale;
+  }
+
+  /** The live network: the pretrained file (checked against the fingerprint) with the trained weights loaded. */
+  public BertRewardNet network() throws IOException {
+    String found = EncoderSpec.fingerprint(encoder.model());
+    if (encoder.fingerprint() != null && !encoder.fingerprint().equals(found)) {
+      throw new IllegalArgumentException("encoder mismatch: the model was fine-tuned from " + encoder.model() + " weights " + encoder.fingerprint() + ", found " + found);
+    }
+    BertRewardNet net = BertRewardNet.pretrained(encoder.model(), heads, training);
+    net.load(tensors);
+    return net;
+  }
+
+  @Override
+  public RewardScorer open(ScorerRuntime runtime) throws IOException {
+    return new FineTunedScorer(this, runtime.progress());
+  }
+
+  @Override
+  public String describe() {
+    return encoder.name() + " fine-tuned (" + training.mode() + ")";
+  }
+
+  /**
+   * The weights training changed (the top layers, every layer, or only the LoRA adapters) and the
+   * head in the weights file; config.json names the pretrained file they apply to.
+   */
+  @Override
+  public void save(Path dir) throws IOException {
+    ObjectNode config = ModelStore.JSON.createObjectNode();
+    config.put("attention_heads", heads);
+    config.set("training", ModelStore.JSON.valueToTree(training));
+    config.put("reward", "r = head.weight . mean_pool(bert(sequence)) + head.bias; P(a > b) = sigmoid(r(a) - r(b))");
+    ModelStore.write(dir, FORMAT, tensors, config, this);
+  }
+
+  /** A fine-tuned model directory (fails on a directory of another family). */
+  public static FineTunedModel load(Path dir) throws IOException {
+    return new Format().load(dir, ModelStore.readConfig(dir, FORMAT));
+  }
+
+  /** Reads {@value #FORMAT} directories for {@link ModelStore#load}. */
+  public static final class Format implements ModelFormat {
+    @Override
+    public String name() {
+      return FORMAT;
+    }
+
+    @Override
+    public FineTunedModel load(Path dir, JsonNode config) throws IOException {
+      // Directories written before attention_heads moved out of "encoder" keep it there.
+      int heads = config.path("attention_heads").asInt(config.path("encoder").path("attention_heads").asInt(12));
+      FineTuneConfig training = ModelStore.JSON.treeToValue(config.get("training"), FineTuneConfig.class);
+      return new FineTunedModel(ModelStore.readEncoder(config), heads, training, ModelStore.readWeights(dir), ModelStore.readProvenance(config), ModelStore.readScale(config));
+    }
+  }
+}

@@ -1,0 +1,249 @@
+package org.ser4j.model.finetune;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.training.GradientCollector;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import org.ser4j.encoder.TokenizedInput;
+import org.ser4j.util.Permutations;
+import org.ser4j.util.Progress;
+import org.ser4j.model.Loss;
+import org.ser4j.model.PairRewards;
+import org.ser4j.model.Tensor;
+import org.ser4j.model.head.PairFeatures;
+import org.ser4j.model.head.RewardTrainer;
+import org.ser4j.model.head.TrainConfig;
+import org.ser4j.model.head.TrainedHead;
+
+/**
+ * Trains a {@link BertRewardNet} on preference pairs: the weights its {@link FineTuneMode}
+ * chooses, with the pairwise (Bradley-Terry) and/or pointwise loss, AdamW with one learning rate
+ * for the encoder and one for the head, linear warm-up then linear decay, gradient accumulation,
+ * clipping by global norm, and early stopping on a validation slice (the best epoch's weights are
+ * kept). Gradients come from PyTorch autograd; the optimizer runs in Java on float copies of the
+ * weights ({@link TensorAdamW}), so a fixed seed gives the same weights run to run on the same
+ * machine and thread count.
+ */
+public final class FineTuner {
+  private static final int MAX_SKIPPED = 5;
+  private final FineTuneConfig config;
+  private final Progress progress;
+
+  public FineTuner(FineTuneConfig config, Progress progress) {
+    this.config = config;
+    this.progress = progress;
+  }
+
+  /** One epoch's record. */
+  public record Epoch(int epoch, double trainLoss, double validationLoss, double validationAccuracy, double seconds, double sequencesPerSecond) {}
+
+  /** What training did: every epoch, the one whose weights were kept, and the optimizer steps taken. */
+  public record Result(List<Epoch> history, int bestEpoch, int validationPairs, int steps, int skippedSteps) {
+    public Epoch best() {
+      return history.get(bestEpoch - 1);
+    }
+  }
+
+  public Result train(BertRewardNet net, SequencePairs train, SequencePairs validation) {
+    if (train.size() == 0) {
+      throw new IllegalArgumentException("no training pairs");
+    }
+    Engine.getEngine("PyTorch").setRandomSeed((int) config.seed()); // LoRA dropout masks
+    List<TokenizedInput> every = train.all();
+    every.addAll(validation.all());
+    net.prepare(every, progress);
+
+    if (config.probeHead()) {
+      probeHead(net, train, validation);
+    }
+    Map<String, NDArray> params = net.trainable();
+    Map<String, float[]> weights = new LinkedHashMap<>();
+    Map<String, TensorAdamW> optimizers = new LinkedHashMap<>();
+    for (Map.Entry<String, NDArray> e : params.entrySet()) {
+      weights.put(e.getKey(), e.getValue().toFloatArray());
+      optimizers.put(e.getKey(), new TensorAdamW((int) e.getValue().getShape().size(), decays(e.getKey()) ? config.weightDecay() : 0));
+    }
+    int n = train.size();
+    int batches = (n + config.batchSize() - 1) / config.batchSize();
+    int stepsPerEpoch = (batches + config.accumulation() - 1) / config.accumulation();
+    int totalSteps = stepsPerEpoch * config.epochs();
+
+    List<Epoch> history = new ArrayList<>();
+    Map<String, float[]> best = copy(weights);
+    double bestLoss = Double.POSITIVE_INFINITY;
+    int bestEpoch = 0;
+    int step = 0;
+    for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+      long t0 = System.nanoTime();
+      int[] order = Permutations.of(n, new Random(config.seed() * 1_000_003L + epoch));
+      double lossSum = 0;
+      int micro = 0;
+      net.bert().setTraining(true);
+      try (Progress.Task task = progress.start(String.format(Locale.ROOT, "fine-tune %s epoch %d/%d", config.mode(), epoch, config.epochs()), 2L * n, "seqs")) {
+        for (int start = 0; start < n; start += config.batchSize()) {
+          SequencePairs batch = train.select(java.util.Arrays.copyOfRange(order, start, Math.min(n, start + config.batchSize())));
+          lossSum += backward(net, batch) * batch.size();
+          micro++;
+          if (micro == config.accumulation() || start + config.batchSize() >= n) {
+            step++;
+            update(params, weights, optimizers, config.schedule(step, totalSteps), step);
+            micro = 0;
+          }
+          task.step(2L * batch.size());
+        }
+      } finally {
+        net.bert().setTraining(false);
+      }
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      Loss.Evaluation val = evaluate(net, validation);
+      double trainLoss = lossSum / n;
+      history.add(new Epoch(epoch, trainLoss, val.loss(), val.accuracy(), seconds, 2.0 * n / seconds));
+      // Without a validation slice, the last epoch is kept.
+      double judged = validation.size() > 0 ? val.loss() : -epoch;
+      if (judged < bestLoss) {
+        bestLoss = judged;
+        bestEpoch = epoch;
+        best = copy(weights);
+      } else if (epoch - bestEpoch >= config.patience()) {
+        break;
+      }
+    }
+    for (Map.Entry<String, NDArray> e : params.entrySet()) {
+      BertRewardNet.copyInto(e.getValue(), best.get(e.getKey()), e.getKey());
+    }
+    return new Result(history, bestEpoch, validation.size(), step, skipped);
+  }
+
+  /**
+   * LP-FT: fits a linear head on the pooled vectors of the network as it is (the frozen-encoder
+   * reward model, {@link RewardTrainer} with its defaults) and starts from it. The head learns on
+   * z-scored vectors; its weights are folded back to raw vectors: w_raw = w / std, b_raw = b -
+   * sum(w * mean / std).
+   */
+  private void probeHead(BertRewardNet net, SequencePairs train, SequencePairs validation) {
+    PairFeatures t = new PairFeatures(net.pooled(train.chosen()), net.pooled(train.rejected()));
+    PairFeatures v = new PairFeatures(net.pooled(validation.chosen()), net.pooled(validation.rejected()));
+    TrainConfig probe = TrainConfig.defaults().withLoss(config.loss()).withSeed(config.seed());
+    TrainedHead fitted = new RewardTrainer(probe, Progress.quiet()).train(t, v);
+    Map<String, Tensor> tensors = fitted.head().tensors();
+    float[] w = tensors.get("linear.weight").values();
+    double b = tensors.get("linear.bias").values()[0];
+    float[] mean = fitted.normalizer().mean();
+    float[] std = fitted.normalizer().std();
+    float[] raw = new float[w.length];
+    for (int d = 0; d < w.length; d++) {
+      raw[d] = w[d] / std[d];
+      b -= (double) w[d] * mean[d] / std[d];
+    }
+    net.setHead(raw, (float) b);
+  }
+
+  /** Forward and backward on one batch; gradients add up in the weights until {@link #update}. Returns the batch's mean loss. */
+  private double backward(BertRewardNet net, SequencePairs batch) {
+    int b = batch.size();
+    try (NDManager scope = net.bert().manager().newSubManager();
+        GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+      // Chosen and rejected in one forward pass: one batch of 2b sequences.
+      NDArray r = net.rewards(batch.all(), scope);
+      NDArray loss = loss(r.get(new NDIndex("0:" + b)), r.get(new NDIndex(b + ":")));
+      double value = loss.getFloat();
+      if (!Double.isFinite(value)) {
+        throw new IllegalStateException("fine-tuning diverged: loss " + value + "; lower --encoder-lr / --head-lr");
+      }
+      gc.backward(loss.div(config.accumulation()));
+      return value;
+    }
+  }
+
+  /** The configured loss, mean over the batch; -log sigmoid(z) written as softplus(-z) so it cannot overflow. */
+  private NDArray loss(NDArray chosen, NDArray rejected) {
+    NDArray total = null;
+    if (config.loss() != Loss.POINTWISE) {
+      total = softplus(rejected.sub(chosen));
+    }
+    if (config.loss() != Loss.PAIRWISE) {
+      NDArray pointwise = softplus(chosen.neg()).add(softplus(rejected));
+      total = total == null ? pointwise : total.add(pointwise);
+    }
+    return total.mean();
+  }
+
+  /** log(1 + e^x) = max(x, 0) + log(1 + e^-|x|). */
+  static NDArray softplus(NDArray x) {
+    return x.maximum(0f).add(x.abs().neg().exp().add(1f).log());
+  }
+
+  /** Steps skipped for a non-finite gradient: a few are tolerated (and reported), more stop training. */
+  private int skipped;
+
+  private boolean update(Map<String, NDArray> params, Map<String, float[]> weights, Map<String, TensorAdamW> optimizers, double schedule, int step) {
+    Map<String, float[]> grads = new LinkedHashMap<>();
+    double sq = 0;
+    List<String> bad = new ArrayList<>();
+    for (Map.Entry<String, NDArray> e : params.entrySet()) {
+      try (NDArray g = e.getValue().getGradient()) {
+        float[] values = g.toFloatArray();
+        double part = 0;
+        for (float v : values) {
+          part += (double) v * v;
+        }
+        if (Double.isFinite(part)) {
+          g.muli(0f); // zero the accumulated gradient for the next step
+        } else {
+          g.set(new NDIndex("..."), 0f); // 0 * NaN would stay NaN
+          bad.add(e.getKey());
+        }
+        sq += part;
+        grads.put(e.getKey(), values);
+      }
+    }
+    if (!bad.isEmpty()) {
+      // Skip the step, as mixed-precision trainers do with overflowing gradients; the weights stay as they were.
+      skipped++;
+      System.err.printf("fine-tune: step %d skipped, non-finite gradient in %s%n", step, bad.size() > 4 ? bad.subList(0, 4) + " and " + (bad.size() - 4) + " more" : bad);
+      if (skipped > MAX_SKIPPED) {
+        throw new IllegalStateException("fine-tuning diverged: non-finite gradients in " + skipped + " steps (last: step " + step + ", " + bad.get(0) + "); lower --encoder-lr / --head-lr");
+      }
+      return false;
+    }
+    double norm = Math.sqrt(sq);
+    double scale = config.clipNorm() > 0 && norm > config.clipNorm() ? config.clipNorm() / norm : 1.0;
+    for (Map.Entry<String, NDArray> e : params.entrySet()) {
+      String name = e.getKey();
+      double lr = (isHead(name) ? config.headLr() : config.encoderLr()) * schedule;
+      float[] w = weights.get(name);
+      optimizers.get(name).step(w, grads.get(name), lr, scale);
+      BertRewardNet.copyInto(e.getValue(), w, name);
+    }
+    return true;
+  }
+
+  /** Mean loss and accuracy of the pairs under the current weights (no dropout, no gradients). */
+  Loss.Evaluation evaluate(BertRewardNet net, SequencePairs pairs) {
+    if (pairs.size() == 0) {
+      return Loss.Evaluation.NONE;
+    }
+    return config.loss().evaluate(PairRewards.ofConcatenated(net.score(pairs.all(), true, Progress.quiet())));
+  }
+
+  private static boolean isHead(String name) {
+    return name.startsWith("head.");
+  }
+
+  private static boolean decays(String name) {
+    return !name.endsWith(".bias") && !name.contains("LayerNorm");
+  }
+
+  private static Map<String, float[]> copy(Map<String, float[]> weights) {
+    Map<String, float[]> out = new LinkedHashMap<>();
+    weights.forEach((k, v) -> out.put(k, v.clone()));
+    return out;
+  }
+}

@@ -1,0 +1,48 @@
+package org.ser4j.model.head;
+
+/**
+ * Standardizes features with the training data's per-dimension mean and standard deviation, so
+ * one learning rate and one weight decay suit every encoder. Saved with the model.
+ */
+public record FeatureNormalizer(float[] mean, float[] std) {
+
+  public static FeatureNormalizer fit(float[][]... sets) {
+    int d = sets[0][0].length;
+    double[] sum = new double[d];
+    double[] sq = new double[d];
+    long n = 0;
+    for (float[][] set : sets) {
+      for (float[] x : set) {
+        for (int i = 0; i < d; i++) {
+          sum[i] += x[i];
+          sq[i] += (double) x[i] * x[i];
+        }
+        n++;
+      }
+    }
+    float[] mean = new float[d];
+    float[] std = new float[d];
+    for (int i = 0; i < d; i++) {
+      double mu = sum[i] / n;
+      mean[i] = (float) mu;
+      std[i] = (float) Math.sqrt(Math.max(sq[i] / n - mu * mu, 0) + 1e-6);
+    }
+    return new FeatureNormalizer(mean, std);
+  }
+
+  public float[] apply(float[] x) {
+    float[] out = new float[x.length];
+    for (int i = 0; i < x.length; i++) {
+      out[i] = (x[i] - mean[i]) / std[i];
+    }
+    return out;
+  }
+
+  public float[][] apply(float[][] xs) {
+    float[][] out = new float[xs.length][];
+    for (int i = 0; i < xs.length; i++) {
+      out[i] = apply(xs[i]);
+    }
+    return out;
+  }
+}

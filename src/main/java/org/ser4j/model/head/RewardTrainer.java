@@ -1,0 +1,133 @@
+package org.ser4j.model.head;
+
+import org.ser4j.model.Loss;
+import org.ser4j.model.PairRewards;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.ser4j.util.Permutations;
+import org.ser4j.util.Progress;
+
+/**
+ * Trains a reward head on pair features with mini-batch AdamW; keeps the weights of the epoch
+ * with the lowest validation loss and stops after {@code patience} epochs without improvement.
+ * Single-threaded and seeded: the same inputs and config give bit-identical weights.
+ */
+public final class RewardTrainer {
+  private final TrainConfig config;
+  private final Progress progress;
+
+  public RewardTrainer(TrainConfig config, Progress progress) {
+    this.config = config;
+    this.progress = progress;
+  }
+
+  public TrainConfig config() {
+    return config;
+  }
+
+  /** Trains from scratch: the normalizer is fit on {@code pairs}. */
+  public TrainedHead train(PairFeatures pairs) {
+    FeatureNormalizer normalizer = FeatureNormalizer.fit(pairs.chosen(), pairs.rejected());
+    return train(pairs, newHead(pairs.chosen()[0].length), normalizer);
+  }
+
+  /**
+   * Continues from {@code start} (a warm start), keeping its normalizer; a seeded {@code
+   * validationFraction} of {@code pairs} is held out for early stopping. {@code start} is not
+   * modified.
+   */
+  public TrainedHead train(PairFeatures pairs, RewardHead start, FeatureNormalizer normalizer) {
+    Random random = new Random(config.seed());
+    int[] order = Permutations.of(pairs.size(), random);
+    int nVal = pairs.size() >= 20 ? (int) Math.round(config.validationFraction() * pairs.size()) : 0;
+    PairFeatures val = pairs.select(java.util.Arrays.copyOfRange(order, 0, nVal));
+    PairFeatures train = pairs.select(java.util.Arrays.copyOfRange(order, nVal, order.length));
+    return train(train, val, start, normalizer);
+  }
+
+  /** A fresh head trained on {@code train}, early-stopped on the given {@code validation} pairs (may be empty). */
+  public TrainedHead train(PairFeatures train, PairFeatures validation) {
+    FeatureNormalizer normalizer = FeatureNormalizer.fit(train.chosen(), train.rejected());
+    return train(train, validation, newHead(train.chosen()[0].length), normalizer);
+  }
+
+  private RewardHead newHead(int d) {
+    return config.head() == HeadType.MLP ? new MlpHead(d, config.hidden(), config.seed()) : new LinearHead(d);
+  }
+
+  /** The core loop: {@code start} is copied, trained on {@code trainRaw}, early-stopped on {@code validationRaw}. */
+  public TrainedHead train(PairFeatures trainRaw, PairFeatures validationRaw, RewardHead start, FeatureNormalizer normalizer) {
+    if (trainRaw.size() == 0) {
+      throw new IllegalArgumentException("no training pairs");
+    }
+    Random random = new Random(config.seed() * 31 + 17);
+    int nVal = validationRaw.size();
+    PairFeatures val = normalize(validationRaw, normalizer);
+    PairFeatures train = normalize(trainRaw, normalizer);
+
+    RewardHead head = start.copy();
+    double[] params = head.parameters();
+    AdamW adam = new AdamW(params.length, config.learningRate(), config.weightDecay(), head.decayMask());
+    double[] grad = new double[params.length];
+    List<TrainedHead.Epoch> history = new ArrayList<>();
+    RewardHead best = head.copy();
+    double bestLoss = Double.POSITIVE_INFINITY;
+    int bestEpoch = 1;
+    int[] idx = new int[train.size()];
+    for (int i = 0; i < idx.length; i++) {
+      idx[i] = i;
+    }
+    try (Progress.Task task = progress.start("train head", config.maxEpochs(), "epochs")) {
+      for (int epoch = 1; epoch <= config.maxEpochs(); epoch++) {
+        Permutations.shuffle(idx, random);
+        double lossSum = 0;
+        for (int startRow = 0; startRow < idx.length; startRow += config.batchSize()) {
+          int end = Math.min(idx.length, startRow + config.batchSize());
+          java.util.Arrays.fill(grad, 0);
+          for (int k = startRow; k < end; k++) {
+            float[] c = train.chosen()[idx[k]];
+            float[] r = train.rejected()[idx[k]];
+            Loss.PairLoss l = config.loss().of(head.score(c), head.score(r));
+            lossSum += l.loss();
+            double scale = 1.0 / (end - startRow);
+            head.backward(c, l.dChosen() * scale, grad);
+            head.backward(r, l.dRejected() * scale, grad);
+          }
+          adam.step(params, grad);
+        }
+        double trainLoss = lossSum / idx.length;
+        Loss.Evaluation v = nVal > 0 ? evaluate(head, val) : Loss.Evaluation.NONE;
+        history.add(new TrainedHead.Epoch(epoch, trainLoss, v.loss(), v.accuracy()));
+        double monitored = nVal > 0 ? v.loss() : trainLoss;
+        task.step(1);
+        task.message(String.format(java.util.Locale.ROOT, "loss %.4f val %.4f", trainLoss, v.loss()));
+        if (monitored < bestLoss - 1e-6) {
+          bestLoss = monitored;
+          bestEpoch = epoch;
+          best = head.copy();
+        } else if (epoch - bestEpoch >= config.patience()) {
+          break;
+        }
+      }
+    }
+    return new TrainedHead(best, normalizer, history, bestEpoch, nVal);
+  }
+
+  /** Mean loss and accuracy of {@code head} on normalized pairs. */
+  Loss.Evaluation evaluate(RewardHead head, PairFeatures pairs) {
+    double[] c = new double[pairs.size()];
+    double[] r = new double[pairs.size()];
+    for (int i = 0; i < pairs.size(); i++) {
+      c[i] = head.score(pairs.chosen()[i]);
+      r[i] = head.score(pairs.rejected()[i]);
+    }
+    return config.loss().evaluate(new PairRewards(c, r));
+  }
+
+  private static PairFeatures normalize(PairFeatures pairs, FeatureNormalizer n) {
+    return new PairFeatures(n.apply(pairs.chosen()), n.apply(pairs.rejected()));
+  }
+
+}

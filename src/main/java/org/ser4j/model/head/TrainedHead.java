@@ -1,0 +1,20 @@
+package org.ser4j.model.head;
+
+import java.util.List;
+
+/**
+ * What a {@link RewardTrainer} produces: the head (at its best validation epoch), the feature
+ * normalizer it was trained with, and the loss curve.
+ *
+ * @param history one entry per epoch
+ * @param bestEpoch the 1-based epoch whose weights were kept
+ */
+public record TrainedHead(RewardHead head, FeatureNormalizer normalizer, List<Epoch> history, int bestEpoch, int validationPairs) {
+
+  /** Mean training loss and validation loss/accuracy (NaN without a validation slice) of one epoch. */
+  public record Epoch(int epoch, double trainLoss, double validationLoss, double validationAccuracy) {}
+
+  public Epoch best() {
+    return history.get(bestEpoch - 1);
+  }
+}

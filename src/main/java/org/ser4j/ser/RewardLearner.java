@@ -1,0 +1,67 @@
+package org.ser4j.ser;
+
+import java.io.IOException;
+import java.util.List;
+import org.ser4j.data.SerDataset;
+import org.ser4j.data.UnlabeledPair;
+import org.ser4j.model.PairRewards;
+import org.ser4j.model.Provenance;
+import org.ser4j.model.TrainedModel;
+
+/**
+ * What the one {@link SerLoop} asks of a reward model family: read the run's texts once, train a
+ * model on labeled + self-labeled pairs, score pairs with the current model, and hand it out or
+ * take a saved one back. A frozen encoder + head ({@link HeadLearner}) and a fine-tuned encoder
+ * ({@link FineTuneLearner}) plug in; a new family (a distributed one) is a third implementation,
+ * not a second loop.
+ */
+public interface RewardLearner extends AutoCloseable {
+  /** Encodes or tokenizes every text of {@code data} (once; it is the data of every later call). */
+  void load(SerDataset data) throws IOException;
+
+  /**
+   * Trains the current model on {@code train}, early-stopped on {@code validation}, seeded by
+   * {@code seed}: from the pretrained start, or with {@code warmStart} from the current model.
+   */
+  Fit fit(TrainingSet train, TrainingSet validation, long seed, boolean warmStart) throws IOException;
+
+  /** The current model's rewards of pool pairs: first answers as {@code chosen}, second as {@code rejected}. */
+  PairRewards poolRewards(List<UnlabeledPair> pairs);
+
+  /** The current model's rewards of a training set's pairs. */
+  PairRewards rewards(TrainingSet pairs);
+
+  /** The current model's rewards of the test pairs. */
+  PairRewards testRewards();
+
+  /** The current model, immutable, stamped with {@code provenance}. */
+  TrainedModel model(Provenance provenance);
+
+  /** Makes a saved model (of this family) the current one: resuming a run. */
+  void restore(TrainedModel saved) throws IOException;
+
+  /** The training mode report.json records: "none" for a frozen encoder, else the fine-tuning mode. */
+  String finetune();
+
+  /** A line on the learner's caches for the closing report, or null. */
+  String cacheSummary();
+
+  @Override
+  void close();
+
+  /** The encoder this learner reads texts with (with the weights' fingerprint once loaded). */
+  org.ser4j.encoder.EncoderConfig encoder();
+
+  /**
+   * What a fit did: every epoch, the 1-based epoch whose weights were kept, the validation pairs,
+   * and family-specific figures for metrics.json (optimizer steps, cache counts, throughput).
+   */
+  record Fit(List<Epoch> history, int bestEpoch, int validationPairs, java.util.Map<String, Object> details) {
+    public Epoch best() {
+      return history.get(bestEpoch - 1);
+    }
+  }
+
+  /** One epoch: mean training loss, validation loss and accuracy (NaN without a validation slice). */
+  record Epoch(int epoch, double trainLoss, double validationLoss, double validationAccuracy) {}
+}
