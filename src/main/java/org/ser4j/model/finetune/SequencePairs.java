@@ -1,15 +1,12 @@
 package org.ser4j.model.finetune;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import org.ser4j.data.PreferencePair;
 import org.ser4j.encoder.InputStrategy;
 import org.ser4j.encoder.ResponseInput;
 import org.ser4j.encoder.SequenceTokenizer;
 import org.ser4j.encoder.TokenizedInput;
-import org.ser4j.util.Permutations;
 
 /** Preference pairs as tokenized sequences (chosen[i] preferred over rejected[i]): what a learning encoder trains on. */
 public record SequencePairs(List<TokenizedInput> chosen, List<TokenizedInput> rejected) {
@@ -28,13 +25,6 @@ public record SequencePairs(List<TokenizedInput> chosen, List<TokenizedInput> re
       r.add(tokenizer.sequence(new ResponseInput(p.prompt(), p.rejected()), strategy));
     }
     return new SequencePairs(c, r);
-  }
-
-  /** {training, validation}: a seeded {@code fraction} held out (none below 20 pairs), as {@link RewardTrainer} does. */
-  public SequencePairs[] split(double fraction, long seed) {
-    int[] order = Permutations.of(size(), new Random(seed));
-    int nVal = size() >= 20 ? (int) Math.round(fraction * size()) : 0;
-    return new SequencePairs[] {select(Arrays.copyOfRange(order, nVal, size())), select(Arrays.copyOfRange(order, 0, nVal))};
   }
 
   public int size() {
