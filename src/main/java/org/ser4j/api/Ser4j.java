@@ -52,7 +52,9 @@ public final class Ser4j {
     return new Job(trainFile);
   }
 
-  /** The model in {@code modelDir} (either family) as a scorer; features are cached in memory only. */
+  /**
+   * The model in {@code modelDir} (either family) as a scorer; features are cached in memory only.
+   */
   public static RewardScorer open(Path modelDir) throws IOException {
     return ModelStore.load(modelDir).open(ScorerRuntime.inMemory());
   }
@@ -76,7 +78,10 @@ public final class Ser4j {
       this.train = train;
     }
 
-    /** A separate test file instead of a held-out fraction split by prompt (default: 0.2 of the train file). */
+    /**
+     * A separate test file instead of a held-out fraction split by prompt (default: 0.2 of the
+     * train file).
+     */
     public Job test(Path file) {
       this.test = file;
       return this;
@@ -87,7 +92,9 @@ public final class Ser4j {
       return this;
     }
 
-    /** The share of the training pairs whose human labels are used (default 0.15, the paper's seed). */
+    /**
+     * The share of the training pairs whose human labels are used (default 0.15, the paper's seed).
+     */
     public Job labeledFraction(double f) {
       this.labeledFraction = f;
       return this;
@@ -138,7 +145,10 @@ public final class Ser4j {
       return this;
     }
 
-    /** Save the run (evolve: a resumable run directory) or the model (train) in {@code dir} (default: nothing saved). */
+    /**
+     * Save the run (evolve: a resumable run directory) or the model (train) in {@code dir}
+     * (default: nothing saved).
+     */
     public Job out(Path dir) {
       this.out = dir;
       return this;
@@ -150,24 +160,36 @@ public final class Ser4j {
       return this;
     }
 
-    /** Self-Evolved Reward Learning from the labeled seed; the result holds every loop's report and the kept model. */
+    /**
+     * Self-Evolved Reward Learning from the labeled seed; the result holds every loop's report and
+     * the kept model.
+     */
     public SerResult evolve() throws IOException {
       DataSpec spec = spec(labeledFraction);
       SerDataset data = SerDataset.load(spec);
       try (RewardLearner learner = learner()) {
         RunStore store = out == null ? null : new RunStore(out);
-        return new SerLoop(ser, seed, store, provenance("api-evolve", spec, data), log).run(data, learner);
+        return new SerLoop(ser, seed, store, provenance("api-evolve", spec, data), log)
+            .run(data, learner);
       }
     }
 
-    /** A reward model trained on the labeled fraction (set {@code labeledFraction(1.0)} for every label). */
+    /**
+     * A reward model trained on the labeled fraction (set {@code labeledFraction(1.0)} for every
+     * label).
+     */
     public TrainedModel train() throws IOException {
       DataSpec spec = spec(labeledFraction);
       SerDataset data = SerDataset.load(spec);
       try (RewardLearner learner = learner()) {
         learner.load(data);
-        SeedSplit split = SeedSplit.forTraining(data.labeled().size(), ser.train().validationFraction(), seed);
-        learner.fit(TrainingSet.labeled(split.train()), TrainingSet.labeled(split.validation()), seed, false);
+        SeedSplit split =
+            SeedSplit.forTraining(data.labeled().size(), ser.train().validationFraction(), seed);
+        learner.fit(
+            TrainingSet.labeled(split.train()),
+            TrainingSet.labeled(split.validation()),
+            seed,
+            false);
         TrainedModel model = learner.model(provenance("api-train", spec, data));
         if (out != null) {
           model.save(out);
@@ -177,24 +199,49 @@ public final class Ser4j {
     }
 
     private DataSpec spec(double fraction) {
-      return new DataSpec(train, test, test == null ? testFraction : null, fraction, seed, ReadOptions.defaults().withSkipBad(skipBad).withSeed(seed));
+      return new DataSpec(
+          train,
+          test,
+          test == null ? testFraction : null,
+          fraction,
+          seed,
+          ReadOptions.defaults().withSkipBad(skipBad).withSeed(seed));
     }
 
     private RewardLearner learner() throws IOException {
       boolean learns = fineTune != FineTuneMode.NONE;
-      EncoderSpec spec = encoder.equals("auto") ? EncoderConfig.defaultSpec(learns) : EncoderSpec.builtIn(encoder);
+      EncoderSpec spec =
+          encoder.equals("auto") ? EncoderConfig.defaultSpec(learns) : EncoderSpec.builtIn(encoder);
       EncoderConfig config = EncoderConfig.of(spec, learns, 0, "auto");
       TrainConfig head = ser.train().withSeed(seed);
       if (!learns) {
-        Featurizer featurizer = Featurizer.open(config, cache, Progress.quiet(), Runtime.getRuntime().availableProcessors(), Featurizer.DEFAULT_BATCH);
+        Featurizer featurizer =
+            Featurizer.open(
+                config,
+                cache,
+                Progress.quiet(),
+                Runtime.getRuntime().availableProcessors(),
+                Featurizer.DEFAULT_BATCH);
         return HeadLearner.encoding(featurizer, true, head, Progress.quiet());
       }
       FineTuneConfig ft = FineTuneConfig.defaults(fineTune).withLoss(head.loss()).withSeed(seed);
-      return new FineTuneLearner(ft, config.withFingerprint(EncoderSpec.fingerprint(config.model())), 12, cache, Progress.quiet());
+      return new FineTuneLearner(
+          ft,
+          config.withFingerprint(EncoderSpec.fingerprint(config.model())),
+          12,
+          cache,
+          Progress.quiet());
     }
 
     private Provenance provenance(String command, DataSpec spec, SerDataset data) {
-      return Provenance.of(command, spec.train().toString(), PreferencePair.fingerprint(data.labeled()), seed, spec.labeledFraction(), data.labeled().size(), -1,
+      return Provenance.of(
+          command,
+          spec.train().toString(),
+          PreferencePair.fingerprint(data.labeled()),
+          seed,
+          spec.labeledFraction(),
+          data.labeled().size(),
+          -1,
           Map.of("ser", ser, "finetune", fineTune.cliName()));
     }
   }

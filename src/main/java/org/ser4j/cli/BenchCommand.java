@@ -1,5 +1,6 @@
 package org.ser4j.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -7,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -16,26 +16,25 @@ import java.util.concurrent.Future;
 import org.ser4j.data.PairReader;
 import org.ser4j.data.PreferencePair;
 import org.ser4j.encoder.EncoderConfig;
+import org.ser4j.encoder.EncoderSpec;
 import org.ser4j.encoder.Featurizer;
 import org.ser4j.encoder.ResponseInput;
-import org.ser4j.encoder.TokenizedInput;
-import org.ser4j.model.head.LinearHead;
-import org.ser4j.model.head.PairFeatures;
-import org.ser4j.model.head.RewardModel;
-import org.ser4j.model.head.RewardTrainer;
-import org.ser4j.model.head.TrainConfig;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import org.ser4j.ser.Selector;
-import org.ser4j.ser.SerConfig;
-import org.ser4j.encoder.EncoderSpec;
 import org.ser4j.encoder.SequenceTokenizer;
+import org.ser4j.encoder.TokenizedInput;
+import org.ser4j.model.Provenance;
 import org.ser4j.model.finetune.BertRewardNet;
 import org.ser4j.model.finetune.FineTuneConfig;
 import org.ser4j.model.finetune.FineTuneMode;
 import org.ser4j.model.finetune.FineTuner;
 import org.ser4j.model.finetune.SequencePairs;
-import org.ser4j.model.Provenance;
+import org.ser4j.model.head.LinearHead;
+import org.ser4j.model.head.PairFeatures;
+import org.ser4j.model.head.RewardModel;
+import org.ser4j.model.head.RewardTrainer;
+import org.ser4j.model.head.TrainConfig;
 import org.ser4j.ser.HeadLearner;
+import org.ser4j.ser.Selector;
+import org.ser4j.ser.SerConfig;
 import org.ser4j.ser.SerInputs;
 import org.ser4j.ser.SerLoop;
 import org.ser4j.ser.SerResult;
@@ -53,39 +52,76 @@ import picocli.CommandLine.Option;
  * Runtime alone on the same pre-tokenized batches with the same parallelism (the ceiling). Head:
  * training pairs/s. Scoring: seconds for N cached pairs.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Measure encoder throughput against raw ONNX Runtime (the ceiling), head training speed and scoring of cached pairs; prints a table and optionally writes JSON.")
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description =
+        "Measure encoder throughput against raw ONNX Runtime (the ceiling), head training speed and scoring of cached pairs; prints a table and optionally writes JSON.")
 public final class BenchCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--data", paramLabel = "FILE", defaultValue = "../shared/data/hh-rlhf/harmless-base-test.jsonl.gz",
+  @Option(
+      names = "--data",
+      paramLabel = "FILE",
+      defaultValue = "../shared/data/hh-rlhf/harmless-base-test.jsonl.gz",
       description = "Pairs whose texts are encoded (default: ${DEFAULT-VALUE}).")
   Path data;
 
-  @Option(names = "--texts", paramLabel = "N", defaultValue = "600", description = "Texts to encode per timed run (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--texts",
+      paramLabel = "N",
+      defaultValue = "600",
+      description = "Texts to encode per timed run (default: ${DEFAULT-VALUE}).")
   int texts;
 
-  @Option(names = "--score-pairs", paramLabel = "N", defaultValue = "100000", description = "Cached pairs to score (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--score-pairs",
+      paramLabel = "N",
+      defaultValue = "100000",
+      description = "Cached pairs to score (default: ${DEFAULT-VALUE}).")
   int scorePairs;
 
-  @Option(names = "--out", paramLabel = "FILE", description = "Also write the figures as JSON here (default: none).")
+  @Option(
+      names = "--out",
+      paramLabel = "FILE",
+      description = "Also write the figures as JSON here (default: none).")
   Path out;
 
-  @Option(names = "--ser-pools", paramLabel = "N,N,...", split = ",", defaultValue = "10000,50000,200000",
-      description = "Pool sizes for timing one SER loop on cached (synthetic, 768-d) features; empty to skip (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--ser-pools",
+      paramLabel = "N,N,...",
+      split = ",",
+      defaultValue = "10000,50000,200000",
+      description =
+          "Pool sizes for timing one SER loop on cached (synthetic, 768-d) features; empty to skip (default: ${DEFAULT-VALUE}).")
   List<Integer> serPools;
 
-  @Option(names = "--skip-encoder", description = "Skip the encoder measurement (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--skip-encoder",
+      description = "Skip the encoder measurement (default: ${DEFAULT-VALUE}).")
   boolean skipEncoder;
 
-  @Option(names = "--finetune-modes", paramLabel = "M,M,...", split = ",", defaultValue = "top:2,lora,full",
-      description = "Fine-tuning modes whose training throughput is measured on the float MiniLM (one epoch on --finetune-pairs pairs); empty to skip (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--finetune-modes",
+      paramLabel = "M,M,...",
+      split = ",",
+      defaultValue = "top:2,lora,full",
+      description =
+          "Fine-tuning modes whose training throughput is measured on the float MiniLM (one epoch on --finetune-pairs pairs); empty to skip (default: ${DEFAULT-VALUE}).")
   List<String> finetuneModes;
 
-  @Option(names = "--finetune-pairs", paramLabel = "N", defaultValue = "96", description = "Pairs per fine-tuning measurement (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--finetune-pairs",
+      paramLabel = "N",
+      defaultValue = "96",
+      description = "Pairs per fine-tuning measurement (default: ${DEFAULT-VALUE}).")
   int finetunePairs;
 
-  @Option(names = "--finetune-length", paramLabel = "N", defaultValue = "128", description = "Max tokens per sequence when fine-tuning (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--finetune-length",
+      paramLabel = "N",
+      defaultValue = "128",
+      description = "Max tokens per sequence when fine-tuning (default: ${DEFAULT-VALUE}).")
   int finetuneLength;
 
   @Mixin EncoderOptions encoder;
@@ -93,7 +129,8 @@ public final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter log = spec.commandLine().getOut();
-    List<PreferencePair> pairs = PairReader.readAll(data, org.ser4j.data.ReadOptions.defaults().withSkipBad(true)).pairs();
+    List<PreferencePair> pairs =
+        PairReader.readAll(data, org.ser4j.data.ReadOptions.defaults().withSkipBad(true)).pairs();
     List<ResponseInput> inputs = new ArrayList<>();
     for (PreferencePair p : pairs) {
       if (inputs.size() >= texts) {
@@ -103,9 +140,18 @@ public final class BenchCommand implements Callable<Integer> {
       inputs.add(new ResponseInput(p.prompt(), p.rejected()));
     }
     inputs = inputs.subList(0, Math.min(texts, inputs.size()));
-    // One encoder input per text: the pair sequence only, so both sides encode exactly the same sequences.
+    // One encoder input per text: the pair sequence only, so both sides encode exactly the same
+    // sequences.
     EncoderConfig config = encoder.toConfig();
-    config = new EncoderConfig(config.name(), config.model(), config.tokenizer(), config.pooling(), config.maxLength(), org.ser4j.encoder.InputStrategy.PAIR, null);
+    config =
+        new EncoderConfig(
+            config.name(),
+            config.model(),
+            config.tokenizer(),
+            config.pooling(),
+            config.maxLength(),
+            org.ser4j.encoder.InputStrategy.PAIR,
+            null);
     int threads = encoder.runtime.threadCount();
     int batch = encoder.runtime.batchSize;
     ObjectNode json = Json.MAPPER.createObjectNode();
@@ -119,26 +165,28 @@ public final class BenchCommand implements Callable<Integer> {
     double bestOurs = 0;
     double bestRaw = 0;
     double meanTokens = 0;
-    if (!skipEncoder) try (Featurizer warm = Featurizer.open(config, null, Progress.quiet(), threads, batch)) {
-      List<TokenizedInput> tokenized = new ArrayList<>();
-      long tokens = 0;
-      for (ResponseInput in : inputs) {
-        TokenizedInput t = warm.tokenizer().pair(in.prompt().transcript(), in.response());
-        tokenized.add(t);
-        tokens += t.length();
-      }
-      meanTokens = (double) tokens / tokenized.size();
-      tokenized.sort(Comparator.comparingInt(TokenizedInput::length));
-      warm.features(inputs.subList(0, Math.min(40, inputs.size()))); // JIT and ONNX Runtime warm-up
-      for (int rep = 0; rep < 2; rep++) {
-        bestRaw = Math.max(bestRaw, rawThroughput(warm, tokenized, threads, batch));
-        try (Featurizer fresh = Featurizer.open(config, null, Progress.quiet(), threads, batch)) {
-          long t0 = System.nanoTime();
-          fresh.features(inputs);
-          bestOurs = Math.max(bestOurs, inputs.size() / ((System.nanoTime() - t0) / 1e9));
+    if (!skipEncoder)
+      try (Featurizer warm = Featurizer.open(config, null, Progress.quiet(), threads, batch)) {
+        List<TokenizedInput> tokenized = new ArrayList<>();
+        long tokens = 0;
+        for (ResponseInput in : inputs) {
+          TokenizedInput t = warm.tokenizer().pair(in.prompt().transcript(), in.response());
+          tokenized.add(t);
+          tokens += t.length();
+        }
+        meanTokens = (double) tokens / tokenized.size();
+        tokenized.sort(Comparator.comparingInt(TokenizedInput::length));
+        warm.features(
+            inputs.subList(0, Math.min(40, inputs.size()))); // JIT and ONNX Runtime warm-up
+        for (int rep = 0; rep < 2; rep++) {
+          bestRaw = Math.max(bestRaw, rawThroughput(warm, tokenized, threads, batch));
+          try (Featurizer fresh = Featurizer.open(config, null, Progress.quiet(), threads, batch)) {
+            long t0 = System.nanoTime();
+            fresh.features(inputs);
+            bestOurs = Math.max(bestOurs, inputs.size() / ((System.nanoTime() - t0) / 1e9));
+          }
         }
       }
-    }
     json.put("mean_tokens", meanTokens);
     json.put("encoder_texts_per_s", bestOurs);
     json.put("onnxruntime_texts_per_s", bestRaw);
@@ -149,11 +197,20 @@ public final class BenchCommand implements Callable<Integer> {
     TrainConfig train = TrainConfig.defaults().withEpochs(5, 5);
     long t0 = System.nanoTime();
     new RewardTrainer(train, Progress.quiet()).train(synthetic);
-    double trainPairsPerS = 5.0 * synthetic.size() * (1 - train.validationFraction()) / ((System.nanoTime() - t0) / 1e9);
+    double trainPairsPerS =
+        5.0
+            * synthetic.size()
+            * (1 - train.validationFraction())
+            / ((System.nanoTime() - t0) / 1e9);
     json.put("head_train_pairs_per_s", trainPairsPerS);
 
     PairFeatures cached = randomPairs(scorePairs, d, 2);
-    RewardModel model = new RewardModel(null, org.ser4j.model.head.FeatureNormalizer.fit(cached.chosen()), new LinearHead(d), Provenance.UNKNOWN);
+    RewardModel model =
+        new RewardModel(
+            null,
+            org.ser4j.model.head.FeatureNormalizer.fit(cached.chosen()),
+            new LinearHead(d),
+            Provenance.UNKNOWN);
     model.score(cached.chosen()[0]);
     long t1 = System.nanoTime();
     model.score(cached.chosen());
@@ -164,22 +221,51 @@ public final class BenchCommand implements Callable<Integer> {
 
     log.printf(Locale.ROOT, "%-44s %12s%n", "measure", "value");
     if (!skipEncoder) {
-      log.printf(Locale.ROOT, "%-44s %12.1f%n", "encoder texts/s (" + config.name() + ", ours)", bestOurs);
+      log.printf(
+          Locale.ROOT, "%-44s %12.1f%n", "encoder texts/s (" + config.name() + ", ours)", bestOurs);
       log.printf(Locale.ROOT, "%-44s %12.1f%n", "ONNX Runtime alone texts/s (ceiling)", bestRaw);
       log.printf(Locale.ROOT, "%-44s %12.3f%n", "ours / ceiling", bestOurs / bestRaw);
       log.printf(Locale.ROOT, "%-44s %12.1f%n", "mean tokens per text", meanTokens);
-      log.printf(Locale.ROOT, "(%d texts, %d threads, batch %d, max length %d, %d processors)%n", inputs.size(), threads, batch, config.maxLength(), Runtime.getRuntime().availableProcessors());
+      log.printf(
+          Locale.ROOT,
+          "(%d texts, %d threads, batch %d, max length %d, %d processors)%n",
+          inputs.size(),
+          threads,
+          batch,
+          config.maxLength(),
+          Runtime.getRuntime().availableProcessors());
     }
-    log.printf(Locale.ROOT, "%-44s %12.0f%n", "head training pairs/s (linear, d=768)", trainPairsPerS);
-    log.printf(Locale.ROOT, "%-44s %12.3f%n", "seconds to score " + scorePairs + " cached pairs", scoreSeconds);
+    log.printf(
+        Locale.ROOT, "%-44s %12.0f%n", "head training pairs/s (linear, d=768)", trainPairsPerS);
+    log.printf(
+        Locale.ROOT,
+        "%-44s %12.3f%n",
+        "seconds to score " + scorePairs + " cached pairs",
+        scoreSeconds);
     ArrayNode pools = json.putArray("ser_loop");
     for (int n : serPools) {
       ObjectNode row = serLoop(n);
       pools.add(row);
-      log.printf(Locale.ROOT, "%-44s %12.2f%n", "SER loop seconds, pool " + n + " (score+select)", row.get("score_select_seconds").asDouble());
-      log.printf(Locale.ROOT, "%-44s %12.2f%n", "SER loop seconds, pool " + n + " (whole loop)", row.get("loop_seconds").asDouble());
-      log.printf(Locale.ROOT, "%-44s %12d%n", "  pairs selected / retrained on", row.get("selected").asInt());
-      log.printf(Locale.ROOT, "%-44s %12.0f%n", "  heap used after the loop (MB)", row.get("heap_mb").asDouble());
+      log.printf(
+          Locale.ROOT,
+          "%-44s %12.2f%n",
+          "SER loop seconds, pool " + n + " (score+select)",
+          row.get("score_select_seconds").asDouble());
+      log.printf(
+          Locale.ROOT,
+          "%-44s %12.2f%n",
+          "SER loop seconds, pool " + n + " (whole loop)",
+          row.get("loop_seconds").asDouble());
+      log.printf(
+          Locale.ROOT,
+          "%-44s %12d%n",
+          "  pairs selected / retrained on",
+          row.get("selected").asInt());
+      log.printf(
+          Locale.ROOT,
+          "%-44s %12.0f%n",
+          "  heap used after the loop (MB)",
+          row.get("heap_mb").asDouble());
     }
     ArrayNode tuning = json.putArray("finetune");
     for (String mode : finetuneModes) {
@@ -188,15 +274,31 @@ public final class BenchCommand implements Callable<Integer> {
       }
       ObjectNode row = fineTuneThroughput(FineTuneMode.parse(mode), pairs);
       tuning.add(row);
-      log.printf(Locale.ROOT, "%-44s %12.1f%n", "fine-tune " + mode + " train seqs/s (L=" + finetuneLength + ")", row.get("train_sequences_per_s").asDouble());
+      log.printf(
+          Locale.ROOT,
+          "%-44s %12.1f%n",
+          "fine-tune " + mode + " train seqs/s (L=" + finetuneLength + ")",
+          row.get("train_sequences_per_s").asDouble());
       if (row.get("frozen_layers").asInt() > 0) {
-        log.printf(Locale.ROOT, "%-44s %12.1f%n", "  lower " + row.get("frozen_layers").asInt() + " layers cached, texts/s (once)", row.get("prepare_texts_per_s").asDouble());
+        log.printf(
+            Locale.ROOT,
+            "%-44s %12.1f%n",
+            "  lower " + row.get("frozen_layers").asInt() + " layers cached, texts/s (once)",
+            row.get("prepare_texts_per_s").asDouble());
       }
-      log.printf(Locale.ROOT, "%-44s %12.1f%n", "  scoring seqs/s (whole network)", row.get("score_sequences_per_s").asDouble());
+      log.printf(
+          Locale.ROOT,
+          "%-44s %12.1f%n",
+          "  scoring seqs/s (whole network)",
+          row.get("score_sequences_per_s").asDouble());
     }
     if (!tuning.isEmpty()) {
-      log.printf(Locale.ROOT, "(fine-tuning: minilm-l6 float, %d pairs, batch 16, mean %.1f tokens, %d processors)%n", finetunePairs,
-          tuning.get(0).get("mean_tokens").asDouble(), Runtime.getRuntime().availableProcessors());
+      log.printf(
+          Locale.ROOT,
+          "(fine-tuning: minilm-l6 float, %d pairs, batch 16, mean %.1f tokens, %d processors)%n",
+          finetunePairs,
+          tuning.get(0).get("mean_tokens").asDouble(),
+          Runtime.getRuntime().availableProcessors());
     }
     log.printf(Locale.ROOT, "(max heap %d MB)%n", Runtime.getRuntime().maxMemory() >> 20);
     if (out != null) {
@@ -207,25 +309,36 @@ public final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Training and scoring throughput of one fine-tuning mode on real pairs: one timed epoch after one untimed warm-up step. */
-  private ObjectNode fineTuneThroughput(FineTuneMode mode, List<PreferencePair> pairs) throws Exception {
+  /**
+   * Training and scoring throughput of one fine-tuning mode on real pairs: one timed epoch after
+   * one untimed warm-up step.
+   */
+  private ObjectNode fineTuneThroughput(FineTuneMode mode, List<PreferencePair> pairs)
+      throws Exception {
     EncoderSpec spec = EncoderSpec.builtIn("minilm-l6");
     FineTuneConfig config = FineTuneConfig.defaults(mode).withEpochs(1);
     ObjectNode row = Json.MAPPER.createObjectNode();
     row.put("mode", mode.cliName());
     try (SequenceTokenizer tok = SequenceTokenizer.open(spec.tokenizer(), finetuneLength);
         BertRewardNet net = BertRewardNet.pretrained(spec.model(), 12, config)) {
-      SequencePairs all = SequencePairs.tokenize(pairs.subList(0, Math.min(pairs.size(), finetunePairs + 16)), tok, org.ser4j.encoder.InputStrategy.PAIR);
+      SequencePairs all =
+          SequencePairs.tokenize(
+              pairs.subList(0, Math.min(pairs.size(), finetunePairs + 16)),
+              tok,
+              org.ser4j.encoder.InputStrategy.PAIR);
       SequencePairs warm = all.select(java.util.stream.IntStream.range(0, 16).toArray());
       SequencePairs timed = all.select(java.util.stream.IntStream.range(16, all.size()).toArray());
       long tokens = timed.all().stream().mapToLong(TokenizedInput::length).sum();
       row.put("mean_tokens", (double) tokens / (2 * timed.size()));
       row.put("frozen_layers", mode.firstTrainedLayer(net.bert().layers()));
-      new FineTuner(config, Progress.quiet()).train(net, warm, new SequencePairs(List.of(), List.of())); // warm-up
+      new FineTuner(config, Progress.quiet())
+          .train(net, warm, new SequencePairs(List.of(), List.of())); // warm-up
       long t0 = System.nanoTime();
       net.prepare(timed.all(), Progress.quiet());
       row.put("prepare_texts_per_s", 2 * timed.size() / ((System.nanoTime() - t0) / 1e9));
-      FineTuner.Result r = new FineTuner(config, Progress.quiet()).train(net, timed, new SequencePairs(List.of(), List.of()));
+      FineTuner.Result r =
+          new FineTuner(config, Progress.quiet())
+              .train(net, timed, new SequencePairs(List.of(), List.of()));
       row.put("train_sequences_per_s", r.history().get(0).sequencesPerSecond());
       long t1 = System.nanoTime();
       net.score(timed.all(), false, Progress.quiet());
@@ -239,28 +352,35 @@ public final class BenchCommand implements Callable<Integer> {
     SyntheticPool.Synthetic pool = SyntheticPool.of(n, 0.15, 1000, 768, 1);
     SerInputs in = pool.features();
     SerConfig config = SerConfig.defaults().withLoops(1, 10);
-    SerResult result = new SerLoop(config, 1, null, Provenance.UNKNOWN, new PrintWriter(java.io.Writer.nullWriter()))
-        .run(pool.data(), HeadLearner.of(in, config.train()));
+    SerResult result =
+        new SerLoop(
+                config, 1, null, Provenance.UNKNOWN, new PrintWriter(java.io.Writer.nullWriter()))
+            .run(pool.data(), HeadLearner.of(in, config.train()));
     // Score + select alone, timed apart from retraining: the part that grows with the pool.
     long t0 = System.nanoTime();
     RewardModel m = (RewardModel) result.finalModel();
     double[] r1 = m.score(in.poolFirst());
     double[] r2 = m.score(in.poolSecond());
-    int selected = new Selector(config.thresholds()).select(in.pool(), r1, r2, config.rule(), 1).size();
+    int selected =
+        new Selector(config.thresholds()).select(in.pool(), r1, r2, config.rule(), 1).size();
     double scoreSelect = (System.nanoTime() - t0) / 1e9;
     Runtime rt = Runtime.getRuntime();
     ObjectNode row = Json.MAPPER.createObjectNode();
     row.put("pool", n);
     row.put("score_select_seconds", scoreSelect);
-    row.put("loop_seconds", result.loops().size() > 1 ? result.loops().get(1).seconds() : Double.NaN);
+    row.put(
+        "loop_seconds", result.loops().size() > 1 ? result.loops().get(1).seconds() : Double.NaN);
     row.put("selected", result.loops().size() > 1 ? result.loops().get(1).selected() : selected);
-    row.put("self_label_precision", result.loops().size() > 1 ? result.loops().get(1).selfLabelPrecision() : Double.NaN);
+    row.put(
+        "self_label_precision",
+        result.loops().size() > 1 ? result.loops().get(1).selfLabelPrecision() : Double.NaN);
     row.put("heap_mb", (rt.totalMemory() - rt.freeMemory()) / 1048576.0);
     return row;
   }
 
   /** ONNX Runtime alone on pre-tokenized, length-sorted batches, with our parallelism. */
-  private static double rawThroughput(Featurizer f, List<TokenizedInput> sorted, int threads, int batch) throws Exception {
+  private static double rawThroughput(
+      Featurizer f, List<TokenizedInput> sorted, int threads, int batch) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       long t0 = System.nanoTime();

@@ -39,8 +39,11 @@ import picocli.CommandLine.Option;
  * the same texts, both with cold in-memory caches, side by side in one run. Checks that every
  * response carries exactly the offline rewards of its own texts, in order.
  */
-@Command(name = "bench-server", mixinStandardHelpOptions = true,
-    description = "Load-test /get_reward with concurrent clients on loopback: throughput against offline scoring of the same texts, p50/p99 latency, and a check that every response matches its request.")
+@Command(
+    name = "bench-server",
+    mixinStandardHelpOptions = true,
+    description =
+        "Load-test /get_reward with concurrent clients on loopback: throughput against offline scoring of the same texts, p50/p99 latency, and a check that every response matches its request.")
 public final class BenchServerCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -48,28 +51,49 @@ public final class BenchServerCommand implements Callable<Integer> {
 
   @Mixin ModelOptions model;
 
-  @Option(names = "--data", paramLabel = "FILE", defaultValue = "../shared/data/hh-rlhf/harmless-base-test.jsonl.gz", description = "Pairs whose responses become queries (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--data",
+      paramLabel = "FILE",
+      defaultValue = "../shared/data/hh-rlhf/harmless-base-test.jsonl.gz",
+      description = "Pairs whose responses become queries (default: ${DEFAULT-VALUE}).")
   Path data;
 
-  @Option(names = "--clients", paramLabel = "N", defaultValue = "32", description = "Concurrent clients (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--clients",
+      paramLabel = "N",
+      defaultValue = "32",
+      description = "Concurrent clients (default: ${DEFAULT-VALUE}).")
   int clients;
 
-  @Option(names = "--requests", paramLabel = "N", defaultValue = "8", description = "Requests per client (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--requests",
+      paramLabel = "N",
+      defaultValue = "8",
+      description = "Requests per client (default: ${DEFAULT-VALUE}).")
   int requests;
 
-  @Option(names = "--texts-per-request", paramLabel = "N", defaultValue = "4", description = "Queries per request (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--texts-per-request",
+      paramLabel = "N",
+      defaultValue = "4",
+      description = "Queries per request (default: ${DEFAULT-VALUE}).")
   int perRequest;
 
-  @Option(names = "--out", paramLabel = "FILE", description = "Also write the figures as JSON (default: none).")
+  @Option(
+      names = "--out",
+      paramLabel = "FILE",
+      description = "Also write the figures as JSON (default: none).")
   Path out;
 
   @Override
   public Integer call() throws Exception {
-    RewardModel rm = RewardModel.load(model.dir); // it times the frozen encoder against ONNX Runtime alone
+    RewardModel rm =
+        RewardModel.load(model.dir); // it times the frozen encoder against ONNX Runtime alone
     int total = clients * requests * perRequest;
     List<String> queries = new ArrayList<>();
     List<ResponseInput> inputs = new ArrayList<>();
-    for (PreferencePair p : PairReader.readAll(data, ReadOptions.defaults().withSkipBad(true)).pairs()) {
+    for (PreferencePair p :
+        PairReader.readAll(data, ReadOptions.defaults().withSkipBad(true)).pairs()) {
       for (String response : List.of(p.chosen(), p.rejected())) {
         if (queries.size() < total) {
           queries.add("\n\n" + p.prompt().transcript() + "\n\nAssistant: " + response);
@@ -78,7 +102,8 @@ public final class BenchServerCommand implements Callable<Integer> {
       }
     }
     if (queries.size() < total) {
-      throw new IllegalArgumentException(data + " has only " + queries.size() + " responses; need " + total);
+      throw new IllegalArgumentException(
+          data + " has only " + queries.size() + " responses; need " + total);
     }
     int threads = model.runtime.threadCount();
     int batch = model.runtime.batchSize;
@@ -96,8 +121,13 @@ public final class BenchServerCommand implements Callable<Integer> {
       offline[i] = rm.scaled(offline[i]);
     }
 
-    Featurizer serverFeatures = Featurizer.open(rm.encoder(), null, Progress.quiet(), threads, batch);
-    RewardServer server = new RewardServer(new org.ser4j.model.head.FeatureScorer(rm, serverFeatures), model.dir.toString(), RewardServer.Limits.defaults());
+    Featurizer serverFeatures =
+        Featurizer.open(rm.encoder(), null, Progress.quiet(), threads, batch);
+    RewardServer server =
+        new RewardServer(
+            new org.ser4j.model.head.FeatureScorer(rm, serverFeatures),
+            model.dir.toString(),
+            RewardServer.Limits.defaults());
     int port = server.start("127.0.0.1", 0);
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     double[] latencies = new double[clients * requests];
@@ -109,30 +139,37 @@ public final class BenchServerCommand implements Callable<Integer> {
       List<Future<?>> jobs = new ArrayList<>();
       for (int c = 0; c < clients; c++) {
         int client = c;
-        jobs.add(pool.submit(() -> {
-          for (int r = 0; r < requests; r++) {
-            int first = (client * requests + r) * perRequest;
-            ObjectNode body = JSON.createObjectNode();
-            ArrayNode q = body.putArray("query");
-            queries.subList(first, first + perRequest).forEach(q::add);
-            HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/get_reward"))
-                .timeout(Duration.ofMinutes(5)).POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
-            long s = System.nanoTime();
-            HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
-            latencies[client * requests + r] = (System.nanoTime() - s) / 1e9;
-            if (resp.statusCode() != 200) {
-              failures.incrementAndGet();
-              continue;
-            }
-            JsonNode rewards = JSON.readTree(resp.body()).get("rewards");
-            for (int k = 0; k < perRequest; k++) {
-              if (rewards.get(k).asDouble() != offline[first + k]) {
-                mismatches.incrementAndGet();
-              }
-            }
-          }
-          return null;
-        }));
+        jobs.add(
+            pool.submit(
+                () -> {
+                  for (int r = 0; r < requests; r++) {
+                    int first = (client * requests + r) * perRequest;
+                    ObjectNode body = JSON.createObjectNode();
+                    ArrayNode q = body.putArray("query");
+                    queries.subList(first, first + perRequest).forEach(q::add);
+                    HttpRequest req =
+                        HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + port + "/get_reward"))
+                            .timeout(Duration.ofMinutes(5))
+                            .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                            .build();
+                    long s = System.nanoTime();
+                    HttpResponse<String> resp =
+                        http.send(req, HttpResponse.BodyHandlers.ofString());
+                    latencies[client * requests + r] = (System.nanoTime() - s) / 1e9;
+                    if (resp.statusCode() != 200) {
+                      failures.incrementAndGet();
+                      continue;
+                    }
+                    JsonNode rewards = JSON.readTree(resp.body()).get("rewards");
+                    for (int k = 0; k < perRequest; k++) {
+                      if (rewards.get(k).asDouble() != offline[first + k]) {
+                        mismatches.incrementAndGet();
+                      }
+                    }
+                  }
+                  return null;
+                }));
       }
       for (Future<?> j : jobs) {
         j.get();
@@ -151,18 +188,32 @@ public final class BenchServerCommand implements Callable<Integer> {
     PrintWriter log = spec.commandLine().getOut();
     log.printf(Locale.ROOT, "%-40s %12s%n", "measure", "value");
     log.printf(Locale.ROOT, "%-40s %12.1f%n", "offline score texts/s", offlineRate);
-    log.printf(Locale.ROOT, "%-40s %12.1f%n", "/get_reward texts/s (" + clients + " clients)", serverRate);
+    log.printf(
+        Locale.ROOT, "%-40s %12.1f%n", "/get_reward texts/s (" + clients + " clients)", serverRate);
     log.printf(Locale.ROOT, "%-40s %12.3f%n", "server / offline", serverRate / offlineRate);
     log.printf(Locale.ROOT, "%-40s %12.3f%n", "p50 latency (s)", p50);
     log.printf(Locale.ROOT, "%-40s %12.3f%n", "p99 latency (s)", p99);
     log.printf(Locale.ROOT, "%-40s %12d%n", "failed requests", failures.get());
     log.printf(Locale.ROOT, "%-40s %12d%n", "rewards differing from offline", mismatches.get());
-    log.printf(Locale.ROOT, "(%d texts: %d clients x %d requests x %d queries; cold caches; %s)%n", total, clients, requests, perRequest, rm.encoder().name());
+    log.printf(
+        Locale.ROOT,
+        "(%d texts: %d clients x %d requests x %d queries; cold caches; %s)%n",
+        total,
+        clients,
+        requests,
+        perRequest,
+        rm.encoder().name());
     if (out != null) {
       ObjectNode json = JSON.createObjectNode();
-      json.put("texts", total).put("clients", clients).put("offline_texts_per_s", offlineRate).put("server_texts_per_s", serverRate)
-          .put("server_vs_offline", serverRate / offlineRate).put("p50_seconds", p50).put("p99_seconds", p99)
-          .put("failed_requests", failures.get()).put("mismatched_rewards", mismatches.get());
+      json.put("texts", total)
+          .put("clients", clients)
+          .put("offline_texts_per_s", offlineRate)
+          .put("server_texts_per_s", serverRate)
+          .put("server_vs_offline", serverRate / offlineRate)
+          .put("p50_seconds", p50)
+          .put("p99_seconds", p99)
+          .put("failed_requests", failures.get())
+          .put("mismatched_rewards", mismatches.get());
       AtomicFiles.writeString(out, json.toPrettyString() + "\n");
     }
     log.flush();

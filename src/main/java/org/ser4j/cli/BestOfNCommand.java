@@ -17,8 +17,8 @@ import org.ser4j.data.PreferencePair;
 import org.ser4j.data.Prompt;
 import org.ser4j.data.Prompts;
 import org.ser4j.encoder.ResponseInput;
-import org.ser4j.model.RewardScorer;
 import org.ser4j.model.RewardScale;
+import org.ser4j.model.RewardScorer;
 import org.ser4j.util.AtomicFiles;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,8 +30,11 @@ import picocli.CommandLine.Option;
  * preferred?: index of the human's choice}, or preference pairs (two candidates, the human chose
  * "chosen"). Output: each prompt with its rewards and the pick.
  */
-@Command(name = "best-of-n", mixinStandardHelpOptions = true,
-    description = "Pick the best of N candidate responses per prompt. --input: {prompt, responses: [...], preferred?: index} records, or preference pairs; writes {id, prompt, rewards, best_index, best} lines and reports agreement with the human choice where there is one.")
+@Command(
+    name = "best-of-n",
+    mixinStandardHelpOptions = true,
+    description =
+        "Pick the best of N candidate responses per prompt. --input: {prompt, responses: [...], preferred?: index} records, or preference pairs; writes {id, prompt, rewards, best_index, best} lines and reports agreement with the human choice where there is one.")
 public final class BestOfNCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -39,10 +42,18 @@ public final class BestOfNCommand implements Callable<Integer> {
 
   @Mixin ModelOptions model;
 
-  @Option(names = "--input", required = true, paramLabel = "FILE", description = "Candidates to rank.")
+  @Option(
+      names = "--input",
+      required = true,
+      paramLabel = "FILE",
+      description = "Candidates to rank.")
   Path input;
 
-  @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write the picks (JSON Lines).")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "FILE",
+      description = "Where to write the picks (JSON Lines).")
   Path out;
 
   /** One prompt and its candidates; {@code preferred} is -1 when no human chose. */
@@ -87,16 +98,23 @@ public final class BestOfNCommand implements Callable<Integer> {
       }
       lines.add(n);
     }
-    AtomicFiles.write(out, o -> {
-      for (ObjectNode n : lines) {
-        o.write(JSON.writeValueAsBytes(n));
-        o.write('\n');
-      }
-    });
+    AtomicFiles.write(
+        out,
+        o -> {
+          for (ObjectNode n : lines) {
+            o.write(JSON.writeValueAsBytes(n));
+            o.write('\n');
+          }
+        });
     PrintWriter log = spec.commandLine().getOut();
     log.printf(Locale.ROOT, "prompts: %d, candidates: %d%n", all.size(), inputs.size());
     if (judged > 0) {
-      log.printf(Locale.ROOT, "agreement with the human choice: %.4f (%d of %d prompts)%n", (double) agree / judged, agree, judged);
+      log.printf(
+          Locale.ROOT,
+          "agreement with the human choice: %.4f (%d of %d prompts)%n",
+          (double) agree / judged,
+          agree,
+          judged);
     }
     log.println("wrote " + out);
     log.flush();
@@ -107,7 +125,9 @@ public final class BestOfNCommand implements Callable<Integer> {
     List<Candidates> out = new ArrayList<>();
     if (!JsonLines.firstRecordHas(input, "responses")) {
       // Preference pairs: two candidates, the human chose the first.
-      for (PreferencePair p : PairReader.readAll(input, org.ser4j.data.ReadOptions.defaults().withSkipBad(true)).pairs()) {
+      for (PreferencePair p :
+          PairReader.readAll(input, org.ser4j.data.ReadOptions.defaults().withSkipBad(true))
+              .pairs()) {
         out.add(new Candidates(p.id(), p.prompt(), List.of(p.chosen(), p.rejected()), 0));
       }
       return out;
@@ -125,12 +145,14 @@ public final class BestOfNCommand implements Callable<Integer> {
         }
         JsonNode responses = j.get("responses");
         if (responses == null || !responses.isArray() || responses.isEmpty()) {
-          throw new IllegalArgumentException(where + "field 'responses': expected a non-empty array of strings");
+          throw new IllegalArgumentException(
+              where + "field 'responses': expected a non-empty array of strings");
         }
         List<String> texts = new ArrayList<>();
         for (int k = 0; k < responses.size(); k++) {
           if (!responses.get(k).isTextual()) {
-            throw new IllegalArgumentException(where + "field 'responses[" + k + "]': expected a string");
+            throw new IllegalArgumentException(
+                where + "field 'responses[" + k + "]': expected a string");
           }
           texts.add(responses.get(k).textValue());
         }
@@ -138,7 +160,8 @@ public final class BestOfNCommand implements Callable<Integer> {
         if (j.hasNonNull("preferred")) {
           JsonNode p = j.get("preferred");
           if (!p.isIntegralNumber() || p.intValue() < 0 || p.intValue() >= texts.size()) {
-            throw new IllegalArgumentException(where + "field 'preferred': expected an index in [0, " + texts.size() + ")");
+            throw new IllegalArgumentException(
+                where + "field 'preferred': expected an index in [0, " + texts.size() + ")");
           }
           preferred = p.intValue();
         }

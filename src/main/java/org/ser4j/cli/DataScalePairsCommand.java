@@ -11,21 +11,40 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** `ser data scale-pairs`: a large file for scale and memory tests, from AlpacaEval judgments. */
-@Command(name = "scale-pairs", mixinStandardHelpOptions = true,
-    description = "Write a large preference file for scale tests: AlpacaEval responses to the same prompt paired anew, the model with the higher overall win rate in the file chosen. A proxy label: for time and memory, not accuracy.")
+@Command(
+    name = "scale-pairs",
+    mixinStandardHelpOptions = true,
+    description =
+        "Write a large preference file for scale tests: AlpacaEval responses to the same prompt paired anew, the model with the higher overall win rate in the file chosen. A proxy label: for time and memory, not accuracy.")
 public final class DataScalePairsCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--from", paramLabel = "FILE", defaultValue = "../shared/data/alpacaeval/pairs.jsonl.gz", description = "AlpacaEval judgments (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--from",
+      paramLabel = "FILE",
+      defaultValue = "../shared/data/alpacaeval/pairs.jsonl.gz",
+      description = "AlpacaEval judgments (default: ${DEFAULT-VALUE}).")
   Path from;
 
-  @Option(names = "--pairs", paramLabel = "N", defaultValue = "200000", description = "Pairs to write (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--pairs",
+      paramLabel = "N",
+      defaultValue = "200000",
+      description = "Pairs to write (default: ${DEFAULT-VALUE}).")
   int pairs;
 
-  @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      paramLabel = "S",
+      defaultValue = "42",
+      description = "Seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--out", required = true, paramLabel = "FILE", description = "Output (.jsonl or .jsonl.gz).")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "FILE",
+      description = "Output (.jsonl or .jsonl.gz).")
   Path out;
 
   @Override

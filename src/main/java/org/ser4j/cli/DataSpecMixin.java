@@ -7,13 +7,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * The data options of every command that trains: --train, --test or --test-fraction, the seed.
- * The labeled fraction's default differs by command, so each command declares it.
+ * The data options of every command that trains: --train, --test or --test-fraction, the seed. The
+ * labeled fraction's default differs by command, so each command declares it.
  */
 public final class DataSpecMixin {
   public static final double DEFAULT_TEST_FRACTION = 0.2;
 
-  @Option(names = "--train", paramLabel = "FILE", description = "Training pairs (.jsonl or .jsonl.gz); required.")
+  @Option(
+      names = "--train",
+      paramLabel = "FILE",
+      description = "Training pairs (.jsonl or .jsonl.gz); required.")
   Path train;
 
   @ArgGroup(exclusive = true, multiplicity = "0..1")
@@ -26,17 +29,24 @@ public final class DataSpecMixin {
     @Option(
         names = "--test-fraction",
         paramLabel = "F",
-        description = "Hold out this fraction of --train as the test set, split by prompt (default: "
-            + DEFAULT_TEST_FRACTION + " when no --test is given).")
+        description =
+            "Hold out this fraction of --train as the test set, split by prompt (default: "
+                + DEFAULT_TEST_FRACTION
+                + " when no --test is given).")
     Double testFraction;
   }
 
-  @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Seed for splits and training (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      paramLabel = "S",
+      defaultValue = "42",
+      description = "Seed for splits and training (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(
       names = "--skip-bad",
-      description = "Skip malformed records and count them by reason, instead of failing on the first (default: ${DEFAULT-VALUE}).")
+      description =
+          "Skip malformed records and count them by reason, instead of failing on the first (default: ${DEFAULT-VALUE}).")
   boolean skipBad;
 
   @Mixin ReadOptionsMixin read;
@@ -46,7 +56,9 @@ public final class DataSpecMixin {
       throw new IllegalArgumentException("missing --train FILE");
     }
     Path test = testSource == null ? null : testSource.test;
-    Double fraction = testSource == null ? Double.valueOf(DEFAULT_TEST_FRACTION) : testSource.testFraction;
-    return new DataSpec(train, test, fraction, labeledFraction, seed, read.toReadOptions(seed, skipBad));
+    Double fraction =
+        testSource == null ? Double.valueOf(DEFAULT_TEST_FRACTION) : testSource.testFraction;
+    return new DataSpec(
+        train, test, fraction, labeledFraction, seed, read.toReadOptions(seed, skipBad));
   }
 }

@@ -15,14 +15,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * `ser data split`: writes the SER split that training commands would use, so it can be read
- * and checked: labeled.jsonl, unlabeled-gold.jsonl (the pool, in its hidden gold order) and
- * test.jsonl.
+ * `ser data split`: writes the SER split that training commands would use, so it can be read and
+ * checked: labeled.jsonl, unlabeled-gold.jsonl (the pool, in its hidden gold order) and test.jsonl.
  */
 @Command(
     name = "split",
     mixinStandardHelpOptions = true,
-    description = "Write the labeled seed, the unlabeled pool (with its hidden gold labels, for checking) and the test set that training commands would use, as JSON Lines in --out.")
+    description =
+        "Write the labeled seed, the unlabeled pool (with its hidden gold labels, for checking) and the test set that training commands would use, as JSON Lines in --out.")
 public final class DataSplitCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -32,7 +32,8 @@ public final class DataSplitCommand implements Callable<Integer> {
       names = "--labeled-fraction",
       paramLabel = "F",
       defaultValue = "0.15",
-      description = "Fraction of training pairs whose human labels are used: the labeled seed; the rest is the unlabeled pool (default: ${DEFAULT-VALUE}, as in the paper).")
+      description =
+          "Fraction of training pairs whose human labels are used: the labeled seed; the rest is the unlabeled pool (default: ${DEFAULT-VALUE}, as in the paper).")
   double labeledFraction;
 
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
@@ -47,14 +48,30 @@ public final class DataSplitCommand implements Callable<Integer> {
     for (UnlabeledPair p : dataset.pool()) {
       // Gold order: the file then reads back as ordinary labeled pairs for checking.
       boolean first = dataset.gold().firstPreferred(p);
-      pool.add(new PreferencePair(p.id(), p.prompt(), first ? p.first() : p.second(), first ? p.second() : p.first(), p.source()));
+      pool.add(
+          new PreferencePair(
+              p.id(),
+              p.prompt(),
+              first ? p.first() : p.second(),
+              first ? p.second() : p.first(),
+              p.source()));
     }
     PairWriter.write(out.resolve("unlabeled-gold.jsonl"), pool);
     PrintWriter o = spec.commandLine().getOut();
-    o.printf("labeled: %d, unlabeled: %d, test: %d (identical-response pairs dropped: %d; %s)%n",
-        dataset.labeled().size(), dataset.pool().size(), dataset.test().size(), dataset.counts().tiesDropped(),
+    o.printf(
+        "labeled: %d, unlabeled: %d, test: %d (identical-response pairs dropped: %d; %s)%n",
+        dataset.labeled().size(),
+        dataset.pool().size(),
+        dataset.test().size(),
+        dataset.counts().tiesDropped(),
         dataset.counts().trainSkipped().summary());
-    o.println("wrote " + out.resolve("labeled.jsonl") + ", " + out.resolve("unlabeled-gold.jsonl") + ", " + out.resolve("test.jsonl"));
+    o.println(
+        "wrote "
+            + out.resolve("labeled.jsonl")
+            + ", "
+            + out.resolve("unlabeled-gold.jsonl")
+            + ", "
+            + out.resolve("test.jsonl"));
     o.flush();
     return 0;
   }

@@ -17,17 +17,24 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "stats",
     mixinStandardHelpOptions = true,
-    description = "Print counts, skipped records by reason, length percentiles (characters) and the share of multi-turn prompts. Bad records are always counted and skipped here.")
+    description =
+        "Print counts, skipped records by reason, length percentiles (characters) and the share of multi-turn prompts. Bad records are always counted and skipped here.")
 public final class DataStatsCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Parameters(paramLabel = "FILE", description = "A preference file (.jsonl or .jsonl.gz).")
   Path file;
 
-  @Option(names = "--json", description = "Print one JSON object instead of text (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--json",
+      description = "Print one JSON object instead of text (default: ${DEFAULT-VALUE}).")
   boolean json;
 
-  @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Seed for --pairing best-vs-random and all-pairs (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      paramLabel = "S",
+      defaultValue = "42",
+      description = "Seed for --pairing best-vs-random and all-pairs (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Mixin ReadOptionsMixin read;
@@ -75,16 +82,23 @@ public final class DataStatsCommand implements Callable<Integer> {
       stats.skipped().examples().forEach(e -> out.println("  " + e));
     }
     out.println("identical responses: " + stats.ties() + " (dropped before training)");
-    out.printf(Locale.ROOT, "multi-turn prompts: %d (%.1f%%)%n", stats.multiTurnPrompts(), 100 * stats.multiTurnShare());
+    out.printf(
+        Locale.ROOT,
+        "multi-turn prompts: %d (%.1f%%)%n",
+        stats.multiTurnPrompts(),
+        100 * stats.multiTurnShare());
     out.println("length in characters:");
     out.printf("  %-10s", "");
     Map<String, Number> first = stats.lengths().values().iterator().next();
     first.keySet().forEach(k -> out.printf("%9s", k));
     out.println();
-    stats.lengths().forEach((name, summary) -> {
-      out.printf("  %-10s", name);
-      summary.values().forEach(v -> out.printf(Locale.ROOT, "%9s", v));
-      out.println();
-    });
+    stats
+        .lengths()
+        .forEach(
+            (name, summary) -> {
+              out.printf("  %-10s", name);
+              summary.values().forEach(v -> out.printf(Locale.ROOT, "%9s", v));
+              out.println();
+            });
   }
 }

@@ -15,27 +15,56 @@ public final class EncoderOptions {
   private static final String DEFAULT_INPUT = EncoderConfig.DEFAULT_INPUT;
   private static final String FINETUNE_MAX_LENGTH = "" + EncoderConfig.FINETUNE_MAX_LENGTH;
 
-  @Option(names = "--encoder", paramLabel = "NAME", defaultValue = "auto",
-      description = "Built-in encoder: bge-small-q (bge-small-en-v1.5 int8, CLS pooling), minilm-l6-q (all-MiniLM-L6-v2 int8, mean pooling, about 1.7x faster, 2 points less accurate) "
-          + "or minilm-l6 (all-MiniLM-L6-v2 float, the one that can be fine-tuned); auto = bge-small-q with a frozen encoder, minilm-l6 with --finetune (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--encoder",
+      paramLabel = "NAME",
+      defaultValue = "auto",
+      description =
+          "Built-in encoder: bge-small-q (bge-small-en-v1.5 int8, CLS pooling), minilm-l6-q (all-MiniLM-L6-v2 int8, mean pooling, about 1.7x faster, 2 points less accurate) "
+              + "or minilm-l6 (all-MiniLM-L6-v2 float, the one that can be fine-tuned); auto = bge-small-q with a frozen encoder, minilm-l6 with --finetune (default: ${DEFAULT-VALUE}).")
   String encoder;
 
-  @Option(names = "--encoder-model", paramLabel = "FILE", description = "A local BERT-style ONNX encoder instead of a built-in (needs --tokenizer) (default: none).")
+  @Option(
+      names = "--encoder-model",
+      paramLabel = "FILE",
+      description =
+          "A local BERT-style ONNX encoder instead of a built-in (needs --tokenizer) (default: none).")
   Path encoderModel;
 
-  @Option(names = "--tokenizer", paramLabel = "FILE", description = "The tokenizer.json of --encoder-model (default: none).")
+  @Option(
+      names = "--tokenizer",
+      paramLabel = "FILE",
+      description = "The tokenizer.json of --encoder-model (default: none).")
   Path tokenizer;
 
-  @Option(names = "--pooling", paramLabel = "P", defaultValue = "mean", description = "Pooling of --encoder-model: mean or cls (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--pooling",
+      paramLabel = "P",
+      defaultValue = "mean",
+      description = "Pooling of --encoder-model: mean or cls (default: ${DEFAULT-VALUE}).")
   String pooling;
 
-  @Option(names = "--max-length", paramLabel = "N", defaultValue = "0",
-      description = "Max tokens per encoded sequence; the prompt is cut from the left. 0 = auto: " + DEFAULT_MAX_LENGTH + " with a frozen encoder, " + FINETUNE_MAX_LENGTH + " with --finetune (CPU time) (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-length",
+      paramLabel = "N",
+      defaultValue = "0",
+      description =
+          "Max tokens per encoded sequence; the prompt is cut from the left. 0 = auto: "
+              + DEFAULT_MAX_LENGTH
+              + " with a frozen encoder, "
+              + FINETUNE_MAX_LENGTH
+              + " with --finetune (CPU time) (default: ${DEFAULT-VALUE}).")
   int maxLength;
 
-  @Option(names = "--input", paramLabel = "MODE", defaultValue = "auto",
-      description = "What is encoded: pair (prompt tail + response as one sequence), pair+response (that, concatenated with the response alone), response; "
-          + "auto = " + DEFAULT_INPUT + " with a frozen encoder, pair with --finetune (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--input",
+      paramLabel = "MODE",
+      defaultValue = "auto",
+      description =
+          "What is encoded: pair (prompt tail + response as one sequence), pair+response (that, concatenated with the response alone), response; "
+              + "auto = "
+              + DEFAULT_INPUT
+              + " with a frozen encoder, pair with --finetune (default: ${DEFAULT-VALUE}).")
   String input;
 
   @Mixin RuntimeOptions runtime = new RuntimeOptions();
@@ -44,16 +73,25 @@ public final class EncoderOptions {
     return toConfig(false);
   }
 
-  /** The encoder settings, with the auto defaults resolved for a frozen ({@code fineTune} false) or learning encoder. */
+  /**
+   * The encoder settings, with the auto defaults resolved for a frozen ({@code fineTune} false) or
+   * learning encoder.
+   */
   EncoderConfig toConfig(boolean fineTune) {
     EncoderSpec spec;
     if (encoderModel != null) {
       if (tokenizer == null) {
-        throw new IllegalArgumentException("--encoder-model needs --tokenizer (its tokenizer.json)");
+        throw new IllegalArgumentException(
+            "--encoder-model needs --tokenizer (its tokenizer.json)");
       }
-      spec = EncoderSpec.local(encoderModel, tokenizer, Pooling.valueOf(pooling.toUpperCase(java.util.Locale.ROOT)));
+      spec =
+          EncoderSpec.local(
+              encoderModel, tokenizer, Pooling.valueOf(pooling.toUpperCase(java.util.Locale.ROOT)));
     } else {
-      spec = encoder.equals("auto") ? EncoderConfig.defaultSpec(fineTune) : EncoderSpec.builtIn(encoder);
+      spec =
+          encoder.equals("auto")
+              ? EncoderConfig.defaultSpec(fineTune)
+              : EncoderSpec.builtIn(encoder);
     }
     return EncoderConfig.of(spec, fineTune, maxLength, input);
   }

@@ -9,10 +9,10 @@ import java.util.concurrent.Callable;
 import org.ser4j.data.PairReader;
 import org.ser4j.data.PreferencePair;
 import org.ser4j.data.Splits;
+import org.ser4j.encoder.ResponseInput;
 import org.ser4j.eval.PairMetrics;
 import org.ser4j.eval.Plots;
 import org.ser4j.model.RewardScorer;
-import org.ser4j.encoder.ResponseInput;
 import org.ser4j.util.AtomicFiles;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,19 +23,29 @@ import picocli.CommandLine.Option;
 @Command(
     name = "eval",
     mixinStandardHelpOptions = true,
-    description = "Evaluate a reward model on preference pairs: accuracy, mean reward margin, ECE; writes eval.json, margin-histogram.png and reliability.png.")
+    description =
+        "Evaluate a reward model on preference pairs: accuracy, mean reward margin, ECE; writes eval.json, margin-histogram.png and reliability.png.")
 public final class EvalCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Mixin ModelOptions model;
 
-  @Option(names = "--test", required = true, paramLabel = "FILE", description = "Preference pairs to evaluate on.")
+  @Option(
+      names = "--test",
+      required = true,
+      paramLabel = "FILE",
+      description = "Preference pairs to evaluate on.")
   Path test;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Where to write eval.json and the plots (default: MODEL/eval).")
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description = "Where to write eval.json and the plots (default: MODEL/eval).")
   Path out;
 
-  @Option(names = "--skip-bad", description = "Skip malformed records and count them (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--skip-bad",
+      description = "Skip malformed records and count them (default: ${DEFAULT-VALUE}).")
   boolean skipBad;
 
   @Mixin ReadOptionsMixin read;
@@ -56,7 +66,10 @@ public final class EvalCommand implements Callable<Integer> {
       pairs.forEach(p -> inputs.add(new ResponseInput(p.prompt(), p.chosen())));
       pairs.forEach(p -> inputs.add(new ResponseInput(p.prompt(), p.rejected())));
       double[] r = scorer.rewards(inputs);
-      metrics = PairMetrics.of(java.util.Arrays.copyOfRange(r, 0, pairs.size()), java.util.Arrays.copyOfRange(r, pairs.size(), r.length));
+      metrics =
+          PairMetrics.of(
+              java.util.Arrays.copyOfRange(r, 0, pairs.size()),
+              java.util.Arrays.copyOfRange(r, pairs.size(), r.length));
     }
     ObjectNode json = Json.MAPPER.createObjectNode();
     json.put("model", model.dir.toString());
@@ -68,12 +81,20 @@ public final class EvalCommand implements Callable<Integer> {
     json.put("skipped_records", data.skipped().total());
     json.put("identical_responses_dropped", ties.dropped());
     json.putPOJO("reliability", metrics.reliability());
-    AtomicFiles.writeString(outDir.resolve("eval.json"), Json.MAPPER.writeValueAsString(json) + "\n");
+    AtomicFiles.writeString(
+        outDir.resolve("eval.json"), Json.MAPPER.writeValueAsString(json) + "\n");
     String title = "Reward margins on " + test.getFileName();
     Plots.marginHistogram(metrics, title, outDir.resolve("margin-histogram.png"));
-    Plots.reliability(metrics, "Reliability of P(chosen > rejected)", outDir.resolve("reliability.png"));
+    Plots.reliability(
+        metrics, "Reliability of P(chosen > rejected)", outDir.resolve("reliability.png"));
     PrintWriter log = spec.commandLine().getOut();
-    log.printf(Locale.ROOT, "pairs: %d%naccuracy: %.4f%nmean margin: %.4f%nECE: %.4f%n", metrics.pairs(), metrics.accuracy(), metrics.meanMargin(), metrics.ece());
+    log.printf(
+        Locale.ROOT,
+        "pairs: %d%naccuracy: %.4f%nmean margin: %.4f%nECE: %.4f%n",
+        metrics.pairs(),
+        metrics.accuracy(),
+        metrics.meanMargin(),
+        metrics.ece());
     log.println("wrote " + outDir.resolve("eval.json") + ", margin-histogram.png, reliability.png");
     log.flush();
     return 0;

@@ -8,8 +8,8 @@ import java.util.concurrent.Callable;
 import org.ser4j.data.DataSpec;
 import org.ser4j.data.SerDataset;
 import org.ser4j.encoder.EncoderConfig;
-import org.ser4j.model.finetune.FineTuneConfig;
 import org.ser4j.model.Provenance;
+import org.ser4j.model.finetune.FineTuneConfig;
 import org.ser4j.ser.RewardLearner;
 import org.ser4j.ser.RunStore;
 import org.ser4j.ser.SerConfig;
@@ -24,14 +24,19 @@ import picocli.CommandLine.Option;
 @Command(
     name = "evolve",
     mixinStandardHelpOptions = true,
-    description = "Run Self-Evolved Reward Learning: train on the labeled seed, then loop: self-label confident pool pairs, retrain. Writes run.json, loop-N/{model,selected.jsonl} and report.json to --out; --resume DIR continues an interrupted run.")
+    description =
+        "Run Self-Evolved Reward Learning: train on the labeled seed, then loop: self-label confident pool pairs, retrain. Writes run.json, loop-N/{model,selected.jsonl} and report.json to --out; --resume DIR continues an interrupted run.")
 public final class EvolveCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Mixin DataSpecMixin data;
 
-  @Option(names = "--labeled-fraction", paramLabel = "F", defaultValue = "0.15",
-      description = "Fraction of training pairs whose human labels form the seed (default: ${DEFAULT-VALUE}, as in the paper).")
+  @Option(
+      names = "--labeled-fraction",
+      paramLabel = "F",
+      defaultValue = "0.15",
+      description =
+          "Fraction of training pairs whose human labels form the seed (default: ${DEFAULT-VALUE}, as in the paper).")
   double labeledFraction;
 
   @Mixin EncoderOptions encoder;
@@ -42,10 +47,17 @@ public final class EvolveCommand implements Callable<Integer> {
 
   @Mixin FineTuneOptions finetune;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Run directory to create (default: none; required unless --resume).")
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description = "Run directory to create (default: none; required unless --resume).")
   Path out;
 
-  @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR after its last finished loop; its run.json decides every setting (default: none).")
+  @Option(
+      names = "--resume",
+      paramLabel = "DIR",
+      description =
+          "Continue the run in DIR after its last finished loop; its run.json decides every setting (default: none).")
   Path resume;
 
   @Override
@@ -73,26 +85,56 @@ public final class EvolveCommand implements Callable<Integer> {
       }
       store = new RunStore(out);
       if (store.hasRun()) {
-        throw new IllegalArgumentException(out + " already holds a run; use --resume " + out + " or another --out");
+        throw new IllegalArgumentException(
+            out + " already holds a run; use --resume " + out + " or another --out");
       }
       dataSpec = data.toSpec(labeledFraction);
       serConfig = ser.toConfig(training.toConfig(data.seed));
       seed = data.seed;
-      fineTune = finetune.enabled() ? finetune.toConfig(serConfig.train().loss(), serConfig.train().weightDecay(), serConfig.validationFraction(), seed) : null;
+      fineTune =
+          finetune.enabled()
+              ? finetune.toConfig(
+                  serConfig.train().loss(),
+                  serConfig.train().weightDecay(),
+                  serConfig.validationFraction(),
+                  seed)
+              : null;
       encoderConfig = encoder.toConfig(fineTune != null);
     }
     SerDataset dataset = SerDataset.load(dataSpec);
-    log.printf("data: %d labeled, %d unlabeled, %d test pairs (%s)%n", dataset.labeled().size(), dataset.pool().size(), dataset.test().size(), dataset.counts().trainSkipped().summary());
+    log.printf(
+        "data: %d labeled, %d unlabeled, %d test pairs (%s)%n",
+        dataset.labeled().size(),
+        dataset.pool().size(),
+        dataset.test().size(),
+        dataset.counts().trainSkipped().summary());
     log.flush();
-    try (RewardLearner learner = Learners.open(encoderConfig, serConfig.train(), fineTune == null ? null : fineTune.withSeed(seed), heads, encoder.runtime)) {
+    try (RewardLearner learner =
+        Learners.open(
+            encoderConfig,
+            serConfig.train(),
+            fineTune == null ? null : fineTune.withSeed(seed),
+            heads,
+            encoder.runtime)) {
       if (resume == null) {
         store.writeRun(RunJson.run(dataSpec, learner.encoder(), serConfig, fineTune, heads));
       }
-      Provenance provenance = Learners.provenance("evolve", dataSpec, dataset, "ser", serConfig, "finetune", fineTune);
+      Provenance provenance =
+          Learners.provenance("evolve", dataSpec, dataset, "ser", serConfig, "finetune", fineTune);
       SerResult result = new SerLoop(serConfig, seed, store, provenance, log).run(dataset, learner);
-      log.printf(Locale.ROOT, "stopped: %s; final RM: loop %d, test accuracy %.4f (seed only %.4f)%s%n",
-          result.stopReason(), result.finalLoop(), result.last().testAccuracy(), result.seedOnly().testAccuracy(), fineTune == null ? "" : "; fine-tuned " + fineTune.mode());
-      log.println("wrote " + store.dir().resolve(RunStore.REPORT) + "; final model: " + store.loopDir(result.finalLoop()).resolve("model"));
+      log.printf(
+          Locale.ROOT,
+          "stopped: %s; final RM: loop %d, test accuracy %.4f (seed only %.4f)%s%n",
+          result.stopReason(),
+          result.finalLoop(),
+          result.last().testAccuracy(),
+          result.seedOnly().testAccuracy(),
+          fineTune == null ? "" : "; fine-tuned " + fineTune.mode());
+      log.println(
+          "wrote "
+              + store.dir().resolve(RunStore.REPORT)
+              + "; final model: "
+              + store.loopDir(result.finalLoop()).resolve("model"));
       log.flush();
     }
     return 0;

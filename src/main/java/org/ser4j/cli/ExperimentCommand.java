@@ -13,17 +13,17 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.ser4j.data.DataSpec;
 import org.ser4j.data.SerDataset;
+import org.ser4j.encoder.EncoderConfig;
 import org.ser4j.encoder.Featurizer;
 import org.ser4j.eval.Plots;
-import org.ser4j.ser.Baselines;
-import org.ser4j.ser.LoopReport;
 import org.ser4j.model.Provenance;
+import org.ser4j.model.finetune.FineTuneConfig;
+import org.ser4j.ser.Baselines;
 import org.ser4j.ser.HeadLearner;
+import org.ser4j.ser.LoopReport;
 import org.ser4j.ser.RewardLearner;
 import org.ser4j.ser.RunStore;
 import org.ser4j.ser.SerConfig;
-import org.ser4j.encoder.EncoderConfig;
-import org.ser4j.model.finetune.FineTuneConfig;
 import org.ser4j.ser.SerLoop;
 import org.ser4j.ser.SerResult;
 import org.ser4j.util.AtomicFiles;
@@ -41,20 +41,33 @@ import picocli.CommandLine.Option;
 @Command(
     name = "experiment",
     mixinStandardHelpOptions = true,
-    description = "Compare seed-only, SER and full-label reward models over seeds (and labeled fractions); writes experiment.json, experiment.md, experiment-loops.png (and label-efficiency.png) to --out.")
+    description =
+        "Compare seed-only, SER and full-label reward models over seeds (and labeled fractions); writes experiment.json, experiment.md, experiment-loops.png (and label-efficiency.png) to --out.")
 public final class ExperimentCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Mixin DataSpecMixin data;
 
-  @Option(names = "--labeled-fraction", paramLabel = "F", defaultValue = "0.15", description = "Labeled fraction (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--labeled-fraction",
+      paramLabel = "F",
+      defaultValue = "0.15",
+      description = "Labeled fraction (default: ${DEFAULT-VALUE}).")
   double labeledFraction;
 
-  @Option(names = "--fractions", paramLabel = "F,F,...", split = ",",
-      description = "Several labeled fractions, for the label-efficiency curve; the first is the headline (default: --labeled-fraction alone).")
+  @Option(
+      names = "--fractions",
+      paramLabel = "F,F,...",
+      split = ",",
+      description =
+          "Several labeled fractions, for the label-efficiency curve; the first is the headline (default: --labeled-fraction alone).")
   List<Double> fractions;
 
-  @Option(names = "--seeds", paramLabel = "N", defaultValue = "3", description = "Seeds --seed, --seed+1, ...: each its own split (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seeds",
+      paramLabel = "N",
+      defaultValue = "3",
+      description = "Seeds --seed, --seed+1, ...: each its own split (default: ${DEFAULT-VALUE}).")
   int seeds;
 
   @Mixin EncoderOptions encoder;
@@ -65,25 +78,49 @@ public final class ExperimentCommand implements Callable<Integer> {
 
   @Mixin FineTuneOptions finetune;
 
-  @Option(names = "--skip-full", description = "Do not train the full-label baseline (it is reported as NaN); saves one training per cell (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--skip-full",
+      description =
+          "Do not train the full-label baseline (it is reported as NaN); saves one training per cell (default: ${DEFAULT-VALUE}).")
   boolean skipFull;
 
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory; each run is kept in DIR/runs/ and reused when the experiment is run again.")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "DIR",
+      description =
+          "Output directory; each run is kept in DIR/runs/ and reused when the experiment is run again.")
   Path out;
 
   /** One (fraction, seed) cell. */
-  record Cell(double fraction, long seed, double seedOnly, double ser, double full, List<LoopReport> loops, int finalLoop, String stop) {}
+  record Cell(
+      double fraction,
+      long seed,
+      double seedOnly,
+      double ser,
+      double full,
+      List<LoopReport> loops,
+      int finalLoop,
+      String stop) {}
 
   @Override
   public Integer call() throws Exception {
     if (seeds < 1) {
       throw new IllegalArgumentException("--seeds must be at least 1");
     }
-    List<Double> fs = fractions == null || fractions.isEmpty() ? List.of(labeledFraction) : fractions;
+    List<Double> fs =
+        fractions == null || fractions.isEmpty() ? List.of(labeledFraction) : fractions;
     PrintWriter log = spec.commandLine().getOut();
     SerConfig config = ser.toConfig(training.toConfig(data.seed));
     List<Cell> cells = new ArrayList<>();
-    FineTuneConfig ft = finetune.enabled() ? finetune.toConfig(config.train().loss(), config.train().weightDecay(), config.validationFraction(), data.seed) : null;
+    FineTuneConfig ft =
+        finetune.enabled()
+            ? finetune.toConfig(
+                config.train().loss(),
+                config.train().weightDecay(),
+                config.validationFraction(),
+                data.seed)
+            : null;
     EncoderConfig encoderConfig = encoder.toConfig(ft != null);
     // One encoder session for every cell of a frozen-encoder experiment.
     try (Featurizer featurizer = ft == null ? encoder.runtime.open(encoderConfig) : null) {
@@ -91,19 +128,54 @@ public final class ExperimentCommand implements Callable<Integer> {
         for (int k = 0; k < seeds; k++) {
           long s = data.seed + k;
           DataSpec base = data.toSpec(f);
-          DataSpec cellSpec = new DataSpec(base.train(), base.test(), base.testFraction(), f, s, base.read().withSeed(s));
+          DataSpec cellSpec =
+              new DataSpec(
+                  base.train(), base.test(), base.testFraction(), f, s, base.read().withSeed(s));
           SerDataset dataset = SerDataset.load(cellSpec);
-          try (RewardLearner learner = ft == null ? HeadLearner.encoding(featurizer, false, config.train(), Progress.quiet())
-              : Learners.open(encoderConfig, config.train(), ft.withSeed(s), finetune.heads, encoder.runtime)) {
+          try (RewardLearner learner =
+              ft == null
+                  ? HeadLearner.encoding(featurizer, false, config.train(), Progress.quiet())
+                  : Learners.open(
+                      encoderConfig,
+                      config.train(),
+                      ft.withSeed(s),
+                      finetune.heads,
+                      encoder.runtime)) {
             encoderConfig = learner.encoder();
-            RunStore store = cellStore(f, s, RunJson.run(cellSpec, learner.encoder(), config, ft, finetune.heads));
-            log.printf(Locale.ROOT, "== labeled fraction %.3f, seed %d: %d labeled, %d unlabeled, %d test%n", f, s, dataset.labeled().size(), dataset.pool().size(), dataset.test().size());
+            RunStore store =
+                cellStore(
+                    f, s, RunJson.run(cellSpec, learner.encoder(), config, ft, finetune.heads));
+            log.printf(
+                Locale.ROOT,
+                "== labeled fraction %.3f, seed %d: %d labeled, %d unlabeled, %d test%n",
+                f,
+                s,
+                dataset.labeled().size(),
+                dataset.pool().size(),
+                dataset.test().size());
             log.flush();
-            Provenance provenance = Learners.provenance("experiment", cellSpec, dataset, "ser", config, "finetune", ft);
+            Provenance provenance =
+                Learners.provenance("experiment", cellSpec, dataset, "ser", config, "finetune", ft);
             SerResult result = new SerLoop(config, s, store, provenance, log).run(dataset, learner);
             double full = skipFull ? Double.NaN : Baselines.fullLabels(dataset, learner, config, s);
-            cells.add(new Cell(f, s, result.seedOnly().testAccuracy(), result.last().testAccuracy(), full, result.loops(), result.finalLoop(), result.stopReason()));
-            log.printf(Locale.ROOT, "   seed-only %.4f  SER %.4f (loop %d, %s)  full %.4f%n", result.seedOnly().testAccuracy(), result.last().testAccuracy(), result.finalLoop(), result.stopReason(), full);
+            cells.add(
+                new Cell(
+                    f,
+                    s,
+                    result.seedOnly().testAccuracy(),
+                    result.last().testAccuracy(),
+                    full,
+                    result.loops(),
+                    result.finalLoop(),
+                    result.stopReason()));
+            log.printf(
+                Locale.ROOT,
+                "   seed-only %.4f  SER %.4f (loop %d, %s)  full %.4f%n",
+                result.seedOnly().testAccuracy(),
+                result.last().testAccuracy(),
+                result.finalLoop(),
+                result.stopReason(),
+                full);
             log.flush();
           }
         }
@@ -125,10 +197,12 @@ public final class ExperimentCommand implements Callable<Integer> {
       byFraction.add(node);
     }
     ObjectNode headline = (ObjectNode) byFraction.get(0);
-    for (String key : new String[] {"labeled_fraction", "seed_only", "ser", "full", "gap_closed", "loops"}) {
+    for (String key :
+        new String[] {"labeled_fraction", "seed_only", "ser", "full", "gap_closed", "loops"}) {
       json.set(key, headline.get(key));
     }
-    AtomicFiles.writeString(out.resolve("experiment.json"), Json.MAPPER.writeValueAsString(json) + "\n");
+    AtomicFiles.writeString(
+        out.resolve("experiment.json"), Json.MAPPER.writeValueAsString(json) + "\n");
     String table = markdown(json, fs);
     AtomicFiles.writeString(out.resolve("experiment.md"), table);
     plotLoops(headline, out.resolve("experiment-loops.png"));
@@ -136,18 +210,28 @@ public final class ExperimentCommand implements Callable<Integer> {
       plotFractions(byFraction, out.resolve("label-efficiency.png"));
     }
     log.print(table);
-    log.println("wrote " + out.resolve("experiment.json") + ", experiment.md, experiment-loops.png" + (fs.size() > 1 ? ", label-efficiency.png" : ""));
+    log.println(
+        "wrote "
+            + out.resolve("experiment.json")
+            + ", experiment.md, experiment-loops.png"
+            + (fs.size() > 1 ? ", label-efficiency.png" : ""));
     log.flush();
     return 0;
   }
 
-  /** A cell's run directory; a finished run with the same settings is reused, a different one refused. */
+  /**
+   * A cell's run directory; a finished run with the same settings is reused, a different one
+   * refused.
+   */
   private RunStore cellStore(double f, long s, ObjectNode run) throws java.io.IOException {
-    RunStore store = new RunStore(out.resolve("runs").resolve(String.format(Locale.ROOT, "fraction-%s-seed-%d", f, s)));
+    RunStore store =
+        new RunStore(
+            out.resolve("runs").resolve(String.format(Locale.ROOT, "fraction-%s-seed-%d", f, s)));
     if (store.hasRun()) {
       JsonNode existing = store.readRun();
       if (!existing.equals(Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(run)))) {
-        throw new IllegalArgumentException(store.dir() + " holds a run with other settings; use another --out");
+        throw new IllegalArgumentException(
+            store.dir() + " holds a run with other settings; use another --out");
       }
     } else {
       store.writeRun(run);
@@ -177,7 +261,8 @@ public final class ExperimentCommand implements Callable<Integer> {
     double seed = n.get("seed_only").get("mean").asDouble();
     double serMean = n.get("ser").get("mean").asDouble();
     double full = n.get("full").get("mean").asDouble();
-    // Paired by seed (same split, same seed): the spread of SER's gain without the spread between splits.
+    // Paired by seed (same split, same seed): the spread of SER's gain without the spread between
+    // splits.
     List<Double> gains = cells.stream().map(c -> c.ser() - c.seedOnly()).toList();
     ObjectNode gain = stats(gains);
     n.set("ser_minus_seed_only", gain);
@@ -204,10 +289,16 @@ public final class ExperimentCommand implements Callable<Integer> {
       }
       ObjectNode l = loops.addObject();
       l.put("loop", t);
-      l.put("test_accuracy", acc.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN));
+      l.put(
+          "test_accuracy",
+          acc.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN));
       if (!precision.isEmpty()) {
-        l.put("self_label_precision", precision.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN));
-        l.put("selected", selected.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN));
+        l.put(
+            "self_label_precision",
+            precision.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN));
+        l.put(
+            "selected",
+            selected.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN));
       }
     }
     ArrayNode runs = n.putArray("runs");
@@ -223,25 +314,54 @@ public final class ExperimentCommand implements Callable<Integer> {
 
   private String markdown(JsonNode json, List<Double> fs) {
     StringBuilder md = new StringBuilder();
-    md.append(String.format(Locale.ROOT, "Test accuracy, mean ± std over %d seeds (%s, encoder %s)%n%n", seeds, data.train.getFileName(), json.get("encoder").asText()));
-    md.append("| labeled | seed only | SER | full | gap closed | SER - seed only (paired) |\n|---|---|---|---|---|---|\n");
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "Test accuracy, mean ± std over %d seeds (%s, encoder %s)%n%n",
+            seeds,
+            data.train.getFileName(),
+            json.get("encoder").asText()));
+    md.append(
+        "| labeled | seed only | SER | full | gap closed | SER - seed only (paired) |\n|---|---|---|---|---|---|\n");
     for (JsonNode f : json.get("by_fraction")) {
-      md.append(String.format(Locale.ROOT, "| %.3f | %s | %s | %s | %s | %+.4f ± %.4f |%n", f.get("labeled_fraction").asDouble(), pm(f.get("seed_only")), pm(f.get("ser")), pm(f.get("full")),
-          f.get("gap_closed").isNull() ? "n/a (no gap)" : String.format(Locale.ROOT, "%.0f%%", 100 * f.get("gap_closed").asDouble()),
-          f.get("ser_minus_seed_only").get("mean").asDouble(), f.get("ser_minus_seed_only").get("std").asDouble()));
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %.3f | %s | %s | %s | %s | %+.4f ± %.4f |%n",
+              f.get("labeled_fraction").asDouble(),
+              pm(f.get("seed_only")),
+              pm(f.get("ser")),
+              pm(f.get("full")),
+              f.get("gap_closed").isNull()
+                  ? "n/a (no gap)"
+                  : String.format(Locale.ROOT, "%.0f%%", 100 * f.get("gap_closed").asDouble()),
+              f.get("ser_minus_seed_only").get("mean").asDouble(),
+              f.get("ser_minus_seed_only").get("std").asDouble()));
     }
-    md.append("\nPer loop at labeled fraction ").append(fs.get(0)).append(" (means over seeds):\n\n| loop | selected | self-label precision | test accuracy |\n|---|---|---|---|\n");
+    md.append("\nPer loop at labeled fraction ")
+        .append(fs.get(0))
+        .append(
+            " (means over seeds):\n\n| loop | selected | self-label precision | test accuracy |\n|---|---|---|---|\n");
     for (JsonNode l : json.get("loops")) {
-      md.append(String.format(Locale.ROOT, "| %d | %s | %s | %.4f |%n", l.get("loop").asInt(),
-          l.has("selected") ? String.format(Locale.ROOT, "%.0f", l.get("selected").asDouble()) : "-",
-          l.has("self_label_precision") ? String.format(Locale.ROOT, "%.3f", l.get("self_label_precision").asDouble()) : "-",
-          l.get("test_accuracy").asDouble()));
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %d | %s | %s | %.4f |%n",
+              l.get("loop").asInt(),
+              l.has("selected")
+                  ? String.format(Locale.ROOT, "%.0f", l.get("selected").asDouble())
+                  : "-",
+              l.has("self_label_precision")
+                  ? String.format(Locale.ROOT, "%.3f", l.get("self_label_precision").asDouble())
+                  : "-",
+              l.get("test_accuracy").asDouble()));
     }
     return md.toString();
   }
 
   private static String pm(JsonNode stats) {
-    return String.format(Locale.ROOT, "%.4f ± %.4f", stats.get("mean").asDouble(), stats.get("std").asDouble());
+    return String.format(
+        Locale.ROOT, "%.4f ± %.4f", stats.get("mean").asDouble(), stats.get("std").asDouble());
   }
 
   private static void plotLoops(JsonNode headline, Path png) throws java.io.IOException {
@@ -255,7 +375,10 @@ public final class ExperimentCommand implements Callable<Integer> {
     for (int t = 0; t < n; t++) {
       x[t] = t;
       serAcc[t] = loops.get(t).get("test_accuracy").asDouble();
-      precision[t] = loops.get(t).has("self_label_precision") ? loops.get(t).get("self_label_precision").asDouble() : Double.NaN;
+      precision[t] =
+          loops.get(t).has("self_label_precision")
+              ? loops.get(t).get("self_label_precision").asDouble()
+              : Double.NaN;
       seedOnly[t] = headline.get("seed_only").get("mean").asDouble();
       full[t] = headline.get("full").get("mean").asDouble();
     }
@@ -264,7 +387,13 @@ public final class ExperimentCommand implements Callable<Integer> {
     series.put("seed only (Loop 0)", seedOnly);
     series.put("full labels", full);
     series.put("self-label precision", precision);
-    Plots.lines("SER per loop (labeled fraction " + headline.get("labeled_fraction").asDouble() + ")", "loop", "accuracy", x, series, png);
+    Plots.lines(
+        "SER per loop (labeled fraction " + headline.get("labeled_fraction").asDouble() + ")",
+        "loop",
+        "accuracy",
+        x,
+        series,
+        png);
   }
 
   private static void plotFractions(JsonNode byFraction, Path png) throws java.io.IOException {
@@ -272,7 +401,9 @@ public final class ExperimentCommand implements Callable<Integer> {
     double[] x = new double[n];
     Map<String, double[]> series = new LinkedHashMap<>();
     for (String key : new String[] {"seed_only", "ser", "full"}) {
-      series.put(key.equals("seed_only") ? "seed only" : key.equals("ser") ? "SER" : "full labels", new double[n]);
+      series.put(
+          key.equals("seed_only") ? "seed only" : key.equals("ser") ? "SER" : "full labels",
+          new double[n]);
     }
     for (int i = 0; i < n; i++) {
       JsonNode f = byFraction.get(i);

@@ -1,55 +1,124 @@
 package org.ser4j.cli;
 
+import org.ser4j.model.Loss;
 import org.ser4j.model.finetune.FineTuneConfig;
 import org.ser4j.model.finetune.FineTuneMode;
-import org.ser4j.model.Loss;
 import picocli.CommandLine.Option;
 
-/** Whether and how the encoder itself learns. Defaults are {@link FineTuneConfig#defaults}; loss and weight decay come from the head options. */
+/**
+ * Whether and how the encoder itself learns. Defaults are {@link FineTuneConfig#defaults}; loss and
+ * weight decay come from the head options.
+ */
 public final class FineTuneOptions {
-  @Option(names = "--finetune", paramLabel = "MODE", defaultValue = "none",
-      description = "none (frozen encoder, trained head), top:K (the top K transformer layers and the head learn; the layers below run once per text), "
-          + "full (every transformer layer), lora (LoRA adapters on the attention projections) (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--finetune",
+      paramLabel = "MODE",
+      defaultValue = "none",
+      description =
+          "none (frozen encoder, trained head), top:K (the top K transformer layers and the head learn; the layers below run once per text), "
+              + "full (every transformer layer), lora (LoRA adapters on the attention projections) (default: ${DEFAULT-VALUE}).")
   String mode;
 
-  @Option(names = "--encoder-lr", paramLabel = "X", defaultValue = "2e-5", description = "Peak learning rate of the encoder's weights when fine-tuning (default: ${DEFAULT-VALUE}, as the paper).")
+  @Option(
+      names = "--encoder-lr",
+      paramLabel = "X",
+      defaultValue = "2e-5",
+      description =
+          "Peak learning rate of the encoder's weights when fine-tuning (default: ${DEFAULT-VALUE}, as the paper).")
   double encoderLr;
 
-  @Option(names = "--head-lr", paramLabel = "X", defaultValue = "1e-3", description = "Peak learning rate of the reward head when fine-tuning (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--head-lr",
+      paramLabel = "X",
+      defaultValue = "1e-3",
+      description =
+          "Peak learning rate of the reward head when fine-tuning (default: ${DEFAULT-VALUE}).")
   double headLr;
 
-  @Option(names = "--ft-epochs", paramLabel = "N", defaultValue = "2", description = "Epochs when fine-tuning (default: ${DEFAULT-VALUE}, as the paper).")
+  @Option(
+      names = "--ft-epochs",
+      paramLabel = "N",
+      defaultValue = "2",
+      description = "Epochs when fine-tuning (default: ${DEFAULT-VALUE}, as the paper).")
   int epochs;
 
-  @Option(names = "--ft-batch", paramLabel = "N", defaultValue = "16", description = "Pairs per forward/backward pass when fine-tuning (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--ft-batch",
+      paramLabel = "N",
+      defaultValue = "16",
+      description = "Pairs per forward/backward pass when fine-tuning (default: ${DEFAULT-VALUE}).")
   int batch;
 
-  @Option(names = "--accumulate", paramLabel = "N", defaultValue = "1", description = "Batches whose gradients add up before one optimizer step (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--accumulate",
+      paramLabel = "N",
+      defaultValue = "1",
+      description =
+          "Batches whose gradients add up before one optimizer step (default: ${DEFAULT-VALUE}).")
   int accumulate;
 
-  @Option(names = "--warmup", paramLabel = "F", defaultValue = "0.1", description = "Share of optimizer steps with a linearly rising learning rate; it then falls linearly to 0 (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--warmup",
+      paramLabel = "F",
+      defaultValue = "0.1",
+      description =
+          "Share of optimizer steps with a linearly rising learning rate; it then falls linearly to 0 (default: ${DEFAULT-VALUE}).")
   double warmup;
 
-  @Option(names = "--clip", paramLabel = "X", defaultValue = "1.0", description = "Clip gradients to this global L2 norm; 0 turns clipping off (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--clip",
+      paramLabel = "X",
+      defaultValue = "1.0",
+      description =
+          "Clip gradients to this global L2 norm; 0 turns clipping off (default: ${DEFAULT-VALUE}).")
   double clip;
 
-  @Option(names = "--ft-patience", paramLabel = "N", defaultValue = "1", description = "Stop fine-tuning after this many epochs without a lower validation loss (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--ft-patience",
+      paramLabel = "N",
+      defaultValue = "1",
+      description =
+          "Stop fine-tuning after this many epochs without a lower validation loss (default: ${DEFAULT-VALUE}).")
   int patience;
 
-  @Option(names = "--probe-head", negatable = true, defaultValue = "true", fallbackValue = "true",
-      description = "Start the head from a linear probe fitted on the pretrained network's pooled vectors before the encoder learns (LP-FT); --no-probe-head starts it near zero (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--probe-head",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "Start the head from a linear probe fitted on the pretrained network's pooled vectors before the encoder learns (LP-FT); --no-probe-head starts it near zero (default: ${DEFAULT-VALUE}).")
   boolean probeHead;
 
-  @Option(names = "--lora-rank", paramLabel = "R", defaultValue = "8", description = "LoRA rank (default: ${DEFAULT-VALUE}, as the paper).")
+  @Option(
+      names = "--lora-rank",
+      paramLabel = "R",
+      defaultValue = "8",
+      description = "LoRA rank (default: ${DEFAULT-VALUE}, as the paper).")
   int loraRank;
 
-  @Option(names = "--lora-alpha", paramLabel = "A", defaultValue = "32", description = "LoRA alpha; adapters are scaled by alpha / rank (default: ${DEFAULT-VALUE}, as the paper).")
+  @Option(
+      names = "--lora-alpha",
+      paramLabel = "A",
+      defaultValue = "32",
+      description =
+          "LoRA alpha; adapters are scaled by alpha / rank (default: ${DEFAULT-VALUE}, as the paper).")
   double loraAlpha;
 
-  @Option(names = "--lora-dropout", paramLabel = "P", defaultValue = "0.1", description = "Dropout on the LoRA adapters' input while training (default: ${DEFAULT-VALUE}, as the paper).")
+  @Option(
+      names = "--lora-dropout",
+      paramLabel = "P",
+      defaultValue = "0.1",
+      description =
+          "Dropout on the LoRA adapters' input while training (default: ${DEFAULT-VALUE}, as the paper).")
   double loraDropout;
 
-  @Option(names = "--attention-heads", paramLabel = "N", defaultValue = "12", description = "Attention heads of the encoder being fine-tuned (12 for MiniLM, bge-small and BERT-base) (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--attention-heads",
+      paramLabel = "N",
+      defaultValue = "12",
+      description =
+          "Attention heads of the encoder being fine-tuned (12 for MiniLM, bge-small and BERT-base) (default: ${DEFAULT-VALUE}).")
   int heads;
 
   FineTuneMode mode() {
@@ -62,11 +131,34 @@ public final class FineTuneOptions {
 
   FineTuneConfig toConfig(Loss loss, double weightDecay, double validationFraction, long seed) {
     if (epochs < 1 || batch < 1 || accumulate < 1 || patience < 1 || loraRank < 1 || heads < 1) {
-      throw new IllegalArgumentException("--ft-epochs, --ft-batch, --accumulate, --ft-patience, --lora-rank and --attention-heads must be at least 1");
+      throw new IllegalArgumentException(
+          "--ft-epochs, --ft-batch, --accumulate, --ft-patience, --lora-rank and --attention-heads must be at least 1");
     }
-    if (!(warmup >= 0 && warmup <= 1) || !(loraDropout >= 0 && loraDropout < 1) || !(clip >= 0) || !(encoderLr >= 0) || !(headLr >= 0)) {
-      throw new IllegalArgumentException("--warmup must be in [0, 1], --lora-dropout in [0, 1), --clip and learning rates at least 0");
+    if (!(warmup >= 0 && warmup <= 1)
+        || !(loraDropout >= 0 && loraDropout < 1)
+        || !(clip >= 0)
+        || !(encoderLr >= 0)
+        || !(headLr >= 0)) {
+      throw new IllegalArgumentException(
+          "--warmup must be in [0, 1], --lora-dropout in [0, 1), --clip and learning rates at least 0");
     }
-    return new FineTuneConfig(mode(), loraRank, loraAlpha, loraDropout, encoderLr, headLr, weightDecay, epochs, batch, accumulate, warmup, clip, patience, probeHead, loss, validationFraction, seed);
+    return new FineTuneConfig(
+        mode(),
+        loraRank,
+        loraAlpha,
+        loraDropout,
+        encoderLr,
+        headLr,
+        weightDecay,
+        epochs,
+        batch,
+        accumulate,
+        warmup,
+        clip,
+        patience,
+        probeHead,
+        loss,
+        validationFraction,
+        seed);
   }
 }

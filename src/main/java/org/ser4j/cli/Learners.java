@@ -15,20 +15,38 @@ import org.ser4j.ser.FineTuneLearner;
 import org.ser4j.ser.HeadLearner;
 import org.ser4j.ser.RewardLearner;
 
-/** The one place the commands pick a model family: a frozen encoder + head, or with --finetune an encoder that learns. */
+/**
+ * The one place the commands pick a model family: a frozen encoder + head, or with --finetune an
+ * encoder that learns.
+ */
 final class Learners {
   private Learners() {}
 
-  /** {@code fineTune} null: a frozen encoder with a {@code head} trained on its features; else the encoder learns. */
-  static RewardLearner open(EncoderConfig encoder, TrainConfig head, FineTuneConfig fineTune, int heads, RuntimeOptions runtime) throws IOException {
+  /**
+   * {@code fineTune} null: a frozen encoder with a {@code head} trained on its features; else the
+   * encoder learns.
+   */
+  static RewardLearner open(
+      EncoderConfig encoder,
+      TrainConfig head,
+      FineTuneConfig fineTune,
+      int heads,
+      RuntimeOptions runtime)
+      throws IOException {
     if (fineTune == null) {
       return HeadLearner.encoding(runtime.open(encoder), true, head, runtime.progress());
     }
-    EncoderConfig pinned = encoder.fingerprint() != null ? encoder : encoder.withFingerprint(EncoderSpec.fingerprint(encoder.model()));
+    EncoderConfig pinned =
+        encoder.fingerprint() != null
+            ? encoder
+            : encoder.withFingerprint(EncoderSpec.fingerprint(encoder.model()));
     return new FineTuneLearner(fineTune, pinned, heads, runtime.cacheRoot(), runtime.progress());
   }
 
-  /** The provenance a command stamps on its models: its data, the labeled seed's fingerprint, and its settings. */
+  /**
+   * The provenance a command stamps on its models: its data, the labeled seed's fingerprint, and
+   * its settings.
+   */
   static Provenance provenance(String command, DataSpec spec, SerDataset data, Object... settings) {
     Map<String, Object> config = new LinkedHashMap<>();
     for (int i = 0; i + 1 < settings.length; i += 2) {
@@ -36,7 +54,14 @@ final class Learners {
         config.put((String) settings[i], settings[i + 1]);
       }
     }
-    return Provenance.of(command, spec.train().toString(), PreferencePair.fingerprint(data.labeled()), spec.seed(), spec.labeledFraction(),
-        data.labeled().size(), -1, config);
+    return Provenance.of(
+        command,
+        spec.train().toString(),
+        PreferencePair.fingerprint(data.labeled()),
+        spec.seed(),
+        spec.labeledFraction(),
+        data.labeled().size(),
+        -1,
+        config);
   }
 }

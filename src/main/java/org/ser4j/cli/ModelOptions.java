@@ -14,7 +14,12 @@ import picocli.CommandLine.Option;
 
 /** A saved model and the runtime to run its encoder: shared by the commands that use a model. */
 public final class ModelOptions {
-  @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory written by `ser train` or `ser evolve` (frozen or fine-tuned encoder).")
+  @Option(
+      names = "--model",
+      required = true,
+      paramLabel = "DIR",
+      description =
+          "Model directory written by `ser train` or `ser evolve` (frozen or fine-tuned encoder).")
   Path dir;
 
   @Mixin RuntimeOptions runtime = new RuntimeOptions();
@@ -24,19 +29,24 @@ public final class ModelOptions {
     return ModelStore.load(dir);
   }
 
-  /** The model's scorer; fails if the encoder weights found now are not the ones it was trained with. */
+  /**
+   * The model's scorer; fails if the encoder weights found now are not the ones it was trained
+   * with.
+   */
   RewardScorer open(Progress progress) throws IOException {
-    return load().open(new ScorerRuntime() {
-      @Override
-      public Featurizer featurizer(EncoderConfig config) throws IOException {
-        return runtime.open(config, progress);
-      }
+    return load()
+        .open(
+            new ScorerRuntime() {
+              @Override
+              public Featurizer featurizer(EncoderConfig config) throws IOException {
+                return runtime.open(config, progress);
+              }
 
-      @Override
-      public Progress progress() {
-        return progress;
-      }
-    });
+              @Override
+              public Progress progress() {
+                return progress;
+              }
+            });
   }
 
   /** Fails early, before any data is read, when {@code --model} is no model directory. */

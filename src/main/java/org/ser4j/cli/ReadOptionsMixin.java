@@ -12,7 +12,8 @@ public final class ReadOptionsMixin {
       names = "--format",
       paramLabel = "FORMAT",
       defaultValue = "auto",
-      description = "Input format: auto, hh-rlhf, trl, ultrafeedback, summarize, stackexchange (default: ${DEFAULT-VALUE}, detected from the first record).")
+      description =
+          "Input format: auto, hh-rlhf, trl, ultrafeedback, summarize, stackexchange (default: ${DEFAULT-VALUE}, detected from the first record).")
   String format;
 
   @Option(
@@ -20,7 +21,8 @@ public final class ReadOptionsMixin {
       paramLabel = "RULE",
       defaultValue = "best-vs-random",
       converter = PairingConverter.class,
-      description = "How rated responses (UltraFeedback, StackExchange) become pairs: best-vs-random, best-vs-worst, all-pairs (default: ${DEFAULT-VALUE}).")
+      description =
+          "How rated responses (UltraFeedback, StackExchange) become pairs: best-vs-random, best-vs-worst, all-pairs (default: ${DEFAULT-VALUE}).")
   PairingRule pairing;
 
   @Option(
@@ -32,9 +34,11 @@ public final class ReadOptionsMixin {
 
   ReadOptions toReadOptions(long seed, boolean skipBad) {
     if (maxPairsPerPrompt < 1) {
-      throw new IllegalArgumentException("--max-pairs-per-prompt must be at least 1, got " + maxPairsPerPrompt);
+      throw new IllegalArgumentException(
+          "--max-pairs-per-prompt must be at least 1, got " + maxPairsPerPrompt);
     }
-    PreferenceFormat chosen = format.equalsIgnoreCase("auto") ? null : PreferenceFormat.fromName(format);
+    PreferenceFormat chosen =
+        format.equalsIgnoreCase("auto") ? null : PreferenceFormat.fromName(format);
     return ReadOptions.defaults()
         .withFormat(chosen)
         .withSkipBad(skipBad)
@@ -51,7 +55,10 @@ public final class ReadOptionsMixin {
           return rule;
         }
       }
-      throw new IllegalArgumentException("unknown pairing rule '" + value + "'; expected best-vs-random, best-vs-worst or all-pairs");
+      throw new IllegalArgumentException(
+          "unknown pairing rule '"
+              + value
+              + "'; expected best-vs-random, best-vs-worst or all-pairs");
     }
   }
 }

@@ -17,13 +17,20 @@ final class RunJson {
 
   private RunJson() {}
 
-  /** What a SER run's run.json holds: its data, its encoder (with the weights' fingerprint) and its SER settings. */
+  /**
+   * What a SER run's run.json holds: its data, its encoder (with the weights' fingerprint) and its
+   * SER settings.
+   */
   static ObjectNode run(DataSpec spec, EncoderConfig encoder, SerConfig ser) {
     return run(spec, encoder, ser, null, 0);
   }
 
-  /** With {@code finetune} non-null the encoder learns: its settings and the encoder's attention heads are kept too. */
-  static ObjectNode run(DataSpec spec, EncoderConfig encoder, SerConfig ser, FineTuneConfig finetune, int heads) {
+  /**
+   * With {@code finetune} non-null the encoder learns: its settings and the encoder's attention
+   * heads are kept too.
+   */
+  static ObjectNode run(
+      DataSpec spec, EncoderConfig encoder, SerConfig ser, FineTuneConfig finetune, int heads) {
     ObjectNode run = MAPPER.createObjectNode();
     run.set("data", toJson(spec));
     run.set("encoder", MAPPER.valueToTree(encoder));
@@ -37,7 +44,9 @@ final class RunJson {
 
   /** The fine-tuning settings of a run, or null when its encoder was frozen. */
   static FineTuneConfig finetune(JsonNode run) throws java.io.IOException {
-    return run.hasNonNull("finetune") ? MAPPER.treeToValue(run.get("finetune"), FineTuneConfig.class) : null;
+    return run.hasNonNull("finetune")
+        ? MAPPER.treeToValue(run.get("finetune"), FineTuneConfig.class)
+        : null;
   }
 
   static EncoderConfig encoder(JsonNode run) throws java.io.IOException {

@@ -9,18 +9,33 @@ import picocli.CommandLine.Option;
 
 /** Where features are cached and how the machine is used: shared by every command that encodes. */
 public final class RuntimeOptions {
-  @Option(names = "--cache", paramLabel = "DIR", defaultValue = "${env:SER4J_CACHE:-${sys:user.home}/.cache/ser4j/features}",
-      description = "Feature cache directory, shared by commands and processes (default: ${DEFAULT-VALUE}; env SER4J_CACHE).")
+  @Option(
+      names = "--cache",
+      paramLabel = "DIR",
+      defaultValue = "${env:SER4J_CACHE:-${sys:user.home}/.cache/ser4j/features}",
+      description =
+          "Feature cache directory, shared by commands and processes (default: ${DEFAULT-VALUE}; env SER4J_CACHE).")
   Path cache;
 
-  @Option(names = "--no-cache", description = "Keep features in memory only (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--no-cache",
+      description = "Keep features in memory only (default: ${DEFAULT-VALUE}).")
   boolean noCache;
 
-  @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "Encoder runs in parallel, one core each; 0 means every core (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      defaultValue = "0",
+      description =
+          "Encoder runs in parallel, one core each; 0 means every core (default: ${DEFAULT-VALUE}).")
   int threads;
 
-  @Option(names = "--batch-size", paramLabel = "N", defaultValue = "1",
-      description = "Texts per encoder run. 1 keeps every vector independent of its batch-mates (int8 models quantize per batch) (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--batch-size",
+      paramLabel = "N",
+      defaultValue = "1",
+      description =
+          "Texts per encoder run. 1 keeps every vector independent of its batch-mates (int8 models quantize per batch) (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
   @Option(names = "--quiet", description = "No progress bars (default: ${DEFAULT-VALUE}).")

@@ -14,8 +14,8 @@ import org.ser4j.data.PairReader;
 import org.ser4j.data.PairWriter;
 import org.ser4j.data.ScoreRecordReader;
 import org.ser4j.encoder.ResponseInput;
-import org.ser4j.model.head.RewardModel;
 import org.ser4j.model.RewardScorer;
+import org.ser4j.model.head.RewardModel;
 import org.ser4j.util.AtomicFiles;
 import org.ser4j.util.Progress;
 import picocli.CommandLine;
@@ -24,15 +24,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * `ser score`: rewards for every response in a file, streamed in chunks. Input records are
- * {prompt, response} (output adds "reward"), or preference pairs in any supported format (output
- * adds "reward_chosen", "reward_rejected" and "p_chosen"). Rewards are on the model's scale
- * (see `ser scale`); p_chosen is sigmoid of the raw margin.
+ * `ser score`: rewards for every response in a file, streamed in chunks. Input records are {prompt,
+ * response} (output adds "reward"), or preference pairs in any supported format (output adds
+ * "reward_chosen", "reward_rejected" and "p_chosen"). Rewards are on the model's scale (see `ser
+ * scale`); p_chosen is sigmoid of the raw margin.
  */
 @Command(
     name = "score",
     mixinStandardHelpOptions = true,
-    description = "Score responses with a reward model. --input holds {prompt, response} records or preference pairs (any format); --out gets each record with its reward(s), as JSON Lines (.gz to compress).")
+    description =
+        "Score responses with a reward model. --input holds {prompt, response} records or preference pairs (any format); --out gets each record with its reward(s), as JSON Lines (.gz to compress).")
 public final class ScoreCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -40,16 +41,30 @@ public final class ScoreCommand implements Callable<Integer> {
 
   @Mixin ModelOptions model;
 
-  @Option(names = "--input", required = true, paramLabel = "FILE", description = "Records to score.")
+  @Option(
+      names = "--input",
+      required = true,
+      paramLabel = "FILE",
+      description = "Records to score.")
   Path input;
 
-  @Option(names = "--out", required = true, paramLabel = "FILE", description = "Scored records, JSON Lines.")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "FILE",
+      description = "Scored records, JSON Lines.")
   Path out;
 
-  @Option(names = "--chunk", paramLabel = "N", defaultValue = "4096", description = "Records encoded per chunk (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--chunk",
+      paramLabel = "N",
+      defaultValue = "4096",
+      description = "Records encoded per chunk (default: ${DEFAULT-VALUE}).")
   int chunk;
 
-  @Option(names = "--skip-bad", description = "Skip malformed preference records and count them (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--skip-bad",
+      description = "Skip malformed preference records and count them (default: ${DEFAULT-VALUE}).")
   boolean skipBad;
 
   @Mixin ReadOptionsMixin read;
@@ -59,31 +74,51 @@ public final class ScoreCommand implements Callable<Integer> {
     boolean responses = ScoreRecordReader.looksLikeScoreRecords(input);
     long[] count = new long[1];
     try (RewardScorer rm = model.open(Progress.quiet());
-        Progress.Task task = model.runtime.progress().start("score", -1, responses ? "responses" : "pairs")) {
-      AtomicFiles.writeGzipByName(out, o -> {
-        if (responses) {
-          try (ScoreRecordReader reader = ScoreRecordReader.open(input)) {
-            count[0] = scoreInChunks(reader, r -> List.of(new ResponseInput(r.prompt(), r.response())), (r, rewards) -> {
-              ObjectNode node = JSON.createObjectNode();
-              node.put("id", r.id());
-              PairWriter.putPrompt(node, r.prompt());
-              node.put("response", r.response());
-              node.put("reward", rm.scaled(rewards[0]));
-              return node;
-            }, rm, o, task);
-          }
-        } else {
-          try (PairReader reader = PairReader.open(input, read.toReadOptions(42, skipBad))) {
-            count[0] = scoreInChunks(reader, p -> List.of(new ResponseInput(p.prompt(), p.chosen()), new ResponseInput(p.prompt(), p.rejected())), (p, rewards) -> {
-              ObjectNode node = PairWriter.toJson(p);
-              node.put("reward_chosen", rm.scaled(rewards[0]));
-              node.put("reward_rejected", rm.scaled(rewards[1]));
-              node.put("p_chosen", RewardModel.probability(rewards[0], rewards[1]));
-              return node;
-            }, rm, o, task);
-          }
-        }
-      });
+        Progress.Task task =
+            model.runtime.progress().start("score", -1, responses ? "responses" : "pairs")) {
+      AtomicFiles.writeGzipByName(
+          out,
+          o -> {
+            if (responses) {
+              try (ScoreRecordReader reader = ScoreRecordReader.open(input)) {
+                count[0] =
+                    scoreInChunks(
+                        reader,
+                        r -> List.of(new ResponseInput(r.prompt(), r.response())),
+                        (r, rewards) -> {
+                          ObjectNode node = JSON.createObjectNode();
+                          node.put("id", r.id());
+                          PairWriter.putPrompt(node, r.prompt());
+                          node.put("response", r.response());
+                          node.put("reward", rm.scaled(rewards[0]));
+                          return node;
+                        },
+                        rm,
+                        o,
+                        task);
+              }
+            } else {
+              try (PairReader reader = PairReader.open(input, read.toReadOptions(42, skipBad))) {
+                count[0] =
+                    scoreInChunks(
+                        reader,
+                        p ->
+                            List.of(
+                                new ResponseInput(p.prompt(), p.chosen()),
+                                new ResponseInput(p.prompt(), p.rejected())),
+                        (p, rewards) -> {
+                          ObjectNode node = PairWriter.toJson(p);
+                          node.put("reward_chosen", rm.scaled(rewards[0]));
+                          node.put("reward_rejected", rm.scaled(rewards[1]));
+                          node.put("p_chosen", RewardModel.probability(rewards[0], rewards[1]));
+                          return node;
+                        },
+                        rm,
+                        o,
+                        task);
+              }
+            }
+          });
     }
     PrintWriter log = spec.commandLine().getOut();
     log.println("scored " + count[0] + (responses ? " responses" : " pairs") + "; wrote " + out);
@@ -99,7 +134,13 @@ public final class ScoreCommand implements Callable<Integer> {
     ObjectNode of(T record, double[] rewards);
   }
 
-  private <T> long scoreInChunks(Iterator<T> records, Inputs<T> inputs, Output<T> output, RewardScorer rm, OutputStream o, Progress.Task task)
+  private <T> long scoreInChunks(
+      Iterator<T> records,
+      Inputs<T> inputs,
+      Output<T> output,
+      RewardScorer rm,
+      OutputStream o,
+      Progress.Task task)
       throws IOException {
     long n = 0;
     List<T> batch = new ArrayList<>(chunk);

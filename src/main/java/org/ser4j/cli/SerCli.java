@@ -12,7 +12,20 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "ser4j 0.1.0",
     description = "SER4J: Self-Evolved Reward Learning for LLMs on the JVM.",
-    subcommands = {DataCommand.class, TrainCommand.class, EvalCommand.class, ScoreCommand.class, EvolveCommand.class, ExperimentCommand.class, ServeCommand.class, BestOfNCommand.class, ScaleCommand.class, BenchCommand.class, BenchServerCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      DataCommand.class,
+      TrainCommand.class,
+      EvalCommand.class,
+      ScoreCommand.class,
+      EvolveCommand.class,
+      ExperimentCommand.class,
+      ServeCommand.class,
+      BestOfNCommand.class,
+      ScaleCommand.class,
+      BenchCommand.class,
+      BenchServerCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class SerCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

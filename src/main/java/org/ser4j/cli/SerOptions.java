@@ -9,47 +9,96 @@ import picocli.CommandLine.Option;
 
 /** The SER loop's options, defaults from the paper and its reference code. */
 public final class SerOptions {
-  @Option(names = "--selection", paramLabel = "RULE", defaultValue = "both",
-      description = "Which confident pairs are kept: both (either rule, as the reference code), good-bad, difference, or auto (the rule that is right more often on the validation slice, per loop) (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--selection",
+      paramLabel = "RULE",
+      defaultValue = "both",
+      description =
+          "Which confident pairs are kept: both (either rule, as the reference code), good-bad, difference, or auto (the rule that is right more often on the validation slice, per loop) (default: ${DEFAULT-VALUE}).")
   String selection;
 
-  @Option(names = "--tau-high", paramLabel = "X", defaultValue = "0.55", description = "good-bad: one answer's sigmoid(r) above this (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--tau-high",
+      paramLabel = "X",
+      defaultValue = "0.55",
+      description = "good-bad: one answer's sigmoid(r) above this (default: ${DEFAULT-VALUE}).")
   double tauHigh;
 
-  @Option(names = "--tau-low", paramLabel = "X", defaultValue = "0.45", description = "good-bad: the other's below this (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--tau-low",
+      paramLabel = "X",
+      defaultValue = "0.45",
+      description = "good-bad: the other's below this (default: ${DEFAULT-VALUE}).")
   double tauLow;
 
-  @Option(names = "--delta", paramLabel = "X", defaultValue = "0.3", description = "difference: |s1 - s2| above this (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--delta",
+      paramLabel = "X",
+      defaultValue = "0.3",
+      description = "difference: |s1 - s2| above this (default: ${DEFAULT-VALUE}).")
   double delta;
 
-  @Option(names = "--max-loops", paramLabel = "N", defaultValue = "4", description = "Loops after Loop 0 (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-loops",
+      paramLabel = "N",
+      defaultValue = "4",
+      description = "Loops after Loop 0 (default: ${DEFAULT-VALUE}).")
   int maxLoops;
 
-  @Option(names = "--min-new", paramLabel = "N", defaultValue = "10", description = "Stop when a loop selects fewer new pairs (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--min-new",
+      paramLabel = "N",
+      defaultValue = "10",
+      description = "Stop when a loop selects fewer new pairs (default: ${DEFAULT-VALUE}).")
   int minNew;
 
-  @Option(names = "--warm-start", description = "Retrain each loop from the previous loop's head instead of from scratch (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--warm-start",
+      description =
+          "Retrain each loop from the previous loop's head instead of from scratch (default: ${DEFAULT-VALUE}).")
   boolean warmStart;
 
-  @Option(names = "--ser-validation-fraction", paramLabel = "F", defaultValue = "0.1",
-      description = "Share of the labeled seed held out to early-stop training and judge loops; never the test set (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--ser-validation-fraction",
+      paramLabel = "F",
+      defaultValue = "0.1",
+      description =
+          "Share of the labeled seed held out to early-stop training and judge loops; never the test set (default: ${DEFAULT-VALUE}).")
   double validationFraction;
 
-  @Option(names = "--keep", paramLabel = "WHICH", defaultValue = "best-validation",
-      description = "Which loop's RM is the result: best-validation (and stop when validation accuracy falls) or last (run every loop, as the paper) (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--keep",
+      paramLabel = "WHICH",
+      defaultValue = "best-validation",
+      description =
+          "Which loop's RM is the result: best-validation (and stop when validation accuracy falls) or last (run every loop, as the paper) (default: ${DEFAULT-VALUE}).")
   String keep;
 
-  @Option(names = "--reward-scale", paramLabel = "HOW", defaultValue = "raw",
-      description = "How the thresholds read rewards: raw (s = sigmoid(r), as the paper) or pool (s = sigmoid((r - mean) / std) over the pool's rewards, for small RMs whose rewards spread over a few tenths) (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--reward-scale",
+      paramLabel = "HOW",
+      defaultValue = "raw",
+      description =
+          "How the thresholds read rewards: raw (s = sigmoid(r), as the paper) or pool (s = sigmoid((r - mean) / std) over the pool's rewards, for small RMs whose rewards spread over a few tenths) (default: ${DEFAULT-VALUE}).")
   String rewardScale;
 
   SerConfig toConfig(TrainConfig train) {
     if (!keep.equals("last") && !keep.equals("best-validation")) {
-      throw new IllegalArgumentException("--keep must be best-validation or last, got '" + keep + "'");
+      throw new IllegalArgumentException(
+          "--keep must be best-validation or last, got '" + keep + "'");
     }
     if (maxLoops < 0 || minNew < 1) {
       throw new IllegalArgumentException("--max-loops must be >= 0 and --min-new >= 1");
     }
-    return new SerConfig(SelectionRule.fromName(selection), new Thresholds(tauHigh, tauLow, delta), maxLoops, minNew, warmStart, validationFraction, keep.equals("last"), train, ConfidenceScale.fromName(rewardScale));
+    return new SerConfig(
+        SelectionRule.fromName(selection),
+        new Thresholds(tauHigh, tauLow, delta),
+        maxLoops,
+        minNew,
+        warmStart,
+        validationFraction,
+        keep.equals("last"),
+        train,
+        ConfidenceScale.fromName(rewardScale));
   }
 }

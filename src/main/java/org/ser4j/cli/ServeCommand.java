@@ -11,48 +11,88 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** `ser serve`: the reward model as an HTTP service for RLHF trainers. */
-@Command(name = "serve", mixinStandardHelpOptions = true,
-    description = "Serve a reward model over HTTP: POST /get_reward (OpenRLHF remote RM), POST /score, POST /compare, GET /health, GET /metrics. Ctrl-C or SIGTERM stops it gracefully.")
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description =
+        "Serve a reward model over HTTP: POST /get_reward (OpenRLHF remote RM), POST /score, POST /compare, GET /health, GET /metrics. Ctrl-C or SIGTERM stops it gracefully.")
 public final class ServeCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Mixin ModelOptions model;
 
-  @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1", description = "Address to listen on; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--host",
+      paramLabel = "HOST",
+      defaultValue = "127.0.0.1",
+      description =
+          "Address to listen on; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}).")
   String host;
 
-  @Option(names = "--port", paramLabel = "N", defaultValue = "8000", description = "Port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--port",
+      paramLabel = "N",
+      defaultValue = "8000",
+      description = "Port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--max-body-bytes", paramLabel = "N", defaultValue = "16777216", description = "Largest request body (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-body-bytes",
+      paramLabel = "N",
+      defaultValue = "16777216",
+      description = "Largest request body (default: ${DEFAULT-VALUE}).")
   long maxBody;
 
-  @Option(names = "--max-texts", paramLabel = "N", defaultValue = "1024", description = "Most texts in one request (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-texts",
+      paramLabel = "N",
+      defaultValue = "1024",
+      description = "Most texts in one request (default: ${DEFAULT-VALUE}).")
   int maxTexts;
 
-  @Option(names = "--max-wait-ms", paramLabel = "N", defaultValue = "5", description = "How long the batcher waits for more requests to join a batch (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-wait-ms",
+      paramLabel = "N",
+      defaultValue = "5",
+      description =
+          "How long the batcher waits for more requests to join a batch (default: ${DEFAULT-VALUE}).")
   long maxWait;
 
-  @Option(names = "--max-batch", paramLabel = "N", defaultValue = "1024", description = "Most texts the batcher scores at once (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-batch",
+      paramLabel = "N",
+      defaultValue = "1024",
+      description = "Most texts the batcher scores at once (default: ${DEFAULT-VALUE}).")
   int maxBatch;
 
   @Override
   public Integer call() throws Exception {
     RewardScorer rm = model.open(Progress.quiet());
-    RewardServer server = new RewardServer(rm, model.dir.toString(), new RewardServer.Limits(maxBody, maxTexts, maxWait, maxBatch));
+    RewardServer server =
+        new RewardServer(
+            rm,
+            model.dir.toString(),
+            new RewardServer.Limits(maxBody, maxTexts, maxWait, maxBatch));
     int actual = server.start(host, port);
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        server.stop(30_000);
-        rm.close();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } finally {
-        stopped.countDown();
-      }
-    }));
-    spec.commandLine().getOut().printf("serving %s (%s, reward scale %s) on http://%s:%d%n", model.dir, rm.describe(), rm.scale().method(), host, actual);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    server.stop(30_000);
+                    rm.close();
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  } finally {
+                    stopped.countDown();
+                  }
+                }));
+    spec.commandLine()
+        .getOut()
+        .printf(
+            "serving %s (%s, reward scale %s) on http://%s:%d%n",
+            model.dir, rm.describe(), rm.scale().method(), host, actual);
     spec.commandLine().getOut().flush();
     stopped.await();
     return 0;

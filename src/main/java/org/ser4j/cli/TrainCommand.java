@@ -29,13 +29,17 @@ import picocli.CommandLine.Option;
 @Command(
     name = "train",
     mixinStandardHelpOptions = true,
-    description = "Train a reward model on the labeled pairs: a frozen pretrained encoder + trained head, or with --finetune an encoder that learns too; write it to --out with metrics.json and a learning-curve PNG.")
+    description =
+        "Train a reward model on the labeled pairs: a frozen pretrained encoder + trained head, or with --finetune an encoder that learns too; write it to --out with metrics.json and a learning-curve PNG.")
 public final class TrainCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Mixin DataSpecMixin data;
 
-  @Option(names = "--labeled-fraction", paramLabel = "F", defaultValue = "1.0",
+  @Option(
+      names = "--labeled-fraction",
+      paramLabel = "F",
+      defaultValue = "1.0",
       description = "Fraction of the training pairs to train on (default: ${DEFAULT-VALUE}).")
   double labeledFraction;
 
@@ -45,7 +49,11 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Mixin FineTuneOptions finetune;
 
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Model directory to write.")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "DIR",
+      description = "Model directory to write.")
   Path out;
 
   @Override
@@ -53,22 +61,39 @@ public final class TrainCommand implements Callable<Integer> {
     PrintWriter log = spec.commandLine().getOut();
     DataSpec dataSpec = data.toSpec(labeledFraction);
     SerDataset dataset = SerDataset.load(dataSpec);
-    log.printf("data: %d labeled pairs for training, %d test pairs (%s)%n", dataset.labeled().size(), dataset.test().size(), dataset.counts().trainSkipped().summary());
+    log.printf(
+        "data: %d labeled pairs for training, %d test pairs (%s)%n",
+        dataset.labeled().size(), dataset.test().size(), dataset.counts().trainSkipped().summary());
     log.flush();
     TrainConfig head = training.toConfig(data.seed);
-    FineTuneConfig fineTune = finetune.enabled() ? finetune.toConfig(head.loss(), head.weightDecay(), head.validationFraction(), data.seed) : null;
-    try (RewardLearner learner = Learners.open(encoder.toConfig(fineTune != null), head, fineTune, finetune.heads, encoder.runtime)) {
+    FineTuneConfig fineTune =
+        finetune.enabled()
+            ? finetune.toConfig(
+                head.loss(), head.weightDecay(), head.validationFraction(), data.seed)
+            : null;
+    try (RewardLearner learner =
+        Learners.open(
+            encoder.toConfig(fineTune != null), head, fineTune, finetune.heads, encoder.runtime)) {
       long t0 = System.nanoTime();
       learner.load(dataset);
       double loadSeconds = (System.nanoTime() - t0) / 1e9;
       // A seeded share of the labeled pairs early-stops training.
-      SeedSplit split = SeedSplit.forTraining(dataset.labeled().size(), head.validationFraction(), data.seed);
+      SeedSplit split =
+          SeedSplit.forTraining(dataset.labeled().size(), head.validationFraction(), data.seed);
       long t1 = System.nanoTime();
-      RewardLearner.Fit fit = learner.fit(TrainingSet.labeled(split.train()), TrainingSet.labeled(split.validation()), data.seed, false);
+      RewardLearner.Fit fit =
+          learner.fit(
+              TrainingSet.labeled(split.train()),
+              TrainingSet.labeled(split.validation()),
+              data.seed,
+              false);
       double trainSeconds = (System.nanoTime() - t1) / 1e9;
       PairRewards r = learner.testRewards();
       PairMetrics test = PairMetrics.of(r.chosen(), r.rejected());
-      TrainedModel model = learner.model(Learners.provenance("train", dataSpec, dataset, "train", fineTune == null ? head : fineTune));
+      TrainedModel model =
+          learner.model(
+              Learners.provenance(
+                  "train", dataSpec, dataset, "train", fineTune == null ? head : fineTune));
       model.save(out);
 
       ObjectNode metrics = Json.MAPPER.createObjectNode();
@@ -87,21 +112,39 @@ public final class TrainCommand implements Callable<Integer> {
       metrics.put("train_seconds", trainSeconds);
       fit.details().forEach(metrics::putPOJO);
       metrics.putPOJO("history", fit.history());
-      AtomicFiles.writeString(out.resolve("metrics.json"), Json.MAPPER.writeValueAsString(metrics) + "\n");
+      AtomicFiles.writeString(
+          out.resolve("metrics.json"), Json.MAPPER.writeValueAsString(metrics) + "\n");
       writeLearningCurve(fit, model.describe(), out.resolve("learning-curve.png"));
 
-      log.printf(Locale.ROOT, "test accuracy %.4f (%d pairs), ECE %.4f, best epoch %d of %d; load %.1fs, train %.1fs (%s)%n",
-          test.accuracy(), test.pairs(), test.ece(), fit.bestEpoch(), fit.history().size(), loadSeconds, trainSeconds, model.describe());
+      log.printf(
+          Locale.ROOT,
+          "test accuracy %.4f (%d pairs), ECE %.4f, best epoch %d of %d; load %.1fs, train %.1fs (%s)%n",
+          test.accuracy(),
+          test.pairs(),
+          test.ece(),
+          fit.bestEpoch(),
+          fit.history().size(),
+          loadSeconds,
+          trainSeconds,
+          model.describe());
       if (learner.cacheSummary() != null) {
         log.println(learner.cacheSummary());
       }
-      log.println("wrote " + out + " (" + ModelStore.CONFIG + ", " + ModelStore.WEIGHTS + ", metrics.json, learning-curve.png)");
+      log.println(
+          "wrote "
+              + out
+              + " ("
+              + ModelStore.CONFIG
+              + ", "
+              + ModelStore.WEIGHTS
+              + ", metrics.json, learning-curve.png)");
       log.flush();
     }
     return 0;
   }
 
-  static void writeLearningCurve(RewardLearner.Fit fit, String what, Path png) throws java.io.IOException {
+  static void writeLearningCurve(RewardLearner.Fit fit, String what, Path png)
+      throws java.io.IOException {
     int n = fit.history().size();
     double[] x = new double[n];
     double[] train = new double[n];

@@ -1,50 +1,90 @@
 package org.ser4j.cli;
 
-import org.ser4j.model.head.HeadType;
 import org.ser4j.model.Loss;
+import org.ser4j.model.head.HeadType;
 import org.ser4j.model.head.TrainConfig;
 import picocli.CommandLine.Option;
 
 /** How the reward head is trained. Defaults are {@link TrainConfig#defaults()}. */
 public final class TrainOptions {
-  @Option(names = "--head", paramLabel = "TYPE", defaultValue = "linear", description = "Reward head: linear or mlp (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--head",
+      paramLabel = "TYPE",
+      defaultValue = "linear",
+      description = "Reward head: linear or mlp (default: ${DEFAULT-VALUE}).")
   String head;
 
-  @Option(names = "--hidden", paramLabel = "N", defaultValue = "256", description = "Hidden units of the mlp head (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--hidden",
+      paramLabel = "N",
+      defaultValue = "256",
+      description = "Hidden units of the mlp head (default: ${DEFAULT-VALUE}).")
   int hidden;
 
-  @Option(names = "--loss", paramLabel = "L", defaultValue = "pairwise",
-      description = "pairwise (Bradley-Terry), pointwise (BCE: chosen 1, rejected 0) or both (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--loss",
+      paramLabel = "L",
+      defaultValue = "pairwise",
+      description =
+          "pairwise (Bradley-Terry), pointwise (BCE: chosen 1, rejected 0) or both (default: ${DEFAULT-VALUE}).")
   String loss;
 
-  @Option(names = "--lr", paramLabel = "X", defaultValue = "1e-4", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--lr",
+      paramLabel = "X",
+      defaultValue = "1e-4",
+      description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
   double lr;
 
-  @Option(names = "--weight-decay", paramLabel = "X", defaultValue = "1e-2", description = "Decoupled weight decay on weights (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--weight-decay",
+      paramLabel = "X",
+      defaultValue = "1e-2",
+      description = "Decoupled weight decay on weights (default: ${DEFAULT-VALUE}).")
   double weightDecay;
 
-  @Option(names = "--train-batch", paramLabel = "N", defaultValue = "64", description = "Pairs per optimizer step (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--train-batch",
+      paramLabel = "N",
+      defaultValue = "64",
+      description = "Pairs per optimizer step (default: ${DEFAULT-VALUE}).")
   int batch;
 
-  @Option(names = "--epochs", paramLabel = "N", defaultValue = "300", description = "Max epochs (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--epochs",
+      paramLabel = "N",
+      defaultValue = "300",
+      description = "Max epochs (default: ${DEFAULT-VALUE}).")
   int epochs;
 
-  @Option(names = "--patience", paramLabel = "N", defaultValue = "15", description = "Stop after this many epochs without a lower validation loss (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--patience",
+      paramLabel = "N",
+      defaultValue = "15",
+      description =
+          "Stop after this many epochs without a lower validation loss (default: ${DEFAULT-VALUE}).")
   int patience;
 
-  @Option(names = "--validation-fraction", paramLabel = "F", defaultValue = "0.1",
-      description = "Share of the labeled pairs held out for early stopping (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--validation-fraction",
+      paramLabel = "F",
+      defaultValue = "0.1",
+      description =
+          "Share of the labeled pairs held out for early stopping (default: ${DEFAULT-VALUE}).")
   double validationFraction;
 
   TrainConfig toConfig(long seed) {
     if (batch < 1 || epochs < 1 || patience < 1 || hidden < 1) {
-      throw new IllegalArgumentException("--train-batch, --epochs, --patience and --hidden must be at least 1");
+      throw new IllegalArgumentException(
+          "--train-batch, --epochs, --patience and --hidden must be at least 1");
     }
     if (!(validationFraction >= 0 && validationFraction < 1)) {
-      throw new IllegalArgumentException("--validation-fraction must be in [0, 1), got " + validationFraction);
+      throw new IllegalArgumentException(
+          "--validation-fraction must be in [0, 1), got " + validationFraction);
     }
     HeadType h = HeadType.valueOf(head.toUpperCase(java.util.Locale.ROOT));
     Loss l = Loss.valueOf(loss.toUpperCase(java.util.Locale.ROOT));
-    return new TrainConfig(h, hidden, l, lr, weightDecay, batch, epochs, patience, validationFraction, seed);
+    return new TrainConfig(
+        h, hidden, l, lr, weightDecay, batch, epochs, patience, validationFraction, seed);
   }
 }

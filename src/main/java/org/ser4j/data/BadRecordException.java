@@ -1,9 +1,8 @@
 package org.ser4j.data;
 
 /**
- * A record that cannot be turned into preference pairs. The message names file, line and field
- * and says what was expected; {@link #reason()} is a short code by which skipped records are
- * counted.
+ * A record that cannot be turned into preference pairs. The message names file, line and field and
+ * says what was expected; {@link #reason()} is a short code by which skipped records are counted.
  */
 public class BadRecordException extends RuntimeException {
   private final SourceRef source;

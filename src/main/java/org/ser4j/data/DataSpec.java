@@ -3,14 +3,20 @@ package org.ser4j.data;
 import java.nio.file.Path;
 
 /**
- * What a training command reads: a training file and either a test file or a test fraction (of
- * the training file, split by prompt), plus the labeled fraction and seed of the SER setting.
+ * What a training command reads: a training file and either a test file or a test fraction (of the
+ * training file, split by prompt), plus the labeled fraction and seed of the SER setting.
  */
 public record DataSpec(
-    Path train, Path test, Double testFraction, double labeledFraction, long seed, ReadOptions read) {
+    Path train,
+    Path test,
+    Double testFraction,
+    double labeledFraction,
+    long seed,
+    ReadOptions read) {
   public DataSpec {
     if ((test == null) == (testFraction == null)) {
-      throw new IllegalArgumentException("give either a test file or a test fraction, not both or neither");
+      throw new IllegalArgumentException(
+          "give either a test file or a test fraction, not both or neither");
     }
   }
 }

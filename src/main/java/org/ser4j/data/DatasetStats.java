@@ -39,7 +39,14 @@ public record DatasetStats(
       lengths.put("chosen", summary(chosen));
       lengths.put("rejected", summary(rejected));
       return new DatasetStats(
-          file.toString(), reader.format(), reader.records(), pairs, reader.skipped(), ties, multiTurn, lengths);
+          file.toString(),
+          reader.format(),
+          reader.records(),
+          pairs,
+          reader.skipped(),
+          ties,
+          multiTurn,
+          lengths);
     }
   }
 

@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Typed access to a JSON record's fields. Every failure is a {@link BadRecordException} that
- * names the record's file and line and the field's path, e.g. {@code completions[2].response}.
+ * Typed access to a JSON record's fields. Every failure is a {@link BadRecordException} that names
+ * the record's file and line and the field's path, e.g. {@code completions[2].response}.
  */
 final class Fields {
   private final SourceRef source;

@@ -30,7 +30,8 @@ public final class JsonLines implements Iterator<JsonLines.Record>, AutoCloseabl
   }
 
   public static JsonLines open(Path file) {
-    return new JsonLines(file.toString(), new Utf8LineReader(openStream(file), ReadOptions.DEFAULT_MAX_LINE_BYTES));
+    return new JsonLines(
+        file.toString(), new Utf8LineReader(openStream(file), ReadOptions.DEFAULT_MAX_LINE_BYTES));
   }
 
   /** The file's bytes, gunzipped when they start with gzip's magic number. */
@@ -68,7 +69,8 @@ public final class JsonLines implements Iterator<JsonLines.Record>, AutoCloseabl
       try {
         line = lines.next();
       } catch (IOException e) {
-        throw new DataFileException(fileName + ": read failed after line " + lines.linesRead() + ": " + e.getMessage(), e);
+        throw new DataFileException(
+            fileName + ": read failed after line " + lines.linesRead() + ": " + e.getMessage(), e);
       }
       if (line == null) {
         done = true;

@@ -18,10 +18,10 @@ import java.util.function.Consumer;
 import java.util.zip.ZipException;
 
 /**
- * Streams preference pairs from a JSON Lines file, plain or gzip (detected by its magic bytes),
- * in any {@link PreferenceFormat}. Memory stays bounded by one line, so files larger than memory
- * are fine. Bad records fail with a {@link BadRecordException}, or are skipped and counted in
- * {@link #skipped()} when {@link ReadOptions#skipBad()} is set.
+ * Streams preference pairs from a JSON Lines file, plain or gzip (detected by its magic bytes), in
+ * any {@link PreferenceFormat}. Memory stays bounded by one line, so files larger than memory are
+ * fine. Bad records fail with a {@link BadRecordException}, or are skipped and counted in {@link
+ * #skipped()} when {@link ReadOptions#skipBad()} is set.
  */
 public final class PairReader implements Iterator<PreferencePair>, AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,7 +49,9 @@ public final class PairReader implements Iterator<PreferencePair>, AutoCloseable
     return new PairReader(file, options, JsonLines.openStream(file));
   }
 
-  /** Reads from a stream (plain or gzip) as if it were the file {@code name}: for fuzzing and pipes. */
+  /**
+   * Reads from a stream (plain or gzip) as if it were the file {@code name}: for fuzzing and pipes.
+   */
   static PairReader fromStream(String name, InputStream in, ReadOptions options) {
     try {
       return new PairReader(Path.of(name), options, JsonLines.maybeGunzip(in));
@@ -69,7 +71,11 @@ public final class PairReader implements Iterator<PreferencePair>, AutoCloseable
 
   /** Everything read from one file. */
   public record ReadResult(
-      Path file, PreferenceFormat format, long records, List<PreferencePair> pairs, SkipCounts skipped) {}
+      Path file,
+      PreferenceFormat format,
+      long records,
+      List<PreferencePair> pairs,
+      SkipCounts skipped) {}
 
   /** Streams every pair to {@code sink}. */
   public void forEachRemaining(Consumer<? super PreferencePair> sink) {
@@ -100,9 +106,16 @@ public final class PairReader implements Iterator<PreferencePair>, AutoCloseable
       line = lines.next();
     } catch (EOFException | ZipException e) {
       throw new DataFileException(
-          fileName + ": gzip data truncated or corrupt after line " + lines.linesRead() + " (" + e.getMessage() + ")", e);
+          fileName
+              + ": gzip data truncated or corrupt after line "
+              + lines.linesRead()
+              + " ("
+              + e.getMessage()
+              + ")",
+          e);
     } catch (IOException e) {
-      throw new DataFileException(fileName + ": read failed after line " + lines.linesRead() + ": " + e.getMessage(), e);
+      throw new DataFileException(
+          fileName + ": read failed after line " + lines.linesRead() + ": " + e.getMessage(), e);
     }
     if (line == null) {
       done = true;
@@ -115,7 +128,11 @@ public final class PairReader implements Iterator<PreferencePair>, AutoCloseable
     SourceRef source = new SourceRef(fileName, line.number());
     try {
       if (line.problem() != null) {
-        throw new BadRecordException(source, "(line)", line.problem().startsWith("invalid") ? "invalid-utf8" : "line-too-long", line.problem());
+        throw new BadRecordException(
+            source,
+            "(line)",
+            line.problem().startsWith("invalid") ? "invalid-utf8" : "line-too-long",
+            line.problem());
       }
       JsonNode record = parseJson(line.text(), source);
       if (format == null) {
@@ -127,7 +144,8 @@ public final class PairReader implements Iterator<PreferencePair>, AutoCloseable
                             source,
                             "(record)",
                             "unknown-format",
-                            "cannot detect the format from fields " + fieldNames(record)
+                            "cannot detect the format from fields "
+                                + fieldNames(record)
                                 + "; expected HH-RLHF {chosen, rejected}, TRL {prompt, chosen, rejected},"
                                 + " UltraFeedback {instruction, completions}, summarize {info, summaries, choice}"
                                 + " or StackExchange {question, answers}; pass --format to choose"));
@@ -146,11 +164,18 @@ public final class PairReader implements Iterator<PreferencePair>, AutoCloseable
     try {
       record = JSON.readTree(text);
     } catch (JsonProcessingException e) {
-      throw new BadRecordException(source, "(json)", "malformed-json", "expected one JSON object per line: " + e.getOriginalMessage());
+      throw new BadRecordException(
+          source,
+          "(json)",
+          "malformed-json",
+          "expected one JSON object per line: " + e.getOriginalMessage());
     }
     if (record == null || !record.isObject()) {
       throw new BadRecordException(
-          source, "(json)", "not-an-object", "expected a JSON object, got " + (record == null ? "nothing" : Fields.typeOf(record)));
+          source,
+          "(json)",
+          "not-an-object",
+          "expected a JSON object, got " + (record == null ? "nothing" : Fields.typeOf(record)));
     }
     return record;
   }

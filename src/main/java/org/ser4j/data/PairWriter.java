@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import org.ser4j.util.AtomicFiles;
 import java.nio.file.Path;
 import java.util.List;
+import org.ser4j.util.AtomicFiles;
 
 /**
  * Writes pairs as TRL-style JSON Lines ({@code id}, {@code prompt}, {@code chosen}, {@code
@@ -34,7 +34,10 @@ public final class PairWriter {
     if (prompt.isMultiTurn()) {
       ArrayNode turns = node.putArray("prompt");
       for (Turn turn : prompt.turns()) {
-        turns.addObject().put("role", turn.role().name().toLowerCase(java.util.Locale.ROOT)).put("content", turn.content());
+        turns
+            .addObject()
+            .put("role", turn.role().name().toLowerCase(java.util.Locale.ROOT))
+            .put("content", turn.content());
       }
     } else {
       node.put("prompt", prompt.lastTurn());

@@ -9,7 +9,10 @@ import java.util.SplittableRandom;
  * pairs. Responses with equal ratings are never paired: they carry no preference.
  */
 public enum PairingRule {
-  /** The best response against one random strictly lower-rated one (UltraFeedback's usual binarization). */
+  /**
+   * The best response against one random strictly lower-rated one (UltraFeedback's usual
+   * binarization).
+   */
   BEST_VS_RANDOM("best-vs-random"),
   /** The best response against the worst. */
   BEST_VS_WORST("best-vs-worst"),
@@ -31,8 +34,8 @@ public enum PairingRule {
   public record Choice(int better, int worse) {}
 
   /**
-   * Picks pairs of indexes into {@code ratings}. Ties go to the earliest index so that the
-   * result depends only on the ratings and {@code random}.
+   * Picks pairs of indexes into {@code ratings}. Ties go to the earliest index so that the result
+   * depends only on the ratings and {@code random}.
    */
   public List<Choice> pick(double[] ratings, int maxPairs, SplittableRandom random) {
     List<Choice> out = new ArrayList<>();

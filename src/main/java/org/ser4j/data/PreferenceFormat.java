@@ -7,13 +7,19 @@ import java.util.Optional;
 
 /** The preference-data formats SER4J reads. */
 public enum PreferenceFormat {
-  /** Anthropic HH-RLHF: {@code chosen}/{@code rejected} are whole "\n\nHuman:/\n\nAssistant:" transcripts. */
+  /**
+   * Anthropic HH-RLHF: {@code chosen}/{@code rejected} are whole "\n\nHuman:/\n\nAssistant:"
+   * transcripts.
+   */
   HH_RLHF("hh-rlhf", new HhRlhfParser()),
   /** TRL: {@code prompt}, {@code chosen}, {@code rejected}, each a string or a list of messages. */
   TRL("trl", new TrlParser()),
   /** UltraFeedback: an {@code instruction} with rated {@code completions}. */
   ULTRAFEEDBACK("ultrafeedback", new UltraFeedbackParser()),
-  /** OpenAI summarize-from-feedback comparisons: {@code info.post}, two {@code summaries}, {@code choice}. */
+  /**
+   * OpenAI summarize-from-feedback comparisons: {@code info.post}, two {@code summaries}, {@code
+   * choice}.
+   */
   SUMMARIZE("summarize", new SummarizeParser()),
   /** StackExchange preferences: a {@code question} with scored {@code answers}. */
   STACKEXCHANGE("stackexchange", new StackExchangeParser());

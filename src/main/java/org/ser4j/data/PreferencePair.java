@@ -8,8 +8,8 @@ import java.util.Objects;
 
 /**
  * A human (or judge) preference: for {@code prompt}, {@code chosen} was preferred over {@code
- * rejected}. The id is stable across runs: the record's own id where the file has one, else a
- * hash of the content.
+ * rejected}. The id is stable across runs: the record's own id where the file has one, else a hash
+ * of the content.
  */
 public record PreferencePair(
     String id, Prompt prompt, String chosen, String rejected, SourceRef source) {
@@ -28,7 +28,10 @@ public record PreferencePair(
   }
 
   /** A content id: the first 16 hex digits of SHA-256 over prompt, chosen and rejected. */
-  /** SHA-256 (first 16 hex digits) over the pairs' ids and texts, in order: names a training set in provenance. */
+  /**
+   * SHA-256 (first 16 hex digits) over the pairs' ids and texts, in order: names a training set in
+   * provenance.
+   */
   public static String fingerprint(java.util.List<PreferencePair> pairs) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Shared by the formats where one prompt has several rated responses: reads each response's
- * text and rating, then pairs them by the configured {@link PairingRule}.
+ * Shared by the formats where one prompt has several rated responses: reads each response's text
+ * and rating, then pairs them by the configured {@link PairingRule}.
  */
 final class RatedResponses {
   private RatedResponses() {}
@@ -31,23 +31,37 @@ final class RatedResponses {
       }
       String textField = Fields.firstPresent(item, textFields);
       if (textField == null) {
-        throw fields.bad(at + "." + textFields[0], "missing-field", "missing; expected one of " + List.of(textFields));
+        throw fields.bad(
+            at + "." + textFields[0],
+            "missing-field",
+            "missing; expected one of " + List.of(textFields));
       }
       texts[i] = fields.text(item.get(textField), at + "." + textField, true);
       String ratingField = Fields.firstPresent(item, ratingFields);
       if (ratingField == null) {
-        throw fields.bad(at + "." + ratingFields[0], "missing-field", "missing; expected a numeric rating in one of " + List.of(ratingFields));
+        throw fields.bad(
+            at + "." + ratingFields[0],
+            "missing-field",
+            "missing; expected a numeric rating in one of " + List.of(ratingFields));
       }
       ratings[i] = fields.number(item.get(ratingField), at + "." + ratingField);
     }
     if (items.size() < 2) {
-      throw fields.bad(arrayPath, "too-few-responses", "expected at least 2 rated responses, got " + items.size());
+      throw fields.bad(
+          arrayPath,
+          "too-few-responses",
+          "expected at least 2 rated responses, got " + items.size());
     }
     // Seeded per line, so a record's pairs do not depend on what was read before it.
-    SplittableRandom random = new SplittableRandom(options.seed() * 1_000_003L + fields.source().line());
-    List<PairingRule.Choice> choices = options.pairing().pick(ratings, options.maxPairsPerPrompt(), random);
+    SplittableRandom random =
+        new SplittableRandom(options.seed() * 1_000_003L + fields.source().line());
+    List<PairingRule.Choice> choices =
+        options.pairing().pick(ratings, options.maxPairsPerPrompt(), random);
     if (choices.isEmpty()) {
-      throw fields.bad(arrayPath, "no-preference", "expected responses with different ratings, but all are rated " + ratings[0]);
+      throw fields.bad(
+          arrayPath,
+          "no-preference",
+          "expected responses with different ratings, but all are rated " + ratings[0]);
     }
     List<PreferencePair> pairs = new ArrayList<>(choices.size());
     for (int k = 0; k < choices.size(); k++) {

@@ -42,7 +42,8 @@ public final class ScalePairs {
         } catch (BadRecordException e) {
           continue; // a judgment with an empty response: no usable text to re-pair
         }
-        Map<String, String> responses = byPrompt.computeIfAbsent(prompt, k -> new LinkedHashMap<>());
+        Map<String, String> responses =
+            byPrompt.computeIfAbsent(prompt, k -> new LinkedHashMap<>());
         responses.putIfAbsent(winner, chosen);
         responses.putIfAbsent(loser, rejected);
         record.computeIfAbsent(winner, k -> new int[2])[0]++;
@@ -73,10 +74,17 @@ public final class ScalePairs {
       Prompt p = Prompt.of(prompt);
       String chosen = byPrompt.get(prompt).get(better);
       String rejected = byPrompt.get(prompt).get(worse);
-      out.add(new PreferencePair(PreferencePair.contentId(p, chosen, rejected), p, chosen, rejected, new SourceRef("scale-pairs", out.size() + 1)));
+      out.add(
+          new PreferencePair(
+              PreferencePair.contentId(p, chosen, rejected),
+              p,
+              chosen,
+              rejected,
+              new SourceRef("scale-pairs", out.size() + 1)));
     }
     if (out.size() < count) {
-      throw new IllegalArgumentException(judgments + " holds only " + out.size() + " distinct re-pairings; asked for " + count);
+      throw new IllegalArgumentException(
+          judgments + " holds only " + out.size() + " distinct re-pairings; asked for " + count);
     }
     return out;
   }

@@ -19,7 +19,9 @@ public final class ScoreRecordReader implements Iterator<ScoreRecord>, AutoClose
     return new ScoreRecordReader(JsonLines.open(file));
   }
 
-  /** True when the file's first record has a {@code response} field (else it is a preference file). */
+  /**
+   * True when the file's first record has a {@code response} field (else it is a preference file).
+   */
   public static boolean looksLikeScoreRecords(Path file) {
     return JsonLines.firstRecordHas(file, "response");
   }
@@ -34,10 +36,14 @@ public final class ScoreRecordReader implements Iterator<ScoreRecord>, AutoClose
     JsonLines.Record r = lines.next();
     Fields fields = new Fields(r.source());
     JsonNode record = r.json();
-    Prompt prompt = new Prompt(TrlParser.turns(fields.require(record, "prompt", "prompt"), "prompt", Role.USER, fields));
+    Prompt prompt =
+        new Prompt(
+            TrlParser.turns(
+                fields.require(record, "prompt", "prompt"), "prompt", Role.USER, fields));
     String response = fields.string(record, "response", "response", false);
     String id = Fields.idOrNull(record, "id");
-    return new ScoreRecord(id != null ? id : String.valueOf(r.source().line()), prompt, response, r.source());
+    return new ScoreRecord(
+        id != null ? id : String.valueOf(r.source().line()), prompt, response, r.source());
   }
 
   @Override

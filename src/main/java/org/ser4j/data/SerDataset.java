@@ -3,8 +3,8 @@ package org.ser4j.data;
 import java.util.List;
 
 /**
- * The data of one SER run: a labeled seed, an unlabeled pool with its gold labels set aside, and
- * a test set; plus the counts a report needs. Built by {@link #load(DataSpec)}.
+ * The data of one SER run: a labeled seed, an unlabeled pool with its gold labels set aside, and a
+ * test set; plus the counts a report needs. Built by {@link #load(DataSpec)}.
  */
 public record SerDataset(
     List<PreferencePair> labeled,
@@ -15,7 +15,12 @@ public record SerDataset(
 
   /** What was read and what was dropped on the way. */
   public record Counts(
-      long trainRecords, long testRecords, SkipCounts trainSkipped, SkipCounts testSkipped, int tiesDropped, int trainPairs) {}
+      long trainRecords,
+      long testRecords,
+      SkipCounts trainSkipped,
+      SkipCounts testSkipped,
+      int tiesDropped,
+      int trainPairs) {}
 
   public static SerDataset load(DataSpec spec) {
     PairReader.ReadResult train = PairReader.readAll(spec.train(), spec.read());
@@ -46,6 +51,7 @@ public record SerDataset(
         seed.pool(),
         seed.gold(),
         testPairs,
-        new Counts(train.records(), testRecords, train.skipped(), testSkipped, ties, trainPairs.size()));
+        new Counts(
+            train.records(), testRecords, train.skipped(), testSkipped, ties, trainPairs.size()));
   }
 }

@@ -43,7 +43,8 @@ public final class SkipCounts {
     if (total == 0) {
       return "skipped no records";
     }
-    StringBuilder out = new StringBuilder("skipped " + total + " bad record" + (total == 1 ? "" : "s") + " (");
+    StringBuilder out =
+        new StringBuilder("skipped " + total + " bad record" + (total == 1 ? "" : "s") + " (");
     String sep = "";
     for (Map.Entry<String, Long> e : byReason.entrySet()) {
       out.append(sep).append(e.getKey()).append(": ").append(e.getValue());

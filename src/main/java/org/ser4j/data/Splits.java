@@ -15,7 +15,8 @@ public final class Splits {
   public record TrainTest(List<PreferencePair> train, List<PreferencePair> test) {}
 
   /** The labeled seed L, the unlabeled pool U (gold labels set aside) of one training set. */
-  public record SeedAndPool(List<PreferencePair> labeled, List<UnlabeledPair> pool, GoldLabels gold) {}
+  public record SeedAndPool(
+      List<PreferencePair> labeled, List<UnlabeledPair> pool, GoldLabels gold) {}
 
   /** Pairs kept, and how many were dropped because both responses were the same text. */
   public record TieFilter(List<PreferencePair> kept, int dropped) {}
@@ -31,9 +32,9 @@ public final class Splits {
   }
 
   /**
-   * Splits by prompt so that no prompt is on both sides: prompts are shuffled with {@code seed}
-   * and whole prompt groups go to the test side until it holds {@code testFraction} of the pairs
-   * (it may exceed that by less than one group).
+   * Splits by prompt so that no prompt is on both sides: prompts are shuffled with {@code seed} and
+   * whole prompt groups go to the test side until it holds {@code testFraction} of the pairs (it
+   * may exceed that by less than one group).
    */
   public static TrainTest byPrompt(List<PreferencePair> pairs, double testFraction, long seed) {
     requireFraction("test fraction", testFraction, false);
@@ -68,7 +69,8 @@ public final class Splits {
    * fraction is positive); the rest become the unlabeled pool, each pair's two responses put in a
    * seeded random order so that position says nothing about preference.
    */
-  public static SeedAndPool labeledSeed(List<PreferencePair> train, double labeledFraction, long seed) {
+  public static SeedAndPool labeledSeed(
+      List<PreferencePair> train, double labeledFraction, long seed) {
     requireFraction("labeled fraction", labeledFraction, true);
     int n = train.size();
     int labeledCount = (int) Math.round(labeledFraction * n);

@@ -20,6 +20,13 @@ final class StackExchangeParser implements RecordParser {
       id = Fields.idOrNull(record, "id");
     }
     return RatedResponses.pairs(
-        id, Prompt.of(question), fields.array(record, "answers", "answers"), "answers", TEXT, SCORE, fields, options);
+        id,
+        Prompt.of(question),
+        fields.array(record, "answers", "answers"),
+        "answers",
+        TEXT,
+        SCORE,
+        fields,
+        options);
   }
 }

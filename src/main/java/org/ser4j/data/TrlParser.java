@@ -5,9 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * TRL's preference formats. Standard: {@code prompt}, {@code chosen}, {@code rejected} as
- * strings. Conversational: each a list of {role, content} messages; without {@code prompt}, the
- * shared history of {@code chosen} and {@code rejected} is the prompt (TRL's implicit prompt).
+ * TRL's preference formats. Standard: {@code prompt}, {@code chosen}, {@code rejected} as strings.
+ * Conversational: each a list of {role, content} messages; without {@code prompt}, the shared
+ * history of {@code chosen} and {@code rejected} is the prompt (TRL's implicit prompt).
  */
 final class TrlParser implements RecordParser {
   @Override
@@ -36,24 +36,35 @@ final class TrlParser implements RecordParser {
       return List.of(new Turn(plainRole, value.textValue()));
     }
     if (!value.isArray()) {
-      throw fields.bad(path, "wrong-type", "expected a string or a list of {role, content} messages, got " + Fields.typeOf(value));
+      throw fields.bad(
+          path,
+          "wrong-type",
+          "expected a string or a list of {role, content} messages, got " + Fields.typeOf(value));
     }
     List<Turn> turns = new ArrayList<>();
     for (int i = 0; i < value.size(); i++) {
       String at = path + "[" + i + "]";
       JsonNode message = value.get(i);
       if (!message.isObject()) {
-        throw fields.bad(at, "wrong-type", "expected a {role, content} message, got " + Fields.typeOf(message));
+        throw fields.bad(
+            at, "wrong-type", "expected a {role, content} message, got " + Fields.typeOf(message));
       }
       String roleName = fields.string(message, "role", at + ".role", true);
       Role role =
           Role.parse(roleName)
               .orElseThrow(
-                  () -> fields.bad(at + ".role", "bad-role", "expected one of system, user, assistant; got '" + roleName + "'"));
+                  () ->
+                      fields.bad(
+                          at + ".role",
+                          "bad-role",
+                          "expected one of system, user, assistant; got '" + roleName + "'"));
       turns.add(new Turn(role, fields.string(message, "content", at + ".content", false)));
     }
     if (turns.isEmpty()) {
-      throw fields.bad(path, "empty-" + (path.equals("prompt") ? "prompt" : "response"), "expected at least one message, got an empty list");
+      throw fields.bad(
+          path,
+          "empty-" + (path.equals("prompt") ? "prompt" : "response"),
+          "expected at least one message, got an empty list");
     }
     return turns;
   }

@@ -15,9 +15,21 @@ final class UltraFeedbackParser implements RecordParser {
   @Override
   public List<PreferencePair> parse(JsonNode record, Fields fields, ReadOptions options) {
     String promptField = Fields.firstPresent(record, "instruction", "prompt");
-    String prompt = fields.string(record, promptField != null ? promptField : "instruction", promptField != null ? promptField : "instruction", true);
+    String prompt =
+        fields.string(
+            record,
+            promptField != null ? promptField : "instruction",
+            promptField != null ? promptField : "instruction",
+            true);
     String id = Fields.idOrNull(record, "id");
     return RatedResponses.pairs(
-        id, Prompt.of(prompt), fields.array(record, "completions", "completions"), "completions", TEXT, RATING, fields, options);
+        id,
+        Prompt.of(prompt),
+        fields.array(record, "completions", "completions"),
+        "completions",
+        TEXT,
+        RATING,
+        fields,
+        options);
   }
 }

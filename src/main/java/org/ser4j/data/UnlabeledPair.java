@@ -7,4 +7,5 @@ package org.ser4j.data;
  *
  * @param key a pool-unique number that indexes {@link GoldLabels}
  */
-public record UnlabeledPair(int key, String id, Prompt prompt, String first, String second, SourceRef source) {}
+public record UnlabeledPair(
+    int key, String id, Prompt prompt, String first, String second, SourceRef source) {}

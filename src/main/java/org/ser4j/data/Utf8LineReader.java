@@ -10,9 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Reads '\n'-separated lines of bytes and decodes each as strict UTF-8 on its own, so that one
- * bad line can be reported (or skipped) by number without losing the rest of the file. Lines
- * longer than a bound are read past, never held in memory whole.
+ * Reads '\n'-separated lines of bytes and decodes each as strict UTF-8 on its own, so that one bad
+ * line can be reported (or skipped) by number without losing the rest of the file. Lines longer
+ * than a bound are read past, never held in memory whole.
  */
 final class Utf8LineReader implements AutoCloseable {
   /** One line: its text, or why it has none. */
@@ -81,7 +81,8 @@ final class Utf8LineReader implements AutoCloseable {
       length--;
     }
     try {
-      return new Line(lineNumber, decoder.decode(ByteBuffer.wrap(line, 0, length)).toString(), null);
+      return new Line(
+          lineNumber, decoder.decode(ByteBuffer.wrap(line, 0, length)).toString(), null);
     } catch (CharacterCodingException e) {
       return new Line(lineNumber, null, "invalid UTF-8 at byte " + firstInvalidByte(length));
     }
@@ -89,7 +90,8 @@ final class Utf8LineReader implements AutoCloseable {
 
   private int firstInvalidByte(int length) {
     // The decoder stops at the first malformed sequence: report its 1-based byte offset.
-    CharsetDecoder probe = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT);
+    CharsetDecoder probe =
+        StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT);
     ByteBuffer in = ByteBuffer.wrap(line, 0, length);
     java.nio.CharBuffer out = java.nio.CharBuffer.allocate(length + 1);
     java.nio.charset.CoderResult result = probe.decode(in, out, true);

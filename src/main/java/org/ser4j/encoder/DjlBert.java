@@ -12,8 +12,8 @@ import java.util.TreeMap;
 import java.util.function.Predicate;
 
 /**
- * A BERT encoder as DJL NDArray operations on the PyTorch engine, with the pretrained weights of
- * an ONNX export ({@link OnnxWeights}): the trainable twin of {@link OnnxEncoder}, the base for
+ * A BERT encoder as DJL NDArray operations on the PyTorch engine, with the pretrained weights of an
+ * ONNX export ({@link OnnxWeights}): the trainable twin of {@link OnnxEncoder}, the base for
  * fine-tuning. Post-LayerNorm BERT (embeddings + position + token type, then per layer:
  * self-attention, residual, LayerNorm, GELU feed-forward, residual, LayerNorm), mean pooling.
  *
@@ -25,8 +25,14 @@ import java.util.function.Predicate;
  */
 public final class DjlBert implements AutoCloseable {
   private static final float LAYER_NORM_EPS = 1e-12f;
+
   /** The attention projections that take LoRA adapters (query, key, value, output). */
-  public static final List<String> LORA_TARGETS = List.of("attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense");
+  public static final List<String> LORA_TARGETS =
+      List.of(
+          "attention.self.query",
+          "attention.self.key",
+          "attention.self.value",
+          "attention.output.dense");
 
   private final NDManager manager;
   private final Map<String, NDArray> p = new TreeMap<>();
@@ -62,8 +68,8 @@ public final class DjlBert implements AutoCloseable {
 
   /**
    * A tensor whose memory PyTorch owns. {@code create(float[])} wraps a Java direct buffer
-   * (from_blob) that lives only as long as the Java object holding it; long-lived weights that
-   * are updated in place should not depend on that.
+   * (from_blob) that lives only as long as the Java object holding it; long-lived weights that are
+   * updated in place should not depend on that.
    */
   private NDArray nativeCopy(float[] values, Shape shape) {
     try (NDArray wrapped = manager.create(values, shape)) {
@@ -117,15 +123,16 @@ public final class DjlBert implements AutoCloseable {
       throw new IllegalArgumentException("no parameter " + name);
     }
     if (old.getShape().size() != values.length) {
-      throw new IllegalArgumentException(name + ": expected " + old.getShape().size() + " values, got " + values.length);
+      throw new IllegalArgumentException(
+          name + ": expected " + old.getShape().size() + " values, got " + values.length);
     }
     p.put(name, nativeCopy(values, old.getShape()));
     old.close();
   }
 
   /**
-   * Adds LoRA adapters (Hu et al. 2021) to the attention projections of every layer: A [in, r]
-   * with Kaiming-uniform values from {@code seed}, B [r, out] zero, so the network starts unchanged.
+   * Adds LoRA adapters (Hu et al. 2021) to the attention projections of every layer: A [in, r] with
+   * Kaiming-uniform values from {@code seed}, B [r, out] zero, so the network starts unchanged.
    */
   public void addLora(int rank, float alpha, float dropout, long seed) {
     Random random = new Random(seed);
@@ -136,7 +143,8 @@ public final class DjlBert implements AutoCloseable {
         String name = "encoder.layer." + l + "." + target;
         long in = p.get(name + ".weight").getShape().get(0);
         long out = p.get(name + ".weight").getShape().get(1);
-        float bound = (float) (1 / Math.sqrt(in)); // kaiming_uniform(a=sqrt(5)), as PEFT and nn.Linear
+        float bound =
+            (float) (1 / Math.sqrt(in)); // kaiming_uniform(a=sqrt(5)), as PEFT and nn.Linear
         float[] a = new float[(int) (in * rank)];
         for (int i = 0; i < a.length; i++) {
           a[i] = (float) ((random.nextDouble() * 2 - 1) * bound);
@@ -154,13 +162,19 @@ public final class DjlBert implements AutoCloseable {
     }
   }
 
-  /** Pooled vectors [batch, hidden] as an NDArray in {@code scope} (an autograd graph, once parameters take gradients). */
+  /**
+   * Pooled vectors [batch, hidden] as an NDArray in {@code scope} (an autograd graph, once
+   * parameters take gradients).
+   */
   public NDArray pooled(List<TokenizedInput> batch, NDManager scope) {
     NDArray mask = mask(batch, scope);
     return meanPool(layers(embeddings(batch, scope), mask, 0, layers), mask);
   }
 
-  /** The embedding block's output [batch, length, hidden] (word + position + type, LayerNorm), zero-padded. */
+  /**
+   * The embedding block's output [batch, length, hidden] (word + position + type, LayerNorm),
+   * zero-padded.
+   */
   public NDArray embeddings(List<TokenizedInput> batch, NDManager scope) {
     int b = batch.size();
     int len = maxLength(batch);
@@ -173,7 +187,8 @@ public final class DjlBert implements AutoCloseable {
         int pos = t * hidden;
         int ty = (int) in.typeIds()[t] * hidden;
         for (int d = 0; d < hidden; d++) {
-          emb[at + d] = wordEmbeddings[w + d] + positionEmbeddings[pos + d] + typeEmbeddings[ty + d];
+          emb[at + d] =
+              wordEmbeddings[w + d] + positionEmbeddings[pos + d] + typeEmbeddings[ty + d];
         }
       }
     }
@@ -190,7 +205,10 @@ public final class DjlBert implements AutoCloseable {
     return scope.create(mask, new Shape(batch.size(), len));
   }
 
-  /** Hidden states [batch, length, hidden] padded with zeros, from per-sequence rows [length_i * hidden]. */
+  /**
+   * Hidden states [batch, length, hidden] padded with zeros, from per-sequence rows [length_i *
+   * hidden].
+   */
   public NDArray fromRows(List<float[]> states, NDManager scope) {
     int len = 0;
     for (float[] s : states) {
@@ -211,7 +229,8 @@ public final class DjlBert implements AutoCloseable {
     float[] flat = x.toType(DataType.FLOAT32, false).toFloatArray();
     float[][] out = new float[batch.size()][];
     for (int i = 0; i < out.length; i++) {
-      out[i] = java.util.Arrays.copyOfRange(flat, i * len * h, (i * len + batch.get(i).length()) * h);
+      out[i] =
+          java.util.Arrays.copyOfRange(flat, i * len * h, (i * len + batch.get(i).length()) * h);
     }
     return out;
   }
@@ -256,7 +275,13 @@ public final class DjlBert implements AutoCloseable {
     NDArray in = x;
     if (training && loraDropout > 0) {
       // Inverted dropout; the engine's random generator is seeded by the trainer.
-      in = x.mul(x.getManager().randomUniform(0f, 1f, x.getShape()).gte(loraDropout).toType(DataType.FLOAT32, false).div(1 - loraDropout));
+      in =
+          x.mul(
+              x.getManager()
+                  .randomUniform(0f, 1f, x.getShape())
+                  .gte(loraDropout)
+                  .toType(DataType.FLOAT32, false)
+                  .div(1 - loraDropout));
     }
     return y.add(in.matMul(a).matMul(p.get(name + ".lora_B")).mul(loraScale));
   }
@@ -265,7 +290,10 @@ public final class DjlBert implements AutoCloseable {
     NDArray mean = x.mean(new int[] {-1}, true);
     NDArray centered = x.sub(mean);
     NDArray var = centered.square().mean(new int[] {-1}, true);
-    return centered.div(var.add(LAYER_NORM_EPS).sqrt()).mul(p.get(name + ".weight")).add(p.get(name + ".bias"));
+    return centered
+        .div(var.add(LAYER_NORM_EPS).sqrt())
+        .mul(p.get(name + ".weight"))
+        .add(p.get(name + ".bias"));
   }
 
   private NDArray layer(NDArray x, NDArray additiveMask, String prefix, int b, int len) {
@@ -275,10 +303,15 @@ public final class DjlBert implements AutoCloseable {
     NDArray v = split(linear(x, prefix + "attention.self.value"), b, len, dh);
     NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div((float) Math.sqrt(dh)).add(additiveMask);
     NDArray context = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(b, len, hidden);
-    NDArray attended = layerNorm(linear(context, prefix + "attention.output.dense").add(x), prefix + "attention.output.LayerNorm");
+    NDArray attended =
+        layerNorm(
+            linear(context, prefix + "attention.output.dense").add(x),
+            prefix + "attention.output.LayerNorm");
     NDArray h = linear(attended, prefix + "intermediate.dense");
-    NDArray gelu = h.mul(h.div((float) Math.sqrt(2)).erf().add(1)).mul(0.5f); // exact (erf) GELU, as BERT
-    return layerNorm(linear(gelu, prefix + "output.dense").add(attended), prefix + "output.LayerNorm");
+    NDArray gelu =
+        h.mul(h.div((float) Math.sqrt(2)).erf().add(1)).mul(0.5f); // exact (erf) GELU, as BERT
+    return layerNorm(
+        linear(gelu, prefix + "output.dense").add(attended), prefix + "output.LayerNorm");
   }
 
   private NDArray split(NDArray x, int b, int len, int dh) {

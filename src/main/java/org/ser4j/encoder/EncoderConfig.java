@@ -2,13 +2,23 @@ package org.ser4j.encoder;
 
 /**
  * Everything that determines a feature vector: the encoder's files and weights (by fingerprint),
- * pooling, max length and input strategy. Saved in every model, so a model is only ever loaded
- * with the encoder it was trained on.
+ * pooling, max length and input strategy. Saved in every model, so a model is only ever loaded with
+ * the encoder it was trained on.
  */
 public record EncoderConfig(
-    String name, String model, String tokenizer, Pooling pooling, int maxLength, InputStrategy strategy, String fingerprint) {
-  /** Max tokens per sequence and what is encoded, for a frozen encoder and for one that learns (CPU time). */
+    String name,
+    String model,
+    String tokenizer,
+    Pooling pooling,
+    int maxLength,
+    InputStrategy strategy,
+    String fingerprint) {
+  /**
+   * Max tokens per sequence and what is encoded, for a frozen encoder and for one that learns (CPU
+   * time).
+   */
   public static final int DEFAULT_MAX_LENGTH = 256;
+
   public static final int FINETUNE_MAX_LENGTH = 128;
   public static final String DEFAULT_INPUT = "pair+response";
   public static final String FINETUNE_INPUT = "pair";
@@ -19,14 +29,25 @@ public record EncoderConfig(
    */
   public static EncoderConfig of(EncoderSpec spec, boolean fineTune, int maxLength, String input) {
     if (fineTune && spec.pooling() != Pooling.MEAN) {
-      throw new IllegalArgumentException("--finetune trains a mean-pooled encoder; " + spec.name() + " uses " + spec.pooling() + " pooling");
+      throw new IllegalArgumentException(
+          "--finetune trains a mean-pooled encoder; "
+              + spec.name()
+              + " uses "
+              + spec.pooling()
+              + " pooling");
     }
     if (fineTune && spec.name().endsWith("-q")) {
-      throw new IllegalArgumentException("--finetune needs float weights; " + spec.name() + " is int8: use --encoder minilm-l6 (or --encoder-model FILE)");
+      throw new IllegalArgumentException(
+          "--finetune needs float weights; "
+              + spec.name()
+              + " is int8: use --encoder minilm-l6 (or --encoder-model FILE)");
     }
     int length = maxLength > 0 ? maxLength : fineTune ? FINETUNE_MAX_LENGTH : DEFAULT_MAX_LENGTH;
-    InputStrategy strategy = InputStrategy.fromName(input.equals("auto") ? (fineTune ? FINETUNE_INPUT : DEFAULT_INPUT) : input);
-    return new EncoderConfig(spec.name(), spec.model(), spec.tokenizer(), spec.pooling(), length, strategy, null);
+    InputStrategy strategy =
+        InputStrategy.fromName(
+            input.equals("auto") ? (fineTune ? FINETUNE_INPUT : DEFAULT_INPUT) : input);
+    return new EncoderConfig(
+        spec.name(), spec.model(), spec.tokenizer(), spec.pooling(), length, strategy, null);
   }
 
   /** The built-in default: bge-small int8 when frozen, MiniLM float when it learns. */
@@ -40,19 +61,29 @@ public record EncoderConfig(
 
   /** The cache directory name: the same weights and settings share entries. */
   public String cacheNamespace() {
-    return name.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + fingerprint + "-L" + maxLength + "-" + pooling.name().toLowerCase(java.util.Locale.ROOT);
+    return name.replaceAll("[^A-Za-z0-9._-]", "_")
+        + "-"
+        + fingerprint
+        + "-L"
+        + maxLength
+        + "-"
+        + pooling.name().toLowerCase(java.util.Locale.ROOT);
   }
 
   /**
-   * The cache directory of the token states below the first fine-tuned layer: keyed by the
-   * weights (fingerprint) and the frozen layer count; entries are keyed by token ids, which
-   * already carry the tokenizer, the input strategy and the max length.
+   * The cache directory of the token states below the first fine-tuned layer: keyed by the weights
+   * (fingerprint) and the frozen layer count; entries are keyed by token ids, which already carry
+   * the tokenizer, the input strategy and the max length.
    */
   public String lowerLayersNamespace(int frozenLayers) {
     if (fingerprint == null) {
       throw new IllegalStateException("fingerprint the encoder file before caching its layers");
     }
-    return name.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + fingerprint + "-layers-0-" + frozenLayers;
+    return name.replaceAll("[^A-Za-z0-9._-]", "_")
+        + "-"
+        + fingerprint
+        + "-layers-0-"
+        + frozenLayers;
   }
 
   public EncoderConfig withFingerprint(String fp) {

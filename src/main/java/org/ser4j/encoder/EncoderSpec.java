@@ -18,10 +18,25 @@ public record EncoderSpec(String name, String model, String tokenizer, Pooling p
   public static final Map<String, EncoderSpec> BUILT_IN = new LinkedHashMap<>();
 
   static {
-    add(new EncoderSpec("minilm-l6-q", "classpath:all-minilm-l6-v2-q.onnx", "classpath:all-minilm-l6-v2-q-tokenizer.json", Pooling.MEAN));
+    add(
+        new EncoderSpec(
+            "minilm-l6-q",
+            "classpath:all-minilm-l6-v2-q.onnx",
+            "classpath:all-minilm-l6-v2-q-tokenizer.json",
+            Pooling.MEAN));
     // Float weights: the base for fine-tuning (int8 weights cannot train).
-    add(new EncoderSpec("minilm-l6", "classpath:all-minilm-l6-v2.onnx", "classpath:all-minilm-l6-v2-tokenizer.json", Pooling.MEAN));
-    add(new EncoderSpec("bge-small-q", "classpath:bge-small-en-v1.5-q.onnx", "classpath:bge-small-en-v1.5-q-tokenizer.json", Pooling.CLS));
+    add(
+        new EncoderSpec(
+            "minilm-l6",
+            "classpath:all-minilm-l6-v2.onnx",
+            "classpath:all-minilm-l6-v2-tokenizer.json",
+            Pooling.MEAN));
+    add(
+        new EncoderSpec(
+            "bge-small-q",
+            "classpath:bge-small-en-v1.5-q.onnx",
+            "classpath:bge-small-en-v1.5-q-tokenizer.json",
+            Pooling.CLS));
   }
 
   private static void add(EncoderSpec spec) {
@@ -34,15 +49,20 @@ public record EncoderSpec(String name, String model, String tokenizer, Pooling p
   public static EncoderSpec builtIn(String name) {
     EncoderSpec spec = BUILT_IN.get(name.toLowerCase(Locale.ROOT));
     if (spec == null) {
-      throw new IllegalArgumentException("unknown encoder '" + name + "'; built-in encoders: " + BUILT_IN.keySet()
-          + " (or give --encoder-model FILE.onnx --tokenizer tokenizer.json)");
+      throw new IllegalArgumentException(
+          "unknown encoder '"
+              + name
+              + "'; built-in encoders: "
+              + BUILT_IN.keySet()
+              + " (or give --encoder-model FILE.onnx --tokenizer tokenizer.json)");
     }
     return spec;
   }
 
   /** A local ONNX model and its tokenizer.json. */
   public static EncoderSpec local(Path model, Path tokenizer, Pooling pooling) {
-    return new EncoderSpec("local:" + model.getFileName(), model.toString(), tokenizer.toString(), pooling);
+    return new EncoderSpec(
+        "local:" + model.getFileName(), model.toString(), tokenizer.toString(), pooling);
   }
 
   static InputStream open(String location) throws IOException {
@@ -50,7 +70,10 @@ public record EncoderSpec(String name, String model, String tokenizer, Pooling p
       String resource = location.substring("classpath:".length());
       InputStream in = EncoderSpec.class.getClassLoader().getResourceAsStream(resource);
       if (in == null) {
-        throw new IOException("resource " + resource + " is not on the classpath (is its Maven artifact a dependency?)");
+        throw new IOException(
+            "resource "
+                + resource
+                + " is not on the classpath (is its Maven artifact a dependency?)");
       }
       return in;
     }

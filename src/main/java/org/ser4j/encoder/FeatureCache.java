@@ -26,13 +26,13 @@ import org.ser4j.util.AtomicFiles;
  * neither ever sees the other's half-written file, and a duplicate entry is harmless. Every entry
  * carries a CRC32; a damaged entry is dropped on load and simply encoded again.
  *
- * <p>An entry is one vector of {@code dimension} floats (pooled features) or several such rows
- * (a sequence's token states, cached below the layers being fine-tuned); segments of one-row
- * entries keep the original fixed-width format, segments with longer entries record each
- * entry's row count.
+ * <p>An entry is one vector of {@code dimension} floats (pooled features) or several such rows (a
+ * sequence's token states, cached below the layers being fine-tuned); segments of one-row entries
+ * keep the original fixed-width format, segments with longer entries record each entry's row count.
  */
 public final class FeatureCache {
   private static final byte[] MAGIC = "SER4JFC1".getBytes(StandardCharsets.US_ASCII);
+
   /** Segments whose entries may hold several rows: each record has its row count after the key. */
   private static final byte[] MAGIC_ROWS = "SER4JFC2".getBytes(StandardCharsets.US_ASCII);
 
@@ -62,7 +62,8 @@ public final class FeatureCache {
     FeatureCache cache = new FeatureCache(root.resolve(namespace), dimension);
     Files.createDirectories(cache.dir);
     try (Stream<Path> files = Files.list(cache.dir)) {
-      for (Path segment : files.filter(p -> p.getFileName().toString().endsWith(".seg")).sorted().toList()) {
+      for (Path segment :
+          files.filter(p -> p.getFileName().toString().endsWith(".seg")).sorted().toList()) {
         cache.load(segment);
       }
     }
@@ -170,7 +171,8 @@ public final class FeatureCache {
 
   public synchronized void put(Key key, float[] vector) {
     if (vector.length == 0 || vector.length % dimension != 0) {
-      throw new IllegalArgumentException("expected rows of " + dimension + " dimensions, got " + vector.length + " floats");
+      throw new IllegalArgumentException(
+          "expected rows of " + dimension + " dimensions, got " + vector.length + " floats");
     }
     if (entries.put(key, vector) == null) {
       unsaved.put(key, vector);
@@ -189,7 +191,8 @@ public final class FeatureCache {
     AtomicFiles.write(
         segment,
         out -> {
-          DataOutputStream data = new DataOutputStream(new java.io.BufferedOutputStream(out, 1 << 16));
+          DataOutputStream data =
+              new DataOutputStream(new java.io.BufferedOutputStream(out, 1 << 16));
           data.write(rows ? MAGIC_ROWS : MAGIC);
           data.writeInt(dimension);
           ByteArrayOutputStream record = new ByteArrayOutputStream(16 + 4 * dimension);
@@ -257,8 +260,14 @@ public final class FeatureCache {
   /** Entries, hits and lookups, under the name {@code what}. */
   public synchronized String summary(String what) {
     long lookups = hits + misses;
-    return String.format(java.util.Locale.ROOT, "%s: %d entries, %d hits / %d lookups (%.1f%%)%s",
-        what, entries.size(), hits, lookups, lookups == 0 ? 0.0 : 100.0 * hits / lookups,
+    return String.format(
+        java.util.Locale.ROOT,
+        "%s: %d entries, %d hits / %d lookups (%.1f%%)%s",
+        what,
+        entries.size(),
+        hits,
+        lookups,
+        lookups == 0 ? 0.0 : 100.0 * hits / lookups,
         corrupt > 0 ? ", " + corrupt + " corrupt entries dropped" : "");
   }
 }

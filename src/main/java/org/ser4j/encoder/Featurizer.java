@@ -14,9 +14,9 @@ import java.util.concurrent.Future;
 import org.ser4j.util.Progress;
 
 /**
- * Turns (prompt, response) inputs into feature vectors: looks each encoder input up in the
- * {@link FeatureCache}, encodes only the misses (each distinct text once), in batches sorted by
- * length to cut padding, and stores them. The reward model's only view of text.
+ * Turns (prompt, response) inputs into feature vectors: looks each encoder input up in the {@link
+ * FeatureCache}, encodes only the misses (each distinct text once), in batches sorted by length to
+ * cut padding, and stores them. The reward model's only view of text.
  */
 public final class Featurizer implements AutoCloseable {
   /**
@@ -36,7 +36,14 @@ public final class Featurizer implements AutoCloseable {
   private final int batchSize;
   private final int threads;
 
-  private Featurizer(EncoderConfig config, SequenceTokenizer tokenizer, OnnxEncoder encoder, FeatureCache cache, Progress progress, int batchSize, int threads) {
+  private Featurizer(
+      EncoderConfig config,
+      SequenceTokenizer tokenizer,
+      OnnxEncoder encoder,
+      FeatureCache cache,
+      Progress progress,
+      int batchSize,
+      int threads) {
     this.config = config;
     this.tokenizer = tokenizer;
     this.encoder = encoder;
@@ -47,25 +54,39 @@ public final class Featurizer implements AutoCloseable {
   }
 
   /**
-   * Opens the encoder of {@code config}; {@code cacheRoot} null keeps the cache in memory. A
-   * config with a fingerprint (from a saved model) must match the weights found now. {@code
-   * threads} batches run at once, each on one core (ONNX Runtime sessions are thread-safe).
+   * Opens the encoder of {@code config}; {@code cacheRoot} null keeps the cache in memory. A config
+   * with a fingerprint (from a saved model) must match the weights found now. {@code threads}
+   * batches run at once, each on one core (ONNX Runtime sessions are thread-safe).
    */
-  public static Featurizer open(EncoderConfig config, Path cacheRoot, Progress progress, int threads, int batchSize) throws IOException {
+  public static Featurizer open(
+      EncoderConfig config, Path cacheRoot, Progress progress, int threads, int batchSize)
+      throws IOException {
     OnnxEncoder encoder = new OnnxEncoder(config.spec(), 1);
     if (config.fingerprint() != null && !config.fingerprint().equals(encoder.fingerprint())) {
       encoder.close();
-      throw new IllegalArgumentException("encoder mismatch: the model was trained with " + config.name() + " weights " + config.fingerprint()
-          + ", but " + config.model() + " now has weights " + encoder.fingerprint());
+      throw new IllegalArgumentException(
+          "encoder mismatch: the model was trained with "
+              + config.name()
+              + " weights "
+              + config.fingerprint()
+              + ", but "
+              + config.model()
+              + " now has weights "
+              + encoder.fingerprint());
     }
     EncoderConfig resolved = config.withFingerprint(encoder.fingerprint());
     SequenceTokenizer tokenizer = new SequenceTokenizer(config.tokenizer(), config.maxLength());
     FeatureCache cache =
         cacheRoot == null
             ? FeatureCache.inMemory(encoder.dimension())
-            // Batched int8 vectors depend on their batch-mates: never mix them with single-run ones.
-            : FeatureCache.open(cacheRoot, resolved.cacheNamespace() + (batchSize > 1 ? "-batch" + batchSize : ""), encoder.dimension());
-    return new Featurizer(resolved, tokenizer, encoder, cache, progress, batchSize, Math.max(1, threads));
+            // Batched int8 vectors depend on their batch-mates: never mix them with single-run
+            // ones.
+            : FeatureCache.open(
+                cacheRoot,
+                resolved.cacheNamespace() + (batchSize > 1 ? "-batch" + batchSize : ""),
+                encoder.dimension());
+    return new Featurizer(
+        resolved, tokenizer, encoder, cache, progress, batchSize, Math.max(1, threads));
   }
 
   public EncoderConfig config() {
@@ -90,7 +111,8 @@ public final class Featurizer implements AutoCloseable {
       case RESPONSE:
         return List.<String[]>of(new String[] {null, input.response()});
       default:
-        return List.of(new String[] {prompt, input.response()}, new String[] {null, input.response()});
+        return List.of(
+            new String[] {prompt, input.response()}, new String[] {null, input.response()});
     }
   }
 
@@ -138,24 +160,29 @@ public final class Featurizer implements AutoCloseable {
       byLength.add(i);
     }
     byLength.sort(Comparator.comparingInt(i -> tokenized.get(i).length()));
-    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "ser4j-encoder");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, "ser4j-encoder");
+              t.setDaemon(true);
+              return t;
+            });
     try (Progress.Task task = progress.start("encode " + config.name(), order.size(), "texts")) {
       List<Future<?>> jobs = new ArrayList<>();
       for (int start = 0; start < byLength.size(); start += batchSize) {
         List<Integer> idx = byLength.subList(start, Math.min(byLength.size(), start + batchSize));
-        jobs.add(pool.submit(() -> {
-          List<TokenizedInput> batch = new ArrayList<>(idx.size());
-          idx.forEach(i -> batch.add(tokenized.get(i)));
-          float[][] vectors = encoder.embed(batch);
-          for (int j = 0; j < idx.size(); j++) {
-            cache.put(order.get(idx.get(j)), vectors[j]);
-          }
-          task.step(idx.size());
-        }));
+        jobs.add(
+            pool.submit(
+                () -> {
+                  List<TokenizedInput> batch = new ArrayList<>(idx.size());
+                  idx.forEach(i -> batch.add(tokenized.get(i)));
+                  float[][] vectors = encoder.embed(batch);
+                  for (int j = 0; j < idx.size(); j++) {
+                    cache.put(order.get(idx.get(j)), vectors[j]);
+                  }
+                  task.step(idx.size());
+                }));
       }
       for (Future<?> job : jobs) {
         job.get();
@@ -164,7 +191,8 @@ public final class Featurizer implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while encoding", e);
     } catch (ExecutionException e) {
-      throw new IllegalStateException("encoding failed: " + e.getCause().getMessage(), e.getCause());
+      throw new IllegalStateException(
+          "encoding failed: " + e.getCause().getMessage(), e.getCause());
     } finally {
       pool.shutdownNow();
     }

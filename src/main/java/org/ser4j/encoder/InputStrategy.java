@@ -19,7 +19,8 @@ public enum InputStrategy {
         return s;
       }
     }
-    throw new IllegalArgumentException("unknown input strategy '" + name + "'; expected pair, pair+response or response");
+    throw new IllegalArgumentException(
+        "unknown input strategy '" + name + "'; expected pair, pair+response or response");
   }
 
   int segments() {

@@ -17,8 +17,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A BERT-style ONNX model run by ONNX Runtime: a batch of tokenized sequences in, one pooled
- * vector per sequence out. Batches are padded to their longest sequence only.
+ * A BERT-style ONNX model run by ONNX Runtime: a batch of tokenized sequences in, one pooled vector
+ * per sequence out. Batches are padded to their longest sequence only.
  */
 public final class OnnxEncoder implements AutoCloseable {
   private final OrtEnvironment env = OrtEnvironment.getEnvironment();
@@ -41,7 +41,10 @@ public final class OnnxEncoder implements AutoCloseable {
       NodeInfo out = session.getOutputInfo().values().iterator().next();
       long[] shape = ((TensorInfo) out.getInfo()).getShape();
       if (shape.length != 3 || shape[2] <= 0) {
-        throw new IOException(spec.model() + ": expected output 0 to be [batch, length, hidden], got " + java.util.Arrays.toString(shape));
+        throw new IOException(
+            spec.model()
+                + ": expected output 0 to be [batch, length, hidden], got "
+                + java.util.Arrays.toString(shape));
       }
       this.dimension = (int) shape[2];
     } catch (OrtException e) {
@@ -53,7 +56,10 @@ public final class OnnxEncoder implements AutoCloseable {
     return dimension;
   }
 
-  /** The first 12 hex digits of the model file's SHA-256: names the exact weights in caches and model configs. */
+  /**
+   * The first 12 hex digits of the model file's SHA-256: names the exact weights in caches and
+   * model configs.
+   */
   public String fingerprint() {
     return fingerprint;
   }
@@ -63,7 +69,10 @@ public final class OnnxEncoder implements AutoCloseable {
     return run(batch, true);
   }
 
-  /** Runs the model alone, output discarded: the ceiling that the encoder benchmark compares against. */
+  /**
+   * Runs the model alone, output discarded: the ceiling that the encoder benchmark compares
+   * against.
+   */
   public void runRaw(List<TokenizedInput> batch) {
     run(batch, false);
   }
@@ -99,7 +108,8 @@ public final class OnnxEncoder implements AutoCloseable {
         return pool(states, mask, n, length);
       }
     } catch (OrtException e) {
-      throw new IllegalStateException("ONNX Runtime failed on a batch of " + n + " x " + length + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "ONNX Runtime failed on a batch of " + n + " x " + length + ": " + e.getMessage(), e);
     } finally {
       inputs.values().forEach(OnnxTensor::close);
     }

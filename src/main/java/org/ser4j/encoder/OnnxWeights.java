@@ -14,8 +14,8 @@ import org.ser4j.encoder.onnx.OnnxProto.TensorProto;
 /**
  * The float weights of an ONNX BERT export, by their PyTorch names. Embeddings, biases and
  * LayerNorms carry their names in the file; the dense weights are anonymous MatMul initializers
- * ({@code onnx::MatMul_NNN}, laid out [in, out]), named here after the bias that the Add
- * consuming the MatMul's output adds ({@code ...query.bias} gives {@code ...query.weight}).
+ * ({@code onnx::MatMul_NNN}, laid out [in, out]), named here after the bias that the Add consuming
+ * the MatMul's output adds ({@code ...query.bias} gives {@code ...query.weight}).
  */
 public final class OnnxWeights {
   private static final int FLOAT = 1;
@@ -33,7 +33,9 @@ public final class OnnxWeights {
     }
     Map<String, String> producedBy = new HashMap<>(); // MatMul output -> its weight initializer
     for (NodeProto n : graph.getNodeList()) {
-      if (n.getOpType().equals("MatMul") && n.getInputCount() == 2 && initializers.containsKey(n.getInput(1))) {
+      if (n.getOpType().equals("MatMul")
+          && n.getInputCount() == 2
+          && initializers.containsKey(n.getInput(1))) {
         producedBy.put(n.getOutput(0), n.getInput(1));
       }
     }
@@ -74,12 +76,19 @@ public final class OnnxWeights {
     ByteString raw = t.getRawData();
     if (!raw.isEmpty()) {
       if (raw.size() != 4 * count) {
-        throw new IOException("tensor " + t.getName() + ": " + raw.size() + " raw bytes for " + count + " floats");
+        throw new IOException(
+            "tensor " + t.getName() + ": " + raw.size() + " raw bytes for " + count + " floats");
       }
       raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
     } else {
       if (t.getFloatDataCount() != count) {
-        throw new IOException("tensor " + t.getName() + ": " + t.getFloatDataCount() + " floats for shape of " + count);
+        throw new IOException(
+            "tensor "
+                + t.getName()
+                + ": "
+                + t.getFloatDataCount()
+                + " floats for shape of "
+                + count);
       }
       for (int i = 0; i < count; i++) {
         values[i] = t.getFloatData(i);

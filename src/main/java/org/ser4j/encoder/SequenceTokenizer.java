@@ -25,11 +25,16 @@ public final class SequenceTokenizer implements AutoCloseable {
     System.setProperty("ai.djl.offline", "true");
     try (InputStream in = EncoderSpec.open(location)) {
       this.tokenizer =
-          HuggingFaceTokenizer.newInstance(in, Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false"));
+          HuggingFaceTokenizer.newInstance(
+              in, Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false"));
     }
     long[] special = tokenizer.encode("", true, false).getIds();
     if (special.length != 2) {
-      throw new IOException(location + ": expected a BERT-style tokenizer that wraps text in [CLS] ... [SEP], got " + special.length + " special tokens");
+      throw new IOException(
+          location
+              + ": expected a BERT-style tokenizer that wraps text in [CLS] ... [SEP], got "
+              + special.length
+              + " special tokens");
     }
     this.cls = special[0];
     this.sep = special[1];
@@ -85,7 +90,9 @@ public final class SequenceTokenizer implements AutoCloseable {
       case RESPONSE:
         return single(input.response());
       default:
-        throw new IllegalArgumentException("a fine-tuned encoder reads one sequence: use --input pair or response, not " + strategy.cliName());
+        throw new IllegalArgumentException(
+            "a fine-tuned encoder reads one sequence: use --input pair or response, not "
+                + strategy.cliName());
     }
   }
 

@@ -7,10 +7,16 @@ import java.util.List;
  * How well rewards order preference pairs. Accuracy counts pairs whose chosen response scored
  * strictly higher. Calibration looks at P(chosen > rejected) = sigmoid(margin) as a prediction:
  * each pair's confidence is max(p, 1 - p) and it is right when p > 0.5; the expected calibration
- * error (ECE) is the pair-weighted mean |accuracy - confidence| over equal-width confidence bins
- * on [0.5, 1].
+ * error (ECE) is the pair-weighted mean |accuracy - confidence| over equal-width confidence bins on
+ * [0.5, 1].
  */
-public record PairMetrics(int pairs, double accuracy, double meanMargin, double ece, List<Bin> reliability, double[] margins) {
+public record PairMetrics(
+    int pairs,
+    double accuracy,
+    double meanMargin,
+    double ece,
+    List<Bin> reliability,
+    double[] margins) {
 
   public static final int BINS = 10;
 
@@ -52,6 +58,12 @@ public record PairMetrics(int pairs, double accuracy, double meanMargin, double 
         ece += (double) count[b] / n * Math.abs(acc - conf);
       }
     }
-    return new PairMetrics(n, n == 0 ? Double.NaN : (double) correct / n, n == 0 ? Double.NaN : marginSum / n, ece, bins, margins);
+    return new PairMetrics(
+        n,
+        n == 0 ? Double.NaN : (double) correct / n,
+        n == 0 ? Double.NaN : marginSum / n,
+        ece,
+        bins,
+        margins);
   }
 }

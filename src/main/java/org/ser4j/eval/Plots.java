@@ -48,13 +48,23 @@ public final class Plots {
       above.add(center > 0 ? counts[b] : 0);
     }
     CategoryChart chart =
-        new CategoryChartBuilder().width(900).height(500).title(title).xAxisTitle("reward margin r(chosen) - r(rejected)").yAxisTitle("pairs").build();
+        new CategoryChartBuilder()
+            .width(900)
+            .height(500)
+            .title(title)
+            .xAxisTitle("reward margin r(chosen) - r(rejected)")
+            .yAxisTitle("pairs")
+            .build();
     chart.getStyler().setOverlapped(true);
     chart.getStyler().setXAxisLabelRotation(60);
     chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
     chart.getStyler().setXAxisDecimalPattern("0.00");
-    chart.addSeries("ranked wrong (margin <= 0)", labels, below).setFillColor(new java.awt.Color(0xD6, 0x45, 0x45));
-    chart.addSeries("ranked right (margin > 0)", labels, above).setFillColor(new java.awt.Color(0x3A, 0x7C, 0xC4));
+    chart
+        .addSeries("ranked wrong (margin <= 0)", labels, below)
+        .setFillColor(new java.awt.Color(0xD6, 0x45, 0x45));
+    chart
+        .addSeries("ranked right (margin > 0)", labels, above)
+        .setFillColor(new java.awt.Color(0x3A, 0x7C, 0xC4));
     save(chart, png);
   }
 
@@ -68,11 +78,18 @@ public final class Plots {
       }
     }
     XYChart chart =
-        new XYChartBuilder().width(600).height(600).title(title + String.format(java.util.Locale.ROOT, " (ECE %.3f)", m.ece()))
-            .xAxisTitle("confidence max(p, 1 - p)").yAxisTitle("accuracy").build();
+        new XYChartBuilder()
+            .width(600)
+            .height(600)
+            .title(title + String.format(java.util.Locale.ROOT, " (ECE %.3f)", m.ece()))
+            .xAxisTitle("confidence max(p, 1 - p)")
+            .yAxisTitle("accuracy")
+            .build();
     chart.getStyler().setXAxisMin(0.5).setXAxisMax(1.0).setYAxisMin(0.0).setYAxisMax(1.0);
     chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
-    chart.addSeries("perfect calibration", new double[] {0.5, 1.0}, new double[] {0.5, 1.0}).setMarker(SeriesMarkers.NONE);
+    chart
+        .addSeries("perfect calibration", new double[] {0.5, 1.0}, new double[] {0.5, 1.0})
+        .setMarker(SeriesMarkers.NONE);
     if (!conf.isEmpty()) {
       XYSeries s = chart.addSeries("model", conf, acc);
       s.setMarker(SeriesMarkers.CIRCLE);
@@ -80,9 +97,26 @@ public final class Plots {
     save(chart, png);
   }
 
-  /** Lines over a shared x axis, e.g. loss per epoch or accuracy per SER loop; NaN points are left out. */
-  public static void lines(String title, String xTitle, String yTitle, double[] x, java.util.Map<String, double[]> series, Path png) throws IOException {
-    XYChart chart = new XYChartBuilder().width(800).height(500).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+  /**
+   * Lines over a shared x axis, e.g. loss per epoch or accuracy per SER loop; NaN points are left
+   * out.
+   */
+  public static void lines(
+      String title,
+      String xTitle,
+      String yTitle,
+      double[] x,
+      java.util.Map<String, double[]> series,
+      Path png)
+      throws IOException {
+    XYChart chart =
+        new XYChartBuilder()
+            .width(800)
+            .height(500)
+            .title(title)
+            .xAxisTitle(xTitle)
+            .yAxisTitle(yTitle)
+            .build();
     chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
     for (var e : series.entrySet()) {
       List<Double> xs = new ArrayList<>();
@@ -101,6 +135,7 @@ public final class Plots {
   }
 
   private static void save(Chart<?, ?> chart, Path png) throws IOException {
-    AtomicFiles.write(png, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
+    AtomicFiles.write(
+        png, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
   }
 }

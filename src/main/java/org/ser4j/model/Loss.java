@@ -48,7 +48,10 @@ public enum Loss {
     public static final Evaluation NONE = new Evaluation(Double.NaN, Double.NaN);
   }
 
-  /** The mean loss and the accuracy of pairs with these rewards ({@link Evaluation#NONE} for no pairs). */
+  /**
+   * The mean loss and the accuracy of pairs with these rewards ({@link Evaluation#NONE} for no
+   * pairs).
+   */
   public Evaluation evaluate(PairRewards rewards) {
     int n = rewards.size();
     if (n == 0) {

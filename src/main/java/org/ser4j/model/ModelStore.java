@@ -19,15 +19,24 @@ import org.ser4j.util.AtomicFiles;
 /**
  * A model directory, whatever the family: {@code model.safetensors} (the weights) and {@code
  * config.json} (format, encoder, family settings, reward scale, provenance), both written
- * atomically, the weights first, so a directory with a config always has its weights. Keys come
- * out in a fixed order, so identical models give identical weight files in any process.
+ * atomically, the weights first, so a directory with a config always has its weights. Keys come out
+ * in a fixed order, so identical models give identical weight files in any process.
  */
 public final class ModelStore {
   public static final String CONFIG = "config.json";
   public static final String WEIGHTS = "model.safetensors";
-  /** Sorted map keys: a map's key order never depends on the process (Map.of iterates in a per-JVM order). */
-  public static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
-  private static final Map<String, String> WEIGHTS_METADATA = new TreeMap<>(Map.of("format", "pt", "producer", "ser4j"));
+
+  /**
+   * Sorted map keys: a map's key order never depends on the process (Map.of iterates in a per-JVM
+   * order).
+   */
+  public static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+
+  private static final Map<String, String> WEIGHTS_METADATA =
+      new TreeMap<>(Map.of("format", "pt", "producer", "ser4j"));
 
   private ModelStore() {}
 
@@ -40,7 +49,8 @@ public final class ModelStore {
         return f.load(dir, config);
       }
     }
-    throw new IOException(dir.resolve(CONFIG) + ": field 'format': no model family reads \"" + format + "\"");
+    throw new IOException(
+        dir.resolve(CONFIG) + ": field 'format': no model family reads \"" + format + "\"");
   }
 
   /** Fails early, before any data is read, when {@code dir} is no model directory. */
@@ -50,8 +60,13 @@ public final class ModelStore {
     }
   }
 
-  /** Writes a model: {@code tensors} to the weights file, then {@code config} completed with the parts every family has. */
-  public static void write(Path dir, String format, Map<String, Tensor> tensors, ObjectNode config, TrainedModel model) throws IOException {
+  /**
+   * Writes a model: {@code tensors} to the weights file, then {@code config} completed with the
+   * parts every family has.
+   */
+  public static void write(
+      Path dir, String format, Map<String, Tensor> tensors, ObjectNode config, TrainedModel model)
+      throws IOException {
     Files.createDirectories(dir);
     Safetensors.write(dir.resolve(WEIGHTS), tensors, WEIGHTS_METADATA);
     ObjectNode out = JSON.createObjectNode();
@@ -68,7 +83,13 @@ public final class ModelStore {
   public static JsonNode readConfig(Path dir, String format) throws IOException {
     JsonNode config = readConfig(dir);
     if (!format.equals(config.path("format").asText())) {
-      throw new IOException(dir.resolve(CONFIG) + ": field 'format': expected \"" + format + "\", found \"" + config.path("format").asText() + "\"");
+      throw new IOException(
+          dir.resolve(CONFIG)
+              + ": field 'format': expected \""
+              + format
+              + "\", found \""
+              + config.path("format").asText()
+              + "\"");
     }
     return config;
   }
@@ -95,10 +116,14 @@ public final class ModelStore {
   }
 
   public static RewardScale readScale(JsonNode config) throws IOException {
-    return config.hasNonNull("reward_scale") ? JSON.treeToValue(config.get("reward_scale"), RewardScale.class) : RewardScale.NONE;
+    return config.hasNonNull("reward_scale")
+        ? JSON.treeToValue(config.get("reward_scale"), RewardScale.class)
+        : RewardScale.NONE;
   }
 
-  /** The model's provenance; {@link Provenance#UNKNOWN} for directories written before it was typed. */
+  /**
+   * The model's provenance; {@link Provenance#UNKNOWN} for directories written before it was typed.
+   */
   public static Provenance readProvenance(JsonNode config) {
     JsonNode p = config.path("provenance");
     if (!p.has("command") || !p.has("versions")) {

@@ -1,17 +1,21 @@
 package org.ser4j.model;
 
-/** Rewards of pairs' two sides, position by position: chosen (or first) and rejected (or second). */
+/**
+ * Rewards of pairs' two sides, position by position: chosen (or first) and rejected (or second).
+ */
 public record PairRewards(double[] chosen, double[] rejected) {
   public PairRewards {
     if (chosen.length != rejected.length) {
-      throw new IllegalArgumentException("chosen and rejected differ in length: " + chosen.length + " vs " + rejected.length);
+      throw new IllegalArgumentException(
+          "chosen and rejected differ in length: " + chosen.length + " vs " + rejected.length);
     }
   }
 
   /** Rewards of {@code 2n} sequences laid out as n chosen, then n rejected. */
   public static PairRewards ofConcatenated(double[] all) {
     int n = all.length / 2;
-    return new PairRewards(java.util.Arrays.copyOfRange(all, 0, n), java.util.Arrays.copyOfRange(all, n, all.length));
+    return new PairRewards(
+        java.util.Arrays.copyOfRange(all, 0, n), java.util.Arrays.copyOfRange(all, n, all.length));
   }
 
   public int size() {

@@ -30,22 +30,34 @@ public record Provenance(
     @JsonProperty("config") JsonNode config,
     @JsonProperty("versions") Map<String, String> versions,
     @JsonProperty("created") String created) {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
   private static final Map<String, String> VERSIONS = readVersions();
 
   /** An unknown origin (a model saved before provenance was typed, or built by hand). */
-  public static final Provenance UNKNOWN = new Provenance("unknown", null, null, 0, 0, 0, -1, null, Map.of(), null);
+  public static final Provenance UNKNOWN =
+      new Provenance("unknown", null, null, 0, 0, 0, -1, null, Map.of(), null);
 
   public Provenance {
-    config = config == null || config.isNull() ? null : config; // JSON null reads back as a NullNode
+    config =
+        config == null || config.isNull() ? null : config; // JSON null reads back as a NullNode
     versions = versions == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(versions));
   }
 
   /**
-   * Stamped now, with this build's library versions; {@code config} is any settings object
-   * (records become JSON with their fields in declaration order).
+   * Stamped now, with this build's library versions; {@code config} is any settings object (records
+   * become JSON with their fields in declaration order).
    */
-  public static Provenance of(String command, String dataFile, String dataFingerprint, long seed, double labeledFraction, int trainPairs, int loop, Object config) {
+  public static Provenance of(
+      String command,
+      String dataFile,
+      String dataFingerprint,
+      long seed,
+      double labeledFraction,
+      int trainPairs,
+      int loop,
+      Object config) {
     JsonNode settings;
     try {
       // Through text, so the numbers are the node types a reader sees (an int, not a long, for 42).
@@ -53,12 +65,32 @@ public record Provenance(
     } catch (IOException e) {
       throw new IllegalArgumentException("settings that are not JSON: " + config, e);
     }
-    return new Provenance(command, dataFile, dataFingerprint, seed, labeledFraction, trainPairs, loop, settings, VERSIONS, Instant.now().toString());
+    return new Provenance(
+        command,
+        dataFile,
+        dataFingerprint,
+        seed,
+        labeledFraction,
+        trainPairs,
+        loop,
+        settings,
+        VERSIONS,
+        Instant.now().toString());
   }
 
   /** The same origin for another SER loop, trained on {@code pairs} pairs. */
   public Provenance forLoop(int newLoop, int pairs) {
-    return new Provenance(command, dataFile, dataFingerprint, seed, labeledFraction, pairs, newLoop, config, versions, Instant.now().toString());
+    return new Provenance(
+        command,
+        dataFile,
+        dataFingerprint,
+        seed,
+        labeledFraction,
+        pairs,
+        newLoop,
+        config,
+        versions,
+        Instant.now().toString());
   }
 
   /** The versions of SER4J and its numeric libraries in this build. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 /**
  * How raw rewards are mapped before they reach a caller, saved in the model's config so every
  * caller of a served model gets the same scale.
+ *
  * <ul>
  *   <li>{@code none}: r as is;
  *   <li>{@code zscore}: (r - mean) / std, with mean and std from a reference set;
@@ -22,7 +23,8 @@ public record RewardScale(
 
   public RewardScale {
     if (!method.equals("none") && !method.equals("zscore") && !method.equals("baseline")) {
-      throw new IllegalArgumentException("unknown reward scale '" + method + "'; expected none, zscore or baseline");
+      throw new IllegalArgumentException(
+          "unknown reward scale '" + method + "'; expected none, zscore or baseline");
     }
     if (method.equals("zscore") && !(std > 0)) {
       throw new IllegalArgumentException("zscore needs a positive std, got " + std);

@@ -7,7 +7,8 @@ import org.ser4j.encoder.ResponseInput;
 
 /**
  * Rewards for (prompt, response) inputs from a loaded model directory, whatever its kind: a frozen
- * encoder with a trained head or a fine-tuned encoder ({@link TrainedModel#open}). What `ser eval`, `ser score`, `ser best-of-n` and `ser serve` use.
+ * encoder with a trained head or a fine-tuned encoder ({@link TrainedModel#open}). What `ser eval`,
+ * `ser score`, `ser best-of-n` and `ser serve` use.
  */
 public interface RewardScorer extends AutoCloseable {
   /** Raw rewards, in order. Safe to call from several threads (calls may be serialized). */

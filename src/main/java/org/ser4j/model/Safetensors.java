@@ -15,8 +15,8 @@ import java.util.Map;
 import org.ser4j.util.AtomicFiles;
 
 /**
- * The safetensors format (Hugging Face), F32 tensors only: an 8-byte little-endian header length,
- * a JSON header naming each tensor's dtype, shape and byte range, then the raw little-endian data.
+ * The safetensors format (Hugging Face), F32 tensors only: an 8-byte little-endian header length, a
+ * JSON header naming each tensor's dtype, shape and byte range, then the raw little-endian data.
  * Python loads it with {@code safetensors.torch.load_file}.
  */
 public final class Safetensors {
@@ -24,7 +24,8 @@ public final class Safetensors {
 
   private Safetensors() {}
 
-  public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+  public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata)
+      throws IOException {
     ObjectNode header = JSON.createObjectNode();
     if (!metadata.isEmpty()) {
       ObjectNode meta = header.putObject("__metadata__");
@@ -41,13 +42,19 @@ public final class Safetensors {
         count *= s;
       }
       if (count != e.getValue().values().length) {
-        throw new IllegalArgumentException(e.getKey() + ": shape holds " + count + " values, data has " + e.getValue().values().length);
+        throw new IllegalArgumentException(
+            e.getKey()
+                + ": shape holds "
+                + count
+                + " values, data has "
+                + e.getValue().values().length);
       }
       t.putArray("data_offsets").add(offset).add(offset + 4 * count);
       offset += 4 * count;
     }
     byte[] json = JSON.writeValueAsBytes(header);
-    int padded = (json.length + 7) / 8 * 8; // the spec pads the header with spaces to 8-byte alignment
+    int padded =
+        (json.length + 7) / 8 * 8; // the spec pads the header with spaces to 8-byte alignment
     ByteBuffer out = ByteBuffer.allocate(8 + padded + (int) offset).order(ByteOrder.LITTLE_ENDIAN);
     out.putLong(padded);
     out.put(json);
@@ -83,7 +90,13 @@ public final class Safetensors {
       }
       JsonNode t = e.getValue();
       if (!"F32".equals(t.path("dtype").asText())) {
-        throw new IOException(file + ": tensor " + e.getKey() + " has dtype " + t.path("dtype").asText() + "; only F32 is supported");
+        throw new IOException(
+            file
+                + ": tensor "
+                + e.getKey()
+                + " has dtype "
+                + t.path("dtype").asText()
+                + "; only F32 is supported");
       }
       long[] shape = new long[t.get("shape").size()];
       long count = 1;

@@ -5,7 +5,10 @@ import org.ser4j.encoder.EncoderConfig;
 import org.ser4j.encoder.Featurizer;
 import org.ser4j.util.Progress;
 
-/** What a model needs from its caller to score: an encoder runtime (cache, threads) and where progress goes. */
+/**
+ * What a model needs from its caller to score: an encoder runtime (cache, threads) and where
+ * progress goes.
+ */
 public interface ScorerRuntime {
   Featurizer featurizer(EncoderConfig config) throws IOException;
 
@@ -16,7 +19,12 @@ public interface ScorerRuntime {
     return new ScorerRuntime() {
       @Override
       public Featurizer featurizer(EncoderConfig config) throws IOException {
-        return Featurizer.open(config, null, Progress.quiet(), Runtime.getRuntime().availableProcessors(), Featurizer.DEFAULT_BATCH);
+        return Featurizer.open(
+            config,
+            null,
+            Progress.quiet(),
+            Runtime.getRuntime().availableProcessors(),
+            Featurizer.DEFAULT_BATCH);
       }
 
       @Override

@@ -7,8 +7,8 @@ import org.ser4j.encoder.EncoderConfig;
 /**
  * A trained reward model of any family, immutable: what a training run returns, what a model
  * directory holds, and what opens as a {@link RewardScorer}. The families ({@code model.head}:
- * frozen encoder + head; {@code model.finetune}: an encoder that learned) implement it and
- * register a {@link ModelFormat}, so callers never ask which family they hold.
+ * frozen encoder + head; {@code model.finetune}: an encoder that learned) implement it and register
+ * a {@link ModelFormat}, so callers never ask which family they hold.
  */
 public interface TrainedModel {
   /** The encoder the model reads texts with (the pretrained weights, by fingerprint). */

@@ -8,20 +8,25 @@ import org.ser4j.data.UnlabeledPair;
 
 /**
  * The paper's "full" baseline: the RM trained on every training pair with its human label (the
- * seed's training part plus the whole pool, oriented by the gold labels), early-stopped on the
- * same validation slice as SER, so that the three RMs differ only in their training labels.
+ * seed's training part plus the whole pool, oriented by the gold labels), early-stopped on the same
+ * validation slice as SER, so that the three RMs differ only in their training labels.
  */
 public final class Baselines {
   private Baselines() {}
 
-  /** Trains the full-label RM with {@code learner} (already loaded with {@code data}); returns its test accuracy. */
-  public static double fullLabels(SerDataset data, RewardLearner learner, SerConfig config, long seed) throws IOException {
+  /**
+   * Trains the full-label RM with {@code learner} (already loaded with {@code data}); returns its
+   * test accuracy.
+   */
+  public static double fullLabels(
+      SerDataset data, RewardLearner learner, SerConfig config, long seed) throws IOException {
     SeedSplit split = SeedSplit.of(data.labeled().size(), config.validationFraction(), seed);
     List<SelfLabel> gold = new ArrayList<>(data.pool().size());
     for (UnlabeledPair p : data.pool()) {
       gold.add(new SelfLabel(p, data.gold().firstPreferred(p), Double.NaN, Double.NaN, 0));
     }
-    learner.fit(new TrainingSet(split.train(), gold), TrainingSet.labeled(split.validation()), seed, false);
+    learner.fit(
+        new TrainingSet(split.train(), gold), TrainingSet.labeled(split.validation()), seed, false);
     return learner.testRewards().accuracy();
   }
 }

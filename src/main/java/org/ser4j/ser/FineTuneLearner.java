@@ -42,10 +42,16 @@ public final class FineTuneLearner implements RewardLearner {
   private long fitSeed;
 
   /**
-   * @param training the fine-tuning settings; its seed draws the network's starting point (LoRA adapters)
+   * @param training the fine-tuning settings; its seed draws the network's starting point (LoRA
+   *     adapters)
    * @param layerCache where the frozen lower layers' states are kept on disk (null: memory only)
    */
-  public FineTuneLearner(FineTuneConfig training, EncoderConfig encoder, int heads, Path layerCache, Progress progress) {
+  public FineTuneLearner(
+      FineTuneConfig training,
+      EncoderConfig encoder,
+      int heads,
+      Path layerCache,
+      Progress progress) {
     this.training = training;
     this.encoder = encoder;
     this.heads = heads;
@@ -74,12 +80,24 @@ public final class FineTuneLearner implements RewardLearner {
       net.restart(seed);
     }
     fitSeed = seed;
-    FineTuner.Result result = new FineTuner(training.withSeed(seed), progress).train(net, sequences(train), sequences(validation));
-    List<Epoch> history = result.history().stream().map(e -> new Epoch(e.epoch(), e.trainLoss(), e.validationLoss(), e.validationAccuracy())).toList();
+    FineTuner.Result result =
+        new FineTuner(training.withSeed(seed), progress)
+            .train(net, sequences(train), sequences(validation));
+    List<Epoch> history =
+        result.history().stream()
+            .map(
+                e ->
+                    new Epoch(e.epoch(), e.trainLoss(), e.validationLoss(), e.validationAccuracy()))
+            .toList();
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("optimizer_steps", result.steps());
     details.put("skipped_steps", result.skippedSteps());
-    details.put("train_sequences_per_second", result.history().stream().mapToDouble(FineTuner.Epoch::sequencesPerSecond).average().orElse(0));
+    details.put(
+        "train_sequences_per_second",
+        result.history().stream()
+            .mapToDouble(FineTuner.Epoch::sequencesPerSecond)
+            .average()
+            .orElse(0));
     details.put("max_length", encoder.maxLength());
     return new Fit(history, result.bestEpoch(), result.validationPairs(), details);
   }

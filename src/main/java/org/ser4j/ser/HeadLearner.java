@@ -30,7 +30,8 @@ public final class HeadLearner implements RewardLearner {
 
   private final boolean ownsFeaturizer;
 
-  private HeadLearner(Featurizer featurizer, boolean owns, SerInputs in, TrainConfig config, Progress progress) {
+  private HeadLearner(
+      Featurizer featurizer, boolean owns, SerInputs in, TrainConfig config, Progress progress) {
     this.featurizer = featurizer;
     this.ownsFeaturizer = owns;
     this.in = in;
@@ -38,12 +39,19 @@ public final class HeadLearner implements RewardLearner {
     this.progress = progress;
   }
 
-  /** Encodes the run's texts with {@code featurizer}; closing the learner closes it when {@code owns}. */
-  public static HeadLearner encoding(Featurizer featurizer, boolean owns, TrainConfig config, Progress progress) {
+  /**
+   * Encodes the run's texts with {@code featurizer}; closing the learner closes it when {@code
+   * owns}.
+   */
+  public static HeadLearner encoding(
+      Featurizer featurizer, boolean owns, TrainConfig config, Progress progress) {
     return new HeadLearner(featurizer, owns, null, config, progress);
   }
 
-  /** Works on features already at hand (a synthetic pool for benchmarks); {@link #load} then reads nothing. */
+  /**
+   * Works on features already at hand (a synthetic pool for benchmarks); {@link #load} then reads
+   * nothing.
+   */
   public static HeadLearner of(SerInputs features, TrainConfig config) {
     return new HeadLearner(null, false, features, config, Progress.quiet());
   }
@@ -60,10 +68,16 @@ public final class HeadLearner implements RewardLearner {
     PairFeatures t = features(train);
     PairFeatures v = features(validation);
     RewardTrainer trainer = new RewardTrainer(config.withSeed(seed), progress);
-    TrainedHead head = warmStart ? trainer.train(t, v, model.head(), model.normalizer()) : trainer.train(t, v);
+    TrainedHead head =
+        warmStart ? trainer.train(t, v, model.head(), model.normalizer()) : trainer.train(t, v);
     // As saved: the model rounds the head to float, so a reloaded model scores identically.
     model = new RewardModel(in.encoder(), head.normalizer(), head.head(), Provenance.UNKNOWN);
-    List<Epoch> history = head.history().stream().map(e -> new Epoch(e.epoch(), e.trainLoss(), e.validationLoss(), e.validationAccuracy())).toList();
+    List<Epoch> history =
+        head.history().stream()
+            .map(
+                e ->
+                    new Epoch(e.epoch(), e.trainLoss(), e.validationLoss(), e.validationAccuracy()))
+            .toList();
     Map<String, Object> details = new LinkedHashMap<>();
     if (featurizer != null) {
       details.put("cache_entries", featurizer.cache().size());

@@ -23,9 +23,13 @@ public interface RewardLearner extends AutoCloseable {
    * Trains the current model on {@code train}, early-stopped on {@code validation}, seeded by
    * {@code seed}: from the pretrained start, or with {@code warmStart} from the current model.
    */
-  Fit fit(TrainingSet train, TrainingSet validation, long seed, boolean warmStart) throws IOException;
+  Fit fit(TrainingSet train, TrainingSet validation, long seed, boolean warmStart)
+      throws IOException;
 
-  /** The current model's rewards of pool pairs: first answers as {@code chosen}, second as {@code rejected}. */
+  /**
+   * The current model's rewards of pool pairs: first answers as {@code chosen}, second as {@code
+   * rejected}.
+   */
   PairRewards poolRewards(List<UnlabeledPair> pairs);
 
   /** The current model's rewards of a training set's pairs. */
@@ -40,7 +44,9 @@ public interface RewardLearner extends AutoCloseable {
   /** Makes a saved model (of this family) the current one: resuming a run. */
   void restore(TrainedModel saved) throws IOException;
 
-  /** The training mode report.json records: "none" for a frozen encoder, else the fine-tuning mode. */
+  /**
+   * The training mode report.json records: "none" for a frozen encoder, else the fine-tuning mode.
+   */
   String finetune();
 
   /** A line on the learner's caches for the closing report, or null. */
@@ -56,12 +62,18 @@ public interface RewardLearner extends AutoCloseable {
    * What a fit did: every epoch, the 1-based epoch whose weights were kept, the validation pairs,
    * and family-specific figures for metrics.json (optimizer steps, cache counts, throughput).
    */
-  record Fit(List<Epoch> history, int bestEpoch, int validationPairs, java.util.Map<String, Object> details) {
+  record Fit(
+      List<Epoch> history,
+      int bestEpoch,
+      int validationPairs,
+      java.util.Map<String, Object> details) {
     public Epoch best() {
       return history.get(bestEpoch - 1);
     }
   }
 
-  /** One epoch: mean training loss, validation loss and accuracy (NaN without a validation slice). */
+  /**
+   * One epoch: mean training loss, validation loss and accuracy (NaN without a validation slice).
+   */
   record Epoch(int epoch, double trainLoss, double validationLoss, double validationAccuracy) {}
 }

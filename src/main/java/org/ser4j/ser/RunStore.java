@@ -14,8 +14,8 @@ import org.ser4j.util.AtomicFiles;
 
 /**
  * A SER run directory: {@code run.json} (what was asked), {@code loop-N/model/} and {@code
- * loop-N/selected.jsonl} per loop, and {@code report.json}, rewritten after each loop. The
- * report is written last: a loop it lists is complete on disk, so a resumed run starts after it.
+ * loop-N/selected.jsonl} per loop, and {@code report.json}, rewritten after each loop. The report
+ * is written last: a loop it lists is complete on disk, so a resumed run starts after it.
  */
 public final class RunStore {
   public static final String RUN = "run.json";
@@ -61,21 +61,23 @@ public final class RunStore {
 
   private void saveSelected(int loop, List<SelfLabel> selected) throws IOException {
     Path d = loopDir(loop);
-    AtomicFiles.write(d.resolve("selected.jsonl"), out -> {
-      for (SelfLabel s : selected) {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("pool_key", s.pair().key());
-        n.put("id", s.pair().id());
-        n.put("first_preferred", s.firstPreferred());
-        n.put("s_first", s.s1());
-        n.put("s_second", s.s2());
-        n.put("prompt", s.pair().prompt().transcript());
-        n.put("chosen", s.chosen());
-        n.put("rejected", s.rejected());
-        out.write(LINE.writeValueAsBytes(n));
-        out.write('\n');
-      }
-    });
+    AtomicFiles.write(
+        d.resolve("selected.jsonl"),
+        out -> {
+          for (SelfLabel s : selected) {
+            ObjectNode n = JSON.createObjectNode();
+            n.put("pool_key", s.pair().key());
+            n.put("id", s.pair().id());
+            n.put("first_preferred", s.firstPreferred());
+            n.put("s_first", s.s1());
+            n.put("s_second", s.s2());
+            n.put("prompt", s.pair().prompt().transcript());
+            n.put("chosen", s.chosen());
+            n.put("rejected", s.rejected());
+            out.write(LINE.writeValueAsBytes(n));
+            out.write('\n');
+          }
+        });
   }
 
   /** A self-label as saved: the pool pair's key and the label the RM gave. */
@@ -120,6 +122,7 @@ public final class RunStore {
 
   boolean finished() throws IOException {
     Path file = dir.resolve(REPORT);
-    return Files.isRegularFile(file) && JSON.readTree(file.toFile()).path("finished").asBoolean(false);
+    return Files.isRegularFile(file)
+        && JSON.readTree(file.toFile()).path("finished").asBoolean(false);
   }
 }

@@ -5,8 +5,8 @@ import java.util.Random;
 import org.ser4j.util.Permutations;
 
 /**
- * The labeled seed split into training and validation positions: a seeded share of the seed
- * judges loops and stops training early; the test set never does. Every learner uses these splits.
+ * The labeled seed split into training and validation positions: a seeded share of the seed judges
+ * loops and stops training early; the test set never does. Every learner uses these splits.
  */
 public record SeedSplit(int[] train, int[] validation) {
   /** No validation below 10 labeled pairs; otherwise {@code round(fraction * n)}, at least 1. */
@@ -16,7 +16,10 @@ public record SeedSplit(int[] train, int[] validation) {
     return new SeedSplit(Arrays.copyOfRange(order, nVal, n), Arrays.copyOfRange(order, 0, nVal));
   }
 
-  /** The split of a plain training run (`ser train`): no validation below 20 pairs, else {@code round(fraction * n)}. */
+  /**
+   * The split of a plain training run (`ser train`): no validation below 20 pairs, else {@code
+   * round(fraction * n)}.
+   */
   public static SeedSplit forTraining(int n, double validationFraction, long seed) {
     int nVal = n >= 20 ? (int) Math.round(validationFraction * n) : 0;
     int[] order = Permutations.of(n, new Random(seed));

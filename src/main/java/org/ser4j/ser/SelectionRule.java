@@ -1,9 +1,9 @@
 package org.ser4j.ser;
 
 /**
- * Which learning status's rule picks self-labeled pairs (paper section 3; reference code):
- * "good vs bad" keeps a pair when one answer scores above tau_high and the other below tau_low;
- * "amplify difference" keeps it when the two scores differ by more than delta.
+ * Which learning status's rule picks self-labeled pairs (paper section 3; reference code): "good vs
+ * bad" keeps a pair when one answer scores above tau_high and the other below tau_low; "amplify
+ * difference" keeps it when the two scores differ by more than delta.
  */
 public enum SelectionRule {
   /** Either rule, as the reference code does (default). */
@@ -28,6 +28,7 @@ public enum SelectionRule {
         return r;
       }
     }
-    throw new IllegalArgumentException("unknown selection rule '" + name + "'; expected both, good-bad, difference or auto");
+    throw new IllegalArgumentException(
+        "unknown selection rule '" + name + "'; expected both, good-bad, difference or auto");
   }
 }

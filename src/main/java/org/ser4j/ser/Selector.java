@@ -24,9 +24,9 @@ public final class Selector {
   }
 
   /**
-   * This selector under {@code how}: for {@link ConfidenceScale#POOL}, one that reads
-   * s = sigmoid((r - mean) / std) with mean and std over all rewards in {@code r1} and {@code r2}
-   * (std 1 when they are all equal: nothing is confident then either way).
+   * This selector under {@code how}: for {@link ConfidenceScale#POOL}, one that reads s =
+   * sigmoid((r - mean) / std) with mean and std over all rewards in {@code r1} and {@code r2} (std
+   * 1 when they are all equal: nothing is confident then either way).
    */
   public Selector scaledFor(ConfidenceScale how, double[] r1, double[] r2) {
     if (how == ConfidenceScale.RAW || r1.length + r2.length < 2) {
@@ -35,7 +35,8 @@ public final class Selector {
     double[] all = Arrays.copyOf(r1, r1.length + r2.length);
     System.arraycopy(r2, 0, all, r1.length, r2.length);
     boolean constant = Arrays.stream(all).allMatch(r -> r == all[0]);
-    return new Selector(thresholds, constant ? new RewardScale("zscore", all[0], 1, 0) : RewardScale.zscore(all));
+    return new Selector(
+        thresholds, constant ? new RewardScale("zscore", all[0], 1, 0) : RewardScale.zscore(all));
   }
 
   public double center() {
@@ -59,7 +60,8 @@ public final class Selector {
    * Selects from {@code pool}, whose answers got rewards {@code r1[i]} and {@code r2[i]}, by a
    * concrete rule; returns the self-labels in pool order.
    */
-  public List<SelfLabel> select(List<UnlabeledPair> pool, double[] r1, double[] r2, SelectionRule rule, int loop) {
+  public List<SelfLabel> select(
+      List<UnlabeledPair> pool, double[] r1, double[] r2, SelectionRule rule, int loop) {
     List<SelfLabel> out = new ArrayList<>();
     for (int i = 0; i < pool.size(); i++) {
       double s1 = probabilityGood(r1[i]);
@@ -72,8 +74,8 @@ public final class Selector {
   }
 
   /**
-   * The learning status a set of selections shows: "good-bad" when most selected pairs satisfy
-   * the good-vs-bad rule, else "difference".
+   * The learning status a set of selections shows: "good-bad" when most selected pairs satisfy the
+   * good-vs-bad rule, else "difference".
    */
   public String status(List<SelfLabel> selected) {
     int goodBad = 0;

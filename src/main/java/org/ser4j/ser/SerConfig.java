@@ -9,42 +9,70 @@ import org.ser4j.model.head.TrainConfig;
  * @param maxLoops loops after Loop 0 (default 4)
  * @param minNew stop when a loop selects fewer new pairs than this (default 10)
  * @param warmStart retrain from the previous loop's head instead of from scratch (default false)
- * @param validationFraction share of the labeled seed held out to early-stop training and judge loops (never the test set)
+ * @param validationFraction share of the labeled seed held out to early-stop training and judge
+ *     loops (never the test set)
  * @param keepLast keep the last loop's RM and run every loop (as the paper), instead of stopping
  *     when validation accuracy falls and keeping the best-validation loop (default false)
- * @param scale how rewards become the probabilities the thresholds read (default {@link ConfidenceScale#RAW}, the paper's sigmoid(r))
+ * @param scale how rewards become the probabilities the thresholds read (default {@link
+ *     ConfidenceScale#RAW}, the paper's sigmoid(r))
  */
 public record SerConfig(
-    SelectionRule rule, Thresholds thresholds, int maxLoops, int minNew, boolean warmStart, double validationFraction, boolean keepLast, TrainConfig train, ConfidenceScale scale) {
+    SelectionRule rule,
+    Thresholds thresholds,
+    int maxLoops,
+    int minNew,
+    boolean warmStart,
+    double validationFraction,
+    boolean keepLast,
+    TrainConfig train,
+    ConfidenceScale scale) {
   public SerConfig {
-    scale = scale == null ? ConfidenceScale.RAW : scale; // run.json files written before the field existed
+    scale =
+        scale == null
+            ? ConfidenceScale.RAW
+            : scale; // run.json files written before the field existed
   }
 
   public static SerConfig defaults() {
-    return new SerConfig(SelectionRule.BOTH, Thresholds.paper(), 4, 10, false, 0.1, false, TrainConfig.defaults(), ConfidenceScale.RAW);
+    return new SerConfig(
+        SelectionRule.BOTH,
+        Thresholds.paper(),
+        4,
+        10,
+        false,
+        0.1,
+        false,
+        TrainConfig.defaults(),
+        ConfidenceScale.RAW);
   }
 
   public SerConfig withRule(SelectionRule r) {
-    return new SerConfig(r, thresholds, maxLoops, minNew, warmStart, validationFraction, keepLast, train, scale);
+    return new SerConfig(
+        r, thresholds, maxLoops, minNew, warmStart, validationFraction, keepLast, train, scale);
   }
 
   public SerConfig withWarmStart(boolean w) {
-    return new SerConfig(rule, thresholds, maxLoops, minNew, w, validationFraction, keepLast, train, scale);
+    return new SerConfig(
+        rule, thresholds, maxLoops, minNew, w, validationFraction, keepLast, train, scale);
   }
 
   public SerConfig withTrain(TrainConfig t) {
-    return new SerConfig(rule, thresholds, maxLoops, minNew, warmStart, validationFraction, keepLast, t, scale);
+    return new SerConfig(
+        rule, thresholds, maxLoops, minNew, warmStart, validationFraction, keepLast, t, scale);
   }
 
   public SerConfig withKeepLast(boolean k) {
-    return new SerConfig(rule, thresholds, maxLoops, minNew, warmStart, validationFraction, k, train, scale);
+    return new SerConfig(
+        rule, thresholds, maxLoops, minNew, warmStart, validationFraction, k, train, scale);
   }
 
   public SerConfig withLoops(int max, int min) {
-    return new SerConfig(rule, thresholds, max, min, warmStart, validationFraction, keepLast, train, scale);
+    return new SerConfig(
+        rule, thresholds, max, min, warmStart, validationFraction, keepLast, train, scale);
   }
 
   public SerConfig withScale(ConfidenceScale s) {
-    return new SerConfig(rule, thresholds, maxLoops, minNew, warmStart, validationFraction, keepLast, train, s);
+    return new SerConfig(
+        rule, thresholds, maxLoops, minNew, warmStart, validationFraction, keepLast, train, s);
   }
 }

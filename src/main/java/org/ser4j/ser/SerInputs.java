@@ -13,9 +13,9 @@ import org.ser4j.model.head.PairEncoding;
 import org.ser4j.model.head.PairFeatures;
 
 /**
- * Everything a SER run works on, already encoded: the labeled seed, the unlabeled pool (vectors
- * of its first and second answers, indexed by {@link UnlabeledPair#key()}), the pool's hidden
- * gold labels (for measuring only), and the test set (for reporting only).
+ * Everything a SER run works on, already encoded: the labeled seed, the unlabeled pool (vectors of
+ * its first and second answers, indexed by {@link UnlabeledPair#key()}), the pool's hidden gold
+ * labels (for measuring only), and the test set (for reporting only).
  */
 public record SerInputs(
     PairFeatures labeled,
@@ -26,7 +26,10 @@ public record SerInputs(
     PairFeatures test,
     EncoderConfig encoder) {
 
-  /** Encodes a dataset in one pass (one length-sorted encoder run over every text; cached texts are free). */
+  /**
+   * Encodes a dataset in one pass (one length-sorted encoder run over every text; cached texts are
+   * free).
+   */
   public static SerInputs encode(Featurizer featurizer, SerDataset data) throws IOException {
     // The pool as pairs (first, second) so that one PairEncoding call covers all three sets.
     List<PreferencePair> pool = new ArrayList<>(data.pool().size());
@@ -35,7 +38,13 @@ public record SerInputs(
     }
     List<PairFeatures> f = PairEncoding.features(featurizer, data.labeled(), data.test(), pool);
     // Pool keys are positions in the pool, so the vectors are indexed by key as they come.
-    return new SerInputs(f.get(0), data.pool(), f.get(2).chosen(), f.get(2).rejected(), data.gold(), f.get(1), featurizer.config());
+    return new SerInputs(
+        f.get(0),
+        data.pool(),
+        f.get(2).chosen(),
+        f.get(2).rejected(),
+        data.gold(),
+        f.get(1),
+        featurizer.config());
   }
-
 }

@@ -34,7 +34,8 @@ public final class SerLoop {
    * @param store the run directory (null: nothing saved, no resume)
    * @param provenance what every loop's model is stamped with (its loop and pair count filled in)
    */
-  public SerLoop(SerConfig config, long seed, RunStore store, Provenance provenance, PrintWriter log) {
+  public SerLoop(
+      SerConfig config, long seed, RunStore store, Provenance provenance, PrintWriter log) {
     this.config = config;
     this.seed = seed;
     this.store = store;
@@ -53,16 +54,30 @@ public final class SerLoop {
     BitSet taken = new BitSet(data.pool().size());
     List<TrainedModel> models = new ArrayList<>();
     if (loops.isEmpty()) {
-      models.add(train(0, learner, TrainingSet.labeled(split.train()), validation, new Selection("seed", "-", List.of(), 0, null, data.pool().size()), loops));
+      models.add(
+          train(
+              0,
+              learner,
+              TrainingSet.labeled(split.train()),
+              validation,
+              new Selection("seed", "-", List.of(), 0, null, data.pool().size()),
+              loops));
     } else {
       for (int loop = 1; loop < loops.size(); loop++) {
         for (RunStore.SavedLabel s : store.readSelected(loop)) {
           taken.set(s.poolKey());
-          selectedSoFar.add(new SelfLabel(data.pool().get(s.poolKey()), s.firstPreferred(), Double.NaN, Double.NaN, loop));
+          selectedSoFar.add(
+              new SelfLabel(
+                  data.pool().get(s.poolKey()), s.firstPreferred(), Double.NaN, Double.NaN, loop));
         }
       }
       int last = loops.size() - 1;
-      log.printf(store.finished() ? "%2$s already finished after loop %1$d%n" : "resuming after loop %d of %s%n", last, store.dir());
+      log.printf(
+          store.finished()
+              ? "%2$s already finished after loop %1$d%n"
+              : "resuming after loop %d of %s%n",
+          last,
+          store.dir());
       if (store.finished()) {
         int best = finalLoop(loops, config.keepLast());
         return new SerResult(loops, best, store.stopReason(), store.loadModel(best));
@@ -83,25 +98,55 @@ public final class SerLoop {
       PairRewards r = learner.poolRewards(remaining);
       Selector scaled = selector.scaledFor(config.scale(), r.chosen(), r.rejected());
       if (config.scale() == ConfidenceScale.POOL) {
-        log.printf(Locale.ROOT, "loop %d: pool rewards mean %.4f, std %.4f: s = sigmoid((r - mean) / std)%n", loop, scaled.center(), scaled.spread());
+        log.printf(
+            Locale.ROOT,
+            "loop %d: pool rewards mean %.4f, std %.4f: s = sigmoid((r - mean) / std)%n",
+            loop,
+            scaled.center(),
+            scaled.spread());
       }
       SelectionRule rule = config.rule();
       if (rule == SelectionRule.AUTO) {
-        rule = validation.size() > 0 ? scaled.resolveAuto(learner.rewards(validation)) : SelectionRule.GOOD_BAD;
+        rule =
+            validation.size() > 0
+                ? scaled.resolveAuto(learner.rewards(validation))
+                : SelectionRule.GOOD_BAD;
       }
       List<SelfLabel> selected = scaled.select(remaining, r.chosen(), r.rejected(), rule, loop);
       if (selected.size() < config.minNew()) {
-        log.printf("loop %d: %d new confident pairs, fewer than %d: stop%n", loop, selected.size(), config.minNew());
+        log.printf(
+            "loop %d: %d new confident pairs, fewer than %d: stop%n",
+            loop, selected.size(), config.minNew());
         stop = "few-new (" + selected.size() + " < " + config.minNew() + ")";
         break;
       }
       int agree = take(selected, taken, data.gold());
       selectedSoFar.addAll(selected);
-      Selection selection = new Selection(selector.status(selected), rule.cliName(), selected, selectedSoFar.size(), (double) agree / selected.size(),
-          remaining.size() - selected.size());
-      models.add(train(loop, learner, new TrainingSet(split.train(), selectedSoFar), validation, selection, loops, t0));
-      double bestBefore = loops.subList(0, loops.size() - 1).stream().mapToDouble(LoopReport::validationAccuracy).max().orElse(Double.NaN);
-      if (!config.keepLast() && validation.size() > 0 && loops.get(loops.size() - 1).validationAccuracy() < bestBefore) {
+      Selection selection =
+          new Selection(
+              selector.status(selected),
+              rule.cliName(),
+              selected,
+              selectedSoFar.size(),
+              (double) agree / selected.size(),
+              remaining.size() - selected.size());
+      models.add(
+          train(
+              loop,
+              learner,
+              new TrainingSet(split.train(), selectedSoFar),
+              validation,
+              selection,
+              loops,
+              t0));
+      double bestBefore =
+          loops.subList(0, loops.size() - 1).stream()
+              .mapToDouble(LoopReport::validationAccuracy)
+              .max()
+              .orElse(Double.NaN);
+      if (!config.keepLast()
+          && validation.size() > 0
+          && loops.get(loops.size() - 1).validationAccuracy() < bestBefore) {
         stop = "validation-fell";
         break;
       }
@@ -113,26 +158,64 @@ public final class SerLoop {
       log.println(cache);
     }
     // A resumed run holds only the models it trained itself; the saved ones are identical.
-    return new SerResult(loops, best, stop, store != null ? store.loadModel(best) : models.get(best));
+    return new SerResult(
+        loops, best, stop, store != null ? store.loadModel(best) : models.get(best));
   }
 
   /** What a loop selected, for its report. */
-  private record Selection(String status, String rule, List<SelfLabel> selected, int total, Double precision, int poolLeft) {}
+  private record Selection(
+      String status,
+      String rule,
+      List<SelfLabel> selected,
+      int total,
+      Double precision,
+      int poolLeft) {}
 
-  private TrainedModel train(int loop, RewardLearner learner, TrainingSet train, TrainingSet validation, Selection s, List<LoopReport> loops) throws IOException {
+  private TrainedModel train(
+      int loop,
+      RewardLearner learner,
+      TrainingSet train,
+      TrainingSet validation,
+      Selection s,
+      List<LoopReport> loops)
+      throws IOException {
     return train(loop, learner, train, validation, s, loops, System.nanoTime());
   }
 
-  /** Fits loop {@code loop}'s RM, reports and saves it (selections, model, then report.json), logs it; returns the model. */
-  private TrainedModel train(int loop, RewardLearner learner, TrainingSet train, TrainingSet validation, Selection s, List<LoopReport> loops, long t0)
+  /**
+   * Fits loop {@code loop}'s RM, reports and saves it (selections, model, then report.json), logs
+   * it; returns the model.
+   */
+  private TrainedModel train(
+      int loop,
+      RewardLearner learner,
+      TrainingSet train,
+      TrainingSet validation,
+      Selection s,
+      List<LoopReport> loops,
+      long t0)
       throws IOException {
-    RewardLearner.Fit fit = learner.fit(train, validation, seed + loop, loop > 0 && config.warmStart());
-    LoopReport report = new LoopReport(loop, s.status(), s.rule(), s.selected().size(), s.total(), s.precision(), s.poolLeft(), train.size(),
-        fit.best().trainLoss(), Double.isNaN(fit.best().validationLoss()) ? 0 : fit.best().validationLoss(), learner.rewards(validation).accuracy(),
-        learner.testRewards().accuracy(),
-        fit.bestEpoch(), (System.nanoTime() - t0) / 1e9);
+    RewardLearner.Fit fit =
+        learner.fit(train, validation, seed + loop, loop > 0 && config.warmStart());
+    LoopReport report =
+        new LoopReport(
+            loop,
+            s.status(),
+            s.rule(),
+            s.selected().size(),
+            s.total(),
+            s.precision(),
+            s.poolLeft(),
+            train.size(),
+            fit.best().trainLoss(),
+            Double.isNaN(fit.best().validationLoss()) ? 0 : fit.best().validationLoss(),
+            learner.rewards(validation).accuracy(),
+            learner.testRewards().accuracy(),
+            fit.bestEpoch(),
+            (System.nanoTime() - t0) / 1e9);
     // Measured before the snapshot, as the runs recorded before the one-loop change were: taking
-    // a fine-tuned network's weights marks them as trainable again, which moves its next scores in the last bits.
+    // a fine-tuned network's weights marks them as trainable again, which moves its next scores in
+    // the last bits.
     TrainedModel model = learner.model(provenance.forLoop(loop, train.size()));
     loops.add(report);
     if (store != null) {
@@ -143,7 +226,10 @@ public final class SerLoop {
     return model;
   }
 
-  /** Marks the selected pairs as taken from the pool; returns how many self-labels agree with the hidden human labels. */
+  /**
+   * Marks the selected pairs as taken from the pool; returns how many self-labels agree with the
+   * hidden human labels.
+   */
   private static int take(List<SelfLabel> selected, BitSet taken, GoldLabels gold) {
     int agree = 0;
     for (SelfLabel s : selected) {
@@ -153,7 +239,10 @@ public final class SerLoop {
     return agree;
   }
 
-  /** The loop whose RM is kept: the last with {@code keepLast}, else the highest validation accuracy, the later loop on ties. */
+  /**
+   * The loop whose RM is kept: the last with {@code keepLast}, else the highest validation
+   * accuracy, the later loop on ties.
+   */
   static int finalLoop(List<LoopReport> loops, boolean keepLast) {
     if (keepLast) {
       return loops.size() - 1;
@@ -168,7 +257,9 @@ public final class SerLoop {
   }
 
   /** report.json: every loop so far, the kept loop, why it stopped, the training mode. */
-  private void writeReport(List<LoopReport> loops, String stop, boolean finished, RewardLearner learner) throws IOException {
+  private void writeReport(
+      List<LoopReport> loops, String stop, boolean finished, RewardLearner learner)
+      throws IOException {
     if (store == null) {
       return;
     }
@@ -184,10 +275,22 @@ public final class SerLoop {
   }
 
   private void logLoop(LoopReport r) {
-    log.printf(Locale.ROOT, "loop %d [%s, rule %s]: selected %d (total %d, precision %s), pool left %d, train pairs %d, validation %.4f, test %.4f, %.1fs%n",
-        r.loop(), r.status(), r.rule(), r.selected(), r.selectedTotal(),
-        r.selfLabelPrecision() == null ? "-" : String.format(Locale.ROOT, "%.3f", r.selfLabelPrecision()),
-        r.poolRemaining(), r.trainPairs(), r.validationAccuracy(), r.testAccuracy(), r.seconds());
+    log.printf(
+        Locale.ROOT,
+        "loop %d [%s, rule %s]: selected %d (total %d, precision %s), pool left %d, train pairs %d, validation %.4f, test %.4f, %.1fs%n",
+        r.loop(),
+        r.status(),
+        r.rule(),
+        r.selected(),
+        r.selectedTotal(),
+        r.selfLabelPrecision() == null
+            ? "-"
+            : String.format(Locale.ROOT, "%.3f", r.selfLabelPrecision()),
+        r.poolRemaining(),
+        r.trainPairs(),
+        r.validationAccuracy(),
+        r.testAccuracy(),
+        r.seconds());
     log.flush();
   }
 }

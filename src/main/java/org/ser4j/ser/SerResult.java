@@ -7,7 +7,8 @@ import org.ser4j.model.TrainedModel;
  * The outcome of a SER run: every loop's report, the loop whose RM is kept (the best validation
  * accuracy, later loops winning ties, or the last with keep-last), why it stopped, and that RM.
  */
-public record SerResult(List<LoopReport> loops, int finalLoop, String stopReason, TrainedModel finalModel) {
+public record SerResult(
+    List<LoopReport> loops, int finalLoop, String stopReason, TrainedModel finalModel) {
   public LoopReport seedOnly() {
     return loops.get(0);
   }

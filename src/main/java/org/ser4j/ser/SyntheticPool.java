@@ -20,10 +20,14 @@ import org.ser4j.model.head.PairFeatures;
 public final class SyntheticPool {
   private SyntheticPool() {}
 
-  /** The run's pairs (texts are placeholders) and their features, aligned: give both to {@link HeadLearner#of}'s loop. */
+  /**
+   * The run's pairs (texts are placeholders) and their features, aligned: give both to {@link
+   * HeadLearner#of}'s loop.
+   */
   public record Synthetic(SerDataset data, SerInputs features) {}
 
-  public static Synthetic of(int poolPairs, double labeledFraction, int testPairs, int dimension, long seed) {
+  public static Synthetic of(
+      int poolPairs, double labeledFraction, int testPairs, int dimension, long seed) {
     Random random = new Random(seed);
     double[] utility = new double[dimension];
     for (int i = 0; i < dimension; i++) {
@@ -32,7 +36,9 @@ public final class SyntheticPool {
     int total = (int) Math.round(poolPairs / (1 - labeledFraction));
     List<PreferencePair> pairs = new ArrayList<>(total);
     for (int i = 0; i < total; i++) {
-      pairs.add(new PreferencePair("s" + i, Prompt.of("p"), "c" + i, "r" + i, new SourceRef("synthetic", i + 1)));
+      pairs.add(
+          new PreferencePair(
+              "s" + i, Prompt.of("p"), "c" + i, "r" + i, new SourceRef("synthetic", i + 1)));
     }
     Splits.SeedAndPool split = Splits.labeledSeed(pairs, labeledFraction, seed);
     float[][] first = new float[split.pool().size()][];
@@ -42,11 +48,21 @@ public final class SyntheticPool {
       first[p.key()] = ab[0];
       second[p.key()] = ab[1];
     }
-    SerInputs features = new SerInputs(labeled(split.labeled().size(), random, utility), split.pool(), first, second, split.gold(),
-        labeled(testPairs, random, utility), null);
-    List<PreferencePair> test = pairs.subList(0, testPairs); // placeholders: only their count matters
-    SerDataset.Counts counts = new SerDataset.Counts(total, 0, new SkipCounts(0), new SkipCounts(0), 0, total);
-    return new Synthetic(new SerDataset(split.labeled(), split.pool(), split.gold(), test, counts), features);
+    SerInputs features =
+        new SerInputs(
+            labeled(split.labeled().size(), random, utility),
+            split.pool(),
+            first,
+            second,
+            split.gold(),
+            labeled(testPairs, random, utility),
+            null);
+    List<PreferencePair> test =
+        pairs.subList(0, testPairs); // placeholders: only their count matters
+    SerDataset.Counts counts =
+        new SerDataset.Counts(total, 0, new SkipCounts(0), new SkipCounts(0), 0, total);
+    return new Synthetic(
+        new SerDataset(split.labeled(), split.pool(), split.gold(), test, counts), features);
   }
 
   private static PairFeatures labeled(int n, Random random, double[] utility) {
@@ -60,7 +76,10 @@ public final class SyntheticPool {
     return new PairFeatures(c, r);
   }
 
-  /** Two random vectors; the one with the higher utility plus logistic noise comes first iff {@code firstWins}. */
+  /**
+   * Two random vectors; the one with the higher utility plus logistic noise comes first iff {@code
+   * firstWins}.
+   */
   private static float[][] orderedPair(Random random, double[] utility, boolean firstWins) {
     float[] a = new float[utility.length];
     float[] b = new float[utility.length];

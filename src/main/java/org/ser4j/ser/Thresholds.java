@@ -7,7 +7,8 @@ package org.ser4j.ser;
 public record Thresholds(double tauHigh, double tauLow, double delta) {
   public Thresholds {
     if (!(tauLow <= tauHigh) || !(delta >= 0)) {
-      throw new IllegalArgumentException("need tau_low <= tau_high and delta >= 0, got " + tauLow + ", " + tauHigh + ", " + delta);
+      throw new IllegalArgumentException(
+          "need tau_low <= tau_high and delta >= 0, got " + tauLow + ", " + tauHigh + ", " + delta);
     }
   }
 
@@ -15,7 +16,9 @@ public record Thresholds(double tauHigh, double tauLow, double delta) {
     return new Thresholds(0.55, 0.45, 0.3);
   }
 
-  /** "Good vs bad": one answer confidently good, the other confidently bad (strict inequalities). */
+  /**
+   * "Good vs bad": one answer confidently good, the other confidently bad (strict inequalities).
+   */
   public boolean goodVsBad(double s1, double s2) {
     return Math.max(s1, s2) > tauHigh && Math.min(s1, s2) < tauLow;
   }

@@ -6,15 +6,14 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.ser4j.model.RewardScorer;
 import org.ser4j.encoder.ResponseInput;
+import org.ser4j.model.RewardScorer;
 
 /**
  * Dynamic batching: requests from many clients queue here; one worker takes the first, waits at
  * most {@code maxWaitMillis} for more (up to {@code maxBatchTexts} texts), and scores them all in
- * one {@link RewardScorer} call (for a frozen encoder: one featurizer pass that dedupes texts,
- * hits the cache and keeps every core busy).
- * Results go back to each request in its own order.
+ * one {@link RewardScorer} call (for a frozen encoder: one featurizer pass that dedupes texts, hits
+ * the cache and keeps every core busy). Results go back to each request in its own order.
  */
 public final class BatchingScorer implements AutoCloseable {
   private record Job(List<ResponseInput> inputs, CompletableFuture<double[]> result) {}
@@ -27,7 +26,8 @@ public final class BatchingScorer implements AutoCloseable {
   private final Thread worker;
   private volatile boolean running = true;
 
-  public BatchingScorer(RewardScorer scorer, int maxBatchTexts, long maxWaitMillis, ServerMetrics metrics) {
+  public BatchingScorer(
+      RewardScorer scorer, int maxBatchTexts, long maxWaitMillis, ServerMetrics metrics) {
     this.scorer = scorer;
     this.maxBatchTexts = maxBatchTexts;
     this.maxWaitMillis = maxWaitMillis;

@@ -14,14 +14,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.ser4j.data.Prompts;
 import org.ser4j.encoder.ResponseInput;
+import org.ser4j.model.RewardScorer;
 import org.ser4j.model.head.FeatureScorer;
 import org.ser4j.model.head.RewardModel;
-import org.ser4j.model.RewardScorer;
 
 /**
  * The reward model over HTTP (Javalin on Jetty). POST /get_reward speaks OpenRLHF's remote reward
- * protocol; POST /score and /compare take prompt/response JSON; GET /health and /metrics.
- * Bad requests get a 4xx JSON error naming the field; a 5xx says only "internal error".
+ * protocol; POST /score and /compare take prompt/response JSON; GET /health and /metrics. Bad
+ * requests get a 4xx JSON error naming the field; a 5xx says only "internal error".
  */
 public final class RewardServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -58,55 +58,71 @@ public final class RewardServer implements AutoCloseable {
     this.model = model;
     this.limits = limits;
     this.modelName = modelName;
-    this.metrics = new ServerMetrics(model instanceof FeatureScorer f ? f.featurizer().cache() : null);
-    this.scorer = new BatchingScorer(model, limits.maxBatchTexts(), limits.maxWaitMillis(), metrics);
+    this.metrics =
+        new ServerMetrics(model instanceof FeatureScorer f ? f.featurizer().cache() : null);
+    this.scorer =
+        new BatchingScorer(model, limits.maxBatchTexts(), limits.maxWaitMillis(), metrics);
   }
 
   /** Starts on {@code host:port} (port 0: any free port); returns the port. */
   public int start(String host, int port) {
-    app = Javalin.create(cfg -> {
-      cfg.showJavalinBanner = false;
-      cfg.http.maxRequestSize = limits.maxBodyBytes();
-      // Jetty's graceful stop (its StatisticsHandler waits for dispatched requests) needs a timeout;
-      // Jetty's default of 0 cuts responses that are written after our handlers return.
-      cfg.jetty.modifyServer(s -> s.setStopTimeout(STOP_TIMEOUT_MILLIS));
-    });
-    app.before(ctx -> {
-      if (draining) {
-        throw new BadRequest(503, "server is shutting down");
-      }
-      inFlight.incrementAndGet();
-      ctx.attribute("t0", System.nanoTime());
-    });
-    app.after(ctx -> {
-      Long t0 = ctx.attribute("t0");
-      if (t0 != null) {
-        inFlight.decrementAndGet();
-        String endpoint = ctx.endpointHandlerPath();
-        metrics.latency.labelValues(endpoint).observe((System.nanoTime() - t0) / 1e9);
-        metrics.requests.labelValues(endpoint, String.valueOf(ctx.statusCode())).inc();
-      }
-    });
+    app =
+        Javalin.create(
+            cfg -> {
+              cfg.showJavalinBanner = false;
+              cfg.http.maxRequestSize = limits.maxBodyBytes();
+              // Jetty's graceful stop (its StatisticsHandler waits for dispatched requests) needs a
+              // timeout;
+              // Jetty's default of 0 cuts responses that are written after our handlers return.
+              cfg.jetty.modifyServer(s -> s.setStopTimeout(STOP_TIMEOUT_MILLIS));
+            });
+    app.before(
+        ctx -> {
+          if (draining) {
+            throw new BadRequest(503, "server is shutting down");
+          }
+          inFlight.incrementAndGet();
+          ctx.attribute("t0", System.nanoTime());
+        });
+    app.after(
+        ctx -> {
+          Long t0 = ctx.attribute("t0");
+          if (t0 != null) {
+            inFlight.decrementAndGet();
+            String endpoint = ctx.endpointHandlerPath();
+            metrics.latency.labelValues(endpoint).observe((System.nanoTime() - t0) / 1e9);
+            metrics.requests.labelValues(endpoint, String.valueOf(ctx.statusCode())).inc();
+          }
+        });
     app.post("/get_reward", this::getReward);
     app.post("/score", this::score);
     app.post("/compare", this::compare);
     app.get("/health", ctx -> ctx.json(health()));
-    app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+    app.get(
+        "/metrics",
+        ctx ->
+            ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
     app.exception(BadRequest.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
-    app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
+    app.exception(
+        HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
     app.exception(Exception.class, (e, ctx) -> error(ctx, 500, "internal error"));
-    app.error(404, ctx -> {
-      if (ctx.result() == null || ctx.result().isEmpty()) {
-        error(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path());
-      }
-    });
-    app.error(405, ctx -> error(ctx, 405, "method not allowed: " + ctx.method() + " " + ctx.path()));
+    app.error(
+        404,
+        ctx -> {
+          if (ctx.result() == null || ctx.result().isEmpty()) {
+            error(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path());
+          }
+        });
+    app.error(
+        405, ctx -> error(ctx, 405, "method not allowed: " + ctx.method() + " " + ctx.path()));
     app.start(host, port);
     return app.port();
   }
 
   private static void error(Context ctx, int status, String message) {
-    ctx.status(status).contentType("application/json").result(JSON.createObjectNode().put("error", message).toString());
+    ctx.status(status)
+        .contentType("application/json")
+        .result(JSON.createObjectNode().put("error", message).toString());
   }
 
   private ObjectNode health() {
@@ -134,8 +150,12 @@ public final class RewardServer implements AutoCloseable {
       String why = e.getOriginalMessage();
       int source = why.indexOf(" (start marker at [Source");
       var at = e.getLocation(); // null for limit violations such as nesting depth
-      throw new BadRequest(400, "malformed JSON" + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()) + ": "
-          + (source > 0 ? why.substring(0, source) : why));
+      throw new BadRequest(
+          400,
+          "malformed JSON"
+              + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr())
+              + ": "
+              + (source > 0 ? why.substring(0, source) : why));
     }
   }
 
@@ -145,17 +165,37 @@ public final class RewardServer implements AutoCloseable {
       throw new BadRequest(400, "field '" + field + "': missing; expected an array");
     }
     if (!value.isArray()) {
-      throw new BadRequest(400, "field '" + field + "': expected an array, got " + value.getNodeType().toString().toLowerCase(java.util.Locale.ROOT));
+      throw new BadRequest(
+          400,
+          "field '"
+              + field
+              + "': expected an array, got "
+              + value.getNodeType().toString().toLowerCase(java.util.Locale.ROOT));
     }
     if (value.size() > limits.maxTexts()) {
-      throw new BadRequest(413, "field '" + field + "': " + value.size() + " items, more than the limit of " + limits.maxTexts() + " per request");
+      throw new BadRequest(
+          413,
+          "field '"
+              + field
+              + "': "
+              + value.size()
+              + " items, more than the limit of "
+              + limits.maxTexts()
+              + " per request");
     }
     return (ArrayNode) value;
   }
 
   private static String string(JsonNode value, String path) {
     if (value == null || !value.isTextual()) {
-      throw new BadRequest(400, "field '" + path + "': expected a string" + (value == null ? ", missing" : ", got " + value.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)));
+      throw new BadRequest(
+          400,
+          "field '"
+              + path
+              + "': expected a string"
+              + (value == null
+                  ? ", missing"
+                  : ", got " + value.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)));
     }
     return value.textValue();
   }
@@ -173,12 +213,14 @@ public final class RewardServer implements AutoCloseable {
     ArrayNode queries = array(body, "query");
     ArrayNode prompts = body.hasNonNull("prompts") ? array(body, "prompts") : null;
     if (prompts != null && prompts.size() != queries.size()) {
-      throw new BadRequest(400, "field 'prompts': " + prompts.size() + " items, but 'query' has " + queries.size());
+      throw new BadRequest(
+          400, "field 'prompts': " + prompts.size() + " items, but 'query' has " + queries.size());
     }
     List<ResponseInput> inputs = new ArrayList<>(queries.size());
     for (int i = 0; i < queries.size(); i++) {
       String prompt = prompts == null ? null : string(prompts.get(i), "prompts[" + i + "]");
-      QuerySplitter.Split split = QuerySplitter.split(string(queries.get(i), "query[" + i + "]"), prompt);
+      QuerySplitter.Split split =
+          QuerySplitter.split(string(queries.get(i), "query[" + i + "]"), prompt);
       if (!split.recognized()) {
         metrics.unsplit.inc();
       }
@@ -196,7 +238,13 @@ public final class RewardServer implements AutoCloseable {
   private List<ResponseInput> pairs(JsonNode body, String... responseFields) {
     ArrayNode pairs = array(body, "pairs");
     if ((long) pairs.size() * responseFields.length > limits.maxTexts()) {
-      throw new BadRequest(413, "field 'pairs': " + pairs.size() * responseFields.length + " texts, more than the limit of " + limits.maxTexts() + " per request");
+      throw new BadRequest(
+          413,
+          "field 'pairs': "
+              + pairs.size() * responseFields.length
+              + " texts, more than the limit of "
+              + limits.maxTexts()
+              + " per request");
     }
     List<ResponseInput> inputs = new ArrayList<>();
     for (int i = 0; i < pairs.size(); i++) {
@@ -245,7 +293,10 @@ public final class RewardServer implements AutoCloseable {
     ctx.json(out);
   }
 
-  /** Graceful stop: new requests get 503, requests in flight finish (up to {@code timeoutMillis}), then the server stops. */
+  /**
+   * Graceful stop: new requests get 503, requests in flight finish (up to {@code timeoutMillis}),
+   * then the server stops.
+   */
   public void stop(long timeoutMillis) throws InterruptedException {
     draining = true;
     long deadline = System.currentTimeMillis() + timeoutMillis;

@@ -2,7 +2,9 @@ package org.ser4j.util;
 
 import java.util.Random;
 
-/** Seeded Fisher-Yates shuffles of index arrays, the one place splits and training draw their order. */
+/**
+ * Seeded Fisher-Yates shuffles of index arrays, the one place splits and training draw their order.
+ */
 public final class Permutations {
   private Permutations() {}
 

@@ -47,10 +47,15 @@ public interface Progress {
               .setUnit(" " + unit, 1)
               .showSpeed()
               .setSpeedUnit(java.time.temporal.ChronoUnit.SECONDS)
-              .setEtaFunction(state -> java.util.Optional.ofNullable(eta(state.getCurrent(), state.getMax(), state.getTotalElapsed())))
+              .setEtaFunction(
+                  state ->
+                      java.util.Optional.ofNullable(
+                          eta(state.getCurrent(), state.getMax(), state.getTotalElapsed())))
               .setStyle(ProgressBarStyle.ASCII);
       if (System.console() == null) {
-        builder.setUpdateIntervalMillis(5000).setConsumer(new DelegatingProgressBarConsumer(System.err::println, 100));
+        builder
+            .setUpdateIntervalMillis(5000)
+            .setConsumer(new DelegatingProgressBarConsumer(System.err::println, 100));
       } else {
         builder.setConsumer(new ConsoleProgressBarConsumer(System.err));
       }

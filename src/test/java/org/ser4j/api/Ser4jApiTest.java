@@ -15,7 +15,9 @@ import org.ser4j.ser.SerResult;
 import org.ser4j.testing.SharedData;
 import org.ser4j.testing.TestEncoders;
 
-/** The README's Java example, compiled and run as written, and the library's plain training path. */
+/**
+ * The README's Java example, compiled and run as written, and the library's plain training path.
+ */
 class Ser4jApiTest {
   @TempDir Path dir;
 
@@ -27,18 +29,33 @@ class Ser4jApiTest {
     double good;
     double bad;
     // README example: start
-    SerResult run = Ser4j.on(pairs).skipBad().testFraction(0.2).labeledFraction(0.15).seed(42)
-        .maxLoops(2).cache(cacheDir).out(runDir).evolve();
-    System.out.printf("seed-only %.3f, SER %.3f (loop %d)%n", run.seedOnly().testAccuracy(), run.last().testAccuracy(), run.finalLoop());
+    SerResult run =
+        Ser4j.on(pairs)
+            .skipBad()
+            .testFraction(0.2)
+            .labeledFraction(0.15)
+            .seed(42)
+            .maxLoops(2)
+            .cache(cacheDir)
+            .out(runDir)
+            .evolve();
+    System.out.printf(
+        "seed-only %.3f, SER %.3f (loop %d)%n",
+        run.seedOnly().testAccuracy(), run.last().testAccuracy(), run.finalLoop());
 
     try (RewardScorer rm = Ser4j.open(runDir.resolve("loop-" + run.finalLoop()).resolve("model"))) {
-      good = rm.reward("How do I bake bread?", "Mix flour, water, salt and yeast, knead, let it rise, then bake it hot.");
+      good =
+          rm.reward(
+              "How do I bake bread?",
+              "Mix flour, water, salt and yeast, knead, let it rise, then bake it hot.");
       bad = rm.reward("How do I bake bread?", "No. Figure it out yourself.");
       System.out.printf("%s: %.3f vs %.3f%n", rm.describe(), good, bad);
     }
     // README example: end
     assertTrue(run.loops().size() >= 2, "Loop 0 and at least one SER loop: " + run.loops());
-    assertTrue(run.seedOnly().testAccuracy() > 0.55, "the seed-only RM beats a coin on held-out prompts: " + run.seedOnly());
+    assertTrue(
+        run.seedOnly().testAccuracy() > 0.55,
+        "the seed-only RM beats a coin on held-out prompts: " + run.seedOnly());
     assertTrue(Double.isFinite(good) && Double.isFinite(bad));
     TrainedModel kept = ModelStore.load(runDir.resolve("loop-" + run.finalLoop()).resolve("model"));
     assertEquals("api-evolve", kept.provenance().command());
@@ -46,18 +63,32 @@ class Ser4jApiTest {
 
     String readme = Files.readString(Path.of("README.md"));
     String source = Files.readString(Path.of("src/test/java/org/ser4j/api/Ser4jApiTest.java"));
-    String example = source.substring(source.indexOf("// README example: start"), source.indexOf("// README example: end"));
-    for (String line : example.lines().skip(1).map(String::strip).filter(l -> !l.isEmpty()).toList()) {
-      assertTrue(readme.contains(line), "README shows the example as this test runs it; missing: " + line);
+    String example =
+        source.substring(
+            source.indexOf("// README example: start"), source.indexOf("// README example: end"));
+    for (String line :
+        example.lines().skip(1).map(String::strip).filter(l -> !l.isEmpty()).toList()) {
+      assertTrue(
+          readme.contains(line), "README shows the example as this test runs it; missing: " + line);
     }
   }
 
   @Test
   void trainsOnEveryLabelAndSavesALoadableModel() throws Exception {
     Path out = dir.resolve("model");
-    TrainedModel model = Ser4j.on(SharedData.require(SharedData.HH_RLHF)).skipBad().labeledFraction(1.0).seed(3).cache(TestEncoders.CACHE).out(out).train();
+    TrainedModel model =
+        Ser4j.on(SharedData.require(SharedData.HH_RLHF))
+            .skipBad()
+            .labeledFraction(1.0)
+            .seed(3)
+            .cache(TestEncoders.CACHE)
+            .out(out)
+            .train();
     assertTrue(model instanceof RewardModel);
     assertEquals("api-train", model.provenance().command());
-    assertEquals(model.provenance(), ModelStore.load(out).provenance(), "provenance survives the round trip");
+    assertEquals(
+        model.provenance(),
+        ModelStore.load(out).provenance(),
+        "provenance survives the round trip");
   }
 }

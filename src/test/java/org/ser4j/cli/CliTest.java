@@ -22,18 +22,38 @@ class CliTest {
   record Result(int code, String out, String err) {}
 
   /**
-   * The shared HH-RLHF file split by `ser data split` (seed 42, 80/20 by prompt), cut to the
-   * first {@code trainPairs} training and {@code testPairs} test pairs: {train file, test file}.
+   * The shared HH-RLHF file split by `ser data split` (seed 42, 80/20 by prompt), cut to the first
+   * {@code trainPairs} training and {@code testPairs} test pairs: {train file, test file}.
    */
-  static java.nio.file.Path[] hhSplit(java.nio.file.Path dir, int trainPairs, int testPairs) throws java.io.IOException {
-    String hh = org.ser4j.testing.SharedData.require(org.ser4j.testing.SharedData.HH_RLHF).toString();
+  static java.nio.file.Path[] hhSplit(java.nio.file.Path dir, int trainPairs, int testPairs)
+      throws java.io.IOException {
+    String hh =
+        org.ser4j.testing.SharedData.require(org.ser4j.testing.SharedData.HH_RLHF).toString();
     java.nio.file.Path split = dir.resolve("split");
-    org.junit.jupiter.api.Assertions.assertEquals(0,
-        run("data", "split", "--train", hh, "--test-fraction", "0.2", "--seed", "42", "--skip-bad", "--labeled-fraction", "1.0", "--out", split.toString()).code());
+    org.junit.jupiter.api.Assertions.assertEquals(
+        0,
+        run(
+                "data",
+                "split",
+                "--train",
+                hh,
+                "--test-fraction",
+                "0.2",
+                "--seed",
+                "42",
+                "--skip-bad",
+                "--labeled-fraction",
+                "1.0",
+                "--out",
+                split.toString())
+            .code());
     java.nio.file.Path train = dir.resolve("train.jsonl");
     java.nio.file.Path test = dir.resolve("test.jsonl");
-    java.nio.file.Files.write(train, java.nio.file.Files.readAllLines(split.resolve("labeled.jsonl")).subList(0, trainPairs));
-    java.nio.file.Files.write(test, java.nio.file.Files.readAllLines(split.resolve("test.jsonl")).subList(0, testPairs));
+    java.nio.file.Files.write(
+        train,
+        java.nio.file.Files.readAllLines(split.resolve("labeled.jsonl")).subList(0, trainPairs));
+    java.nio.file.Files.write(
+        test, java.nio.file.Files.readAllLines(split.resolve("test.jsonl")).subList(0, testPairs));
     return new java.nio.file.Path[] {train, test};
   }
 
@@ -61,14 +81,21 @@ class CliTest {
 
   private static void checkDefaults(CommandLine cmd) {
     for (CommandLine.Model.OptionSpec option : cmd.getCommandSpec().options()) {
-      if (option.usageHelp() || option.versionHelp() || option.required() || option.group() != null && option.group().exclusive() && !option.longestName().equals("--test-fraction")) {
+      if (option.usageHelp()
+          || option.versionHelp()
+          || option.required()
+          || option.group() != null
+              && option.group().exclusive()
+              && !option.longestName().equals("--test-fraction")) {
         continue;
       }
       String description = String.join(" ", option.description());
       if (description.contains("required")) {
         continue; // required in some commands (checked when run), so it has no default to show
       }
-      assertTrue(description.contains("default"), cmd.getCommandName() + " " + option.longestName() + " shows no default: " + description);
+      assertTrue(
+          description.contains("default"),
+          cmd.getCommandName() + " " + option.longestName() + " shows no default: " + description);
     }
     cmd.getSubcommands().values().forEach(CliTest::checkDefaults);
   }
@@ -83,17 +110,35 @@ class CliTest {
     Result json = run("data", "stats", "--json", file.toString());
     JsonNode node = new ObjectMapper().readTree(json.out());
     assertEquals(Long.parseLong(m.group(1)), node.get("pairs").asLong());
-    assertEquals(node.get("records").asLong(), node.get("pairs").asLong() + node.get("skipped").get("total").asLong());
+    assertEquals(
+        node.get("records").asLong(),
+        node.get("pairs").asLong() + node.get("skipped").get("total").asLong());
     assertTrue(node.get("skipped").get("by_reason").has("empty-response"));
   }
 
   @Test
   void badRecordFailsWithFileLineFieldAndAHint() throws Exception {
     Path file = dir.resolve("bad.jsonl");
-    Files.writeString(file, "{\"prompt\": \"p\", \"chosen\": \"a\", \"rejected\": \"b\"}\n{\"prompt\": \"p\", \"chosen\": 3, \"rejected\": \"b\"}\n");
-    Result r = run("data", "split", "--train", file.toString(), "--test-fraction", "0.5", "--out", dir.resolve("out").toString());
+    Files.writeString(
+        file,
+        "{\"prompt\": \"p\", \"chosen\": \"a\", \"rejected\": \"b\"}\n{\"prompt\": \"p\", \"chosen\": 3, \"rejected\": \"b\"}\n");
+    Result r =
+        run(
+            "data",
+            "split",
+            "--train",
+            file.toString(),
+            "--test-fraction",
+            "0.5",
+            "--out",
+            dir.resolve("out").toString());
     assertEquals(1, r.code());
-    assertTrue(r.err().contains(file + ":2: field 'chosen': expected a string or a list of {role, content} messages, got a number"), r.err());
+    assertTrue(
+        r.err()
+            .contains(
+                file
+                    + ":2: field 'chosen': expected a string or a list of {role, content} messages, got a number"),
+        r.err());
     assertTrue(r.err().contains("--skip-bad"), r.err());
   }
 
@@ -101,13 +146,31 @@ class CliTest {
   void dataSplitWritesTheThreeParts() throws Exception {
     Path file = SharedData.require(SharedData.ULTRAFEEDBACK_TRAIN);
     Path out = dir.resolve("split");
-    Result r = run("data", "split", "--train", file.toString(), "--test-fraction", "0.2", "--labeled-fraction", "0.15", "--seed", "3", "--skip-bad", "--out", out.toString());
+    Result r =
+        run(
+            "data",
+            "split",
+            "--train",
+            file.toString(),
+            "--test-fraction",
+            "0.2",
+            "--labeled-fraction",
+            "0.15",
+            "--seed",
+            "3",
+            "--skip-bad",
+            "--out",
+            out.toString());
     assertEquals(0, r.code(), r.err());
     long labeled = Files.readAllLines(out.resolve("labeled.jsonl")).size();
     long pool = Files.readAllLines(out.resolve("unlabeled-gold.jsonl")).size();
     long test = Files.readAllLines(out.resolve("test.jsonl")).size();
-    assertTrue(r.out().contains("labeled: " + labeled + ", unlabeled: " + pool + ", test: " + test), r.out());
-    assertTrue(Math.abs(labeled - 0.15 * (labeled + pool)) <= 1, "labeled " + labeled + " of " + (labeled + pool));
+    assertTrue(
+        r.out().contains("labeled: " + labeled + ", unlabeled: " + pool + ", test: " + test),
+        r.out());
+    assertTrue(
+        Math.abs(labeled - 0.15 * (labeled + pool)) <= 1,
+        "labeled " + labeled + " of " + (labeled + pool));
   }
 
   @Test

@@ -13,11 +13,10 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.ser4j.model.head.RewardHead;
 import org.ser4j.model.Safetensors;
+import org.ser4j.model.Tensor;
 import org.ser4j.testing.SharedData;
 import org.ser4j.testing.TestEncoders;
-import org.ser4j.model.Tensor;
 
 /**
  * `ser evolve` with a fixed seed gives the report and weights recorded before the one-loop
@@ -25,19 +24,37 @@ import org.ser4j.model.Tensor;
  * src/test/resources/regression; {@code -Dser4j.regression.write=true} records them anew.
  *
  * <p>Report fields are compared exactly (timings left out); weights by count, sum, sum of squares
- * and their first values within 1e-4, so that another CPU's last-bit differences in the encoder
- * do not fail the test while any change to the loop does.
+ * and their first values within 1e-4, so that another CPU's last-bit differences in the encoder do
+ * not fail the test while any change to the loop does.
  */
 class EvolveRegressionTest {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final Path GOLDEN = Path.of("src", "test", "resources", "regression");
   @TempDir Path dir;
 
   @Test
   void frozenRunIsUnchanged() throws Exception {
     Path run = dir.resolve("frozen");
-    CliTest.Result r = CliTest.run("evolve", "--train", SharedData.require(SharedData.HH_RLHF).toString(), "--test-fraction", "0.2", "--seed", "7", "--skip-bad",
-        "--quiet", "--max-loops", "2", "--keep", "last", "--cache", TestEncoders.CACHE.toString(), "--out", run.toString());
+    CliTest.Result r =
+        CliTest.run(
+            "evolve",
+            "--train",
+            SharedData.require(SharedData.HH_RLHF).toString(),
+            "--test-fraction",
+            "0.2",
+            "--seed",
+            "7",
+            "--skip-bad",
+            "--quiet",
+            "--max-loops",
+            "2",
+            "--keep",
+            "last",
+            "--cache",
+            TestEncoders.CACHE.toString(),
+            "--out",
+            run.toString());
     assertEquals(0, r.code(), r.err());
     check(run, "evolve-frozen.json");
   }
@@ -46,14 +63,49 @@ class EvolveRegressionTest {
   void fineTunedRunIsUnchanged() throws Exception {
     Path[] files = CliTest.hhSplit(dir, 300, 60);
     Path run = dir.resolve("top1");
-    CliTest.Result r = CliTest.run("evolve", "--train", files[0].toString(), "--test", files[1].toString(), "--labeled-fraction", "0.2", "--finetune", "top:1",
-        "--max-length", "64", "--ft-epochs", "2", "--encoder-lr", "1e-4", "--head-lr", "1e-2", "--max-loops", "1", "--keep", "last", "--selection", "good-bad",
-        "--tau-high", "0.51", "--tau-low", "0.49", "--min-new", "5", "--quiet", "--no-cache", "--out", run.toString());
+    CliTest.Result r =
+        CliTest.run(
+            "evolve",
+            "--train",
+            files[0].toString(),
+            "--test",
+            files[1].toString(),
+            "--labeled-fraction",
+            "0.2",
+            "--finetune",
+            "top:1",
+            "--max-length",
+            "64",
+            "--ft-epochs",
+            "2",
+            "--encoder-lr",
+            "1e-4",
+            "--head-lr",
+            "1e-2",
+            "--max-loops",
+            "1",
+            "--keep",
+            "last",
+            "--selection",
+            "good-bad",
+            "--tau-high",
+            "0.51",
+            "--tau-low",
+            "0.49",
+            "--min-new",
+            "5",
+            "--quiet",
+            "--no-cache",
+            "--out",
+            run.toString());
     assertEquals(0, r.code(), r.err());
     check(run, "evolve-top1.json");
   }
 
-  /** The run's loops (without timings) and a summary of each loop's weights, against the recorded file. */
+  /**
+   * The run's loops (without timings) and a summary of each loop's weights, against the recorded
+   * file.
+   */
   private static void check(Path run, String golden) throws Exception {
     ObjectNode found = summary(run);
     Path file = GOLDEN.resolve(golden);
@@ -77,9 +129,15 @@ class EvolveRegressionTest {
         String where = "loop " + loop + " " + t.getKey();
         assertEquals(a.get("count").asLong(), b.get("count").asLong(), where);
         close(a.get("sum").asDouble(), b.get("sum").asDouble(), where + " sum");
-        close(a.get("sum_of_squares").asDouble(), b.get("sum_of_squares").asDouble(), where + " sum of squares");
+        close(
+            a.get("sum_of_squares").asDouble(),
+            b.get("sum_of_squares").asDouble(),
+            where + " sum of squares");
         for (int i = 0; i < a.get("first").size(); i++) {
-          close(a.get("first").get(i).asDouble(), b.get("first").get(i).asDouble(), where + "[" + i + "]");
+          close(
+              a.get("first").get(i).asDouble(),
+              b.get("first").get(i).asDouble(),
+              where + "[" + i + "]");
         }
       }
     }
@@ -88,7 +146,9 @@ class EvolveRegressionTest {
   /** Equal JSON trees, numbers with a fraction within 1e-6 (losses), everything else exactly. */
   private static void same(JsonNode a, JsonNode b, String where) {
     if (a.isFloatingPointNumber() && b.isNumber()) {
-      assertTrue(Math.abs(a.asDouble() - b.asDouble()) <= 1e-6 * Math.max(1, Math.abs(a.asDouble())), where + ": recorded " + a + ", now " + b);
+      assertTrue(
+          Math.abs(a.asDouble() - b.asDouble()) <= 1e-6 * Math.max(1, Math.abs(a.asDouble())),
+          where + ": recorded " + a + ", now " + b);
     } else if (a.isContainerNode()) {
       assertEquals(a.size(), b.size(), where + ": size");
       assertEquals(fieldNames(a), fieldNames(b), where + ": fields");
@@ -105,7 +165,9 @@ class EvolveRegressionTest {
   }
 
   private static void close(double a, double b, String what) {
-    assertTrue(Math.abs(a - b) <= 1e-4 * Math.max(1, Math.abs(a)), what + ": recorded " + a + ", now " + b);
+    assertTrue(
+        Math.abs(a - b) <= 1e-4 * Math.max(1, Math.abs(a)),
+        what + ": recorded " + a + ", now " + b);
   }
 
   private static String fieldNames(JsonNode n) {
@@ -122,23 +184,27 @@ class EvolveRegressionTest {
     ArrayNode weights = out.putArray("weights");
     for (int loop = 0; loop < report.get("loops").size(); loop++) {
       ObjectNode w = weights.addObject();
-      Map<String, Tensor> tensors = Safetensors.read(run.resolve("loop-" + loop).resolve("model").resolve("model.safetensors"));
-      new java.util.TreeMap<>(tensors).forEach((name, t) -> {
-        ObjectNode s = w.putObject(name);
-        double sum = 0;
-        double sq = 0;
-        for (float v : t.values()) {
-          sum += v;
-          sq += (double) v * v;
-        }
-        s.put("count", t.values().length);
-        s.put("sum", sum);
-        s.put("sum_of_squares", sq);
-        ArrayNode first = s.putArray("first");
-        for (int i = 0; i < Math.min(8, t.values().length); i++) {
-          first.add(t.values()[i]);
-        }
-      });
+      Map<String, Tensor> tensors =
+          Safetensors.read(
+              run.resolve("loop-" + loop).resolve("model").resolve("model.safetensors"));
+      new java.util.TreeMap<>(tensors)
+          .forEach(
+              (name, t) -> {
+                ObjectNode s = w.putObject(name);
+                double sum = 0;
+                double sq = 0;
+                for (float v : t.values()) {
+                  sum += v;
+                  sq += (double) v * v;
+                }
+                s.put("count", t.values().length);
+                s.put("sum", sum);
+                s.put("sum_of_squares", sq);
+                ArrayNode first = s.putArray("first");
+                for (int i = 0; i < Math.min(8, t.values().length); i++) {
+                  first.add(t.values()[i]);
+                }
+              });
     }
     return out;
   }

@@ -12,7 +12,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.ser4j.model.ModelStore;
 import org.ser4j.model.finetune.FineTunedModel;
 
-/** `ser evolve --finetune top:1` on real HH-RLHF pairs: the pool is scored by the fine-tuned network, pairs are selected, the run resumes. */
+/**
+ * `ser evolve --finetune top:1` on real HH-RLHF pairs: the pool is scored by the fine-tuned
+ * network, pairs are selected, the run resumes.
+ */
 class FineTunedEvolveTest {
   @TempDir Path dir;
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -24,8 +27,40 @@ class FineTunedEvolveTest {
     Path test = files[1];
 
     Path run = dir.resolve("run");
-    String[] args = {"evolve", "--train", small.toString(), "--test", test.toString(), "--labeled-fraction", "0.2", "--finetune", "top:1", "--max-length", "64",
-        "--ft-epochs", "2", "--encoder-lr", "1e-4", "--head-lr", "1e-2", "--max-loops", "1", "--keep", "last", "--selection", "good-bad", "--tau-high", "0.51", "--tau-low", "0.49", "--min-new", "5", "--quiet", "--out", run.toString()};
+    String[] args = {
+      "evolve",
+      "--train",
+      small.toString(),
+      "--test",
+      test.toString(),
+      "--labeled-fraction",
+      "0.2",
+      "--finetune",
+      "top:1",
+      "--max-length",
+      "64",
+      "--ft-epochs",
+      "2",
+      "--encoder-lr",
+      "1e-4",
+      "--head-lr",
+      "1e-2",
+      "--max-loops",
+      "1",
+      "--keep",
+      "last",
+      "--selection",
+      "good-bad",
+      "--tau-high",
+      "0.51",
+      "--tau-low",
+      "0.49",
+      "--min-new",
+      "5",
+      "--quiet",
+      "--out",
+      run.toString()
+    };
     CliTest.Result r = CliTest.run(args);
     assertEquals(0, r.code(), r.err());
     JsonNode report = JSON.readTree(run.resolve("report.json").toFile());
@@ -36,7 +71,9 @@ class FineTunedEvolveTest {
     JsonNode loop1 = loops.get(1);
     assertTrue(loop1.get("selected").asInt() >= 5, loop1.toString());
     assertTrue(loop1.get("train_pairs").asInt() > loops.get(0).get("train_pairs").asInt());
-    assertEquals(loop1.get("selected").asInt(), Files.readAllLines(run.resolve("loop-1/selected.jsonl")).size());
+    assertEquals(
+        loop1.get("selected").asInt(),
+        Files.readAllLines(run.resolve("loop-1/selected.jsonl")).size());
     assertTrue(ModelStore.load(run.resolve("loop-1/model")) instanceof FineTunedModel);
     for (JsonNode loop : loops) {
       double acc = loop.get("test_accuracy").asDouble();

@@ -40,16 +40,19 @@ final class Fixtures {
    * Reads a one-record file that must fail, and checks the error names the file, the line, the
    * field and the reason.
    */
-  static BadRecordException assertBad(Path dir, PreferenceFormat format, String record, String field, String reason)
+  static BadRecordException assertBad(
+      Path dir, PreferenceFormat format, String record, String field, String reason)
       throws IOException {
     Path file = write(dir, "bad-" + System.nanoTime() + ".jsonl", "", record);
     BadRecordException e =
-        assertThrows(BadRecordException.class, () -> read(file, ReadOptions.defaults().withFormat(format)));
+        assertThrows(
+            BadRecordException.class, () -> read(file, ReadOptions.defaults().withFormat(format)));
     String message = e.getMessage();
     assertTrue(message.startsWith(file + ":2: "), "names file and line 2: " + message);
     assertTrue(message.contains("field '" + field + "'"), "names field " + field + ": " + message);
     assertTrue(message.contains("[" + reason + "]"), "gives reason " + reason + ": " + message);
-    assertTrue(e.field().equals(field) && e.reason().equals(reason) && e.source().line() == 2, message);
+    assertTrue(
+        e.field().equals(field) && e.reason().equals(reason) && e.source().line() == 2, message);
     return e;
   }
 }

@@ -25,12 +25,15 @@ class HhRlhfReaderTest {
     List<PreferencePair> pairs = Fixtures.read(file);
     assertEquals(1, pairs.size());
     PreferencePair pair = pairs.get(0);
-    assertEquals(List.of(Turn.user("Hi"), Turn.assistant("Hello!"), Turn.user("Tell me a joke")), pair.prompt().turns());
+    assertEquals(
+        List.of(Turn.user("Hi"), Turn.assistant("Hello!"), Turn.user("Tell me a joke")),
+        pair.prompt().turns());
     assertTrue(pair.prompt().isMultiTurn());
     assertEquals("Why did the chicken cross the road?", pair.chosen());
     assertEquals("No.", pair.rejected());
     assertEquals(new SourceRef(file.toString(), 1), pair.source());
-    assertEquals(PreferencePair.contentId(pair.prompt(), pair.chosen(), pair.rejected()), pair.id());
+    assertEquals(
+        PreferencePair.contentId(pair.prompt(), pair.chosen(), pair.rejected()), pair.id());
   }
 
   @Test
@@ -47,27 +50,48 @@ class HhRlhfReaderTest {
 
   @Test
   void whitespaceOnlyReplyIsAnEmptyResponse() throws Exception {
-    assertBad(dir, HH, "{\"chosen\": \"\\n\\nHuman: A\\n\\nAssistant:   \", \"rejected\": \"\\n\\nHuman: A\\n\\nAssistant: B\"}", "chosen", "empty-response");
+    assertBad(
+        dir,
+        HH,
+        "{\"chosen\": \"\\n\\nHuman: A\\n\\nAssistant:   \", \"rejected\": \"\\n\\nHuman: A\\n\\nAssistant: B\"}",
+        "chosen",
+        "empty-response");
   }
 
   @Test
   void missingRejected() throws Exception {
-    assertBad(dir, HH, "{\"chosen\": \"\\n\\nHuman: A\\n\\nAssistant: B\"}", "rejected", "missing-field");
+    assertBad(
+        dir, HH, "{\"chosen\": \"\\n\\nHuman: A\\n\\nAssistant: B\"}", "rejected", "missing-field");
   }
 
   @Test
   void nonStringChosen() throws Exception {
-    assertBad(dir, HH, "{\"chosen\": 42, \"rejected\": \"\\n\\nHuman: A\\n\\nAssistant: B\"}", "chosen", "wrong-type");
+    assertBad(
+        dir,
+        HH,
+        "{\"chosen\": 42, \"rejected\": \"\\n\\nHuman: A\\n\\nAssistant: B\"}",
+        "chosen",
+        "wrong-type");
   }
 
   @Test
   void textWithoutTurnMarkers() throws Exception {
-    assertBad(dir, HH, "{\"chosen\": \"just text\", \"rejected\": \"\\n\\nHuman: A\\n\\nAssistant: B\"}", "chosen", "bad-transcript");
+    assertBad(
+        dir,
+        HH,
+        "{\"chosen\": \"just text\", \"rejected\": \"\\n\\nHuman: A\\n\\nAssistant: B\"}",
+        "chosen",
+        "bad-transcript");
   }
 
   @Test
   void transcriptEndingWithHumanTurn() throws Exception {
-    assertBad(dir, HH, "{\"chosen\": \"\\n\\nHuman: A\\n\\nAssistant: B\\n\\nHuman: C\", \"rejected\": \"\\n\\nHuman: A\\n\\nAssistant: B\"}", "chosen", "no-final-reply");
+    assertBad(
+        dir,
+        HH,
+        "{\"chosen\": \"\\n\\nHuman: A\\n\\nAssistant: B\\n\\nHuman: C\", \"rejected\": \"\\n\\nHuman: A\\n\\nAssistant: B\"}",
+        "chosen",
+        "no-final-reply");
   }
 
   @Test

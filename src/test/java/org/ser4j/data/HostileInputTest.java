@@ -27,7 +27,11 @@ class HostileInputTest {
 
   @Test
   void aNestingBombIsMalformedJsonNotAStackOverflow() throws Exception {
-    String bomb = "{\"prompt\": " + "[".repeat(100_000) + "]".repeat(100_000) + ", \"chosen\": \"a\", \"rejected\": \"b\"}";
+    String bomb =
+        "{\"prompt\": "
+            + "[".repeat(100_000)
+            + "]".repeat(100_000)
+            + ", \"chosen\": \"a\", \"rejected\": \"b\"}";
     Path file = Fixtures.write(dir, "bomb.jsonl", GOOD, bomb, GOOD);
     BadRecordException e = assertThrows(BadRecordException.class, () -> Fixtures.read(file));
     assertTrue(e.getMessage().startsWith(file + ":2: field '(json)'"), e.getMessage());
@@ -44,26 +48,45 @@ class HostileInputTest {
       for (int i = 0; i < 100; i++) {
         out.write(chunk);
       }
-      out.write(("\", \"chosen\": \"a\", \"rejected\": \"b\"}\n" + GOOD + "\n").getBytes(StandardCharsets.UTF_8));
+      out.write(
+          ("\", \"chosen\": \"a\", \"rejected\": \"b\"}\n" + GOOD + "\n")
+              .getBytes(StandardCharsets.UTF_8));
     }
     Runtime rt = Runtime.getRuntime();
-    PairReader.ReadResult result = PairReader.readAll(file, ReadOptions.defaults().withSkipBad(true));
+    PairReader.ReadResult result =
+        PairReader.readAll(file, ReadOptions.defaults().withSkipBad(true));
     assertEquals(2, result.pairs().size());
     assertEquals(1L, result.skipped().byReason().get("line-too-long"));
-    assertTrue(result.skipped().examples().get(0).startsWith(file + ":2: field '(line)': line longer than"), result.skipped().examples().get(0));
+    assertTrue(
+        result
+            .skipped()
+            .examples()
+            .get(0)
+            .startsWith(file + ":2: field '(line)': line longer than"),
+        result.skipped().examples().get(0));
     // The reader holds at most one line of the bound (32 MiB), never the 100 MB line.
-    assertTrue(rt.totalMemory() - rt.freeMemory() < rt.maxMemory(), "still alive and within the heap");
+    assertTrue(
+        rt.totalMemory() - rt.freeMemory() < rt.maxMemory(), "still alive and within the heap");
   }
 
   @Test
   void infinityAndHugeNumbersAreNotRatings() throws Exception {
-    Path file = Fixtures.write(dir, "inf.jsonl",
-        "{\"instruction\": \"q\", \"completions\": [{\"response\": \"a\", \"overall_score\": 1e999}, {\"response\": \"b\", \"overall_score\": 1}]}");
+    Path file =
+        Fixtures.write(
+            dir,
+            "inf.jsonl",
+            "{\"instruction\": \"q\", \"completions\": [{\"response\": \"a\", \"overall_score\": 1e999}, {\"response\": \"b\", \"overall_score\": 1}]}");
     BadRecordException e = assertThrows(BadRecordException.class, () -> Fixtures.read(file));
     assertEquals("not-finite", e.reason(), e.getMessage());
     assertTrue(e.getMessage().contains("field 'completions[0].overall_score'"), e.getMessage());
-    Path nan = Fixtures.write(dir, "nan.jsonl", "{\"instruction\": \"q\", \"completions\": [{\"response\": \"a\", \"overall_score\": Infinity}]}");
-    assertEquals("malformed-json", assertThrows(BadRecordException.class, () -> Fixtures.read(nan)).reason());
+    Path nan =
+        Fixtures.write(
+            dir,
+            "nan.jsonl",
+            "{\"instruction\": \"q\", \"completions\": [{\"response\": \"a\", \"overall_score\": Infinity}]}");
+    assertEquals(
+        "malformed-json",
+        assertThrows(BadRecordException.class, () -> Fixtures.read(nan)).reason());
   }
 
   @Test
@@ -80,16 +103,21 @@ class HostileInputTest {
 
   @Test
   void emptyStringsAndWrongTypesInEveryField() throws Exception {
-    Path file = Fixtures.write(dir, "mixed.jsonl",
-        "{\"prompt\": \"\", \"chosen\": \"a\", \"rejected\": \"b\"}",
-        "{\"prompt\": \"p\", \"chosen\": \"\", \"rejected\": \"b\"}",
-        "{\"prompt\": \"p\", \"chosen\": true, \"rejected\": \"b\"}",
-        "{\"prompt\": \"p\", \"chosen\": \"a\", \"rejected\": null}",
-        "{\"prompt\": [{\"role\": 1, \"content\": \"x\"}], \"chosen\": \"a\", \"rejected\": \"b\"}",
-        "\"just a string\"",
-        "{}",
-        GOOD);
-    PairReader.ReadResult r = PairReader.readAll(file, ReadOptions.defaults().withFormat(PreferenceFormat.TRL).withSkipBad(true));
+    Path file =
+        Fixtures.write(
+            dir,
+            "mixed.jsonl",
+            "{\"prompt\": \"\", \"chosen\": \"a\", \"rejected\": \"b\"}",
+            "{\"prompt\": \"p\", \"chosen\": \"\", \"rejected\": \"b\"}",
+            "{\"prompt\": \"p\", \"chosen\": true, \"rejected\": \"b\"}",
+            "{\"prompt\": \"p\", \"chosen\": \"a\", \"rejected\": null}",
+            "{\"prompt\": [{\"role\": 1, \"content\": \"x\"}], \"chosen\": \"a\", \"rejected\": \"b\"}",
+            "\"just a string\"",
+            "{}",
+            GOOD);
+    PairReader.ReadResult r =
+        PairReader.readAll(
+            file, ReadOptions.defaults().withFormat(PreferenceFormat.TRL).withSkipBad(true));
     assertEquals(1, r.pairs().size());
     assertEquals(7, r.skipped().total(), r.skipped().summary());
   }

@@ -18,15 +18,19 @@ import org.junit.jupiter.api.io.TempDir;
 class PairReaderTest {
   @TempDir Path dir;
 
-  private static final String GOOD_A = "{\"prompt\": \"p1\", \"chosen\": \"a\", \"rejected\": \"b\"}";
-  private static final String GOOD_B = "{\"prompt\": \"p2\", \"chosen\": \"c\", \"rejected\": \"d\"}";
+  private static final String GOOD_A =
+      "{\"prompt\": \"p1\", \"chosen\": \"a\", \"rejected\": \"b\"}";
+  private static final String GOOD_B =
+      "{\"prompt\": \"p2\", \"chosen\": \"c\", \"rejected\": \"d\"}";
 
   @Test
   void gzipAndPlainReadTheSamePairs() throws Exception {
     List<PreferencePair> plain = Fixtures.read(Fixtures.write(dir, "x.jsonl", GOOD_A, GOOD_B));
     List<PreferencePair> gz = Fixtures.read(Fixtures.write(dir, "x.jsonl.gz", GOOD_A, GOOD_B));
     assertEquals(2, plain.size());
-    assertEquals(plain.stream().map(PreferencePair::id).toList(), gz.stream().map(PreferencePair::id).toList());
+    assertEquals(
+        plain.stream().map(PreferencePair::id).toList(),
+        gz.stream().map(PreferencePair::id).toList());
     assertEquals(plain.get(1).chosen(), gz.get(1).chosen());
   }
 
@@ -75,11 +79,15 @@ class PairReaderTest {
     Files.write(file, bytes.toByteArray());
 
     BadRecordException e = assertThrows(BadRecordException.class, () -> Fixtures.read(file));
-    assertTrue(e.getMessage().startsWith(file + ":2: field '(line)': invalid UTF-8 at byte 16"), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith(file + ":2: field '(line)': invalid UTF-8 at byte 16"),
+        e.getMessage());
     assertEquals("invalid-utf8", e.reason());
 
-    PairReader.ReadResult skipping = PairReader.readAll(file, ReadOptions.defaults().withSkipBad(true));
-    assertEquals(List.of("p1", "p2"), skipping.pairs().stream().map(p -> p.prompt().lastTurn()).toList());
+    PairReader.ReadResult skipping =
+        PairReader.readAll(file, ReadOptions.defaults().withSkipBad(true));
+    assertEquals(
+        List.of("p1", "p2"), skipping.pairs().stream().map(p -> p.prompt().lastTurn()).toList());
     assertEquals(1L, skipping.skipped().byReason().get("invalid-utf8"));
     assertEquals(3, skipping.records());
   }
@@ -96,14 +104,19 @@ class PairReaderTest {
             "{\"prompt\": \"p\", \"chosen\": 1, \"rejected\": \"b\"}",
             "{\"prompt\": \"p\", \"rejected\": \"b\"}",
             GOOD_B);
-    PairReader.ReadResult result = PairReader.readAll(file, ReadOptions.defaults().withSkipBad(true));
+    PairReader.ReadResult result =
+        PairReader.readAll(file, ReadOptions.defaults().withSkipBad(true));
     assertEquals(2, result.pairs().size());
     assertEquals(4, result.skipped().total());
     assertEquals(2L, result.skipped().byReason().get("missing-field"));
     assertEquals(1L, result.skipped().byReason().get("malformed-json"));
     assertEquals(1L, result.skipped().byReason().get("wrong-type"));
-    assertTrue(result.skipped().examples().get(0).startsWith(file + ":2: field 'rejected'"), result.skipped().examples().get(0));
-    assertEquals("skipped 4 bad records (malformed-json: 1, missing-field: 2, wrong-type: 1)", result.skipped().summary());
+    assertTrue(
+        result.skipped().examples().get(0).startsWith(file + ":2: field 'rejected'"),
+        result.skipped().examples().get(0));
+    assertEquals(
+        "skipped 4 bad records (malformed-json: 1, missing-field: 2, wrong-type: 1)",
+        result.skipped().summary());
   }
 
   @Test
@@ -116,16 +129,21 @@ class PairReaderTest {
     Path cut = dir.resolve("cut.jsonl.gz");
     Files.write(cut, Arrays.copyOf(whole, whole.length / 2));
     DataFileException e = assertThrows(DataFileException.class, () -> Fixtures.read(cut));
-    assertTrue(e.getMessage().startsWith(cut + ": gzip data truncated or corrupt after line "), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith(cut + ": gzip data truncated or corrupt after line "),
+        e.getMessage());
   }
 
   @Test
   void overlongLineIsABadRecordAndTheNextLineStillReads() throws Exception {
-    String longLine = "{\"prompt\": \"" + "x".repeat(5000) + "\", \"chosen\": \"a\", \"rejected\": \"b\"}";
+    String longLine =
+        "{\"prompt\": \"" + "x".repeat(5000) + "\", \"chosen\": \"a\", \"rejected\": \"b\"}";
     Path file = Fixtures.write(dir, "long.jsonl", GOOD_A, longLine, GOOD_B);
     ReadOptions small = ReadOptions.defaults().withMaxLineBytes(1000);
     BadRecordException e = assertThrows(BadRecordException.class, () -> Fixtures.read(file, small));
-    assertTrue(e.getMessage().startsWith(file + ":2: field '(line)': line longer than 1000 bytes"), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith(file + ":2: field '(line)': line longer than 1000 bytes"),
+        e.getMessage());
     assertEquals(2, Fixtures.read(file, small.withSkipBad(true)).size());
   }
 
@@ -133,7 +151,12 @@ class PairReaderTest {
   void unknownFormatSaysWhatWasExpected() throws Exception {
     Path file = Fixtures.write(dir, "odd.jsonl", "{\"question\": \"q\", \"answer\": \"a\"}");
     BadRecordException e = assertThrows(BadRecordException.class, () -> Fixtures.read(file));
-    assertTrue(e.getMessage().startsWith(file + ":1: field '(record)': cannot detect the format from fields [question, answer]"), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                file
+                    + ":1: field '(record)': cannot detect the format from fields [question, answer]"),
+        e.getMessage());
     assertTrue(e.getMessage().contains("--format"), e.getMessage());
   }
 

@@ -31,69 +31,101 @@ class RatedFormatsReaderTest {
       List<PreferencePair> pairs = Fixtures.read(file, ReadOptions.defaults().withSeed(seed));
       assertEquals(1, pairs.size());
       assertEquals("blue", pairs.get(0).chosen(), "ties for best go to the first");
-      assertTrue(Set.of("table", "reddish").contains(pairs.get(0).rejected()), pairs.get(0).rejected());
+      assertTrue(
+          Set.of("table", "reddish").contains(pairs.get(0).rejected()), pairs.get(0).rejected());
       rejectedSeen.add(pairs.get(0).rejected());
     }
-    assertEquals(Set.of("table", "reddish"), rejectedSeen, "the lower-rated one is drawn at random");
-    assertEquals(PreferenceFormat.ULTRAFEEDBACK, PairReader.readAll(file, ReadOptions.defaults()).format());
+    assertEquals(
+        Set.of("table", "reddish"), rejectedSeen, "the lower-rated one is drawn at random");
+    assertEquals(
+        PreferenceFormat.ULTRAFEEDBACK, PairReader.readAll(file, ReadOptions.defaults()).format());
   }
 
   @Test
   void ultraFeedbackOtherRules() throws Exception {
     Path file = Fixtures.write(dir, "uf.jsonl", UF);
-    List<PreferencePair> worst = Fixtures.read(file, ReadOptions.defaults().withPairing(PairingRule.BEST_VS_WORST, 10));
+    List<PreferencePair> worst =
+        Fixtures.read(file, ReadOptions.defaults().withPairing(PairingRule.BEST_VS_WORST, 10));
     assertEquals("table", worst.get(0).rejected());
-    List<PreferencePair> all = Fixtures.read(file, ReadOptions.defaults().withPairing(PairingRule.ALL_PAIRS, 100));
+    List<PreferencePair> all =
+        Fixtures.read(file, ReadOptions.defaults().withPairing(PairingRule.ALL_PAIRS, 100));
     assertEquals(5, all.size(), "9>6, 9>2 twice, 6>2; the two 9s are not paired");
     for (PreferencePair p : all) {
       assertNotEquals(p.chosen(), p.rejected());
     }
-    assertEquals(3, Fixtures.read(file, ReadOptions.defaults().withPairing(PairingRule.ALL_PAIRS, 3)).size());
+    assertEquals(
+        3,
+        Fixtures.read(file, ReadOptions.defaults().withPairing(PairingRule.ALL_PAIRS, 3)).size());
   }
 
   @Test
   void ultraFeedbackAllTiedHasNoPreference() throws Exception {
-    assertBad(dir, PreferenceFormat.ULTRAFEEDBACK,
+    assertBad(
+        dir,
+        PreferenceFormat.ULTRAFEEDBACK,
         "{\"instruction\": \"q\", \"completions\": [{\"response\": \"a\", \"overall_score\": 5}, {\"response\": \"b\", \"overall_score\": 5}]}",
-        "completions", "no-preference");
+        "completions",
+        "no-preference");
   }
 
   @Test
   void ultraFeedbackRatingAsString() throws Exception {
-    assertBad(dir, PreferenceFormat.ULTRAFEEDBACK,
+    assertBad(
+        dir,
+        PreferenceFormat.ULTRAFEEDBACK,
         "{\"instruction\": \"q\", \"completions\": [{\"response\": \"a\", \"overall_score\": \"5\"}, {\"response\": \"b\", \"overall_score\": 2}]}",
-        "completions[0].overall_score", "wrong-type");
+        "completions[0].overall_score",
+        "wrong-type");
   }
 
   @Test
   void ultraFeedbackMissingRating() throws Exception {
-    assertBad(dir, PreferenceFormat.ULTRAFEEDBACK,
+    assertBad(
+        dir,
+        PreferenceFormat.ULTRAFEEDBACK,
         "{\"instruction\": \"q\", \"completions\": [{\"response\": \"a\", \"overall_score\": 1}, {\"response\": \"b\"}]}",
-        "completions[1].overall_score", "missing-field");
+        "completions[1].overall_score",
+        "missing-field");
   }
 
   @Test
   void ultraFeedbackMissingCompletions() throws Exception {
-    assertBad(dir, PreferenceFormat.ULTRAFEEDBACK, "{\"instruction\": \"q\"}", "completions", "missing-field");
+    assertBad(
+        dir,
+        PreferenceFormat.ULTRAFEEDBACK,
+        "{\"instruction\": \"q\"}",
+        "completions",
+        "missing-field");
   }
 
   @Test
   void ultraFeedbackMissingInstruction() throws Exception {
-    assertBad(dir, PreferenceFormat.ULTRAFEEDBACK, "{\"completions\": []}", "instruction", "missing-field");
+    assertBad(
+        dir,
+        PreferenceFormat.ULTRAFEEDBACK,
+        "{\"completions\": []}",
+        "instruction",
+        "missing-field");
   }
 
   @Test
   void ultraFeedbackNaNIsNotJson() throws Exception {
-    assertBad(dir, PreferenceFormat.ULTRAFEEDBACK,
+    assertBad(
+        dir,
+        PreferenceFormat.ULTRAFEEDBACK,
         "{\"instruction\": \"q\", \"completions\": [{\"response\": \"a\", \"overall_score\": NaN}]}",
-        "(json)", "malformed-json");
+        "(json)",
+        "malformed-json");
   }
 
   @Test
   void ultraFeedbackSingleCompletion() throws Exception {
-    assertBad(dir, PreferenceFormat.ULTRAFEEDBACK,
+    assertBad(
+        dir,
+        PreferenceFormat.ULTRAFEEDBACK,
         "{\"instruction\": \"q\", \"completions\": [{\"response\": \"a\", \"overall_score\": 1}]}",
-        "completions", "too-few-responses");
+        "completions",
+        "too-few-responses");
   }
 
   @Test
@@ -116,45 +148,72 @@ class RatedFormatsReaderTest {
 
   @Test
   void stackExchangeMissingAnswers() throws Exception {
-    assertBad(dir, PreferenceFormat.STACKEXCHANGE, "{\"qid\": 1, \"question\": \"q\"}", "answers", "missing-field");
+    assertBad(
+        dir,
+        PreferenceFormat.STACKEXCHANGE,
+        "{\"qid\": 1, \"question\": \"q\"}",
+        "answers",
+        "missing-field");
   }
 
   @Test
   void stackExchangeAnswersNotAList() throws Exception {
-    assertBad(dir, PreferenceFormat.STACKEXCHANGE, "{\"question\": \"q\", \"answers\": \"a\"}", "answers", "wrong-type");
+    assertBad(
+        dir,
+        PreferenceFormat.STACKEXCHANGE,
+        "{\"question\": \"q\", \"answers\": \"a\"}",
+        "answers",
+        "wrong-type");
   }
 
   @Test
   void stackExchangeEmptyAnswerText() throws Exception {
-    assertBad(dir, PreferenceFormat.STACKEXCHANGE,
+    assertBad(
+        dir,
+        PreferenceFormat.STACKEXCHANGE,
         "{\"question\": \"q\", \"answers\": [{\"text\": \" \", \"pm_score\": 1}, {\"text\": \"b\", \"pm_score\": 0}]}",
-        "answers[0].text", "empty-response");
+        "answers[0].text",
+        "empty-response");
   }
 
   @Test
   void stackExchangeScoreOfWrongType() throws Exception {
-    assertBad(dir, PreferenceFormat.STACKEXCHANGE,
+    assertBad(
+        dir,
+        PreferenceFormat.STACKEXCHANGE,
         "{\"question\": \"q\", \"answers\": [{\"text\": \"a\", \"pm_score\": \"high\"}, {\"text\": \"b\", \"pm_score\": 0}]}",
-        "answers[0].pm_score", "wrong-type");
+        "answers[0].pm_score",
+        "wrong-type");
   }
 
   @Test
   void stackExchangeAnswerWithoutText() throws Exception {
-    assertBad(dir, PreferenceFormat.STACKEXCHANGE,
+    assertBad(
+        dir,
+        PreferenceFormat.STACKEXCHANGE,
         "{\"question\": \"q\", \"answers\": [{\"pm_score\": 3}, {\"text\": \"b\", \"pm_score\": 0}]}",
-        "answers[0].text", "missing-field");
+        "answers[0].text",
+        "missing-field");
   }
 
   @Test
   void stackExchangeMissingQuestion() throws Exception {
-    assertBad(dir, PreferenceFormat.STACKEXCHANGE, "{\"qid\": 1, \"answers\": []}", "question", "missing-field");
+    assertBad(
+        dir,
+        PreferenceFormat.STACKEXCHANGE,
+        "{\"qid\": 1, \"answers\": []}",
+        "question",
+        "missing-field");
   }
 
   @Test
   void summarizeSummaryWithoutText() throws Exception {
-    assertBad(dir, PreferenceFormat.SUMMARIZE,
+    assertBad(
+        dir,
+        PreferenceFormat.SUMMARIZE,
         "{\"info\": {\"post\": \"p\"}, \"summaries\": [{\"policy\": \"x\"}, {\"text\": \"b\"}], \"choice\": 0}",
-        "summaries[0].text", "missing-field");
+        "summaries[0].text",
+        "missing-field");
   }
 
   private static final String SUMMARY =
@@ -164,12 +223,15 @@ class RatedFormatsReaderTest {
 
   @Test
   void summarizeComparisonTakesTheChosenSummary() throws Exception {
-    Path file = Fixtures.write(dir, "tldr.jsonl", String.format(SUMMARY, 0), String.format(SUMMARY, 1));
+    Path file =
+        Fixtures.write(dir, "tldr.jsonl", String.format(SUMMARY, 0), String.format(SUMMARY, 1));
     PairReader.ReadResult result = PairReader.readAll(file, ReadOptions.defaults());
     assertEquals(PreferenceFormat.SUMMARIZE, result.format());
     assertEquals("cat ate homework", result.pairs().get(0).chosen());
     assertEquals("I like turtles", result.pairs().get(1).chosen());
-    assertEquals("SUBREDDIT: r/tifu\nTITLE: Help\nPOST: My cat ate my homework.\nTL;DR:", result.pairs().get(0).prompt().lastTurn());
+    assertEquals(
+        "SUBREDDIT: r/tifu\nTITLE: Help\nPOST: My cat ate my homework.\nTL;DR:",
+        result.pairs().get(0).prompt().lastTurn());
   }
 
   @Test
@@ -179,18 +241,31 @@ class RatedFormatsReaderTest {
 
   @Test
   void summarizeMissingPost() throws Exception {
-    assertBad(dir, PreferenceFormat.SUMMARIZE, "{\"info\": {\"id\": \"x\"}, \"summaries\": [], \"choice\": 0}", "info.post", "missing-field");
+    assertBad(
+        dir,
+        PreferenceFormat.SUMMARIZE,
+        "{\"info\": {\"id\": \"x\"}, \"summaries\": [], \"choice\": 0}",
+        "info.post",
+        "missing-field");
   }
 
   @Test
   void summarizeThreeSummaries() throws Exception {
-    assertBad(dir, PreferenceFormat.SUMMARIZE,
+    assertBad(
+        dir,
+        PreferenceFormat.SUMMARIZE,
         "{\"info\": {\"post\": \"p\"}, \"summaries\": [{\"text\": \"a\"}, {\"text\": \"b\"}, {\"text\": \"c\"}], \"choice\": 0}",
-        "summaries", "wrong-size");
+        "summaries",
+        "wrong-size");
   }
 
   @Test
   void summarizeInfoNotAnObject() throws Exception {
-    assertBad(dir, PreferenceFormat.SUMMARIZE, "{\"info\": \"p\", \"summaries\": [], \"choice\": 0}", "info", "wrong-type");
+    assertBad(
+        dir,
+        PreferenceFormat.SUMMARIZE,
+        "{\"info\": \"p\", \"summaries\": [], \"choice\": 0}",
+        "info",
+        "wrong-type");
   }
 }

@@ -27,7 +27,10 @@ class SharedDataTest {
   private static long[] independentHhCount(Path file) throws Exception {
     long lines = 0;
     long usable = 0;
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(file)), StandardCharsets.UTF_8))) {
+    try (BufferedReader in =
+        new BufferedReader(
+            new InputStreamReader(
+                new GZIPInputStream(Files.newInputStream(file)), StandardCharsets.UTF_8))) {
       String line;
       while ((line = in.readLine()) != null) {
         lines++;
@@ -53,23 +56,31 @@ class SharedDataTest {
     assertEquals(expected[0], stats.records(), "records = the file's line count");
     assertEquals(expected[1], stats.pairs());
     assertEquals(expected[0] - expected[1], stats.skipped().total());
-    assertTrue(stats.multiTurnShare() > 0.5, "HH-RLHF is mostly multi-turn: " + stats.multiTurnShare());
+    assertTrue(
+        stats.multiTurnShare() > 0.5, "HH-RLHF is mostly multi-turn: " + stats.multiTurnShare());
   }
 
   @Test
   void hhRlhfFailsOnTheFirstBadRecordUnlessSkipping() {
     Path file = SharedData.require(SharedData.HH_RLHF);
     BadRecordException e =
-        org.junit.jupiter.api.Assertions.assertThrows(BadRecordException.class, () -> PairReader.readAll(file, ReadOptions.defaults()));
+        org.junit.jupiter.api.Assertions.assertThrows(
+            BadRecordException.class, () -> PairReader.readAll(file, ReadOptions.defaults()));
     assertTrue(e.getMessage().startsWith(file + ":87: field 'chosen'"), e.getMessage());
   }
 
   @Test
   void ultraFeedbackAndAlpacaEvalReadEveryLine() throws Exception {
-    for (Path file : new Path[] {SharedData.ULTRAFEEDBACK_TRAIN, SharedData.ULTRAFEEDBACK_EVAL, SharedData.ALPACAEVAL}) {
+    for (Path file :
+        new Path[] {
+          SharedData.ULTRAFEEDBACK_TRAIN, SharedData.ULTRAFEEDBACK_EVAL, SharedData.ALPACAEVAL
+        }) {
       SharedData.require(file);
       long lines;
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(file)), StandardCharsets.UTF_8))) {
+      try (BufferedReader in =
+          new BufferedReader(
+              new InputStreamReader(
+                  new GZIPInputStream(Files.newInputStream(file)), StandardCharsets.UTF_8))) {
         lines = in.lines().count();
       }
       DatasetStats stats = DatasetStats.of(file, ReadOptions.defaults());
@@ -87,6 +98,7 @@ class SharedDataTest {
     Set<String> train = new HashSet<>();
     split.train().forEach(p -> train.add(p.prompt().transcript()));
     assertTrue(split.test().stream().noneMatch(p -> train.contains(p.prompt().transcript())));
-    assertTrue(split.test().size() > 0.19 * read.pairs().size(), "test size " + split.test().size());
+    assertTrue(
+        split.test().size() > 0.19 * read.pairs().size(), "test size " + split.test().size());
   }
 }

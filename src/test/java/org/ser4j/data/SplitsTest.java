@@ -18,7 +18,13 @@ class SplitsTest {
   private static List<PreferencePair> pairs(int n) {
     List<PreferencePair> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      out.add(new PreferencePair("id" + i, Prompt.of("prompt " + (i / 3)), "good " + i, "bad " + i, new SourceRef("f", i + 1)));
+      out.add(
+          new PreferencePair(
+              "id" + i,
+              Prompt.of("prompt " + (i / 3)),
+              "good " + i,
+              "bad " + i,
+              new SourceRef("f", i + 1)));
     }
     return out;
   }
@@ -44,7 +50,9 @@ class SplitsTest {
     for (int n : new int[] {1, 2, 7, 10, 99, 1000, 1847}) {
       for (double f : new double[] {0.02, 0.05, 0.15, 0.3, 0.5, 0.999, 1.0}) {
         Splits.SeedAndPool split = Splits.labeledSeed(pairs(n), f, 3);
-        assertTrue(Math.abs(split.labeled().size() - f * n) <= 1.0, "n=" + n + " f=" + f + " got " + split.labeled().size());
+        assertTrue(
+            Math.abs(split.labeled().size() - f * n) <= 1.0,
+            "n=" + n + " f=" + f + " got " + split.labeled().size());
         assertEquals(n, split.labeled().size() + split.pool().size());
       }
     }
@@ -67,7 +75,9 @@ class SplitsTest {
       assertTrue(seen.add(u.id()), "a pair is either labeled or in the pool, once");
     }
     int poolSize = split.pool().size();
-    assertTrue(chosenFirst > 0.4 * poolSize && chosenFirst < 0.6 * poolSize, "order is random: " + chosenFirst + "/" + poolSize);
+    assertTrue(
+        chosenFirst > 0.4 * poolSize && chosenFirst < 0.6 * poolSize,
+        "order is random: " + chosenFirst + "/" + poolSize);
   }
 
   @Test
@@ -77,7 +87,8 @@ class SplitsTest {
     Set<String> trainPrompts = new HashSet<>();
     split.train().forEach(p -> trainPrompts.add(p.prompt().transcript()));
     for (PreferencePair p : split.test()) {
-      assertTrue(!trainPrompts.contains(p.prompt().transcript()), "prompt on both sides: " + p.prompt());
+      assertTrue(
+          !trainPrompts.contains(p.prompt().transcript()), "prompt on both sides: " + p.prompt());
     }
     assertEquals(900, split.train().size() + split.test().size());
     assertTrue(Math.abs(split.test().size() - 180) < 3, "test size " + split.test().size());

@@ -15,7 +15,11 @@ class TrlReaderTest {
 
   @Test
   void stringFields() throws Exception {
-    Path file = Fixtures.write(dir, "trl.jsonl", "{\"id\": \"q1\", \"prompt\": \"2+2?\", \"chosen\": \"4\", \"rejected\": \"5\"}");
+    Path file =
+        Fixtures.write(
+            dir,
+            "trl.jsonl",
+            "{\"id\": \"q1\", \"prompt\": \"2+2?\", \"chosen\": \"4\", \"rejected\": \"5\"}");
     PreferencePair pair = Fixtures.read(file).get(0);
     assertEquals("q1", pair.id());
     assertEquals(Prompt.of("2+2?"), pair.prompt());
@@ -33,7 +37,8 @@ class TrlReaderTest {
                 + " \"chosen\": [{\"role\": \"assistant\", \"content\": \"Hello\"}],"
                 + " \"rejected\": [{\"role\": \"assistant\", \"content\": \"Go away\"}]}");
     PreferencePair pair = Fixtures.read(file).get(0);
-    assertEquals(List.of(new Turn(Role.SYSTEM, "Be brief."), Turn.user("Hi")), pair.prompt().turns());
+    assertEquals(
+        List.of(new Turn(Role.SYSTEM, "Be brief."), Turn.user("Hi")), pair.prompt().turns());
     assertEquals("Hello", pair.chosen());
     assertEquals("Go away", pair.rejected());
   }
@@ -59,42 +64,82 @@ class TrlReaderTest {
 
   @Test
   void chosenOfWrongType() throws Exception {
-    assertBad(dir, TRL, "{\"prompt\": \"p\", \"chosen\": {\"text\": \"c\"}, \"rejected\": \"r\"}", "chosen", "wrong-type");
+    assertBad(
+        dir,
+        TRL,
+        "{\"prompt\": \"p\", \"chosen\": {\"text\": \"c\"}, \"rejected\": \"r\"}",
+        "chosen",
+        "wrong-type");
   }
 
   @Test
   void promptOfWrongType() throws Exception {
-    assertBad(dir, TRL, "{\"prompt\": 7, \"chosen\": \"c\", \"rejected\": \"r\"}", "prompt", "wrong-type");
+    assertBad(
+        dir,
+        TRL,
+        "{\"prompt\": 7, \"chosen\": \"c\", \"rejected\": \"r\"}",
+        "prompt",
+        "wrong-type");
   }
 
   @Test
   void whitespaceOnlyRejected() throws Exception {
-    assertBad(dir, TRL, "{\"prompt\": \"p\", \"chosen\": \"c\", \"rejected\": \" \\n\\t\"}", "rejected", "empty-response");
+    assertBad(
+        dir,
+        TRL,
+        "{\"prompt\": \"p\", \"chosen\": \"c\", \"rejected\": \" \\n\\t\"}",
+        "rejected",
+        "empty-response");
   }
 
   @Test
   void blankPrompt() throws Exception {
-    assertBad(dir, TRL, "{\"prompt\": \"  \", \"chosen\": \"c\", \"rejected\": \"r\"}", "prompt", "empty-prompt");
+    assertBad(
+        dir,
+        TRL,
+        "{\"prompt\": \"  \", \"chosen\": \"c\", \"rejected\": \"r\"}",
+        "prompt",
+        "empty-prompt");
   }
 
   @Test
   void unknownRole() throws Exception {
-    assertBad(dir, TRL, "{\"prompt\": [{\"role\": \"narrator\", \"content\": \"x\"}], \"chosen\": \"c\", \"rejected\": \"r\"}", "prompt[0].role", "bad-role");
+    assertBad(
+        dir,
+        TRL,
+        "{\"prompt\": [{\"role\": \"narrator\", \"content\": \"x\"}], \"chosen\": \"c\", \"rejected\": \"r\"}",
+        "prompt[0].role",
+        "bad-role");
   }
 
   @Test
   void messageWithoutContent() throws Exception {
-    assertBad(dir, TRL, "{\"prompt\": \"p\", \"chosen\": [{\"role\": \"assistant\"}], \"rejected\": \"r\"}", "chosen[0].content", "missing-field");
+    assertBad(
+        dir,
+        TRL,
+        "{\"prompt\": \"p\", \"chosen\": [{\"role\": \"assistant\"}], \"rejected\": \"r\"}",
+        "chosen[0].content",
+        "missing-field");
   }
 
   @Test
   void messageThatIsNotAnObject() throws Exception {
-    assertBad(dir, TRL, "{\"prompt\": \"p\", \"chosen\": [\"c\"], \"rejected\": \"r\"}", "chosen[0]", "wrong-type");
+    assertBad(
+        dir,
+        TRL,
+        "{\"prompt\": \"p\", \"chosen\": [\"c\"], \"rejected\": \"r\"}",
+        "chosen[0]",
+        "wrong-type");
   }
 
   @Test
   void emptyMessageList() throws Exception {
-    assertBad(dir, TRL, "{\"prompt\": \"p\", \"chosen\": [], \"rejected\": \"r\"}", "chosen", "empty-response");
+    assertBad(
+        dir,
+        TRL,
+        "{\"prompt\": \"p\", \"chosen\": [], \"rejected\": \"r\"}",
+        "chosen",
+        "empty-response");
   }
 
   @Test

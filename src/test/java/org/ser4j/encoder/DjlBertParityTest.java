@@ -21,7 +21,15 @@ class DjlBertParityTest {
   void everyDenseWeightIsNamedAfterItsBias() throws Exception {
     Map<String, OnnxWeights.Tensor> w = OnnxWeights.read(EncoderSpec.readAll(MODEL));
     for (int l = 0; l < 6; l++) {
-      for (String dense : new String[] {"attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense", "intermediate.dense", "output.dense"}) {
+      for (String dense :
+          new String[] {
+            "attention.self.query",
+            "attention.self.key",
+            "attention.self.value",
+            "attention.output.dense",
+            "intermediate.dense",
+            "output.dense"
+          }) {
         String name = "encoder.layer." + l + "." + dense + ".weight";
         assertTrue(w.containsKey(name), "missing " + name);
         long out = w.get("encoder.layer." + l + "." + dense + ".bias").shape()[0];
@@ -33,7 +41,10 @@ class DjlBertParityTest {
 
   @Test
   void reproducesOnnxRuntimeOnRealTexts() throws Exception {
-    List<PreferencePair> pairs = PairReader.readAll(SharedData.require(SharedData.HH_RLHF), ReadOptions.defaults().withSkipBad(true)).pairs();
+    List<PreferencePair> pairs =
+        PairReader.readAll(
+                SharedData.require(SharedData.HH_RLHF), ReadOptions.defaults().withSkipBad(true))
+            .pairs();
     EncoderSpec spec = new EncoderSpec("minilm-l6", MODEL, TOKENIZER, Pooling.MEAN);
     try (SequenceTokenizer tok = new SequenceTokenizer(TOKENIZER, 128);
         OnnxEncoder ort = new OnnxEncoder(spec, 2);
@@ -42,7 +53,8 @@ class DjlBertParityTest {
       List<TokenizedInput> batch = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
         PreferencePair p = pairs.get(i * 37);
-        batch.add(i % 2 == 0 ? tok.pair(p.prompt().transcript(), p.chosen()) : tok.single(p.rejected()));
+        batch.add(
+            i % 2 == 0 ? tok.pair(p.prompt().transcript(), p.chosen()) : tok.single(p.rejected()));
       }
       float[][] expected = ort.embed(batch);
       float[][] actual = bert.embed(batch);
@@ -52,7 +64,8 @@ class DjlBertParityTest {
           worst = Math.max(worst, Math.abs(expected[i][d] - actual[i][d]));
         }
       }
-      System.out.printf("DJL BERT vs ONNX Runtime: max |difference| %.2e over %d texts%n", worst, batch.size());
+      System.out.printf(
+          "DJL BERT vs ONNX Runtime: max |difference| %.2e over %d texts%n", worst, batch.size());
       assertTrue(worst < 1e-4, "max absolute difference " + worst);
     }
   }

@@ -32,12 +32,15 @@ class EncoderTest {
   @Test
   void similarTextsAreCloserThanUnrelatedOnes() throws Exception {
     for (String name : EncoderSpec.BUILT_IN.keySet()) {
-      try (Featurizer f = TestEncoders.open(TestEncoders.config(name, InputStrategy.RESPONSE, 128), null)) {
+      try (Featurizer f =
+          TestEncoders.open(TestEncoders.config(name, InputStrategy.RESPONSE, 128), null)) {
         assertEquals(384, f.dimension(), name);
-        float[][] v = f.features(List.of(
-            new ResponseInput(Prompt.of("q"), "The cat sat on the mat."),
-            new ResponseInput(Prompt.of("q"), "A cat was sitting on a rug."),
-            new ResponseInput(Prompt.of("q"), "Quarterly revenue rose by eight percent.")));
+        float[][] v =
+            f.features(
+                List.of(
+                    new ResponseInput(Prompt.of("q"), "The cat sat on the mat."),
+                    new ResponseInput(Prompt.of("q"), "A cat was sitting on a rug."),
+                    new ResponseInput(Prompt.of("q"), "Quarterly revenue rose by eight percent.")));
         double near = cosine(v[0], v[1]);
         double far = cosine(v[0], v[2]);
         assertTrue(near > far + 0.1, name + ": cat/cat " + near + " vs cat/revenue " + far);
@@ -49,7 +52,10 @@ class EncoderTest {
   void aVectorDoesNotDependOnWhatElseIsEncoded() throws Exception {
     EncoderConfig config = TestEncoders.config("minilm-l6-q", InputStrategy.PAIR, 128);
     ResponseInput shortOne = new ResponseInput(Prompt.of("Hi?"), "Hello.");
-    ResponseInput longOne = new ResponseInput(Prompt.of("Tell me about the Roman empire, in detail."), "It began in 27 BC when Augustus became the first emperor and lasted in the west until 476.");
+    ResponseInput longOne =
+        new ResponseInput(
+            Prompt.of("Tell me about the Roman empire, in detail."),
+            "It began in 27 BC when Augustus became the first emperor and lasted in the west until 476.");
     float[] alone;
     try (Featurizer f = TestEncoders.open(config, null)) {
       alone = f.features(List.of(shortOne))[0];
@@ -61,8 +67,12 @@ class EncoderTest {
 
   @Test
   void promptIsCutFromTheLeftResponseFromTheRight() throws Exception {
-    try (SequenceTokenizer tok = new SequenceTokenizer("classpath:all-minilm-l6-v2-q-tokenizer.json", 16)) {
-      TokenizedInput in = tok.pair("one two three four five six seven eight nine ten eleven twelve", "alpha beta gamma delta epsilon zeta eta theta");
+    try (SequenceTokenizer tok =
+        new SequenceTokenizer("classpath:all-minilm-l6-v2-q-tokenizer.json", 16)) {
+      TokenizedInput in =
+          tok.pair(
+              "one two three four five six seven eight nine ten eleven twelve",
+              "alpha beta gamma delta epsilon zeta eta theta");
       assertEquals(16, in.length());
       TokenizedInput promptTail = tok.single("eleven twelve");
       TokenizedInput responseHead = tok.single("alpha beta");
@@ -71,7 +81,10 @@ class EncoderTest {
       while (in.typeIds()[sep + 1] == 0) {
         sep++;
       }
-      assertEquals(promptTail.ids()[promptTail.length() - 2], in.ids()[sep - 1], "prompt keeps its last token");
+      assertEquals(
+          promptTail.ids()[promptTail.length() - 2],
+          in.ids()[sep - 1],
+          "prompt keeps its last token");
       assertEquals(responseHead.ids()[1], in.ids()[sep + 1], "response keeps its first token");
       assertEquals(1L, in.typeIds()[in.length() - 1]);
       assertEquals(0L, in.typeIds()[0]);
@@ -137,8 +150,10 @@ class EncoderTest {
 
   @Test
   void aModelTrainedOnOtherWeightsIsRefused() {
-    EncoderConfig wrong = TestEncoders.config("minilm-l6-q", InputStrategy.PAIR, 64).withFingerprint("000000000000");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TestEncoders.open(wrong, null));
+    EncoderConfig wrong =
+        TestEncoders.config("minilm-l6-q", InputStrategy.PAIR, 64).withFingerprint("000000000000");
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> TestEncoders.open(wrong, null));
     assertTrue(e.getMessage().startsWith("encoder mismatch"), e.getMessage());
   }
 }

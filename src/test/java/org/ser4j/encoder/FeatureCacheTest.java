@@ -27,16 +27,18 @@ class FeatureCacheTest {
     List<Future<?>> jobs = new java.util.ArrayList<>();
     for (int w = 0; w < 2; w++) {
       int writer = w;
-      jobs.add(pool.submit(() -> {
-        FeatureCache c = FeatureCache.open(dir, "ns", 3);
-        for (int i = 0; i < 100; i++) {
-          c.put(FeatureCache.key(null, writer + ":" + i), vec(i));
-          if (i % 10 == 9) {
-            c.flush();
-          }
-        }
-        return null;
-      }));
+      jobs.add(
+          pool.submit(
+              () -> {
+                FeatureCache c = FeatureCache.open(dir, "ns", 3);
+                for (int i = 0; i < 100; i++) {
+                  c.put(FeatureCache.key(null, writer + ":" + i), vec(i));
+                  if (i % 10 == 9) {
+                    c.flush();
+                  }
+                }
+                return null;
+              }));
     }
     for (Future<?> f : jobs) {
       f.get();
@@ -65,15 +67,19 @@ class FeatureCacheTest {
     }
     FeatureCache reopened = FeatureCache.open(dir, "ns", 3);
     assertEquals(1, reopened.corrupt());
-    assertNull(reopened.get(FeatureCache.key(null, "a")), "a damaged entry is a miss, to be encoded again");
+    assertNull(
+        reopened.get(FeatureCache.key(null, "a")),
+        "a damaged entry is a miss, to be encoded again");
     assertArrayEquals(vec(2), reopened.get(FeatureCache.key(null, "b")));
   }
 
   @Test
   void contextAndTextAreKeyedApart() {
     assertEquals(FeatureCache.key("p", "r"), FeatureCache.key("p", "r"));
-    org.junit.jupiter.api.Assertions.assertNotEquals(FeatureCache.key(null, "pr"), FeatureCache.key("p", "r"));
-    org.junit.jupiter.api.Assertions.assertNotEquals(FeatureCache.key("", "r"), FeatureCache.key(null, "r"));
+    org.junit.jupiter.api.Assertions.assertNotEquals(
+        FeatureCache.key(null, "pr"), FeatureCache.key("p", "r"));
+    org.junit.jupiter.api.Assertions.assertNotEquals(
+        FeatureCache.key("", "r"), FeatureCache.key(null, "r"));
   }
 
   @Test
@@ -85,14 +91,18 @@ class FeatureCacheTest {
     c.put(FeatureCache.key(new long[] {101, 7}, new long[] {0, 0}), twoRows);
     c.put(FeatureCache.key(null, "again"), vec(3));
     c.flush(); // a row-count segment
-    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> c.put(FeatureCache.key(null, "x"), new float[4]));
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> c.put(FeatureCache.key(null, "x"), new float[4]));
     FeatureCache reopened = FeatureCache.open(dir, "ns", 3);
     assertEquals(3, reopened.size());
     assertEquals(0, reopened.corrupt());
     assertArrayEquals(vec(1), reopened.get(FeatureCache.key(null, "one")));
     assertArrayEquals(vec(3), reopened.get(FeatureCache.key(null, "again")));
-    assertArrayEquals(twoRows, reopened.get(FeatureCache.key(new long[] {101, 7}, new long[] {0, 0})));
-    assertNull(reopened.get(FeatureCache.key(new long[] {101, 7}, new long[] {0, 1})), "type ids are part of the key");
+    assertArrayEquals(
+        twoRows, reopened.get(FeatureCache.key(new long[] {101, 7}, new long[] {0, 0})));
+    assertNull(
+        reopened.get(FeatureCache.key(new long[] {101, 7}, new long[] {0, 1})),
+        "type ids are part of the key");
   }
 
   @Test

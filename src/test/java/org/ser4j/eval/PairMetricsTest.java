@@ -19,7 +19,12 @@ class PairMetricsTest {
     assertEquals((2 - 1 + 0.1 + 3) / 4.0, m.meanMargin(), 1e-12);
     // confidences: sigmoid(2)=0.881 (bin 7, right), sigmoid(1)=0.731 (bin 4, wrong),
     // sigmoid(0.1)=0.525 (bin 0, right), sigmoid(3)=0.953 (bin 9, right): one pair per bin.
-    double expected = (Math.abs(1 - sigmoid(2)) + Math.abs(0 - sigmoid(1)) + Math.abs(1 - sigmoid(0.1)) + Math.abs(1 - sigmoid(3))) / 4;
+    double expected =
+        (Math.abs(1 - sigmoid(2))
+                + Math.abs(0 - sigmoid(1))
+                + Math.abs(1 - sigmoid(0.1))
+                + Math.abs(1 - sigmoid(3)))
+            / 4;
     assertEquals(expected, m.ece(), 1e-12);
     assertEquals(1, m.reliability().get(4).count());
     assertEquals(0.0, m.reliability().get(4).accuracy(), 1e-12);

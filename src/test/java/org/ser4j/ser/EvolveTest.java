@@ -15,7 +15,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ser4j.cli.SerCli;
-import org.ser4j.model.ModelStore;
 import org.ser4j.model.head.RewardModel;
 import org.ser4j.testing.SharedData;
 import org.ser4j.testing.TestEncoders;
@@ -36,8 +35,21 @@ class EvolveTest {
   }
 
   private static String[] evolve(Path out, String... extra) {
-    String[] base = {"evolve", "--train", SharedData.require(SharedData.HH_RLHF).toString(), "--test-fraction", "0.2", "--seed", "7", "--skip-bad", "--quiet",
-        "--cache", TestEncoders.CACHE.toString(), "--out", out.toString()};
+    String[] base = {
+      "evolve",
+      "--train",
+      SharedData.require(SharedData.HH_RLHF).toString(),
+      "--test-fraction",
+      "0.2",
+      "--seed",
+      "7",
+      "--skip-bad",
+      "--quiet",
+      "--cache",
+      TestEncoders.CACHE.toString(),
+      "--out",
+      out.toString()
+    };
     String[] all = java.util.Arrays.copyOf(base, base.length + extra.length);
     System.arraycopy(extra, 0, all, base.length, extra.length);
     return all;
@@ -58,14 +70,27 @@ class EvolveTest {
     JsonNode loops = report.get("loops");
     assertTrue(loops.size() >= 2, "at least Loop 0 and one SER loop: " + loops);
     assertTrue(report.get("finished").asBoolean());
-    for (String field : new String[] {"loop", "status", "selected", "self_label_precision", "validation_accuracy", "test_accuracy", "seconds"}) {
+    for (String field :
+        new String[] {
+          "loop",
+          "status",
+          "selected",
+          "self_label_precision",
+          "validation_accuracy",
+          "test_accuracy",
+          "seconds"
+        }) {
       assertTrue(loops.get(1).has(field), "loop objects have " + field);
     }
     for (int t = 1; t < loops.size(); t++) {
       JsonNode l = loops.get(t);
       assertTrue(l.get("selected").asInt() >= 10, l.toString());
-      assertTrue(l.get("self_label_precision").asDouble() > 0.5, "self-labels beat a coin against the hidden gold labels: " + l);
-      assertTrue(Files.readAllLines(whole.resolve("loop-" + t).resolve("selected.jsonl")).size() == l.get("selected").asInt());
+      assertTrue(
+          l.get("self_label_precision").asDouble() > 0.5,
+          "self-labels beat a coin against the hidden gold labels: " + l);
+      assertTrue(
+          Files.readAllLines(whole.resolve("loop-" + t).resolve("selected.jsonl")).size()
+              == l.get("selected").asInt());
     }
 
     // Simulate a crash right after loop 1: its files are on disk, the report lists loops 0 and 1.
@@ -82,7 +107,13 @@ class EvolveTest {
     partial.remove("stop_reason");
     Files.writeString(resumed.resolve("report.json"), JSON.writeValueAsString(partial));
 
-    run("evolve", "--resume", resumed.toString(), "--quiet", "--cache", TestEncoders.CACHE.toString());
+    run(
+        "evolve",
+        "--resume",
+        resumed.toString(),
+        "--quiet",
+        "--cache",
+        TestEncoders.CACHE.toString());
     assertEquals(loopsWithoutTime(whole), loopsWithoutTime(resumed), "resume gives the same loops");
     int last = loops.size() - 1;
     RewardModel a = RewardModel.load(whole.resolve("loop-" + last).resolve("model"));
@@ -112,15 +143,31 @@ class EvolveTest {
   @Test
   void poolScaleSelectsByTheRmsOwnSpreadAndIsRecorded() throws Exception {
     Path out = dir.resolve("pool");
-    run(evolve(out, "--reward-scale", "pool", "--selection", "difference", "--max-loops", "1", "--min-new", "1"));
+    run(
+        evolve(
+            out,
+            "--reward-scale",
+            "pool",
+            "--selection",
+            "difference",
+            "--max-loops",
+            "1",
+            "--min-new",
+            "1"));
     JsonNode run = JSON.readTree(out.resolve("run.json").toFile());
     assertEquals("POOL", run.get("ser").get("scale").asText(), run.toString());
     JsonNode loops = JSON.readTree(out.resolve("report.json").toFile()).get("loops");
     assertEquals(2, loops.size(), loops.toString());
     JsonNode l = loops.get(1);
-    // |s1 - s2| > 0.3 on the standardized scale: a rewards gap above ~1.2 pool std, a minority of the pool.
-    assertTrue(l.get("selected").asInt() > 0 && l.get("selected").asInt() < l.get("pool_remaining").asInt(), l.toString());
-    assertTrue(l.get("self_label_precision").asDouble() > 0.5, "the most confident pairs beat a coin: " + l);
+    // |s1 - s2| > 0.3 on the standardized scale: a rewards gap above ~1.2 pool std, a minority of
+    // the pool.
+    assertTrue(
+        l.get("selected").asInt() > 0
+            && l.get("selected").asInt() < l.get("pool_remaining").asInt(),
+        l.toString());
+    assertTrue(
+        l.get("self_label_precision").asDouble() > 0.5,
+        "the most confident pairs beat a coin: " + l);
   }
 
   private static void copyTree(Path from, Path to) throws IOException {

@@ -23,21 +23,44 @@ import org.ser4j.testing.SharedData;
 import org.ser4j.testing.TestEncoders;
 
 /**
- * `ser evolve` in a real child JVM, killed with SIGKILL at random moments and resumed each time:
- * it must end with the same report and weights as an uninterrupted run.
+ * `ser evolve` in a real child JVM, killed with SIGKILL at random moments and resumed each time: it
+ * must end with the same report and weights as an uninterrupted run.
  */
 class KillAndResumeTest {
   @TempDir Path dir;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private List<String> args(Path out) {
-    return List.of("evolve", "--train", SharedData.require(SharedData.HH_RLHF).toString(), "--test-fraction", "0.2", "--seed", "11", "--skip-bad",
-        "--quiet", "--max-loops", "3", "--min-new", "5", "--cache", TestEncoders.CACHE.toString(), "--out", out.toString());
+    return List.of(
+        "evolve",
+        "--train",
+        SharedData.require(SharedData.HH_RLHF).toString(),
+        "--test-fraction",
+        "0.2",
+        "--seed",
+        "11",
+        "--skip-bad",
+        "--quiet",
+        "--max-loops",
+        "3",
+        "--min-new",
+        "5",
+        "--cache",
+        TestEncoders.CACHE.toString(),
+        "--out",
+        out.toString());
   }
 
   private static Process child(List<String> cliArgs, Path log) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g", "-Dai.djl.offline=true",
-        "-cp", System.getProperty("java.class.path"), SerCli.class.getName()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx2g",
+                "-Dai.djl.offline=true",
+                "-cp",
+                System.getProperty("java.class.path"),
+                SerCli.class.getName()));
     cmd.addAll(cliArgs);
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
@@ -48,7 +71,10 @@ class KillAndResumeTest {
     return loops;
   }
 
-  /** Loops listed in a run's report (0 before the first); a report being replaced reads whole or not at all. */
+  /**
+   * Loops listed in a run's report (0 before the first); a report being replaced reads whole or not
+   * at all.
+   */
   private static int loopsOnDisk(Path run) {
     try {
       return JSON.readTree(run.resolve("report.json").toFile()).get("loops").size();
@@ -62,7 +88,13 @@ class KillAndResumeTest {
     // The uninterrupted reference, in this JVM (it also fills the feature cache the children read).
     Path reference = dir.resolve("reference");
     java.io.StringWriter err = new java.io.StringWriter();
-    assertEquals(0, SerCli.run(args(reference).toArray(String[]::new), new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(err)), err.toString());
+    assertEquals(
+        0,
+        SerCli.run(
+            args(reference).toArray(String[]::new),
+            new java.io.PrintWriter(new java.io.StringWriter()),
+            new java.io.PrintWriter(err)),
+        err.toString());
     int loops = JSON.readTree(reference.resolve("report.json").toFile()).get("loops").size();
     assertTrue(loops >= 2, "the run has SER loops to interrupt");
 
@@ -74,9 +106,16 @@ class KillAndResumeTest {
     int kills = 0;
     for (int attempt = 0; attempt < 2 * loops + 2; attempt++) {
       boolean resume = Files.isRegularFile(run.resolve("run.json"));
-      List<String> cli = resume
-          ? List.of("evolve", "--resume", run.toString(), "--quiet", "--cache", TestEncoders.CACHE.toString())
-          : args(run);
+      List<String> cli =
+          resume
+              ? List.of(
+                  "evolve",
+                  "--resume",
+                  run.toString(),
+                  "--quiet",
+                  "--cache",
+                  TestEncoders.CACHE.toString())
+              : args(run);
       int loopsBefore = loopsOnDisk(run);
       Path log = dir.resolve("child-" + attempt + ".log");
       Process c = child(cli, log);
@@ -86,7 +125,9 @@ class KillAndResumeTest {
           Thread.sleep(200 + random.nextInt(600));
         } else {
           long deadline = System.currentTimeMillis() + 120_000;
-          while (c.isAlive() && loopsOnDisk(run) <= loopsBefore && System.currentTimeMillis() < deadline) {
+          while (c.isAlive()
+              && loopsOnDisk(run) <= loopsBefore
+              && System.currentTimeMillis() < deadline) {
             Thread.sleep(5);
           }
           Thread.sleep(random.nextInt(150));
@@ -111,11 +152,15 @@ class KillAndResumeTest {
     assertArrayEquals(
         RewardModel.load(reference.resolve("loop-" + last).resolve("model")).head().parameters(),
         RewardModel.load(run.resolve("loop-" + last).resolve("model")).head().parameters());
-    // Identical models give identical files, though other processes wrote them (map keys in a fixed order).
+    // Identical models give identical files, though other processes wrote them (map keys in a fixed
+    // order).
     for (int loop = 0; loop < loops; loop++) {
       Path a = reference.resolve("loop-" + loop).resolve("model").resolve("model.safetensors");
       Path b = run.resolve("loop-" + loop).resolve("model").resolve("model.safetensors");
-      assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b), "loop " + loop + ": " + b + " differs from " + a);
+      assertArrayEquals(
+          Files.readAllBytes(a),
+          Files.readAllBytes(b),
+          "loop " + loop + ": " + b + " differs from " + a);
     }
   }
 }

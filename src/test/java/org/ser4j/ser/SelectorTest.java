@@ -30,7 +30,8 @@ class SelectorTest {
   void differenceNeedsMoreThanDelta() {
     assertTrue(paper.difference(0.9, 0.59));
     assertTrue(paper.difference(0.59, 0.9));
-    Thresholds exact = new Thresholds(0.55, 0.45, 0.25); // binary fractions: 0.75 - 0.5 is exactly 0.25
+    Thresholds exact =
+        new Thresholds(0.55, 0.45, 0.25); // binary fractions: 0.75 - 0.5 is exactly 0.25
     assertFalse(exact.difference(0.75, 0.5), "exactly delta is not more than delta");
     assertTrue(exact.difference(0.75, 0.4990234375));
     assertFalse(paper.difference(0.7, 0.5));
@@ -51,7 +52,13 @@ class SelectorTest {
   }
 
   private static UnlabeledPair pair(int key) {
-    return new UnlabeledPair(key, "p" + key, Prompt.of("q" + key), "first " + key, "second " + key, new SourceRef("f", key + 1));
+    return new UnlabeledPair(
+        key,
+        "p" + key,
+        Prompt.of("q" + key),
+        "first " + key,
+        "second " + key,
+        new SourceRef("f", key + 1));
   }
 
   private static double logit(double s) {
@@ -78,8 +85,16 @@ class SelectorTest {
   void statusFollowsWhichRuleTheSelectionsSatisfy() {
     Selector selector = new Selector(paper);
     UnlabeledPair p = pair(0);
-    List<SelfLabel> goodBad = List.of(SelfLabel.of(p, 0.6, 0.4, 1), SelfLabel.of(p, 0.9, 0.1, 1), SelfLabel.of(p, 0.95, 0.6, 1));
-    List<SelfLabel> difference = List.of(SelfLabel.of(p, 0.95, 0.6, 1), SelfLabel.of(p, 0.4, 0.05, 1), SelfLabel.of(p, 0.6, 0.4, 1));
+    List<SelfLabel> goodBad =
+        List.of(
+            SelfLabel.of(p, 0.6, 0.4, 1),
+            SelfLabel.of(p, 0.9, 0.1, 1),
+            SelfLabel.of(p, 0.95, 0.6, 1));
+    List<SelfLabel> difference =
+        List.of(
+            SelfLabel.of(p, 0.95, 0.6, 1),
+            SelfLabel.of(p, 0.4, 0.05, 1),
+            SelfLabel.of(p, 0.6, 0.4, 1));
     assertEquals("good-bad", selector.status(goodBad));
     assertEquals("difference", selector.status(difference));
     assertEquals("none", selector.status(List.of()));
@@ -104,15 +119,21 @@ class SelectorTest {
     double[] r1 = {1.3, 1.0, 1.02, 0.7};
     double[] r2 = {0.7, 1.0, 0.98, 1.3};
     Selector raw = new Selector(paper);
-    assertEquals(0, raw.select(pool, r1, r2, SelectionRule.BOTH, 1).size(), "raw: nothing is confident");
-    assertTrue(raw == raw.scaledFor(ConfidenceScale.RAW, r1, r2), "raw leaves the selector as it is");
+    assertEquals(
+        0, raw.select(pool, r1, r2, SelectionRule.BOTH, 1).size(), "raw: nothing is confident");
+    assertTrue(
+        raw == raw.scaledFor(ConfidenceScale.RAW, r1, r2), "raw leaves the selector as it is");
 
     Selector scaled = raw.scaledFor(ConfidenceScale.POOL, r1, r2);
-    // Independent numbers: mean of all eight rewards is 1.0; population std is sqrt(4 * 0.09 + 2 * 0.0004) / sqrt(8).
+    // Independent numbers: mean of all eight rewards is 1.0; population std is sqrt(4 * 0.09 + 2 *
+    // 0.0004) / sqrt(8).
     assertEquals(1.0, scaled.center(), 1e-12);
     assertEquals(Math.sqrt((4 * 0.09 + 2 * 0.0004) / 8), scaled.spread(), 1e-12);
     List<SelfLabel> picked = scaled.select(pool, r1, r2, SelectionRule.BOTH, 1);
-    assertEquals(2, picked.size(), "the two pairs 0.6 apart (2.8 std) are confident; the tie and the 0.04 gap (0.19 std) are not");
+    assertEquals(
+        2,
+        picked.size(),
+        "the two pairs 0.6 apart (2.8 std) are confident; the tie and the 0.04 gap (0.19 std) are not");
     assertTrue(picked.get(0).firstPreferred());
     assertFalse(picked.get(1).firstPreferred());
     assertEquals(1 / (1 + Math.exp(-0.3 / scaled.spread())), picked.get(0).s1(), 1e-12);

@@ -10,7 +10,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.ser4j.encoder.Featurizer;
@@ -24,22 +23,45 @@ import org.ser4j.testing.TestEncoders;
 class GracefulShutdownTest {
   @Test
   void aRequestInFlightFinishes() throws Exception {
-    try (Featurizer f = TestEncoders.open(TestEncoders.config("minilm-l6-q", InputStrategy.RESPONSE, 128), null)) {
+    try (Featurizer f =
+        TestEncoders.open(TestEncoders.config("minilm-l6-q", InputStrategy.RESPONSE, 128), null)) {
       float[] zeros = new float[f.dimension()];
       float[] ones = new float[f.dimension()];
       java.util.Arrays.fill(ones, 1);
-      RewardModel model = new RewardModel(f.config(), new FeatureNormalizer(zeros, ones), new LinearHead(f.dimension()), org.ser4j.model.Provenance.UNKNOWN);
-      RewardServer server = new RewardServer(new org.ser4j.model.head.FeatureScorer(model, f), "m", RewardServer.Limits.defaults());
+      RewardModel model =
+          new RewardModel(
+              f.config(),
+              new FeatureNormalizer(zeros, ones),
+              new LinearHead(f.dimension()),
+              org.ser4j.model.Provenance.UNKNOWN);
+      RewardServer server =
+          new RewardServer(
+              new org.ser4j.model.head.FeatureScorer(model, f),
+              "m",
+              RewardServer.Limits.defaults());
       int port = server.start("127.0.0.1", 0);
       ObjectNode body = new ObjectMapper().createObjectNode();
       ArrayNode q = body.putArray("query");
       for (int i = 0; i < 300; i++) {
-        q.add("\n\nHuman: tell me fact number " + i + "\n\nAssistant: fact " + i + " is that " + i + " squared is " + (i * i) + ".");
+        q.add(
+            "\n\nHuman: tell me fact number "
+                + i
+                + "\n\nAssistant: fact "
+                + i
+                + " is that "
+                + i
+                + " squared is "
+                + (i * i)
+                + ".");
       }
       HttpClient http = HttpClient.newHttpClient();
-      CompletableFuture<HttpResponse<String>> inFlight = http.sendAsync(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/get_reward")).timeout(Duration.ofMinutes(2)).POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
-          HttpResponse.BodyHandlers.ofString());
+      CompletableFuture<HttpResponse<String>> inFlight =
+          http.sendAsync(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/get_reward"))
+                  .timeout(Duration.ofMinutes(2))
+                  .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       Thread.sleep(300); // the request is being encoded now
       server.stop(60_000);
       HttpResponse<String> resp = inFlight.get();

@@ -14,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -40,7 +39,8 @@ import org.ser4j.util.Progress;
 /** The real server on a free loopback port, called over HTTP. */
 class RewardServerTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static Featurizer featurizer;
   private static RewardModel model;
   private static RewardServer server;
@@ -49,12 +49,25 @@ class RewardServerTest {
 
   @BeforeAll
   static void start() throws Exception {
-    pairs = PairReader.readAll(SharedData.require(SharedData.HH_RLHF), ReadOptions.defaults().withSkipBad(true)).pairs().subList(0, 300);
+    pairs =
+        PairReader.readAll(
+                SharedData.require(SharedData.HH_RLHF), ReadOptions.defaults().withSkipBad(true))
+            .pairs()
+            .subList(0, 300);
     featurizer = TestEncoders.open(TestEncoders.defaults(), TestEncoders.CACHE);
     PairFeatures f = PairEncoding.features(featurizer, pairs).get(0);
     TrainedHead head = new RewardTrainer(TrainConfig.defaults(), Progress.quiet()).train(f);
-    model = new RewardModel(featurizer.config(), head.normalizer(), head.head(), org.ser4j.model.Provenance.UNKNOWN);
-    server = new RewardServer(new org.ser4j.model.head.FeatureScorer(model, featurizer), "test-model", new RewardServer.Limits(64 * 1024, 50, 5, 1024));
+    model =
+        new RewardModel(
+            featurizer.config(),
+            head.normalizer(),
+            head.head(),
+            org.ser4j.model.Provenance.UNKNOWN);
+    server =
+        new RewardServer(
+            new org.ser4j.model.head.FeatureScorer(model, featurizer),
+            "test-model",
+            new RewardServer.Limits(64 * 1024, 50, 5, 1024));
     base = "http://127.0.0.1:" + server.start("127.0.0.1", 0);
   }
 
@@ -65,12 +78,19 @@ class RewardServerTest {
   }
 
   static HttpResponse<String> post(String path, String body) throws Exception {
-    HttpRequest req = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofMinutes(2)).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    HttpRequest req =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(Duration.ofMinutes(2))
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
     return HTTP.send(req, HttpResponse.BodyHandlers.ofString());
   }
 
   static String query(PreferencePair p, boolean chosen) {
-    return "\n\n" + p.prompt().transcript() + "\n\nAssistant: " + (chosen ? p.chosen() : p.rejected());
+    return "\n\n"
+        + p.prompt().transcript()
+        + "\n\nAssistant: "
+        + (chosen ? p.chosen() : p.rejected());
   }
 
   /** What `ser score` computes for these responses: the model on the same featurizer, offline. */
@@ -114,13 +134,32 @@ class RewardServerTest {
       q.add(query(p, false));
     }
     java.nio.file.Files.writeString(tmp.resolve("in.jsonl"), records);
-    String[] args = {"score", "--model", tmp.resolve("model").toString(), "--input", tmp.resolve("in.jsonl").toString(),
-        "--out", tmp.resolve("out.jsonl").toString(), "--quiet", "--cache", TestEncoders.CACHE.toString()};
-    assertEquals(0, org.ser4j.cli.SerCli.run(args, new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(new java.io.StringWriter())));
+    String[] args = {
+      "score",
+      "--model",
+      tmp.resolve("model").toString(),
+      "--input",
+      tmp.resolve("in.jsonl").toString(),
+      "--out",
+      tmp.resolve("out.jsonl").toString(),
+      "--quiet",
+      "--cache",
+      TestEncoders.CACHE.toString()
+    };
+    assertEquals(
+        0,
+        org.ser4j.cli.SerCli.run(
+            args,
+            new java.io.PrintWriter(new java.io.StringWriter()),
+            new java.io.PrintWriter(new java.io.StringWriter())));
     List<String> scored = java.nio.file.Files.readAllLines(tmp.resolve("out.jsonl"));
     JsonNode rewards = JSON.readTree(post("/get_reward", body.toString()).body()).get("rewards");
     for (int i = 0; i < scored.size(); i++) {
-      assertEquals(JSON.readTree(scored.get(i)).get("reward").asDouble(), rewards.get(i).asDouble(), 0.0, "text " + i);
+      assertEquals(
+          JSON.readTree(scored.get(i)).get("reward").asDouble(),
+          rewards.get(i).asDouble(),
+          0.0,
+          "text " + i);
     }
   }
 
@@ -130,9 +169,20 @@ class RewardServerTest {
     ObjectNode body = JSON.createObjectNode();
     ObjectNode pair = body.putArray("pairs").addObject();
     ArrayNode prompt = pair.putArray("prompt");
-    p.prompt().turns().forEach(t -> prompt.addObject().put("role", t.role().name().toLowerCase()).put("content", t.content()));
+    p.prompt()
+        .turns()
+        .forEach(
+            t ->
+                prompt
+                    .addObject()
+                    .put("role", t.role().name().toLowerCase())
+                    .put("content", t.content()));
     pair.put("response", p.chosen());
-    double[] expected = offline(List.of(new ResponseInput(p.prompt(), p.chosen()), new ResponseInput(p.prompt(), p.rejected())));
+    double[] expected =
+        offline(
+            List.of(
+                new ResponseInput(p.prompt(), p.chosen()),
+                new ResponseInput(p.prompt(), p.rejected())));
     HttpResponse<String> score = post("/score", body.toString());
     assertEquals(200, score.statusCode(), score.body());
     assertEquals(expected[0], JSON.readTree(score.body()).get("rewards").get(0).asDouble(), 0.0);
@@ -141,14 +191,22 @@ class RewardServerTest {
     pair.put("a", p.chosen()).put("b", p.rejected());
     HttpResponse<String> compare = post("/compare", body.toString());
     assertEquals(200, compare.statusCode(), compare.body());
-    assertEquals(RewardModel.probability(expected[0], expected[1]), JSON.readTree(compare.body()).get("probabilities").get(0).asDouble(), 1e-15);
+    assertEquals(
+        RewardModel.probability(expected[0], expected[1]),
+        JSON.readTree(compare.body()).get("probabilities").get(0).asDouble(),
+        1e-15);
   }
 
-  private static void assertError(HttpResponse<String> resp, int status, String fragment) throws Exception {
+  private static void assertError(HttpResponse<String> resp, int status, String fragment)
+      throws Exception {
     assertEquals(status, resp.statusCode(), resp.body());
     JsonNode error = JSON.readTree(resp.body()).get("error");
-    assertTrue(error != null && error.asText().contains(fragment), "error mentions '" + fragment + "': " + resp.body());
-    assertTrue(!resp.body().contains("Exception") && !resp.body().contains("at org."), "no stack trace: " + resp.body());
+    assertTrue(
+        error != null && error.asText().contains(fragment),
+        "error mentions '" + fragment + "': " + resp.body());
+    assertTrue(
+        !resp.body().contains("Exception") && !resp.body().contains("at org."),
+        "no stack trace: " + resp.body());
   }
 
   @Test
@@ -157,58 +215,87 @@ class RewardServerTest {
     assertError(post("/get_reward", "[1, 2]"), 400, "expected a JSON object");
     assertError(post("/get_reward", ""), 400, "empty body");
     assertError(post("/get_reward", "{}"), 400, "field 'query': missing");
-    assertError(post("/get_reward", "{\"query\": \"text\"}"), 400, "field 'query': expected an array");
-    assertError(post("/get_reward", "{\"query\": [\"a\", 3]}"), 400, "field 'query[1]': expected a string");
-    assertError(post("/get_reward", "{\"query\": [\"a\"], \"prompts\": [\"a\", \"b\"]}"), 400, "field 'prompts'");
+    assertError(
+        post("/get_reward", "{\"query\": \"text\"}"), 400, "field 'query': expected an array");
+    assertError(
+        post("/get_reward", "{\"query\": [\"a\", 3]}"), 400, "field 'query[1]': expected a string");
+    assertError(
+        post("/get_reward", "{\"query\": [\"a\"], \"prompts\": [\"a\", \"b\"]}"),
+        400,
+        "field 'prompts'");
     StringBuilder many = new StringBuilder("{\"query\": [");
     for (int i = 0; i < 51; i++) {
       many.append(i == 0 ? "" : ",").append("\"q").append(i).append('"');
     }
-    assertError(post("/get_reward", many.append("]}").toString()), 413, "more than the limit of 50");
+    assertError(
+        post("/get_reward", many.append("]}").toString()), 413, "more than the limit of 50");
     assertError(post("/get_reward", "{\"query\": [\"" + "x".repeat(70 * 1024) + "\"]}"), 413, "");
-    assertError(post("/score", "{\"pairs\": [{\"prompt\": \"p\"}]}"), 400, "field 'pairs[0].response'");
-    assertError(post("/score", "{\"pairs\": [{\"prompt\": {\"x\": 1}, \"response\": \"r\"}]}"), 400, "field 'pairs[0].prompt'");
+    assertError(
+        post("/score", "{\"pairs\": [{\"prompt\": \"p\"}]}"), 400, "field 'pairs[0].response'");
+    assertError(
+        post("/score", "{\"pairs\": [{\"prompt\": {\"x\": 1}, \"response\": \"r\"}]}"),
+        400,
+        "field 'pairs[0].prompt'");
     assertError(post("/compare", "{\"pairs\": [7]}"), 400, "field 'pairs[0]': expected an object");
-    assertError(post("/get_reward", "{\"query\": " + "[".repeat(5000) + "]".repeat(5000) + "}"), 400, "nesting depth");
-    assertError(post("/score", "{\"pairs\": [{\"prompt\": \"p\", \"response\": 1e999}]}"), 400, "field 'pairs[0].response': expected a string");
-    HttpRequest latin1 = HttpRequest.newBuilder(URI.create(base + "/get_reward"))
-        .POST(HttpRequest.BodyPublishers.ofByteArray("{\"query\": [\"caf\u00e9\"]}".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1))).build();
+    assertError(
+        post("/get_reward", "{\"query\": " + "[".repeat(5000) + "]".repeat(5000) + "}"),
+        400,
+        "nesting depth");
+    assertError(
+        post("/score", "{\"pairs\": [{\"prompt\": \"p\", \"response\": 1e999}]}"),
+        400,
+        "field 'pairs[0].response': expected a string");
+    HttpRequest latin1 =
+        HttpRequest.newBuilder(URI.create(base + "/get_reward"))
+            .POST(
+                HttpRequest.BodyPublishers.ofByteArray(
+                    "{\"query\": [\"caf\u00e9\"]}"
+                        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)))
+            .build();
     HttpResponse<String> notUtf8 = HTTP.send(latin1, HttpResponse.BodyHandlers.ofString());
-    assertTrue(notUtf8.statusCode() == 200 || notUtf8.statusCode() == 400, "invalid UTF-8 is a client matter, never a 500: " + notUtf8.statusCode());
-    HttpResponse<String> missing = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/nope")).GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertTrue(
+        notUtf8.statusCode() == 200 || notUtf8.statusCode() == 400,
+        "invalid UTF-8 is a client matter, never a 500: " + notUtf8.statusCode());
+    HttpResponse<String> missing =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(base + "/nope")).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
     assertEquals(404, missing.statusCode());
   }
 
   @Test
   void manyClientsEachGetTheirOwnAnswers() throws Exception {
-    double[] chosen = offline(pairs.stream().map(p -> new ResponseInput(p.prompt(), p.chosen())).toList());
+    double[] chosen =
+        offline(pairs.stream().map(p -> new ResponseInput(p.prompt(), p.chosen())).toList());
     ExecutorService pool = Executors.newFixedThreadPool(16);
     try {
       List<Future<Integer>> jobs = new ArrayList<>();
       for (int c = 0; c < 16; c++) {
         long seed = c;
-        jobs.add(pool.submit(() -> {
-          Random random = new Random(seed);
-          int checked = 0;
-          for (int r = 0; r < 8; r++) {
-            int n = 1 + random.nextInt(6);
-            int[] idx = random.ints(n, 0, pairs.size()).toArray();
-            ObjectNode body = JSON.createObjectNode();
-            ArrayNode q = body.putArray("query");
-            for (int i : idx) {
-              q.add(query(pairs.get(i), true));
-            }
-            HttpResponse<String> resp = post("/get_reward", body.toString());
-            assertEquals(200, resp.statusCode(), resp.body());
-            JsonNode rewards = JSON.readTree(resp.body()).get("rewards");
-            assertEquals(n, rewards.size());
-            for (int k = 0; k < n; k++) {
-              assertEquals(chosen[idx[k]], rewards.get(k).asDouble(), 0.0);
-              checked++;
-            }
-          }
-          return checked;
-        }));
+        jobs.add(
+            pool.submit(
+                () -> {
+                  Random random = new Random(seed);
+                  int checked = 0;
+                  for (int r = 0; r < 8; r++) {
+                    int n = 1 + random.nextInt(6);
+                    int[] idx = random.ints(n, 0, pairs.size()).toArray();
+                    ObjectNode body = JSON.createObjectNode();
+                    ArrayNode q = body.putArray("query");
+                    for (int i : idx) {
+                      q.add(query(pairs.get(i), true));
+                    }
+                    HttpResponse<String> resp = post("/get_reward", body.toString());
+                    assertEquals(200, resp.statusCode(), resp.body());
+                    JsonNode rewards = JSON.readTree(resp.body()).get("rewards");
+                    assertEquals(n, rewards.size());
+                    for (int k = 0; k < n; k++) {
+                      assertEquals(chosen[idx[k]], rewards.get(k).asDouble(), 0.0);
+                      checked++;
+                    }
+                  }
+                  return checked;
+                }));
       }
       int checked = 0;
       for (Future<Integer> j : jobs) {
@@ -218,24 +305,37 @@ class RewardServerTest {
     } finally {
       pool.shutdownNow();
     }
-    HttpResponse<String> metrics = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).GET().build(), HttpResponse.BodyHandlers.ofString());
-    assertTrue(metrics.body().contains("ser_requests_total{endpoint=\"/get_reward\",status=\"200\"}"), metrics.body());
+    HttpResponse<String> metrics =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(base + "/metrics")).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertTrue(
+        metrics.body().contains("ser_requests_total{endpoint=\"/get_reward\",status=\"200\"}"),
+        metrics.body());
     assertTrue(metrics.body().contains("ser_batch_texts_count"), metrics.body());
-    HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/health")).GET().build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> health =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(base + "/health")).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
     assertEquals("ok", JSON.readTree(health.body()).get("status").asText());
   }
 
   @Test
   void splitsChatTemplatesAndHhTurns() {
-    QuerySplitter.Split chatml = QuerySplitter.split("<|im_start|>user\nHi there<|im_end|>\n<|im_start|>assistant\nHello!<|im_end|>", null);
+    QuerySplitter.Split chatml =
+        QuerySplitter.split(
+            "<|im_start|>user\nHi there<|im_end|>\n<|im_start|>assistant\nHello!<|im_end|>", null);
     assertTrue(chatml.recognized());
     assertEquals("Hi there", chatml.input().prompt().lastTurn());
     assertEquals("Hello!", chatml.input().response());
-    QuerySplitter.Split llama = QuerySplitter.split(
-        "<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nWhy?<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\nBecause.<|eot_id|>", null);
+    QuerySplitter.Split llama =
+        QuerySplitter.split(
+            "<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nWhy?<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\nBecause.<|eot_id|>",
+            null);
     assertEquals("Why?", llama.input().prompt().lastTurn());
     assertEquals("Because.", llama.input().response());
-    QuerySplitter.Split withPrompt = QuerySplitter.split("Question: 2+2?\nAnswer: 4</s>", "Question: 2+2?\nAnswer:");
+    QuerySplitter.Split withPrompt =
+        QuerySplitter.split("Question: 2+2?\nAnswer: 4</s>", "Question: 2+2?\nAnswer:");
     assertEquals("4", withPrompt.input().response());
     QuerySplitter.Split plain = QuerySplitter.split("just some text", null);
     assertTrue(!plain.recognized());

@@ -17,7 +17,11 @@ public final class SharedData {
 
   /** Fails loudly, rather than skipping, when the shared data is not where CI puts it. */
   public static Path require(Path file) {
-    assertTrue(Files.isRegularFile(file), "shared data missing: " + file.toAbsolutePath() + " (expected ../shared beside the project)");
+    assertTrue(
+        Files.isRegularFile(file),
+        "shared data missing: "
+            + file.toAbsolutePath()
+            + " (expected ../shared beside the project)");
     return file;
   }
 }

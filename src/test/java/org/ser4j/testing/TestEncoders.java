@@ -8,7 +8,10 @@ import org.ser4j.encoder.Featurizer;
 import org.ser4j.encoder.InputStrategy;
 import org.ser4j.util.Progress;
 
-/** Real encoders for tests, sharing one on-disk feature cache per build so each text is encoded once. */
+/**
+ * Real encoders for tests, sharing one on-disk feature cache per build so each text is encoded
+ * once.
+ */
 public final class TestEncoders {
   private TestEncoders() {}
 
@@ -16,7 +19,8 @@ public final class TestEncoders {
 
   public static EncoderConfig config(String name, InputStrategy strategy, int maxLength) {
     EncoderSpec spec = EncoderSpec.builtIn(name);
-    return new EncoderConfig(spec.name(), spec.model(), spec.tokenizer(), spec.pooling(), maxLength, strategy, null);
+    return new EncoderConfig(
+        spec.name(), spec.model(), spec.tokenizer(), spec.pooling(), maxLength, strategy, null);
   }
 
   /** The default encoder, as `ser train` uses it. */
@@ -25,6 +29,11 @@ public final class TestEncoders {
   }
 
   public static Featurizer open(EncoderConfig config, Path cache) throws IOException {
-    return Featurizer.open(config, cache, Progress.console(), Runtime.getRuntime().availableProcessors(), Featurizer.DEFAULT_BATCH);
+    return Featurizer.open(
+        config,
+        cache,
+        Progress.console(),
+        Runtime.getRuntime().availableProcessors(),
+        Featurizer.DEFAULT_BATCH);
   }
 }

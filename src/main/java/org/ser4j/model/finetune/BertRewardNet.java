@@ -15,15 +15,15 @@ import org.ser4j.encoder.DjlBert;
 import org.ser4j.encoder.EncoderConfig;
 import org.ser4j.encoder.FeatureCache;
 import org.ser4j.encoder.TokenizedInput;
-import org.ser4j.util.Progress;
 import org.ser4j.model.Tensor;
+import org.ser4j.util.Progress;
 
 /**
- * The live network of a reward model whose encoder learns: a {@link DjlBert} with a linear head
- * on its mean-pooled output, r = w . pool(bert(x)) + b. Which weights learn is the {@link
- * FineTuneMode}'s choice; the layers below the first learning one never change, so their output
- * for a sequence is computed once and kept in a {@link LowerLayerCache} ({@link #prepare}), which
- * is what makes top:K cheap; {@link #cacheLowerLayersUnder} keeps it on disk too.
+ * The live network of a reward model whose encoder learns: a {@link DjlBert} with a linear head on
+ * its mean-pooled output, r = w . pool(bert(x)) + b. Which weights learn is the {@link
+ * FineTuneMode}'s choice; the layers below the first learning one never change, so their output for
+ * a sequence is computed once and kept in a {@link LowerLayerCache} ({@link #prepare}), which is
+ * what makes top:K cheap; {@link #cacheLowerLayersUnder} keeps it on disk too.
  */
 public final class BertRewardNet implements AutoCloseable {
   public static final String HEAD_WEIGHT = "head.weight";
@@ -42,22 +42,29 @@ public final class BertRewardNet implements AutoCloseable {
     this.bert = bert;
     this.mode = mode;
     this.firstTrained = mode.firstTrainedLayer(bert.layers());
-    try (NDArray w = bert.manager().create(headW, new Shape(bert.hidden(), 1)); NDArray b = bert.manager().create(new float[] {headB}, new Shape(1))) {
+    try (NDArray w = bert.manager().create(headW, new Shape(bert.hidden(), 1));
+        NDArray b = bert.manager().create(new float[] {headB}, new Shape(1))) {
       this.headWeight = w.duplicate();
       this.headBias = b.duplicate();
     }
   }
 
   /**
-   * A fresh network: pretrained encoder weights from {@code onnxModel}, LoRA adapters when the
-   * mode asks for them, and a head with N(0, 0.02) weights drawn from {@code seed}.
+   * A fresh network: pretrained encoder weights from {@code onnxModel}, LoRA adapters when the mode
+   * asks for them, and a head with N(0, 0.02) weights drawn from {@code seed}.
    */
-  public static BertRewardNet pretrained(String onnxModel, int heads, FineTuneConfig config) throws IOException {
+  public static BertRewardNet pretrained(String onnxModel, int heads, FineTuneConfig config)
+      throws IOException {
     DjlBert bert = DjlBert.fromOnnx(onnxModel, heads);
     if (config.mode().kind() == FineTuneMode.Kind.LORA) {
-      bert.addLora(config.loraRank(), (float) config.loraAlpha(), (float) config.loraDropout(), config.seed());
+      bert.addLora(
+          config.loraRank(),
+          (float) config.loraAlpha(),
+          (float) config.loraDropout(),
+          config.seed());
     }
-    BertRewardNet net = new BertRewardNet(bert, config.mode(), initialHead(bert.hidden(), config.seed()), 0f);
+    BertRewardNet net =
+        new BertRewardNet(bert, config.mode(), initialHead(bert.hidden(), config.seed()), 0f);
     net.initial = new TreeMap<>();
     net.trainable().forEach((k, v) -> net.initial.put(k, v.toFloatArray()));
     return net;
@@ -73,8 +80,8 @@ public final class BertRewardNet implements AutoCloseable {
   }
 
   /**
-   * Back to the weights this network started with (pretrained encoder, fresh LoRA adapters) and
-   * a new head drawn from {@code seed}: retraining from scratch without reloading the encoder or
+   * Back to the weights this network started with (pretrained encoder, fresh LoRA adapters) and a
+   * new head drawn from {@code seed}: retraining from scratch without reloading the encoder or
    * losing the cached lower layers, which never change.
    */
   public void restart(long seed) {
@@ -101,12 +108,15 @@ public final class BertRewardNet implements AutoCloseable {
   public Map<String, NDArray> trainable() {
     Map<String, NDArray> out = new TreeMap<>();
     String firstLayer = "encoder.layer.";
-    out.putAll(bert.train(name -> switch (mode.kind()) {
-      case LORA -> name.contains(".lora_");
-      case FULL -> !name.contains(".lora_");
-      case TOP -> name.startsWith(firstLayer) && layerOf(name) >= firstTrained;
-      case NONE -> false;
-    }));
+    out.putAll(
+        bert.train(
+            name ->
+                switch (mode.kind()) {
+                  case LORA -> name.contains(".lora_");
+                  case FULL -> !name.contains(".lora_");
+                  case TOP -> name.startsWith(firstLayer) && layerOf(name) >= firstTrained;
+                  case NONE -> false;
+                }));
     headWeight.setRequiresGradient(true);
     headBias.setRequiresGradient(true);
     out.put(HEAD_WEIGHT, headWeight);
@@ -123,7 +133,8 @@ public final class BertRewardNet implements AutoCloseable {
   public Map<String, Tensor> trainedTensors() {
     Map<String, Tensor> out = new LinkedHashMap<>();
     for (Map.Entry<String, NDArray> e : trainable().entrySet()) {
-      out.put(e.getKey(), new Tensor(e.getValue().getShape().getShape(), e.getValue().toFloatArray()));
+      out.put(
+          e.getKey(), new Tensor(e.getValue().getShape().getShape(), e.getValue().toFloatArray()));
     }
     return out;
   }
@@ -137,9 +148,12 @@ public final class BertRewardNet implements AutoCloseable {
       } else if (e.getKey().equals(HEAD_BIAS)) {
         copyInto(headBias, v, e.getKey());
       } else {
-        if (firstTrained > 0 && !e.getKey().startsWith("encoder.layer.") || e.getKey().startsWith("encoder.layer.") && layerOf(e.getKey()) < firstTrained) {
-          // The cached lower-layer states assume the pretrained weights below the first learning layer.
-          throw new IllegalArgumentException(e.getKey() + ": below the first layer that learns in " + mode);
+        if (firstTrained > 0 && !e.getKey().startsWith("encoder.layer.")
+            || e.getKey().startsWith("encoder.layer.") && layerOf(e.getKey()) < firstTrained) {
+          // The cached lower-layer states assume the pretrained weights below the first learning
+          // layer.
+          throw new IllegalArgumentException(
+              e.getKey() + ": below the first layer that learns in " + mode);
         }
         bert.set(e.getKey(), v);
       }
@@ -149,9 +163,11 @@ public final class BertRewardNet implements AutoCloseable {
   /** Overwrites a live array's values in place (outside any autograd graph). */
   static void copyInto(NDArray target, float[] values, String name) {
     if (target.getShape().size() != values.length) {
-      throw new IllegalArgumentException(name + ": expected " + target.getShape().size() + " values, got " + values.length);
+      throw new IllegalArgumentException(
+          name + ": expected " + target.getShape().size() + " values, got " + values.length);
     }
-    try (NDManager scope = target.getManager().newSubManager(); NDArray fresh = scope.create(values, target.getShape())) {
+    try (NDManager scope = target.getManager().newSubManager();
+        NDArray fresh = scope.create(values, target.getShape())) {
       target.muli(0f).addi(fresh); // exact: 0 * w + v == v
     }
   }
@@ -171,12 +187,17 @@ public final class BertRewardNet implements AutoCloseable {
       }
     }
     todo.sort(Comparator.comparingInt(TokenizedInput::length));
-    try (Progress.Task task = progress.start("lower " + firstTrained + " layers (frozen, cached)", todo.size(), "texts")) {
+    try (Progress.Task task =
+        progress.start(
+            "lower " + firstTrained + " layers (frozen, cached)", todo.size(), "texts")) {
       for (int start = 0; start < todo.size(); start += INFERENCE_BATCH) {
-        List<TokenizedInput> batch = todo.subList(start, Math.min(todo.size(), start + INFERENCE_BATCH));
+        List<TokenizedInput> batch =
+            todo.subList(start, Math.min(todo.size(), start + INFERENCE_BATCH));
         try (NDManager scope = bert.manager().newSubManager()) {
           NDArray mask = bert.mask(batch, scope);
-          float[][] rows = DjlBert.toRows(bert.layers(bert.embeddings(batch, scope), mask, 0, firstTrained), batch);
+          float[][] rows =
+              DjlBert.toRows(
+                  bert.layers(bert.embeddings(batch, scope), mask, 0, firstTrained), batch);
           for (int i = 0; i < rows.length; i++) {
             lower.put(batch.get(i), rows[i]);
           }
@@ -192,7 +213,8 @@ public final class BertRewardNet implements AutoCloseable {
    * after the encoder's weights and the number of frozen layers (nothing to keep when every layer
    * learns, or when {@code root} is null).
    */
-  public void cacheLowerLayersUnder(java.nio.file.Path root, EncoderConfig encoder) throws IOException {
+  public void cacheLowerLayersUnder(java.nio.file.Path root, EncoderConfig encoder)
+      throws IOException {
     if (firstTrained > 0) {
       lower = LowerLayerCache.under(root, encoder, firstTrained, bert.hidden());
     }
@@ -208,12 +230,18 @@ public final class BertRewardNet implements AutoCloseable {
     return lower.summary();
   }
 
-  /** Rewards [batch] as an NDArray in {@code scope}: differentiable in {@link #trainable()} inside a gradient collector. */
+  /**
+   * Rewards [batch] as an NDArray in {@code scope}: differentiable in {@link #trainable()} inside a
+   * gradient collector.
+   */
   public NDArray rewards(List<TokenizedInput> batch, NDManager scope) {
     return pooled(batch, scope).matMul(headWeight).add(headBias).reshape(-1);
   }
 
-  /** Pooled vectors [batch, hidden]: the cached lower layers' output (or the embeddings) through the learning layers. */
+  /**
+   * Pooled vectors [batch, hidden]: the cached lower layers' output (or the embeddings) through the
+   * learning layers.
+   */
   private NDArray pooled(List<TokenizedInput> batch, NDManager scope) {
     NDArray mask = bert.mask(batch, scope);
     NDArray x;
@@ -234,9 +262,9 @@ public final class BertRewardNet implements AutoCloseable {
   }
 
   /**
-   * Rewards of many sequences, in length-sorted batches. With {@code cachePrefix} the frozen
-   * lower layers' output is kept for later calls (training, SER loops); without it (serving) the
-   * whole network runs and nothing is kept.
+   * Rewards of many sequences, in length-sorted batches. With {@code cachePrefix} the frozen lower
+   * layers' output is kept for later calls (training, SER loops); without it (serving) the whole
+   * network runs and nothing is kept.
    */
   public double[] score(List<TokenizedInput> sequences, boolean cachePrefix, Progress progress) {
     bert.setTraining(false);
@@ -270,12 +298,16 @@ public final class BertRewardNet implements AutoCloseable {
     return out;
   }
 
-  /** Pooled vectors [hidden] of the sequences under the current weights (no head), using the cached lower layers. */
+  /**
+   * Pooled vectors [hidden] of the sequences under the current weights (no head), using the cached
+   * lower layers.
+   */
   public float[][] pooled(List<TokenizedInput> sequences) {
     prepare(sequences, Progress.quiet());
     float[][] out = new float[sequences.size()][];
     for (int start = 0; start < sequences.size(); start += INFERENCE_BATCH) {
-      List<TokenizedInput> batch = sequences.subList(start, Math.min(sequences.size(), start + INFERENCE_BATCH));
+      List<TokenizedInput> batch =
+          sequences.subList(start, Math.min(sequences.size(), start + INFERENCE_BATCH));
       try (NDManager scope = bert.manager().newSubManager()) {
         float[][] rows = DjlBert.rows(pooled(batch, scope), bert.hidden());
         System.arraycopy(rows, 0, out, start, rows.length);

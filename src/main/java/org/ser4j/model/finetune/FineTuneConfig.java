@@ -9,11 +9,11 @@ import org.ser4j.model.Loss;
  * linear decay, clipping at global norm 1, weight decay 1e-2 on weights only).
  *
  * @param accumulation batches whose gradients add up before one optimizer step
- * @param patience epochs without a better validation loss before stopping (the best epoch's
- *     weights are kept either way)
- * @param probeHead start the head from a linear probe: a head fitted (by {@link RewardTrainer})
- *     on the pooled vectors of the network as it is, before any encoder weight moves ("LP-FT",
- *     Kumar et al. 2022); without it the head starts near zero and a small seed set gives flat rewards
+ * @param patience epochs without a better validation loss before stopping (the best epoch's weights
+ *     are kept either way)
+ * @param probeHead start the head from a linear probe: a head fitted (by {@link RewardTrainer}) on
+ *     the pooled vectors of the network as it is, before any encoder weight moves ("LP-FT", Kumar
+ *     et al. 2022); without it the head starts near zero and a small seed set gives flat rewards
  */
 public record FineTuneConfig(
     FineTuneMode mode,
@@ -35,34 +35,140 @@ public record FineTuneConfig(
     long seed) {
 
   public static FineTuneConfig defaults(FineTuneMode mode) {
-    return new FineTuneConfig(mode, 8, 32, 0.1, 2e-5, 1e-3, 1e-2, 2, 16, 1, 0.1, 1.0, 1, true, Loss.PAIRWISE, 0.1, 42);
+    return new FineTuneConfig(
+        mode, 8, 32, 0.1, 2e-5, 1e-3, 1e-2, 2, 16, 1, 0.1, 1.0, 1, true, Loss.PAIRWISE, 0.1, 42);
   }
 
   public FineTuneConfig withSeed(long s) {
-    return new FineTuneConfig(mode, loraRank, loraAlpha, loraDropout, encoderLr, headLr, weightDecay, epochs, batchSize, accumulation, warmupFraction, clipNorm, patience, probeHead, loss, validationFraction, s);
+    return new FineTuneConfig(
+        mode,
+        loraRank,
+        loraAlpha,
+        loraDropout,
+        encoderLr,
+        headLr,
+        weightDecay,
+        epochs,
+        batchSize,
+        accumulation,
+        warmupFraction,
+        clipNorm,
+        patience,
+        probeHead,
+        loss,
+        validationFraction,
+        s);
   }
 
   public FineTuneConfig withEpochs(int e) {
-    return new FineTuneConfig(mode, loraRank, loraAlpha, loraDropout, encoderLr, headLr, weightDecay, e, batchSize, accumulation, warmupFraction, clipNorm, patience, probeHead, loss, validationFraction, seed);
+    return new FineTuneConfig(
+        mode,
+        loraRank,
+        loraAlpha,
+        loraDropout,
+        encoderLr,
+        headLr,
+        weightDecay,
+        e,
+        batchSize,
+        accumulation,
+        warmupFraction,
+        clipNorm,
+        patience,
+        probeHead,
+        loss,
+        validationFraction,
+        seed);
   }
 
   public FineTuneConfig withLearningRates(double encoder, double head) {
-    return new FineTuneConfig(mode, loraRank, loraAlpha, loraDropout, encoder, head, weightDecay, epochs, batchSize, accumulation, warmupFraction, clipNorm, patience, probeHead, loss, validationFraction, seed);
+    return new FineTuneConfig(
+        mode,
+        loraRank,
+        loraAlpha,
+        loraDropout,
+        encoder,
+        head,
+        weightDecay,
+        epochs,
+        batchSize,
+        accumulation,
+        warmupFraction,
+        clipNorm,
+        patience,
+        probeHead,
+        loss,
+        validationFraction,
+        seed);
   }
 
   public FineTuneConfig withBatch(int batch, int accumulate) {
-    return new FineTuneConfig(mode, loraRank, loraAlpha, loraDropout, encoderLr, headLr, weightDecay, epochs, batch, accumulate, warmupFraction, clipNorm, patience, probeHead, loss, validationFraction, seed);
+    return new FineTuneConfig(
+        mode,
+        loraRank,
+        loraAlpha,
+        loraDropout,
+        encoderLr,
+        headLr,
+        weightDecay,
+        epochs,
+        batch,
+        accumulate,
+        warmupFraction,
+        clipNorm,
+        patience,
+        probeHead,
+        loss,
+        validationFraction,
+        seed);
   }
 
   public FineTuneConfig withProbeHead(boolean p) {
-    return new FineTuneConfig(mode, loraRank, loraAlpha, loraDropout, encoderLr, headLr, weightDecay, epochs, batchSize, accumulation, warmupFraction, clipNorm, patience, p, loss, validationFraction, seed);
+    return new FineTuneConfig(
+        mode,
+        loraRank,
+        loraAlpha,
+        loraDropout,
+        encoderLr,
+        headLr,
+        weightDecay,
+        epochs,
+        batchSize,
+        accumulation,
+        warmupFraction,
+        clipNorm,
+        patience,
+        p,
+        loss,
+        validationFraction,
+        seed);
   }
 
   public FineTuneConfig withLoss(Loss l) {
-    return new FineTuneConfig(mode, loraRank, loraAlpha, loraDropout, encoderLr, headLr, weightDecay, epochs, batchSize, accumulation, warmupFraction, clipNorm, patience, probeHead, l, validationFraction, seed);
+    return new FineTuneConfig(
+        mode,
+        loraRank,
+        loraAlpha,
+        loraDropout,
+        encoderLr,
+        headLr,
+        weightDecay,
+        epochs,
+        batchSize,
+        accumulation,
+        warmupFraction,
+        clipNorm,
+        patience,
+        probeHead,
+        l,
+        validationFraction,
+        seed);
   }
 
-  /** Learning-rate multiplier at optimizer step {@code step} (1-based) of {@code total}: linear warm-up, then linear decay to 0. */
+  /**
+   * Learning-rate multiplier at optimizer step {@code step} (1-based) of {@code total}: linear
+   * warm-up, then linear decay to 0.
+   */
   public double schedule(int step, int total) {
     int warm = (int) Math.ceil(warmupFraction * total);
     if (step <= warm) {

@@ -5,11 +5,16 @@ import java.util.Locale;
 /**
  * Which part of the reward model learns: {@code none} (frozen encoder, trained head: the
  * feature-based {@link RewardTrainer}), {@code top:K} (the top K transformer layers and the head;
- * the layers below run once per text and are cached), {@code full} (every transformer layer and
- * the head) or {@code lora} (LoRA adapters on the attention projections and the head).
+ * the layers below run once per text and are cached), {@code full} (every transformer layer and the
+ * head) or {@code lora} (LoRA adapters on the attention projections and the head).
  */
 public record FineTuneMode(Kind kind, int topLayers) {
-  public enum Kind { NONE, TOP, FULL, LORA }
+  public enum Kind {
+    NONE,
+    TOP,
+    FULL,
+    LORA
+  }
 
   public static final FineTuneMode NONE = new FineTuneMode(Kind.NONE, 0);
 
@@ -33,7 +38,8 @@ public record FineTuneMode(Kind kind, int topLayers) {
             // falls through to the error below
           }
         }
-        throw new IllegalArgumentException("unknown fine-tuning mode '" + text + "'; expected none, top:K (K >= 1), full or lora");
+        throw new IllegalArgumentException(
+            "unknown fine-tuning mode '" + text + "'; expected none, top:K (K >= 1), full or lora");
     }
   }
 

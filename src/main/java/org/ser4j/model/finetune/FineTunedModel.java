@@ -2,21 +2,20 @@ package org.ser4j.model.finetune;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.file.Path;
-import org.ser4j.model.ModelFormat;
-import org.ser4j.model.ModelStore;
-import org.ser4j.model.Provenance;
-import org.ser4j.model.RewardScorer;
-import org.ser4j.model.ScorerRuntime;
-import org.ser4j.model.TrainedModel;
-
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.ser4j.encoder.EncoderConfig;
 import org.ser4j.encoder.EncoderSpec;
+import org.ser4j.model.ModelFormat;
+import org.ser4j.model.ModelStore;
+import org.ser4j.model.Provenance;
 import org.ser4j.model.RewardScale;
+import org.ser4j.model.RewardScorer;
+import org.ser4j.model.ScorerRuntime;
 import org.ser4j.model.Tensor;
+import org.ser4j.model.TrainedModel;
 
 /**
  * A trained reward model whose encoder learned, immutable: the pretrained encoder it started from
@@ -33,7 +32,13 @@ public final class FineTunedModel implements TrainedModel {
   private final Provenance provenance;
   private final RewardScale scale;
 
-  public FineTunedModel(EncoderConfig encoder, int heads, FineTuneConfig training, Map<String, Tensor> tensors, Provenance provenance, RewardScale scale) {
+  public FineTunedModel(
+      EncoderConfig encoder,
+      int heads,
+      FineTuneConfig training,
+      Map<String, Tensor> tensors,
+      Provenance provenance,
+      RewardScale scale) {
     this.encoder = encoder;
     this.heads = heads;
     this.training = training;
@@ -43,8 +48,14 @@ public final class FineTunedModel implements TrainedModel {
   }
 
   /** The current weights of a live network, as a model. */
-  public static FineTunedModel of(BertRewardNet net, EncoderConfig encoder, int heads, FineTuneConfig training, Provenance provenance) {
-    return new FineTunedModel(encoder, heads, training, net.trainedTensors(), provenance, RewardScale.NONE);
+  public static FineTunedModel of(
+      BertRewardNet net,
+      EncoderConfig encoder,
+      int heads,
+      FineTuneConfig training,
+      Provenance provenance) {
+    return new FineTunedModel(
+        encoder, heads, training, net.trainedTensors(), provenance, RewardScale.NONE);
   }
 
   @Override
@@ -79,11 +90,20 @@ public final class FineTunedModel implements TrainedModel {
     return scale;
   }
 
-  /** The live network: the pretrained file (checked against the fingerprint) with the trained weights loaded. */
+  /**
+   * The live network: the pretrained file (checked against the fingerprint) with the trained
+   * weights loaded.
+   */
   public BertRewardNet network() throws IOException {
     String found = EncoderSpec.fingerprint(encoder.model());
     if (encoder.fingerprint() != null && !encoder.fingerprint().equals(found)) {
-      throw new IllegalArgumentException("encoder mismatch: the model was fine-tuned from " + encoder.model() + " weights " + encoder.fingerprint() + ", found " + found);
+      throw new IllegalArgumentException(
+          "encoder mismatch: the model was fine-tuned from "
+              + encoder.model()
+              + " weights "
+              + encoder.fingerprint()
+              + ", found "
+              + found);
     }
     BertRewardNet net = BertRewardNet.pretrained(encoder.model(), heads, training);
     net.load(tensors);
@@ -109,7 +129,9 @@ public final class FineTunedModel implements TrainedModel {
     ObjectNode config = ModelStore.JSON.createObjectNode();
     config.put("attention_heads", heads);
     config.set("training", ModelStore.JSON.valueToTree(training));
-    config.put("reward", "r = head.weight . mean_pool(bert(sequence)) + head.bias; P(a > b) = sigmoid(r(a) - r(b))");
+    config.put(
+        "reward",
+        "r = head.weight . mean_pool(bert(sequence)) + head.bias; P(a > b) = sigmoid(r(a) - r(b))");
     ModelStore.write(dir, FORMAT, tensors, config, this);
   }
 
@@ -128,9 +150,19 @@ public final class FineTunedModel implements TrainedModel {
     @Override
     public FineTunedModel load(Path dir, JsonNode config) throws IOException {
       // Directories written before attention_heads moved out of "encoder" keep it there.
-      int heads = config.path("attention_heads").asInt(config.path("encoder").path("attention_heads").asInt(12));
-      FineTuneConfig training = ModelStore.JSON.treeToValue(config.get("training"), FineTuneConfig.class);
-      return new FineTunedModel(ModelStore.readEncoder(config), heads, training, ModelStore.readWeights(dir), ModelStore.readProvenance(config), ModelStore.readScale(config));
+      int heads =
+          config
+              .path("attention_heads")
+              .asInt(config.path("encoder").path("attention_heads").asInt(12));
+      FineTuneConfig training =
+          ModelStore.JSON.treeToValue(config.get("training"), FineTuneConfig.class);
+      return new FineTunedModel(
+          ModelStore.readEncoder(config),
+          heads,
+          training,
+          ModelStore.readWeights(dir),
+          ModelStore.readProvenance(config),
+          ModelStore.readScale(config));
     }
   }
 }

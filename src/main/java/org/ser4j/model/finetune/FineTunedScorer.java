@@ -6,10 +6,13 @@ import java.util.List;
 import org.ser4j.encoder.ResponseInput;
 import org.ser4j.encoder.SequenceTokenizer;
 import org.ser4j.encoder.TokenizedInput;
-import org.ser4j.util.Progress;
 import org.ser4j.model.RewardScorer;
+import org.ser4j.util.Progress;
 
-/** A {@link FineTunedModel}'s live network and tokenizer: every input runs through the whole network (nothing cached). */
+/**
+ * A {@link FineTunedModel}'s live network and tokenizer: every input runs through the whole network
+ * (nothing cached).
+ */
 public final class FineTunedScorer implements RewardScorer {
   private final FineTunedModel model;
   private final BertRewardNet net;
@@ -19,7 +22,8 @@ public final class FineTunedScorer implements RewardScorer {
   public FineTunedScorer(FineTunedModel model, Progress progress) throws IOException {
     this.model = model;
     this.net = model.network();
-    this.tokenizer = SequenceTokenizer.open(model.encoder().tokenizer(), model.encoder().maxLength());
+    this.tokenizer =
+        SequenceTokenizer.open(model.encoder().tokenizer(), model.encoder().maxLength());
     this.progress = progress;
   }
 
@@ -36,8 +40,6 @@ public final class FineTunedScorer implements RewardScorer {
     }
     return net.score(seqs, false, progress);
   }
-
-
 
   @Override
   public void close() {

@@ -12,8 +12,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import org.ser4j.encoder.TokenizedInput;
-import org.ser4j.util.Permutations;
-import org.ser4j.util.Progress;
 import org.ser4j.model.Loss;
 import org.ser4j.model.PairRewards;
 import org.ser4j.model.Tensor;
@@ -21,15 +19,17 @@ import org.ser4j.model.head.PairFeatures;
 import org.ser4j.model.head.RewardTrainer;
 import org.ser4j.model.head.TrainConfig;
 import org.ser4j.model.head.TrainedHead;
+import org.ser4j.util.Permutations;
+import org.ser4j.util.Progress;
 
 /**
- * Trains a {@link BertRewardNet} on preference pairs: the weights its {@link FineTuneMode}
- * chooses, with the pairwise (Bradley-Terry) and/or pointwise loss, AdamW with one learning rate
- * for the encoder and one for the head, linear warm-up then linear decay, gradient accumulation,
- * clipping by global norm, and early stopping on a validation slice (the best epoch's weights are
- * kept). Gradients come from PyTorch autograd; the optimizer runs in Java on float copies of the
- * weights ({@link TensorAdamW}), so a fixed seed gives the same weights run to run on the same
- * machine and thread count.
+ * Trains a {@link BertRewardNet} on preference pairs: the weights its {@link FineTuneMode} chooses,
+ * with the pairwise (Bradley-Terry) and/or pointwise loss, AdamW with one learning rate for the
+ * encoder and one for the head, linear warm-up then linear decay, gradient accumulation, clipping
+ * by global norm, and early stopping on a validation slice (the best epoch's weights are kept).
+ * Gradients come from PyTorch autograd; the optimizer runs in Java on float copies of the weights
+ * ({@link TensorAdamW}), so a fixed seed gives the same weights run to run on the same machine and
+ * thread count.
  */
 public final class FineTuner {
   private static final int MAX_SKIPPED = 5;
@@ -42,10 +42,19 @@ public final class FineTuner {
   }
 
   /** One epoch's record. */
-  public record Epoch(int epoch, double trainLoss, double validationLoss, double validationAccuracy, double seconds, double sequencesPerSecond) {}
+  public record Epoch(
+      int epoch,
+      double trainLoss,
+      double validationLoss,
+      double validationAccuracy,
+      double seconds,
+      double sequencesPerSecond) {}
 
-  /** What training did: every epoch, the one whose weights were kept, and the optimizer steps taken. */
-  public record Result(List<Epoch> history, int bestEpoch, int validationPairs, int steps, int skippedSteps) {
+  /**
+   * What training did: every epoch, the one whose weights were kept, and the optimizer steps taken.
+   */
+  public record Result(
+      List<Epoch> history, int bestEpoch, int validationPairs, int steps, int skippedSteps) {
     public Epoch best() {
       return history.get(bestEpoch - 1);
     }
@@ -68,7 +77,10 @@ public final class FineTuner {
     Map<String, TensorAdamW> optimizers = new LinkedHashMap<>();
     for (Map.Entry<String, NDArray> e : params.entrySet()) {
       weights.put(e.getKey(), e.getValue().toFloatArray());
-      optimizers.put(e.getKey(), new TensorAdamW((int) e.getValue().getShape().size(), decays(e.getKey()) ? config.weightDecay() : 0));
+      optimizers.put(
+          e.getKey(),
+          new TensorAdamW(
+              (int) e.getValue().getShape().size(), decays(e.getKey()) ? config.weightDecay() : 0));
     }
     int n = train.size();
     int batches = (n + config.batchSize() - 1) / config.batchSize();
@@ -86,9 +98,17 @@ public final class FineTuner {
       double lossSum = 0;
       int micro = 0;
       net.bert().setTraining(true);
-      try (Progress.Task task = progress.start(String.format(Locale.ROOT, "fine-tune %s epoch %d/%d", config.mode(), epoch, config.epochs()), 2L * n, "seqs")) {
+      try (Progress.Task task =
+          progress.start(
+              String.format(
+                  Locale.ROOT, "fine-tune %s epoch %d/%d", config.mode(), epoch, config.epochs()),
+              2L * n,
+              "seqs")) {
         for (int start = 0; start < n; start += config.batchSize()) {
-          SequencePairs batch = train.select(java.util.Arrays.copyOfRange(order, start, Math.min(n, start + config.batchSize())));
+          SequencePairs batch =
+              train.select(
+                  java.util.Arrays.copyOfRange(
+                      order, start, Math.min(n, start + config.batchSize())));
           lossSum += backward(net, batch) * batch.size();
           micro++;
           if (micro == config.accumulation() || start + config.batchSize() >= n) {
@@ -104,7 +124,8 @@ public final class FineTuner {
       double seconds = (System.nanoTime() - t0) / 1e9;
       Loss.Evaluation val = evaluate(net, validation);
       double trainLoss = lossSum / n;
-      history.add(new Epoch(epoch, trainLoss, val.loss(), val.accuracy(), seconds, 2.0 * n / seconds));
+      history.add(
+          new Epoch(epoch, trainLoss, val.loss(), val.accuracy(), seconds, 2.0 * n / seconds));
       // Without a validation slice, the last epoch is kept.
       double judged = validation.size() > 0 ? val.loss() : -epoch;
       if (judged < bestLoss) {
@@ -129,7 +150,8 @@ public final class FineTuner {
    */
   private void probeHead(BertRewardNet net, SequencePairs train, SequencePairs validation) {
     PairFeatures t = new PairFeatures(net.pooled(train.chosen()), net.pooled(train.rejected()));
-    PairFeatures v = new PairFeatures(net.pooled(validation.chosen()), net.pooled(validation.rejected()));
+    PairFeatures v =
+        new PairFeatures(net.pooled(validation.chosen()), net.pooled(validation.rejected()));
     TrainConfig probe = TrainConfig.defaults().withLoss(config.loss()).withSeed(config.seed());
     TrainedHead fitted = new RewardTrainer(probe, Progress.quiet()).train(t, v);
     Map<String, Tensor> tensors = fitted.head().tensors();
@@ -145,7 +167,10 @@ public final class FineTuner {
     net.setHead(raw, (float) b);
   }
 
-  /** Forward and backward on one batch; gradients add up in the weights until {@link #update}. Returns the batch's mean loss. */
+  /**
+   * Forward and backward on one batch; gradients add up in the weights until {@link #update}.
+   * Returns the batch's mean loss.
+   */
   private double backward(BertRewardNet net, SequencePairs batch) {
     int b = batch.size();
     try (NDManager scope = net.bert().manager().newSubManager();
@@ -155,14 +180,18 @@ public final class FineTuner {
       NDArray loss = loss(r.get(new NDIndex("0:" + b)), r.get(new NDIndex(b + ":")));
       double value = loss.getFloat();
       if (!Double.isFinite(value)) {
-        throw new IllegalStateException("fine-tuning diverged: loss " + value + "; lower --encoder-lr / --head-lr");
+        throw new IllegalStateException(
+            "fine-tuning diverged: loss " + value + "; lower --encoder-lr / --head-lr");
       }
       gc.backward(loss.div(config.accumulation()));
       return value;
     }
   }
 
-  /** The configured loss, mean over the batch; -log sigmoid(z) written as softplus(-z) so it cannot overflow. */
+  /**
+   * The configured loss, mean over the batch; -log sigmoid(z) written as softplus(-z) so it cannot
+   * overflow.
+   */
   private NDArray loss(NDArray chosen, NDArray rejected) {
     NDArray total = null;
     if (config.loss() != Loss.POINTWISE) {
@@ -180,10 +209,18 @@ public final class FineTuner {
     return x.maximum(0f).add(x.abs().neg().exp().add(1f).log());
   }
 
-  /** Steps skipped for a non-finite gradient: a few are tolerated (and reported), more stop training. */
+  /**
+   * Steps skipped for a non-finite gradient: a few are tolerated (and reported), more stop
+   * training.
+   */
   private int skipped;
 
-  private boolean update(Map<String, NDArray> params, Map<String, float[]> weights, Map<String, TensorAdamW> optimizers, double schedule, int step) {
+  private boolean update(
+      Map<String, NDArray> params,
+      Map<String, float[]> weights,
+      Map<String, TensorAdamW> optimizers,
+      double schedule,
+      int step) {
     Map<String, float[]> grads = new LinkedHashMap<>();
     double sq = 0;
     List<String> bad = new ArrayList<>();
@@ -205,16 +242,27 @@ public final class FineTuner {
       }
     }
     if (!bad.isEmpty()) {
-      // Skip the step, as mixed-precision trainers do with overflowing gradients; the weights stay as they were.
+      // Skip the step, as mixed-precision trainers do with overflowing gradients; the weights stay
+      // as they were.
       skipped++;
-      System.err.printf("fine-tune: step %d skipped, non-finite gradient in %s%n", step, bad.size() > 4 ? bad.subList(0, 4) + " and " + (bad.size() - 4) + " more" : bad);
+      System.err.printf(
+          "fine-tune: step %d skipped, non-finite gradient in %s%n",
+          step, bad.size() > 4 ? bad.subList(0, 4) + " and " + (bad.size() - 4) + " more" : bad);
       if (skipped > MAX_SKIPPED) {
-        throw new IllegalStateException("fine-tuning diverged: non-finite gradients in " + skipped + " steps (last: step " + step + ", " + bad.get(0) + "); lower --encoder-lr / --head-lr");
+        throw new IllegalStateException(
+            "fine-tuning diverged: non-finite gradients in "
+                + skipped
+                + " steps (last: step "
+                + step
+                + ", "
+                + bad.get(0)
+                + "); lower --encoder-lr / --head-lr");
       }
       return false;
     }
     double norm = Math.sqrt(sq);
-    double scale = config.clipNorm() > 0 && norm > config.clipNorm() ? config.clipNorm() / norm : 1.0;
+    double scale =
+        config.clipNorm() > 0 && norm > config.clipNorm() ? config.clipNorm() / norm : 1.0;
     for (Map.Entry<String, NDArray> e : params.entrySet()) {
       String name = e.getKey();
       double lr = (isHead(name) ? config.headLr() : config.encoderLr()) * schedule;
@@ -230,7 +278,9 @@ public final class FineTuner {
     if (pairs.size() == 0) {
       return Loss.Evaluation.NONE;
     }
-    return config.loss().evaluate(PairRewards.ofConcatenated(net.score(pairs.all(), true, Progress.quiet())));
+    return config
+        .loss()
+        .evaluate(PairRewards.ofConcatenated(net.score(pairs.all(), true, Progress.quiet())));
   }
 
   private static boolean isHead(String name) {

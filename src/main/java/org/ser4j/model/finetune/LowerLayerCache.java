@@ -9,10 +9,10 @@ import org.ser4j.encoder.FeatureCache;
 import org.ser4j.encoder.TokenizedInput;
 
 /**
- * The frozen lower layers' token states of each sequence, keyed by its content (token ids and
- * type ids), so any caller may tokenize a text again and still hit. Kept in memory, and with a
- * disk root also in a {@link FeatureCache} named after the encoder's weights and the number of
- * frozen layers, so later runs (other seeds, resumed loops, `ser train` again) pay once.
+ * The frozen lower layers' token states of each sequence, keyed by its content (token ids and type
+ * ids), so any caller may tokenize a text again and still hit. Kept in memory, and with a disk root
+ * also in a {@link FeatureCache} named after the encoder's weights and the number of frozen layers,
+ * so later runs (other seeds, resumed loops, `ser train` again) pay once.
  */
 final class LowerLayerCache {
   private final Map<FeatureCache.Key, float[]> memory = new HashMap<>();
@@ -27,8 +27,12 @@ final class LowerLayerCache {
   }
 
   /** Backed by disk under {@code root} (memory only when {@code root} is null). */
-  static LowerLayerCache under(Path root, EncoderConfig encoder, int frozenLayers, int hidden) throws IOException {
-    return new LowerLayerCache(root == null ? null : FeatureCache.open(root, encoder.lowerLayersNamespace(frozenLayers), hidden));
+  static LowerLayerCache under(Path root, EncoderConfig encoder, int frozenLayers, int hidden)
+      throws IOException {
+    return new LowerLayerCache(
+        root == null
+            ? null
+            : FeatureCache.open(root, encoder.lowerLayersNamespace(frozenLayers), hidden));
   }
 
   private static FeatureCache.Key key(TokenizedInput s) {

@@ -8,16 +8,24 @@ import org.ser4j.encoder.ResponseInput;
 import org.ser4j.encoder.SequenceTokenizer;
 import org.ser4j.encoder.TokenizedInput;
 
-/** Preference pairs as tokenized sequences (chosen[i] preferred over rejected[i]): what a learning encoder trains on. */
+/**
+ * Preference pairs as tokenized sequences (chosen[i] preferred over rejected[i]): what a learning
+ * encoder trains on.
+ */
 public record SequencePairs(List<TokenizedInput> chosen, List<TokenizedInput> rejected) {
   public SequencePairs {
     if (chosen.size() != rejected.size()) {
-      throw new IllegalArgumentException("chosen and rejected differ in size: " + chosen.size() + " vs " + rejected.size());
+      throw new IllegalArgumentException(
+          "chosen and rejected differ in size: " + chosen.size() + " vs " + rejected.size());
     }
   }
 
-  /** Tokenizes the pairs (the lower-layer cache is keyed by content, so a text tokenized twice still hits). */
-  public static SequencePairs tokenize(List<PreferencePair> pairs, SequenceTokenizer tokenizer, InputStrategy strategy) {
+  /**
+   * Tokenizes the pairs (the lower-layer cache is keyed by content, so a text tokenized twice still
+   * hits).
+   */
+  public static SequencePairs tokenize(
+      List<PreferencePair> pairs, SequenceTokenizer tokenizer, InputStrategy strategy) {
     List<TokenizedInput> c = new ArrayList<>(pairs.size());
     List<TokenizedInput> r = new ArrayList<>(pairs.size());
     for (PreferencePair p : pairs) {

@@ -21,7 +21,10 @@ final class TensorAdamW {
     this.weightDecay = weightDecay;
   }
 
-  /** w -= lr * (mHat / (sqrt(vHat) + eps) + weightDecay * w), with g scaled by {@code gradScale} first. */
+  /**
+   * w -= lr * (mHat / (sqrt(vHat) + eps) + weightDecay * w), with g scaled by {@code gradScale}
+   * first.
+   */
   void step(float[] w, float[] g, double lr, double gradScale) {
     t++;
     double c1 = 1 - Math.pow(BETA1, t);

@@ -1,6 +1,8 @@
 package org.ser4j.model.head;
 
-/** Adam with decoupled weight decay (Loshchilov and Hutter), updating a parameter vector in place. */
+/**
+ * Adam with decoupled weight decay (Loshchilov and Hutter), updating a parameter vector in place.
+ */
 public final class AdamW {
   private static final double BETA1 = 0.9;
   private static final double BETA2 = 0.999;

@@ -1,8 +1,8 @@
 package org.ser4j.model.head;
 
 /**
- * Standardizes features with the training data's per-dimension mean and standard deviation, so
- * one learning rate and one weight decay suit every encoder. Saved with the model.
+ * Standardizes features with the training data's per-dimension mean and standard deviation, so one
+ * learning rate and one weight decay suit every encoder. Saved with the model.
  */
 public record FeatureNormalizer(float[] mean, float[] std) {
 

@@ -6,7 +6,10 @@ import org.ser4j.encoder.Featurizer;
 import org.ser4j.encoder.ResponseInput;
 import org.ser4j.model.RewardScorer;
 
-/** A {@link RewardModel} (frozen encoder + head) with its {@link Featurizer}: features are cached, then the head scores. */
+/**
+ * A {@link RewardModel} (frozen encoder + head) with its {@link Featurizer}: features are cached,
+ * then the head scores.
+ */
 public final class FeatureScorer implements RewardScorer {
   private final RewardModel model;
   private final Featurizer featurizer;
@@ -29,8 +32,6 @@ public final class FeatureScorer implements RewardScorer {
   public double[] rewards(List<ResponseInput> inputs) throws IOException {
     return model.score(featurizer, inputs);
   }
-
-
 
   @Override
   public void close() {

@@ -14,6 +14,7 @@ public final class Heads {
     if (tensors.containsKey("mlp.0.weight")) {
       return MlpHead.fromTensors(tensors);
     }
-    throw new IllegalArgumentException("no head tensors (linear.* or mlp.*) among " + tensors.keySet());
+    throw new IllegalArgumentException(
+        "no head tensors (linear.* or mlp.*) among " + tensors.keySet());
   }
 }

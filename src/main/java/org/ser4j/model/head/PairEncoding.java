@@ -16,7 +16,8 @@ public final class PairEncoding {
    * length-sorted together; one {@link PairFeatures} per list, in order.
    */
   @SafeVarargs
-  public static List<PairFeatures> features(Featurizer featurizer, List<PreferencePair>... lists) throws IOException {
+  public static List<PairFeatures> features(Featurizer featurizer, List<PreferencePair>... lists)
+      throws IOException {
     List<ResponseInput> inputs = new ArrayList<>();
     for (List<PreferencePair> pairs : lists) {
       for (PreferencePair p : pairs) {

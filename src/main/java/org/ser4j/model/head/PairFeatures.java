@@ -1,10 +1,14 @@
 package org.ser4j.model.head;
 
-/** Feature vectors of preference pairs: row i of {@code chosen} was preferred over row i of {@code rejected}. */
+/**
+ * Feature vectors of preference pairs: row i of {@code chosen} was preferred over row i of {@code
+ * rejected}.
+ */
 public record PairFeatures(float[][] chosen, float[][] rejected) {
   public PairFeatures {
     if (chosen.length != rejected.length) {
-      throw new IllegalArgumentException("chosen and rejected differ in length: " + chosen.length + " vs " + rejected.length);
+      throw new IllegalArgumentException(
+          "chosen and rejected differ in length: " + chosen.length + " vs " + rejected.length);
     }
   }
 

@@ -13,7 +13,9 @@ public interface RewardHead {
   /** The reward r(x). */
   double score(float[] x);
 
-  /** Adds {@code dScore} times the gradient of r(x) with respect to every parameter to {@code grad}. */
+  /**
+   * Adds {@code dScore} times the gradient of r(x) with respect to every parameter to {@code grad}.
+   */
   void backward(float[] x, double dScore, double[] grad);
 
   /** The live parameter vector (the optimizer updates it in place). */

@@ -1,13 +1,5 @@
 package org.ser4j.model.head;
 
-import org.ser4j.model.ModelFormat;
-import org.ser4j.model.ModelStore;
-import org.ser4j.model.Provenance;
-import org.ser4j.model.RewardScorer;
-import org.ser4j.model.ScorerRuntime;
-import org.ser4j.model.Tensor;
-import org.ser4j.model.TrainedModel;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -19,12 +11,19 @@ import org.ser4j.encoder.EncoderConfig;
 import org.ser4j.encoder.Featurizer;
 import org.ser4j.encoder.ResponseInput;
 import org.ser4j.model.Loss;
+import org.ser4j.model.ModelFormat;
+import org.ser4j.model.ModelStore;
+import org.ser4j.model.Provenance;
 import org.ser4j.model.RewardScale;
+import org.ser4j.model.RewardScorer;
+import org.ser4j.model.ScorerRuntime;
+import org.ser4j.model.Tensor;
+import org.ser4j.model.TrainedModel;
 
 /**
- * A trained reward model, immutable: r(prompt, response) = head(normalize(features)). It knows
- * the exact encoder it needs (by fingerprint) and records where it came from (provenance).
- * P(a preferred over b) = sigmoid(r(a) - r(b)).
+ * A trained reward model, immutable: r(prompt, response) = head(normalize(features)). It knows the
+ * exact encoder it needs (by fingerprint) and records where it came from (provenance). P(a
+ * preferred over b) = sigmoid(r(a) - r(b)).
  */
 public final class RewardModel implements TrainedModel {
   public static final String FORMAT = "ser4j-reward-model";
@@ -34,12 +33,21 @@ public final class RewardModel implements TrainedModel {
   private final Provenance provenance;
   private final RewardScale scale;
 
-  /** The head's parameters are rounded to float here, as saved, so a loaded model scores identically. */
-  public RewardModel(EncoderConfig encoder, FeatureNormalizer normalizer, RewardHead head, Provenance provenance) {
+  /**
+   * The head's parameters are rounded to float here, as saved, so a loaded model scores
+   * identically.
+   */
+  public RewardModel(
+      EncoderConfig encoder, FeatureNormalizer normalizer, RewardHead head, Provenance provenance) {
     this(encoder, normalizer, head, provenance, RewardScale.NONE);
   }
 
-  public RewardModel(EncoderConfig encoder, FeatureNormalizer normalizer, RewardHead head, Provenance provenance, RewardScale scale) {
+  public RewardModel(
+      EncoderConfig encoder,
+      FeatureNormalizer normalizer,
+      RewardHead head,
+      Provenance provenance,
+      RewardScale scale) {
     this.encoder = encoder;
     this.normalizer = normalizer;
     this.head = Heads.fromTensors(head.tensors());
@@ -94,11 +102,15 @@ public final class RewardModel implements TrainedModel {
     return out;
   }
 
-  /** Rewards of texts, encoded (or found in the cache) by {@code featurizer}, which must be this model's encoder. */
+  /**
+   * Rewards of texts, encoded (or found in the cache) by {@code featurizer}, which must be this
+   * model's encoder.
+   */
   public double[] score(Featurizer featurizer, List<ResponseInput> inputs) throws IOException {
     EncoderConfig theirs = featurizer.config();
     if (!theirs.equals(encoder)) {
-      throw new IllegalArgumentException("encoder mismatch: model needs " + encoder + ", featurizer has " + theirs);
+      throw new IllegalArgumentException(
+          "encoder mismatch: model needs " + encoder + ", featurizer has " + theirs);
     }
     return score(featurizer.features(inputs));
   }
@@ -114,21 +126,32 @@ public final class RewardModel implements TrainedModel {
 
   @Override
   public String describe() {
-    return "frozen " + encoder.name() + " + " + (head instanceof MlpHead ? "mlp" : "linear") + " head";
+    return "frozen "
+        + encoder.name()
+        + " + "
+        + (head instanceof MlpHead ? "mlp" : "linear")
+        + " head";
   }
 
-  /** The head's tensors and the feature normalizer in the weights file; the head's shape in config.json. */
+  /**
+   * The head's tensors and the feature normalizer in the weights file; the head's shape in
+   * config.json.
+   */
   @Override
   public void save(Path dir) throws IOException {
     Map<String, Tensor> tensors = new LinkedHashMap<>(head.tensors());
-    tensors.put("normalizer.mean", new Tensor(new long[] {normalizer.mean().length}, normalizer.mean()));
-    tensors.put("normalizer.std", new Tensor(new long[] {normalizer.std().length}, normalizer.std()));
+    tensors.put(
+        "normalizer.mean", new Tensor(new long[] {normalizer.mean().length}, normalizer.mean()));
+    tensors.put(
+        "normalizer.std", new Tensor(new long[] {normalizer.std().length}, normalizer.std()));
     ObjectNode config = ModelStore.JSON.createObjectNode();
     ObjectNode h = config.putObject("head");
     h.put("type", head instanceof MlpHead ? "mlp" : "linear");
     h.put("input_dim", head.inputDimension());
     h.put("hidden", head instanceof MlpHead mlp ? mlp.hidden() : 0);
-    h.put("reward", "r = head((features - normalizer.mean) / normalizer.std); P(a > b) = sigmoid(r(a) - r(b))");
+    h.put(
+        "reward",
+        "r = head((features - normalizer.mean) / normalizer.std); P(a > b) = sigmoid(r(a) - r(b))");
     ModelStore.write(dir, FORMAT, tensors, config, this);
   }
 
@@ -150,10 +173,15 @@ public final class RewardModel implements TrainedModel {
       Tensor mean = tensors.remove("normalizer.mean");
       Tensor std = tensors.remove("normalizer.std");
       if (mean == null || std == null) {
-        throw new IOException(dir.resolve(ModelStore.WEIGHTS) + ": missing normalizer.mean / normalizer.std");
+        throw new IOException(
+            dir.resolve(ModelStore.WEIGHTS) + ": missing normalizer.mean / normalizer.std");
       }
-      return new RewardModel(ModelStore.readEncoder(config), new FeatureNormalizer(mean.values(), std.values()), Heads.fromTensors(tensors),
-          ModelStore.readProvenance(config), ModelStore.readScale(config));
+      return new RewardModel(
+          ModelStore.readEncoder(config),
+          new FeatureNormalizer(mean.values(), std.values()),
+          Heads.fromTensors(tensors),
+          ModelStore.readProvenance(config),
+          ModelStore.readScale(config));
     }
   }
 }

@@ -1,17 +1,16 @@
 package org.ser4j.model.head;
 
-import org.ser4j.model.Loss;
-import org.ser4j.model.PairRewards;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.ser4j.model.Loss;
+import org.ser4j.model.PairRewards;
 import org.ser4j.util.Permutations;
 import org.ser4j.util.Progress;
 
 /**
- * Trains a reward head on pair features with mini-batch AdamW; keeps the weights of the epoch
- * with the lowest validation loss and stops after {@code patience} epochs without improvement.
+ * Trains a reward head on pair features with mini-batch AdamW; keeps the weights of the epoch with
+ * the lowest validation loss and stops after {@code patience} epochs without improvement.
  * Single-threaded and seeded: the same inputs and config give bit-identical weights.
  */
 public final class RewardTrainer {
@@ -41,24 +40,37 @@ public final class RewardTrainer {
   public TrainedHead train(PairFeatures pairs, RewardHead start, FeatureNormalizer normalizer) {
     Random random = new Random(config.seed());
     int[] order = Permutations.of(pairs.size(), random);
-    int nVal = pairs.size() >= 20 ? (int) Math.round(config.validationFraction() * pairs.size()) : 0;
+    int nVal =
+        pairs.size() >= 20 ? (int) Math.round(config.validationFraction() * pairs.size()) : 0;
     PairFeatures val = pairs.select(java.util.Arrays.copyOfRange(order, 0, nVal));
     PairFeatures train = pairs.select(java.util.Arrays.copyOfRange(order, nVal, order.length));
     return train(train, val, start, normalizer);
   }
 
-  /** A fresh head trained on {@code train}, early-stopped on the given {@code validation} pairs (may be empty). */
+  /**
+   * A fresh head trained on {@code train}, early-stopped on the given {@code validation} pairs (may
+   * be empty).
+   */
   public TrainedHead train(PairFeatures train, PairFeatures validation) {
     FeatureNormalizer normalizer = FeatureNormalizer.fit(train.chosen(), train.rejected());
     return train(train, validation, newHead(train.chosen()[0].length), normalizer);
   }
 
   private RewardHead newHead(int d) {
-    return config.head() == HeadType.MLP ? new MlpHead(d, config.hidden(), config.seed()) : new LinearHead(d);
+    return config.head() == HeadType.MLP
+        ? new MlpHead(d, config.hidden(), config.seed())
+        : new LinearHead(d);
   }
 
-  /** The core loop: {@code start} is copied, trained on {@code trainRaw}, early-stopped on {@code validationRaw}. */
-  public TrainedHead train(PairFeatures trainRaw, PairFeatures validationRaw, RewardHead start, FeatureNormalizer normalizer) {
+  /**
+   * The core loop: {@code start} is copied, trained on {@code trainRaw}, early-stopped on {@code
+   * validationRaw}.
+   */
+  public TrainedHead train(
+      PairFeatures trainRaw,
+      PairFeatures validationRaw,
+      RewardHead start,
+      FeatureNormalizer normalizer) {
     if (trainRaw.size() == 0) {
       throw new IllegalArgumentException("no training pairs");
     }
@@ -69,7 +81,8 @@ public final class RewardTrainer {
 
     RewardHead head = start.copy();
     double[] params = head.parameters();
-    AdamW adam = new AdamW(params.length, config.learningRate(), config.weightDecay(), head.decayMask());
+    AdamW adam =
+        new AdamW(params.length, config.learningRate(), config.weightDecay(), head.decayMask());
     double[] grad = new double[params.length];
     List<TrainedHead.Epoch> history = new ArrayList<>();
     RewardHead best = head.copy();
@@ -102,7 +115,8 @@ public final class RewardTrainer {
         history.add(new TrainedHead.Epoch(epoch, trainLoss, v.loss(), v.accuracy()));
         double monitored = nVal > 0 ? v.loss() : trainLoss;
         task.step(1);
-        task.message(String.format(java.util.Locale.ROOT, "loss %.4f val %.4f", trainLoss, v.loss()));
+        task.message(
+            String.format(java.util.Locale.ROOT, "loss %.4f val %.4f", trainLoss, v.loss()));
         if (monitored < bestLoss - 1e-6) {
           bestLoss = monitored;
           bestEpoch = epoch;
@@ -129,5 +143,4 @@ public final class RewardTrainer {
   private static PairFeatures normalize(PairFeatures pairs, FeatureNormalizer n) {
     return new PairFeatures(n.apply(pairs.chosen()), n.apply(pairs.rejected()));
   }
-
 }

@@ -24,22 +24,63 @@ public record TrainConfig(
   }
 
   public TrainConfig withSeed(long s) {
-    return new TrainConfig(head, hidden, loss, learningRate, weightDecay, batchSize, maxEpochs, patience, validationFraction, s);
+    return new TrainConfig(
+        head,
+        hidden,
+        loss,
+        learningRate,
+        weightDecay,
+        batchSize,
+        maxEpochs,
+        patience,
+        validationFraction,
+        s);
   }
 
   public TrainConfig withHead(HeadType h, int hiddenUnits) {
-    return new TrainConfig(h, hiddenUnits, loss, learningRate, weightDecay, batchSize, maxEpochs, patience, validationFraction, seed);
+    return new TrainConfig(
+        h,
+        hiddenUnits,
+        loss,
+        learningRate,
+        weightDecay,
+        batchSize,
+        maxEpochs,
+        patience,
+        validationFraction,
+        seed);
   }
 
   public TrainConfig withLoss(Loss l) {
-    return new TrainConfig(head, hidden, l, learningRate, weightDecay, batchSize, maxEpochs, patience, validationFraction, seed);
+    return new TrainConfig(
+        head,
+        hidden,
+        l,
+        learningRate,
+        weightDecay,
+        batchSize,
+        maxEpochs,
+        patience,
+        validationFraction,
+        seed);
   }
 
   public TrainConfig withOptimizer(double lr, double wd) {
-    return new TrainConfig(head, hidden, loss, lr, wd, batchSize, maxEpochs, patience, validationFraction, seed);
+    return new TrainConfig(
+        head, hidden, loss, lr, wd, batchSize, maxEpochs, patience, validationFraction, seed);
   }
 
   public TrainConfig withEpochs(int max, int pat) {
-    return new TrainConfig(head, hidden, loss, learningRate, weightDecay, batchSize, max, pat, validationFraction, seed);
+    return new TrainConfig(
+        head,
+        hidden,
+        loss,
+        learningRate,
+        weightDecay,
+        batchSize,
+        max,
+        pat,
+        validationFraction,
+        seed);
   }
 }

@@ -9,10 +9,18 @@ import java.util.List;
  * @param history one entry per epoch
  * @param bestEpoch the 1-based epoch whose weights were kept
  */
-public record TrainedHead(RewardHead head, FeatureNormalizer normalizer, List<Epoch> history, int bestEpoch, int validationPairs) {
+public record TrainedHead(
+    RewardHead head,
+    FeatureNormalizer normalizer,
+    List<Epoch> history,
+    int bestEpoch,
+    int validationPairs) {
 
-  /** Mean training loss and validation loss/accuracy (NaN without a validation slice) of one epoch. */
-  public record Epoch(int epoch, double trainLoss, double validationLoss, double validationAccuracy) {}
+  /**
+   * Mean training loss and validation loss/accuracy (NaN without a validation slice) of one epoch.
+   */
+  public record Epoch(
+      int epoch, double trainLoss, double validationLoss, double validationAccuracy) {}
 
   public Epoch best() {
     return history.get(bestEpoch - 1);

@@ -13,11 +13,14 @@ import org.ser4j.data.PreferencePair;
 import org.ser4j.data.ReadOptions;
 import org.ser4j.encoder.SequenceTokenizer;
 import org.ser4j.encoder.TokenizedInput;
+import org.ser4j.model.head.AdamW;
 import org.ser4j.testing.SharedData;
 import org.ser4j.util.Progress;
-import org.ser4j.model.head.AdamW;
 
-/** A few fine-tuning steps on real HH-RLHF pairs learn: the training loss falls and the encoder's weights move. */
+/**
+ * A few fine-tuning steps on real HH-RLHF pairs learn: the training loss falls and the encoder's
+ * weights move.
+ */
 class FineTunerTest {
   static final String MODEL = "classpath:all-minilm-l6-v2.onnx";
   static final String TOKENIZER = "classpath:all-minilm-l6-v2-tokenizer.json";
@@ -25,7 +28,10 @@ class FineTunerTest {
 
   @BeforeAll
   static void tokenize() throws Exception {
-    List<PreferencePair> all = PairReader.readAll(SharedData.require(SharedData.HH_RLHF), ReadOptions.defaults().withSkipBad(true)).pairs();
+    List<PreferencePair> all =
+        PairReader.readAll(
+                SharedData.require(SharedData.HH_RLHF), ReadOptions.defaults().withSkipBad(true))
+            .pairs();
     List<TokenizedInput> c = new ArrayList<>();
     List<TokenizedInput> r = new ArrayList<>();
     try (SequenceTokenizer tok = SequenceTokenizer.open(TOKENIZER, 64)) {
@@ -39,8 +45,14 @@ class FineTunerTest {
   }
 
   static FineTuneConfig config(String mode) {
-    // Memorise 32 pairs: a high learning rate, several passes; no probe, so the fall is fine-tuning's.
-    return FineTuneConfig.defaults(FineTuneMode.parse(mode)).withLearningRates(1e-3, 1e-2).withEpochs(4).withBatch(8, 1).withSeed(7).withProbeHead(false);
+    // Memorise 32 pairs: a high learning rate, several passes; no probe, so the fall is
+    // fine-tuning's.
+    return FineTuneConfig.defaults(FineTuneMode.parse(mode))
+        .withLearningRates(1e-3, 1e-2)
+        .withEpochs(4)
+        .withBatch(8, 1)
+        .withSeed(7)
+        .withProbeHead(false);
   }
 
   private static void learns(String mode, String watched) throws Exception {
@@ -56,7 +68,8 @@ class FineTunerTest {
       for (int i = 0; i < before.length; i++) {
         moved = Math.max(moved, Math.abs(after[i] - before[i]));
       }
-      System.out.printf("%s: training loss %.4f -> %.4f over %d steps; %s moved by up to %.2e; history %s%n",
+      System.out.printf(
+          "%s: training loss %.4f -> %.4f over %d steps; %s moved by up to %.2e; history %s%n",
           mode, lossBefore, lossAfter, result.steps(), watched, moved, result.history());
       assertEquals(16, result.steps());
       assertTrue(lossAfter < lossBefore - 0.1, "loss " + lossBefore + " -> " + lossAfter);
@@ -65,10 +78,18 @@ class FineTunerTest {
   }
 
   @Test
-  void lowerLayersAreComputedOnceAndReadFromDiskAfter(@org.junit.jupiter.api.io.TempDir java.nio.file.Path cache) throws Exception {
+  void lowerLayersAreComputedOnceAndReadFromDiskAfter(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path cache) throws Exception {
     FineTuneConfig config = config("top:2");
-    org.ser4j.encoder.EncoderConfig enc = new org.ser4j.encoder.EncoderConfig("minilm-l6", MODEL, TOKENIZER, org.ser4j.encoder.Pooling.MEAN, 64,
-        org.ser4j.encoder.InputStrategy.PAIR, "test-fp");
+    org.ser4j.encoder.EncoderConfig enc =
+        new org.ser4j.encoder.EncoderConfig(
+            "minilm-l6",
+            MODEL,
+            TOKENIZER,
+            org.ser4j.encoder.Pooling.MEAN,
+            64,
+            org.ser4j.encoder.InputStrategy.PAIR,
+            "test-fp");
     List<TokenizedInput> texts = pairs.all();
     double[] computed;
     try (BertRewardNet net = BertRewardNet.pretrained(MODEL, 12, config)) {
@@ -79,7 +100,8 @@ class FineTunerTest {
     try (BertRewardNet net = BertRewardNet.pretrained(MODEL, 12, config)) {
       net.cacheLowerLayersUnder(cache, enc);
       double[] read = net.score(texts, true, Progress.quiet());
-      assertEquals(texts.size(), net.diskCache().hits(), "every text's lower layers came from disk");
+      assertEquals(
+          texts.size(), net.diskCache().hits(), "every text's lower layers came from disk");
       assertEquals(0, net.diskCache().misses());
       assertArrayEquals(computed, read, "the stored states are the computed ones, bit for bit");
       double[] whole = net.score(texts, false, Progress.quiet());
@@ -102,15 +124,20 @@ class FineTunerTest {
   @Test
   void probeStartsTheHeadWhereAFrozenEncoderWouldEnd() throws Exception {
     // Learning rates 0: only the linear probe changes anything.
-    FineTuneConfig config = config("top:1").withLearningRates(0, 0).withEpochs(1).withProbeHead(true);
+    FineTuneConfig config =
+        config("top:1").withLearningRates(0, 0).withEpochs(1).withProbeHead(true);
     try (BertRewardNet net = BertRewardNet.pretrained(MODEL, 12, config)) {
       FineTuner tuner = new FineTuner(config, Progress.quiet());
       var before = tuner.evaluate(net, pairs);
       tuner.train(net, pairs, new SequencePairs(List.of(), List.of()));
       var after = tuner.evaluate(net, pairs);
-      System.out.printf("probe: training loss %.4f -> %.4f, accuracy %.3f -> %.3f%n", before.loss(), after.loss(), before.accuracy(), after.accuracy());
+      System.out.printf(
+          "probe: training loss %.4f -> %.4f, accuracy %.3f -> %.3f%n",
+          before.loss(), after.loss(), before.accuracy(), after.accuracy());
       assertTrue(after.loss() < before.loss() - 0.05, "probe lowers the loss");
-      assertTrue(after.accuracy() >= 0.75, "a linear probe fits 32 pairs in 384 dimensions: " + after.accuracy());
+      assertTrue(
+          after.accuracy() >= 0.75,
+          "a linear probe fits 32 pairs in 384 dimensions: " + after.accuracy());
     }
   }
 
@@ -120,8 +147,10 @@ class FineTunerTest {
     float[][] runs = new float[2][];
     for (int run = 0; run < 2; run++) {
       try (BertRewardNet net = BertRewardNet.pretrained(MODEL, 12, config)) {
-        new FineTuner(config, Progress.quiet()).train(net, pairs, new SequencePairs(List.of(), List.of()));
-        runs[run] = net.trainedTensors().get("encoder.layer.5.attention.self.query.weight").values();
+        new FineTuner(config, Progress.quiet())
+            .train(net, pairs, new SequencePairs(List.of(), List.of()));
+        runs[run] =
+            net.trainedTensors().get("encoder.layer.5.attention.self.query.weight").values();
       }
     }
     assertArrayEquals(runs[0], runs[1]);
@@ -129,7 +158,8 @@ class FineTunerTest {
 
   @Test
   void adamMatchesTheHeadOptimizer() {
-    // TensorAdamW (float, per-step lr) against AdamW (double), written separately, on the same gradients.
+    // TensorAdamW (float, per-step lr) against AdamW (double), written separately, on the same
+    // gradients.
     java.util.Random random = new java.util.Random(3);
     int n = 50;
     float[] w = new float[n];

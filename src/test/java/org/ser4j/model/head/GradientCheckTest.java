@@ -45,10 +45,13 @@ class GradientCheckTest {
       double down = pairLoss(head, loss, c, r);
       p[i] = saved;
       double numeric = (up - down) / (2 * h);
-      double err = Math.abs(numeric - grad[i]) / Math.max(1e-3, Math.abs(numeric) + Math.abs(grad[i]));
+      double err =
+          Math.abs(numeric - grad[i]) / Math.max(1e-3, Math.abs(numeric) + Math.abs(grad[i]));
       worst = Math.max(worst, err);
     }
-    assertTrue(worst < 1e-5, head.getClass().getSimpleName() + " " + loss + ": worst relative error " + worst);
+    assertTrue(
+        worst < 1e-5,
+        head.getClass().getSimpleName() + " " + loss + ": worst relative error " + worst);
   }
 
   @ParameterizedTest
@@ -72,6 +75,8 @@ class GradientCheckTest {
     double bce = -Math.log(1 / (1 + Math.exp(-c))) - Math.log(1 - 1 / (1 + Math.exp(-r)));
     double expected = loss == Loss.PAIRWISE ? bt : loss == Loss.POINTWISE ? bce : bt + bce;
     assertEquals(expected, loss.of(c, r).loss(), 1e-12);
-    assertTrue(Double.isFinite(loss.of(800, -800).loss()) && Double.isFinite(loss.of(-800, 800).loss()), "no overflow at extreme rewards");
+    assertTrue(
+        Double.isFinite(loss.of(800, -800).loss()) && Double.isFinite(loss.of(-800, 800).loss()),
+        "no overflow at extreme rewards");
   }
 }

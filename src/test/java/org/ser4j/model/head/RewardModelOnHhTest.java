@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ser4j.data.PairReader;
@@ -15,11 +14,11 @@ import org.ser4j.data.ReadOptions;
 import org.ser4j.data.Splits;
 import org.ser4j.encoder.Featurizer;
 import org.ser4j.eval.PairMetrics;
+import org.ser4j.model.ModelStore;
+import org.ser4j.model.Provenance;
 import org.ser4j.testing.SharedData;
 import org.ser4j.testing.TestEncoders;
 import org.ser4j.util.Progress;
-import org.ser4j.model.ModelStore;
-import org.ser4j.model.Provenance;
 
 /** The default reward model (frozen bge-small int8 + linear head) learns real human preferences. */
 class RewardModelOnHhTest {
@@ -27,27 +26,40 @@ class RewardModelOnHhTest {
 
   @Test
   void learnsHhRlhfAboveChanceAndSurvivesSaveAndLoad() throws Exception {
-    List<PreferencePair> all = PairReader.readAll(SharedData.require(SharedData.HH_RLHF), ReadOptions.defaults().withSkipBad(true)).pairs();
+    List<PreferencePair> all =
+        PairReader.readAll(
+                SharedData.require(SharedData.HH_RLHF), ReadOptions.defaults().withSkipBad(true))
+            .pairs();
     Splits.TrainTest split = Splits.byPrompt(Splits.dropTies(all).kept(), 0.2, 42);
     try (Featurizer featurizer = TestEncoders.open(TestEncoders.defaults(), TestEncoders.CACHE)) {
       List<PairFeatures> f = PairEncoding.features(featurizer, split.train(), split.test());
-      TrainedHead trained = new RewardTrainer(TrainConfig.defaults(), Progress.quiet()).train(f.get(0));
+      TrainedHead trained =
+          new RewardTrainer(TrainConfig.defaults(), Progress.quiet()).train(f.get(0));
 
       double firstLoss = trained.history().get(0).trainLoss();
       double bestLoss = trained.best().trainLoss();
-      assertTrue(bestLoss < firstLoss - 0.01, "training loss falls: " + firstLoss + " -> " + bestLoss);
+      assertTrue(
+          bestLoss < firstLoss - 0.01, "training loss falls: " + firstLoss + " -> " + bestLoss);
 
-      RewardModel model = new RewardModel(featurizer.config(), trained.normalizer(), trained.head(), Provenance.of("test", "hh", null, 1, 0.8, 0, -1, null));
+      RewardModel model =
+          new RewardModel(
+              featurizer.config(),
+              trained.normalizer(),
+              trained.head(),
+              Provenance.of("test", "hh", null, 1, 0.8, 0, -1, null));
       double[] rc = model.score(f.get(1).chosen());
       double[] rr = model.score(f.get(1).rejected());
       PairMetrics test = PairMetrics.of(rc, rr);
-      System.out.printf("HH-RLHF held-out accuracy %.4f on %d pairs (trained on %d)%n", test.accuracy(), test.pairs(), split.train().size());
+      System.out.printf(
+          "HH-RLHF held-out accuracy %.4f on %d pairs (trained on %d)%n",
+          test.accuracy(), test.pairs(), split.train().size());
       assertTrue(test.accuracy() >= 0.58, "held-out accuracy " + test.accuracy());
 
       model.save(dir);
       RewardModel loaded = (RewardModel) ModelStore.load(dir);
       assertEquals(model.encoder(), loaded.encoder());
-      assertArrayEquals(rc, loaded.score(f.get(1).chosen()), "saved-then-loaded model scores identically");
+      assertArrayEquals(
+          rc, loaded.score(f.get(1).chosen()), "saved-then-loaded model scores identically");
       assertArrayEquals(rr, loaded.score(f.get(1).rejected()));
       assertEquals(model.provenance(), loaded.provenance(), "provenance survives the round trip");
     }

@@ -1,8 +1,8 @@
 package org.ser4j.model.head;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.Random;
@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.ser4j.util.Progress;
 
 /**
- * The trainer on synthetic preferences drawn from a hidden linear utility with Bradley-Terry
- * noise: it must learn it (held-out accuracy near the noise ceiling) and be reproducible.
+ * The trainer on synthetic preferences drawn from a hidden linear utility with Bradley-Terry noise:
+ * it must learn it (held-out accuracy near the noise ceiling) and be reproducible.
  */
 class RewardTrainerTest {
   static PairFeatures synthetic(int n, int d, long seed) {
@@ -42,7 +42,8 @@ class RewardTrainerTest {
   }
 
   private static double accuracy(TrainedHead t, PairFeatures pairs) {
-    RewardModel m = new RewardModel(null, t.normalizer(), t.head(), org.ser4j.model.Provenance.UNKNOWN);
+    RewardModel m =
+        new RewardModel(null, t.normalizer(), t.head(), org.ser4j.model.Provenance.UNKNOWN);
     int right = 0;
     for (int i = 0; i < pairs.size(); i++) {
       right += m.score(pairs.chosen()[i]) > m.score(pairs.rejected()[i]) ? 1 : 0;
@@ -55,7 +56,8 @@ class RewardTrainerTest {
     PairFeatures train = synthetic(800, 16, 1);
     PairFeatures heldOut = syntheticHeldOut();
     for (HeadType type : HeadType.values()) {
-      TrainConfig cfg = TrainConfig.defaults().withHead(type, 32).withOptimizer(1e-2, 1e-3).withEpochs(100, 10);
+      TrainConfig cfg =
+          TrainConfig.defaults().withHead(type, 32).withOptimizer(1e-2, 1e-3).withEpochs(100, 10);
       TrainedHead t = new RewardTrainer(cfg, Progress.quiet()).train(train);
       double first = t.history().get(0).trainLoss();
       double best = t.best().trainLoss();
@@ -65,7 +67,9 @@ class RewardTrainerTest {
     }
   }
 
-  /** Held-out pairs from the same hidden utility as {@code synthetic(n, 16, 1)}, from other draws. */
+  /**
+   * Held-out pairs from the same hidden utility as {@code synthetic(n, 16, 1)}, from other draws.
+   */
   private static PairFeatures syntheticHeldOut() {
     PairFeatures big = synthetic(1600, 16, 1);
     int[] tail = new int[800];
@@ -81,7 +85,8 @@ class RewardTrainerTest {
     TrainConfig cfg = TrainConfig.defaults().withHead(HeadType.MLP, 8).withEpochs(20, 20);
     double[] a = new RewardTrainer(cfg, Progress.quiet()).train(train).head().parameters();
     double[] b = new RewardTrainer(cfg, Progress.quiet()).train(train).head().parameters();
-    double[] c = new RewardTrainer(cfg.withSeed(7), Progress.quiet()).train(train).head().parameters();
+    double[] c =
+        new RewardTrainer(cfg.withSeed(7), Progress.quiet()).train(train).head().parameters();
     assertArrayEquals(a, b);
     assertFalse(Arrays.equals(a, c));
   }
@@ -89,7 +94,8 @@ class RewardTrainerTest {
   @Test
   void warmStartLeavesTheStartingHeadUntouched() {
     PairFeatures train = synthetic(200, 4, 9);
-    RewardTrainer trainer = new RewardTrainer(TrainConfig.defaults().withEpochs(5, 5), Progress.quiet());
+    RewardTrainer trainer =
+        new RewardTrainer(TrainConfig.defaults().withEpochs(5, 5), Progress.quiet());
     TrainedHead first = trainer.train(train);
     double[] before = first.head().parameters().clone();
     trainer.train(train, first.head(), first.normalizer());
