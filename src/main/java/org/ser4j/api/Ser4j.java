@@ -6,31 +6,24 @@ import java.io.Writer;
 import java.nio.file.Path;
 import java.util.Map;
 import org.ser4j.data.DataSpec;
-import org.ser4j.data.PreferencePair;
 import org.ser4j.data.ReadOptions;
 import org.ser4j.data.SerDataset;
 import org.ser4j.encoder.EncoderConfig;
+import org.ser4j.encoder.EncoderRuntime;
 import org.ser4j.encoder.EncoderSpec;
-import org.ser4j.encoder.Featurizer;
 import org.ser4j.model.ModelStore;
 import org.ser4j.model.Provenance;
 import org.ser4j.model.RewardScorer;
-import org.ser4j.model.ScorerRuntime;
 import org.ser4j.model.TrainedModel;
 import org.ser4j.model.finetune.FineTuneConfig;
 import org.ser4j.model.finetune.FineTuneMode;
 import org.ser4j.model.head.TrainConfig;
-import org.ser4j.ser.FineTuneLearner;
-import org.ser4j.ser.HeadLearner;
 import org.ser4j.ser.RewardLearner;
 import org.ser4j.ser.RunStore;
-import org.ser4j.ser.SeedSplit;
 import org.ser4j.ser.SelectionRule;
 import org.ser4j.ser.SerConfig;
 import org.ser4j.ser.SerLoop;
 import org.ser4j.ser.SerResult;
-import org.ser4j.ser.TrainingSet;
-import org.ser4j.util.Progress;
 
 /**
  * SER4J from Java, in a few lines: train or evolve a reward model on a preference file, and score
@@ -56,7 +49,7 @@ public final class Ser4j {
    * The model in {@code modelDir} (either family) as a scorer; features are cached in memory only.
    */
   public static RewardScorer open(Path modelDir) throws IOException {
-    return ModelStore.load(modelDir).open(ScorerRuntime.inMemory());
+    return ModelStore.load(modelDir).open(EncoderRuntime.defaults(null));
   }
 
   /** Settings of one training or SER run; every setter returns this job. */
@@ -165,7 +158,7 @@ public final class Ser4j {
      * the kept model.
      */
     public SerResult evolve() throws IOException {
-      DataSpec spec = spec(labeledFraction);
+      DataSpec spec = spec();
       SerDataset data = SerDataset.load(spec);
       try (RewardLearner learner = learner()) {
         RunStore store = out == null ? null : new RunStore(out);
@@ -179,17 +172,11 @@ public final class Ser4j {
      * label).
      */
     public TrainedModel train() throws IOException {
-      DataSpec spec = spec(labeledFraction);
+      DataSpec spec = spec();
       SerDataset data = SerDataset.load(spec);
       try (RewardLearner learner = learner()) {
         learner.load(data);
-        SeedSplit split =
-            SeedSplit.forTraining(data.labeled().size(), ser.train().validationFraction(), seed);
-        learner.fit(
-            TrainingSet.labeled(split.train()),
-            TrainingSet.labeled(split.validation()),
-            seed,
-            false);
+        learner.fitLabeled(data.labeled().size(), ser.train().validationFraction(), seed);
         TrainedModel model = learner.model(provenance("api-train", spec, data));
         if (out != null) {
           model.save(out);
@@ -198,12 +185,12 @@ public final class Ser4j {
       }
     }
 
-    private DataSpec spec(double fraction) {
+    private DataSpec spec() {
       return new DataSpec(
           train,
           test,
           test == null ? testFraction : null,
-          fraction,
+          labeledFraction,
           seed,
           ReadOptions.defaults().withSkipBad(skipBad).withSeed(seed));
     }
@@ -212,37 +199,16 @@ public final class Ser4j {
       boolean learns = fineTune != FineTuneMode.NONE;
       EncoderSpec spec =
           encoder.equals("auto") ? EncoderConfig.defaultSpec(learns) : EncoderSpec.builtIn(encoder);
-      EncoderConfig config = EncoderConfig.of(spec, learns, 0, "auto");
       TrainConfig head = ser.train().withSeed(seed);
-      if (!learns) {
-        Featurizer featurizer =
-            Featurizer.open(
-                config,
-                cache,
-                Progress.quiet(),
-                Runtime.getRuntime().availableProcessors(),
-                Featurizer.DEFAULT_BATCH);
-        return HeadLearner.encoding(featurizer, true, head, Progress.quiet());
-      }
-      FineTuneConfig ft = FineTuneConfig.defaults(fineTune).withLoss(head.loss()).withSeed(seed);
-      return new FineTuneLearner(
-          ft,
-          config.withFingerprint(EncoderSpec.fingerprint(config.model())),
-          12,
-          cache,
-          Progress.quiet());
+      FineTuneConfig ft =
+          learns ? FineTuneConfig.defaults(fineTune).withLoss(head.loss()).withSeed(seed) : null;
+      return RewardLearner.open(
+          EncoderConfig.of(spec, learns, 0, "auto"), head, ft, 12, EncoderRuntime.defaults(cache));
     }
 
     private Provenance provenance(String command, DataSpec spec, SerDataset data) {
-      return Provenance.of(
-          command,
-          spec.train().toString(),
-          PreferencePair.fingerprint(data.labeled()),
-          seed,
-          spec.labeledFraction(),
-          data.labeled().size(),
-          -1,
-          Map.of("ser", ser, "finetune", fineTune.cliName()));
+      return Provenance.forRun(
+          command, spec, data.labeled(), Map.of("ser", ser, "finetune", fineTune.cliName()));
     }
   }
 }

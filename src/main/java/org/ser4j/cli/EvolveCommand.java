@@ -1,6 +1,7 @@
 package org.ser4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -110,17 +111,17 @@ public final class EvolveCommand implements Callable<Integer> {
         dataset.counts().trainSkipped().summary());
     log.flush();
     try (RewardLearner learner =
-        Learners.open(
+        RewardLearner.open(
             encoderConfig,
             serConfig.train(),
             fineTune == null ? null : fineTune.withSeed(seed),
             heads,
-            encoder.runtime)) {
+            encoder.runtime.toRuntime())) {
+      ObjectNode run = RunJson.run(dataSpec, learner.encoder(), serConfig, fineTune, heads);
       if (resume == null) {
-        store.writeRun(RunJson.run(dataSpec, learner.encoder(), serConfig, fineTune, heads));
+        store.writeRun(run);
       }
-      Provenance provenance =
-          Learners.provenance("evolve", dataSpec, dataset, "ser", serConfig, "finetune", fineTune);
+      Provenance provenance = Provenance.forRun("evolve", dataSpec, dataset.labeled(), run);
       SerResult result = new SerLoop(serConfig, seed, store, provenance, log).run(dataset, learner);
       log.printf(
           Locale.ROOT,

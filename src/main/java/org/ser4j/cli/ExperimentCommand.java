@@ -121,7 +121,9 @@ public final class ExperimentCommand implements Callable<Integer> {
                 config.validationFraction(),
                 data.seed)
             : null;
-    EncoderConfig encoderConfig = encoder.toConfig(ft != null);
+    // Fingerprinted once: every cell's fine-tuned models name the same weights.
+    EncoderConfig encoderConfig =
+        ft == null ? encoder.toConfig(false) : encoder.toConfig(true).pinned();
     // One encoder session for every cell of a frozen-encoder experiment.
     try (Featurizer featurizer = ft == null ? encoder.runtime.open(encoderConfig) : null) {
       for (double f : fs) {
@@ -135,16 +137,14 @@ public final class ExperimentCommand implements Callable<Integer> {
           try (RewardLearner learner =
               ft == null
                   ? HeadLearner.encoding(featurizer, false, config.train(), Progress.quiet())
-                  : Learners.open(
+                  : RewardLearner.open(
                       encoderConfig,
                       config.train(),
                       ft.withSeed(s),
                       finetune.heads,
-                      encoder.runtime)) {
-            encoderConfig = learner.encoder();
-            RunStore store =
-                cellStore(
-                    f, s, RunJson.run(cellSpec, learner.encoder(), config, ft, finetune.heads));
+                      encoder.runtime.toRuntime())) {
+            ObjectNode run = RunJson.run(cellSpec, learner.encoder(), config, ft, finetune.heads);
+            RunStore store = cellStore(f, s, run);
             log.printf(
                 Locale.ROOT,
                 "== labeled fraction %.3f, seed %d: %d labeled, %d unlabeled, %d test%n",
@@ -155,7 +155,7 @@ public final class ExperimentCommand implements Callable<Integer> {
                 dataset.test().size());
             log.flush();
             Provenance provenance =
-                Learners.provenance("experiment", cellSpec, dataset, "ser", config, "finetune", ft);
+                Provenance.forRun("experiment", cellSpec, dataset.labeled(), run);
             SerResult result = new SerLoop(config, s, store, provenance, log).run(dataset, learner);
             double full = skipFull ? Double.NaN : Baselines.fullLabels(dataset, learner, config, s);
             cells.add(

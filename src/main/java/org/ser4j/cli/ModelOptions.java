@@ -2,11 +2,8 @@ package org.ser4j.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import org.ser4j.encoder.EncoderConfig;
-import org.ser4j.encoder.Featurizer;
 import org.ser4j.model.ModelStore;
 import org.ser4j.model.RewardScorer;
-import org.ser4j.model.ScorerRuntime;
 import org.ser4j.model.TrainedModel;
 import org.ser4j.util.Progress;
 import picocli.CommandLine.Mixin;
@@ -34,19 +31,7 @@ public final class ModelOptions {
    * with.
    */
   RewardScorer open(Progress progress) throws IOException {
-    return load()
-        .open(
-            new ScorerRuntime() {
-              @Override
-              public Featurizer featurizer(EncoderConfig config) throws IOException {
-                return runtime.open(config, progress);
-              }
-
-              @Override
-              public Progress progress() {
-                return progress;
-              }
-            });
+    return load().open(runtime.toRuntime(progress));
   }
 
   /** Fails early, before any data is read, when {@code --model} is no model directory. */

@@ -3,6 +3,7 @@ package org.ser4j.cli;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.ser4j.encoder.EncoderConfig;
+import org.ser4j.encoder.EncoderRuntime;
 import org.ser4j.encoder.Featurizer;
 import org.ser4j.util.Progress;
 import picocli.CommandLine.Option;
@@ -55,13 +56,18 @@ public final class RuntimeOptions {
   }
 
   Featurizer open(EncoderConfig config) throws IOException {
-    return open(config, progress());
+    return toRuntime().open(config);
   }
 
-  Featurizer open(EncoderConfig config, Progress encodeProgress) throws IOException {
+  EncoderRuntime toRuntime() {
+    return toRuntime(progress());
+  }
+
+  /** These options as the runtime that models and learners take, reporting to {@code p}. */
+  EncoderRuntime toRuntime(Progress p) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
     }
-    return Featurizer.open(config, cacheRoot(), encodeProgress, threadCount(), batchSize);
+    return new EncoderRuntime(cacheRoot(), threadCount(), batchSize, p);
   }
 }

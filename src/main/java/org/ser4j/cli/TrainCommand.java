@@ -13,12 +13,11 @@ import org.ser4j.eval.PairMetrics;
 import org.ser4j.eval.Plots;
 import org.ser4j.model.ModelStore;
 import org.ser4j.model.PairRewards;
+import org.ser4j.model.Provenance;
 import org.ser4j.model.TrainedModel;
 import org.ser4j.model.finetune.FineTuneConfig;
 import org.ser4j.model.head.TrainConfig;
 import org.ser4j.ser.RewardLearner;
-import org.ser4j.ser.SeedSplit;
-import org.ser4j.ser.TrainingSet;
 import org.ser4j.util.AtomicFiles;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -72,28 +71,28 @@ public final class TrainCommand implements Callable<Integer> {
                 head.loss(), head.weightDecay(), head.validationFraction(), data.seed)
             : null;
     try (RewardLearner learner =
-        Learners.open(
-            encoder.toConfig(fineTune != null), head, fineTune, finetune.heads, encoder.runtime)) {
+        RewardLearner.open(
+            encoder.toConfig(fineTune != null),
+            head,
+            fineTune,
+            finetune.heads,
+            encoder.runtime.toRuntime())) {
       long t0 = System.nanoTime();
       learner.load(dataset);
       double loadSeconds = (System.nanoTime() - t0) / 1e9;
-      // A seeded share of the labeled pairs early-stops training.
-      SeedSplit split =
-          SeedSplit.forTraining(dataset.labeled().size(), head.validationFraction(), data.seed);
       long t1 = System.nanoTime();
       RewardLearner.Fit fit =
-          learner.fit(
-              TrainingSet.labeled(split.train()),
-              TrainingSet.labeled(split.validation()),
-              data.seed,
-              false);
+          learner.fitLabeled(dataset.labeled().size(), head.validationFraction(), data.seed);
       double trainSeconds = (System.nanoTime() - t1) / 1e9;
       PairRewards r = learner.testRewards();
       PairMetrics test = PairMetrics.of(r.chosen(), r.rejected());
       TrainedModel model =
           learner.model(
-              Learners.provenance(
-                  "train", dataSpec, dataset, "train", fineTune == null ? head : fineTune));
+              Provenance.forRun(
+                  "train",
+                  dataSpec,
+                  dataset.labeled(),
+                  Map.of("train", fineTune == null ? head : fineTune)));
       model.save(out);
 
       ObjectNode metrics = Json.MAPPER.createObjectNode();

@@ -86,6 +86,11 @@ public record EncoderConfig(
         + frozenLayers;
   }
 
+  /** This config with the fingerprint of its weights file (hashed only when not known yet). */
+  public EncoderConfig pinned() throws java.io.IOException {
+    return fingerprint != null ? this : withFingerprint(EncoderSpec.fingerprint(model));
+  }
+
   public EncoderConfig withFingerprint(String fp) {
     return new EncoderConfig(name, model, tokenizer, pooling, maxLength, strategy, fp);
   }

@@ -8,9 +8,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import org.ser4j.data.DataSpec;
+import org.ser4j.data.PreferencePair;
 
 /**
  * Where a model or report came from, stamped on every one (as Tribuo's models carry theirs): the
@@ -49,6 +52,23 @@ public record Provenance(
    * Stamped now, with this build's library versions; {@code config} is any settings object (records
    * become JSON with their fields in declaration order).
    */
+  /**
+   * A run's provenance: the training data of {@code spec} with the fingerprint of its {@code
+   * labeled} pairs, the split seed and labeled fraction; {@code settings} as in {@link #of}.
+   */
+  public static Provenance forRun(
+      String command, DataSpec spec, List<PreferencePair> labeled, Object settings) {
+    return of(
+        command,
+        spec.train().toString(),
+        PreferencePair.fingerprint(labeled),
+        spec.seed(),
+        spec.labeledFraction(),
+        labeled.size(),
+        -1,
+        settings);
+  }
+
   public static Provenance of(
       String command,
       String dataFile,

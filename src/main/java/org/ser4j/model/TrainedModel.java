@@ -3,6 +3,7 @@ package org.ser4j.model;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.ser4j.encoder.EncoderConfig;
+import org.ser4j.encoder.EncoderRuntime;
 
 /**
  * A trained reward model of any family, immutable: what a training run returns, what a model
@@ -25,7 +26,7 @@ public interface TrainedModel {
   void save(Path dir) throws IOException;
 
   /** A live scorer; frozen-encoder models take their featurizer from {@code runtime}. */
-  RewardScorer open(ScorerRuntime runtime) throws IOException;
+  RewardScorer open(EncoderRuntime runtime) throws IOException;
 
   /** A short description for logs and /health: encoder and family. */
   String describe();

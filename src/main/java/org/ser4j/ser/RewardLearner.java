@@ -4,9 +4,13 @@ import java.io.IOException;
 import java.util.List;
 import org.ser4j.data.SerDataset;
 import org.ser4j.data.UnlabeledPair;
+import org.ser4j.encoder.EncoderConfig;
+import org.ser4j.encoder.EncoderRuntime;
 import org.ser4j.model.PairRewards;
 import org.ser4j.model.Provenance;
 import org.ser4j.model.TrainedModel;
+import org.ser4j.model.finetune.FineTuneConfig;
+import org.ser4j.model.head.TrainConfig;
 
 /**
  * What the one {@link SerLoop} asks of a reward model family: read the run's texts once, train a
@@ -16,6 +20,25 @@ import org.ser4j.model.TrainedModel;
  * not a second loop.
  */
 public interface RewardLearner extends AutoCloseable {
+  /**
+   * The learner for a model family: with {@code fineTune} null, a frozen {@code encoder} with a
+   * {@code head} trained on its features (the featurizer is opened here and closed with the
+   * learner); else the encoder learns (its weights pinned by fingerprint).
+   */
+  static RewardLearner open(
+      EncoderConfig encoder,
+      TrainConfig head,
+      FineTuneConfig fineTune,
+      int heads,
+      EncoderRuntime runtime)
+      throws IOException {
+    if (fineTune == null) {
+      return HeadLearner.encoding(runtime.open(encoder), true, head, runtime.progress());
+    }
+    return new FineTuneLearner(
+        fineTune, encoder.pinned(), heads, runtime.cacheRoot(), runtime.progress());
+  }
+
   /** Encodes or tokenizes every text of {@code data} (once; it is the data of every later call). */
   void load(SerDataset data) throws IOException;
 
@@ -25,6 +48,17 @@ public interface RewardLearner extends AutoCloseable {
    */
   Fit fit(TrainingSet train, TrainingSet validation, long seed, boolean warmStart)
       throws IOException;
+
+  /**
+   * A plain training run (`ser train`) on the {@code labeledPairs} loaded pairs: a seeded {@code
+   * validationFraction} of them ({@link SeedSplit#forTraining}) early-stops the rest.
+   */
+  default Fit fitLabeled(int labeledPairs, double validationFraction, long seed)
+      throws IOException {
+    SeedSplit split = SeedSplit.forTraining(labeledPairs, validationFraction, seed);
+    return fit(
+        TrainingSet.labeled(split.train()), TrainingSet.labeled(split.validation()), seed, false);
+  }
 
   /**
    * The current model's rewards of pool pairs: first answers as {@code chosen}, second as {@code

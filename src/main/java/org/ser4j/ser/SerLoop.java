@@ -61,7 +61,8 @@ public final class SerLoop {
               TrainingSet.labeled(split.train()),
               validation,
               new Selection("seed", "-", List.of(), 0, null, data.pool().size()),
-              loops));
+              loops,
+              System.nanoTime()));
     } else {
       for (int loop = 1; loop < loops.size(); loop++) {
         for (RunStore.SavedLabel s : store.readSelected(loop)) {
@@ -170,17 +171,6 @@ public final class SerLoop {
       int total,
       Double precision,
       int poolLeft) {}
-
-  private TrainedModel train(
-      int loop,
-      RewardLearner learner,
-      TrainingSet train,
-      TrainingSet validation,
-      Selection s,
-      List<LoopReport> loops)
-      throws IOException {
-    return train(loop, learner, train, validation, s, loops, System.nanoTime());
-  }
 
   /**
    * Fits loop {@code loop}'s RM, reports and saves it (selections, model, then report.json), logs

@@ -64,40 +64,7 @@ class EvolveRegressionTest {
     Path[] files = CliTest.hhSplit(dir, 300, 60);
     Path run = dir.resolve("top1");
     CliTest.Result r =
-        CliTest.run(
-            "evolve",
-            "--train",
-            files[0].toString(),
-            "--test",
-            files[1].toString(),
-            "--labeled-fraction",
-            "0.2",
-            "--finetune",
-            "top:1",
-            "--max-length",
-            "64",
-            "--ft-epochs",
-            "2",
-            "--encoder-lr",
-            "1e-4",
-            "--head-lr",
-            "1e-2",
-            "--max-loops",
-            "1",
-            "--keep",
-            "last",
-            "--selection",
-            "good-bad",
-            "--tau-high",
-            "0.51",
-            "--tau-low",
-            "0.49",
-            "--min-new",
-            "5",
-            "--quiet",
-            "--no-cache",
-            "--out",
-            run.toString());
+        CliTest.run(FineTunedEvolveTest.top1Evolve(files[0], files[1], run, "--no-cache"));
     assertEquals(0, r.code(), r.err());
     check(run, "evolve-top1.json");
   }

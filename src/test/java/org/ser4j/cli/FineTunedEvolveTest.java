@@ -27,10 +27,40 @@ class FineTunedEvolveTest {
     Path test = files[1];
 
     Path run = dir.resolve("run");
-    String[] args = {
+    String[] args = top1Evolve(small, test, run);
+    CliTest.Result r = CliTest.run(args);
+    assertEquals(0, r.code(), r.err());
+    JsonNode report = JSON.readTree(run.resolve("report.json").toFile());
+    assertEquals("top:1", report.get("finetune").asText());
+    assertTrue(report.get("finished").asBoolean());
+    JsonNode loops = report.get("loops");
+    assertEquals(2, loops.size(), report.toString());
+    JsonNode loop1 = loops.get(1);
+    assertTrue(loop1.get("selected").asInt() >= 5, loop1.toString());
+    assertTrue(loop1.get("train_pairs").asInt() > loops.get(0).get("train_pairs").asInt());
+    assertEquals(
+        loop1.get("selected").asInt(),
+        Files.readAllLines(run.resolve("loop-1/selected.jsonl")).size());
+    assertTrue(ModelStore.load(run.resolve("loop-1/model")) instanceof FineTunedModel);
+    for (JsonNode loop : loops) {
+      double acc = loop.get("test_accuracy").asDouble();
+      assertTrue(acc > 0 && acc < 1, loop.toString());
+    }
+
+    CliTest.Result again = CliTest.run("evolve", "--resume", run.toString(), "--quiet");
+    assertEquals(0, again.code(), again.err());
+    assertTrue(again.out().contains("already finished"), again.out());
+  }
+
+  /**
+   * `ser evolve --finetune top:1` on a small HH split, cheap enough for a test: one SER loop with
+   * lax thresholds so that it selects; {@code extra} options follow.
+   */
+  static String[] top1Evolve(Path train, Path test, Path out, String... extra) {
+    String[] base = {
       "evolve",
       "--train",
-      small.toString(),
+      train.toString(),
       "--test",
       test.toString(),
       "--labeled-fraction",
@@ -59,29 +89,10 @@ class FineTunedEvolveTest {
       "5",
       "--quiet",
       "--out",
-      run.toString()
+      out.toString()
     };
-    CliTest.Result r = CliTest.run(args);
-    assertEquals(0, r.code(), r.err());
-    JsonNode report = JSON.readTree(run.resolve("report.json").toFile());
-    assertEquals("top:1", report.get("finetune").asText());
-    assertTrue(report.get("finished").asBoolean());
-    JsonNode loops = report.get("loops");
-    assertEquals(2, loops.size(), report.toString());
-    JsonNode loop1 = loops.get(1);
-    assertTrue(loop1.get("selected").asInt() >= 5, loop1.toString());
-    assertTrue(loop1.get("train_pairs").asInt() > loops.get(0).get("train_pairs").asInt());
-    assertEquals(
-        loop1.get("selected").asInt(),
-        Files.readAllLines(run.resolve("loop-1/selected.jsonl")).size());
-    assertTrue(ModelStore.load(run.resolve("loop-1/model")) instanceof FineTunedModel);
-    for (JsonNode loop : loops) {
-      double acc = loop.get("test_accuracy").asDouble();
-      assertTrue(acc > 0 && acc < 1, loop.toString());
-    }
-
-    CliTest.Result again = CliTest.run("evolve", "--resume", run.toString(), "--quiet");
-    assertEquals(0, again.code(), again.err());
-    assertTrue(again.out().contains("already finished"), again.out());
+    String[] all = java.util.Arrays.copyOf(base, base.length + extra.length);
+    System.arraycopy(extra, 0, all, base.length, extra.length);
+    return all;
   }
 }

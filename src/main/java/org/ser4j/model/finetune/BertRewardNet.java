@@ -6,10 +6,12 @@ import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import org.ser4j.encoder.DjlBert;
 import org.ser4j.encoder.EncoderConfig;
@@ -148,8 +150,9 @@ public final class BertRewardNet implements AutoCloseable {
       } else if (e.getKey().equals(HEAD_BIAS)) {
         copyInto(headBias, v, e.getKey());
       } else {
-        if (firstTrained > 0 && !e.getKey().startsWith("encoder.layer.")
-            || e.getKey().startsWith("encoder.layer.") && layerOf(e.getKey()) < firstTrained) {
+        boolean learning =
+            e.getKey().startsWith("encoder.layer.") && layerOf(e.getKey()) >= firstTrained;
+        if (firstTrained > 0 && !learning) {
           // The cached lower-layer states assume the pretrained weights below the first learning
           // layer.
           throw new IllegalArgumentException(
@@ -181,8 +184,9 @@ public final class BertRewardNet implements AutoCloseable {
       return;
     }
     List<TokenizedInput> todo = new ArrayList<>();
+    Set<FeatureCache.Key> queued = new HashSet<>(); // a text given twice is computed once
     for (TokenizedInput s : sequences) {
-      if (!lower.inMemory(s) && lower.load(s) == null) {
+      if (lower.load(s) == null && queued.add(LowerLayerCache.key(s))) {
         todo.add(s);
       }
     }

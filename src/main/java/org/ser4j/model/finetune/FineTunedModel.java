@@ -7,13 +7,13 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.ser4j.encoder.EncoderConfig;
+import org.ser4j.encoder.EncoderRuntime;
 import org.ser4j.encoder.EncoderSpec;
 import org.ser4j.model.ModelFormat;
 import org.ser4j.model.ModelStore;
 import org.ser4j.model.Provenance;
 import org.ser4j.model.RewardScale;
 import org.ser4j.model.RewardScorer;
-import org.ser4j.model.ScorerRuntime;
 import org.ser4j.model.Tensor;
 import org.ser4j.model.TrainedModel;
 
@@ -111,7 +111,7 @@ public final class FineTunedModel implements TrainedModel {
   }
 
   @Override
-  public RewardScorer open(ScorerRuntime runtime) throws IOException {
+  public RewardScorer open(EncoderRuntime runtime) throws IOException {
     return new FineTunedScorer(this, runtime.progress());
   }
 

@@ -35,13 +35,8 @@ final class LowerLayerCache {
             : FeatureCache.open(root, encoder.lowerLayersNamespace(frozenLayers), hidden));
   }
 
-  private static FeatureCache.Key key(TokenizedInput s) {
+  static FeatureCache.Key key(TokenizedInput s) {
     return FeatureCache.key(s.ids(), s.typeIds());
-  }
-
-  /** In memory already (no disk lookup, nothing counted). */
-  boolean inMemory(TokenizedInput s) {
-    return memory.containsKey(key(s));
   }
 
   /** The states in memory, else on disk (counted as a disk hit or miss), else null. */

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.ser4j.encoder.EncoderConfig;
+import org.ser4j.encoder.EncoderRuntime;
 import org.ser4j.encoder.Featurizer;
 import org.ser4j.encoder.ResponseInput;
 import org.ser4j.model.Loss;
@@ -16,7 +17,6 @@ import org.ser4j.model.ModelStore;
 import org.ser4j.model.Provenance;
 import org.ser4j.model.RewardScale;
 import org.ser4j.model.RewardScorer;
-import org.ser4j.model.ScorerRuntime;
 import org.ser4j.model.Tensor;
 import org.ser4j.model.TrainedModel;
 
@@ -120,8 +120,8 @@ public final class RewardModel implements TrainedModel {
   }
 
   @Override
-  public RewardScorer open(ScorerRuntime runtime) throws IOException {
-    return new FeatureScorer(this, runtime.featurizer(encoder));
+  public RewardScorer open(EncoderRuntime runtime) throws IOException {
+    return new FeatureScorer(this, runtime.open(encoder));
   }
 
   @Override
