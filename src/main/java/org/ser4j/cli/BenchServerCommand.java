@@ -118,7 +118,7 @@ public final class BenchServerCommand implements Callable<Integer> {
       offlineSeconds = (System.nanoTime() - t0) / 1e9;
     }
     for (int i = 0; i < offline.length; i++) {
-      offline[i] = rm.scaled(offline[i]);
+      offline[i] = rm.scale().apply(offline[i], inputs.get(i).response().length());
     }
 
     Featurizer serverFeatures =

@@ -1,22 +1,20 @@
 package org.ser4j.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import org.ser4j.data.JsonLines;
-import org.ser4j.data.PairReader;
+import org.ser4j.data.CandidateFile;
+import org.ser4j.data.Candidates;
 import org.ser4j.data.PairWriter;
-import org.ser4j.data.PreferencePair;
-import org.ser4j.data.Prompt;
-import org.ser4j.data.Prompts;
 import org.ser4j.encoder.ResponseInput;
+import org.ser4j.eval.BestOfN;
 import org.ser4j.model.RewardScale;
 import org.ser4j.model.RewardScorer;
 import org.ser4j.util.AtomicFiles;
@@ -26,18 +24,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * `ser best-of-n`: rerank candidates with the reward model. Input: {prompt, responses: [...],
- * preferred?: index of the human's choice}, or preference pairs (two candidates, the human chose
- * "chosen"). Output: each prompt with its rewards and the pick.
+ * `ser best-of-n`: rerank candidates with the reward model; where candidates carry gold scores, the
+ * best-of-n curve against random, longest-answer and oracle picks, and the length bias.
  */
 @Command(
     name = "best-of-n",
     mixinStandardHelpOptions = true,
     description =
-        "Pick the best of N candidate responses per prompt. --input: {prompt, responses: [...], preferred?: index} records, or preference pairs; writes {id, prompt, rewards, best_index, best} lines and reports agreement with the human choice where there is one.")
+        "Pick the best of N candidate responses per prompt. --input: {prompt, responses: [...], scores?: [...], preferred?: index} records (ser data candidates writes judged ones), or preference pairs; writes {id, prompt, rewards, best_index, best} lines. "
+            + "With gold scores it also reports, for each --n, the mean gold score of the RM's pick, a random pick, the longest answer and the oracle pick (exact expectations over uniform draws of n candidates, 95% bootstrap intervals over prompts), and the picks' length, in REPORT/best-of-n.json and best-of-n.png.")
 public final class BestOfNCommand implements Callable<Integer> {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Mixin ModelOptions model;
@@ -56,21 +52,42 @@ public final class BestOfNCommand implements Callable<Integer> {
       description = "Where to write the picks (JSON Lines).")
   Path out;
 
-  /** One prompt and its candidates; {@code preferred} is -1 when no human chose. */
-  record Candidates(String id, Prompt prompt, List<String> responses, int preferred) {}
+  @Option(
+      names = "--n",
+      paramLabel = "LIST",
+      defaultValue = "1,2,4,8,16,all",
+      description =
+          "Candidates drawn per prompt for the curve; 'all' = every candidate (default: ${DEFAULT-VALUE}).")
+  String ns;
+
+  @Option(
+      names = "--report",
+      paramLabel = "DIR",
+      description =
+          "Where to write best-of-n.json and best-of-n.png (default: the folder of --out).")
+  Path report;
+
+  @Option(
+      names = "--seed",
+      paramLabel = "S",
+      defaultValue = "42",
+      description = "Seed of the bootstrap intervals (default: ${DEFAULT-VALUE}).")
+  long seed;
 
   @Override
   public Integer call() throws Exception {
-    List<Candidates> all = read();
-    List<ResponseInput> inputs = new ArrayList<>();
-    for (Candidates c : all) {
-      c.responses().forEach(r -> inputs.add(new ResponseInput(c.prompt(), r)));
-    }
-    double[] rewards;
+    BestOfN.parseNs(ns); // a bad --n fails before the scoring, not after
+    List<Candidates> all = CandidateFile.read(input);
+    List<ResponseInput> inputs = BestOfNReport.inputs(all);
+    double[] raw;
     RewardScale scale;
     try (RewardScorer scorer = model.open(model.runtime.progress())) {
-      rewards = scorer.rewards(inputs);
+      raw = scorer.rewards(inputs);
       scale = scorer.scale();
+    }
+    double[] keys = new double[raw.length];
+    for (int i = 0; i < raw.length; i++) {
+      keys[i] = scale.corrected(raw[i], inputs.get(i).response().length());
     }
     int at = 0;
     int judged = 0;
@@ -78,19 +95,22 @@ public final class BestOfNCommand implements Callable<Integer> {
     List<ObjectNode> lines = new ArrayList<>();
     for (Candidates c : all) {
       int best = 0;
-      ObjectNode n = JSON.createObjectNode();
+      ObjectNode n = Json.MAPPER.createObjectNode();
       n.put("id", c.id());
       PairWriter.putPrompt(n, c.prompt());
       ArrayNode r = n.putArray("rewards");
-      for (int k = 0; k < c.responses().size(); k++) {
-        r.add(scale.apply(rewards[at + k]));
-        if (rewards[at + k] > rewards[at + best]) {
+      for (int k = 0; k < c.size(); k++) {
+        r.add(scale.apply(keys[at + k]));
+        if (keys[at + k] > keys[at + best]) {
           best = k;
         }
       }
-      at += c.responses().size();
+      at += c.size();
       n.put("best_index", best);
       n.put("best", c.responses().get(best));
+      if (c.judged()) {
+        n.put("best_score", c.scores()[best]);
+      }
       if (c.preferred() >= 0) {
         judged++;
         agree += best == c.preferred() ? 1 : 0;
@@ -102,7 +122,11 @@ public final class BestOfNCommand implements Callable<Integer> {
         out,
         o -> {
           for (ObjectNode n : lines) {
-            o.write(JSON.writeValueAsBytes(n));
+            o.write(
+                Json.MAPPER
+                    .writer()
+                    .without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsBytes(n));
             o.write('\n');
           }
         });
@@ -116,59 +140,57 @@ public final class BestOfNCommand implements Callable<Integer> {
           agree,
           judged);
     }
+    List<BestOfN.Judged> gold = BestOfNReport.judged(all, keys);
+    if (!gold.isEmpty()) {
+      writeCurve(log, gold, BestOfNReport.judged(all, raw), scale.correctsLength());
+    }
     log.println("wrote " + out);
     log.flush();
     return 0;
   }
 
-  private List<Candidates> read() {
-    List<Candidates> out = new ArrayList<>();
-    if (!JsonLines.firstRecordHas(input, "responses")) {
-      // Preference pairs: two candidates, the human chose the first.
-      for (PreferencePair p :
-          PairReader.readAll(input, org.ser4j.data.ReadOptions.defaults().withSkipBad(true))
-              .pairs()) {
-        out.add(new Candidates(p.id(), p.prompt(), List.of(p.chosen(), p.rejected()), 0));
-      }
-      return out;
+  private void writeCurve(
+      PrintWriter log,
+      List<BestOfN.Judged> gold,
+      List<BestOfN.Judged> uncorrected,
+      boolean corrects)
+      throws java.io.IOException {
+    int[] nList = BestOfN.parseNs(ns);
+    List<BestOfN.Point> curve = BestOfN.curve(gold, nList, seed);
+    Path dir = report != null ? report : out.toAbsolutePath().getParent();
+    ObjectNode json = Json.MAPPER.createObjectNode();
+    json.put("model", model.dir.toString());
+    json.put("input", input.toString());
+    json.put("judged_prompts", gold.size());
+    json.put("candidates", gold.stream().mapToInt(j -> j.keys().length).sum());
+    json.put("length_correction", corrects);
+    json.put("seed", seed);
+    json.put(
+        "method",
+        "exact expectation over uniform draws of n candidates per prompt; 95% percentile bootstrap over prompts");
+    json.set("curve", BestOfNReport.curveJson(curve));
+    json.set("length_bias", BestOfNReport.lengthBiasJson(gold));
+    Map<String, List<BestOfN.Point>> plotted = new LinkedHashMap<>();
+    plotted.put(corrects ? "RM (length-corrected)" : "RM", curve);
+    BestOfNReport.printTable(
+        log,
+        "best-of-n (mean gold score of the pick)" + (corrects ? ", length-corrected RM" : ""),
+        curve);
+    if (corrects) {
+      List<BestOfN.Point> plain = BestOfN.curve(uncorrected, nList, seed);
+      json.set("curve_without_length_correction", BestOfNReport.curveJson(plain));
+      json.set("length_bias_without_correction", BestOfNReport.lengthBiasJson(uncorrected));
+      plotted.put("RM (no length correction)", plain);
+      BestOfNReport.printTable(log, "the same RM without its length correction", plain);
     }
-    try (JsonLines lines = JsonLines.open(input)) {
-      while (lines.hasNext()) {
-        JsonLines.Record r = lines.next();
-        JsonNode j = r.json();
-        String where = r.source() + ": ";
-        Prompt prompt;
-        try {
-          prompt = Prompts.parse(j.get("prompt"), "prompt");
-        } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException(where + e.getMessage());
-        }
-        JsonNode responses = j.get("responses");
-        if (responses == null || !responses.isArray() || responses.isEmpty()) {
-          throw new IllegalArgumentException(
-              where + "field 'responses': expected a non-empty array of strings");
-        }
-        List<String> texts = new ArrayList<>();
-        for (int k = 0; k < responses.size(); k++) {
-          if (!responses.get(k).isTextual()) {
-            throw new IllegalArgumentException(
-                where + "field 'responses[" + k + "]': expected a string");
-          }
-          texts.add(responses.get(k).textValue());
-        }
-        int preferred = -1;
-        if (j.hasNonNull("preferred")) {
-          JsonNode p = j.get("preferred");
-          if (!p.isIntegralNumber() || p.intValue() < 0 || p.intValue() >= texts.size()) {
-            throw new IllegalArgumentException(
-                where + "field 'preferred': expected an index in [0, " + texts.size() + ")");
-          }
-          preferred = p.intValue();
-        }
-        String id = j.hasNonNull("id") ? j.get("id").asText() : String.valueOf(r.source().line());
-        out.add(new Candidates(id, prompt, texts, preferred));
-      }
-    }
-    return out;
+    AtomicFiles.writeString(
+        dir.resolve("best-of-n.json"), Json.MAPPER.writeValueAsString(json) + "\n");
+    BestOfNReport.plot(
+        plotted, "Best-of-n on " + input.getFileName(), dir.resolve("best-of-n.png"));
+    log.printf(
+        Locale.ROOT,
+        "reward-length correlation (within prompt, Spearman): %.3f%n",
+        BestOfNReport.meanWithinPromptSpearman(gold));
+    log.println("wrote " + dir.resolve("best-of-n.json") + ", " + dir.resolve("best-of-n.png"));
   }
 }

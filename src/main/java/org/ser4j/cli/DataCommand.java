@@ -8,7 +8,12 @@ import picocli.CommandLine.Command;
     name = "data",
     mixinStandardHelpOptions = true,
     description = "Inspect and split preference data.",
-    subcommands = {DataStatsCommand.class, DataSplitCommand.class, DataScalePairsCommand.class})
+    subcommands = {
+      DataStatsCommand.class,
+      DataSplitCommand.class,
+      DataScalePairsCommand.class,
+      DataCandidatesCommand.class
+    })
 public final class DataCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -10,6 +10,7 @@ import org.ser4j.data.PairReader;
 import org.ser4j.data.PreferencePair;
 import org.ser4j.data.Splits;
 import org.ser4j.encoder.ResponseInput;
+import org.ser4j.eval.LengthBias;
 import org.ser4j.eval.PairMetrics;
 import org.ser4j.eval.Plots;
 import org.ser4j.model.RewardScorer;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Option;
     name = "eval",
     mixinStandardHelpOptions = true,
     description =
-        "Evaluate a reward model on preference pairs: accuracy, mean reward margin, ECE; writes eval.json, margin-histogram.png and reliability.png.")
+        "Evaluate a reward model on preference pairs: accuracy, mean reward margin, ECE, and length bias (reward-length correlation; accuracy where the chosen answer is the longer vs the shorter one); writes eval.json, margin-histogram.png and reliability.png. A model with a length correction (ser scale --length-debias) is evaluated with it.")
 public final class EvalCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -61,15 +62,23 @@ public final class EvalCommand implements Callable<Integer> {
       throw new IllegalArgumentException(test + ": no pairs to evaluate");
     }
     PairMetrics metrics;
+    LengthBias bias;
+    boolean corrected;
     try (RewardScorer scorer = model.open(model.runtime.progress())) {
       List<ResponseInput> inputs = new java.util.ArrayList<>(2 * pairs.size());
       pairs.forEach(p -> inputs.add(new ResponseInput(p.prompt(), p.chosen())));
       pairs.forEach(p -> inputs.add(new ResponseInput(p.prompt(), p.rejected())));
-      double[] r = scorer.rewards(inputs);
-      metrics =
-          PairMetrics.of(
-              java.util.Arrays.copyOfRange(r, 0, pairs.size()),
-              java.util.Arrays.copyOfRange(r, pairs.size(), r.length));
+      double[] r = scorer.correctedRewards(inputs);
+      corrected = scorer.scale().correctsLength();
+      double[] chosen = java.util.Arrays.copyOfRange(r, 0, pairs.size());
+      double[] rejected = java.util.Arrays.copyOfRange(r, pairs.size(), r.length);
+      metrics = PairMetrics.of(chosen, rejected);
+      bias =
+          LengthBias.ofPairs(
+              chosen,
+              rejected,
+              pairs.stream().mapToDouble(p -> p.chosen().length()).toArray(),
+              pairs.stream().mapToDouble(p -> p.rejected().length()).toArray());
     }
     ObjectNode json = Json.MAPPER.createObjectNode();
     json.put("model", model.dir.toString());
@@ -81,6 +90,14 @@ public final class EvalCommand implements Callable<Integer> {
     json.put("skipped_records", data.skipped().total());
     json.put("identical_responses_dropped", ties.dropped());
     json.putPOJO("reliability", metrics.reliability());
+    ObjectNode b = json.putObject("length_bias");
+    b.put("length_correction", corrected);
+    b.put("pearson_reward_length", bias.pearson());
+    b.put("spearman_reward_length", bias.spearman());
+    b.put("pairs_chosen_longer", bias.chosenLonger());
+    b.put("accuracy_chosen_longer", bias.accuracyChosenLonger());
+    b.put("pairs_chosen_shorter", bias.chosenShorter());
+    b.put("accuracy_chosen_shorter", bias.accuracyChosenShorter());
     AtomicFiles.writeString(
         outDir.resolve("eval.json"), Json.MAPPER.writeValueAsString(json) + "\n");
     String title = "Reward margins on " + test.getFileName();
@@ -95,6 +112,16 @@ public final class EvalCommand implements Callable<Integer> {
         metrics.accuracy(),
         metrics.meanMargin(),
         metrics.ece());
+    log.printf(
+        Locale.ROOT,
+        "length bias%s: reward-length correlation %.3f (Spearman %.3f); accuracy where the chosen answer is longer %.4f (%d pairs), shorter %.4f (%d pairs)%n",
+        corrected ? " (after the model's length correction)" : "",
+        bias.pearson(),
+        bias.spearman(),
+        bias.accuracyChosenLonger(),
+        bias.chosenLonger(),
+        bias.accuracyChosenShorter(),
+        bias.chosenShorter());
     log.println("wrote " + outDir.resolve("eval.json") + ", margin-histogram.png, reliability.png");
     log.flush();
     return 0;

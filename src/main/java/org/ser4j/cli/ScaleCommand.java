@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
     name = "scale",
     mixinStandardHelpOptions = true,
     description =
-        "Set how a model's rewards are scaled for callers (ser serve, ser score, ser best-of-n): zscore from a reference set of pairs, baseline (sigmoid, clipped at --baseline, mapped to [-1, 1], as the reference PPO code), or none. Rewrites the model's config.json.")
+        "Set how a model's rewards are scaled for callers (ser serve, ser score, ser best-of-n, ser eval): zscore from a reference set of pairs, baseline (sigmoid, clipped at --baseline, mapped to [-1, 1], as the reference PPO code), or none; "
+            + "with --length-debias, first the reward's linear trend in response length (characters) on the reference set is subtracted (post-hoc reward calibration), which can change which answer ranks first. Rewrites the model's config.json.")
 public final class ScaleCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -46,29 +47,49 @@ public final class ScaleCommand implements Callable<Integer> {
       description = "The baseline b for --method baseline (default: ${DEFAULT-VALUE}).")
   double baseline;
 
+  @Option(
+      names = "--length-debias",
+      description =
+          "Subtract the reward's least-squares trend in response length, fitted on --reference's responses (default: ${DEFAULT-VALUE}).")
+  boolean lengthDebias;
+
   @Override
   public Integer call() throws Exception {
     RewardScorer rm = model.open(model.runtime.progress());
+    RewardScale correction = RewardScale.NONE;
+    double[] referenceRewards = null;
+    if (method.equals("zscore") || lengthDebias) {
+      if (reference == null) {
+        throw new IllegalArgumentException(
+            (lengthDebias ? "--length-debias" : "--method zscore") + " needs --reference FILE");
+      }
+      List<ResponseInput> inputs = new ArrayList<>();
+      for (PreferencePair p :
+          PairReader.readAll(reference, org.ser4j.data.ReadOptions.defaults().withSkipBad(true))
+              .pairs()) {
+        inputs.add(new ResponseInput(p.prompt(), p.chosen()));
+        inputs.add(new ResponseInput(p.prompt(), p.rejected()));
+      }
+      referenceRewards = rm.rewards(inputs);
+      if (lengthDebias) {
+        double[] lengths = inputs.stream().mapToDouble(i -> i.response().length()).toArray();
+        correction = RewardScale.lengthCorrection(referenceRewards, lengths);
+        for (int i = 0; i < referenceRewards.length; i++) {
+          referenceRewards[i] =
+              correction.corrected(referenceRewards[i], inputs.get(i).response().length());
+        }
+      }
+    }
     RewardScale scale;
     switch (method) {
       case "zscore":
-        if (reference == null) {
-          throw new IllegalArgumentException("--method zscore needs --reference FILE");
-        }
-        List<ResponseInput> inputs = new ArrayList<>();
-        for (PreferencePair p :
-            PairReader.readAll(reference, org.ser4j.data.ReadOptions.defaults().withSkipBad(true))
-                .pairs()) {
-          inputs.add(new ResponseInput(p.prompt(), p.chosen()));
-          inputs.add(new ResponseInput(p.prompt(), p.rejected()));
-        }
-        scale = RewardScale.zscore(rm.rewards(inputs));
+        scale = correction.withZscore(referenceRewards);
         break;
       case "baseline":
-        scale = RewardScale.baseline(baseline);
+        scale = RewardScale.baseline(baseline).withLengthCorrectionOf(correction);
         break;
       case "none":
-        scale = RewardScale.NONE;
+        scale = correction;
         break;
       default:
         throw new IllegalArgumentException(
@@ -80,12 +101,19 @@ public final class ScaleCommand implements Callable<Integer> {
         .getOut()
         .printf(
             Locale.ROOT,
-            "reward scale of %s: %s (mean %.4f, std %.4f, baseline %.2f)%n",
+            "reward scale of %s: %s (mean %.4f, std %.4f, baseline %.2f)%s%n",
             model.dir,
             scale.method(),
             scale.mean(),
             scale.std(),
-            scale.baseline());
+            scale.baseline(),
+            scale.correctsLength()
+                ? String.format(
+                    Locale.ROOT,
+                    ", length correction %.3g per 1,000 characters around %.0f",
+                    1000 * scale.lengthSlope(),
+                    scale.lengthMean())
+                : "");
     spec.commandLine().getOut().flush();
     return 0;
   }

@@ -90,7 +90,9 @@ public final class ScoreCommand implements Callable<Integer> {
                           node.put("id", r.id());
                           PairWriter.putPrompt(node, r.prompt());
                           node.put("response", r.response());
-                          node.put("reward", rm.scaled(rewards[0]));
+                          node.put(
+                              "reward",
+                              rm.scaled(rewards[0], new ResponseInput(r.prompt(), r.response())));
                           return node;
                         },
                         rm,
@@ -107,10 +109,16 @@ public final class ScoreCommand implements Callable<Integer> {
                                 new ResponseInput(p.prompt(), p.chosen()),
                                 new ResponseInput(p.prompt(), p.rejected())),
                         (p, rewards) -> {
+                          ResponseInput chosen = new ResponseInput(p.prompt(), p.chosen());
+                          ResponseInput rejected = new ResponseInput(p.prompt(), p.rejected());
                           ObjectNode node = PairWriter.toJson(p);
-                          node.put("reward_chosen", rm.scaled(rewards[0]));
-                          node.put("reward_rejected", rm.scaled(rewards[1]));
-                          node.put("p_chosen", RewardModel.probability(rewards[0], rewards[1]));
+                          node.put("reward_chosen", rm.scaled(rewards[0], chosen));
+                          node.put("reward_rejected", rm.scaled(rewards[1], rejected));
+                          node.put(
+                              "p_chosen",
+                              RewardModel.probability(
+                                  rm.corrected(rewards[0], chosen),
+                                  rm.corrected(rewards[1], rejected)));
                           return node;
                         },
                         rm,

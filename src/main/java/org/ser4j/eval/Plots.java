@@ -109,6 +109,19 @@ public final class Plots {
       java.util.Map<String, double[]> series,
       Path png)
       throws IOException {
+    lines(title, xTitle, yTitle, x, series, false, png);
+  }
+
+  /** {@link #lines}, with a logarithmic x axis where {@code logX}. */
+  public static void lines(
+      String title,
+      String xTitle,
+      String yTitle,
+      double[] x,
+      java.util.Map<String, double[]> series,
+      boolean logX,
+      Path png)
+      throws IOException {
     XYChart chart =
         new XYChartBuilder()
             .width(800)
@@ -118,6 +131,10 @@ public final class Plots {
             .yAxisTitle(yTitle)
             .build();
     chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+    if (logX) {
+      chart.getStyler().setXAxisLogarithmic(true);
+      chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
+    }
     for (var e : series.entrySet()) {
       List<Double> xs = new ArrayList<>();
       List<Double> ys = new ArrayList<>();

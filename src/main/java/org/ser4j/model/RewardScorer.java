@@ -29,12 +29,30 @@ public interface RewardScorer extends AutoCloseable {
 
   /** The reward of one answer to a single-turn prompt, scaled as callers receive it. */
   default double reward(String prompt, String response) throws IOException {
-    return scaled(rewards(List.of(new ResponseInput(Prompt.of(prompt), response)))[0]);
+    ResponseInput input = new ResponseInput(Prompt.of(prompt), response);
+    return scaled(rewards(List.of(input))[0], input);
   }
 
-  /** What a caller receives for raw reward {@code raw}. */
-  default double scaled(double raw) {
-    return scale().apply(raw);
+  /** What a caller receives for {@code input} with raw reward {@code raw}. */
+  default double scaled(double raw, ResponseInput input) {
+    return scale().apply(raw, input.response().length());
+  }
+
+  /**
+   * The raw reward with the model's length correction, if any ({@link RewardScale#corrected}): what
+   * ranks answers and pairs.
+   */
+  default double corrected(double raw, ResponseInput input) {
+    return scale().corrected(raw, input.response().length());
+  }
+
+  /** {@link #rewards} with the length correction applied to each. */
+  default double[] correctedRewards(List<ResponseInput> inputs) throws IOException {
+    double[] r = rewards(inputs);
+    for (int i = 0; i < r.length; i++) {
+      r[i] = corrected(r[i], inputs.get(i));
+    }
+    return r;
   }
 
   @Override

@@ -36,7 +36,8 @@ public final class Selector {
     System.arraycopy(r2, 0, all, r1.length, r2.length);
     boolean constant = Arrays.stream(all).allMatch(r -> r == all[0]);
     return new Selector(
-        thresholds, constant ? new RewardScale("zscore", all[0], 1, 0) : RewardScale.zscore(all));
+        thresholds,
+        constant ? new RewardScale("zscore", all[0], 1, 0, 0, 0) : RewardScale.zscore(all));
   }
 
   public double center() {

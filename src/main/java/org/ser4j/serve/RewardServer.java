@@ -229,8 +229,8 @@ public final class RewardServer implements AutoCloseable {
     double[] raw = rewards(inputs);
     ObjectNode out = JSON.createObjectNode();
     ArrayNode r = out.putArray("rewards");
-    for (double v : raw) {
-      r.add(model.scaled(v));
+    for (int i = 0; i < raw.length; i++) {
+      r.add(model.scaled(raw[i], inputs.get(i)));
     }
     ctx.json(out);
   }
@@ -270,25 +270,29 @@ public final class RewardServer implements AutoCloseable {
   }
 
   private void score(Context ctx) throws Exception {
-    double[] raw = rewards(pairs(body(ctx), "response"));
+    List<ResponseInput> inputs = pairs(body(ctx), "response");
+    double[] raw = rewards(inputs);
     ObjectNode out = JSON.createObjectNode();
     ArrayNode r = out.putArray("rewards");
-    for (double v : raw) {
-      r.add(model.scaled(v));
+    for (int i = 0; i < raw.length; i++) {
+      r.add(model.scaled(raw[i], inputs.get(i)));
     }
     ctx.json(out);
   }
 
   private void compare(Context ctx) throws Exception {
-    double[] raw = rewards(pairs(body(ctx), "a", "b"));
+    List<ResponseInput> inputs = pairs(body(ctx), "a", "b");
+    double[] raw = rewards(inputs);
     ObjectNode out = JSON.createObjectNode();
     ArrayNode p = out.putArray("probabilities");
     ArrayNode ra = out.putArray("rewards_a");
     ArrayNode rb = out.putArray("rewards_b");
     for (int i = 0; i < raw.length; i += 2) {
-      p.add(RewardModel.probability(raw[i], raw[i + 1]));
-      ra.add(model.scaled(raw[i]));
-      rb.add(model.scaled(raw[i + 1]));
+      ResponseInput a = inputs.get(i);
+      ResponseInput b = inputs.get(i + 1);
+      p.add(RewardModel.probability(model.corrected(raw[i], a), model.corrected(raw[i + 1], b)));
+      ra.add(model.scaled(raw[i], a));
+      rb.add(model.scaled(raw[i + 1], b));
     }
     ctx.json(out);
   }

@@ -18,7 +18,7 @@ class ModelCommandsTest {
   @TempDir Path dir;
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private static void assertPng(Path file) throws Exception {
+  static void assertPng(Path file) throws Exception {
     byte[] head = java.util.Arrays.copyOf(Files.readAllBytes(file), 8);
     assertEquals(0x89, head[0] & 0xff, file + " is a PNG");
     assertEquals("PNG", new String(head, 1, 3, java.nio.charset.StandardCharsets.US_ASCII));

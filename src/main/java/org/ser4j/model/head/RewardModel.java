@@ -66,11 +66,6 @@ public final class RewardModel implements TrainedModel {
     return scale;
   }
 
-  /** What a caller receives for raw reward {@code raw}: the model's {@link RewardScale} applied. */
-  public double scaled(double raw) {
-    return scale.apply(raw);
-  }
-
   @Override
   public EncoderConfig encoder() {
     return encoder;

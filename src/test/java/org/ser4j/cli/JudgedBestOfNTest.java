@@ -1,0 +1,269 @@
+package org.ser4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ser4j.testing.SharedData;
+import org.ser4j.testing.TestEncoders;
+
+/**
+ * Best-of-n with judged candidates on the shared AlpacaEval file, end to end: `ser data
+ * candidates`, an RM trained on other prompts, the best-of-n curve, the length-bias report and a
+ * length-corrected RM.
+ */
+class JudgedBestOfNTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir static Path dir;
+  static Path data;
+  static Path model;
+  static final String[] ENCODER = {
+    "--encoder", "minilm-l6-q", "--input", "response", "--max-length", "128"
+  };
+
+  static String[] with(String[] args, String... more) {
+    String[] out = java.util.Arrays.copyOf(args, args.length + more.length);
+    System.arraycopy(more, 0, out, args.length, more.length);
+    return out;
+  }
+
+  @BeforeAll
+  static void candidatesAndModel() throws Exception {
+    String alpaca = SharedData.require(SharedData.ALPACAEVAL).toString();
+    data = dir.resolve("alpaca");
+    CliTest.Result r =
+        CliTest.run(
+            "data",
+            "candidates",
+            "--input",
+            alpaca,
+            "--test-fraction",
+            "0.03",
+            "--train-pairs",
+            "500",
+            "--out",
+            data.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("reference: gpt4_1106_preview"), r.out());
+    model = dir.resolve("rm");
+    CliTest.Result train =
+        CliTest.run(
+            with(
+                new String[] {
+                  "train",
+                  "--train",
+                  data.resolve("train.jsonl").toString(),
+                  "--quiet",
+                  "--cache",
+                  TestEncoders.CACHE.toString(),
+                  "--out",
+                  model.toString()
+                },
+                ENCODER));
+    assertEquals(0, train.code(), train.err());
+  }
+
+  @Test
+  void candidateSetsAreJudgedHeldOutPrompts() throws Exception {
+    List<String> lines = Files.readAllLines(data.resolve("candidates.jsonl"));
+    assertTrue(lines.size() >= 10, "some 3% of 585 prompts");
+    Set<String> heldOut = new HashSet<>();
+    int candidates = 0;
+    double wins = 0;
+    for (String l : lines) {
+      JsonNode c = JSON.readTree(l);
+      heldOut.add(c.get("prompt").asText());
+      assertEquals(c.get("responses").size(), c.get("scores").size());
+      assertEquals(c.get("responses").size(), c.get("sources").size());
+      Set<String> systems = new HashSet<>();
+      for (JsonNode s : c.get("sources")) {
+        assertFalse(s.asText().equals("gpt4_1106_preview"), "the reference is not a candidate");
+        assertTrue(systems.add(s.asText()), "each system once per prompt");
+      }
+      for (JsonNode s : c.get("scores")) {
+        assertTrue(s.asDouble() == 0 || s.asDouble() == 1);
+        wins += s.asDouble();
+        candidates++;
+      }
+    }
+    double winRate = wins / candidates;
+    assertTrue(winRate > 0.02 && winRate < 0.3, "systems seldom beat GPT-4 Turbo: " + winRate);
+    for (String l : Files.readAllLines(data.resolve("train.jsonl"))) {
+      assertFalse(heldOut.contains(JSON.readTree(l).get("prompt").asText()), "prompt leak");
+    }
+  }
+
+  @Test
+  void curveLengthBiasAndLengthCorrection() throws Exception {
+    String cache = TestEncoders.CACHE.toString();
+    String candidates = data.resolve("candidates.jsonl").toString();
+    Path report = dir.resolve("report");
+    CliTest.Result r =
+        CliTest.run(
+            "best-of-n",
+            "--model",
+            model.toString(),
+            "--input",
+            candidates,
+            "--n",
+            "1,4,all",
+            "--out",
+            dir.resolve("picks.jsonl").toString(),
+            "--report",
+            report.toString(),
+            "--quiet",
+            "--cache",
+            cache);
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("RM - longest"), r.out());
+    JsonNode json = JSON.readTree(report.resolve("best-of-n.json").toFile());
+    JsonNode curve = json.get("curve");
+    assertEquals(3, curve.size());
+    JsonNode one = curve.get(0);
+    assertEquals(
+        one.get("random").get("mean").asDouble(), one.get("rm").get("mean").asDouble(), 1e-9);
+    JsonNode all = curve.get(2);
+    assertEquals("all", all.get("n").asText());
+    double rm = all.get("rm").get("mean").asDouble();
+    double random = all.get("random").get("mean").asDouble();
+    assertTrue(rm > random + 0.1, "a trained RM picks better than chance: " + all);
+    assertTrue(all.get("oracle").get("mean").asDouble() >= rm);
+    assertTrue(all.get("rm").get("low").asDouble() <= rm);
+    ModelCommandsTest.assertPng(report.resolve("best-of-n.png"));
+    double lengthRatio =
+        all.get("rm_pick_length").asDouble() / all.get("random_pick_length").asDouble();
+    for (String l : Files.readAllLines(dir.resolve("picks.jsonl"))) {
+      JsonNode p = JSON.readTree(l);
+      assertTrue(p.has("best_score"), l);
+    }
+
+    // The length-bias report of ser eval, then a length-corrected copy of the model.
+    Path pairs = dir.resolve("heldout-pairs.jsonl");
+    Files.writeString(pairs, heldOutPairs());
+    JsonNode before = eval(model, pairs);
+    JsonNode bias = before.get("length_bias");
+    assertTrue(bias.get("pearson_reward_length").asDouble() > 0.1, "AlpacaEval RMs like length");
+    assertTrue(
+        bias.get("accuracy_chosen_longer").asDouble()
+            > bias.get("accuracy_chosen_shorter").asDouble(),
+        bias.toString());
+    assertEquals(
+        before.get("pairs").asInt(),
+        bias.get("pairs_chosen_longer").asInt() + bias.get("pairs_chosen_shorter").asInt(),
+        1 + before.get("pairs").asInt() / 50);
+
+    Path debiased = dir.resolve("rm-debiased");
+    copy(model, debiased);
+    CliTest.Result s =
+        CliTest.run(
+            "scale",
+            "--model",
+            debiased.toString(),
+            "--method",
+            "none",
+            "--length-debias",
+            "--reference",
+            data.resolve("train.jsonl").toString(),
+            "--quiet",
+            "--cache",
+            cache);
+    assertEquals(0, s.code(), s.err());
+    JsonNode scale = JSON.readTree(debiased.resolve("config.json").toFile()).get("reward_scale");
+    assertTrue(scale.get("length_slope").asDouble() > 0, scale.toString());
+    JsonNode after = eval(debiased, pairs).get("length_bias");
+    assertTrue(after.get("length_correction").asBoolean());
+    assertTrue(
+        Math.abs(after.get("pearson_reward_length").asDouble())
+            < bias.get("pearson_reward_length").asDouble() / 2,
+        after + " vs " + bias);
+    CliTest.Result d =
+        CliTest.run(
+            "best-of-n",
+            "--model",
+            debiased.toString(),
+            "--input",
+            candidates,
+            "--n",
+            "1,4,all",
+            "--out",
+            dir.resolve("picks2.jsonl").toString(),
+            "--report",
+            report.toString(),
+            "--quiet",
+            "--cache",
+            cache);
+    assertEquals(0, d.code(), d.err());
+    JsonNode j2 = JSON.readTree(report.resolve("best-of-n.json").toFile());
+    assertTrue(j2.get("length_correction").asBoolean());
+    JsonNode all2 = j2.get("curve").get(2);
+    JsonNode plain = j2.get("curve_without_length_correction").get(2);
+    assertEquals(rm, plain.get("rm").get("mean").asDouble(), 1e-9, "the same RM, uncorrected");
+    assertTrue(
+        all2.get("rm_pick_length").asDouble() / all2.get("random_pick_length").asDouble()
+            < lengthRatio,
+        "corrected picks are shorter");
+  }
+
+  private static JsonNode eval(Path m, Path pairs) throws Exception {
+    Path out = dir.resolve("eval-" + m.getFileName());
+    CliTest.Result e =
+        CliTest.run(
+            "eval",
+            "--model",
+            m.toString(),
+            "--test",
+            pairs.toString(),
+            "--skip-bad",
+            "--quiet",
+            "--cache",
+            TestEncoders.CACHE.toString(),
+            "--out",
+            out.toString());
+    assertEquals(0, e.code(), e.err());
+    assertTrue(e.out().contains("length bias"), e.out());
+    return JSON.readTree(out.resolve("eval.json").toFile());
+  }
+
+  /** The AlpacaEval pairs of the held-out prompts (the candidates' own judgments). */
+  private static String heldOutPairs() throws Exception {
+    Set<String> prompts = new HashSet<>();
+    for (String l : Files.readAllLines(data.resolve("candidates.jsonl"))) {
+      prompts.add(JSON.readTree(l).get("prompt").asText());
+    }
+    StringBuilder out = new StringBuilder();
+    try (var in =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(
+                new java.util.zip.GZIPInputStream(
+                    Files.newInputStream(SharedData.require(SharedData.ALPACAEVAL))),
+                java.nio.charset.StandardCharsets.UTF_8))) {
+      for (String l = in.readLine(); l != null; l = in.readLine()) {
+        if (prompts.contains(JSON.readTree(l).get("prompt").asText())) {
+          out.append(l).append('\n');
+        }
+      }
+    }
+    return out.toString();
+  }
+
+  private static void copy(Path from, Path to) throws Exception {
+    Files.createDirectories(to);
+    try (var files = Files.list(from)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        if (Files.isRegularFile(f)) {
+          Files.copy(f, to.resolve(f.getFileName()));
+        }
+      }
+    }
+  }
+}
