@@ -1,8 +1,10 @@
 package org.ser4j.cli;
 
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.ser4j.model.RewardScorer;
+import org.ser4j.serve.ApiKey;
 import org.ser4j.serve.RewardServer;
 import org.ser4j.util.Progress;
 import picocli.CommandLine;
@@ -65,14 +67,23 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Most texts the batcher scores at once (default: ${DEFAULT-VALUE}).")
   int maxBatch;
 
+  @Option(
+      names = "--api-key-file",
+      paramLabel = "FILE",
+      description =
+          "Require this key (the file's one line) as 'Authorization: Bearer KEY' or 'X-API-Key: KEY' on the scoring endpoints; GET /health and /metrics stay open (default: none, no key).")
+  Path apiKeyFile;
+
   @Override
   public Integer call() throws Exception {
+    ApiKey key = apiKeyFile == null ? null : ApiKey.read(apiKeyFile);
     RewardScorer rm = model.open(Progress.quiet());
     RewardServer server =
         new RewardServer(
             rm,
             model.dir.toString(),
-            new RewardServer.Limits(maxBody, maxTexts, maxWait, maxBatch));
+            new RewardServer.Limits(maxBody, maxTexts, maxWait, maxBatch),
+            key);
     int actual = server.start(host, port);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -93,8 +104,26 @@ public final class ServeCommand implements Callable<Integer> {
         .printf(
             "serving %s (%s, reward scale %s) on http://%s:%d%n",
             model.dir, rm.describe(), rm.scale().method(), host, actual);
+    if (key != null) {
+      spec.commandLine().getOut().println("API key required on POST (from " + apiKeyFile + ")");
+    } else if (!isLoopback(host)) {
+      spec.commandLine()
+          .getErr()
+          .println(
+              "warning: listening on "
+                  + host
+                  + " without an API key; anyone who reaches this port can score (see --api-key-file)");
+    }
     spec.commandLine().getOut().flush();
     stopped.await();
     return 0;
+  }
+
+  private static boolean isLoopback(String host) {
+    try {
+      return java.net.InetAddress.getByName(host).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
   }
 }

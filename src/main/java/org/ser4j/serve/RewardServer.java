@@ -49,12 +49,22 @@ public final class RewardServer implements AutoCloseable {
   private final ServerMetrics metrics;
   private final BatchingScorer scorer;
   private final String modelName;
+  private final ApiKey apiKey;
   private final AtomicInteger inFlight = new AtomicInteger();
   private volatile boolean draining;
   private Javalin app;
 
   /** Serves {@code model}'s rewards; the caller closes the scorer after {@link #stop}. */
   public RewardServer(RewardScorer model, String modelName, Limits limits) {
+    this(model, modelName, limits, null);
+  }
+
+  /**
+   * As above; with an {@code apiKey}, the scoring endpoints (POST) answer 401 to a request without
+   * it. GET /health and /metrics stay open for probes and scrapers.
+   */
+  public RewardServer(RewardScorer model, String modelName, Limits limits, ApiKey apiKey) {
+    this.apiKey = apiKey;
     this.model = model;
     this.limits = limits;
     this.modelName = modelName;
@@ -80,6 +90,12 @@ public final class RewardServer implements AutoCloseable {
         ctx -> {
           if (draining) {
             throw new BadRequest(503, "server is shutting down");
+          }
+          if (apiKey != null
+              && ctx.method() == io.javalin.http.HandlerType.POST
+              && !apiKey.accepts(ctx.header("Authorization"), ctx.header("X-API-Key"))) {
+            ctx.header("WWW-Authenticate", "Bearer");
+            throw new BadRequest(401, "missing or wrong API key (send Authorization: Bearer KEY)");
           }
           inFlight.incrementAndGet();
           ctx.attribute("t0", System.nanoTime());
@@ -131,6 +147,8 @@ public final class RewardServer implements AutoCloseable {
     n.put("model", modelName);
     n.put("encoder", model.describe());
     n.put("reward_scale", model.scale().method());
+    n.put("length_correction", model.scale().correctsLength());
+    n.put("api_key_required", apiKey != null);
     n.put("in_flight", inFlight.get());
     return n;
   }
@@ -216,6 +234,13 @@ public final class RewardServer implements AutoCloseable {
       throw new BadRequest(
           400, "field 'prompts': " + prompts.size() + " items, but 'query' has " + queries.size());
     }
+    // OpenRLHF sends each sample's label (a reference answer, for rule-based rewards); a learned
+    // RM does not use it, but a malformed one is still the caller's error.
+    ArrayNode labels = body.hasNonNull("labels") ? array(body, "labels") : null;
+    if (labels != null && labels.size() != queries.size()) {
+      throw new BadRequest(
+          400, "field 'labels': " + labels.size() + " items, but 'query' has " + queries.size());
+    }
     List<ResponseInput> inputs = new ArrayList<>(queries.size());
     for (int i = 0; i < queries.size(); i++) {
       String prompt = prompts == null ? null : string(prompts.get(i), "prompts[" + i + "]");
@@ -227,10 +252,21 @@ public final class RewardServer implements AutoCloseable {
       inputs.add(split.input());
     }
     double[] raw = rewards(inputs);
+    // As OpenRLHF's own reward server answers: rewards, the same values as scores (what its
+    // dynamic filtering reads), and per-sample extra_logs that the trainer logs; response length
+    // shows a policy drifting toward longer answers.
     ObjectNode out = JSON.createObjectNode();
     ArrayNode r = out.putArray("rewards");
+    ArrayNode s = out.putArray("scores");
+    ObjectNode logs = out.putObject("extra_logs");
+    ArrayNode rawLog = logs.putArray("raw_reward");
+    ArrayNode chars = logs.putArray("response_chars");
     for (int i = 0; i < raw.length; i++) {
-      r.add(model.scaled(raw[i], inputs.get(i)));
+      double v = model.scaled(raw[i], inputs.get(i));
+      r.add(v);
+      s.add(v);
+      rawLog.add(raw[i]);
+      chars.add(inputs.get(i).response().length());
     }
     ctx.json(out);
   }

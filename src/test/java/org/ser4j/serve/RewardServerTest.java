@@ -1,6 +1,7 @@
 package org.ser4j.serve;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -340,5 +341,92 @@ class RewardServerTest {
     QuerySplitter.Split plain = QuerySplitter.split("just some text", null);
     assertTrue(!plain.recognized());
     assertEquals("just some text", plain.input().response());
+  }
+
+  @Test
+  void speaksOpenRlhfInFullWithLabelsScoresAndExtraLogs() throws Exception {
+    // One sample per request, as OpenRLHF >= 0.9.1 sends them, with its label.
+    PreferencePair p = pairs.get(3);
+    ObjectNode body = JSON.createObjectNode();
+    body.putArray("query").add(query(p, true));
+    body.putArray("prompts").add("\n\n" + p.prompt().transcript() + "\n\nAssistant: ");
+    body.putArray("labels").add("a reference answer the RM does not need");
+    HttpResponse<String> resp = post("/get_reward", body.toString());
+    assertEquals(200, resp.statusCode(), resp.body());
+    JsonNode out = JSON.readTree(resp.body());
+    double expected = offline(List.of(new ResponseInput(p.prompt(), p.chosen())))[0];
+    assertEquals(expected, out.get("rewards").get(0).asDouble(), 0.0);
+    assertEquals(expected, out.get("scores").get(0).asDouble(), 0.0);
+    JsonNode logs = out.get("extra_logs");
+    assertEquals(expected, logs.get("raw_reward").get(0).asDouble(), 0.0, "scale none: raw");
+    assertEquals(p.chosen().length(), logs.get("response_chars").get(0).asInt());
+
+    ObjectNode bad = JSON.createObjectNode();
+    bad.putArray("query").add("a").add("b");
+    bad.putArray("labels").add("only one");
+    assertError(post("/get_reward", bad.toString()), 400, "field 'labels': 1 items");
+  }
+
+  @Test
+  void anApiKeyGuardsTheScoringEndpoints() throws Exception {
+    java.nio.file.Path keyFile = java.nio.file.Files.createTempFile("ser4j-key", ".txt");
+    java.nio.file.Files.writeString(keyFile, "s3cret-key-42\n");
+    ApiKey key = ApiKey.read(keyFile);
+    assertEquals("ApiKey[hidden]", key.toString());
+    RewardServer guarded =
+        new RewardServer(
+            new org.ser4j.model.head.FeatureScorer(model, featurizer),
+            "guarded",
+            RewardServer.Limits.defaults(),
+            key);
+    String url = "http://127.0.0.1:" + guarded.start("127.0.0.1", 0);
+    try {
+      ObjectNode body = JSON.createObjectNode();
+      body.putArray("query").add(query(pairs.get(0), true));
+      java.util.function.BiFunction<String, String, HttpResponse<String>> call =
+          (header, value) -> {
+            HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create(url + "/get_reward"))
+                    .timeout(Duration.ofMinutes(1))
+                    .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+            if (header != null) {
+              b.header(header, value);
+            }
+            try {
+              return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          };
+      HttpResponse<String> none = call.apply(null, null);
+      assertError(none, 401, "missing or wrong API key");
+      assertEquals("Bearer", none.headers().firstValue("WWW-Authenticate").orElse(""));
+      assertFalse(none.body().contains("s3cret"), "the key is never echoed");
+      assertError(call.apply("Authorization", "Bearer s3cret-key-43"), 401, "API key");
+      assertError(call.apply("Authorization", "Bearer s3cret-key-4"), 401, "API key");
+      assertError(call.apply("Authorization", "s3cret-key-42"), 401, "API key");
+      assertEquals(200, call.apply("Authorization", "Bearer s3cret-key-42").statusCode());
+      assertEquals(200, call.apply("Authorization", "bearer s3cret-key-42").statusCode());
+      assertEquals(200, call.apply("X-API-Key", "s3cret-key-42").statusCode());
+      // Probes and scrapers need no key.
+      HttpResponse<String> health =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(url + "/health")).GET().build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, health.statusCode());
+      assertTrue(JSON.readTree(health.body()).get("api_key_required").asBoolean());
+    } finally {
+      guarded.stop(10_000);
+      java.nio.file.Files.deleteIfExists(keyFile);
+    }
+    java.nio.file.Path empty = java.nio.file.Files.createTempFile("ser4j-key", ".txt");
+    try {
+      IllegalArgumentException e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              IllegalArgumentException.class, () -> ApiKey.read(empty));
+      assertTrue(e.getMessage().contains(empty.toString()), e.getMessage());
+    } finally {
+      java.nio.file.Files.deleteIfExists(empty);
+    }
   }
 }
