@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       ExperimentCommand.class,
       ServeCommand.class,
       BestOfNCommand.class,
+      ExportCommand.class,
       ScaleCommand.class,
       BenchCommand.class,
       BenchServerCommand.class,

@@ -80,19 +80,51 @@ public final class RunStore {
         });
   }
 
-  /** A self-label as saved: the pool pair's key and the label the RM gave. */
-  record SavedLabel(int poolKey, boolean firstPreferred) {}
+  /**
+   * A self-label as saved: the pool pair's key, the label the RM gave, and the selection rule's
+   * numbers s = sigmoid(reward) for the pair's first and second response.
+   */
+  public record SavedLabel(int poolKey, boolean firstPreferred, double sFirst, double sSecond) {
+    /**
+     * P(chosen over rejected) as the selection saw it: sigmoid(logit(s_chosen) -
+     * logit(s_rejected)), the Bradley-Terry probability of the two rewards it thresholded.
+     */
+    public double confidence() {
+      double c = firstPreferred ? sFirst : sSecond;
+      double r = firstPreferred ? sSecond : sFirst;
+      return org.ser4j.model.Loss.sigmoid(logit(c) - logit(r));
+    }
+
+    private static double logit(double s) {
+      double p = Math.min(1 - 1e-12, Math.max(1e-12, s));
+      return Math.log(p / (1 - p));
+    }
+  }
 
   /** The pool pairs selected in {@code loop}, with the labels the RM gave. */
-  List<SavedLabel> readSelected(int loop) throws IOException {
+  public List<SavedLabel> readSelected(int loop) throws IOException {
     List<SavedLabel> out = new ArrayList<>();
     for (String line : Files.readAllLines(loopDir(loop).resolve("selected.jsonl"))) {
       if (!line.isBlank()) {
         JsonNode n = JSON.readTree(line);
-        out.add(new SavedLabel(n.get("pool_key").asInt(), n.get("first_preferred").asBoolean()));
+        out.add(
+            new SavedLabel(
+                n.get("pool_key").asInt(),
+                n.get("first_preferred").asBoolean(),
+                n.path("s_first").asDouble(Double.NaN),
+                n.path("s_second").asDouble(Double.NaN)));
       }
     }
     return out;
+  }
+
+  /** The loop whose model the run kept, as its report says. */
+  public int finalLoop() throws IOException {
+    Path file = dir.resolve(REPORT);
+    if (!Files.isRegularFile(file)) {
+      throw new IOException(dir + ": no " + REPORT + "; the run has not finished a loop");
+    }
+    return JSON.readTree(file.toFile()).path("final_loop").asInt();
   }
 
   TrainedModel loadModel(int loop) throws IOException {

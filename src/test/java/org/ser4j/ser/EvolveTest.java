@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -129,6 +130,93 @@ class EvolveTest {
     int loops = report.get("loops").size();
     assertEquals(loops - 1, report.get("final_loop").asInt());
     assertTrue(!report.get("stop_reason").asText().equals("validation-fell"), report.toString());
+    exportsTheSeedAndTheSelfLabels(out, report);
+  }
+
+  /** `ser export` of that run in both trainer formats, against the run's own files. */
+  private void exportsTheSeedAndTheSelfLabels(Path run, JsonNode report) throws Exception {
+    int finalLoop = report.get("final_loop").asInt();
+    assertTrue(finalLoop >= 1, "the run kept a SER loop: " + report);
+    java.util.Set<String> selfChosen = new java.util.HashSet<>();
+    for (int l = 1; l <= finalLoop; l++) {
+      for (String line : Files.readAllLines(run.resolve("loop-" + l).resolve("selected.jsonl"))) {
+        JsonNode n = JSON.readTree(line);
+        selfChosen.add(n.get("chosen").asText() + "\u0000" + n.get("rejected").asText());
+      }
+    }
+    // The seed as `ser data split` draws it with the run's settings: the human part of the export.
+    Path split = dir.resolve("split");
+    run(
+        "data",
+        "split",
+        "--train",
+        SharedData.require(SharedData.HH_RLHF).toString(),
+        "--test-fraction",
+        "0.2",
+        "--seed",
+        "7",
+        "--skip-bad",
+        "--out",
+        split.toString());
+    java.util.Set<String> seedIds = new java.util.HashSet<>();
+    for (String line : Files.readAllLines(split.resolve("labeled.jsonl"))) {
+      seedIds.add(JSON.readTree(line).get("id").asText());
+    }
+    Path trl = dir.resolve("export-trl.jsonl");
+    run("export", "--run", run.toString(), "--format", "trl", "--out", trl.toString());
+    int human = 0;
+    int self = 0;
+    int conversational = 0;
+    for (String line : Files.readAllLines(trl)) {
+      JsonNode n = JSON.readTree(line);
+      JsonNode origin = n.get("ser4j");
+      assertTrue(n.has("prompt") && n.has("chosen") && n.has("rejected"), line);
+      String chosen;
+      String rejected;
+      if (n.get("prompt").isArray()) { // TRL's conversational form
+        conversational++;
+        for (JsonNode m : n.get("prompt")) {
+          assertTrue(m.has("role") && m.has("content"), line);
+        }
+        assertEquals("assistant", n.get("chosen").get(0).get("role").asText());
+        chosen = n.get("chosen").get(0).get("content").asText();
+        rejected = n.get("rejected").get(0).get("content").asText();
+      } else {
+        chosen = n.get("chosen").asText();
+        rejected = n.get("rejected").asText();
+      }
+      if (origin.get("source").asText().equals("human")) {
+        human++;
+        assertTrue(seedIds.contains(origin.get("id").asText()), "a seed pair: " + line);
+      } else {
+        assertEquals("self-labeled", origin.get("source").asText());
+        self++;
+        assertTrue(selfChosen.contains(chosen + "\u0000" + rejected), "as the run selected it");
+        int loop = origin.get("loop").asInt();
+        assertTrue(loop >= 1 && loop <= finalLoop);
+        assertTrue(origin.get("confidence").asDouble() >= 0.5, line);
+      }
+    }
+    assertEquals(selfChosen.size(), self);
+    assertTrue(
+        human > 0 && conversational > 0, human + " human, " + conversational + " multi-turn");
+    assertEquals(seedIds.size(), human, "the whole seed, validation slice included");
+
+    Path open = dir.resolve("export-openrlhf.jsonl");
+    run("export", "--run", run.toString(), "--format", "openrlhf", "--out", open.toString());
+    List<String> lines = Files.readAllLines(open);
+    assertEquals(human + self, lines.size());
+    for (String line : lines) {
+      JsonNode n = JSON.readTree(line);
+      JsonNode c = n.get("chosen");
+      JsonNode r = n.get("rejected");
+      assertEquals("assistant", c.get(c.size() - 1).get("role").asText());
+      assertEquals(c.size(), r.size());
+      for (int k = 0; k < c.size() - 1; k++) {
+        assertEquals(c.get(k), r.get(k), "the same conversation up to the answer");
+      }
+      assertTrue(!n.has("prompt"), "OpenRLHF reads whole conversations, no prompt key");
+    }
   }
 
   @Test

@@ -1,0 +1,141 @@
+package org.ser4j.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.ser4j.data.PreferenceExport;
+import org.ser4j.data.PreferencePair;
+import org.ser4j.data.SerDataset;
+import org.ser4j.data.UnlabeledPair;
+import org.ser4j.ser.RunStore;
+import org.ser4j.util.AtomicFiles;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * `ser export`: a SER run's training data (the human-labeled seed and the self-labeled pairs) as a
+ * preference dataset for TRL or OpenRLHF.
+ */
+@Command(
+    name = "export",
+    mixinStandardHelpOptions = true,
+    description =
+        "Write a SER run's labeled seed (human) and its self-labeled pairs (loops 1..--loop) as a preference dataset that RL trainers read directly: trl (prompt/chosen/rejected; conversational messages for multi-turn prompts) or openrlhf (chosen/rejected conversations, for --apply_chat_template). "
+            + "Each record's ser4j object says whether its label is human or self-labeled, and for self-labels the loop and the confidence of the selection. The run's test pairs are never exported.")
+public final class ExportCommand implements Callable<Integer> {
+  private static final ObjectMapper LINE = new ObjectMapper();
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--run",
+      required = true,
+      paramLabel = "DIR",
+      description = "A ser evolve run directory.")
+  Path run;
+
+  @Option(
+      names = "--format",
+      paramLabel = "F",
+      defaultValue = "trl",
+      description = "trl or openrlhf (default: ${DEFAULT-VALUE}).")
+  String format;
+
+  @Option(
+      names = "--loop",
+      paramLabel = "N",
+      defaultValue = "-1",
+      description =
+          "Self-labels of loops 1..N; -1 = the loop the run kept (final_loop in report.json), 0 = the human seed only (default: ${DEFAULT-VALUE}).")
+  int loop;
+
+  @Option(
+      names = "--min-confidence",
+      paramLabel = "P",
+      defaultValue = "0",
+      description =
+          "Leave out self-labels whose selection confidence is below P (default: ${DEFAULT-VALUE}, none left out).")
+  double minConfidence;
+
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "FILE",
+      description = "Output JSON Lines (.jsonl or .jsonl.gz).")
+  Path out;
+
+  @Override
+  public Integer call() throws Exception {
+    PreferenceExport.Format f = PreferenceExport.Format.parse(format);
+    RunStore store = new RunStore(run);
+    JsonNode runJson = store.readRun();
+    int last = loop >= 0 ? loop : store.finalLoop();
+    SerDataset data = SerDataset.load(RunJson.dataSpec(runJson));
+    Map<Integer, UnlabeledPair> pool = new HashMap<>();
+    for (UnlabeledPair p : data.pool()) {
+      pool.put(p.key(), p);
+    }
+    List<ObjectNode> records = new ArrayList<>();
+    for (PreferencePair p : data.labeled()) {
+      records.add(
+          PreferenceExport.record(
+              f, p.prompt(), p.chosen(), p.rejected(), PreferenceExport.Origin.human(p.id())));
+    }
+    int self = 0;
+    int below = 0;
+    for (int l = 1; l <= last; l++) {
+      for (RunStore.SavedLabel s : store.readSelected(l)) {
+        UnlabeledPair p = pool.get(s.poolKey());
+        if (p == null) {
+          throw new IllegalStateException(
+              store.loopDir(l).resolve("selected.jsonl")
+                  + ": pool key "
+                  + s.poolKey()
+                  + " is not in the run's pool; was the data file changed since the run?");
+        }
+        double confidence = s.confidence();
+        if (confidence < minConfidence) {
+          below++;
+          continue;
+        }
+        records.add(
+            PreferenceExport.record(
+                f,
+                p.prompt(),
+                s.firstPreferred() ? p.first() : p.second(),
+                s.firstPreferred() ? p.second() : p.first(),
+                new PreferenceExport.Origin(p.id(), false, l, confidence)));
+        self++;
+      }
+    }
+    AtomicFiles.writeGzipByName(
+        out,
+        o -> {
+          for (ObjectNode n : records) {
+            o.write(LINE.writeValueAsBytes(n));
+            o.write('\n');
+          }
+        });
+    PrintWriter log = spec.commandLine().getOut();
+    log.printf(
+        Locale.ROOT,
+        "%s: %d human pairs, %d self-labeled (loops 1-%d%s)%n",
+        f.name().toLowerCase(Locale.ROOT),
+        data.labeled().size(),
+        self,
+        last,
+        below > 0 ? ", " + below + " below --min-confidence left out" : "");
+    log.println("wrote " + out);
+    log.flush();
+    return 0;
+  }
+}
