@@ -85,6 +85,20 @@ public final class ExperimentCommand implements Callable<Integer> {
   boolean skipFull;
 
   @Option(
+      names = "--best-of-n",
+      paramLabel = "FILE",
+      description =
+          "Judged candidate sets (ser data candidates): adds each RM's best-of-n win rate (seed-only, the SER loop kept, the last SER loop, full) to experiment.json, paired by seed (default: none).")
+  Path bestOfNFile;
+
+  @Option(
+      names = "--best-of-n-at",
+      paramLabel = "LIST",
+      defaultValue = "16,all",
+      description = "The n of --best-of-n; 'all' = every candidate (default: ${DEFAULT-VALUE}).")
+  String bestOfNAt;
+
+  @Option(
       names = "--out",
       required = true,
       paramLabel = "DIR",
@@ -101,7 +115,8 @@ public final class ExperimentCommand implements Callable<Integer> {
       double full,
       List<LoopReport> loops,
       int finalLoop,
-      String stop) {}
+      String stop,
+      Map<String, ExperimentBestOfN.Result> bestOfN) {}
 
   @Override
   public Integer call() throws Exception {
@@ -111,6 +126,8 @@ public final class ExperimentCommand implements Callable<Integer> {
     List<Double> fs =
         fractions == null || fractions.isEmpty() ? List.of(labeledFraction) : fractions;
     PrintWriter log = spec.commandLine().getOut();
+    ExperimentBestOfN bon =
+        bestOfNFile == null ? null : new ExperimentBestOfN(bestOfNFile, bestOfNAt);
     SerConfig config = ser.toConfig(training.toConfig(data.seed));
     List<Cell> cells = new ArrayList<>();
     FineTuneConfig ft =
@@ -158,6 +175,27 @@ public final class ExperimentCommand implements Callable<Integer> {
                 Provenance.forRun("experiment", cellSpec, dataset.labeled(), run);
             SerResult result = new SerLoop(config, s, store, provenance, log).run(dataset, learner);
             double full = skipFull ? Double.NaN : Baselines.fullLabels(dataset, learner, config, s);
+            Map<String, ExperimentBestOfN.Result> picks = new LinkedHashMap<>();
+            if (bon != null) {
+              var runtime = encoder.runtime.toRuntime(Progress.quiet());
+              picks.put("seed_only", bon.measure(store.loadModel(0), runtime));
+              picks.put("ser", bon.measure(result.finalModel(), runtime));
+              picks.put(
+                  "ser_last", bon.measure(store.loadModel(result.loops().size() - 1), runtime));
+              if (!skipFull) { // the learner holds the full-label RM now
+                picks.put("full", bon.measure(learner.model(Provenance.UNKNOWN), runtime));
+              }
+              log.printf(
+                  Locale.ROOT,
+                  "   best-of-%s win rate: seed-only %.3f  SER %.3f  SER last loop %.3f  full %s%n",
+                  bon.firstN(),
+                  picks.get("seed_only").winRate()[0],
+                  picks.get("ser").winRate()[0],
+                  picks.get("ser_last").winRate()[0],
+                  picks.containsKey("full")
+                      ? String.format(Locale.ROOT, "%.3f", picks.get("full").winRate()[0])
+                      : "-");
+            }
             cells.add(
                 new Cell(
                     f,
@@ -167,7 +205,8 @@ public final class ExperimentCommand implements Callable<Integer> {
                     full,
                     result.loops(),
                     result.finalLoop(),
-                    result.stopReason()));
+                    result.stopReason(),
+                    picks));
             log.printf(
                 Locale.ROOT,
                 "   seed-only %.4f  SER %.4f (loop %d, %s)  full %.4f%n",
@@ -191,8 +230,15 @@ public final class ExperimentCommand implements Callable<Integer> {
     }
     json.set("ser_config", Json.MAPPER.valueToTree(config));
     ArrayNode byFraction = json.putArray("by_fraction");
+    if (bon != null) {
+      json.set("best_of_n", bon.header());
+    }
     for (double f : fs) {
-      ObjectNode node = summarize(cells.stream().filter(c -> c.fraction() == f).toList());
+      List<Cell> at = cells.stream().filter(c -> c.fraction() == f).toList();
+      ObjectNode node = summarize(at);
+      if (bon != null) {
+        node.set("best_of_n", bon.summarize(at.stream().map(Cell::bestOfN).toList()));
+      }
       node.put("labeled_fraction", f);
       byFraction.add(node);
     }
@@ -203,7 +249,7 @@ public final class ExperimentCommand implements Callable<Integer> {
     }
     AtomicFiles.writeString(
         out.resolve("experiment.json"), Json.MAPPER.writeValueAsString(json) + "\n");
-    String table = markdown(json, fs);
+    String table = markdown(json, fs) + (bon == null ? "" : bestOfNMarkdown(json, bon));
     AtomicFiles.writeString(out.resolve("experiment.md"), table);
     plotLoops(headline, out.resolve("experiment-loops.png"));
     if (fs.size() > 1) {
@@ -357,6 +403,47 @@ public final class ExperimentCommand implements Callable<Integer> {
               l.get("test_accuracy").asDouble()));
     }
     return md.toString();
+  }
+
+  private static String bestOfNMarkdown(JsonNode json, ExperimentBestOfN bon) {
+    StringBuilder md = new StringBuilder();
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "%nBest-of-n win rate on %s (%d prompts), mean ± std over seeds; paired gains with 95%% t-intervals%n%n",
+            bon.header().get("file").asText(),
+            bon.header().get("prompts").asInt()));
+    md.append(
+        "| labeled | n | random | longest | oracle | seed only | SER | SER last loop | full | SER last - seed only |\n|---|---|---|---|---|---|---|---|---|---|\n");
+    for (JsonNode f : json.get("by_fraction")) {
+      JsonNode byN = f.get("best_of_n").get("by_n");
+      for (int i = 0; i < byN.size(); i++) {
+        JsonNode n = byN.get(i);
+        JsonNode gain = n.get("ser_last_minus_seed_only");
+        md.append(
+            String.format(
+                Locale.ROOT,
+                "| %.3f | %s | %.3f | %.3f | %.3f | %s | %s | %s | %s | %+.3f [%+.3f, %+.3f] |%n",
+                f.get("labeled_fraction").asDouble(),
+                n.get("n").asText(),
+                bon.baseline(i).random().mean(),
+                bon.baseline(i).longest().mean(),
+                bon.baseline(i).oracle().mean(),
+                pm3(n.get("seed_only")),
+                pm3(n.get("ser")),
+                pm3(n.get("ser_last")),
+                n.has("full") ? pm3(n.get("full")) : "-",
+                gain.get("mean").asDouble(),
+                gain.path("ci95_low").asDouble(Double.NaN),
+                gain.path("ci95_high").asDouble(Double.NaN)));
+      }
+    }
+    return md.toString();
+  }
+
+  private static String pm3(JsonNode stats) {
+    return String.format(
+        Locale.ROOT, "%.3f ± %.3f", stats.get("mean").asDouble(), stats.get("std").asDouble());
   }
 
   private static String pm(JsonNode stats) {

@@ -127,7 +127,7 @@ public final class RunStore {
     return JSON.readTree(file.toFile()).path("final_loop").asInt();
   }
 
-  TrainedModel loadModel(int loop) throws IOException {
+  public TrainedModel loadModel(int loop) throws IOException {
     return ModelStore.load(loopDir(loop).resolve("model"));
   }
 

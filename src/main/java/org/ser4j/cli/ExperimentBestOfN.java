@@ -1,0 +1,146 @@
+package org.ser4j.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.math3.distribution.TDistribution;
+import org.ser4j.data.CandidateFile;
+import org.ser4j.data.Candidates;
+import org.ser4j.encoder.EncoderRuntime;
+import org.ser4j.eval.BestOfN;
+import org.ser4j.model.RewardScorer;
+import org.ser4j.model.TrainedModel;
+
+/**
+ * `ser experiment --best-of-n FILE`: each RM's best-of-n win rate on judged candidates, next to its
+ * pairwise accuracy, so SER's effect on the answers a policy would pick is one number per RM.
+ */
+final class ExperimentBestOfN {
+  /** The RMs of one cell, in report order. */
+  static final List<String> RMS = List.of("seed_only", "ser", "ser_last", "full");
+
+  private final Path file;
+  private final List<Candidates> candidates;
+  private final int[] ns;
+  private final List<BestOfN.Point> baselines;
+
+  ExperimentBestOfN(Path file, String nList) {
+    this.file = file;
+    this.ns = BestOfN.parseNs(nList);
+    this.candidates = CandidateFile.read(file).stream().filter(Candidates::judged).toList();
+    if (candidates.isEmpty()) {
+      throw new IllegalArgumentException(
+          file + ": no judged candidate sets (records with 'scores'); see ser data candidates");
+    }
+    // Random, longest and oracle picks do not depend on the RM: any keys give them.
+    double[] zeros = new double[BestOfNReport.inputs(candidates).size()];
+    this.baselines = BestOfN.curve(BestOfNReport.judged(candidates, zeros), ns, 42);
+  }
+
+  /** One RM's results at each n: the mean gold score of its pick, and its picks' length ratio. */
+  record Result(double[] winRate, double[] lengthRatio) {}
+
+  Result measure(TrainedModel model, EncoderRuntime runtime) throws IOException {
+    double[] keys;
+    try (RewardScorer scorer = model.open(runtime)) {
+      keys = BestOfNReport.score(scorer, candidates);
+    }
+    List<BestOfN.Point> curve = BestOfN.curve(BestOfNReport.judged(candidates, keys), ns, 42);
+    double[] win = new double[ns.length];
+    double[] len = new double[ns.length];
+    for (int i = 0; i < ns.length; i++) {
+      win[i] = curve.get(i).rm().mean();
+      len[i] = curve.get(i).rmPickLength() / curve.get(i).randomPickLength();
+    }
+    return new Result(win, len);
+  }
+
+  /** Mean, std and a 95% t-interval over seeds; the intervals of paired differences matter most. */
+  static ObjectNode stats(List<Double> xs) {
+    ObjectNode n = Json.MAPPER.createObjectNode();
+    int k = xs.size();
+    double mean = xs.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    double var = 0;
+    for (double x : xs) {
+      var += (x - mean) * (x - mean);
+    }
+    double std = k > 1 ? Math.sqrt(var / (k - 1)) : 0.0;
+    n.put("mean", mean);
+    n.put("std", std);
+    if (k > 1) {
+      double half =
+          new TDistribution(k - 1).inverseCumulativeProbability(0.975) * std / Math.sqrt(k);
+      n.put("ci95_low", mean - half);
+      n.put("ci95_high", mean + half);
+    }
+    ArrayNode runs = n.putArray("runs");
+    xs.forEach(runs::add);
+    return n;
+  }
+
+  /** The JSON of one fraction: per n, each RM's win rate, pick length, and paired gains. */
+  ObjectNode summarize(List<Map<String, Result>> cells) {
+    ObjectNode out = Json.MAPPER.createObjectNode();
+    ArrayNode byN = out.putArray("by_n");
+    for (int i = 0; i < ns.length; i++) {
+      int at = i;
+      ObjectNode n = byN.addObject();
+      n.put("n", baselines.get(i).n());
+      for (String rm : RMS) {
+        if (cells.stream().allMatch(c -> c.containsKey(rm))) {
+          n.set(rm, stats(cells.stream().map(c -> c.get(rm).winRate()[at]).toList()));
+          n.set(
+              rm + "_pick_length_vs_random",
+              stats(cells.stream().map(c -> c.get(rm).lengthRatio()[at]).toList()));
+        }
+      }
+      for (String rm : List.of("ser", "ser_last")) {
+        n.set(
+            rm + "_minus_seed_only",
+            stats(
+                cells.stream()
+                    .map(c -> c.get(rm).winRate()[at] - c.get("seed_only").winRate()[at])
+                    .toList()));
+      }
+      if (cells.stream().allMatch(c -> c.containsKey("full"))) {
+        n.set(
+            "ser_last_minus_full",
+            stats(
+                cells.stream()
+                    .map(c -> c.get("ser_last").winRate()[at] - c.get("full").winRate()[at])
+                    .toList()));
+      }
+    }
+    return out;
+  }
+
+  ObjectNode header() {
+    ObjectNode n = Json.MAPPER.createObjectNode();
+    n.put("file", file.toString());
+    n.put("prompts", candidates.size());
+    n.put(
+        "method",
+        "mean gold score of the RM's pick: exact expectation over uniform draws of n candidates per prompt");
+    ArrayNode b = n.putArray("baselines");
+    for (BestOfN.Point p : baselines) {
+      b.addObject()
+          .put("n", p.n())
+          .put("random", p.random().mean())
+          .put("longest", p.longest().mean())
+          .put("oracle", p.oracle().mean());
+    }
+    return n;
+  }
+
+  String firstN() {
+    return baselines.get(0).n();
+  }
+
+  /** Candidates' RM-independent curve values, for the markdown table. */
+  BestOfN.Point baseline(int i) {
+    return baselines.get(i);
+  }
+}
