@@ -214,6 +214,84 @@ class JudgedBestOfNTest {
         "corrected picks are shorter");
   }
 
+  @Test
+  void experimentReportsEachRmsBestOfNAndMatchesTheCommand() throws Exception {
+    String cache = TestEncoders.CACHE.toString();
+    String candidates = data.resolve("candidates.jsonl").toString();
+    Path exp = dir.resolve("experiment");
+    CliTest.Result r =
+        CliTest.run(
+            with(
+                new String[] {
+                  "experiment",
+                  "--train",
+                  data.resolve("train.jsonl").toString(),
+                  "--labeled-fraction",
+                  "0.1",
+                  "--seeds",
+                  "2",
+                  "--max-loops",
+                  "2",
+                  "--best-of-n",
+                  candidates,
+                  "--best-of-n-at",
+                  "4,all",
+                  "--quiet",
+                  "--cache",
+                  cache,
+                  "--out",
+                  exp.toString()
+                },
+                ENCODER));
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("Best-of-n win rate"), r.out());
+    JsonNode json = JSON.readTree(exp.resolve("experiment.json").toFile());
+    assertEquals(candidates, json.get("best_of_n").get("file").asText());
+    JsonNode byN = json.get("by_fraction").get(0).get("best_of_n").get("by_n");
+    assertEquals(2, byN.size());
+    JsonNode all = byN.get(1);
+    assertEquals("all", all.get("n").asText());
+    for (String rm : new String[] {"seed_only", "ser", "ser_last", "full"}) {
+      assertEquals(2, all.get(rm).get("runs").size(), rm);
+    }
+    JsonNode gain = all.get("ser_last_minus_seed_only");
+    assertTrue(gain.get("ci95_low").asDouble() <= gain.get("mean").asDouble());
+    for (int k = 0; k < 2; k++) {
+      assertEquals(
+          all.get("ser_last").get("runs").get(k).asDouble()
+              - all.get("seed_only").get("runs").get(k).asDouble(),
+          gain.get("runs").get(k).asDouble(),
+          1e-12,
+          "paired by seed");
+    }
+    // Independent: `ser best-of-n` on the first cell's Loop-0 model gives the seed-only number.
+    Path loop0 =
+        exp.resolve("runs").resolve("fraction-0.1-seed-42").resolve("loop-0").resolve("model");
+    Path report = dir.resolve("loop0-report");
+    CliTest.Result b =
+        CliTest.run(
+            "best-of-n",
+            "--model",
+            loop0.toString(),
+            "--input",
+            candidates,
+            "--n",
+            "4,all",
+            "--out",
+            dir.resolve("loop0-picks.jsonl").toString(),
+            "--report",
+            report.toString(),
+            "--quiet",
+            "--cache",
+            cache);
+    assertEquals(0, b.code(), b.err());
+    JsonNode curve = JSON.readTree(report.resolve("best-of-n.json").toFile()).get("curve");
+    assertEquals(
+        curve.get(1).get("rm").get("mean").asDouble(),
+        all.get("seed_only").get("runs").get(0).asDouble(),
+        1e-12);
+  }
+
   private static JsonNode eval(Path m, Path pairs) throws Exception {
     Path out = dir.resolve("eval-" + m.getFileName());
     CliTest.Result e =
