@@ -135,6 +135,44 @@ final class ExperimentBestOfN {
     return n;
   }
 
+  /**
+   * The headline fraction's win rate against n (log axis): each RM's mean over seeds, with the
+   * random, longest-answer and oracle picks.
+   */
+  void plot(com.fasterxml.jackson.databind.JsonNode fraction, Path png) throws IOException {
+    double[] x = baselines.stream().mapToDouble(BestOfN.Point::meanDrawn).toArray();
+    Map<String, double[]> series = new java.util.LinkedHashMap<>();
+    com.fasterxml.jackson.databind.JsonNode byN = fraction.get("best_of_n").get("by_n");
+    Map<String, String> names =
+        Map.of(
+            "seed_only", "seed only (Loop 0)",
+            "ser", "SER (loop kept)",
+            "ser_last", "SER (last loop)",
+            "full", "full labels");
+    for (String rm : RMS) {
+      if (byN.get(0).has(rm)) {
+        double[] y = new double[ns.length];
+        for (int i = 0; i < ns.length; i++) {
+          y[i] = byN.get(i).get(rm).get("mean").asDouble();
+        }
+        series.put(names.get(rm), y);
+      }
+    }
+    series.put("random pick", baselines.stream().mapToDouble(p -> p.random().mean()).toArray());
+    series.put("longest answer", baselines.stream().mapToDouble(p -> p.longest().mean()).toArray());
+    series.put("oracle", baselines.stream().mapToDouble(p -> p.oracle().mean()).toArray());
+    org.ser4j.eval.Plots.lines(
+        "Best-of-n win rate (labeled fraction "
+            + fraction.get("labeled_fraction").asDouble()
+            + ", mean over seeds)",
+        "n (candidates drawn per prompt)",
+        "mean gold score of the pick",
+        x,
+        series,
+        true,
+        png);
+  }
+
   String firstN() {
     return baselines.get(0).n();
   }

@@ -255,12 +255,16 @@ public final class ExperimentCommand implements Callable<Integer> {
     if (fs.size() > 1) {
       plotFractions(byFraction, out.resolve("label-efficiency.png"));
     }
+    if (bon != null) {
+      bon.plot(headline, out.resolve("experiment-best-of-n.png"));
+    }
     log.print(table);
     log.println(
         "wrote "
             + out.resolve("experiment.json")
             + ", experiment.md, experiment-loops.png"
-            + (fs.size() > 1 ? ", label-efficiency.png" : ""));
+            + (fs.size() > 1 ? ", label-efficiency.png" : "")
+            + (bon != null ? ", experiment-best-of-n.png" : ""));
     log.flush();
     return 0;
   }

@@ -245,6 +245,7 @@ class JudgedBestOfNTest {
                 ENCODER));
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("Best-of-n win rate"), r.out());
+    ModelCommandsTest.assertPng(exp.resolve("experiment-best-of-n.png"));
     JsonNode json = JSON.readTree(exp.resolve("experiment.json").toFile());
     assertEquals(candidates, json.get("best_of_n").get("file").asText());
     JsonNode byN = json.get("by_fraction").get(0).get("best_of_n").get("by_n");
