@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description =
         "Build judged candidate sets for ser best-of-n from pairs that each put one system's answer against a reference answer (AlpacaEval): every non-reference response becomes a candidate of its prompt with gold score 1 where the judge preferred it over the reference, else 0. "
-            + "Prompts are split as ser train splits them (--test-fraction, --seed): the held-out prompts' candidates go to OUT/candidates.jsonl, the other prompts' pairs to OUT/train.jsonl.")
+            + "Prompts are split as ser train splits them (--test-fraction, --seed): the held-out prompts' candidates go to OUT/candidates.jsonl and their pairs to OUT/test.jsonl (for ser eval), the other prompts' pairs to OUT/train.jsonl.")
 public final class DataCandidatesCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -93,6 +93,7 @@ public final class DataCandidatesCommand implements Callable<Integer> {
     }
     CandidateFile.write(out.resolve("candidates.jsonl"), judged.candidates());
     PairWriter.write(out.resolve("train.jsonl"), train);
+    PairWriter.write(out.resolve("test.jsonl"), split.test());
     int total = judged.candidates().stream().mapToInt(Candidates::size).sum();
     double wins =
         judged.candidates().stream()
@@ -114,7 +115,14 @@ public final class DataCandidatesCommand implements Callable<Integer> {
         read.skipped().summary(),
         train.size(),
         split.train().size());
-    o.println("wrote " + out.resolve("candidates.jsonl") + ", " + out.resolve("train.jsonl"));
+    o.println(
+        "wrote "
+            + out.resolve("candidates.jsonl")
+            + ", "
+            + out.resolve("train.jsonl")
+            + ", "
+            + out.resolve("test.jsonl")
+            + " (the held-out prompts' pairs, for ser eval)");
     o.flush();
     return 0;
   }

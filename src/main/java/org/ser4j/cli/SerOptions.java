@@ -2,6 +2,7 @@ package org.ser4j.cli;
 
 import org.ser4j.model.head.TrainConfig;
 import org.ser4j.ser.ConfidenceScale;
+import org.ser4j.ser.SelectionOptions;
 import org.ser4j.ser.SelectionRule;
 import org.ser4j.ser.SerConfig;
 import org.ser4j.ser.Thresholds;
@@ -14,7 +15,8 @@ public final class SerOptions {
       paramLabel = "RULE",
       defaultValue = "both",
       description =
-          "Which confident pairs are kept: both (either rule, as the reference code), good-bad, difference, or auto (the rule that is right more often on the validation slice, per loop) (default: ${DEFAULT-VALUE}).")
+          "Which confident pairs are kept: both (either rule, as the reference code), good-bad, difference, auto (the rule that is right more often on the validation slice, per loop), "
+              + "or pair-confidence (max(P, 1 - P) >= --min-confidence with P = sigmoid((r1 - r2) / T), T fitted on held-out labeled pairs) (default: ${DEFAULT-VALUE}).")
   String selection;
 
   @Option(
@@ -82,6 +84,36 @@ public final class SerOptions {
           "How the thresholds read rewards: raw (s = sigmoid(r), as the paper) or pool (s = sigmoid((r - mean) / std) over the pool's rewards, for small RMs whose rewards spread over a few tenths) (default: ${DEFAULT-VALUE}).")
   String rewardScale;
 
+  @Option(
+      names = "--min-confidence",
+      paramLabel = "P",
+      defaultValue = "0.8",
+      description =
+          "pair-confidence: keep a pair when its calibrated confidence max(P, 1 - P) is at least this (default: ${DEFAULT-VALUE}).")
+  double minConfidence;
+
+  @Option(
+      names = "--target-precision",
+      paramLabel = "P",
+      defaultValue = "0",
+      description =
+          "pair-confidence: keep only the most confident pairs, as many as keep their mean calibrated confidence (expected precision) at or above this; 0 = off (default: ${DEFAULT-VALUE}).")
+  double targetPrecision;
+
+  @Option(
+      names = "--calibration-folds",
+      paramLabel = "K",
+      defaultValue = "5",
+      description =
+          "pair-confidence: fit the temperature T on out-of-fold margins of the labeled seed (K extra fits per loop); 0 = on the validation slice alone (default: ${DEFAULT-VALUE}).")
+  int calibrationFolds;
+
+  @Option(
+      names = "--balance-length",
+      description =
+          "Any rule: drop the least confident selected pairs of the over-represented kind until the share where the chosen answer is the longer one matches the labeled seed's (default: ${DEFAULT-VALUE}).")
+  boolean balanceLength;
+
   SerConfig toConfig(TrainConfig train) {
     if (!keep.equals("last") && !keep.equals("best-validation")) {
       throw new IllegalArgumentException(
@@ -99,6 +131,7 @@ public final class SerOptions {
         validationFraction,
         keep.equals("last"),
         train,
-        ConfidenceScale.fromName(rewardScale));
+        ConfidenceScale.fromName(rewardScale),
+        new SelectionOptions(minConfidence, targetPrecision, calibrationFolds, balanceLength));
   }
 }

@@ -23,6 +23,15 @@ public record PairRewards(double[] chosen, double[] rejected) {
   }
 
   /** The share of pairs whose chosen side scores strictly higher (0 for none). */
+  /** r_chosen - r_rejected per pair. */
+  public double[] margins() {
+    double[] m = new double[chosen.length];
+    for (int i = 0; i < m.length; i++) {
+      m[i] = chosen[i] - rejected[i];
+    }
+    return m;
+  }
+
   public double accuracy() {
     int right = 0;
     for (int i = 0; i < chosen.length; i++) {

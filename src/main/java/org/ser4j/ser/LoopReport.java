@@ -1,5 +1,6 @@
 package org.ser4j.ser;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
@@ -21,4 +22,6 @@ public record LoopReport(
     @JsonProperty("validation_accuracy") double validationAccuracy,
     @JsonProperty("test_accuracy") double testAccuracy,
     @JsonProperty("best_epoch") int bestEpoch,
-    @JsonProperty("seconds") double seconds) {}
+    @JsonProperty("seconds") double seconds,
+    @JsonProperty("diagnostics") @JsonInclude(JsonInclude.Include.NON_NULL)
+        LoopDiagnostics diagnostics) {}

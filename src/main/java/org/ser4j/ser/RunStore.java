@@ -90,14 +90,8 @@ public final class RunStore {
      * logit(s_rejected)), the Bradley-Terry probability of the two rewards it thresholded.
      */
     public double confidence() {
-      double c = firstPreferred ? sFirst : sSecond;
-      double r = firstPreferred ? sSecond : sFirst;
-      return org.ser4j.model.Loss.sigmoid(logit(c) - logit(r));
-    }
-
-    private static double logit(double s) {
-      double p = Math.min(1 - 1e-12, Math.max(1e-12, s));
-      return Math.log(p / (1 - p));
+      return SelfLabel.confidence(
+          firstPreferred ? sFirst : sSecond, firstPreferred ? sSecond : sFirst);
     }
   }
 

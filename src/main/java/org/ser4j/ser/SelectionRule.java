@@ -16,7 +16,12 @@ public enum SelectionRule {
    * Per loop, the rule of the RM's current learning status: the status whose rule is right more
    * often on the labeled validation slice (ties go to good vs bad, the earlier stage).
    */
-  AUTO;
+  AUTO,
+  /**
+   * Calibrated pairwise confidence (SSRM): max(P, 1 - P) with P = sigmoid((r1 - r2) / T) at least
+   * the minimum confidence, T fitted on held-out labeled pairs ({@link PairConfidence}).
+   */
+  PAIR_CONFIDENCE;
 
   public String cliName() {
     return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
@@ -29,6 +34,8 @@ public enum SelectionRule {
       }
     }
     throw new IllegalArgumentException(
-        "unknown selection rule '" + name + "'; expected both, good-bad, difference or auto");
+        "unknown selection rule '"
+            + name
+            + "'; expected both, good-bad, difference, auto or pair-confidence");
   }
 }

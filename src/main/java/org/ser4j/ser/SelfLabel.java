@@ -19,4 +19,18 @@ public record SelfLabel(
   public String rejected() {
     return firstPreferred ? pair.second() : pair.first();
   }
+
+  /** P(chosen over rejected) read from the scores: sigmoid(logit(s_chosen) - logit(s_rejected)). */
+  public double confidence() {
+    return confidence(firstPreferred ? s1 : s2, firstPreferred ? s2 : s1);
+  }
+
+  public static double confidence(double sChosen, double sRejected) {
+    return org.ser4j.model.Loss.sigmoid(logit(sChosen) - logit(sRejected));
+  }
+
+  private static double logit(double s) {
+    double p = Math.min(1 - 1e-12, Math.max(1e-12, s));
+    return Math.log(p / (1 - p));
+  }
 }

@@ -15,6 +15,7 @@ import org.ser4j.model.head.TrainConfig;
  *     when validation accuracy falls and keeping the best-validation loop (default false)
  * @param scale how rewards become the probabilities the thresholds read (default {@link
  *     ConfidenceScale#RAW}, the paper's sigmoid(r))
+ * @param selection the pair-confidence rule's settings and the bias control
  */
 public record SerConfig(
     SelectionRule rule,
@@ -25,12 +26,12 @@ public record SerConfig(
     double validationFraction,
     boolean keepLast,
     TrainConfig train,
-    ConfidenceScale scale) {
+    ConfidenceScale scale,
+    SelectionOptions selection) {
   public SerConfig {
-    scale =
-        scale == null
-            ? ConfidenceScale.RAW
-            : scale; // run.json files written before the field existed
+    // run.json files written before these fields existed
+    scale = scale == null ? ConfidenceScale.RAW : scale;
+    selection = selection == null ? SelectionOptions.defaults() : selection;
   }
 
   public static SerConfig defaults() {
@@ -43,36 +44,105 @@ public record SerConfig(
         0.1,
         false,
         TrainConfig.defaults(),
-        ConfidenceScale.RAW);
+        ConfidenceScale.RAW,
+        SelectionOptions.defaults());
   }
 
   public SerConfig withRule(SelectionRule r) {
     return new SerConfig(
-        r, thresholds, maxLoops, minNew, warmStart, validationFraction, keepLast, train, scale);
+        r,
+        thresholds,
+        maxLoops,
+        minNew,
+        warmStart,
+        validationFraction,
+        keepLast,
+        train,
+        scale,
+        selection);
   }
 
   public SerConfig withWarmStart(boolean w) {
     return new SerConfig(
-        rule, thresholds, maxLoops, minNew, w, validationFraction, keepLast, train, scale);
+        rule,
+        thresholds,
+        maxLoops,
+        minNew,
+        w,
+        validationFraction,
+        keepLast,
+        train,
+        scale,
+        selection);
   }
 
   public SerConfig withTrain(TrainConfig t) {
     return new SerConfig(
-        rule, thresholds, maxLoops, minNew, warmStart, validationFraction, keepLast, t, scale);
+        rule,
+        thresholds,
+        maxLoops,
+        minNew,
+        warmStart,
+        validationFraction,
+        keepLast,
+        t,
+        scale,
+        selection);
   }
 
   public SerConfig withKeepLast(boolean k) {
     return new SerConfig(
-        rule, thresholds, maxLoops, minNew, warmStart, validationFraction, k, train, scale);
+        rule,
+        thresholds,
+        maxLoops,
+        minNew,
+        warmStart,
+        validationFraction,
+        k,
+        train,
+        scale,
+        selection);
   }
 
   public SerConfig withLoops(int max, int min) {
     return new SerConfig(
-        rule, thresholds, max, min, warmStart, validationFraction, keepLast, train, scale);
+        rule,
+        thresholds,
+        max,
+        min,
+        warmStart,
+        validationFraction,
+        keepLast,
+        train,
+        scale,
+        selection);
   }
 
   public SerConfig withScale(ConfidenceScale s) {
     return new SerConfig(
-        rule, thresholds, maxLoops, minNew, warmStart, validationFraction, keepLast, train, s);
+        rule,
+        thresholds,
+        maxLoops,
+        minNew,
+        warmStart,
+        validationFraction,
+        keepLast,
+        train,
+        s,
+        selection);
+  }
+
+  public SerConfig withSelection(SelectionOptions o) {
+    return new SerConfig(
+        rule,
+        thresholds,
+        maxLoops,
+        minNew,
+        warmStart,
+        validationFraction,
+        keepLast,
+        train,
+        scale,
+        o);
   }
 }

@@ -60,7 +60,7 @@ public final class SerLoop {
               learner,
               TrainingSet.labeled(split.train()),
               validation,
-              new Selection("seed", "-", List.of(), 0, null, data.pool().size()),
+              new Selection("seed", "-", List.of(), 0, null, data.pool().size(), null),
               loops,
               System.nanoTime()));
     } else {
@@ -113,7 +113,26 @@ public final class SerLoop {
                 ? scaled.resolveAuto(learner.rewards(validation))
                 : SelectionRule.GOOD_BAD;
       }
-      List<SelfLabel> selected = scaled.select(remaining, r.chosen(), r.rejected(), rule, loop);
+      List<SelfLabel> selected;
+      Double temperature = null;
+      if (rule == SelectionRule.PAIR_CONFIDENCE) {
+        PairConfidence pc =
+            new PairConfidence(calibrate(learner, split, selectedSoFar, validation, seed + loop));
+        temperature = pc.temperature();
+        selected =
+            pc.select(
+                remaining,
+                r.chosen(),
+                r.rejected(),
+                config.selection().minConfidence(),
+                config.selection().targetPrecision(),
+                loop);
+      } else {
+        selected = scaled.select(remaining, r.chosen(), r.rejected(), rule, loop);
+      }
+      if (config.selection().balanceLength()) {
+        selected = LengthBalance.match(selected, seedLongerShare(data, split));
+      }
       if (selected.size() < config.minNew()) {
         log.printf(
             "loop %d: %d new confident pairs, fewer than %d: stop%n",
@@ -125,12 +144,13 @@ public final class SerLoop {
       selectedSoFar.addAll(selected);
       Selection selection =
           new Selection(
-              selector.status(selected),
+              rule == SelectionRule.PAIR_CONFIDENCE ? "pair-confidence" : selector.status(selected),
               rule.cliName(),
               selected,
               selectedSoFar.size(),
               (double) agree / selected.size(),
-              remaining.size() - selected.size());
+              remaining.size() - selected.size(),
+              LoopDiagnostics.of(selected, data.gold(), temperature, seedLongerShare(data, split)));
       models.add(
           train(
               loop,
@@ -170,7 +190,68 @@ public final class SerLoop {
       List<SelfLabel> selected,
       int total,
       Double precision,
-      int poolLeft) {}
+      int poolLeft,
+      LoopDiagnostics diagnostics) {}
+
+  /**
+   * The temperature that makes P = sigmoid(margin / T) calibrated for the current RM: fitted on
+   * out-of-fold margins of the seed's training part (each fold scored by a model fitted, as the
+   * current one was, on the other folds and the self-labels so far), or on the validation slice
+   * with no folds. The current model is restored afterwards.
+   */
+  private double calibrate(
+      RewardLearner learner,
+      SeedSplit split,
+      List<SelfLabel> selectedSoFar,
+      TrainingSet validation,
+      long foldSeed)
+      throws IOException {
+    int folds = Math.min(config.selection().calibrationFolds(), split.train().length);
+    if (folds < 2) {
+      return PairConfidence.fitTemperature(learner.rewards(validation).margins());
+    }
+    TrainedModel current = learner.model(provenance);
+    int[] order = split.train().clone();
+    java.util.Random random = new java.util.Random(foldSeed * 31 + 17);
+    for (int i = order.length - 1; i > 0; i--) { // seeded Fisher-Yates: folds fixed per seed
+      int j = random.nextInt(i + 1);
+      int t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
+    List<Double> margins = new ArrayList<>();
+    for (int f = 0; f < folds; f++) {
+      List<Integer> in = new ArrayList<>();
+      List<Integer> out = new ArrayList<>();
+      for (int i = 0; i < order.length; i++) {
+        (i % folds == f ? out : in).add(order[i]);
+      }
+      learner.fit(
+          new TrainingSet(in.stream().mapToInt(Integer::intValue).toArray(), selectedSoFar),
+          validation,
+          foldSeed,
+          false);
+      for (double m :
+          learner
+              .rewards(TrainingSet.labeled(out.stream().mapToInt(Integer::intValue).toArray()))
+              .margins()) {
+        margins.add(m);
+      }
+    }
+    learner.restore(current);
+    return PairConfidence.fitTemperature(
+        margins.stream().mapToDouble(Double::doubleValue).toArray());
+  }
+
+  /** The share of the seed's training pairs whose chosen answer is the longer one. */
+  private static double seedLongerShare(SerDataset data, SeedSplit split) {
+    int longer = 0;
+    for (int i : split.train()) {
+      var p = data.labeled().get(i);
+      longer += LengthBalance.chosenLonger(p.chosen(), p.rejected()) ? 1 : 0;
+    }
+    return split.train().length == 0 ? Double.NaN : (double) longer / split.train().length;
+  }
 
   /**
    * Fits loop {@code loop}'s RM, reports and saves it (selections, model, then report.json), logs
@@ -202,7 +283,8 @@ public final class SerLoop {
             learner.rewards(validation).accuracy(),
             learner.testRewards().accuracy(),
             fit.bestEpoch(),
-            (System.nanoTime() - t0) / 1e9);
+            (System.nanoTime() - t0) / 1e9,
+            s.diagnostics());
     // Measured before the snapshot, as the runs recorded before the one-loop change were: taking
     // a fine-tuned network's weights marks them as trainable again, which moves its next scores in
     // the last bits.

@@ -101,6 +101,12 @@ class JudgedBestOfNTest {
     for (String l : Files.readAllLines(data.resolve("train.jsonl"))) {
       assertFalse(heldOut.contains(JSON.readTree(l).get("prompt").asText()), "prompt leak");
     }
+    int testPairs = 0;
+    for (String l : Files.readAllLines(data.resolve("test.jsonl"))) {
+      assertTrue(heldOut.contains(JSON.readTree(l).get("prompt").asText()), "held-out pairs");
+      testPairs++;
+    }
+    assertEquals(candidates, testPairs, "one pair per candidate: each against the reference");
   }
 
   @Test
@@ -148,8 +154,7 @@ class JudgedBestOfNTest {
     }
 
     // The length-bias report of ser eval, then a length-corrected copy of the model.
-    Path pairs = dir.resolve("heldout-pairs.jsonl");
-    Files.writeString(pairs, heldOutPairs());
+    Path pairs = data.resolve("test.jsonl");
     JsonNode before = eval(model, pairs);
     JsonNode bias = before.get("length_bias");
     assertTrue(bias.get("pearson_reward_length").asDouble() > 0.1, "AlpacaEval RMs like length");
@@ -311,28 +316,6 @@ class JudgedBestOfNTest {
     assertEquals(0, e.code(), e.err());
     assertTrue(e.out().contains("length bias"), e.out());
     return JSON.readTree(out.resolve("eval.json").toFile());
-  }
-
-  /** The AlpacaEval pairs of the held-out prompts (the candidates' own judgments). */
-  private static String heldOutPairs() throws Exception {
-    Set<String> prompts = new HashSet<>();
-    for (String l : Files.readAllLines(data.resolve("candidates.jsonl"))) {
-      prompts.add(JSON.readTree(l).get("prompt").asText());
-    }
-    StringBuilder out = new StringBuilder();
-    try (var in =
-        new java.io.BufferedReader(
-            new java.io.InputStreamReader(
-                new java.util.zip.GZIPInputStream(
-                    Files.newInputStream(SharedData.require(SharedData.ALPACAEVAL))),
-                java.nio.charset.StandardCharsets.UTF_8))) {
-      for (String l = in.readLine(); l != null; l = in.readLine()) {
-        if (prompts.contains(JSON.readTree(l).get("prompt").asText())) {
-          out.append(l).append('\n');
-        }
-      }
-    }
-    return out.toString();
   }
 
   private static void copy(Path from, Path to) throws Exception {

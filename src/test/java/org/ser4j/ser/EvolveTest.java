@@ -220,6 +220,59 @@ class EvolveTest {
   }
 
   @Test
+  void pairConfidenceIsCalibratedBalancedAndDeterministicPerSeed() throws Exception {
+    String[] rule = {
+      "--selection",
+      "pair-confidence",
+      "--min-confidence",
+      "0.7",
+      "--target-precision",
+      "0.8",
+      "--calibration-folds",
+      "3",
+      "--balance-length",
+      "--max-loops",
+      "2",
+      "--keep",
+      "last",
+      "--min-new",
+      "1"
+    };
+    Path a = dir.resolve("pc-a");
+    Path b = dir.resolve("pc-b");
+    run(evolve(a, rule));
+    run(evolve(b, rule));
+    assertEquals(loopsWithoutTime(a), loopsWithoutTime(b), "folds and choices fixed by the seed");
+    JsonNode loops = JSON.readTree(a.resolve("report.json").toFile()).get("loops");
+    assertTrue(loops.size() >= 2, loops.toString());
+    for (int t = 1; t < loops.size(); t++) {
+      JsonNode l = loops.get(t);
+      assertEquals("pair-confidence", l.get("rule").asText());
+      JsonNode d = l.get("diagnostics");
+      assertTrue(d.get("temperature").asDouble() > 0, d.toString());
+      int n = l.get("selected").asInt();
+      assertEquals(
+          d.get("seed_chosen_longer").asDouble(),
+          d.get("selected_chosen_longer").asDouble(),
+          1.0 / n + 1e-9,
+          "length mix kept at the seed's: " + d);
+      double sum = 0;
+      for (String line : Files.readAllLines(a.resolve("loop-" + t).resolve("selected.jsonl"))) {
+        JsonNode sel = JSON.readTree(line);
+        double s1 = sel.get("s_first").asDouble();
+        double s2 = sel.get("s_second").asDouble();
+        double c =
+            org.ser4j.model.Loss.sigmoid(
+                Math.abs(Math.log(s1 / (1 - s1)) - Math.log(s2 / (1 - s2))));
+        assertTrue(c >= 0.7 - 1e-9, "each kept pair at least --min-confidence: " + c);
+        sum += c;
+      }
+      // The target was met before balancing, which dropped some of the least confident pairs.
+      assertTrue(sum / n >= 0.8 - 1e-9, "expected precision at the target: " + sum / n);
+    }
+  }
+
+  @Test
   void aStrictThresholdStopsForLackOfNewPairs() throws Exception {
     Path out = dir.resolve("strict");
     run(evolve(out, "--tau-high", "0.999", "--tau-low", "0.001", "--delta", "0.99"));
