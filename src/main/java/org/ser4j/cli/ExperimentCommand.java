@@ -278,10 +278,27 @@ public final class ExperimentCommand implements Callable<Integer> {
         new RunStore(
             out.resolve("runs").resolve(String.format(Locale.ROOT, "fraction-%s-seed-%d", f, s)));
     if (store.hasRun()) {
-      JsonNode existing = store.readRun();
-      if (!existing.equals(Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(run)))) {
+      ObjectNode recorded = (ObjectNode) store.readRun();
+      // Read through the current settings type, so a run recorded before a setting existed
+      // compares with that setting's default (and as text, so number types compare alike).
+      recorded.set("ser", Json.MAPPER.valueToTree(RunJson.ser(recorded)));
+      JsonNode existing = Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(recorded));
+      JsonNode wanted = Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(run));
+      if (!existing.equals(wanted)) {
+        List<String> differ = new ArrayList<>();
+        wanted
+            .fieldNames()
+            .forEachRemaining(
+                k -> {
+                  if (!wanted.get(k).equals(existing.get(k))) {
+                    differ.add(k);
+                  }
+                });
         throw new IllegalArgumentException(
-            store.dir() + " holds a run with other settings; use another --out");
+            store.dir()
+                + " holds a run with other settings ("
+                + String.join(", ", differ)
+                + "); use another --out");
       }
     } else {
       store.writeRun(run);
