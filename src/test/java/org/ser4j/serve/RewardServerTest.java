@@ -429,4 +429,49 @@ class RewardServerTest {
       java.nio.file.Files.deleteIfExists(empty);
     }
   }
+
+  @Test
+  void aLengthCorrectionInTheModelReachesEveryCaller() throws Exception {
+    // A steep correction, so that it must change the rewards: 2 reward units per 1,000 characters.
+    org.ser4j.model.RewardScale scale =
+        new org.ser4j.model.RewardScale("zscore", 0.1, 2.0, 0, 0.002, 300);
+    RewardModel corrected = model.withScale(scale);
+    RewardServer s =
+        new RewardServer(
+            new org.ser4j.model.head.FeatureScorer(corrected, featurizer),
+            "corrected",
+            RewardServer.Limits.defaults());
+    String url = "http://127.0.0.1:" + s.start("127.0.0.1", 0);
+    try {
+      List<ResponseInput> inputs = new ArrayList<>();
+      ObjectNode body = JSON.createObjectNode();
+      ArrayNode q = body.putArray("query");
+      for (int i = 0; i < 6; i++) {
+        PreferencePair p = pairs.get(20 + i);
+        q.add(query(p, true));
+        inputs.add(new ResponseInput(p.prompt(), p.chosen()));
+      }
+      HttpResponse<String> resp =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(url + "/get_reward"))
+                  .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, resp.statusCode(), resp.body());
+      JsonNode rewards = JSON.readTree(resp.body()).get("rewards");
+      double[] raw = offline(inputs);
+      for (int i = 0; i < raw.length; i++) {
+        int len = inputs.get(i).response().length();
+        double expected = ((raw[i] - 0.002 * (len - 300)) - 0.1) / 2.0; // independent arithmetic
+        assertEquals(expected, rewards.get(i).asDouble(), 1e-12, "query " + i);
+      }
+      HttpResponse<String> health =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(url + "/health")).GET().build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertTrue(JSON.readTree(health.body()).get("length_correction").asBoolean());
+    } finally {
+      s.stop(10_000);
+    }
+  }
 }
