@@ -114,6 +114,14 @@ public final class SerOptions {
           "Any rule: drop the least confident selected pairs of the over-represented kind until the share where the chosen answer is the longer one matches the labeled seed's (default: ${DEFAULT-VALUE}).")
   boolean balanceLength;
 
+  @Option(
+      names = "--reviewers",
+      paramLabel = "K",
+      defaultValue = "0",
+      description =
+          "Any rule: a second opinion from K RMs, each fitted on a bootstrap sample of the seed; a selected pair is kept only where all K prefer the same answer; 0 = off (default: ${DEFAULT-VALUE}).")
+  int reviewers;
+
   SerConfig toConfig(TrainConfig train) {
     if (!keep.equals("last") && !keep.equals("best-validation")) {
       throw new IllegalArgumentException(
@@ -132,6 +140,7 @@ public final class SerOptions {
         keep.equals("last"),
         train,
         ConfidenceScale.fromName(rewardScale),
-        new SelectionOptions(minConfidence, targetPrecision, calibrationFolds, balanceLength));
+        new SelectionOptions(
+            minConfidence, targetPrecision, calibrationFolds, balanceLength, reviewers));
   }
 }

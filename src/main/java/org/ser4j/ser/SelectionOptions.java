@@ -14,15 +14,19 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  *     alone
  * @param balanceLength any rule: drop the least confident selected pairs of the over-represented
  *     kind until the share where the chosen answer is the longer one matches the labeled seed's
+ * @param reviewers any rule: a second opinion; this many RMs, each fitted on a bootstrap sample of
+ *     the seed's training part (plus the self-labels so far), must all prefer the same answer as
+ *     the selection, else the pair is dropped; 0 = off
  */
 public record SelectionOptions(
     @JsonProperty("min_confidence") double minConfidence,
     @JsonProperty("target_precision") double targetPrecision,
     @JsonProperty("calibration_folds") int calibrationFolds,
-    @JsonProperty("balance_length") boolean balanceLength) {
+    @JsonProperty("balance_length") boolean balanceLength,
+    @JsonProperty("reviewers") int reviewers) {
 
   public static SelectionOptions defaults() {
-    return new SelectionOptions(0.8, 0, 5, false);
+    return new SelectionOptions(0.8, 0, 5, false, 0);
   }
 
   public SelectionOptions {
@@ -33,6 +37,10 @@ public record SelectionOptions(
     if (!(targetPrecision == 0 || (targetPrecision > 0.5 && targetPrecision < 1))) {
       throw new IllegalArgumentException(
           "--target-precision must be 0 (off) or in (0.5, 1), got " + targetPrecision);
+    }
+    if (reviewers < 0 || reviewers == 1) {
+      throw new IllegalArgumentException(
+          "--reviewers must be 0 (off) or at least 2, got " + reviewers);
     }
     if (calibrationFolds < 0 || calibrationFolds == 1) {
       throw new IllegalArgumentException(

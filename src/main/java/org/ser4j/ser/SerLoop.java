@@ -130,6 +130,9 @@ public final class SerLoop {
       } else {
         selected = scaled.select(remaining, r.chosen(), r.rejected(), rule, loop);
       }
+      if (config.selection().reviewers() >= 2 && !selected.isEmpty()) {
+        selected = reviewed(learner, split, selectedSoFar, validation, selected, seed + loop);
+      }
       if (config.selection().balanceLength()) {
         selected = LengthBalance.match(selected, seedLongerShare(data, split));
       }
@@ -241,6 +244,46 @@ public final class SerLoop {
     learner.restore(current);
     return PairConfidence.fitTemperature(
         margins.stream().mapToDouble(Double::doubleValue).toArray());
+  }
+
+  /**
+   * The second opinion: {@code selected} without the pairs where any of the reviewers (RMs fitted
+   * on bootstrap samples of the seed's training part, plus the self-labels so far) prefers the
+   * other answer. The current model is restored afterwards.
+   */
+  private List<SelfLabel> reviewed(
+      RewardLearner learner,
+      SeedSplit split,
+      List<SelfLabel> selectedSoFar,
+      TrainingSet validation,
+      List<SelfLabel> selected,
+      long reviewSeed)
+      throws IOException {
+    TrainedModel current = learner.model(provenance);
+    List<UnlabeledPair> pairs = selected.stream().map(SelfLabel::pair).toList();
+    boolean[] agree = new boolean[selected.size()];
+    java.util.Arrays.fill(agree, true);
+    java.util.Random random = new java.util.Random(reviewSeed * 131 + 7);
+    int n = split.train().length;
+    for (int k = 0; k < config.selection().reviewers(); k++) {
+      int[] sample = new int[n];
+      for (int i = 0; i < n; i++) {
+        sample[i] = split.train()[random.nextInt(n)];
+      }
+      learner.fit(new TrainingSet(sample, selectedSoFar), validation, reviewSeed + k, false);
+      PairRewards r = learner.poolRewards(pairs);
+      for (int i = 0; i < agree.length; i++) {
+        agree[i] &= (r.chosen()[i] > r.rejected()[i]) == selected.get(i).firstPreferred();
+      }
+    }
+    learner.restore(current);
+    List<SelfLabel> out = new ArrayList<>();
+    for (int i = 0; i < agree.length; i++) {
+      if (agree[i]) {
+        out.add(selected.get(i));
+      }
+    }
+    return out;
   }
 
   /** The share of the seed's training pairs whose chosen answer is the longer one. */

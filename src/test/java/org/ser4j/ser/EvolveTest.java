@@ -273,6 +273,54 @@ class EvolveTest {
   }
 
   @Test
+  void reviewersKeepOnlyPairsTheyAllAgreeOn() throws Exception {
+    Path plain = dir.resolve("plain");
+    Path reviewed = dir.resolve("reviewed");
+    // Every pool pair is selected (confidence >= 0.5 always holds), so borderline ones are there
+    // for the reviewers to disagree on; the confident pairs of the default rule they all accept.
+    String[] loose = {
+      "--max-loops",
+      "1",
+      "--keep",
+      "last",
+      "--min-new",
+      "1",
+      "--selection",
+      "pair-confidence",
+      "--min-confidence",
+      "0.5",
+      "--calibration-folds",
+      "0"
+    };
+    run(evolve(plain, loose));
+    String[] withReviewers = java.util.Arrays.copyOf(loose, loose.length + 2);
+    withReviewers[loose.length] = "--reviewers";
+    withReviewers[loose.length + 1] = "3";
+    run(evolve(reviewed, withReviewers));
+    java.util.Set<String> before = new java.util.HashSet<>();
+    for (String line : Files.readAllLines(plain.resolve("loop-1").resolve("selected.jsonl"))) {
+      JsonNode n = JSON.readTree(line);
+      before.add(n.get("pool_key").asInt() + "/" + n.get("first_preferred").asBoolean());
+    }
+    List<String> after = Files.readAllLines(reviewed.resolve("loop-1").resolve("selected.jsonl"));
+    assertTrue(after.size() < before.size(), after.size() + " of " + before.size() + " kept");
+    assertTrue(after.size() > 0, "the reviewers agree on some pairs");
+    for (String line : after) {
+      JsonNode n = JSON.readTree(line);
+      assertTrue(
+          before.contains(n.get("pool_key").asInt() + "/" + n.get("first_preferred").asBoolean()),
+          "a subset of the same loop's selection, with the same labels: " + line);
+    }
+    assertEquals(
+        after.size(),
+        JSON.readTree(reviewed.resolve("report.json").toFile())
+            .get("loops")
+            .get(1)
+            .get("selected")
+            .asInt());
+  }
+
+  @Test
   void aStrictThresholdStopsForLackOfNewPairs() throws Exception {
     Path out = dir.resolve("strict");
     run(evolve(out, "--tau-high", "0.999", "--tau-low", "0.001", "--delta", "0.99"));
