@@ -89,7 +89,7 @@ public record EncoderSpec(String name, String model, String tokenizer, Pooling p
     return OnnxEncoder.sha256(readAll(location)).substring(0, 12);
   }
 
-  static byte[] readAll(String location) throws IOException {
+  public static byte[] readAll(String location) throws IOException {
     try (InputStream in = open(location)) {
       return in.readAllBytes();
     }

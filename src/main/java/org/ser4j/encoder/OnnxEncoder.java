@@ -27,11 +27,20 @@ public final class OnnxEncoder implements AutoCloseable {
   private final boolean wantsTypeIds;
   private final int dimension;
   private final String fingerprint;
+  private final boolean scalarOutput;
 
   public OnnxEncoder(EncoderSpec spec, int threads) throws IOException {
-    byte[] model = EncoderSpec.readAll(spec.model());
+    this(EncoderSpec.readAll(spec.model()), spec.model(), spec.pooling(), threads);
+  }
+
+  /**
+   * Runs {@code model} (bytes of an ONNX file named {@code name} in errors): a BERT-style encoder
+   * whose first output is [batch, length, hidden], pooled here; or a graph whose first output is
+   * one value per sequence ([batch], a reward), returned as 1-d vectors.
+   */
+  public OnnxEncoder(byte[] model, String name, Pooling pooling, int threads) throws IOException {
     this.fingerprint = sha256(model).substring(0, 12);
-    this.pooling = spec.pooling();
+    this.pooling = pooling;
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setIntraOpNumThreads(threads);
       options.setInterOpNumThreads(1);
@@ -40,15 +49,16 @@ public final class OnnxEncoder implements AutoCloseable {
       this.wantsTypeIds = session.getInputNames().contains("token_type_ids");
       NodeInfo out = session.getOutputInfo().values().iterator().next();
       long[] shape = ((TensorInfo) out.getInfo()).getShape();
-      if (shape.length != 3 || shape[2] <= 0) {
+      this.scalarOutput = shape.length == 1;
+      if (!scalarOutput && (shape.length != 3 || shape[2] <= 0)) {
         throw new IOException(
-            spec.model()
-                + ": expected output 0 to be [batch, length, hidden], got "
+            name
+                + ": expected output 0 to be [batch, length, hidden] or [batch], got "
                 + java.util.Arrays.toString(shape));
       }
-      this.dimension = (int) shape[2];
+      this.dimension = scalarOutput ? 1 : (int) shape[2];
     } catch (OrtException e) {
-      throw new IOException(spec.model() + ": ONNX Runtime cannot load it: " + e.getMessage(), e);
+      throw new IOException(name + ": ONNX Runtime cannot load it: " + e.getMessage(), e);
     }
   }
 
@@ -105,6 +115,13 @@ public final class OnnxEncoder implements AutoCloseable {
           return null;
         }
         FloatBuffer states = ((OnnxTensor) result.get(0)).getFloatBuffer();
+        if (scalarOutput) {
+          float[][] values = new float[n][1];
+          for (int i = 0; i < n; i++) {
+            values[i][0] = states.get(i);
+          }
+          return values;
+        }
         return pool(states, mask, n, length);
       }
     } catch (OrtException e) {

@@ -27,6 +27,26 @@ public final class OnnxWeights {
 
   public static Map<String, Tensor> read(byte[] onnx) throws IOException {
     GraphProto graph = ModelProto.parseFrom(onnx).getGraph();
+    Map<String, String> names = initializerNames(graph);
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    for (TensorProto t : graph.getInitializerList()) {
+      if (t.getDataType() != FLOAT) {
+        continue;
+      }
+      String name = names.get(t.getName());
+      if (name != null) {
+        out.put(name, tensor(t));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Each float initializer's PyTorch name, by initializer name: its own name where it has one, else
+   * the name of the bias its MatMul's output is added to ({@code onnx::MatMul_NNN} -> {@code
+   * ...query.weight}). Initializers without a name here are not BERT weights.
+   */
+  public static Map<String, String> initializerNames(GraphProto graph) {
     Map<String, TensorProto> initializers = new HashMap<>();
     for (TensorProto t : graph.getInitializerList()) {
       initializers.put(t.getName(), t);
@@ -52,20 +72,18 @@ public final class OnnxWeights {
         }
       }
     }
-    Map<String, Tensor> out = new LinkedHashMap<>();
+    Map<String, String> out = new HashMap<>();
     for (TensorProto t : graph.getInitializerList()) {
-      if (t.getDataType() != FLOAT) {
-        continue;
-      }
       String name = t.getName().startsWith("onnx::") ? weightName.get(t.getName()) : t.getName();
-      if (name != null) {
-        out.put(name, tensor(t));
+      if (name != null && t.getDataType() == FLOAT) {
+        out.put(t.getName(), name);
       }
     }
     return out;
   }
 
-  private static Tensor tensor(TensorProto t) throws IOException {
+  /** The float values of an initializer, with its shape. */
+  public static Tensor tensor(TensorProto t) throws IOException {
     long[] shape = new long[t.getDimsCount()];
     long count = 1;
     for (int i = 0; i < shape.length; i++) {

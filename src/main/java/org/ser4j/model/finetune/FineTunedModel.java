@@ -31,6 +31,12 @@ public final class FineTunedModel implements TrainedModel {
   private final Map<String, Tensor> tensors;
   private final Provenance provenance;
   private final RewardScale scale;
+  private final OnnxFile onnx;
+
+  /** An exported graph of this model ({@link OnnxExport}) and the SHA-256 it must have. */
+  public record OnnxFile(Path path, String sha256) {}
+
+  public static final String ONNX_FILE = "model.onnx";
 
   public FineTunedModel(
       EncoderConfig encoder,
@@ -39,6 +45,18 @@ public final class FineTunedModel implements TrainedModel {
       Map<String, Tensor> tensors,
       Provenance provenance,
       RewardScale scale) {
+    this(encoder, heads, training, tensors, provenance, scale, null);
+  }
+
+  private FineTunedModel(
+      EncoderConfig encoder,
+      int heads,
+      FineTuneConfig training,
+      Map<String, Tensor> tensors,
+      Provenance provenance,
+      RewardScale scale,
+      OnnxFile onnx) {
+    this.onnx = onnx;
     this.encoder = encoder;
     this.heads = heads;
     this.training = training;
@@ -60,7 +78,42 @@ public final class FineTunedModel implements TrainedModel {
 
   @Override
   public FineTunedModel withScale(RewardScale s) {
-    return new FineTunedModel(encoder, heads, training, tensors, provenance, s);
+    return new FineTunedModel(encoder, heads, training, tensors, provenance, s, onnx);
+  }
+
+  /** The exported graph this model scores with, or null (then DJL runs the network). */
+  public OnnxFile onnx() {
+    return onnx;
+  }
+
+  /**
+   * Writes {@value #ONNX_FILE} into {@code dir} ({@link OnnxExport}) and the model with it, whose
+   * config names the file's SHA-256; from then on the directory scores through ONNX Runtime.
+   */
+  public FineTunedModel exportOnnx(Path dir) throws IOException {
+    byte[] bytes = OnnxExport.export(this);
+    Path file = dir.resolve(ONNX_FILE);
+    org.ser4j.util.AtomicFiles.write(file, out -> out.write(bytes));
+    FineTunedModel withOnnx =
+        new FineTunedModel(
+            encoder,
+            heads,
+            training,
+            tensors,
+            provenance,
+            scale,
+            new OnnxFile(file, sha256(bytes)));
+    withOnnx.save(dir);
+    return withOnnx;
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
   }
 
   @Override
@@ -112,6 +165,14 @@ public final class FineTunedModel implements TrainedModel {
 
   @Override
   public RewardScorer open(EncoderRuntime runtime) throws IOException {
+    if (onnx != null) {
+      byte[] bytes = java.nio.file.Files.readAllBytes(onnx.path());
+      if (!sha256(bytes).equals(onnx.sha256())) {
+        throw new IOException(
+            onnx.path() + ": SHA-256 differs from config.json's onnx_sha256; export it again");
+      }
+      return new OnnxRewardScorer(this, bytes, runtime);
+    }
     return new FineTunedScorer(this, runtime.progress());
   }
 
@@ -132,6 +193,16 @@ public final class FineTunedModel implements TrainedModel {
     config.put(
         "reward",
         "r = head.weight . mean_pool(bert(sequence)) + head.bias; P(a > b) = sigmoid(r(a) - r(b))");
+    if (onnx != null) {
+      Path target = dir.resolve(ONNX_FILE);
+      if (!java.nio.file.Files.exists(target)
+          || !java.nio.file.Files.isSameFile(target, onnx.path())) {
+        byte[] bytes = java.nio.file.Files.readAllBytes(onnx.path());
+        org.ser4j.util.AtomicFiles.write(target, out -> out.write(bytes));
+      }
+      config.put("onnx", ONNX_FILE);
+      config.put("onnx_sha256", onnx.sha256());
+    }
     ModelStore.write(dir, FORMAT, tensors, config, this);
   }
 
@@ -156,13 +227,19 @@ public final class FineTunedModel implements TrainedModel {
               .asInt(config.path("encoder").path("attention_heads").asInt(12));
       FineTuneConfig training =
           ModelStore.JSON.treeToValue(config.get("training"), FineTuneConfig.class);
+      Path onnxFile = dir.resolve(config.path("onnx").asText(ONNX_FILE));
+      OnnxFile onnx =
+          config.hasNonNull("onnx_sha256") && java.nio.file.Files.isRegularFile(onnxFile)
+              ? new OnnxFile(onnxFile, config.get("onnx_sha256").asText())
+              : null;
       return new FineTunedModel(
           ModelStore.readEncoder(config),
           heads,
           training,
           ModelStore.readWeights(dir),
           ModelStore.readProvenance(config),
-          ModelStore.readScale(config));
+          ModelStore.readScale(config),
+          onnx);
     }
   }
 }
