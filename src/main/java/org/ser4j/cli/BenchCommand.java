@@ -289,8 +289,24 @@ public final class BenchCommand implements Callable<Integer> {
       log.printf(
           Locale.ROOT,
           "%-44s %12.1f%n",
-          "  scoring seqs/s (whole network)",
+          "  scoring seqs/s (whole network, DJL)",
           row.get("score_sequences_per_s").asDouble());
+      log.printf(
+          Locale.ROOT,
+          "%-44s %12.1f%n",
+          "  scoring seqs/s (exported, ONNX Runtime)",
+          row.get("onnx_score_sequences_per_s").asDouble());
+      log.printf(
+          Locale.ROOT,
+          "%-44s %12.2f%n",
+          "  ONNX / DJL",
+          row.get("onnx_score_sequences_per_s").asDouble()
+              / row.get("score_sequences_per_s").asDouble());
+      log.printf(
+          Locale.ROOT,
+          "%-44s %12.1e%n",
+          "  max |reward difference|",
+          row.get("onnx_max_abs_difference").asDouble());
     }
     if (!tuning.isEmpty()) {
       log.printf(
@@ -340,9 +356,39 @@ public final class BenchCommand implements Callable<Integer> {
           new FineTuner(config, Progress.quiet())
               .train(net, timed, new SequencePairs(List.of(), List.of()));
       row.put("train_sequences_per_s", r.history().get(0).sequencesPerSecond());
+      net.score(warm.all(), false, Progress.quiet()); // warm-up, as for ONNX below
       long t1 = System.nanoTime();
-      net.score(timed.all(), false, Progress.quiet());
+      double[] djl = net.score(timed.all(), false, Progress.quiet());
       row.put("score_sequences_per_s", 2 * timed.size() / ((System.nanoTime() - t1) / 1e9));
+      // The same weights exported to one ONNX graph, scored by ONNX Runtime, side by side.
+      org.ser4j.encoder.EncoderConfig enc =
+          new org.ser4j.encoder.EncoderConfig(
+                  "minilm-l6",
+                  spec.model(),
+                  spec.tokenizer(),
+                  spec.pooling(),
+                  finetuneLength,
+                  org.ser4j.encoder.InputStrategy.PAIR,
+                  null)
+              .pinned();
+      org.ser4j.model.finetune.FineTunedModel model =
+          org.ser4j.model.finetune.FineTunedModel.of(net, enc, 12, config, Provenance.UNKNOWN);
+      try (org.ser4j.model.finetune.OnnxRewardScorer onnx =
+          new org.ser4j.model.finetune.OnnxRewardScorer(
+              model,
+              org.ser4j.model.finetune.OnnxExport.export(model),
+              new org.ser4j.encoder.EncoderRuntime(
+                  null, Runtime.getRuntime().availableProcessors(), 32, Progress.quiet()))) {
+        onnx.score(warm.all()); // warm-up
+        long t2 = System.nanoTime();
+        double[] fast = onnx.score(timed.all());
+        row.put("onnx_score_sequences_per_s", 2 * timed.size() / ((System.nanoTime() - t2) / 1e9));
+        double diff = 0;
+        for (int i = 0; i < fast.length; i++) {
+          diff = Math.max(diff, Math.abs(fast[i] - djl[i]));
+        }
+        row.put("onnx_max_abs_difference", diff);
+      }
     }
     return row;
   }

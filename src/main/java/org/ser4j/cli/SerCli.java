@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       BestOfNCommand.class,
       ExportCommand.class,
+      ExportOnnxCommand.class,
       ScaleCommand.class,
       BenchCommand.class,
       BenchServerCommand.class,

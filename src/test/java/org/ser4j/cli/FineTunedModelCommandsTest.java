@@ -164,5 +164,31 @@ class FineTunedModelCommandsTest {
         server.stop(5_000);
       }
     }
+
+    // ser export-onnx: the same directory now scores through ONNX Runtime, as DJL did.
+    CliTest.Result export = CliTest.run("export-onnx", "--model", model.toString());
+    assertEquals(0, export.code(), export.err());
+    assertTrue(export.out().contains("model.onnx"), export.out());
+    assertTrue(JSON.readTree(model.resolve("config.json").toFile()).has("onnx_sha256"));
+    Path rescored = dir.resolve("rescored.jsonl");
+    assertEquals(
+        0,
+        CliTest.run(
+                "score",
+                "--model",
+                model.toString(),
+                "--input",
+                test.toString(),
+                "--out",
+                rescored.toString(),
+                "--quiet")
+            .code());
+    List<String> again = Files.readAllLines(rescored);
+    for (int i = 0; i < lines.size(); i++) {
+      JsonNode a = JSON.readTree(lines.get(i));
+      JsonNode b = JSON.readTree(again.get(i));
+      assertEquals(a.get("reward_chosen").asDouble(), b.get("reward_chosen").asDouble(), 1e-4);
+      assertEquals(a.get("reward_rejected").asDouble(), b.get("reward_rejected").asDouble(), 1e-4);
+    }
   }
 }

@@ -44,6 +44,11 @@ public final class OnnxRewardScorer implements RewardScorer {
     for (ResponseInput in : inputs) {
       seqs.add(tokenizer.sequence(in, model.encoder().strategy()));
     }
+    return score(seqs);
+  }
+
+  /** Rewards of tokenized sequences, in order. */
+  public synchronized double[] score(List<TokenizedInput> seqs) {
     Integer[] order = new Integer[seqs.size()];
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
