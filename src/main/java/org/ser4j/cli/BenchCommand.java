@@ -3,6 +3,7 @@ package org.ser4j.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -371,23 +372,48 @@ public final class BenchCommand implements Callable<Integer> {
                   org.ser4j.encoder.InputStrategy.PAIR,
                   null)
               .pinned();
-      org.ser4j.model.finetune.FineTunedModel model =
-          org.ser4j.model.finetune.FineTunedModel.of(net, enc, 12, config, Provenance.UNKNOWN);
-      try (org.ser4j.model.finetune.OnnxRewardScorer onnx =
-          new org.ser4j.model.finetune.OnnxRewardScorer(
-              model,
-              org.ser4j.model.finetune.OnnxExport.export(model),
-              new org.ser4j.encoder.EncoderRuntime(
-                  null, Runtime.getRuntime().availableProcessors(), 32, Progress.quiet()))) {
-        onnx.score(warm.all()); // warm-up
-        long t2 = System.nanoTime();
-        double[] fast = onnx.score(timed.all());
-        row.put("onnx_score_sequences_per_s", 2 * timed.size() / ((System.nanoTime() - t2) / 1e9));
-        double diff = 0;
-        for (int i = 0; i < fast.length; i++) {
-          diff = Math.max(diff, Math.abs(fast[i] - djl[i]));
+      Path exported = Files.createTempDirectory("ser4j-bench-onnx");
+      try {
+        org.ser4j.model.finetune.FineTunedModel model =
+            org.ser4j.model.finetune.FineTunedModel.of(net, enc, 12, config, Provenance.UNKNOWN)
+                .exportOnnx(exported);
+        List<org.ser4j.encoder.ResponseInput> warmInputs = new java.util.ArrayList<>();
+        List<org.ser4j.encoder.ResponseInput> timedInputs = new java.util.ArrayList<>();
+        List<PreferencePair> used = pairs.subList(0, Math.min(pairs.size(), finetunePairs + 16));
+        for (boolean chosen : new boolean[] {true, false}) { // SequencePairs.all()'s order
+          for (int k = 0; k < used.size(); k++) {
+            PreferencePair p = used.get(k);
+            (k < 16 ? warmInputs : timedInputs)
+                .add(
+                    new org.ser4j.encoder.ResponseInput(
+                        p.prompt(), chosen ? p.chosen() : p.rejected()));
+          }
         }
-        row.put("onnx_max_abs_difference", diff);
+        try (org.ser4j.model.RewardScorer onnx =
+            model.open(
+                new org.ser4j.encoder.EncoderRuntime(
+                    null,
+                    Runtime.getRuntime().availableProcessors(),
+                    org.ser4j.encoder.Featurizer.DEFAULT_BATCH,
+                    Progress.quiet()))) {
+          onnx.rewards(warmInputs); // warm-up, as for DJL above
+          long t2 = System.nanoTime();
+          double[] fast = onnx.rewards(timedInputs);
+          row.put(
+              "onnx_score_sequences_per_s", 2 * timed.size() / ((System.nanoTime() - t2) / 1e9));
+          double diff = 0;
+          for (int i = 0; i < fast.length; i++) {
+            diff = Math.max(diff, Math.abs(fast[i] - djl[i]));
+          }
+          row.put("onnx_max_abs_difference", diff);
+        }
+      } finally {
+        try (var files = Files.list(exported)) {
+          for (Path f : (Iterable<Path>) files::iterator) {
+            Files.deleteIfExists(f);
+          }
+        }
+        Files.deleteIfExists(exported);
       }
     }
     return row;

@@ -166,12 +166,7 @@ public final class FineTunedModel implements TrainedModel {
   @Override
   public RewardScorer open(EncoderRuntime runtime) throws IOException {
     if (onnx != null) {
-      byte[] bytes = java.nio.file.Files.readAllBytes(onnx.path());
-      if (!sha256(bytes).equals(onnx.sha256())) {
-        throw new IOException(
-            onnx.path() + ": SHA-256 differs from config.json's onnx_sha256; export it again");
-      }
-      return new OnnxRewardScorer(this, bytes, runtime);
+      return new OnnxRewardScorer(this, runtime);
     }
     return new FineTunedScorer(this, runtime.progress());
   }

@@ -1,36 +1,36 @@
 package org.ser4j.model.finetune;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
+import org.ser4j.encoder.EncoderConfig;
 import org.ser4j.encoder.EncoderRuntime;
-import org.ser4j.encoder.OnnxEncoder;
+import org.ser4j.encoder.Featurizer;
 import org.ser4j.encoder.ResponseInput;
-import org.ser4j.encoder.SequenceTokenizer;
-import org.ser4j.encoder.TokenizedInput;
 import org.ser4j.model.RewardScorer;
-import org.ser4j.util.Progress;
 
 /**
- * A fine-tuned model scored through its exported graph ({@link OnnxExport}) by ONNX Runtime:
- * tokenized as the network was trained, batches sorted by length and padded to their longest.
+ * A fine-tuned model scored through its exported graph ({@link OnnxExport}) by ONNX Runtime. The
+ * graph is an encoder whose one feature is the reward, so the frozen models' {@link Featurizer}
+ * runs it: tokenized as the network was trained, one single-threaded sequence per core, rewards
+ * cached by content under the graph's fingerprint (a changed file is refused).
  */
 public final class OnnxRewardScorer implements RewardScorer {
   private final FineTunedModel model;
-  private final OnnxEncoder graph;
-  private final SequenceTokenizer tokenizer;
-  private final int batchSize;
-  private final Progress progress;
+  private final Featurizer graph;
 
-  public OnnxRewardScorer(FineTunedModel model, byte[] onnx, EncoderRuntime runtime)
-      throws IOException {
+  public OnnxRewardScorer(FineTunedModel model, EncoderRuntime runtime) throws IOException {
     this.model = model;
-    this.graph = new OnnxEncoder(onnx, "model.onnx", model.encoder().pooling(), runtime.threads());
-    this.tokenizer =
-        SequenceTokenizer.open(model.encoder().tokenizer(), model.encoder().maxLength());
-    this.batchSize = runtime.batchSize();
-    this.progress = runtime.progress();
+    EncoderConfig e = model.encoder();
+    this.graph =
+        runtime.open(
+            new EncoderConfig(
+                e.name() + "-reward-graph",
+                model.onnx().path().toString(),
+                e.tokenizer(),
+                e.pooling(),
+                e.maxLength(),
+                e.strategy(),
+                model.onnx().sha256().substring(0, 12)));
   }
 
   @Override
@@ -39,35 +39,11 @@ public final class OnnxRewardScorer implements RewardScorer {
   }
 
   @Override
-  public synchronized double[] rewards(List<ResponseInput> inputs) {
-    List<TokenizedInput> seqs = new ArrayList<>(inputs.size());
-    for (ResponseInput in : inputs) {
-      seqs.add(tokenizer.sequence(in, model.encoder().strategy()));
-    }
-    return score(seqs);
-  }
-
-  /** Rewards of tokenized sequences, in order. */
-  public synchronized double[] score(List<TokenizedInput> seqs) {
-    Integer[] order = new Integer[seqs.size()];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    java.util.Arrays.sort(order, Comparator.comparingInt(i -> seqs.get(i).length()));
-    double[] out = new double[seqs.size()];
-    try (Progress.Task task = progress.start("score (ONNX)", seqs.size(), "sequences")) {
-      for (int from = 0; from < order.length; from += batchSize) {
-        int to = Math.min(order.length, from + batchSize);
-        List<TokenizedInput> batch = new ArrayList<>(to - from);
-        for (int k = from; k < to; k++) {
-          batch.add(seqs.get(order[k]));
-        }
-        float[][] r = graph.embed(batch);
-        for (int k = from; k < to; k++) {
-          out[order[k]] = r[k - from][0];
-        }
-        task.step(to - from);
-      }
+  public double[] rewards(List<ResponseInput> inputs) throws IOException {
+    float[][] r = graph.features(inputs);
+    double[] out = new double[r.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = r[i][0];
     }
     return out;
   }
@@ -79,7 +55,6 @@ public final class OnnxRewardScorer implements RewardScorer {
 
   @Override
   public void close() {
-    tokenizer.close();
     graph.close();
   }
 }
