@@ -49,6 +49,12 @@ public final class TrainCommand implements Callable<Integer> {
   @Mixin FineTuneOptions finetune;
 
   @Option(
+      names = "--no-onnx",
+      description =
+          "With --finetune, do not write model.onnx (the exported graph that ser eval, score, best-of-n and serve run through ONNX Runtime, about 2x DJL's speed); DJL then scores (default: ${DEFAULT-VALUE}).")
+  boolean noOnnx;
+
+  @Option(
       names = "--out",
       required = true,
       paramLabel = "DIR",
@@ -94,6 +100,9 @@ public final class TrainCommand implements Callable<Integer> {
                   dataset.labeled(),
                   Map.of("train", fineTune == null ? head : fineTune)));
       model.save(out);
+      if (model instanceof org.ser4j.model.finetune.FineTunedModel ft && !noOnnx) {
+        ft.exportOnnx(out);
+      }
 
       ObjectNode metrics = Json.MAPPER.createObjectNode();
       metrics.put("finetune", learner.finetune());

@@ -1,6 +1,7 @@
 package org.ser4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -61,6 +62,9 @@ class FineTunedModelCommandsTest {
             model.toString());
     assertEquals(0, train.code(), train.err());
     assertTrue(ModelStore.load(model) instanceof FineTunedModel);
+    // ser train wrote the exported graph: eval, score and best-of-n below run it on ONNX
+    // Runtime, and serve (DJL's network, opened explicitly) must agree with them.
+    assertNotNull(((FineTunedModel) ModelStore.load(model)).onnx());
     JsonNode metrics = JSON.readTree(model.resolve("metrics.json").toFile());
     assertEquals("top:1", metrics.get("finetune").asText());
     assertEquals(100, metrics.get("test_pairs").asInt());
@@ -165,7 +169,7 @@ class FineTunedModelCommandsTest {
       }
     }
 
-    // ser export-onnx: the same directory now scores through ONNX Runtime, as DJL did.
+    // ser export-onnx writes the same graph again: the rewards do not move.
     CliTest.Result export = CliTest.run("export-onnx", "--model", model.toString());
     assertEquals(0, export.code(), export.err());
     assertTrue(export.out().contains("model.onnx"), export.out());
