@@ -308,6 +308,22 @@ public final class BenchCommand implements Callable<Integer> {
           "%-44s %12.1e%n",
           "  max |reward difference|",
           row.get("onnx_max_abs_difference").asDouble());
+      log.printf(
+          Locale.ROOT,
+          "%-44s %12.1f%n",
+          "  scoring seqs/s (exported int8, ONNX Runtime)",
+          row.get("onnx_int8_score_sequences_per_s").asDouble());
+      log.printf(
+          Locale.ROOT,
+          "%-44s %12.2f%n",
+          "  int8 / DJL",
+          row.get("onnx_int8_score_sequences_per_s").asDouble()
+              / row.get("score_sequences_per_s").asDouble());
+      log.printf(
+          Locale.ROOT,
+          "%-44s %12.3f%n",
+          "  int8: pairs ordered as DJL orders them",
+          row.get("onnx_int8_pair_order_agreement").asDouble());
     }
     if (!tuning.isEmpty()) {
       log.printf(
@@ -374,9 +390,8 @@ public final class BenchCommand implements Callable<Integer> {
               .pinned();
       Path exported = Files.createTempDirectory("ser4j-bench-onnx");
       try {
-        org.ser4j.model.finetune.FineTunedModel model =
-            org.ser4j.model.finetune.FineTunedModel.of(net, enc, 12, config, Provenance.UNKNOWN)
-                .exportOnnx(exported);
+        org.ser4j.model.finetune.FineTunedModel trained =
+            org.ser4j.model.finetune.FineTunedModel.of(net, enc, 12, config, Provenance.UNKNOWN);
         List<org.ser4j.encoder.ResponseInput> warmInputs = new java.util.ArrayList<>();
         List<org.ser4j.encoder.ResponseInput> timedInputs = new java.util.ArrayList<>();
         List<PreferencePair> used = pairs.subList(0, Math.min(pairs.size(), finetunePairs + 16));
@@ -389,23 +404,35 @@ public final class BenchCommand implements Callable<Integer> {
                         p.prompt(), chosen ? p.chosen() : p.rejected()));
           }
         }
-        try (org.ser4j.model.RewardScorer onnx =
-            model.open(
-                new org.ser4j.encoder.EncoderRuntime(
-                    null,
-                    Runtime.getRuntime().availableProcessors(),
-                    org.ser4j.encoder.Featurizer.DEFAULT_BATCH,
-                    Progress.quiet()))) {
-          onnx.rewards(warmInputs); // warm-up, as for DJL above
-          long t2 = System.nanoTime();
-          double[] fast = onnx.rewards(timedInputs);
-          row.put(
-              "onnx_score_sequences_per_s", 2 * timed.size() / ((System.nanoTime() - t2) / 1e9));
-          double diff = 0;
-          for (int i = 0; i < fast.length; i++) {
-            diff = Math.max(diff, Math.abs(fast[i] - djl[i]));
+        for (boolean int8 : new boolean[] {false, true}) {
+          String key = int8 ? "onnx_int8" : "onnx";
+          try (org.ser4j.model.RewardScorer onnx =
+              trained
+                  .exportOnnx(exported, int8)
+                  .open(
+                      new org.ser4j.encoder.EncoderRuntime(
+                          null,
+                          Runtime.getRuntime().availableProcessors(),
+                          org.ser4j.encoder.Featurizer.DEFAULT_BATCH,
+                          Progress.quiet()))) {
+            onnx.rewards(warmInputs); // warm-up, as for DJL above
+            long t2 = System.nanoTime();
+            double[] fast = onnx.rewards(timedInputs);
+            row.put(
+                key + "_score_sequences_per_s",
+                2 * timed.size() / ((System.nanoTime() - t2) / 1e9));
+            double diff = 0;
+            int sameOrder = 0;
+            int n = fast.length / 2;
+            for (int i = 0; i < fast.length; i++) {
+              diff = Math.max(diff, Math.abs(fast[i] - djl[i]));
+            }
+            for (int i = 0; i < n; i++) { // does each pair keep DJL's order?
+              sameOrder += (fast[i] > fast[n + i]) == (djl[i] > djl[n + i]) ? 1 : 0;
+            }
+            row.put(key + "_max_abs_difference", diff);
+            row.put(key + "_pair_order_agreement", (double) sameOrder / n);
           }
-          row.put("onnx_max_abs_difference", diff);
         }
       } finally {
         try (var files = Files.list(exported)) {

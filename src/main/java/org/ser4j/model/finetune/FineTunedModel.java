@@ -91,7 +91,13 @@ public final class FineTunedModel implements TrainedModel {
    * config names the file's SHA-256; from then on the directory scores through ONNX Runtime.
    */
   public FineTunedModel exportOnnx(Path dir) throws IOException {
-    byte[] bytes = OnnxExport.export(this);
+    return exportOnnx(dir, false);
+  }
+
+  /** As {@link #exportOnnx(Path)}; with {@code int8}, the graph's dense weights quantized. */
+  public FineTunedModel exportOnnx(Path dir, boolean int8) throws IOException {
+    byte[] exported = OnnxExport.export(this);
+    byte[] bytes = int8 ? OnnxQuantize.dynamicInt8(exported) : exported;
     Path file = dir.resolve(ONNX_FILE);
     org.ser4j.util.AtomicFiles.write(file, out -> out.write(bytes));
     FineTunedModel withOnnx =

@@ -140,4 +140,36 @@ class OnnxExportTest {
             IllegalArgumentException.class, () -> ModelStore.load(out).open(runtime()));
     assertTrue(e.getMessage().contains("mismatch"), e.getMessage());
   }
+
+  @Test
+  void int8GraphTracksTheFloatOne() throws Exception {
+    FineTunedModel model = moved("top:2");
+    Path f32 = dir.resolve("f32");
+    Path q8 = dir.resolve("int8");
+    model.save(f32);
+    model.save(q8);
+    ((FineTunedModel) ModelStore.load(f32)).exportOnnx(f32);
+    ((FineTunedModel) ModelStore.load(q8)).exportOnnx(q8, true);
+    assertTrue(
+        Files.size(q8.resolve(FineTunedModel.ONNX_FILE))
+            < 0.75 * Files.size(f32.resolve(FineTunedModel.ONNX_FILE)),
+        "int8 dense weights take a quarter of their float bytes (the embedding table stays float)");
+    double[] a;
+    double[] b;
+    try (RewardScorer s = ModelStore.load(f32).open(runtime())) {
+      a = s.rewards(inputs);
+    }
+    try (RewardScorer s = ModelStore.load(q8).open(runtime())) {
+      b = s.rewards(inputs);
+    }
+    double pearson =
+        new org.apache.commons.math3.stat.correlation.PearsonsCorrelation().correlation(a, b);
+    System.out.printf("int8 vs float32 rewards: Pearson %.5f%n", pearson);
+    assertTrue(pearson > 0.98, "int8 rewards follow float32's: " + pearson);
+    boolean differ = false;
+    for (int i = 0; i < a.length; i++) {
+      differ |= a[i] != b[i];
+    }
+    assertTrue(differ, "the int8 graph is not the float one");
+  }
 }
