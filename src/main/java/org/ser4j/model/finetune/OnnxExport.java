@@ -1,13 +1,16 @@
 package org.ser4j.model.finetune;
 
-import com.google.protobuf.ByteString;
+import static org.ser4j.model.finetune.OnnxNodes.FLOAT;
+import static org.ser4j.model.finetune.OnnxNodes.floats;
+import static org.ser4j.model.finetune.OnnxNodes.intAttr;
+import static org.ser4j.model.finetune.OnnxNodes.intsAttr;
+import static org.ser4j.model.finetune.OnnxNodes.longs;
+import static org.ser4j.model.finetune.OnnxNodes.node;
+
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Map;
 import org.ser4j.encoder.EncoderSpec;
 import org.ser4j.encoder.OnnxWeights;
-import org.ser4j.encoder.onnx.OnnxProto.AttributeProto;
 import org.ser4j.encoder.onnx.OnnxProto.GraphProto;
 import org.ser4j.encoder.onnx.OnnxProto.ModelProto;
 import org.ser4j.encoder.onnx.OnnxProto.NodeProto;
@@ -27,8 +30,6 @@ import org.ser4j.model.Tensor;
 public final class OnnxExport {
   /** The graph's one output: the reward of each sequence, [batch]. */
   public static final String OUTPUT = "reward";
-
-  private static final int FLOAT = 1;
 
   private OnnxExport() {}
 
@@ -114,27 +115,6 @@ public final class OnnxExport {
     }
   }
 
-  private static TensorProto floats(String name, long[] shape, float[] values) {
-    ByteBuffer bytes = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
-    bytes.asFloatBuffer().put(values);
-    TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(FLOAT);
-    for (long d : shape) {
-      t.addDims(d);
-    }
-    return t.setRawData(ByteString.copyFrom(bytes.array())).build();
-  }
-
-  private static TensorProto longs(String name, long... values) {
-    ByteBuffer bytes = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
-    bytes.asLongBuffer().put(values);
-    return TensorProto.newBuilder()
-        .setName(name)
-        .setDataType(7) // INT64
-        .addDims(values.length)
-        .setRawData(ByteString.copyFrom(bytes.array()))
-        .build();
-  }
-
   private static long opset(ModelProto m) {
     for (OperatorSetIdProto o : m.getOpsetImportList()) {
       if (o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx")) {
@@ -142,35 +122,6 @@ public final class OnnxExport {
       }
     }
     return 0;
-  }
-
-  private static NodeProto node(
-      String op, String name, String[] in, String out, AttributeProto... a) {
-    NodeProto.Builder n = NodeProto.newBuilder().setOpType(op).setName(name).addOutput(out);
-    for (String i : in) {
-      n.addInput(i);
-    }
-    for (AttributeProto x : a) {
-      n.addAttribute(x);
-    }
-    return n.build();
-  }
-
-  private static AttributeProto intAttr(String name, long v) {
-    return AttributeProto.newBuilder()
-        .setName(name)
-        .setType(AttributeProto.AttributeType.INT)
-        .setI(v)
-        .build();
-  }
-
-  private static AttributeProto intsAttr(String name, long... v) {
-    AttributeProto.Builder b =
-        AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
-    for (long x : v) {
-      b.addInts(x);
-    }
-    return b.build();
   }
 
   /**

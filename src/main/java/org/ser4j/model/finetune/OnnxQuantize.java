@@ -1,11 +1,14 @@
 package org.ser4j.model.finetune;
 
-import com.google.protobuf.ByteString;
+import static org.ser4j.model.finetune.OnnxNodes.FLOAT;
+import static org.ser4j.model.finetune.OnnxNodes.INT8;
+import static org.ser4j.model.finetune.OnnxNodes.intAttr;
+import static org.ser4j.model.finetune.OnnxNodes.node;
+
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import org.ser4j.encoder.OnnxWeights;
-import org.ser4j.encoder.onnx.OnnxProto.AttributeProto;
 import org.ser4j.encoder.onnx.OnnxProto.GraphProto;
 import org.ser4j.encoder.onnx.OnnxProto.ModelProto;
 import org.ser4j.encoder.onnx.OnnxProto.NodeProto;
@@ -19,9 +22,6 @@ import org.ser4j.encoder.onnx.OnnxProto.TensorProto;
  * attention products and the head stay float.
  */
 public final class OnnxQuantize {
-  private static final int FLOAT = 1;
-  private static final int INT8 = 3;
-
   private OnnxQuantize() {}
 
   public static byte[] dynamicInt8(byte[] floatGraph) throws IOException {
@@ -34,12 +34,7 @@ public final class OnnxQuantize {
     }
     GraphProto.Builder g = graph.toBuilder().clearNode();
     Map<String, String> quantized = new HashMap<>(); // float weight -> its int8 + scale prefix
-    g.addInitializer(
-        TensorProto.newBuilder()
-            .setName("ser4j.q.zero")
-            .setDataType(INT8)
-            .setRawData(ByteString.copyFrom(new byte[] {0}))
-            .build());
+    g.addInitializer(OnnxNodes.tensor("ser4j.q.zero", INT8, new long[] {}, new byte[] {0}));
     int k = 0;
     for (NodeProto n : graph.getNodeList()) {
       String w = n.getOpType().equals("MatMul") && n.getInputCount() == 2 ? n.getInput(1) : null;
@@ -48,28 +43,31 @@ public final class OnnxQuantize {
         g.addNode(n);
         continue;
       }
-      String q = quantized.computeIfAbsent(w, name -> addQuantizedWeight(g, weight, name));
+      String q = quantized.get(w);
+      if (q == null) {
+        q = addQuantizedWeight(g, weight, w);
+        quantized.put(w, q);
+      }
       String p = "ser4j.q" + (k++) + ".";
       String x = n.getInput(0);
       g.addNode(
           node(
               "DynamicQuantizeLinear",
+              p + "quantize",
               new String[] {x},
               new String[] {p + "x", p + "x_scale", p + "x_zero"}));
       g.addNode(
           node(
               "MatMulInteger",
+              p + "matmul",
               new String[] {p + "x", q + "int8", p + "x_zero", "ser4j.q.zero"},
-              new String[] {p + "int32"}));
+              p + "int32"));
       g.addNode(
-          node(
-              "Cast",
-              new String[] {p + "int32"},
-              new String[] {p + "float"},
-              intAttr("to", FLOAT)));
-      g.addNode(node("Mul", new String[] {p + "x_scale", q + "scale"}, new String[] {p + "scale"}));
+          node("Cast", p + "cast", new String[] {p + "int32"}, p + "float", intAttr("to", FLOAT)));
       g.addNode(
-          node("Mul", new String[] {p + "float", p + "scale"}, new String[] {n.getOutput(0)}));
+          node("Mul", p + "scale_mul", new String[] {p + "x_scale", q + "scale"}, p + "scale"));
+      g.addNode(
+          node("Mul", p + "rescale", new String[] {p + "float", p + "scale"}, n.getOutput(0)));
     }
     if (k == 0) {
       throw new IOException("no MatMul by a BERT weight found to quantize");
@@ -86,13 +84,9 @@ public final class OnnxQuantize {
   }
 
   /** Adds W's int8 values and per-column scales; returns their name prefix. */
-  private static String addQuantizedWeight(GraphProto.Builder g, TensorProto weight, String name) {
-    OnnxWeights.Tensor w;
-    try {
-      w = OnnxWeights.tensor(weight);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+  private static String addQuantizedWeight(GraphProto.Builder g, TensorProto weight, String name)
+      throws IOException {
+    OnnxWeights.Tensor w = OnnxWeights.tensor(weight);
     int in = (int) w.shape()[0];
     int out = (int) w.shape()[1];
     float[] scale = new float[out];
@@ -112,44 +106,8 @@ public final class OnnxQuantize {
       }
     }
     String prefix = "ser4j.q." + name + ".";
-    g.addInitializer(
-        TensorProto.newBuilder()
-            .setName(prefix + "int8")
-            .setDataType(INT8)
-            .addDims(in)
-            .addDims(out)
-            .setRawData(ByteString.copyFrom(q)));
-    java.nio.ByteBuffer b =
-        java.nio.ByteBuffer.allocate(4 * out).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-    b.asFloatBuffer().put(scale);
-    g.addInitializer(
-        TensorProto.newBuilder()
-            .setName(prefix + "scale")
-            .setDataType(FLOAT)
-            .addDims(out)
-            .setRawData(ByteString.copyFrom(b.array())));
+    g.addInitializer(OnnxNodes.tensor(prefix + "int8", INT8, new long[] {in, out}, q));
+    g.addInitializer(OnnxNodes.floats(prefix + "scale", new long[] {out}, scale));
     return prefix;
-  }
-
-  private static NodeProto node(String op, String[] in, String[] out, AttributeProto... attrs) {
-    NodeProto.Builder n = NodeProto.newBuilder().setOpType(op).setName(out[0] + "_" + op);
-    for (String i : in) {
-      n.addInput(i);
-    }
-    for (String o : out) {
-      n.addOutput(o);
-    }
-    for (AttributeProto a : attrs) {
-      n.addAttribute(a);
-    }
-    return n.build();
-  }
-
-  private static AttributeProto intAttr(String name, long v) {
-    return AttributeProto.newBuilder()
-        .setName(name)
-        .setType(AttributeProto.AttributeType.INT)
-        .setI(v)
-        .build();
   }
 }
