@@ -158,7 +158,8 @@ public final class OnnxEncoder implements AutoCloseable {
     return out;
   }
 
-  static String sha256(byte[] bytes) {
+  /** The SHA-256 of {@code bytes}, in hex: what fingerprints and model configs record. */
+  public static String sha256(byte[] bytes) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException e) {

@@ -108,18 +108,9 @@ public final class FineTunedModel implements TrainedModel {
             tensors,
             provenance,
             scale,
-            new OnnxFile(file, sha256(bytes)));
+            new OnnxFile(file, org.ser4j.encoder.OnnxEncoder.sha256(bytes)));
     withOnnx.save(dir);
     return withOnnx;
-  }
-
-  private static String sha256(byte[] bytes) {
-    try {
-      return java.util.HexFormat.of()
-          .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JDK", e);
-    }
   }
 
   @Override
@@ -198,8 +189,8 @@ public final class FineTunedModel implements TrainedModel {
       Path target = dir.resolve(ONNX_FILE);
       if (!java.nio.file.Files.exists(target)
           || !java.nio.file.Files.isSameFile(target, onnx.path())) {
-        byte[] bytes = java.nio.file.Files.readAllBytes(onnx.path());
-        org.ser4j.util.AtomicFiles.write(target, out -> out.write(bytes));
+        org.ser4j.util.AtomicFiles.write(
+            target, out -> java.nio.file.Files.copy(onnx.path(), out)); // streamed, not held
       }
       config.put("onnx", ONNX_FILE);
       config.put("onnx_sha256", onnx.sha256());
