@@ -78,7 +78,7 @@ public final class BestOfNCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    BestOfN.parseNs(ns); // a bad --n fails before the scoring, not after
+    int[] nList = BestOfN.parseNs(ns); // a bad --n fails before the scoring, not after
     List<Candidates> all = CandidateFile.read(input);
     List<ResponseInput> inputs = BestOfNReport.inputs(all);
     double[] raw;
@@ -140,7 +140,10 @@ public final class BestOfNCommand implements Callable<Integer> {
     }
     List<BestOfN.Judged> gold = BestOfNReport.judged(all, keys);
     if (!gold.isEmpty()) {
-      writeCurve(log, gold, BestOfNReport.judged(all, raw), scale.correctsLength());
+      // The uncorrected picks are reported beside the corrected ones where the model corrects.
+      List<BestOfN.Judged> uncorrected =
+          scale.correctsLength() ? BestOfNReport.judged(all, raw) : null;
+      writeCurve(log, nList, gold, uncorrected);
     }
     log.println("wrote " + out);
     log.flush();
@@ -148,12 +151,9 @@ public final class BestOfNCommand implements Callable<Integer> {
   }
 
   private void writeCurve(
-      PrintWriter log,
-      List<BestOfN.Judged> gold,
-      List<BestOfN.Judged> uncorrected,
-      boolean corrects)
+      PrintWriter log, int[] nList, List<BestOfN.Judged> gold, List<BestOfN.Judged> uncorrected)
       throws java.io.IOException {
-    int[] nList = BestOfN.parseNs(ns);
+    boolean corrects = uncorrected != null;
     List<BestOfN.Point> curve = BestOfN.curve(gold, nList, seed);
     Path dir = report != null ? report : out.toAbsolutePath().getParent();
     ObjectNode json = Json.MAPPER.createObjectNode();

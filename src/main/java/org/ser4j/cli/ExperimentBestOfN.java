@@ -60,24 +60,17 @@ final class ExperimentBestOfN {
 
   /** Mean, std and a 95% t-interval over seeds; the intervals of paired differences matter most. */
   static ObjectNode stats(List<Double> xs) {
-    ObjectNode n = Json.MAPPER.createObjectNode();
+    ObjectNode n = ExperimentCommand.stats(xs);
     int k = xs.size();
-    double mean = xs.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-    double var = 0;
-    for (double x : xs) {
-      var += (x - mean) * (x - mean);
-    }
-    double std = k > 1 ? Math.sqrt(var / (k - 1)) : 0.0;
-    n.put("mean", mean);
-    n.put("std", std);
     if (k > 1) {
+      double mean = n.get("mean").asDouble();
       double half =
-          new TDistribution(k - 1).inverseCumulativeProbability(0.975) * std / Math.sqrt(k);
+          new TDistribution(k - 1).inverseCumulativeProbability(0.975)
+              * n.get("std").asDouble()
+              / Math.sqrt(k);
       n.put("ci95_low", mean - half);
       n.put("ci95_high", mean + half);
     }
-    ArrayNode runs = n.putArray("runs");
-    xs.forEach(runs::add);
     return n;
   }
 

@@ -306,7 +306,8 @@ public final class ExperimentCommand implements Callable<Integer> {
     return store;
   }
 
-  private static ObjectNode stats(List<Double> xs) {
+  /** Mean, sample std and the values over seeds. */
+  static ObjectNode stats(List<Double> xs) {
     ObjectNode n = Json.MAPPER.createObjectNode();
     double mean = xs.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
     double var = 0;

@@ -49,6 +49,7 @@ public final class SerLoop {
     learner.load(data);
     SeedSplit split = SeedSplit.of(data.labeled().size(), config.validationFraction(), seed);
     TrainingSet validation = TrainingSet.labeled(split.validation());
+    double seedLonger = seedLongerShare(data, split); // the same seed every loop
     List<LoopReport> loops = new ArrayList<>(store == null ? List.of() : store.readLoops());
     List<SelfLabel> selectedSoFar = new ArrayList<>();
     BitSet taken = new BitSet(data.pool().size());
@@ -134,7 +135,7 @@ public final class SerLoop {
         selected = reviewed(learner, split, selectedSoFar, validation, selected, seed + loop);
       }
       if (config.selection().balanceLength()) {
-        selected = LengthBalance.match(selected, seedLongerShare(data, split));
+        selected = LengthBalance.match(selected, seedLonger);
       }
       if (selected.size() < config.minNew()) {
         log.printf(
@@ -153,7 +154,7 @@ public final class SerLoop {
               selectedSoFar.size(),
               (double) agree / selected.size(),
               remaining.size() - selected.size(),
-              LoopDiagnostics.of(selected, data.gold(), temperature, seedLongerShare(data, split)));
+              LoopDiagnostics.of(selected, data.gold(), temperature, seedLonger));
       models.add(
           train(
               loop,
