@@ -3,14 +3,9 @@ package org.ser4j.encoder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.ser4j.util.Progress;
 
 /**
@@ -155,46 +150,11 @@ public final class Featurizer implements AutoCloseable {
       String[] seg = missing.get(key);
       tokenized.add(seg[0] == null ? tokenizer.single(seg[1]) : tokenizer.pair(seg[0], seg[1]));
     }
-    List<Integer> byLength = new ArrayList<>(order.size());
-    for (int i = 0; i < order.size(); i++) {
-      byLength.add(i);
-    }
-    byLength.sort(Comparator.comparingInt(i -> tokenized.get(i).length()));
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            threads,
-            r -> {
-              Thread t = new Thread(r, "ser4j-encoder");
-              t.setDaemon(true);
-              return t;
-            });
     try (Progress.Task task = progress.start("encode " + config.name(), order.size(), "texts")) {
-      List<Future<?>> jobs = new ArrayList<>();
-      for (int start = 0; start < byLength.size(); start += batchSize) {
-        List<Integer> idx = byLength.subList(start, Math.min(byLength.size(), start + batchSize));
-        jobs.add(
-            pool.submit(
-                () -> {
-                  List<TokenizedInput> batch = new ArrayList<>(idx.size());
-                  idx.forEach(i -> batch.add(tokenized.get(i)));
-                  float[][] vectors = encoder.embed(batch);
-                  for (int j = 0; j < idx.size(); j++) {
-                    cache.put(order.get(idx.get(j)), vectors[j]);
-                  }
-                  task.step(idx.size());
-                }));
+      float[][] vectors = encoder.embedAll(tokenized, batchSize, threads, task);
+      for (int i = 0; i < vectors.length; i++) {
+        cache.put(order.get(i), vectors[i]);
       }
-      for (Future<?> job : jobs) {
-        job.get();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while encoding", e);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException(
-          "encoding failed: " + e.getCause().getMessage(), e.getCause());
-    } finally {
-      pool.shutdownNow();
     }
     cache.flush();
   }

@@ -9,6 +9,9 @@ import java.util.Map;
 import org.ser4j.data.SerDataset;
 import org.ser4j.data.UnlabeledPair;
 import org.ser4j.encoder.EncoderConfig;
+import org.ser4j.encoder.Featurizer;
+import org.ser4j.encoder.OnnxEncoder;
+import org.ser4j.encoder.Pooling;
 import org.ser4j.encoder.ResponseInput;
 import org.ser4j.encoder.SequenceTokenizer;
 import org.ser4j.encoder.TokenizedInput;
@@ -19,19 +22,24 @@ import org.ser4j.model.finetune.BertRewardNet;
 import org.ser4j.model.finetune.FineTuneConfig;
 import org.ser4j.model.finetune.FineTunedModel;
 import org.ser4j.model.finetune.FineTuner;
+import org.ser4j.model.finetune.OnnxExport;
 import org.ser4j.model.finetune.SequencePairs;
 import org.ser4j.util.Progress;
 
 /**
  * A reward model whose encoder learns ({@link FineTuneConfig#mode()} top:K, full or lora). One
  * network serves the whole run: each fit starts again from the pretrained weights (or, warm, from
- * the last fit's), and the frozen lower layers (top:K) run once per text.
+ * the last fit's), and the frozen lower layers (top:K) run once per text. Where every layer learns
+ * (full, LoRA) nothing below can be cached, so the pool is scored through the current weights
+ * exported to ONNX ({@link OnnxExport}), which ONNX Runtime runs about 1.5x faster than DJL; with
+ * cached lower layers (top:K) DJL runs only the top K and stays faster.
  */
 public final class FineTuneLearner implements RewardLearner {
   private final FineTuneConfig training;
   private final EncoderConfig encoder;
   private final int heads;
   private final Path layerCache;
+  private final int threads;
   private final Progress progress;
   private SequenceTokenizer tokenizer;
   private BertRewardNet net;
@@ -45,17 +53,20 @@ public final class FineTuneLearner implements RewardLearner {
    * @param training the fine-tuning settings; its seed draws the network's starting point (LoRA
    *     adapters)
    * @param layerCache where the frozen lower layers' states are kept on disk (null: memory only)
+   * @param threads sequences scored at once through ONNX (one per core)
    */
   public FineTuneLearner(
       FineTuneConfig training,
       EncoderConfig encoder,
       int heads,
       Path layerCache,
+      int threads,
       Progress progress) {
     this.training = training;
     this.encoder = encoder;
     this.heads = heads;
     this.layerCache = layerCache;
+    this.threads = threads;
     this.progress = progress;
   }
 
@@ -114,11 +125,31 @@ public final class FineTuneLearner implements RewardLearner {
   }
 
   @Override
-  public PairRewards poolRewards(List<UnlabeledPair> pairs) {
+  public PairRewards poolRewards(List<UnlabeledPair> pairs) throws IOException {
     List<TokenizedInput> toScore = new ArrayList<>(2 * pairs.size());
     pairs.forEach(p -> toScore.add(first.get(p.key())));
     pairs.forEach(p -> toScore.add(second.get(p.key())));
-    return PairRewards.ofConcatenated(net.score(toScore, true, progress));
+    return PairRewards.ofConcatenated(
+        scoresThroughOnnx() ? onnxRewards(toScore) : net.score(toScore, true, progress));
+  }
+
+  /** Whether the pool goes through ONNX: only when no frozen lower layer is cached. */
+  boolean scoresThroughOnnx() {
+    return training.mode().firstTrainedLayer(net.bert().layers()) == 0;
+  }
+
+  /** The current weights exported to one graph, run with one single-threaded sequence per core. */
+  private double[] onnxRewards(List<TokenizedInput> sequences) throws IOException {
+    byte[] graph = OnnxExport.export(model(Provenance.UNKNOWN));
+    try (OnnxEncoder onnx = new OnnxEncoder(graph, "the loop's exported graph", Pooling.MEAN, 1);
+        Progress.Task task = progress.start("score (ONNX)", sequences.size(), "texts")) {
+      float[][] r = onnx.embedAll(sequences, Featurizer.DEFAULT_BATCH, threads, task);
+      double[] out = new double[r.length];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = r[i][0];
+      }
+      return out;
+    }
   }
 
   @Override

@@ -36,7 +36,12 @@ public interface RewardLearner extends AutoCloseable {
       return HeadLearner.encoding(runtime.open(encoder), true, head, runtime.progress());
     }
     return new FineTuneLearner(
-        fineTune, encoder.pinned(), heads, runtime.cacheRoot(), runtime.progress());
+        fineTune,
+        encoder.pinned(),
+        heads,
+        runtime.cacheRoot(),
+        runtime.threads(),
+        runtime.progress());
   }
 
   /** Encodes or tokenizes every text of {@code data} (once; it is the data of every later call). */
@@ -64,7 +69,7 @@ public interface RewardLearner extends AutoCloseable {
    * The current model's rewards of pool pairs: first answers as {@code chosen}, second as {@code
    * rejected}.
    */
-  PairRewards poolRewards(List<UnlabeledPair> pairs);
+  PairRewards poolRewards(List<UnlabeledPair> pairs) throws IOException;
 
   /** The current model's rewards of a training set's pairs. */
   PairRewards rewards(TrainingSet pairs);
