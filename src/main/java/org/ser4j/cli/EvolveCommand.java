@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description =
         "Run Self-Evolved Reward Learning: train on the labeled seed, then loop: self-label confident pool pairs, retrain. Writes run.json, loop-N/{model,selected.jsonl} and report.json to --out; --resume DIR continues an interrupted run.")
-public final class EvolveCommand implements Callable<Integer> {
+public class EvolveCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Mixin DataSpecMixin data;
@@ -67,6 +67,17 @@ public final class EvolveCommand implements Callable<Integer> {
       description =
           "With --finetune, do not export the final model to model.onnx (scored by ONNX Runtime in eval, score, best-of-n and serve; 90 MB for MiniLM) (default: ${DEFAULT-VALUE}).")
   boolean noOnnx;
+
+  /**
+   * The learner of the run: this process's by default; another engine (ser4j-spark) overrides this
+   * and keeps everything else of `ser evolve`.
+   */
+  protected RewardLearner openLearner(
+      EncoderConfig encoderConfig, SerConfig serConfig, FineTuneConfig fineTune, int heads)
+      throws Exception {
+    return RewardLearner.open(
+        encoderConfig, serConfig.train(), fineTune, heads, encoder.runtime.toRuntime());
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -118,12 +129,8 @@ public final class EvolveCommand implements Callable<Integer> {
         dataset.counts().trainSkipped().summary());
     log.flush();
     try (RewardLearner learner =
-        RewardLearner.open(
-            encoderConfig,
-            serConfig.train(),
-            fineTune == null ? null : fineTune.withSeed(seed),
-            heads,
-            encoder.runtime.toRuntime())) {
+        openLearner(
+            encoderConfig, serConfig, fineTune == null ? null : fineTune.withSeed(seed), heads)) {
       ObjectNode run = RunJson.run(dataSpec, learner.encoder(), serConfig, fineTune, heads);
       if (resume == null) {
         store.writeRun(run);

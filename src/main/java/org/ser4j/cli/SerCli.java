@@ -49,7 +49,14 @@ public final class SerCli implements Runnable {
   }
 
   public static CommandLine commandLine() {
-    CommandLine cli = new CommandLine(new SerCli());
+    return configured(new CommandLine(new SerCli()));
+  }
+
+  /**
+   * {@code cli} with `ser`'s conventions: enum values in any case, and errors reported as one line
+   * (file, line and field for bad data), exit code 1; another front end (ser-spark) shares them.
+   */
+  public static CommandLine configured(CommandLine cli) {
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {

@@ -6,7 +6,7 @@ import java.util.List;
  * The context a response answers: one or more turns, the last usually the user's. Multi-turn
  * prompts keep every turn so that an encoder can decide how much of the history it sees.
  */
-public record Prompt(List<Turn> turns) {
+public record Prompt(List<Turn> turns) implements java.io.Serializable {
   public Prompt {
     turns = List.copyOf(turns);
     if (turns.isEmpty()) {

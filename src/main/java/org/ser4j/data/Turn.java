@@ -3,7 +3,7 @@ package org.ser4j.data;
 import java.util.Objects;
 
 /** One turn of a conversation. */
-public record Turn(Role role, String content) {
+public record Turn(Role role, String content) implements java.io.Serializable {
   public Turn {
     Objects.requireNonNull(role, "role");
     Objects.requireNonNull(content, "content");

@@ -12,7 +12,8 @@ public record EncoderConfig(
     Pooling pooling,
     int maxLength,
     InputStrategy strategy,
-    String fingerprint) {
+    String fingerprint)
+    implements java.io.Serializable {
   /**
    * Max tokens per sequence and what is encoded, for a frozen encoder and for one that learns (CPU
    * time).

@@ -169,6 +169,15 @@ public final class FeatureCache {
     return entries.get(key);
   }
 
+  /**
+   * Drops every vector held in memory (unsaved ones too): for an in-memory cache whose texts are
+   * not seen again, as on a cluster's executors.
+   */
+  public synchronized void forget() {
+    entries.clear();
+    unsaved.clear();
+  }
+
   public synchronized void put(Key key, float[] vector) {
     if (vector.length == 0 || vector.length % dimension != 0) {
       throw new IllegalArgumentException(

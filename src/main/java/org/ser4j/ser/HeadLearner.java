@@ -19,33 +19,36 @@ import org.ser4j.util.Progress;
 
 /**
  * A frozen pretrained encoder with a trained head: every text is encoded once (feature cache),
- * after which training and scoring touch only feature vectors.
+ * after which training and scoring touch only feature vectors. Where the vectors come from and
+ * where the pool is scored is the {@link FeatureSource}'s business: this process, or a cluster.
  */
 public final class HeadLearner implements RewardLearner {
-  private final Featurizer featurizer;
+  private final FeatureSource source;
   private final TrainConfig config;
   private final Progress progress;
-  private SerInputs in;
+  private HeadFeatures in;
   private RewardModel model;
 
-  private final boolean ownsFeaturizer;
-
   private HeadLearner(
-      Featurizer featurizer, boolean owns, SerInputs in, TrainConfig config, Progress progress) {
-    this.featurizer = featurizer;
-    this.ownsFeaturizer = owns;
+      FeatureSource source, HeadFeatures in, TrainConfig config, Progress progress) {
+    this.source = source;
     this.in = in;
     this.config = config;
     this.progress = progress;
   }
 
+  /** Learns on the vectors {@code source} encodes; closing the learner closes the source. */
+  public static HeadLearner over(FeatureSource source, TrainConfig config, Progress progress) {
+    return new HeadLearner(source, null, config, progress);
+  }
+
   /**
-   * Encodes the run's texts with {@code featurizer}; closing the learner closes it when {@code
-   * owns}.
+   * Encodes the run's texts with {@code featurizer} in this process; closing the learner closes it
+   * when {@code owns}.
    */
   public static HeadLearner encoding(
       Featurizer featurizer, boolean owns, TrainConfig config, Progress progress) {
-    return new HeadLearner(featurizer, owns, null, config, progress);
+    return over(new LocalFeatures(featurizer, owns), config, progress);
   }
 
   /**
@@ -53,13 +56,13 @@ public final class HeadLearner implements RewardLearner {
    * nothing.
    */
   public static HeadLearner of(SerInputs features, TrainConfig config) {
-    return new HeadLearner(null, false, features, config, Progress.quiet());
+    return new HeadLearner(null, features, config, Progress.quiet());
   }
 
   @Override
   public void load(SerDataset data) throws IOException {
     if (in == null) {
-      in = SerInputs.encode(featurizer, data);
+      in = source.encode(data);
     }
   }
 
@@ -78,37 +81,26 @@ public final class HeadLearner implements RewardLearner {
                 e ->
                     new Epoch(e.epoch(), e.trainLoss(), e.validationLoss(), e.validationAccuracy()))
             .toList();
-    Map<String, Object> details = new LinkedHashMap<>();
-    if (featurizer != null) {
-      details.put("cache_entries", featurizer.cache().size());
-      details.put("cache_hits", featurizer.cache().hits());
-      details.put("cache_misses", featurizer.cache().misses());
-    }
+    Map<String, Object> details = source == null ? Map.of() : new LinkedHashMap<>(source.details());
     return new Fit(history, head.bestEpoch(), head.validationPairs(), details);
   }
 
   private PairFeatures features(TrainingSet set) {
     List<SelfLabel> self = set.selfLabeled();
+    PairFeatures pool = in.pool(self.stream().mapToInt(s -> s.pair().key()).toArray());
     float[][] c = new float[self.size()][];
     float[][] r = new float[self.size()][];
     for (int i = 0; i < self.size(); i++) {
-      SelfLabel s = self.get(i);
-      int k = s.pair().key();
-      c[i] = s.firstPreferred() ? in.poolFirst()[k] : in.poolSecond()[k];
-      r[i] = s.firstPreferred() ? in.poolSecond()[k] : in.poolFirst()[k];
+      boolean first = self.get(i).firstPreferred();
+      c[i] = first ? pool.chosen()[i] : pool.rejected()[i];
+      r[i] = first ? pool.rejected()[i] : pool.chosen()[i];
     }
     return in.labeled().select(set.labeled()).concat(new PairFeatures(c, r));
   }
 
   @Override
   public PairRewards poolRewards(List<UnlabeledPair> pairs) {
-    double[] r1 = new double[pairs.size()];
-    double[] r2 = new double[pairs.size()];
-    for (int i = 0; i < pairs.size(); i++) {
-      r1[i] = model.score(in.poolFirst()[pairs.get(i).key()]);
-      r2[i] = model.score(in.poolSecond()[pairs.get(i).key()]);
-    }
-    return new PairRewards(r1, r2);
+    return in.poolRewards(model, pairs);
   }
 
   @Override
@@ -137,7 +129,7 @@ public final class HeadLearner implements RewardLearner {
 
   @Override
   public org.ser4j.encoder.EncoderConfig encoder() {
-    return featurizer != null ? featurizer.config() : in.encoder();
+    return source != null ? source.encoder() : in.encoder();
   }
 
   @Override
@@ -147,13 +139,47 @@ public final class HeadLearner implements RewardLearner {
 
   @Override
   public String cacheSummary() {
-    return featurizer == null ? null : featurizer.cache().summary();
+    return source == null ? null : source.summary();
   }
 
   @Override
   public void close() {
-    if (ownsFeaturizer) {
-      featurizer.close(); // else the caller's: one serves every run of an experiment
+    if (source != null) {
+      source.close();
+    }
+  }
+
+  /** This process's featurizer; an experiment's is shared by its runs, so not always owned. */
+  private record LocalFeatures(Featurizer featurizer, boolean owns) implements FeatureSource {
+    @Override
+    public HeadFeatures encode(SerDataset data) throws IOException {
+      return SerInputs.encode(featurizer, data);
+    }
+
+    @Override
+    public org.ser4j.encoder.EncoderConfig encoder() {
+      return featurizer.config();
+    }
+
+    @Override
+    public Map<String, Object> details() {
+      Map<String, Object> d = new LinkedHashMap<>();
+      d.put("cache_entries", featurizer.cache().size());
+      d.put("cache_hits", featurizer.cache().hits());
+      d.put("cache_misses", featurizer.cache().misses());
+      return d;
+    }
+
+    @Override
+    public String summary() {
+      return featurizer.cache().summary();
+    }
+
+    @Override
+    public void close() {
+      if (owns) {
+        featurizer.close();
+      }
     }
   }
 }

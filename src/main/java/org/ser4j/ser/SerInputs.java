@@ -9,8 +9,10 @@ import org.ser4j.data.SerDataset;
 import org.ser4j.data.UnlabeledPair;
 import org.ser4j.encoder.EncoderConfig;
 import org.ser4j.encoder.Featurizer;
+import org.ser4j.model.PairRewards;
 import org.ser4j.model.head.PairEncoding;
 import org.ser4j.model.head.PairFeatures;
+import org.ser4j.model.head.RewardModel;
 
 /**
  * Everything a SER run works on, already encoded: the labeled seed, the unlabeled pool (vectors of
@@ -24,7 +26,8 @@ public record SerInputs(
     float[][] poolSecond,
     GoldLabels gold,
     PairFeatures test,
-    EncoderConfig encoder) {
+    EncoderConfig encoder)
+    implements HeadFeatures {
 
   /**
    * Encodes a dataset in one pass (one length-sorted encoder run over every text; cached texts are
@@ -46,5 +49,27 @@ public record SerInputs(
         data.gold(),
         f.get(1),
         featurizer.config());
+  }
+
+  @Override
+  public PairFeatures pool(int[] keys) {
+    float[][] first = new float[keys.length][];
+    float[][] second = new float[keys.length][];
+    for (int i = 0; i < keys.length; i++) {
+      first[i] = poolFirst[keys[i]];
+      second[i] = poolSecond[keys[i]];
+    }
+    return new PairFeatures(first, second);
+  }
+
+  @Override
+  public PairRewards poolRewards(RewardModel model, List<UnlabeledPair> pairs) {
+    double[] r1 = new double[pairs.size()];
+    double[] r2 = new double[pairs.size()];
+    for (int i = 0; i < pairs.size(); i++) {
+      r1[i] = model.score(poolFirst[pairs.get(i).key()]);
+      r2[i] = model.score(poolSecond[pairs.get(i).key()]);
+    }
+    return new PairRewards(r1, r2);
   }
 }

@@ -4,7 +4,7 @@ package org.ser4j.model.head;
  * Standardizes features with the training data's per-dimension mean and standard deviation, so one
  * learning rate and one weight decay suit every encoder. Saved with the model.
  */
-public record FeatureNormalizer(float[] mean, float[] std) {
+public record FeatureNormalizer(float[] mean, float[] std) implements java.io.Serializable {
 
   public static FeatureNormalizer fit(float[][]... sets) {
     int d = sets[0][0].length;

@@ -1,0 +1,71 @@
+package org.ser4j.spark;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.ser4j.encoder.EncoderConfig;
+import org.ser4j.encoder.EncoderRuntime;
+import org.ser4j.encoder.Featurizer;
+import org.ser4j.encoder.ResponseInput;
+import org.ser4j.util.Progress;
+
+/**
+ * Encodes a partition's pairs on an executor with the same {@link Featurizer} as `ser evolve`, so
+ * the vectors are the in-process ones bit for bit. The model comes from the application's jar (no
+ * download); one featurizer (one ONNX Runtime session, thread-safe) per executor JVM, shared by its
+ * task threads and kept for the JVM's life; its memory cache is emptied whenever no task is
+ * encoding, since each text is encoded once.
+ */
+final class ExecutorEncoder {
+  private static Featurizer open;
+  private static int active;
+
+  private ExecutorEncoder() {}
+
+  static Iterator<PairVectors> encode(EncoderConfig config, Iterator<PairText> partition) {
+    List<PairText> rows = new ArrayList<>();
+    partition.forEachRemaining(rows::add);
+    List<ResponseInput> inputs = new ArrayList<>(2 * rows.size());
+    rows.forEach(r -> inputs.add(new ResponseInput(r.prompt(), r.first())));
+    rows.forEach(r -> inputs.add(new ResponseInput(r.prompt(), r.second())));
+    Featurizer featurizer = acquire(config);
+    try {
+      float[][] v = featurizer.features(inputs);
+      List<PairVectors> out = new ArrayList<>(rows.size());
+      for (int i = 0; i < rows.size(); i++) {
+        out.add(new PairVectors(rows.get(i).key(), v[i], v[rows.size() + i]));
+      }
+      return out.iterator();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      release();
+    }
+  }
+
+  private static synchronized Featurizer acquire(EncoderConfig config) {
+    if (open == null || !open.config().equals(config)) {
+      if (open != null && active > 0) {
+        throw new IllegalStateException("two encoders at once on one executor");
+      }
+      if (open != null) {
+        open.close();
+      }
+      try {
+        open = new EncoderRuntime(null, 1, Featurizer.DEFAULT_BATCH, Progress.quiet()).open(config);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    active++;
+    return open;
+  }
+
+  private static synchronized void release() {
+    if (--active == 0) {
+      open.cache().forget();
+    }
+  }
+}

@@ -1,0 +1,193 @@
+package org.ser4j.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ser4j.cli.SerCli;
+import org.ser4j.data.DataSpec;
+import org.ser4j.data.PairReader;
+import org.ser4j.data.PairWriter;
+import org.ser4j.data.PreferencePair;
+import org.ser4j.data.ReadOptions;
+import org.ser4j.data.SerDataset;
+import org.ser4j.encoder.EncoderConfig;
+import org.ser4j.encoder.EncoderRuntime;
+import org.ser4j.encoder.Featurizer;
+import org.ser4j.ser.HeadFeatures;
+import org.ser4j.ser.SerInputs;
+import org.ser4j.util.Progress;
+
+/**
+ * `ser-spark evolve` in local mode against `ser evolve` in one process, on real HH-RLHF pairs: the
+ * executors' vectors equal the in-process ones bit for bit, so the same seed gives the same loops,
+ * the same selected pairs and the same weights.
+ */
+class SparkEvolveTest {
+  static final Path HH =
+      Path.of("..", "..", "shared", "data", "hh-rlhf/harmless-base-test.jsonl.gz");
+  @TempDir static Path dir;
+  static Path train;
+  static Path test;
+  static SparkSession spark;
+
+  @BeforeAll
+  static void data() throws Exception {
+    assertTrue(Files.exists(HH), "shared data missing: " + HH.toAbsolutePath());
+    List<PreferencePair> all =
+        PairReader.readAll(HH, ReadOptions.defaults().withSkipBad(true)).pairs();
+    train = dir.resolve("train.jsonl");
+    test = dir.resolve("test.jsonl");
+    PairWriter.write(train, all.subList(0, 200));
+    PairWriter.write(test, all.subList(200, 260));
+    // The session the command finds (getOrCreate), as spark-submit would have made it.
+    spark = SparkSession.builder().master("local[2]").appName("ser4j test").getOrCreate();
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  static String[] evolve(Path out, String... extra) {
+    String[] base = {
+      "evolve",
+      "--train",
+      train.toString(),
+      "--test",
+      test.toString(),
+      "--labeled-fraction",
+      "0.2",
+      "--max-loops",
+      "2",
+      "--selection",
+      "good-bad",
+      "--tau-high",
+      "0.51",
+      "--tau-low",
+      "0.49",
+      "--min-new",
+      "5",
+      "--seed",
+      "3",
+      "--quiet",
+      "--out",
+      out.toString()
+    };
+    String[] all = java.util.Arrays.copyOf(base, base.length + extra.length);
+    System.arraycopy(extra, 0, all, base.length, extra.length);
+    return all;
+  }
+
+  record Result(int code, String out, String err) {}
+
+  static Result spark(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = SparkCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void executorsEncodeAsThisProcessDoes() throws Exception {
+    SerDataset data =
+        SerDataset.load(new DataSpec(train, test, null, 0.2, 3, ReadOptions.defaults()));
+    EncoderConfig encoder =
+        EncoderConfig.of(
+                EncoderConfig.defaultSpec(false),
+                false,
+                EncoderConfig.DEFAULT_MAX_LENGTH,
+                EncoderConfig.DEFAULT_INPUT)
+            .pinned();
+    SerInputs local;
+    try (Featurizer f = new EncoderRuntime(null, 2, 1, Progress.quiet()).open(encoder)) {
+      local = SerInputs.encode(f, data);
+    }
+    try (SparkFeatures onSpark = new SparkFeatures(spark, encoder, 3)) {
+      HeadFeatures remote = onSpark.encode(data);
+      for (int i = 0; i < local.test().size(); i++) {
+        assertArrayEquals(local.test().chosen()[i], remote.test().chosen()[i], "test pair " + i);
+        assertArrayEquals(local.test().rejected()[i], remote.test().rejected()[i]);
+      }
+      int[] keys = {7, 0, data.pool().size() - 1};
+      for (int j = 0; j < keys.length; j++) {
+        assertArrayEquals(local.poolFirst()[keys[j]], remote.pool(keys).chosen()[j]);
+        assertArrayEquals(local.poolSecond()[keys[j]], remote.pool(keys).rejected()[j]);
+      }
+    }
+  }
+
+  @Test
+  void sparkRunEqualsTheInProcessRun() throws Exception {
+    Path local = dir.resolve("local");
+    Path remote = dir.resolve("spark");
+    StringWriter err = new StringWriter();
+    assertEquals(
+        0,
+        SerCli.run(evolve(local), new PrintWriter(new StringWriter()), new PrintWriter(err)),
+        err.toString());
+    Result r = spark(evolve(remote, "--partitions", "5"));
+    assertEquals(0, r.code(), r.err());
+
+    ObjectMapper json = new ObjectMapper();
+    JsonNode a = json.readTree(local.resolve("report.json").toFile());
+    JsonNode b = json.readTree(remote.resolve("report.json").toFile());
+    assertEquals(a.get("final_loop"), b.get("final_loop"));
+    assertEquals(a.get("loops").size(), b.get("loops").size());
+    assertTrue(a.get("loops").size() >= 2, "at least one SER loop ran: " + a);
+    for (int i = 0; i < a.get("loops").size(); i++) {
+      JsonNode la = a.get("loops").get(i);
+      JsonNode lb = b.get("loops").get(i);
+      for (String field :
+          List.of("selected", "train_pairs", "test_accuracy", "validation_accuracy")) {
+        assertEquals(la.get(field), lb.get(field), "loop " + i + " " + field);
+      }
+      Path loop = Path.of("loop-" + i);
+      assertArrayEquals(
+          Files.readAllBytes(local.resolve(loop).resolve("model/model.safetensors")),
+          Files.readAllBytes(remote.resolve(loop).resolve("model/model.safetensors")),
+          "loop " + i + " weights");
+      if (i > 0) {
+        assertEquals(
+            Files.readAllLines(local.resolve(loop).resolve("selected.jsonl")),
+            Files.readAllLines(remote.resolve(loop).resolve("selected.jsonl")),
+            "loop " + i + " selected pairs");
+      }
+    }
+    assertTrue(a.get("loops").get(1).get("selected").asInt() > 0, "pairs were selected");
+
+    Result again = spark("evolve", "--resume", remote.toString(), "--quiet");
+    assertEquals(0, again.code(), again.err());
+    assertTrue(again.out().contains("already finished"), again.out());
+  }
+
+  @Test
+  void badInputNamesFileLineAndField() throws Exception {
+    Path bad = dir.resolve("bad.jsonl");
+    Files.writeString(
+        bad, Files.readAllLines(train).get(0) + "\n{\"prompt\": \"x\", \"chosen\": 3}\n");
+    Result r = spark("evolve", "--train", bad.toString(), "--out", dir.resolve("bad").toString());
+    assertEquals(1, r.code(), r.out());
+    assertTrue(r.err().contains(bad.toString() + ":2"), r.err());
+    assertTrue(r.err().contains("field 'rejected'"), r.err());
+  }
+
+  @Test
+  void fineTuningIsRefusedWithAReason() {
+    Result r = spark(evolve(dir.resolve("ft"), "--finetune", "top:1"));
+    assertEquals(1, r.code());
+    assertTrue(r.err().contains("--finetune runs in one process only"), r.err());
+  }
+}
