@@ -53,13 +53,7 @@ public record SerInputs(
 
   @Override
   public PairFeatures pool(int[] keys) {
-    float[][] first = new float[keys.length][];
-    float[][] second = new float[keys.length][];
-    for (int i = 0; i < keys.length; i++) {
-      first[i] = poolFirst[keys[i]];
-      second[i] = poolSecond[keys[i]];
-    }
-    return new PairFeatures(first, second);
+    return new PairFeatures(poolFirst, poolSecond).select(keys);
   }
 
   @Override

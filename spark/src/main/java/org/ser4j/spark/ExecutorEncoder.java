@@ -8,11 +8,10 @@ import java.util.List;
 import org.ser4j.encoder.EncoderConfig;
 import org.ser4j.encoder.EncoderRuntime;
 import org.ser4j.encoder.Featurizer;
-import org.ser4j.encoder.ResponseInput;
 import org.ser4j.util.Progress;
 
 /**
- * Encodes a partition's pairs on an executor with the same {@link Featurizer} as `ser evolve`, so
+ * Encodes a partition's texts on an executor with the same {@link Featurizer} as `ser evolve`, so
  * the vectors are the in-process ones bit for bit. The model comes from the application's jar (no
  * download); one featurizer (one ONNX Runtime session, thread-safe) per executor JVM, shared by its
  * task threads and kept for the JVM's life; its memory cache is emptied whenever no task is
@@ -24,18 +23,15 @@ final class ExecutorEncoder {
 
   private ExecutorEncoder() {}
 
-  static Iterator<PairVectors> encode(EncoderConfig config, Iterator<PairText> partition) {
-    List<PairText> rows = new ArrayList<>();
+  static Iterator<TextVector> encode(EncoderConfig config, Iterator<TextRow> partition) {
+    List<TextRow> rows = new ArrayList<>();
     partition.forEachRemaining(rows::add);
-    List<ResponseInput> inputs = new ArrayList<>(2 * rows.size());
-    rows.forEach(r -> inputs.add(new ResponseInput(r.prompt(), r.first())));
-    rows.forEach(r -> inputs.add(new ResponseInput(r.prompt(), r.second())));
     Featurizer featurizer = acquire(config);
     try {
-      float[][] v = featurizer.features(inputs);
-      List<PairVectors> out = new ArrayList<>(rows.size());
+      float[][] v = featurizer.features(rows.stream().map(TextRow::input).toList());
+      List<TextVector> out = new ArrayList<>(rows.size());
       for (int i = 0; i < rows.size(); i++) {
-        out.add(new PairVectors(rows.get(i).key(), v[i], v[rows.size() + i]));
+        out.add(new TextVector(rows.get(i).id(), v[i]));
       }
       return out.iterator();
     } catch (IOException e) {

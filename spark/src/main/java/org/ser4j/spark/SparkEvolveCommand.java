@@ -37,6 +37,13 @@ public final class SparkEvolveCommand extends EvolveCommand {
           "Partitions of the pool (the unit of work an executor core takes); 0: four per core of the cluster (default: ${DEFAULT-VALUE}).")
   int partitions;
 
+  @Option(
+      names = "--conf",
+      paramLabel = "KEY=VALUE",
+      description =
+          "A Spark setting, as spark-submit's --conf (repeatable): spark.executor.memory=4g, spark.driver.host=..., (default: none).")
+  java.util.Map<String, String> conf = new java.util.LinkedHashMap<>();
+
   @Override
   protected RewardLearner openLearner(
       EncoderConfig encoderConfig, SerConfig serConfig, FineTuneConfig fineTune, int heads)
@@ -49,6 +56,7 @@ public final class SparkEvolveCommand extends EvolveCommand {
     if (System.getProperty("spark.master") == null) { // spark-submit's --master wins
       builder.master(master);
     }
+    conf.forEach(builder::config);
     SparkSession spark = builder.getOrCreate();
     return HeadLearner.over(
         new SparkFeatures(spark, encoderConfig, partitions), serConfig.train(), Progress.quiet());

@@ -2,6 +2,8 @@ package org.ser4j.spark;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +15,7 @@ import org.ser4j.data.PreferencePair;
 import org.ser4j.data.SerDataset;
 import org.ser4j.data.UnlabeledPair;
 import org.ser4j.encoder.EncoderConfig;
+import org.ser4j.encoder.ResponseInput;
 import org.ser4j.model.head.PairFeatures;
 import org.ser4j.ser.FeatureSource;
 import org.ser4j.ser.HeadFeatures;
@@ -45,67 +48,87 @@ public final class SparkFeatures implements FeatureSource {
   }
 
   /**
-   * One job encodes every text: the pool's pairs keep their keys, the seed's and the test pairs
-   * follow; those come back to the driver, the pool's stay on the executors, persisted.
+   * One job encodes every distinct text once (a response repeated across pairs is sent once, as the
+   * in-process cache encodes it once); the seed's and the test pairs' vectors come back to the
+   * driver, all of them stay on the executors, persisted.
    */
   @Override
   public HeadFeatures encode(SerDataset data) {
     long t0 = System.nanoTime();
-    int poolSize = data.pool().size();
-    List<PairText> texts = new ArrayList<>();
+    TextIds ids = new TextIds();
+    int[] poolFirst = new int[data.pool().size()];
+    int[] poolSecond = new int[data.pool().size()];
     for (UnlabeledPair p : data.pool()) {
-      texts.add(new PairText(p.key(), p.prompt(), p.first(), p.second()));
+      poolFirst[p.key()] = ids.of(new ResponseInput(p.prompt(), p.first()));
+      poolSecond[p.key()] = ids.of(new ResponseInput(p.prompt(), p.second()));
     }
-    for (List<PreferencePair> set : List.of(data.labeled(), data.test())) {
-      for (PreferencePair p : set) {
-        texts.add(new PairText(texts.size(), p.prompt(), p.chosen(), p.rejected()));
+    int[][] labeled = ids.of(data.labeled());
+    int[][] test = ids.of(data.test());
+    EncoderConfig config = encoder; // not `this`: the closure ships to the executors
+    JavaRDD<TextVector> vectors =
+        context
+            .parallelize(ids.rows, Math.max(1, Math.min(partitions, ids.rows.size())))
+            .mapPartitions(rows -> ExecutorEncoder.encode(config, rows))
+            .persist(StorageLevel.MEMORY_AND_DISK())
+            .setName("ser4j text vectors");
+    this.pool = new SparkPool(context, vectors, poolFirst, poolSecond, encoder);
+    BitSet wanted = new BitSet();
+    for (int[][] set : List.of(labeled, test)) {
+      for (int[] side : set) {
+        java.util.Arrays.stream(side).forEach(wanted::set);
       }
     }
-    EncoderConfig config = encoder; // not `this`: the closure ships to the executors
-    JavaRDD<PairVectors> all =
-        context
-            .parallelize(texts, Math.max(1, Math.min(partitions, texts.size())))
-            .mapPartitions(rows -> ExecutorEncoder.encode(config, rows))
-            .persist(StorageLevel.MEMORY_AND_DISK());
-    float[][][] sets = new float[4][][];
-    int labeled = data.labeled().size();
-    sets[0] = new float[labeled][];
-    sets[1] = new float[labeled][];
-    sets[2] = new float[data.test().size()][];
-    sets[3] = new float[data.test().size()][];
-    for (PairVectors v : all.filter(v -> v.key() >= poolSize).collect()) {
-      int i = v.key() - poolSize;
-      int set = i < labeled ? 0 : 2;
-      int row = i < labeled ? i : i - labeled;
-      sets[set][row] = v.first();
-      sets[set + 1][row] = v.second();
-    }
-    JavaRDD<PairVectors> pool =
-        all.filter(v -> v.key() < poolSize)
-            .persist(StorageLevel.MEMORY_AND_DISK())
-            .setName("ser4j pool vectors");
-    long n = pool.count();
-    all.unpersist(false);
+    Map<Integer, float[]> fetched = pool.fetch(wanted); // encodes every text, once
+    pool.setLabeledAndTest(pairs(labeled, fetched), pairs(test, fetched));
+    long n = vectors.count();
     double seconds = (System.nanoTime() - t0) / 1e9;
     details.put("spark_partitions", partitions);
+    details.put("spark_texts", n);
     details.put("spark_encode_seconds", seconds);
-    details.put("spark_texts_per_second", 2 * texts.size() / seconds);
+    details.put("spark_texts_per_second", n / seconds);
     System.err.printf(
         java.util.Locale.ROOT,
-        "spark: encoded %d texts in %.1f s (%.1f texts/s, %d partitions, %d pool pairs kept on the executors)%n",
-        2 * texts.size(),
+        "spark: encoded %d distinct texts in %.1f s (%.1f texts/s, %d partitions); their vectors stay on the executors%n",
+        n,
         seconds,
-        2 * texts.size() / seconds,
-        partitions,
-        n);
-    this.pool =
-        new SparkPool(
-            context,
-            pool,
-            new PairFeatures(sets[0], sets[1]),
-            new PairFeatures(sets[2], sets[3]),
-            encoder);
-    return this.pool;
+        n / seconds,
+        partitions);
+    return pool;
+  }
+
+  private static PairFeatures pairs(int[][] ids, Map<Integer, float[]> vectors) {
+    float[][] chosen = new float[ids[0].length][];
+    float[][] rejected = new float[ids[0].length][];
+    for (int i = 0; i < chosen.length; i++) {
+      chosen[i] = vectors.get(ids[0][i]);
+      rejected[i] = vectors.get(ids[1][i]);
+    }
+    return new PairFeatures(chosen, rejected);
+  }
+
+  /** Numbers each distinct text once, in order of first appearance. */
+  private static final class TextIds {
+    final List<TextRow> rows = new ArrayList<>();
+    private final Map<ResponseInput, Integer> ids = new HashMap<>();
+
+    int of(ResponseInput input) {
+      return ids.computeIfAbsent(
+          input,
+          k -> {
+            rows.add(new TextRow(rows.size(), k));
+            return rows.size() - 1;
+          });
+    }
+
+    /** Chosen texts' ids, then rejected texts' ids. */
+    int[][] of(List<PreferencePair> pairs) {
+      int[][] out = new int[2][pairs.size()];
+      for (int i = 0; i < pairs.size(); i++) {
+        out[0][i] = of(new ResponseInput(pairs.get(i).prompt(), pairs.get(i).chosen()));
+        out[1][i] = of(new ResponseInput(pairs.get(i).prompt(), pairs.get(i).rejected()));
+      }
+      return out;
+    }
   }
 
   @Override

@@ -1,5 +1,6 @@
 package org.ser4j.spark;
 
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
@@ -16,30 +17,42 @@ import org.ser4j.model.head.PairFeatures;
 import org.ser4j.model.head.RewardHead;
 import org.ser4j.model.head.RewardModel;
 import org.ser4j.ser.HeadFeatures;
+import scala.Tuple2;
 
 /**
- * A run's vectors with the pool's on the executors: scoring the pool ships the head (a broadcast of
- * its tensors and normalizer) to the vectors and brings back two rewards a pair; training fetches
- * only the selected pairs' vectors.
+ * A run's vectors with the pool's on the executors, one per distinct text: scoring the pool ships
+ * the head to the vectors and brings back one reward a text; training fetches only the selected
+ * pairs' vectors.
  */
 final class SparkPool implements HeadFeatures {
   private final JavaSparkContext context;
-  private final JavaRDD<PairVectors> pool;
-  private final PairFeatures labeled;
-  private final PairFeatures test;
+  private final JavaRDD<TextVector> vectors;
+  private final int[] poolFirst;
+  private final int[] poolSecond;
   private final EncoderConfig encoder;
+  private PairFeatures labeled;
+  private PairFeatures test;
 
+  /**
+   * @param poolFirst the text id of each pool pair's first answer, by pair key
+   * @param poolSecond the same for second answers
+   */
   SparkPool(
       JavaSparkContext context,
-      JavaRDD<PairVectors> pool,
-      PairFeatures labeled,
-      PairFeatures test,
+      JavaRDD<TextVector> vectors,
+      int[] poolFirst,
+      int[] poolSecond,
       EncoderConfig encoder) {
     this.context = context;
-    this.pool = pool;
+    this.vectors = vectors;
+    this.poolFirst = poolFirst;
+    this.poolSecond = poolSecond;
+    this.encoder = encoder;
+  }
+
+  void setLabeledAndTest(PairFeatures labeled, PairFeatures test) {
     this.labeled = labeled;
     this.test = test;
-    this.encoder = encoder;
   }
 
   @Override
@@ -57,72 +70,85 @@ final class SparkPool implements HeadFeatures {
     return encoder;
   }
 
+  /** The vectors of texts {@code ids}, brought to the driver. */
+  Map<Integer, float[]> fetch(BitSet ids) {
+    if (ids.isEmpty()) {
+      return Map.of();
+    }
+    Broadcast<BitSet> wanted = context.broadcast(ids);
+    try {
+      return vectors
+          .filter(v -> wanted.value().get(v.id()))
+          .mapToPair(v -> new Tuple2<>(v.id(), v.vector()))
+          .collectAsMap();
+    } finally {
+      wanted.destroy();
+    }
+  }
+
   @Override
   public PairFeatures pool(int[] keys) {
+    Map<Integer, float[]> found = fetch(textsOf(keys));
     float[][] first = new float[keys.length][];
     float[][] second = new float[keys.length][];
-    if (keys.length == 0) {
-      return new PairFeatures(first, second);
-    }
-    Broadcast<BitSet> wanted = context.broadcast(bits(keys));
-    Map<Integer, PairVectors> found =
-        pool.filter(v -> wanted.value().get(v.key())).keyBy(PairVectors::key).collectAsMap();
-    wanted.destroy();
     for (int i = 0; i < keys.length; i++) {
-      PairVectors v = found.get(keys[i]);
-      first[i] = v.first();
-      second[i] = v.second();
+      first[i] = found.get(poolFirst[keys[i]]);
+      second[i] = found.get(poolSecond[keys[i]]);
     }
     return new PairFeatures(first, second);
   }
 
+  /**
+   * Ships the head to the vectors (a broadcast of its tensors and normalizer) and brings back one
+   * reward a text.
+   */
   @Override
   public PairRewards poolRewards(RewardModel model, List<UnlabeledPair> pairs) {
     int[] keys = pairs.stream().mapToInt(UnlabeledPair::key).toArray();
-    Broadcast<BitSet> wanted = context.broadcast(bits(keys));
-    Broadcast<ShippedHead> head =
-        context.broadcast(new ShippedHead(model.head().tensors(), model.normalizer()));
-    Map<Integer, double[]> scored =
-        pool.filter(v -> wanted.value().get(v.key()))
-            .mapPartitions(
-                rows -> {
-                  RewardHead h = Heads.fromTensors(head.value().tensors());
-                  FeatureNormalizer norm = head.value().normalizer();
-                  java.util.List<scala.Tuple2<Integer, double[]>> out = new java.util.ArrayList<>();
-                  rows.forEachRemaining(
-                      v ->
-                          out.add(
-                              new scala.Tuple2<>(
-                                  v.key(),
-                                  new double[] {
-                                    h.score(norm.apply(v.first())), h.score(norm.apply(v.second()))
-                                  })));
-                  return out.iterator();
-                })
-            .mapToPair(t -> t)
-            .collectAsMap();
-    wanted.destroy();
-    head.destroy();
+    Map<Integer, Double> rewards = Map.of();
+    if (keys.length > 0) {
+      Broadcast<BitSet> wanted = context.broadcast(textsOf(keys));
+      Broadcast<ShippedHead> head =
+          context.broadcast(new ShippedHead(model.head().tensors(), model.normalizer()));
+      try {
+        rewards =
+            vectors
+                .filter(v -> wanted.value().get(v.id()))
+                .mapPartitionsToPair(
+                    rows -> {
+                      RewardHead h = Heads.fromTensors(head.value().tensors());
+                      FeatureNormalizer norm = head.value().normalizer();
+                      List<Tuple2<Integer, Double>> out = new ArrayList<>();
+                      rows.forEachRemaining(
+                          v -> out.add(new Tuple2<>(v.id(), h.score(norm.apply(v.vector())))));
+                      return out.iterator();
+                    })
+                .collectAsMap();
+      } finally {
+        wanted.destroy();
+        head.destroy();
+      }
+    }
     double[] r1 = new double[keys.length];
     double[] r2 = new double[keys.length];
     for (int i = 0; i < keys.length; i++) {
-      double[] r = scored.get(keys[i]);
-      r1[i] = r[0];
-      r2[i] = r[1];
+      r1[i] = rewards.get(poolFirst[keys[i]]);
+      r2[i] = rewards.get(poolSecond[keys[i]]);
     }
     return new PairRewards(r1, r2);
   }
 
-  private static BitSet bits(int[] keys) {
+  private BitSet textsOf(int[] keys) {
     BitSet b = new BitSet();
     for (int k : keys) {
-      b.set(k);
+      b.set(poolFirst[k]);
+      b.set(poolSecond[k]);
     }
     return b;
   }
 
   void release() {
-    pool.unpersist(false);
+    vectors.unpersist(false);
   }
 
   /**

@@ -16,11 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.ser4j.cli.SerCli;
 import org.ser4j.data.DataSpec;
-import org.ser4j.data.PairReader;
-import org.ser4j.data.PairWriter;
-import org.ser4j.data.PreferencePair;
 import org.ser4j.data.ReadOptions;
 import org.ser4j.data.SerDataset;
 import org.ser4j.encoder.EncoderConfig;
@@ -36,22 +32,17 @@ import org.ser4j.util.Progress;
  * the same selected pairs and the same weights.
  */
 class SparkEvolveTest {
-  static final Path HH =
-      Path.of("..", "..", "shared", "data", "hh-rlhf/harmless-base-test.jsonl.gz");
   @TempDir static Path dir;
+  static HhSplit split;
   static Path train;
   static Path test;
   static SparkSession spark;
 
   @BeforeAll
   static void data() throws Exception {
-    assertTrue(Files.exists(HH), "shared data missing: " + HH.toAbsolutePath());
-    List<PreferencePair> all =
-        PairReader.readAll(HH, ReadOptions.defaults().withSkipBad(true)).pairs();
-    train = dir.resolve("train.jsonl");
-    test = dir.resolve("test.jsonl");
-    PairWriter.write(train, all.subList(0, 200));
-    PairWriter.write(test, all.subList(200, 260));
+    split = HhSplit.writeTo(dir);
+    train = split.train();
+    test = split.test();
     // The session the command finds (getOrCreate), as spark-submit would have made it.
     spark = SparkSession.builder().master("local[2]").appName("ser4j test").getOrCreate();
   }
@@ -62,33 +53,7 @@ class SparkEvolveTest {
   }
 
   static String[] evolve(Path out, String... extra) {
-    String[] base = {
-      "evolve",
-      "--train",
-      train.toString(),
-      "--test",
-      test.toString(),
-      "--labeled-fraction",
-      "0.2",
-      "--max-loops",
-      "2",
-      "--selection",
-      "good-bad",
-      "--tau-high",
-      "0.51",
-      "--tau-low",
-      "0.49",
-      "--min-new",
-      "5",
-      "--seed",
-      "3",
-      "--quiet",
-      "--out",
-      out.toString()
-    };
-    String[] all = java.util.Arrays.copyOf(base, base.length + extra.length);
-    System.arraycopy(extra, 0, all, base.length, extra.length);
-    return all;
+    return split.evolve(out, extra);
   }
 
   record Result(int code, String out, String err) {}
@@ -133,11 +98,7 @@ class SparkEvolveTest {
   void sparkRunEqualsTheInProcessRun() throws Exception {
     Path local = dir.resolve("local");
     Path remote = dir.resolve("spark");
-    StringWriter err = new StringWriter();
-    assertEquals(
-        0,
-        SerCli.run(evolve(local), new PrintWriter(new StringWriter()), new PrintWriter(err)),
-        err.toString());
+    split.evolveInProcess(local);
     Result r = spark(evolve(remote, "--partitions", "5"));
     assertEquals(0, r.code(), r.err());
 

@@ -1,0 +1,74 @@
+package org.ser4j.spark;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.ser4j.data.PairReader;
+import org.ser4j.data.PairWriter;
+import org.ser4j.data.PreferencePair;
+import org.ser4j.data.ReadOptions;
+
+/**
+ * A small split of the shared HH-RLHF file (200 training, 60 test pairs) and the evolve options.
+ */
+record HhSplit(Path train, Path test) {
+  static final Path HH =
+      Path.of("..", "..", "shared", "data", "hh-rlhf/harmless-base-test.jsonl.gz");
+
+  static HhSplit writeTo(Path dir) throws IOException {
+    assertTrue(Files.exists(HH), "shared data missing: " + HH.toAbsolutePath());
+    List<PreferencePair> all =
+        PairReader.readAll(HH, ReadOptions.defaults().withSkipBad(true)).pairs();
+    HhSplit split = new HhSplit(dir.resolve("train.jsonl"), dir.resolve("test.jsonl"));
+    PairWriter.write(split.train, all.subList(0, 200));
+    PairWriter.write(split.test, all.subList(200, 260));
+    return split;
+  }
+
+  /** `evolve` on this split with lax thresholds, so that one loop selects; then {@code extra}. */
+  String[] evolve(Path out, String... extra) {
+    String[] base = {
+      "evolve",
+      "--train",
+      train.toString(),
+      "--test",
+      test.toString(),
+      "--labeled-fraction",
+      "0.2",
+      "--max-loops",
+      "2",
+      "--selection",
+      "good-bad",
+      "--tau-high",
+      "0.51",
+      "--tau-low",
+      "0.49",
+      "--min-new",
+      "5",
+      "--seed",
+      "3",
+      "--quiet",
+      "--out",
+      out.toString()
+    };
+    String[] all = java.util.Arrays.copyOf(base, base.length + extra.length);
+    System.arraycopy(extra, 0, all, base.length, extra.length);
+    return all;
+  }
+
+  /**
+   * `ser evolve` in this process on the split, writing {@code out}; fails with its error output.
+   */
+  void evolveInProcess(Path out) {
+    java.io.StringWriter err = new java.io.StringWriter();
+    int code =
+        org.ser4j.cli.SerCli.run(
+            evolve(out),
+            new java.io.PrintWriter(new java.io.StringWriter()),
+            new java.io.PrintWriter(err));
+    org.junit.jupiter.api.Assertions.assertEquals(0, code, err.toString());
+  }
+}
