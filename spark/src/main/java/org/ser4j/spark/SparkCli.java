@@ -27,6 +27,8 @@ public final class SparkCli implements Runnable {
 
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
     CommandLine cli = SerCli.configured(new CommandLine(new SparkCli()));
+    SparkEvolveCommand evolve = cli.getSubcommands().get("evolve").getCommand();
+    cli.registerConverter(java.nio.file.Path.class, evolve.staged::convert);
     cli.setOut(out);
     cli.setErr(err);
     return cli.execute(args);

@@ -44,6 +44,28 @@ public final class SparkEvolveCommand extends EvolveCommand {
           "A Spark setting, as spark-submit's --conf (repeatable): spark.executor.memory=4g, spark.driver.host=..., (default: none).")
   java.util.Map<String, String> conf = new java.util.LinkedHashMap<>();
 
+  /**
+   * Inputs on Hadoop file systems or in Parquet, staged on the driver (set by {@link SparkCli}).
+   */
+  StagedInputs staged = new StagedInputs();
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec sparkSpec;
+
+  private SparkSession session() {
+    SparkSession.Builder builder = SparkSession.builder().appName("ser4j evolve");
+    if (System.getProperty("spark.master") == null) { // spark-submit's --master wins
+      builder.master(master);
+    }
+    conf.forEach(builder::config);
+    return builder.getOrCreate();
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    staged.stage(session(), sparkSpec.commandLine().getErr());
+    return super.call();
+  }
+
   @Override
   protected RewardLearner openLearner(
       EncoderConfig encoderConfig, SerConfig serConfig, FineTuneConfig fineTune, int heads)
@@ -52,13 +74,9 @@ public final class SparkEvolveCommand extends EvolveCommand {
       throw new IllegalArgumentException(
           "--finetune runs in one process only (ser evolve); on Spark the encoder is frozen");
     }
-    SparkSession.Builder builder = SparkSession.builder().appName("ser4j evolve");
-    if (System.getProperty("spark.master") == null) { // spark-submit's --master wins
-      builder.master(master);
-    }
-    conf.forEach(builder::config);
-    SparkSession spark = builder.getOrCreate();
     return HeadLearner.over(
-        new SparkFeatures(spark, encoderConfig, partitions), serConfig.train(), Progress.quiet());
+        new SparkFeatures(session(), encoderConfig, partitions),
+        serConfig.train(),
+        Progress.quiet());
   }
 }

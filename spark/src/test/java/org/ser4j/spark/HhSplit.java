@@ -30,12 +30,17 @@ record HhSplit(Path train, Path test) {
 
   /** `evolve` on this split with lax thresholds, so that one loop selects; then {@code extra}. */
   String[] evolve(Path out, String... extra) {
+    return evolveOn(train.toString(), test.toString(), out, extra);
+  }
+
+  /** As {@link #evolve} with other training and test inputs (paths or URIs). */
+  static String[] evolveOn(String train, String test, Path out, String... extra) {
     String[] base = {
       "evolve",
       "--train",
-      train.toString(),
+      train,
       "--test",
-      test.toString(),
+      test,
       "--labeled-fraction",
       "0.2",
       "--max-loops",

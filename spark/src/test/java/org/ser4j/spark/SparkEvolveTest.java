@@ -135,6 +135,41 @@ class SparkEvolveTest {
   }
 
   @Test
+  void hadoopUrisAndParquetAreReadAsTheLocalFiles() throws Exception {
+    // The shared file's own records (one schema: Parquet has no mixed-type columns).
+    Path raw = dir.resolve("raw.jsonl");
+    try (var in =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(
+                new java.util.zip.GZIPInputStream(Files.newInputStream(HhSplit.HH)),
+                java.nio.charset.StandardCharsets.UTF_8))) {
+      Files.write(raw, in.lines().limit(200).toList());
+    }
+    Path plain = dir.resolve("plain");
+    Result p = spark(HhSplit.evolveOn(raw.toString(), test.toString(), plain, "--skip-bad"));
+    assertEquals(0, p.code(), p.err());
+    Path parquet = dir.resolve("train.parquet");
+    spark.read().json(raw.toString()).coalesce(1).write().parquet(parquet.toString());
+    Path staged = dir.resolve("staged");
+    Result r =
+        spark(HhSplit.evolveOn(parquet.toString(), test.toUri().toString(), staged, "--skip-bad"));
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.err().contains("staged " + parquet), r.err());
+    ObjectMapper json = new ObjectMapper();
+    JsonNode a = json.readTree(plain.resolve("report.json").toFile());
+    JsonNode b = json.readTree(staged.resolve("report.json").toFile());
+    assertEquals(a.get("loops").size(), b.get("loops").size());
+    for (int i = 0; i < a.get("loops").size(); i++) {
+      for (String field : List.of("selected", "train_pairs", "test_accuracy")) {
+        assertEquals(a.get("loops").get(i).get(field), b.get("loops").get(i).get(field));
+      }
+      Path weights = Path.of("loop-" + i, "model", "model.safetensors");
+      assertArrayEquals(
+          Files.readAllBytes(plain.resolve(weights)), Files.readAllBytes(staged.resolve(weights)));
+    }
+  }
+
+  @Test
   void badInputNamesFileLineAndField() throws Exception {
     Path bad = dir.resolve("bad.jsonl");
     Files.writeString(
