@@ -220,13 +220,12 @@ public final class BenchCommand implements Callable<Integer> {
     json.put("score_pairs", scorePairs);
     json.put("score_seconds", scoreSeconds);
 
-    log.printf(Locale.ROOT, "%-44s %12s%n", "measure", "value");
+    row(log, "measure", "%12s", "value");
     if (!skipEncoder) {
-      log.printf(
-          Locale.ROOT, "%-44s %12.1f%n", "encoder texts/s (" + config.name() + ", ours)", bestOurs);
-      log.printf(Locale.ROOT, "%-44s %12.1f%n", "ONNX Runtime alone texts/s (ceiling)", bestRaw);
-      log.printf(Locale.ROOT, "%-44s %12.3f%n", "ours / ceiling", bestOurs / bestRaw);
-      log.printf(Locale.ROOT, "%-44s %12.1f%n", "mean tokens per text", meanTokens);
+      row(log, "encoder texts/s (" + config.name() + ", ours)", "%12.1f", bestOurs);
+      row(log, "ONNX Runtime alone texts/s (ceiling)", "%12.1f", bestRaw);
+      row(log, "ours / ceiling", "%12.3f", bestOurs / bestRaw);
+      row(log, "mean tokens per text", "%12.1f", meanTokens);
       log.printf(
           Locale.ROOT,
           "(%d texts, %d threads, batch %d, max length %d, %d processors)%n",
@@ -236,37 +235,24 @@ public final class BenchCommand implements Callable<Integer> {
           config.maxLength(),
           Runtime.getRuntime().availableProcessors());
     }
-    log.printf(
-        Locale.ROOT, "%-44s %12.0f%n", "head training pairs/s (linear, d=768)", trainPairsPerS);
-    log.printf(
-        Locale.ROOT,
-        "%-44s %12.3f%n",
-        "seconds to score " + scorePairs + " cached pairs",
-        scoreSeconds);
+    row(log, "head training pairs/s (linear, d=768)", "%12.0f", trainPairsPerS);
+    row(log, "seconds to score " + scorePairs + " cached pairs", "%12.3f", scoreSeconds);
     ArrayNode pools = json.putArray("ser_loop");
     for (int n : serPools) {
       ObjectNode row = serLoop(n);
       pools.add(row);
-      log.printf(
-          Locale.ROOT,
-          "%-44s %12.2f%n",
+      row(
+          log,
           "SER loop seconds, pool " + n + " (score+select)",
+          "%12.2f",
           row.get("score_select_seconds").asDouble());
-      log.printf(
-          Locale.ROOT,
-          "%-44s %12.2f%n",
+      row(
+          log,
           "SER loop seconds, pool " + n + " (whole loop)",
+          "%12.2f",
           row.get("loop_seconds").asDouble());
-      log.printf(
-          Locale.ROOT,
-          "%-44s %12d%n",
-          "  pairs selected / retrained on",
-          row.get("selected").asInt());
-      log.printf(
-          Locale.ROOT,
-          "%-44s %12.0f%n",
-          "  heap used after the loop (MB)",
-          row.get("heap_mb").asDouble());
+      row(log, "  pairs selected / retrained on", "%12d", row.get("selected").asInt());
+      row(log, "  heap used after the loop (MB)", "%12.0f", row.get("heap_mb").asDouble());
     }
     ArrayNode tuning = json.putArray("finetune");
     for (String mode : finetuneModes) {
@@ -275,66 +261,66 @@ public final class BenchCommand implements Callable<Integer> {
       }
       ObjectNode row = fineTuneThroughput(FineTuneMode.parse(mode), pairs);
       tuning.add(row);
-      log.printf(
-          Locale.ROOT,
-          "%-44s %12.1f%n",
+      row(
+          log,
           "fine-tune " + mode + " train seqs/s (L=" + finetuneLength + ")",
+          "%12.1f",
           row.get("train_sequences_per_s").asDouble());
       if (row.get("frozen_layers").asInt() > 0) {
-        log.printf(
-            Locale.ROOT,
-            "%-44s %12.1f%n",
+        row(
+            log,
             "  lower " + row.get("frozen_layers").asInt() + " layers cached, texts/s (once)",
+            "%12.1f",
             row.get("prepare_texts_per_s").asDouble());
       }
-      log.printf(
-          Locale.ROOT,
-          "%-44s %12.1f%n",
+      row(
+          log,
           "  scoring seqs/s (whole network, DJL)",
+          "%12.1f",
           row.get("score_sequences_per_s").asDouble());
       if (row.has("cached_score_sequences_per_s")) {
-        log.printf(
-            Locale.ROOT,
-            "%-44s %12.1f%n",
+        row(
+            log,
             "  scoring seqs/s (top layers on the cache, DJL)",
+            "%12.1f",
             row.get("cached_score_sequences_per_s").asDouble());
       }
-      log.printf(
-          Locale.ROOT,
-          "%-44s %12.2f%n",
+      row(
+          log,
           "  export to ONNX, s (once per SER loop)",
+          "%12.2f",
           row.get("onnx_export_s").asDouble());
-      log.printf(
-          Locale.ROOT,
-          "%-44s %12.1f%n",
+      row(
+          log,
           "  scoring seqs/s (exported, ONNX Runtime)",
+          "%12.1f",
           row.get("onnx_score_sequences_per_s").asDouble());
-      log.printf(
-          Locale.ROOT,
-          "%-44s %12.2f%n",
+      row(
+          log,
           "  ONNX / DJL",
+          "%12.2f",
           row.get("onnx_score_sequences_per_s").asDouble()
               / row.get("score_sequences_per_s").asDouble());
-      log.printf(
-          Locale.ROOT,
-          "%-44s %12.1e%n",
+      row(
+          log,
           "  max |reward difference|",
+          "%12.1e",
           row.get("onnx_max_abs_difference").asDouble());
-      log.printf(
-          Locale.ROOT,
-          "%-44s %12.1f%n",
+      row(
+          log,
           "  scoring seqs/s (exported int8, ONNX Runtime)",
+          "%12.1f",
           row.get("onnx_int8_score_sequences_per_s").asDouble());
-      log.printf(
-          Locale.ROOT,
-          "%-44s %12.2f%n",
+      row(
+          log,
           "  int8 / DJL",
+          "%12.2f",
           row.get("onnx_int8_score_sequences_per_s").asDouble()
               / row.get("score_sequences_per_s").asDouble());
-      log.printf(
-          Locale.ROOT,
-          "%-44s %12.3f%n",
+      row(
+          log,
           "  int8: pairs ordered as DJL orders them",
+          "%12.3f",
           row.get("onnx_int8_pair_order_agreement").asDouble());
     }
     if (!tuning.isEmpty()) {
@@ -352,6 +338,11 @@ public final class BenchCommand implements Callable<Integer> {
     }
     log.flush();
     return 0;
+  }
+
+  /** One line of the table: the label, then the value in {@code format} (a %12 conversion). */
+  private static void row(PrintWriter log, String label, String format, Object value) {
+    log.printf(Locale.ROOT, "%-44s " + format + "%n", label, value);
   }
 
   /**

@@ -23,6 +23,7 @@ import org.ser4j.model.finetune.FineTuneConfig;
 import org.ser4j.model.finetune.FineTunedModel;
 import org.ser4j.model.finetune.FineTuner;
 import org.ser4j.model.finetune.OnnxExport;
+import org.ser4j.model.finetune.OnnxRewardScorer;
 import org.ser4j.model.finetune.SequencePairs;
 import org.ser4j.util.Progress;
 
@@ -143,12 +144,8 @@ public final class FineTuneLearner implements RewardLearner {
     byte[] graph = OnnxExport.export(model(Provenance.UNKNOWN));
     try (OnnxEncoder onnx = new OnnxEncoder(graph, "the loop's exported graph", Pooling.MEAN, 1);
         Progress.Task task = progress.start("score (ONNX)", sequences.size(), "texts")) {
-      float[][] r = onnx.embedAll(sequences, Featurizer.DEFAULT_BATCH, threads, task);
-      double[] out = new double[r.length];
-      for (int i = 0; i < out.length; i++) {
-        out[i] = r[i][0];
-      }
-      return out;
+      return OnnxRewardScorer.rewards(
+          onnx.embedAll(sequences, Featurizer.DEFAULT_BATCH, threads, task));
     }
   }
 

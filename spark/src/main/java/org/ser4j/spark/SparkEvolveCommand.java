@@ -51,18 +51,18 @@ public final class SparkEvolveCommand extends EvolveCommand {
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec sparkSpec;
 
-  private SparkSession session() {
+  /** The run's session, made once: inputs are staged with it, then the learner runs on it. */
+  private SparkSession spark;
+
+  @Override
+  public Integer call() throws Exception {
     SparkSession.Builder builder = SparkSession.builder().appName("ser4j evolve");
     if (System.getProperty("spark.master") == null) { // spark-submit's --master wins
       builder.master(master);
     }
     conf.forEach(builder::config);
-    return builder.getOrCreate();
-  }
-
-  @Override
-  public Integer call() throws Exception {
-    staged.stage(session(), sparkSpec.commandLine().getErr());
+    spark = builder.getOrCreate();
+    staged.stage(spark, sparkSpec.commandLine().getErr());
     return super.call();
   }
 
@@ -75,8 +75,6 @@ public final class SparkEvolveCommand extends EvolveCommand {
           "--finetune runs in one process only (ser evolve); on Spark the encoder is frozen");
     }
     return HeadLearner.over(
-        new SparkFeatures(session(), encoderConfig, partitions),
-        serConfig.train(),
-        Progress.quiet());
+        new SparkFeatures(spark, encoderConfig, partitions), serConfig.train(), Progress.quiet());
   }
 }

@@ -40,10 +40,14 @@ public final class OnnxRewardScorer implements RewardScorer {
 
   @Override
   public double[] rewards(List<ResponseInput> inputs) throws IOException {
-    float[][] r = graph.features(inputs);
-    double[] out = new double[r.length];
+    return rewards(graph.features(inputs));
+  }
+
+  /** The rewards in an exported graph's output, which has one value per sequence. */
+  public static double[] rewards(float[][] graphOutput) {
+    double[] out = new double[graphOutput.length];
     for (int i = 0; i < out.length; i++) {
-      out[i] = r[i][0];
+      out[i] = graphOutput[i][0];
     }
     return out;
   }
