@@ -123,7 +123,7 @@ public final class Ser4j {
     }
 
     public Job maxLoops(int loops) {
-      this.ser = ser.withLoops(loops, ser.minNew());
+      this.ser = ser.withMaxLoops(loops);
       return this;
     }
 

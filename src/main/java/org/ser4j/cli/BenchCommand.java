@@ -195,7 +195,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     int d = 768;
     PairFeatures synthetic = randomPairs(20_000, d, 1);
-    TrainConfig train = TrainConfig.defaults().withEpochs(5, 5);
+    TrainConfig train = TrainConfig.defaults().withMaxEpochs(5).withPatience(5);
     long t0 = System.nanoTime();
     new RewardTrainer(train, Progress.quiet()).train(synthetic);
     double trainPairsPerS =
@@ -463,7 +463,7 @@ public final class BenchCommand implements Callable<Integer> {
   private static ObjectNode serLoop(int n) throws Exception {
     SyntheticPool.Synthetic pool = SyntheticPool.of(n, 0.15, 1000, 768, 1);
     SerInputs in = pool.features();
-    SerConfig config = SerConfig.defaults().withLoops(1, 10);
+    SerConfig config = SerConfig.defaults().withMaxLoops(1).withMinNew(10);
     SerResult result =
         new SerLoop(
                 config, 1, null, Provenance.UNKNOWN, new PrintWriter(java.io.Writer.nullWriter()))

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.apache.commons.math3.distribution.TDistribution;
 import org.ser4j.data.CandidateFile;
 import org.ser4j.data.Candidates;
 import org.ser4j.encoder.EncoderRuntime;
@@ -58,22 +57,6 @@ final class ExperimentBestOfN {
     return new Result(win, len);
   }
 
-  /** Mean, std and a 95% t-interval over seeds; the intervals of paired differences matter most. */
-  static ObjectNode stats(List<Double> xs) {
-    ObjectNode n = ExperimentCommand.stats(xs);
-    int k = xs.size();
-    if (k > 1) {
-      double mean = n.get("mean").asDouble();
-      double half =
-          new TDistribution(k - 1).inverseCumulativeProbability(0.975)
-              * n.get("std").asDouble()
-              / Math.sqrt(k);
-      n.put("ci95_low", mean - half);
-      n.put("ci95_high", mean + half);
-    }
-    return n;
-  }
-
   /** The JSON of one fraction: per n, each RM's win rate, pick length, and paired gains. */
   ObjectNode summarize(List<Map<String, Result>> cells) {
     ObjectNode out = Json.MAPPER.createObjectNode();
@@ -84,16 +67,19 @@ final class ExperimentBestOfN {
       n.put("n", baselines.get(i).n());
       for (String rm : RMS) {
         if (cells.stream().allMatch(c -> c.containsKey(rm))) {
-          n.set(rm, stats(cells.stream().map(c -> c.get(rm).winRate()[at]).toList()));
+          n.set(
+              rm,
+              ExperimentCommand.stats(cells.stream().map(c -> c.get(rm).winRate()[at]).toList()));
           n.set(
               rm + "_pick_length_vs_random",
-              stats(cells.stream().map(c -> c.get(rm).lengthRatio()[at]).toList()));
+              ExperimentCommand.stats(
+                  cells.stream().map(c -> c.get(rm).lengthRatio()[at]).toList()));
         }
       }
       for (String rm : List.of("ser", "ser_last")) {
         n.set(
             rm + "_minus_seed_only",
-            stats(
+            ExperimentCommand.stats(
                 cells.stream()
                     .map(c -> c.get(rm).winRate()[at] - c.get("seed_only").winRate()[at])
                     .toList()));
@@ -101,7 +87,7 @@ final class ExperimentBestOfN {
       if (cells.stream().allMatch(c -> c.containsKey("full"))) {
         n.set(
             "ser_last_minus_full",
-            stats(
+            ExperimentCommand.stats(
                 cells.stream()
                     .map(c -> c.get("ser_last").winRate()[at] - c.get("full").winRate()[at])
                     .toList()));

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.commons.math3.distribution.TDistribution;
 import org.ser4j.data.DataSpec;
 import org.ser4j.data.SerDataset;
 import org.ser4j.encoder.EncoderConfig;
@@ -306,7 +307,10 @@ public final class ExperimentCommand implements Callable<Integer> {
     return store;
   }
 
-  /** Mean, sample std and the values over seeds. */
+  /**
+   * Mean, sample std, a 95% t-interval of the mean (from 2 seeds on) and the values over seeds; the
+   * intervals of paired differences matter most.
+   */
   static ObjectNode stats(List<Double> xs) {
     ObjectNode n = Json.MAPPER.createObjectNode();
     double mean = xs.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
@@ -314,8 +318,17 @@ public final class ExperimentCommand implements Callable<Integer> {
     for (double x : xs) {
       var += (x - mean) * (x - mean);
     }
+    double std = xs.size() > 1 ? Math.sqrt(var / (xs.size() - 1)) : 0.0;
     n.put("mean", mean);
-    n.put("std", xs.size() > 1 ? Math.sqrt(var / (xs.size() - 1)) : 0.0);
+    n.put("std", std);
+    if (xs.size() > 1) {
+      double half =
+          new TDistribution(xs.size() - 1).inverseCumulativeProbability(0.975)
+              * std
+              / Math.sqrt(xs.size());
+      n.put("ci95_low", mean - half);
+      n.put("ci95_high", mean + half);
+    }
     ArrayNode runs = n.putArray("runs");
     xs.forEach(runs::add);
     return n;
@@ -390,12 +403,12 @@ public final class ExperimentCommand implements Callable<Integer> {
             data.train.getFileName(),
             json.get("encoder").asText()));
     md.append(
-        "| labeled | seed only | SER | full | gap closed | SER - seed only (paired) |\n|---|---|---|---|---|---|\n");
+        "| labeled | seed only | SER | full | gap closed | SER - seed only (paired, ± std [95% t-interval]) |\n|---|---|---|---|---|---|\n");
     for (JsonNode f : json.get("by_fraction")) {
       md.append(
           String.format(
               Locale.ROOT,
-              "| %.3f | %s | %s | %s | %s | %+.4f ± %.4f |%n",
+              "| %.3f | %s | %s | %s | %s | %+.4f ± %.4f [%+.4f, %+.4f] |%n",
               f.get("labeled_fraction").asDouble(),
               pm(f.get("seed_only")),
               pm(f.get("ser")),
@@ -404,7 +417,9 @@ public final class ExperimentCommand implements Callable<Integer> {
                   ? "n/a (no gap)"
                   : String.format(Locale.ROOT, "%.0f%%", 100 * f.get("gap_closed").asDouble()),
               f.get("ser_minus_seed_only").get("mean").asDouble(),
-              f.get("ser_minus_seed_only").get("std").asDouble()));
+              f.get("ser_minus_seed_only").get("std").asDouble(),
+              f.get("ser_minus_seed_only").path("ci95_low").asDouble(Double.NaN),
+              f.get("ser_minus_seed_only").path("ci95_high").asDouble(Double.NaN)));
     }
     md.append("\nPer loop at labeled fraction ")
         .append(fs.get(0))

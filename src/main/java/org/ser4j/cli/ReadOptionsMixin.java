@@ -42,7 +42,8 @@ public final class ReadOptionsMixin {
     return ReadOptions.defaults()
         .withFormat(chosen)
         .withSkipBad(skipBad)
-        .withPairing(pairing, maxPairsPerPrompt)
+        .withPairing(pairing)
+        .withMaxPairsPerPrompt(maxPairsPerPrompt)
         .withSeed(seed);
   }
 

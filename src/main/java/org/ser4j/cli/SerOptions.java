@@ -122,7 +122,19 @@ public final class SerOptions {
           "Any rule: a second opinion from K RMs, each fitted on a bootstrap sample of the seed; a selected pair is kept only where all K prefer the same answer; 0 = off (default: ${DEFAULT-VALUE}).")
   int reviewers;
 
+  @Option(
+      names = "--decision-folds",
+      paramLabel = "K",
+      defaultValue = "0",
+      description =
+          "K >= 2: judge loops (which to keep, when to stop) and pair-confidence's calibration by K-fold cross-validation over the whole labeled seed (K extra fits per loop), each loop's RM then trained on the whole seed plus its self-labels for the folds' median best epoch; 0 = a held-out validation slice (--ser-validation-fraction) (default: ${DEFAULT-VALUE}).")
+  int decisionFolds;
+
   SerConfig toConfig(TrainConfig train) {
+    if (decisionFolds == 1 || decisionFolds < 0) {
+      throw new IllegalArgumentException(
+          "--decision-folds must be 0 (validation slice) or at least 2, got " + decisionFolds);
+    }
     if (!keep.equals("last") && !keep.equals("best-validation")) {
       throw new IllegalArgumentException(
           "--keep must be best-validation or last, got '" + keep + "'");
@@ -141,6 +153,7 @@ public final class SerOptions {
         train,
         ConfidenceScale.fromName(rewardScale),
         new SelectionOptions(
-            minConfidence, targetPrecision, calibrationFolds, balanceLength, reviewers));
+            minConfidence, targetPrecision, calibrationFolds, balanceLength, reviewers),
+        decisionFolds);
   }
 }

@@ -1,5 +1,7 @@
 package org.ser4j.data;
 
+import io.soabase.recordbuilder.core.RecordBuilder;
+
 /**
  * How to read a preference file.
  *
@@ -10,37 +12,19 @@ package org.ser4j.data;
  * @param seed seeds the random choices of {@link PairingRule#BEST_VS_RANDOM} and ALL_PAIRS
  * @param maxLineBytes longer lines are bad records, read past without being held in memory
  */
+@RecordBuilder
 public record ReadOptions(
     PreferenceFormat format,
     boolean skipBad,
     PairingRule pairing,
     int maxPairsPerPrompt,
     long seed,
-    int maxLineBytes) {
+    int maxLineBytes)
+    implements ReadOptionsBuilder.With {
 
   public static final int DEFAULT_MAX_LINE_BYTES = 32 << 20;
 
   public static ReadOptions defaults() {
     return new ReadOptions(null, false, PairingRule.BEST_VS_RANDOM, 10, 42, DEFAULT_MAX_LINE_BYTES);
-  }
-
-  public ReadOptions withFormat(PreferenceFormat newFormat) {
-    return new ReadOptions(newFormat, skipBad, pairing, maxPairsPerPrompt, seed, maxLineBytes);
-  }
-
-  public ReadOptions withSkipBad(boolean skip) {
-    return new ReadOptions(format, skip, pairing, maxPairsPerPrompt, seed, maxLineBytes);
-  }
-
-  public ReadOptions withPairing(PairingRule rule, int maxPairs) {
-    return new ReadOptions(format, skipBad, rule, maxPairs, seed, maxLineBytes);
-  }
-
-  public ReadOptions withSeed(long newSeed) {
-    return new ReadOptions(format, skipBad, pairing, maxPairsPerPrompt, newSeed, maxLineBytes);
-  }
-
-  public ReadOptions withMaxLineBytes(int bytes) {
-    return new ReadOptions(format, skipBad, pairing, maxPairsPerPrompt, seed, bytes);
   }
 }

@@ -1,10 +1,13 @@
 package org.ser4j.encoder;
 
+import io.soabase.recordbuilder.core.RecordBuilder;
+
 /**
  * Everything that determines a feature vector: the encoder's files and weights (by fingerprint),
  * pooling, max length and input strategy. Saved in every model, so a model is only ever loaded with
  * the encoder it was trained on.
  */
+@RecordBuilder
 public record EncoderConfig(
     String name,
     String model,
@@ -13,7 +16,7 @@ public record EncoderConfig(
     int maxLength,
     InputStrategy strategy,
     String fingerprint)
-    implements java.io.Serializable {
+    implements java.io.Serializable, EncoderConfigBuilder.With {
   /**
    * Max tokens per sequence and what is encoded, for a frozen encoder and for one that learns (CPU
    * time).
@@ -90,9 +93,5 @@ public record EncoderConfig(
   /** This config with the fingerprint of its weights file (hashed only when not known yet). */
   public EncoderConfig pinned() throws java.io.IOException {
     return fingerprint != null ? this : withFingerprint(EncoderSpec.fingerprint(model));
-  }
-
-  public EncoderConfig withFingerprint(String fp) {
-    return new EncoderConfig(name, model, tokenizer, pooling, maxLength, strategy, fp);
   }
 }

@@ -1,5 +1,6 @@
 package org.ser4j.encoder;
 
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.ser4j.util.Progress;
@@ -9,7 +10,9 @@ import org.ser4j.util.Progress;
  * are cached on disk (null: memory only), how many encoder runs go in parallel, texts per run, and
  * where progress goes. The CLI's runtime options and the library API both describe one.
  */
-public record EncoderRuntime(Path cacheRoot, int threads, int batchSize, Progress progress) {
+@RecordBuilder
+public record EncoderRuntime(Path cacheRoot, int threads, int batchSize, Progress progress)
+    implements EncoderRuntimeBuilder.With {
   public EncoderRuntime {
     if (threads < 1 || batchSize < 1) {
       throw new IllegalArgumentException(
@@ -24,10 +27,6 @@ public record EncoderRuntime(Path cacheRoot, int threads, int batchSize, Progres
         Runtime.getRuntime().availableProcessors(),
         Featurizer.DEFAULT_BATCH,
         Progress.quiet());
-  }
-
-  public EncoderRuntime withProgress(Progress p) {
-    return new EncoderRuntime(cacheRoot, threads, batchSize, p);
   }
 
   /** A featurizer for {@code config} under these settings. */

@@ -22,7 +22,6 @@ public record PairRewards(double[] chosen, double[] rejected) {
     return chosen.length;
   }
 
-  /** The share of pairs whose chosen side scores strictly higher (0 for none). */
   /** r_chosen - r_rejected per pair. */
   public double[] margins() {
     double[] m = new double[chosen.length];
@@ -32,6 +31,7 @@ public record PairRewards(double[] chosen, double[] rejected) {
     return m;
   }
 
+  /** The share of pairs whose chosen side scores strictly higher (0 for none). */
   public double accuracy() {
     int right = 0;
     for (int i = 0; i < chosen.length; i++) {

@@ -48,7 +48,7 @@ public final class FineTuneLearner implements RewardLearner {
   private SequencePairs test;
   private List<TokenizedInput> first;
   private List<TokenizedInput> second;
-  private long fitSeed;
+  private FineTuneConfig fitConfig; // the last fit's settings, stamped on its model
 
   /**
    * @param training the fine-tuning settings; its seed draws the network's starting point (LoRA
@@ -69,6 +69,7 @@ public final class FineTuneLearner implements RewardLearner {
     this.layerCache = layerCache;
     this.threads = threads;
     this.progress = progress;
+    this.fitConfig = training.withSeed(0);
   }
 
   @Override
@@ -88,13 +89,27 @@ public final class FineTuneLearner implements RewardLearner {
 
   @Override
   public Fit fit(TrainingSet train, TrainingSet validation, long seed, boolean warmStart) {
+    return fit(train, validation, training.withSeed(seed), warmStart);
+  }
+
+  @Override
+  public Fit fitEpochs(TrainingSet train, int epochs, long seed, boolean warmStart) {
+    // With nothing held out the fine-tuner keeps the last epoch.
+    return fit(
+        train,
+        TrainingSet.labeled(new int[0]),
+        training.withSeed(seed).withEpochs(epochs),
+        warmStart);
+  }
+
+  private Fit fit(
+      TrainingSet train, TrainingSet validation, FineTuneConfig cfg, boolean warmStart) {
     if (!warmStart) {
-      net.restart(seed);
+      net.restart(cfg.seed());
     }
-    fitSeed = seed;
+    fitConfig = cfg;
     FineTuner.Result result =
-        new FineTuner(training.withSeed(seed), progress)
-            .train(net, sequences(train), sequences(validation));
+        new FineTuner(cfg, progress).train(net, sequences(train), sequences(validation));
     List<Epoch> history =
         result.history().stream()
             .map(
@@ -165,7 +180,7 @@ public final class FineTuneLearner implements RewardLearner {
 
   @Override
   public FineTunedModel model(Provenance provenance) {
-    return FineTunedModel.of(net, encoder, heads, training.withSeed(fitSeed), provenance);
+    return FineTunedModel.of(net, encoder, heads, fitConfig, provenance);
   }
 
   @Override

@@ -68,9 +68,20 @@ public final class HeadLearner implements RewardLearner {
 
   @Override
   public Fit fit(TrainingSet train, TrainingSet validation, long seed, boolean warmStart) {
+    return fit(train, validation, config.withSeed(seed), warmStart);
+  }
+
+  @Override
+  public Fit fitEpochs(TrainingSet train, int epochs, long seed, boolean warmStart) {
+    // Nothing held out: the trainer keeps the epoch of lowest training loss within the budget.
+    TrainConfig fixed = config.withSeed(seed).withMaxEpochs(epochs).withPatience(epochs);
+    return fit(train, TrainingSet.labeled(new int[0]), fixed, warmStart);
+  }
+
+  private Fit fit(TrainingSet train, TrainingSet validation, TrainConfig cfg, boolean warmStart) {
     PairFeatures t = features(train);
     PairFeatures v = features(validation);
-    RewardTrainer trainer = new RewardTrainer(config.withSeed(seed), progress);
+    RewardTrainer trainer = new RewardTrainer(cfg, progress);
     TrainedHead head =
         warmStart ? trainer.train(t, v, model.head(), model.normalizer()) : trainer.train(t, v);
     // As saved: the model rounds the head to float, so a reloaded model scores identically.

@@ -55,6 +55,12 @@ public interface RewardLearner extends AutoCloseable {
       throws IOException;
 
   /**
+   * Trains on all of {@code train} for {@code epochs} epochs with nothing held out: the final fit
+   * of a loop whose epoch count cross-validation chose.
+   */
+  Fit fitEpochs(TrainingSet train, int epochs, long seed, boolean warmStart) throws IOException;
+
+  /**
    * A plain training run (`ser train`) on the {@code labeledPairs} loaded pairs: a seeded {@code
    * validationFraction} of them ({@link SeedSplit#forTraining}) early-stops the rest.
    */

@@ -16,6 +16,11 @@ public record SeedSplit(int[] train, int[] validation) {
     return new SeedSplit(Arrays.copyOfRange(order, nVal, n), Arrays.copyOfRange(order, 0, nVal));
   }
 
+  /** The whole seed to train on, nothing held out (loops judged by cross-validation instead). */
+  public static SeedSplit whole(int n) {
+    return new SeedSplit(java.util.stream.IntStream.range(0, n).toArray(), new int[0]);
+  }
+
   /**
    * The split of a plain training run (`ser train`): no validation below 20 pairs, else {@code
    * round(fraction * n)}.

@@ -1,5 +1,6 @@
 package org.ser4j.ser;
 
+import io.soabase.recordbuilder.core.RecordBuilder;
 import org.ser4j.model.head.TrainConfig;
 
 /**
@@ -16,7 +17,11 @@ import org.ser4j.model.head.TrainConfig;
  * @param scale how rewards become the probabilities the thresholds read (default {@link
  *     ConfidenceScale#RAW}, the paper's sigmoid(r))
  * @param selection the pair-confidence rule's settings and the bias control
+ * @param decisionFolds K >= 2: judge loops (keep, stop) and calibrate by K-fold cross-validation
+ *     over the whole labeled seed, and fit each loop's RM on the whole seed for the folds' median
+ *     best epoch; 0 (default): a held-out validation slice of {@code validationFraction}
  */
+@RecordBuilder
 public record SerConfig(
     SelectionRule rule,
     Thresholds thresholds,
@@ -27,11 +32,18 @@ public record SerConfig(
     boolean keepLast,
     TrainConfig train,
     ConfidenceScale scale,
-    SelectionOptions selection) {
+    SelectionOptions selection,
+    int decisionFolds)
+    implements SerConfigBuilder.With {
   public SerConfig {
     // run.json files written before these fields existed
     scale = scale == null ? ConfidenceScale.RAW : scale;
     selection = selection == null ? SelectionOptions.defaults() : selection;
+  }
+
+  /** Whether loops are judged by cross-validation over the seed instead of a validation slice. */
+  public boolean crossValidated() {
+    return decisionFolds >= 2;
   }
 
   public static SerConfig defaults() {
@@ -45,104 +57,7 @@ public record SerConfig(
         false,
         TrainConfig.defaults(),
         ConfidenceScale.RAW,
-        SelectionOptions.defaults());
-  }
-
-  public SerConfig withRule(SelectionRule r) {
-    return new SerConfig(
-        r,
-        thresholds,
-        maxLoops,
-        minNew,
-        warmStart,
-        validationFraction,
-        keepLast,
-        train,
-        scale,
-        selection);
-  }
-
-  public SerConfig withWarmStart(boolean w) {
-    return new SerConfig(
-        rule,
-        thresholds,
-        maxLoops,
-        minNew,
-        w,
-        validationFraction,
-        keepLast,
-        train,
-        scale,
-        selection);
-  }
-
-  public SerConfig withTrain(TrainConfig t) {
-    return new SerConfig(
-        rule,
-        thresholds,
-        maxLoops,
-        minNew,
-        warmStart,
-        validationFraction,
-        keepLast,
-        t,
-        scale,
-        selection);
-  }
-
-  public SerConfig withKeepLast(boolean k) {
-    return new SerConfig(
-        rule,
-        thresholds,
-        maxLoops,
-        minNew,
-        warmStart,
-        validationFraction,
-        k,
-        train,
-        scale,
-        selection);
-  }
-
-  public SerConfig withLoops(int max, int min) {
-    return new SerConfig(
-        rule,
-        thresholds,
-        max,
-        min,
-        warmStart,
-        validationFraction,
-        keepLast,
-        train,
-        scale,
-        selection);
-  }
-
-  public SerConfig withScale(ConfidenceScale s) {
-    return new SerConfig(
-        rule,
-        thresholds,
-        maxLoops,
-        minNew,
-        warmStart,
-        validationFraction,
-        keepLast,
-        train,
-        s,
-        selection);
-  }
-
-  public SerConfig withSelection(SelectionOptions o) {
-    return new SerConfig(
-        rule,
-        thresholds,
-        maxLoops,
-        minNew,
-        warmStart,
-        validationFraction,
-        keepLast,
-        train,
-        scale,
-        o);
+        SelectionOptions.defaults(),
+        0);
   }
 }

@@ -10,9 +10,11 @@ import java.util.Locale;
 import org.ser4j.data.GoldLabels;
 import org.ser4j.data.SerDataset;
 import org.ser4j.data.UnlabeledPair;
+import org.ser4j.model.Loss;
 import org.ser4j.model.PairRewards;
 import org.ser4j.model.Provenance;
 import org.ser4j.model.TrainedModel;
+import org.ser4j.util.Permutations;
 
 /**
  * Self-Evolved Reward Learning (Huang et al., ICLR 2025), for any {@link RewardLearner}: Loop 0
@@ -29,6 +31,7 @@ public final class SerLoop {
   private final Provenance provenance;
   private final PrintWriter log;
   private final Selector selector;
+  private OutOfFold lastOutOfFold; // the last trained loop's, with cross-validated decisions
 
   /**
    * @param store the run directory (null: nothing saved, no resume)
@@ -47,7 +50,10 @@ public final class SerLoop {
   /** Runs (or resumes) SER on {@code data} with {@code learner}. */
   public SerResult run(SerDataset data, RewardLearner learner) throws IOException {
     learner.load(data);
-    SeedSplit split = SeedSplit.of(data.labeled().size(), config.validationFraction(), seed);
+    SeedSplit split =
+        config.crossValidated()
+            ? SeedSplit.whole(data.labeled().size())
+            : SeedSplit.of(data.labeled().size(), config.validationFraction(), seed);
     TrainingSet validation = TrainingSet.labeled(split.validation());
     double seedLonger = seedLongerShare(data, split); // the same seed every loop
     List<LoopReport> loops = new ArrayList<>(store == null ? List.of() : store.readLoops());
@@ -81,12 +87,12 @@ public final class SerLoop {
           last,
           store.dir());
       if (store.finished()) {
-        int best = finalLoop(loops, config.keepLast());
+        int best = finalLoop(loops, config);
         return new SerResult(loops, best, store.stopReason(), store.loadModel(best));
       }
       learner.restore(store.loadModel(last));
+      logLoop(loops.get(last));
     }
-    logLoop(loops.get(loops.size() - 1));
 
     String stop = "max-loops";
     for (int loop = loops.size(); loop <= config.maxLoops(); loop++) {
@@ -118,7 +124,7 @@ public final class SerLoop {
       Double temperature = null;
       if (rule == SelectionRule.PAIR_CONFIDENCE) {
         PairConfidence pc =
-            new PairConfidence(calibrate(learner, split, selectedSoFar, validation, seed + loop));
+            new PairConfidence(calibrate(learner, split, selectedSoFar, validation, loop));
         temperature = pc.temperature();
         selected =
             pc.select(
@@ -170,14 +176,14 @@ public final class SerLoop {
               .max()
               .orElse(Double.NaN);
       if (!config.keepLast()
-          && validation.size() > 0
+          && (validation.size() > 0 || config.crossValidated())
           && loops.get(loops.size() - 1).validationAccuracy() < bestBefore) {
         stop = "validation-fell";
         break;
       }
     }
     writeReport(loops, stop, true, learner);
-    int best = finalLoop(loops, config.keepLast());
+    int best = finalLoop(loops, config);
     String cache = learner.cacheSummary();
     if (cache != null) {
       log.println(cache);
@@ -198,53 +204,99 @@ public final class SerLoop {
       LoopDiagnostics diagnostics) {}
 
   /**
-   * The temperature that makes P = sigmoid(margin / T) calibrated for the current RM: fitted on
-   * out-of-fold margins of the seed's training part (each fold scored by a model fitted, as the
-   * current one was, on the other folds and the self-labels so far), or on the validation slice
-   * with no folds. The current model is restored afterwards.
+   * The temperature that makes P = sigmoid(margin / T) calibrated for the current RM (loop {@code
+   * loop - 1}'s): fitted on out-of-fold margins of the seed's training part (each fold scored by a
+   * model fitted, as the current one was, on the other folds and the self-labels so far), or on the
+   * validation slice with no folds. The current model is restored afterwards.
    */
   private double calibrate(
       RewardLearner learner,
       SeedSplit split,
       List<SelfLabel> selectedSoFar,
       TrainingSet validation,
-      long foldSeed)
+      int loop)
       throws IOException {
-    int folds = Math.min(config.selection().calibrationFolds(), split.train().length);
-    if (folds < 2) {
+    if (config.crossValidated()) {
+      if (lastOutOfFold == null) { // resumed: the last loop's folds again (deterministic)
+        TrainedModel start = config.warmStart() && loop - 1 > 0 ? store.loadModel(loop - 2) : null;
+        lastOutOfFold =
+            outOfFold(learner, split.train(), selectedSoFar, null, loop - 1, start, true);
+      }
+      return PairConfidence.fitTemperature(lastOutOfFold.margins());
+    }
+    if (Math.min(config.selection().calibrationFolds(), split.train().length) < 2) {
       return PairConfidence.fitTemperature(learner.rewards(validation).margins());
     }
-    TrainedModel current = learner.model(provenance);
-    int[] order = split.train().clone();
-    java.util.Random random = new java.util.Random(foldSeed * 31 + 17);
-    for (int i = order.length - 1; i > 0; i--) { // seeded Fisher-Yates: folds fixed per seed
-      int j = random.nextInt(i + 1);
-      int t = order[i];
-      order[i] = order[j];
-      order[j] = t;
+    return PairConfidence.fitTemperature(
+        outOfFold(learner, split.train(), selectedSoFar, validation, loop, null, true).margins());
+  }
+
+  /** Out-of-fold margins of labeled seed pairs, and each fold's best epoch. */
+  private record OutOfFold(double[] margins, int[] bestEpochs) {
+    Loss.Evaluation evaluation() {
+      return Loss.PAIRWISE.evaluate(new PairRewards(margins, new double[margins.length]));
     }
+
+    int medianEpoch() {
+      int[] e = bestEpochs.clone();
+      java.util.Arrays.sort(e);
+      return e[e.length / 2];
+    }
+  }
+
+  /**
+   * Scores each fold of {@code positions} (folds drawn by the seed and {@code loop}) with a model
+   * fitted, as loop {@code loop}'s RM is, on the other folds plus {@code selfLabels}: early-stopped
+   * on {@code validation}, or on the held-out fold itself when it is null (cross-validated
+   * decisions), from scratch or, given a {@code start}, from that model. With {@code validation}
+   * the folds are the calibration folds, else the decision folds. The current model is restored
+   * afterwards with {@code keepCurrent}; else the learner holds the last fold's.
+   */
+  private OutOfFold outOfFold(
+      RewardLearner learner,
+      int[] positions,
+      List<SelfLabel> selfLabels,
+      TrainingSet validation,
+      int loop,
+      TrainedModel start,
+      boolean keepCurrent)
+      throws IOException {
+    int folds =
+        Math.min(
+            validation != null ? config.selection().calibrationFolds() : config.decisionFolds(),
+            positions.length);
+    long foldSeed = seed + loop;
+    TrainedModel current = keepCurrent ? learner.model(provenance) : null;
+    int[] order = positions.clone();
+    Permutations.shuffle(order, new java.util.Random(foldSeed * 31 + 17)); // fixed per seed
     List<Double> margins = new ArrayList<>();
+    int[] bestEpochs = new int[folds];
     for (int f = 0; f < folds; f++) {
       List<Integer> in = new ArrayList<>();
       List<Integer> out = new ArrayList<>();
       for (int i = 0; i < order.length; i++) {
         (i % folds == f ? out : in).add(order[i]);
       }
-      learner.fit(
-          new TrainingSet(in.stream().mapToInt(Integer::intValue).toArray(), selectedSoFar),
-          validation,
-          foldSeed,
-          false);
-      for (double m :
+      TrainingSet heldOut = TrainingSet.labeled(out.stream().mapToInt(Integer::intValue).toArray());
+      if (start != null) {
+        learner.restore(start);
+      }
+      bestEpochs[f] =
           learner
-              .rewards(TrainingSet.labeled(out.stream().mapToInt(Integer::intValue).toArray()))
-              .margins()) {
+              .fit(
+                  new TrainingSet(in.stream().mapToInt(Integer::intValue).toArray(), selfLabels),
+                  validation != null ? validation : heldOut,
+                  foldSeed,
+                  start != null)
+              .bestEpoch();
+      for (double m : learner.rewards(heldOut).margins()) {
         margins.add(m);
       }
     }
-    learner.restore(current);
-    return PairConfidence.fitTemperature(
-        margins.stream().mapToDouble(Double::doubleValue).toArray());
+    if (keepCurrent) {
+      learner.restore(current);
+    }
+    return new OutOfFold(margins.stream().mapToDouble(Double::doubleValue).toArray(), bestEpochs);
   }
 
   /**
@@ -310,8 +362,23 @@ public final class SerLoop {
       List<LoopReport> loops,
       long t0)
       throws IOException {
-    RewardLearner.Fit fit =
-        learner.fit(train, validation, seed + loop, loop > 0 && config.warmStart());
+    boolean warm = loop > 0 && config.warmStart();
+    RewardLearner.Fit fit;
+    Loss.Evaluation judged; // what loops are judged by: validation slice or out-of-fold seed
+    if (config.crossValidated()) {
+      TrainedModel start = warm ? learner.model(provenance) : null;
+      lastOutOfFold =
+          outOfFold(learner, train.labeled(), train.selfLabeled(), null, loop, start, false);
+      if (start != null) {
+        learner.restore(start);
+      }
+      fit = learner.fitEpochs(train, lastOutOfFold.medianEpoch(), seed + loop, warm);
+      judged = lastOutOfFold.evaluation();
+    } else {
+      fit = learner.fit(train, validation, seed + loop, warm);
+      double loss = fit.best().validationLoss();
+      judged = new Loss.Evaluation(loss, learner.rewards(validation).accuracy());
+    }
     LoopReport report =
         new LoopReport(
             loop,
@@ -323,8 +390,8 @@ public final class SerLoop {
             s.poolLeft(),
             train.size(),
             fit.best().trainLoss(),
-            Double.isNaN(fit.best().validationLoss()) ? 0 : fit.best().validationLoss(),
-            learner.rewards(validation).accuracy(),
+            Double.isNaN(judged.loss()) ? 0 : judged.loss(),
+            judged.accuracy(),
             learner.testRewards().accuracy(),
             fit.bestEpoch(),
             (System.nanoTime() - t0) / 1e9,
@@ -357,15 +424,18 @@ public final class SerLoop {
 
   /**
    * The loop whose RM is kept: the last with {@code keepLast}, else the highest validation
-   * accuracy, the later loop on ties.
+   * accuracy; on ties the later loop, or, with cross-validated decisions, the earlier (a loop must
+   * beat the seed-only RM on the seed to replace it).
    */
-  static int finalLoop(List<LoopReport> loops, boolean keepLast) {
-    if (keepLast) {
+  static int finalLoop(List<LoopReport> loops, SerConfig config) {
+    if (config.keepLast()) {
       return loops.size() - 1;
     }
     int best = 0;
     for (int i = 1; i < loops.size(); i++) {
-      if (!(loops.get(i).validationAccuracy() < loops.get(best).validationAccuracy())) {
+      double a = loops.get(i).validationAccuracy();
+      double b = loops.get(best).validationAccuracy();
+      if (config.crossValidated() ? a > b : !(a < b)) {
         best = i;
       }
     }
@@ -384,7 +454,7 @@ public final class SerLoop {
     if (stop != null) {
       report.put("stop_reason", stop);
     }
-    report.put("final_loop", finalLoop(loops, config.keepLast()));
+    report.put("final_loop", finalLoop(loops, config));
     report.put("finetune", learner.finetune());
     report.set("loops", RunStore.JSON.valueToTree(loops));
     store.writeReport(report);

@@ -45,17 +45,26 @@ class RatedFormatsReaderTest {
   void ultraFeedbackOtherRules() throws Exception {
     Path file = Fixtures.write(dir, "uf.jsonl", UF);
     List<PreferencePair> worst =
-        Fixtures.read(file, ReadOptions.defaults().withPairing(PairingRule.BEST_VS_WORST, 10));
+        Fixtures.read(
+            file,
+            ReadOptions.defaults()
+                .withPairing(PairingRule.BEST_VS_WORST)
+                .withMaxPairsPerPrompt(10));
     assertEquals("table", worst.get(0).rejected());
     List<PreferencePair> all =
-        Fixtures.read(file, ReadOptions.defaults().withPairing(PairingRule.ALL_PAIRS, 100));
+        Fixtures.read(
+            file,
+            ReadOptions.defaults().withPairing(PairingRule.ALL_PAIRS).withMaxPairsPerPrompt(100));
     assertEquals(5, all.size(), "9>6, 9>2 twice, 6>2; the two 9s are not paired");
     for (PreferencePair p : all) {
       assertNotEquals(p.chosen(), p.rejected());
     }
     assertEquals(
         3,
-        Fixtures.read(file, ReadOptions.defaults().withPairing(PairingRule.ALL_PAIRS, 3)).size());
+        Fixtures.read(
+                file,
+                ReadOptions.defaults().withPairing(PairingRule.ALL_PAIRS).withMaxPairsPerPrompt(3))
+            .size());
   }
 
   @Test

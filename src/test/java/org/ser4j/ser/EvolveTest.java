@@ -273,6 +273,70 @@ class EvolveTest {
   }
 
   @Test
+  void crossValidatedDecisionsUseTheWholeSeedAreDeterministicAndResume() throws Exception {
+    String[] cv = {
+      "--decision-folds",
+      "4",
+      "--selection",
+      "pair-confidence",
+      "--max-loops",
+      "2",
+      "--min-new",
+      "1"
+    };
+    Path a = dir.resolve("cv-a");
+    Path b = dir.resolve("cv-b");
+    Path slice = dir.resolve("cv-slice");
+    run(evolve(a, cv));
+    run(evolve(b, cv));
+    run(evolve(slice, "--max-loops", "0"));
+    assertEquals(loopsWithoutTime(a), loopsWithoutTime(b), "folds and choices fixed by the seed");
+
+    JsonNode report = JSON.readTree(a.resolve("report.json").toFile());
+    JsonNode loops = report.get("loops");
+    int whole = loops.get(0).get("train_pairs").asInt();
+    int sliceTrain =
+        JSON.readTree(slice.resolve("report.json").toFile())
+            .get("loops")
+            .get(0)
+            .get("train_pairs")
+            .asInt();
+    assertEquals(
+        whole - Math.round(0.1 * whole), sliceTrain, "loop 0 trains on the whole seed, no slice");
+    int kept = report.get("final_loop").asInt();
+    for (int t = 0; t < loops.size(); t++) {
+      double acc = loops.get(t).get("validation_accuracy").asDouble();
+      double keptAcc = loops.get(kept).get("validation_accuracy").asDouble();
+      assertTrue(acc > 0.5 && acc < 1, "out-of-fold accuracy over the seed: " + acc);
+      assertTrue(
+          t < kept ? acc < keptAcc : acc <= keptAcc,
+          "the kept loop beats every earlier loop out of fold, ties to the earlier: " + loops);
+    }
+
+    if (loops.size() >= 2) { // resume after loop 1: calibration folds are computed again
+      Path resumed = dir.resolve("cv-resumed");
+      Files.createDirectories(resumed);
+      Files.copy(a.resolve("run.json"), resumed.resolve("run.json"));
+      for (int t = 0; t <= 1; t++) {
+        copyTree(a.resolve("loop-" + t), resumed.resolve("loop-" + t));
+      }
+      ObjectNode partial = report.deepCopy();
+      partial.set("loops", JSON.createArrayNode().add(loops.get(0)).add(loops.get(1)));
+      partial.put("finished", false);
+      partial.remove("stop_reason");
+      Files.writeString(resumed.resolve("report.json"), JSON.writeValueAsString(partial));
+      run(
+          "evolve",
+          "--resume",
+          resumed.toString(),
+          "--quiet",
+          "--cache",
+          TestEncoders.CACHE.toString());
+      assertEquals(loopsWithoutTime(a), loopsWithoutTime(resumed), "resume gives the same loops");
+    }
+  }
+
+  @Test
   void reviewersKeepOnlyPairsTheyAllAgreeOn() throws Exception {
     Path plain = dir.resolve("plain");
     Path reviewed = dir.resolve("reviewed");

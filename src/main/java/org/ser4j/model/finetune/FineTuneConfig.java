@@ -1,5 +1,6 @@
 package org.ser4j.model.finetune;
 
+import io.soabase.recordbuilder.core.RecordBuilder;
 import org.ser4j.model.Loss;
 
 /**
@@ -15,6 +16,7 @@ import org.ser4j.model.Loss;
  *     the pooled vectors of the network as it is, before any encoder weight moves ("LP-FT", Kumar
  *     et al. 2022); without it the head starts near zero and a small seed set gives flat rewards
  */
+@RecordBuilder
 public record FineTuneConfig(
     FineTuneMode mode,
     int loraRank,
@@ -32,137 +34,12 @@ public record FineTuneConfig(
     boolean probeHead,
     Loss loss,
     double validationFraction,
-    long seed) {
+    long seed)
+    implements FineTuneConfigBuilder.With {
 
   public static FineTuneConfig defaults(FineTuneMode mode) {
     return new FineTuneConfig(
         mode, 8, 32, 0.1, 2e-5, 1e-3, 1e-2, 2, 16, 1, 0.1, 1.0, 1, true, Loss.PAIRWISE, 0.1, 42);
-  }
-
-  public FineTuneConfig withSeed(long s) {
-    return new FineTuneConfig(
-        mode,
-        loraRank,
-        loraAlpha,
-        loraDropout,
-        encoderLr,
-        headLr,
-        weightDecay,
-        epochs,
-        batchSize,
-        accumulation,
-        warmupFraction,
-        clipNorm,
-        patience,
-        probeHead,
-        loss,
-        validationFraction,
-        s);
-  }
-
-  public FineTuneConfig withEpochs(int e) {
-    return new FineTuneConfig(
-        mode,
-        loraRank,
-        loraAlpha,
-        loraDropout,
-        encoderLr,
-        headLr,
-        weightDecay,
-        e,
-        batchSize,
-        accumulation,
-        warmupFraction,
-        clipNorm,
-        patience,
-        probeHead,
-        loss,
-        validationFraction,
-        seed);
-  }
-
-  public FineTuneConfig withLearningRates(double encoder, double head) {
-    return new FineTuneConfig(
-        mode,
-        loraRank,
-        loraAlpha,
-        loraDropout,
-        encoder,
-        head,
-        weightDecay,
-        epochs,
-        batchSize,
-        accumulation,
-        warmupFraction,
-        clipNorm,
-        patience,
-        probeHead,
-        loss,
-        validationFraction,
-        seed);
-  }
-
-  public FineTuneConfig withBatch(int batch, int accumulate) {
-    return new FineTuneConfig(
-        mode,
-        loraRank,
-        loraAlpha,
-        loraDropout,
-        encoderLr,
-        headLr,
-        weightDecay,
-        epochs,
-        batch,
-        accumulate,
-        warmupFraction,
-        clipNorm,
-        patience,
-        probeHead,
-        loss,
-        validationFraction,
-        seed);
-  }
-
-  public FineTuneConfig withProbeHead(boolean p) {
-    return new FineTuneConfig(
-        mode,
-        loraRank,
-        loraAlpha,
-        loraDropout,
-        encoderLr,
-        headLr,
-        weightDecay,
-        epochs,
-        batchSize,
-        accumulation,
-        warmupFraction,
-        clipNorm,
-        patience,
-        p,
-        loss,
-        validationFraction,
-        seed);
-  }
-
-  public FineTuneConfig withLoss(Loss l) {
-    return new FineTuneConfig(
-        mode,
-        loraRank,
-        loraAlpha,
-        loraDropout,
-        encoderLr,
-        headLr,
-        weightDecay,
-        epochs,
-        batchSize,
-        accumulation,
-        warmupFraction,
-        clipNorm,
-        patience,
-        probeHead,
-        l,
-        validationFraction,
-        seed);
   }
 
   /**

@@ -1,5 +1,6 @@
 package org.ser4j.model.head;
 
+import io.soabase.recordbuilder.core.RecordBuilder;
 import org.ser4j.model.Loss;
 
 /**
@@ -7,6 +8,7 @@ import org.ser4j.model.Loss;
  * 1e-4 with decoupled weight decay 1e-2, batches of 64, up to 300 epochs with early stopping
  * (patience 15) on 10% of the labeled pairs held out for validation.
  */
+@RecordBuilder
 public record TrainConfig(
     HeadType head,
     int hidden,
@@ -17,70 +19,10 @@ public record TrainConfig(
     int maxEpochs,
     int patience,
     double validationFraction,
-    long seed) {
+    long seed)
+    implements TrainConfigBuilder.With {
 
   public static TrainConfig defaults() {
     return new TrainConfig(HeadType.LINEAR, 256, Loss.PAIRWISE, 1e-4, 1e-2, 64, 300, 15, 0.1, 42);
-  }
-
-  public TrainConfig withSeed(long s) {
-    return new TrainConfig(
-        head,
-        hidden,
-        loss,
-        learningRate,
-        weightDecay,
-        batchSize,
-        maxEpochs,
-        patience,
-        validationFraction,
-        s);
-  }
-
-  public TrainConfig withHead(HeadType h, int hiddenUnits) {
-    return new TrainConfig(
-        h,
-        hiddenUnits,
-        loss,
-        learningRate,
-        weightDecay,
-        batchSize,
-        maxEpochs,
-        patience,
-        validationFraction,
-        seed);
-  }
-
-  public TrainConfig withLoss(Loss l) {
-    return new TrainConfig(
-        head,
-        hidden,
-        l,
-        learningRate,
-        weightDecay,
-        batchSize,
-        maxEpochs,
-        patience,
-        validationFraction,
-        seed);
-  }
-
-  public TrainConfig withOptimizer(double lr, double wd) {
-    return new TrainConfig(
-        head, hidden, loss, lr, wd, batchSize, maxEpochs, patience, validationFraction, seed);
-  }
-
-  public TrainConfig withEpochs(int max, int pat) {
-    return new TrainConfig(
-        head,
-        hidden,
-        loss,
-        learningRate,
-        weightDecay,
-        batchSize,
-        max,
-        pat,
-        validationFraction,
-        seed);
   }
 }

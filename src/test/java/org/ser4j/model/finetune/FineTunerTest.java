@@ -48,9 +48,11 @@ class FineTunerTest {
     // Memorise 32 pairs: a high learning rate, several passes; no probe, so the fall is
     // fine-tuning's.
     return FineTuneConfig.defaults(FineTuneMode.parse(mode))
-        .withLearningRates(1e-3, 1e-2)
+        .withEncoderLr(1e-3)
+        .withHeadLr(1e-2)
         .withEpochs(4)
-        .withBatch(8, 1)
+        .withBatchSize(8)
+        .withAccumulation(1)
         .withSeed(7)
         .withProbeHead(false);
   }
@@ -125,7 +127,7 @@ class FineTunerTest {
   void probeStartsTheHeadWhereAFrozenEncoderWouldEnd() throws Exception {
     // Learning rates 0: only the linear probe changes anything.
     FineTuneConfig config =
-        config("top:1").withLearningRates(0, 0).withEpochs(1).withProbeHead(true);
+        config("top:1").withEncoderLr(0).withHeadLr(0).withEpochs(1).withProbeHead(true);
     try (BertRewardNet net = BertRewardNet.pretrained(MODEL, 12, config)) {
       FineTuner tuner = new FineTuner(config, Progress.quiet());
       var before = tuner.evaluate(net, pairs);

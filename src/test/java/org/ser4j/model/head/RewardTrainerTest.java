@@ -57,7 +57,13 @@ class RewardTrainerTest {
     PairFeatures heldOut = syntheticHeldOut();
     for (HeadType type : HeadType.values()) {
       TrainConfig cfg =
-          TrainConfig.defaults().withHead(type, 32).withOptimizer(1e-2, 1e-3).withEpochs(100, 10);
+          TrainConfig.defaults()
+              .withHead(type)
+              .withHidden(32)
+              .withLearningRate(1e-2)
+              .withWeightDecay(1e-3)
+              .withMaxEpochs(100)
+              .withPatience(10);
       TrainedHead t = new RewardTrainer(cfg, Progress.quiet()).train(train);
       double first = t.history().get(0).trainLoss();
       double best = t.best().trainLoss();
@@ -82,7 +88,12 @@ class RewardTrainerTest {
   @Test
   void sameSeedGivesIdenticalWeightsAnotherSeedDoesNot() {
     PairFeatures train = synthetic(300, 8, 5);
-    TrainConfig cfg = TrainConfig.defaults().withHead(HeadType.MLP, 8).withEpochs(20, 20);
+    TrainConfig cfg =
+        TrainConfig.defaults()
+            .withHead(HeadType.MLP)
+            .withHidden(8)
+            .withMaxEpochs(20)
+            .withPatience(20);
     double[] a = new RewardTrainer(cfg, Progress.quiet()).train(train).head().parameters();
     double[] b = new RewardTrainer(cfg, Progress.quiet()).train(train).head().parameters();
     double[] c =
@@ -95,7 +106,8 @@ class RewardTrainerTest {
   void warmStartLeavesTheStartingHeadUntouched() {
     PairFeatures train = synthetic(200, 4, 9);
     RewardTrainer trainer =
-        new RewardTrainer(TrainConfig.defaults().withEpochs(5, 5), Progress.quiet());
+        new RewardTrainer(
+            TrainConfig.defaults().withMaxEpochs(5).withPatience(5), Progress.quiet());
     TrainedHead first = trainer.train(train);
     double[] before = first.head().parameters().clone();
     trainer.train(train, first.head(), first.normalizer());
