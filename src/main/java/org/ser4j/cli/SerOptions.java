@@ -130,7 +130,19 @@ public final class SerOptions {
           "K >= 2: judge loops (which to keep, when to stop) and pair-confidence's calibration by K-fold cross-validation over the whole labeled seed (K extra fits per loop), each loop's RM then trained on the whole seed plus its self-labels for the folds' median best epoch; 0 = a held-out validation slice (--ser-validation-fraction) (default: ${DEFAULT-VALUE}).")
   int decisionFolds;
 
+  @Option(
+      names = "--self-label-weight",
+      paramLabel = "W",
+      defaultValue = "1",
+      description =
+          "A self-labeled pair's weight in the loss, against 1 for a human-labeled one (frozen-encoder heads only) (default: ${DEFAULT-VALUE}).")
+  double selfLabelWeight;
+
   SerConfig toConfig(TrainConfig train) {
+    if (!(selfLabelWeight > 0 && selfLabelWeight <= 1)) {
+      throw new IllegalArgumentException(
+          "--self-label-weight must be in (0, 1], got " + selfLabelWeight);
+    }
     if (decisionFolds == 1 || decisionFolds < 0) {
       throw new IllegalArgumentException(
           "--decision-folds must be 0 (validation slice) or at least 2, got " + decisionFolds);
@@ -154,6 +166,7 @@ public final class SerOptions {
         ConfidenceScale.fromName(rewardScale),
         new SelectionOptions(
             minConfidence, targetPrecision, calibrationFolds, balanceLength, reviewers),
-        decisionFolds);
+        decisionFolds,
+        selfLabelWeight);
   }
 }

@@ -104,6 +104,10 @@ public final class FineTuneLearner implements RewardLearner {
 
   private Fit fit(
       TrainingSet train, TrainingSet validation, FineTuneConfig cfg, boolean warmStart) {
+    if (!train.unweighted()) {
+      throw new IllegalArgumentException(
+          "a self-label weight other than 1 is built for frozen-encoder heads; a fine-tuned encoder weighs every pair alike");
+    }
     if (!warmStart) {
       net.restart(cfg.seed());
     }

@@ -82,6 +82,12 @@ public final class HeadLearner implements RewardLearner {
     PairFeatures t = features(train);
     PairFeatures v = features(validation);
     RewardTrainer trainer = new RewardTrainer(cfg, progress);
+    if (!train.unweighted()) {
+      double[] w = new double[train.size()];
+      java.util.Arrays.fill(w, 0, train.labeled().length, 1.0);
+      java.util.Arrays.fill(w, train.labeled().length, w.length, train.selfLabelWeight());
+      trainer = trainer.weighing(w);
+    }
     TrainedHead head =
         warmStart ? trainer.train(t, v, model.head(), model.normalizer()) : trainer.train(t, v);
     // As saved: the model rounds the head to float, so a reloaded model scores identically.

@@ -20,6 +20,8 @@ import org.ser4j.model.head.TrainConfig;
  * @param decisionFolds K >= 2: judge loops (keep, stop) and calibrate by K-fold cross-validation
  *     over the whole labeled seed, and fit each loop's RM on the whole seed for the folds' median
  *     best epoch; 0 (default): a held-out validation slice of {@code validationFraction}
+ * @param selfLabelWeight a self-labeled pair's weight in the loss against 1 for a human label
+ *     (default 1; frozen-encoder heads only)
  */
 @RecordBuilder
 public record SerConfig(
@@ -33,12 +35,14 @@ public record SerConfig(
     TrainConfig train,
     ConfidenceScale scale,
     SelectionOptions selection,
-    int decisionFolds)
+    int decisionFolds,
+    Double selfLabelWeight)
     implements SerConfigBuilder.With {
   public SerConfig {
     // run.json files written before these fields existed
     scale = scale == null ? ConfidenceScale.RAW : scale;
     selection = selection == null ? SelectionOptions.defaults() : selection;
+    selfLabelWeight = selfLabelWeight == null ? 1.0 : selfLabelWeight;
   }
 
   /** Whether loops are judged by cross-validation over the seed instead of a validation slice. */
@@ -58,6 +62,7 @@ public record SerConfig(
         TrainConfig.defaults(),
         ConfidenceScale.RAW,
         SelectionOptions.defaults(),
-        0);
+        0,
+        1.0);
   }
 }

@@ -4,12 +4,22 @@ import java.util.List;
 
 /**
  * Pairs to train on or judge by, as references: positions in the labeled seed (human labels), then
- * self-labeled pool pairs (the RM's labels). Each learner turns them into its own inputs (feature
+ * self-labeled pool pairs (the RM's labels), each self-label weighing {@code selfLabelWeight} in
+ * the loss against 1 for a human label. Each learner turns them into its own inputs (feature
  * vectors or token sequences), in this order.
  */
-public record TrainingSet(int[] labeled, List<SelfLabel> selfLabeled) {
+public record TrainingSet(int[] labeled, List<SelfLabel> selfLabeled, double selfLabelWeight) {
   public TrainingSet {
     selfLabeled = List.copyOf(selfLabeled);
+  }
+
+  public TrainingSet(int[] labeled, List<SelfLabel> selfLabeled) {
+    this(labeled, selfLabeled, 1.0);
+  }
+
+  /** Whether every pair weighs the same in the loss. */
+  public boolean unweighted() {
+    return selfLabelWeight == 1.0 || selfLabeled.isEmpty();
   }
 
   public static TrainingSet labeled(int[] positions) {

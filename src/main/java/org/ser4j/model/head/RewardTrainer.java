@@ -16,10 +16,24 @@ import org.ser4j.util.Progress;
 public final class RewardTrainer {
   private final TrainConfig config;
   private final Progress progress;
+  private final double[] weights; // per training pair, null = all 1
 
   public RewardTrainer(TrainConfig config, Progress progress) {
+    this(config, progress, null);
+  }
+
+  private RewardTrainer(TrainConfig config, Progress progress, double[] weights) {
     this.config = config;
     this.progress = progress;
+    this.weights = weights;
+  }
+
+  /**
+   * This trainer with training pair i's loss weighted by {@code weights[i]} (for example
+   * self-labeled pairs below human ones); the reported training loss is the weighted mean.
+   */
+  public RewardTrainer weighing(double[] pairWeights) {
+    return new RewardTrainer(config, progress, pairWeights);
   }
 
   public TrainConfig config() {
@@ -74,6 +88,11 @@ public final class RewardTrainer {
     if (trainRaw.size() == 0) {
       throw new IllegalArgumentException("no training pairs");
     }
+    if (weights != null && weights.length != trainRaw.size()) {
+      throw new IllegalArgumentException(
+          weights.length + " weights for " + trainRaw.size() + " training pairs");
+    }
+    double weightSum = weights == null ? trainRaw.size() : java.util.Arrays.stream(weights).sum();
     Random random = new Random(config.seed() * 31 + 17);
     int nVal = validationRaw.size();
     PairFeatures val = normalize(validationRaw, normalizer);
@@ -103,14 +122,15 @@ public final class RewardTrainer {
             float[] c = train.chosen()[idx[k]];
             float[] r = train.rejected()[idx[k]];
             Loss.PairLoss l = config.loss().of(head.score(c), head.score(r));
-            lossSum += l.loss();
-            double scale = 1.0 / (end - startRow);
+            double w = weights == null ? 1.0 : weights[idx[k]];
+            lossSum += w * l.loss();
+            double scale = w / (end - startRow);
             head.backward(c, l.dChosen() * scale, grad);
             head.backward(r, l.dRejected() * scale, grad);
           }
           adam.step(params, grad);
         }
-        double trainLoss = lossSum / idx.length;
+        double trainLoss = lossSum / weightSum;
         Loss.Evaluation v = nVal > 0 ? evaluate(head, val) : Loss.Evaluation.NONE;
         history.add(new TrainedHead.Epoch(epoch, trainLoss, v.loss(), v.accuracy()));
         double monitored = nVal > 0 ? v.loss() : trainLoss;

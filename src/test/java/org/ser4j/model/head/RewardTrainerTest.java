@@ -15,12 +15,17 @@ import org.ser4j.util.Progress;
  */
 class RewardTrainerTest {
   static PairFeatures synthetic(int n, int d, long seed) {
+    return synthetic(n, d, seed, seed + 1000);
+  }
+
+  /** Pairs drawn by {@code drawSeed} under the utility of {@code seed}. */
+  static PairFeatures synthetic(int n, int d, long seed, long drawSeed) {
     Random random = new Random(seed);
     double[] truth = new double[d];
     for (int i = 0; i < d; i++) {
       truth[i] = random.nextGaussian();
     }
-    Random draw = new Random(seed + 1000);
+    Random draw = new Random(drawSeed);
     float[][] c = new float[n][];
     float[][] r = new float[n][];
     for (int k = 0; k < n; k++) {
@@ -112,5 +117,33 @@ class RewardTrainerTest {
     double[] before = first.head().parameters().clone();
     trainer.train(train, first.head(), first.normalizer());
     assertArrayEquals(before, first.head().parameters());
+  }
+
+  @Test
+  void weighingWrongSelfLabelsDownKeepsTheHumanDirection() {
+    PairFeatures human = synthetic(100, 8, 5, 1);
+    PairFeatures wrong = synthetic(300, 8, 5, 2); // same utility, then every label flipped
+    wrong = new PairFeatures(wrong.rejected(), wrong.chosen());
+    PairFeatures all = human.concat(wrong);
+    PairFeatures heldOut = synthetic(1000, 8, 5, 3);
+    TrainConfig cfg =
+        TrainConfig.defaults().withLearningRate(1e-2).withMaxEpochs(60).withPatience(60);
+    PairFeatures none = new PairFeatures(new float[0][], new float[0][]);
+    RewardTrainer trainer = new RewardTrainer(cfg, Progress.quiet());
+
+    double[] ones = new double[all.size()];
+    Arrays.fill(ones, 1.0);
+    TrainedHead plain = trainer.train(all, none);
+    TrainedHead unit = trainer.weighing(ones).train(all, none);
+    assertArrayEquals(
+        plain.head().parameters(), unit.head().parameters(), "weights of 1 change nothing");
+
+    double[] low = ones.clone();
+    Arrays.fill(low, human.size(), low.length, 0.1);
+    TrainedHead weighed = trainer.weighing(low).train(all, none);
+    assertTrue(accuracy(plain, heldOut) < 0.3, "300 flipped labels outvote 100 right ones");
+    assertTrue(
+        accuracy(weighed, heldOut) > 0.8,
+        "weighed at 0.1 they count as 30: " + accuracy(weighed, heldOut));
   }
 }
