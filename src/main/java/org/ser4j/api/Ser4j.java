@@ -110,9 +110,16 @@ public final class Ser4j {
       return this;
     }
 
-    /** Let the encoder learn: "top:K", "full" or "lora" (default: frozen). */
+    /**
+     * Let the encoder learn: "top:K", "full" or "lora" (default: frozen). Loops are then judged on
+     * a validation slice, as the CLI does, unless a later {@link #ser} says otherwise: folds would
+     * fine-tune the encoder K more times.
+     */
     public Job fineTune(String mode) {
       this.fineTune = FineTuneMode.parse(mode);
+      if (fineTune != FineTuneMode.NONE) {
+        this.ser = ser.withDecisionFolds(0);
+      }
       return this;
     }
 

@@ -108,7 +108,7 @@ public class EvolveCommand implements Callable<Integer> {
             out + " already holds a run; use --resume " + out + " or another --out");
       }
       dataSpec = data.toSpec(labeledFraction);
-      serConfig = ser.toConfig(training.toConfig(data.seed));
+      serConfig = ser.toConfig(training.toConfig(data.seed), finetune.enabled());
       seed = data.seed;
       fineTune =
           finetune.enabled()

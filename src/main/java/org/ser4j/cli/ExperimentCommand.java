@@ -129,7 +129,7 @@ public final class ExperimentCommand implements Callable<Integer> {
     PrintWriter log = spec.commandLine().getOut();
     ExperimentBestOfN bon =
         bestOfNFile == null ? null : new ExperimentBestOfN(bestOfNFile, bestOfNAt);
-    SerConfig config = ser.toConfig(training.toConfig(data.seed));
+    SerConfig config = ser.toConfig(training.toConfig(data.seed), finetune.enabled());
     List<Cell> cells = new ArrayList<>();
     FineTuneConfig ft =
         finetune.enabled()

@@ -125,10 +125,10 @@ public final class SerOptions {
   @Option(
       names = "--decision-folds",
       paramLabel = "K",
-      defaultValue = "0",
+      defaultValue = "auto",
       description =
-          "K >= 2: judge loops (which to keep, when to stop) and pair-confidence's calibration by K-fold cross-validation over the whole labeled seed (K extra fits per loop), each loop's RM then trained on the whole seed plus its self-labels for the folds' median best epoch; 0 = a held-out validation slice (--ser-validation-fraction) (default: ${DEFAULT-VALUE}).")
-  int decisionFolds;
+          "K >= 2: judge loops (which to keep, when to stop) and pair-confidence's calibration by K-fold cross-validation over the whole labeled seed: beside the main run, one SER run per fold selects its own self-labels and is judged on its held-out fold (K extra fits and pool scorings per loop); each loop's RM is then trained on the whole seed plus its self-labels for the folds' median best epoch. 0 = a held-out validation slice (--ser-validation-fraction). auto = 5 with a frozen encoder, 0 with --finetune (folds would fine-tune the encoder K more times) (default: ${DEFAULT-VALUE}).")
+  String decisionFolds;
 
   @Option(
       names = "--self-label-weight",
@@ -138,14 +138,25 @@ public final class SerOptions {
           "A self-labeled pair's weight in the loss, against 1 for a human-labeled one (frozen-encoder heads only) (default: ${DEFAULT-VALUE}).")
   double selfLabelWeight;
 
-  SerConfig toConfig(TrainConfig train) {
+  /** The loop's settings; {@code fineTuned}: the encoder learns (decides --decision-folds auto). */
+  SerConfig toConfig(TrainConfig train, boolean fineTuned) {
     if (!(selfLabelWeight > 0 && selfLabelWeight <= 1)) {
       throw new IllegalArgumentException(
           "--self-label-weight must be in (0, 1], got " + selfLabelWeight);
     }
-    if (decisionFolds == 1 || decisionFolds < 0) {
+    int folds;
+    try {
+      folds =
+          decisionFolds.equals("auto")
+              ? (fineTuned ? 0 : SerConfig.DEFAULT_DECISION_FOLDS)
+              : Integer.parseInt(decisionFolds);
+    } catch (NumberFormatException e) {
+      folds = -1;
+    }
+    if (folds == 1 || folds < 0) {
       throw new IllegalArgumentException(
-          "--decision-folds must be 0 (validation slice) or at least 2, got " + decisionFolds);
+          "--decision-folds must be auto, 0 (validation slice) or at least 2, got "
+              + decisionFolds);
     }
     if (!keep.equals("last") && !keep.equals("best-validation")) {
       throw new IllegalArgumentException(
@@ -166,7 +177,7 @@ public final class SerOptions {
         ConfidenceScale.fromName(rewardScale),
         new SelectionOptions(
             minConfidence, targetPrecision, calibrationFolds, balanceLength, reviewers),
-        decisionFolds,
+        folds,
         selfLabelWeight);
   }
 }

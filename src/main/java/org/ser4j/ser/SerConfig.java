@@ -17,9 +17,10 @@ import org.ser4j.model.head.TrainConfig;
  * @param scale how rewards become the probabilities the thresholds read (default {@link
  *     ConfidenceScale#RAW}, the paper's sigmoid(r))
  * @param selection the pair-confidence rule's settings and the bias control
- * @param decisionFolds K >= 2: judge loops (keep, stop) and calibrate by K-fold cross-validation
- *     over the whole labeled seed, and fit each loop's RM on the whole seed for the folds' median
- *     best epoch; 0 (default): a held-out validation slice of {@code validationFraction}
+ * @param decisionFolds K >= 2 (default {@value #DEFAULT_DECISION_FOLDS}): judge loops (keep, stop)
+ *     and calibrate by K-fold cross-validation over the whole labeled seed, one SER run per fold,
+ *     and fit each loop's RM on the whole seed for the folds' median best epoch; 0: a held-out
+ *     validation slice of {@code validationFraction} (the CLI's choice with a learning encoder)
  * @param selfLabelWeight a self-labeled pair's weight in the loss against 1 for a human label
  *     (default 1; frozen-encoder heads only)
  */
@@ -50,6 +51,9 @@ public record SerConfig(
     return decisionFolds >= 2;
   }
 
+  /** Folds of cross-validated decisions, the default with a frozen encoder (measured best). */
+  public static final int DEFAULT_DECISION_FOLDS = 5;
+
   public static SerConfig defaults() {
     return new SerConfig(
         SelectionRule.BOTH,
@@ -62,7 +66,7 @@ public record SerConfig(
         TrainConfig.defaults(),
         ConfidenceScale.RAW,
         SelectionOptions.defaults(),
-        0,
+        DEFAULT_DECISION_FOLDS,
         1.0);
   }
 }

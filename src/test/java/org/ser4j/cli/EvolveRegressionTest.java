@@ -51,6 +51,8 @@ class EvolveRegressionTest {
             "2",
             "--keep",
             "last",
+            "--decision-folds", // the validation slice, the default when the files were recorded
+            "0",
             "--cache",
             TestEncoders.CACHE.toString(),
             "--out",

@@ -289,7 +289,7 @@ class EvolveTest {
     Path slice = dir.resolve("cv-slice");
     run(evolve(a, cv));
     run(evolve(b, cv));
-    run(evolve(slice, "--max-loops", "0"));
+    run(evolve(slice, "--max-loops", "0", "--decision-folds", "0"));
     assertEquals(loopsWithoutTime(a), loopsWithoutTime(b), "folds and choices fixed by the seed");
 
     JsonNode report = JSON.readTree(a.resolve("report.json").toFile());
