@@ -21,7 +21,7 @@ public final class EncoderOptions {
       defaultValue = "auto",
       description =
           "Built-in encoder: bge-small-q (bge-small-en-v1.5 int8, CLS pooling), minilm-l6-q (all-MiniLM-L6-v2 int8, mean pooling, about 1.7x faster, 2 points less accurate) "
-              + "or minilm-l6 (all-MiniLM-L6-v2 float, the one that can be fine-tuned); auto = bge-small-q with a frozen encoder, minilm-l6 with --finetune (default: ${DEFAULT-VALUE}).")
+              + "minilm-l6 (all-MiniLM-L6-v2 float, 6 layers, can be fine-tuned) or bge-small (bge-small-en-v1.5 float, 12 layers, can be fine-tuned, about 2x slower); auto = bge-small-q with a frozen encoder, minilm-l6 with --finetune (default: ${DEFAULT-VALUE}).")
   String encoder;
 
   @Option(

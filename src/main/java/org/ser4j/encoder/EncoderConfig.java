@@ -29,29 +29,23 @@ public record EncoderConfig(
 
   /**
    * The settings for {@code spec}, frozen or learning ({@code fineTune}), with the defaults for
-   * {@code maxLength} 0 and {@code input} "auto"; a learning encoder must be float and mean-pooled.
+   * {@code maxLength} 0 and {@code input} "auto"; a learning encoder must be float, and is read
+   * with mean pooling (the learned head replaces a CLS-pooled encoder's own use of [CLS]).
    */
   public static EncoderConfig of(EncoderSpec spec, boolean fineTune, int maxLength, String input) {
-    if (fineTune && spec.pooling() != Pooling.MEAN) {
-      throw new IllegalArgumentException(
-          "--finetune trains a mean-pooled encoder; "
-              + spec.name()
-              + " uses "
-              + spec.pooling()
-              + " pooling");
-    }
     if (fineTune && spec.name().endsWith("-q")) {
       throw new IllegalArgumentException(
           "--finetune needs float weights; "
               + spec.name()
-              + " is int8: use --encoder minilm-l6 (or --encoder-model FILE)");
+              + " is int8: use --encoder minilm-l6 or bge-small (or --encoder-model FILE)");
     }
+    Pooling pooling = fineTune ? Pooling.MEAN : spec.pooling();
     int length = maxLength > 0 ? maxLength : fineTune ? FINETUNE_MAX_LENGTH : DEFAULT_MAX_LENGTH;
     InputStrategy strategy =
         InputStrategy.fromName(
             input.equals("auto") ? (fineTune ? FINETUNE_INPUT : DEFAULT_INPUT) : input);
     return new EncoderConfig(
-        spec.name(), spec.model(), spec.tokenizer(), spec.pooling(), length, strategy, null);
+        spec.name(), spec.model(), spec.tokenizer(), pooling, length, strategy, null);
   }
 
   /** The built-in default: bge-small int8 when frozen, MiniLM float when it learns. */

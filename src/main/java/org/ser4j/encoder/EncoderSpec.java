@@ -37,6 +37,13 @@ public record EncoderSpec(String name, String model, String tokenizer, Pooling p
             "classpath:bge-small-en-v1.5-q.onnx",
             "classpath:bge-small-en-v1.5-q-tokenizer.json",
             Pooling.CLS));
+    // Float bge-small: 12 layers to MiniLM's 6, fine-tunable (then mean-pooled, as every learner).
+    add(
+        new EncoderSpec(
+            "bge-small",
+            "classpath:bge-small-en-v1.5.onnx",
+            "classpath:bge-small-en-v1.5-tokenizer.json",
+            Pooling.CLS));
   }
 
   private static void add(EncoderSpec spec) {

@@ -19,7 +19,7 @@ import org.ser4j.data.PreferencePair;
 import org.ser4j.data.ReadOptions;
 import org.ser4j.encoder.EncoderConfig;
 import org.ser4j.encoder.EncoderRuntime;
-import org.ser4j.encoder.InputStrategy;
+import org.ser4j.encoder.EncoderSpec;
 import org.ser4j.encoder.Pooling;
 import org.ser4j.encoder.ResponseInput;
 import org.ser4j.model.ModelStore;
@@ -52,19 +52,15 @@ class OnnxExportTest {
   }
 
   private static FineTunedModel moved(String mode) throws Exception {
+    return moved(mode, EncoderSpec.builtIn("minilm-l6"));
+  }
+
+  /** {@code encoder}'s pretrained weights, randomly moved where {@code mode} trains. */
+  private static FineTunedModel moved(String mode, EncoderSpec encoder) throws Exception {
     FineTuneConfig config = FineTuneConfig.defaults(FineTuneMode.parse(mode)).withSeed(3);
-    EncoderConfig enc =
-        new EncoderConfig(
-                "minilm-l6",
-                FineTunerTest.MODEL,
-                FineTunerTest.TOKENIZER,
-                Pooling.MEAN,
-                96,
-                InputStrategy.PAIR,
-                null)
-            .pinned();
+    EncoderConfig enc = EncoderConfig.of(encoder, true, 96, "pair").pinned();
     Map<String, Tensor> weights;
-    try (BertRewardNet net = BertRewardNet.pretrained(FineTunerTest.MODEL, 12, config)) {
+    try (BertRewardNet net = BertRewardNet.pretrained(encoder.model(), 12, config)) {
       weights = new LinkedHashMap<>(net.trainedTensors());
     }
     SplittableRandom random = new SplittableRandom(mode.hashCode());
@@ -81,7 +77,10 @@ class OnnxExportTest {
   }
 
   private static void sameRewards(String mode) throws Exception {
-    FineTunedModel model = moved(mode);
+    sameRewards(mode, moved(mode));
+  }
+
+  private static void sameRewards(String mode, FineTunedModel model) throws Exception {
     Path out = dir.resolve(mode.replace(':', '-'));
     model.save(out);
     double[] djl;
@@ -123,6 +122,17 @@ class OnnxExportTest {
   @Test
   void loraExportScoresAsDjl() throws Exception {
     sameRewards("lora");
+  }
+
+  @Test
+  void bgeSmallFloatFineTunesAndExportsAsDjl() throws Exception {
+    FineTunedModel bge = moved("top:2", EncoderSpec.builtIn("bge-small"));
+    assertEquals(Pooling.MEAN, bge.encoder().pooling(), "a learning encoder is mean-pooled");
+    assertTrue(
+        bge.tensors().keySet().stream().anyMatch(k -> k.startsWith("encoder.layer.11."))
+            && bge.tensors().keySet().stream().noneMatch(k -> k.startsWith("encoder.layer.9.")),
+        "twelve layers, the top two trained: " + bge.tensors().keySet());
+    sameRewards("bge-top:2", bge);
   }
 
   @Test
