@@ -43,7 +43,7 @@ import picocli.CommandLine.Option;
     name = "experiment",
     mixinStandardHelpOptions = true,
     description =
-        "Compare seed-only, SER and full-label reward models over seeds (and labeled fractions); writes experiment.json, experiment.md, experiment-loops.png (and label-efficiency.png) to --out.")
+        "Compare seed-only, SER and full-label reward models over seeds (and labeled fractions); writes experiment.json, experiment.md, experiment-loops.png, experiment-gains.png (and label-efficiency.png) to --out.")
 public final class ExperimentCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -256,6 +256,7 @@ public final class ExperimentCommand implements Callable<Integer> {
     if (fs.size() > 1) {
       plotFractions(byFraction, out.resolve("label-efficiency.png"));
     }
+    plotGains(byFraction, out.resolve("experiment-gains.png"));
     if (bon != null) {
       bon.plot(headline, out.resolve("experiment-best-of-n.png"));
     }
@@ -265,6 +266,7 @@ public final class ExperimentCommand implements Callable<Integer> {
             + out.resolve("experiment.json")
             + ", experiment.md, experiment-loops.png"
             + (fs.size() > 1 ? ", label-efficiency.png" : "")
+            + ", experiment-gains.png"
             + (bon != null ? ", experiment-best-of-n.png" : ""));
     log.flush();
     return 0;
@@ -517,6 +519,29 @@ public final class ExperimentCommand implements Callable<Integer> {
         "accuracy",
         x,
         series,
+        png);
+  }
+
+  /** SER - seed only per labeled fraction, paired over seeds, with its 95% t-interval. */
+  private void plotGains(JsonNode byFraction, Path png) throws java.io.IOException {
+    int n = byFraction.size();
+    double[] x = new double[n];
+    double[] mean = new double[n];
+    double[] half = new double[n];
+    for (int i = 0; i < n; i++) {
+      JsonNode f = byFraction.get(i);
+      JsonNode gain = f.get("ser_minus_seed_only");
+      x[i] = f.get("labeled_fraction").asDouble();
+      mean[i] = gain.get("mean").asDouble();
+      half[i] = gain.path("ci95_high").asDouble(mean[i]) - mean[i];
+    }
+    Plots.intervals(
+        "SER - seed only, paired over " + seeds + " seeds (95% t-interval)",
+        "labeled fraction",
+        "test accuracy gain",
+        x,
+        mean,
+        half,
         png);
   }
 

@@ -151,6 +151,41 @@ public final class Plots {
     save(chart, png);
   }
 
+  /**
+   * Means with symmetric error bars ({@code halfWidth}, for example a 95% interval) at {@code x},
+   * over a dashed zero line: paired gains and whether their intervals clear zero.
+   */
+  public static void intervals(
+      String title,
+      String xTitle,
+      String yTitle,
+      double[] x,
+      double[] mean,
+      double[] halfWidth,
+      Path png)
+      throws IOException {
+    XYChart chart =
+        new XYChartBuilder()
+            .width(800)
+            .height(500)
+            .title(title)
+            .xAxisTitle(xTitle)
+            .yAxisTitle(yTitle)
+            .build();
+    chart.getStyler().setLegendVisible(false);
+    double lo = java.util.Arrays.stream(x).min().orElse(0);
+    double hi = java.util.Arrays.stream(x).max().orElse(1);
+    chart
+        .addSeries("zero", new double[] {lo, hi}, new double[] {0, 0})
+        .setMarker(SeriesMarkers.NONE)
+        .setLineStyle(org.knowm.xchart.style.lines.SeriesLines.DASH_DASH);
+    chart
+        .addSeries("gain", x, mean, halfWidth)
+        .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter)
+        .setMarker(SeriesMarkers.CIRCLE);
+    save(chart, png);
+  }
+
   private static void save(Chart<?, ?> chart, Path png) throws IOException {
     AtomicFiles.write(
         png, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));

@@ -251,7 +251,15 @@ class JudgedBestOfNTest {
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("Best-of-n win rate"), r.out());
     ModelCommandsTest.assertPng(exp.resolve("experiment-best-of-n.png"));
+    ModelCommandsTest.assertPng(exp.resolve("experiment-gains.png"));
     JsonNode json = JSON.readTree(exp.resolve("experiment.json").toFile());
+    // The paired accuracy gain's interval, against t(0.975, 1 df) = 12.7062 from a table.
+    JsonNode acc = json.get("by_fraction").get(0).get("ser_minus_seed_only");
+    double g0 = acc.get("runs").get(0).asDouble();
+    double g1 = acc.get("runs").get(1).asDouble();
+    double half = 12.7062047 * Math.abs(g0 - g1) / Math.sqrt(2) / Math.sqrt(2);
+    assertEquals((g0 + g1) / 2 - half, acc.get("ci95_low").asDouble(), 1e-6);
+    assertEquals((g0 + g1) / 2 + half, acc.get("ci95_high").asDouble(), 1e-6);
     assertEquals(candidates, json.get("best_of_n").get("file").asText());
     JsonNode byN = json.get("by_fraction").get(0).get("best_of_n").get("by_n");
     assertEquals(2, byN.size());
