@@ -122,14 +122,7 @@ public final class Plots {
       boolean logX,
       Path png)
       throws IOException {
-    XYChart chart =
-        new XYChartBuilder()
-            .width(800)
-            .height(500)
-            .title(title)
-            .xAxisTitle(xTitle)
-            .yAxisTitle(yTitle)
-            .build();
+    XYChart chart = xyChart(title, xTitle, yTitle);
     chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
     if (logX) {
       chart.getStyler().setXAxisLogarithmic(true);
@@ -164,14 +157,7 @@ public final class Plots {
       double[] halfWidth,
       Path png)
       throws IOException {
-    XYChart chart =
-        new XYChartBuilder()
-            .width(800)
-            .height(500)
-            .title(title)
-            .xAxisTitle(xTitle)
-            .yAxisTitle(yTitle)
-            .build();
+    XYChart chart = xyChart(title, xTitle, yTitle);
     chart.getStyler().setLegendVisible(false);
     double lo = java.util.Arrays.stream(x).min().orElse(0);
     double hi = java.util.Arrays.stream(x).max().orElse(1);
@@ -184,6 +170,16 @@ public final class Plots {
         .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter)
         .setMarker(SeriesMarkers.CIRCLE);
     save(chart, png);
+  }
+
+  private static XYChart xyChart(String title, String xTitle, String yTitle) {
+    return new XYChartBuilder()
+        .width(800)
+        .height(500)
+        .title(title)
+        .xAxisTitle(xTitle)
+        .yAxisTitle(yTitle)
+        .build();
   }
 
   private static void save(Chart<?, ?> chart, Path png) throws IOException {

@@ -14,7 +14,6 @@ import org.ser4j.model.Loss;
 import org.ser4j.model.PairRewards;
 import org.ser4j.model.Provenance;
 import org.ser4j.model.TrainedModel;
-import org.ser4j.util.Permutations;
 
 /**
  * Self-Evolved Reward Learning (Huang et al., ICLR 2025), for any {@link RewardLearner}: Loop 0
@@ -56,7 +55,29 @@ public final class SerLoop {
             : SeedSplit.of(data.labeled().size(), config.validationFraction(), seed);
     TrainingSet validation = TrainingSet.labeled(split.validation());
     double seedLonger = seedLongerShare(data, split); // the same seed every loop
-    folds = config.crossValidated() ? new FoldRuns(data, split.train(), seedLonger) : null;
+    folds =
+        config.crossValidated()
+            ? new FoldRuns(
+                config,
+                seed,
+                provenance,
+                data,
+                split.train(),
+                (foldLearner, remaining, temperature, loop) -> {
+                  List<SelfLabel> picked =
+                      confident(
+                              foldLearner,
+                              remaining,
+                              TrainingSet.labeled(new int[0]),
+                              () -> temperature,
+                              loop,
+                              false)
+                          .selected();
+                  return config.selection().balanceLength()
+                      ? LengthBalance.match(picked, seedLonger)
+                      : picked;
+                })
+            : null;
     List<LoopReport> loops = new ArrayList<>(store == null ? List.of() : store.readLoops());
     List<SelfLabel> selectedSoFar = new ArrayList<>();
     BitSet taken = new BitSet(data.pool().size());
@@ -249,7 +270,8 @@ public final class SerLoop {
    * The temperature that makes P = sigmoid(margin / T) calibrated for the current RM (loop {@code
    * loop - 1}'s): fitted on out-of-fold margins of the seed's training part (each fold scored by a
    * model fitted, as the current one was, on the other folds and the self-labels so far), or on the
-   * validation slice with no folds. The current model is restored afterwards.
+   * validation slice with no folds; with cross-validated decisions, on the fold runs' last
+   * out-of-fold margins. The current model is restored afterwards.
    */
   private double calibrate(
       RewardLearner learner,
@@ -265,20 +287,7 @@ public final class SerLoop {
       return PairConfidence.fitTemperature(learner.rewards(validation).margins());
     }
     return PairConfidence.fitTemperature(
-        outOfFold(learner, split.train(), selectedSoFar, validation, loop).margins());
-  }
-
-  /** Out-of-fold margins of labeled seed pairs, and each fold's best epoch. */
-  private record OutOfFold(double[] margins, int[] bestEpochs) {
-    Loss.Evaluation evaluation() {
-      return Loss.PAIRWISE.evaluate(new PairRewards(margins, new double[margins.length]));
-    }
-
-    int medianEpoch() {
-      int[] e = bestEpochs.clone();
-      java.util.Arrays.sort(e);
-      return e[e.length / 2];
-    }
+        outOfFoldMargins(learner, split.train(), selectedSoFar, validation, loop));
   }
 
   /**
@@ -286,163 +295,29 @@ public final class SerLoop {
    * model fitted, as loop {@code loop}'s RM is, on the other folds plus {@code selfLabels},
    * early-stopped on {@code validation}. The current model is restored afterwards.
    */
-  private OutOfFold outOfFold(
+  private double[] outOfFoldMargins(
       RewardLearner learner,
       int[] positions,
       List<SelfLabel> selfLabels,
       TrainingSet validation,
       int loop)
       throws IOException {
-    Folds dealt = Folds.of(positions, config.selection().calibrationFolds(), seed + loop);
+    FoldRuns.Folds dealt =
+        FoldRuns.Folds.of(positions, config.selection().calibrationFolds(), seed + loop);
     TrainedModel current = learner.model(provenance);
     List<Double> margins = new ArrayList<>();
-    int[] bestEpochs = new int[dealt.size()];
     for (int f = 0; f < dealt.size(); f++) {
-      bestEpochs[f] =
-          learner
-              .fit(
-                  new TrainingSet(dealt.others(f), selfLabels, config.selfLabelWeight()),
-                  validation,
-                  seed + loop,
-                  false)
-              .bestEpoch();
+      learner.fit(
+          new TrainingSet(dealt.others(f), selfLabels, config.selfLabelWeight()),
+          validation,
+          seed + loop,
+          false);
       for (double m : learner.rewards(TrainingSet.labeled(dealt.heldOut()[f])).margins()) {
         margins.add(m);
       }
     }
     learner.restore(current);
-    return new OutOfFold(margins.stream().mapToDouble(Double::doubleValue).toArray(), bestEpochs);
-  }
-
-  /**
-   * {@code positions} dealt into {@code k} held-out folds (at most one per position) after a
-   * shuffle seeded by {@code foldSeed}: position i of the shuffle goes to fold i mod k.
-   */
-  private record Folds(int[] order, int[][] heldOut) {
-    static Folds of(int[] positions, int k, long foldSeed) {
-      int n = Math.min(k, positions.length);
-      int[] order = positions.clone();
-      Permutations.shuffle(order, new java.util.Random(foldSeed * 31 + 17));
-      int[][] heldOut = new int[n][];
-      for (int f = 0; f < n; f++) {
-        List<Integer> fold = new ArrayList<>();
-        for (int i = f; i < order.length; i += n) {
-          fold.add(order[i]);
-        }
-        heldOut[f] = fold.stream().mapToInt(Integer::intValue).toArray();
-      }
-      return new Folds(order, heldOut);
-    }
-
-    int size() {
-      return heldOut.length;
-    }
-
-    /** The positions outside fold f, in shuffled order. */
-    int[] others(int f) {
-      List<Integer> in = new ArrayList<>();
-      for (int i = 0; i < order.length; i++) {
-        if (i % heldOut.length != f) {
-          in.add(order[i]);
-        }
-      }
-      return in.stream().mapToInt(Integer::intValue).toArray();
-    }
-  }
-
-  /**
-   * Cross-validated decisions: one SER run per fold of the seed, beside the main run. Fold f's RM
-   * is fitted on the other folds plus the self-labels it selected itself, and judged on fold f. Its
-   * self-labels never come from a model that saw fold f, so the out-of-fold accuracy of loop t
-   * estimates what t loops of SER give; self-labels chosen by the main run's RM, which saw every
-   * fold, would carry fold f's labels back into its own judge (measured: out-of-fold accuracy 0.73
-   * -> 0.90 on AlpacaEval in one loop while test accuracy moved 0.69 -> 0.70). The fold runs skip
-   * the second opinion ({@code --reviewers}) and share the main run's rule, thresholds and length
-   * balance.
-   */
-  private final class FoldRuns {
-    private final SerDataset data;
-    private final double seedLonger;
-    private final int[][] heldOut;
-    private final int[][] train;
-    private final TrainedModel[] models;
-    private final BitSet[] taken;
-    private final List<List<SelfLabel>> selected = new ArrayList<>();
-    private OutOfFold last;
-
-    FoldRuns(SerDataset data, int[] positions, double seedLonger) {
-      this.data = data;
-      this.seedLonger = seedLonger;
-      Folds dealt = Folds.of(positions, config.decisionFolds(), seed); // fixed for the run
-      this.heldOut = dealt.heldOut();
-      this.train = new int[heldOut.length][];
-      this.models = new TrainedModel[heldOut.length];
-      this.taken = new BitSet[heldOut.length];
-      for (int f = 0; f < heldOut.length; f++) {
-        train[f] = dealt.others(f);
-        taken[f] = new BitSet(data.pool().size());
-        selected.add(new ArrayList<>());
-      }
-    }
-
-    /** Pair-confidence's T for the next loop: fitted on the last loop's out-of-fold margins. */
-    double temperature() {
-      return PairConfidence.fitTemperature(last.margins());
-    }
-
-    /**
-     * Loop {@code loop} of every fold run (from loop 1, each fold's RM first selects from what is
-     * left of its pool); returns the out-of-fold figures. The learner then holds the last fold's
-     * model.
-     */
-    OutOfFold advance(RewardLearner learner, int loop) throws IOException {
-      boolean warm = loop > 0 && config.warmStart();
-      List<Double> margins = new ArrayList<>();
-      int[] bestEpochs = new int[heldOut.length];
-      double temperature = last != null ? temperature() : Double.NaN;
-      for (int f = 0; f < heldOut.length; f++) {
-        if (loop > 0) {
-          learner.restore(models[f]);
-          List<UnlabeledPair> remaining = new ArrayList<>();
-          for (UnlabeledPair p : data.pool()) {
-            if (!taken[f].get(p.key())) {
-              remaining.add(p);
-            }
-          }
-          List<SelfLabel> chosen =
-              confident(
-                      learner,
-                      remaining,
-                      TrainingSet.labeled(new int[0]),
-                      () -> temperature,
-                      loop,
-                      false)
-                  .selected();
-          if (config.selection().balanceLength()) {
-            chosen = LengthBalance.match(chosen, seedLonger);
-          }
-          for (SelfLabel sl : chosen) {
-            taken[f].set(sl.pair().key());
-          }
-          selected.get(f).addAll(chosen);
-        }
-        TrainingSet heldOutSet = TrainingSet.labeled(heldOut[f]);
-        bestEpochs[f] =
-            learner
-                .fit(
-                    new TrainingSet(train[f], selected.get(f), config.selfLabelWeight()),
-                    heldOutSet,
-                    seed + loop,
-                    warm)
-                .bestEpoch();
-        models[f] = learner.model(provenance);
-        for (double m : learner.rewards(heldOutSet).margins()) {
-          margins.add(m);
-        }
-      }
-      last = new OutOfFold(margins.stream().mapToDouble(Double::doubleValue).toArray(), bestEpochs);
-      return last;
-    }
+    return margins.stream().mapToDouble(Double::doubleValue).toArray();
   }
 
   /**
@@ -517,7 +392,7 @@ public final class SerLoop {
     Loss.Evaluation judged; // what loops are judged by: validation slice or out-of-fold seed
     if (folds != null) {
       TrainedModel start = warm ? learner.model(provenance) : null;
-      OutOfFold cv = folds.advance(learner, loop);
+      FoldRuns.OutOfFold cv = folds.advance(learner, loop);
       if (start != null) {
         learner.restore(start);
       }

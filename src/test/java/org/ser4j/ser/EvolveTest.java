@@ -63,6 +63,32 @@ class EvolveTest {
     return loops;
   }
 
+  /**
+   * Simulates a crash of run {@code whole} right after loop 1 (its files on disk, the report
+   * listing loops 0 and 1) in a copy at {@code resumed}, and resumes it there.
+   */
+  private static Path resumedAfterLoop1(Path whole, Path resumed) throws IOException {
+    Files.createDirectories(resumed);
+    Files.copy(whole.resolve("run.json"), resumed.resolve("run.json"));
+    for (int t = 0; t <= 1; t++) {
+      copyTree(whole.resolve("loop-" + t), resumed.resolve("loop-" + t));
+    }
+    ObjectNode partial = (ObjectNode) JSON.readTree(whole.resolve("report.json").toFile());
+    ArrayNode loops = (ArrayNode) partial.get("loops");
+    partial.set("loops", JSON.createArrayNode().add(loops.get(0)).add(loops.get(1)));
+    partial.put("finished", false);
+    partial.remove("stop_reason");
+    Files.writeString(resumed.resolve("report.json"), JSON.writeValueAsString(partial));
+    run(
+        "evolve",
+        "--resume",
+        resumed.toString(),
+        "--quiet",
+        "--cache",
+        TestEncoders.CACHE.toString());
+    return resumed;
+  }
+
   @Test
   void loopsSelectMostlyRightLabelsAndAResumedRunEndsTheSame() throws Exception {
     Path whole = dir.resolve("whole");
@@ -94,27 +120,7 @@ class EvolveTest {
               == l.get("selected").asInt());
     }
 
-    // Simulate a crash right after loop 1: its files are on disk, the report lists loops 0 and 1.
-    Path resumed = dir.resolve("resumed");
-    Files.createDirectories(resumed);
-    Files.copy(whole.resolve("run.json"), resumed.resolve("run.json"));
-    for (int t = 0; t <= 1; t++) {
-      copyTree(whole.resolve("loop-" + t), resumed.resolve("loop-" + t));
-    }
-    ObjectNode partial = (ObjectNode) JSON.readTree(whole.resolve("report.json").toFile());
-    ArrayNode firstTwo = JSON.createArrayNode().add(loops.get(0)).add(loops.get(1));
-    partial.set("loops", firstTwo);
-    partial.put("finished", false);
-    partial.remove("stop_reason");
-    Files.writeString(resumed.resolve("report.json"), JSON.writeValueAsString(partial));
-
-    run(
-        "evolve",
-        "--resume",
-        resumed.toString(),
-        "--quiet",
-        "--cache",
-        TestEncoders.CACHE.toString());
+    Path resumed = resumedAfterLoop1(whole, dir.resolve("resumed"));
     assertEquals(loopsWithoutTime(whole), loopsWithoutTime(resumed), "resume gives the same loops");
     int last = loops.size() - 1;
     RewardModel a = RewardModel.load(whole.resolve("loop-" + last).resolve("model"));
@@ -313,25 +319,8 @@ class EvolveTest {
           "the kept loop beats every earlier loop out of fold, ties to the earlier: " + loops);
     }
 
-    if (loops.size() >= 2) { // resume after loop 1: calibration folds are computed again
-      Path resumed = dir.resolve("cv-resumed");
-      Files.createDirectories(resumed);
-      Files.copy(a.resolve("run.json"), resumed.resolve("run.json"));
-      for (int t = 0; t <= 1; t++) {
-        copyTree(a.resolve("loop-" + t), resumed.resolve("loop-" + t));
-      }
-      ObjectNode partial = report.deepCopy();
-      partial.set("loops", JSON.createArrayNode().add(loops.get(0)).add(loops.get(1)));
-      partial.put("finished", false);
-      partial.remove("stop_reason");
-      Files.writeString(resumed.resolve("report.json"), JSON.writeValueAsString(partial));
-      run(
-          "evolve",
-          "--resume",
-          resumed.toString(),
-          "--quiet",
-          "--cache",
-          TestEncoders.CACHE.toString());
+    if (loops.size() >= 2) { // the fold runs are replayed on resume
+      Path resumed = resumedAfterLoop1(a, dir.resolve("cv-resumed"));
       assertEquals(loopsWithoutTime(a), loopsWithoutTime(resumed), "resume gives the same loops");
     }
   }
