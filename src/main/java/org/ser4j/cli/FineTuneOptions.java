@@ -22,15 +22,15 @@ public final class FineTuneOptions {
   @Option(
       names = "--encoder-lr",
       paramLabel = "X",
-      defaultValue = "2e-5",
+      defaultValue = "auto",
       description =
-          "Peak learning rate of the encoder's weights when fine-tuning (default: ${DEFAULT-VALUE}, as the paper).")
-  double encoderLr;
+          "Peak learning rate of the encoder's weights when fine-tuning; auto = the best measured per mode on HH-RLHF: top:K 1e-4, full 5e-5, lora 5e-4 (default: ${DEFAULT-VALUE}).")
+  String encoderLr;
 
   @Option(
       names = "--head-lr",
       paramLabel = "X",
-      defaultValue = "1e-3",
+      defaultValue = "1e-2",
       description =
           "Peak learning rate of the reward head when fine-tuning (default: ${DEFAULT-VALUE}).")
   double headLr;
@@ -130,6 +130,15 @@ public final class FineTuneOptions {
   }
 
   FineTuneConfig toConfig(Loss loss, double weightDecay, double validationFraction, long seed) {
+    double encoderRate;
+    try {
+      encoderRate =
+          encoderLr.equals("auto")
+              ? FineTuneConfig.defaultEncoderLr(mode())
+              : Double.parseDouble(encoderLr);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--encoder-lr must be auto or a number, got " + encoderLr);
+    }
     if (epochs < 1 || batch < 1 || accumulate < 1 || patience < 1 || loraRank < 1 || heads < 1) {
       throw new IllegalArgumentException(
           "--ft-epochs, --ft-batch, --accumulate, --ft-patience, --lora-rank and --attention-heads must be at least 1");
@@ -137,7 +146,7 @@ public final class FineTuneOptions {
     if (!(warmup >= 0 && warmup <= 1)
         || !(loraDropout >= 0 && loraDropout < 1)
         || !(clip >= 0)
-        || !(encoderLr >= 0)
+        || !(encoderRate >= 0)
         || !(headLr >= 0)) {
       throw new IllegalArgumentException(
           "--warmup must be in [0, 1], --lora-dropout in [0, 1), --clip and learning rates at least 0");
@@ -147,7 +156,7 @@ public final class FineTuneOptions {
         loraRank,
         loraAlpha,
         loraDropout,
-        encoderLr,
+        encoderRate,
         headLr,
         weightDecay,
         epochs,

@@ -4,10 +4,11 @@ import io.soabase.recordbuilder.core.RecordBuilder;
 import org.ser4j.model.Loss;
 
 /**
- * How a reward model with a learning encoder is trained. Defaults follow the paper where it says
- * (encoder learning rate 2e-5, 2 epochs; LoRA rank 8, alpha 32, dropout 0.1) and common BERT
- * fine-tuning practice where it does not (head 1e-3, 16 pairs a step, 10% linear warm-up then
- * linear decay, clipping at global norm 1, weight decay 1e-2 on weights only).
+ * How a reward model with a learning encoder is trained. Defaults: the best measured learning rates
+ * per mode on HH-RLHF ({@link #defaultEncoderLr}; head 1e-2, see the README), the paper where it
+ * says (2 epochs; LoRA rank 8, alpha 32, dropout 0.1) and common BERT fine-tuning practice where it
+ * does not (16 pairs a step, 10% linear warm-up then linear decay, clipping at global norm 1,
+ * weight decay 1e-2 on weights only).
  *
  * @param accumulation batches whose gradients add up before one optimizer step
  * @param patience epochs without a better validation loss before stopping (the best epoch's weights
@@ -39,7 +40,39 @@ public record FineTuneConfig(
 
   public static FineTuneConfig defaults(FineTuneMode mode) {
     return new FineTuneConfig(
-        mode, 8, 32, 0.1, 2e-5, 1e-3, 1e-2, 2, 16, 1, 0.1, 1.0, 1, true, Loss.PAIRWISE, 0.1, 42);
+        mode,
+        8,
+        32,
+        0.1,
+        defaultEncoderLr(mode),
+        DEFAULT_HEAD_LR,
+        1e-2,
+        2,
+        16,
+        1,
+        0.1,
+        1.0,
+        1,
+        true,
+        Loss.PAIRWISE,
+        0.1,
+        42);
+  }
+
+  /** The reward head's learning rate by default (1e-3 before 2026-11-25). */
+  public static final double DEFAULT_HEAD_LR = 1e-2;
+
+  /**
+   * The encoder's learning rate by default, per mode: the best measured on HH-RLHF (README): top:K
+   * 1e-4, full 5e-5, LoRA 5e-4 (the paper's 2e-5 before 2026-11-25, which left full fine-tuning at
+   * 0.581, below the frozen encoder).
+   */
+  public static double defaultEncoderLr(FineTuneMode mode) {
+    return switch (mode.kind()) {
+      case TOP -> 1e-4;
+      case LORA -> 5e-4;
+      default -> 5e-5;
+    };
   }
 
   /**
