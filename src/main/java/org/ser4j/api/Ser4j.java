@@ -167,7 +167,7 @@ public final class Ser4j {
     public SerResult evolve() throws IOException {
       DataSpec spec = spec();
       SerDataset data = SerDataset.load(spec);
-      try (RewardLearner learner = learner()) {
+      try (RewardLearner learner = learner(true)) {
         RunStore store = out == null ? null : new RunStore(out);
         return new SerLoop(ser, seed, store, provenance("api-evolve", spec, data), log)
             .run(data, learner);
@@ -181,7 +181,7 @@ public final class Ser4j {
     public TrainedModel train() throws IOException {
       DataSpec spec = spec();
       SerDataset data = SerDataset.load(spec);
-      try (RewardLearner learner = learner()) {
+      try (RewardLearner learner = learner(false)) {
         learner.load(data);
         learner.fitLabeled(data.labeled().size(), ser.train().validationFraction(), seed);
         TrainedModel model = learner.model(provenance("api-train", spec, data));
@@ -202,13 +202,19 @@ public final class Ser4j {
           ReadOptions.defaults().withSkipBad(skipBad).withSeed(seed));
     }
 
-    private RewardLearner learner() throws IOException {
+    /** {@code probeHead}: a fine-tuned head starts from a linear probe (SER), or not (train). */
+    private RewardLearner learner(boolean probeHead) throws IOException {
       boolean learns = fineTune != FineTuneMode.NONE;
       EncoderSpec spec =
           encoder.equals("auto") ? EncoderConfig.defaultSpec(learns) : EncoderSpec.builtIn(encoder);
       TrainConfig head = ser.train().withSeed(seed);
       FineTuneConfig ft =
-          learns ? FineTuneConfig.defaults(fineTune).withLoss(head.loss()).withSeed(seed) : null;
+          learns
+              ? FineTuneConfig.defaults(fineTune)
+                  .withLoss(head.loss())
+                  .withSeed(seed)
+                  .withProbeHead(probeHead)
+              : null;
       return RewardLearner.open(
           EncoderConfig.of(spec, learns, 0, "auto"), head, ft, 12, EncoderRuntime.defaults(cache));
     }

@@ -116,7 +116,8 @@ public class EvolveCommand implements Callable<Integer> {
                   serConfig.train().loss(),
                   serConfig.train().weightDecay(),
                   serConfig.validationFraction(),
-                  seed)
+                  seed,
+                  true)
               : null;
       encoderConfig = encoder.toConfig(fineTune != null);
     }

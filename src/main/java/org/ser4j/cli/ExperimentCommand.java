@@ -137,7 +137,8 @@ public final class ExperimentCommand implements Callable<Integer> {
                 config.train().loss(),
                 config.train().weightDecay(),
                 config.validationFraction(),
-                data.seed)
+                data.seed,
+                true)
             : null;
     // Fingerprinted once: every cell's fine-tuned models name the same weights.
     EncoderConfig encoderConfig =

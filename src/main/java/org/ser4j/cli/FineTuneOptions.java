@@ -84,11 +84,9 @@ public final class FineTuneOptions {
   @Option(
       names = "--probe-head",
       negatable = true,
-      defaultValue = "true",
-      fallbackValue = "true",
       description =
-          "Start the head from a linear probe fitted on the pretrained network's pooled vectors before the encoder learns (LP-FT); --no-probe-head starts it near zero (default: ${DEFAULT-VALUE}).")
-  boolean probeHead;
+          "Start the head from a linear probe fitted on the pretrained network's pooled vectors before the encoder learns (LP-FT); --no-probe-head starts it near zero (default: on for evolve and experiment, where Loop 0 must rank the pool from a small seed; off for train, measured better there).")
+  Boolean probeHead;
 
   @Option(
       names = "--lora-rank",
@@ -129,7 +127,12 @@ public final class FineTuneOptions {
     return mode().learnsEncoder();
   }
 
-  FineTuneConfig toConfig(Loss loss, double weightDecay, double validationFraction, long seed) {
+  /**
+   * The fine-tuning settings; {@code probeByDefault}: whether the head starts from a linear probe
+   * unless --probe-head / --no-probe-head says.
+   */
+  FineTuneConfig toConfig(
+      Loss loss, double weightDecay, double validationFraction, long seed, boolean probeByDefault) {
     double encoderRate;
     try {
       encoderRate =
@@ -165,7 +168,7 @@ public final class FineTuneOptions {
         warmup,
         clip,
         patience,
-        probeHead,
+        probeHead != null ? probeHead : probeByDefault,
         loss,
         validationFraction,
         seed);

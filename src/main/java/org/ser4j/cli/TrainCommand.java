@@ -74,7 +74,7 @@ public final class TrainCommand implements Callable<Integer> {
     FineTuneConfig fineTune =
         finetune.enabled()
             ? finetune.toConfig(
-                head.loss(), head.weightDecay(), head.validationFraction(), data.seed)
+                head.loss(), head.weightDecay(), head.validationFraction(), data.seed, false)
             : null;
     try (RewardLearner learner =
         RewardLearner.open(
