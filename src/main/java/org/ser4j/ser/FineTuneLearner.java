@@ -95,11 +95,7 @@ public final class FineTuneLearner implements RewardLearner {
   @Override
   public Fit fitEpochs(TrainingSet train, int epochs, long seed, boolean warmStart) {
     // With nothing held out the fine-tuner keeps the last epoch.
-    return fit(
-        train,
-        TrainingSet.labeled(new int[0]),
-        training.withSeed(seed).withEpochs(epochs),
-        warmStart);
+    return fit(train, TrainingSet.none(), training.withSeed(seed).withEpochs(epochs), warmStart);
   }
 
   private Fit fit(

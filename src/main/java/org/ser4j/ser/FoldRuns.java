@@ -129,17 +129,14 @@ final class FoldRuns {
     boolean warm = loop > 0 && config.warmStart();
     List<Double> margins = new ArrayList<>();
     int[] bestEpochs = new int[heldOut.length];
-    double temperature = last != null ? temperature() : Double.NaN;
+    // Only pair-confidence reads T; it is the same for every fold, so fitted once.
+    double temperature =
+        last != null && config.rule() == SelectionRule.PAIR_CONFIDENCE ? temperature() : Double.NaN;
     for (int f = 0; f < heldOut.length; f++) {
       if (loop > 0) {
         learner.restore(models[f]);
-        List<UnlabeledPair> remaining = new ArrayList<>();
-        for (UnlabeledPair p : pool) {
-          if (!taken[f].get(p.key())) {
-            remaining.add(p);
-          }
-        }
-        List<SelfLabel> chosen = selection.select(learner, remaining, temperature, loop);
+        List<SelfLabel> chosen =
+            selection.select(learner, SerLoop.remaining(pool, taken[f]), temperature, loop);
         for (SelfLabel sl : chosen) {
           taken[f].set(sl.pair().key());
         }

@@ -75,7 +75,7 @@ public final class HeadLearner implements RewardLearner {
   public Fit fitEpochs(TrainingSet train, int epochs, long seed, boolean warmStart) {
     // Nothing held out: the trainer keeps the epoch of lowest training loss within the budget.
     TrainConfig fixed = config.withSeed(seed).withMaxEpochs(epochs).withPatience(epochs);
-    return fit(train, TrainingSet.labeled(new int[0]), fixed, warmStart);
+    return fit(train, TrainingSet.none(), fixed, warmStart);
   }
 
   private Fit fit(TrainingSet train, TrainingSet validation, TrainConfig cfg, boolean warmStart) {

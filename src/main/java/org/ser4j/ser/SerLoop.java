@@ -68,7 +68,7 @@ public final class SerLoop {
                       confident(
                               foldLearner,
                               remaining,
-                              TrainingSet.labeled(new int[0]),
+                              TrainingSet.none(),
                               () -> temperature,
                               loop,
                               false)
@@ -126,12 +126,7 @@ public final class SerLoop {
     boolean fell = validationFell(loops, validation);
     for (int loop = loops.size(); loop <= config.maxLoops() && !fell; loop++) {
       long t0 = System.nanoTime();
-      List<UnlabeledPair> remaining = new ArrayList<>();
-      for (UnlabeledPair p : data.pool()) {
-        if (!taken.get(p.key())) {
-          remaining.add(p);
-        }
-      }
+      List<UnlabeledPair> remaining = remaining(data.pool(), taken);
       int current = loop;
       Confident confident =
           confident(
@@ -211,6 +206,17 @@ public final class SerLoop {
       Double precision,
       int poolLeft,
       LoopDiagnostics diagnostics) {}
+
+  /** The pool pairs not yet {@code taken} by a selection, in pool order. */
+  static List<UnlabeledPair> remaining(List<UnlabeledPair> pool, BitSet taken) {
+    List<UnlabeledPair> left = new ArrayList<>();
+    for (UnlabeledPair p : pool) {
+      if (!taken.get(p.key())) {
+        left.add(p);
+      }
+    }
+    return left;
+  }
 
   /** What a loop's RM is confident about, the rule that chose it, and pair-confidence's T. */
   private record Confident(List<SelfLabel> selected, SelectionRule rule, Double temperature) {}

@@ -22,6 +22,11 @@ public record TrainingSet(int[] labeled, List<SelfLabel> selfLabeled, double sel
     return selfLabelWeight == 1.0 || selfLabeled.isEmpty();
   }
 
+  /** No pairs: a fit with nothing held out. */
+  public static TrainingSet none() {
+    return labeled(new int[0]);
+  }
+
   public static TrainingSet labeled(int[] positions) {
     return new TrainingSet(positions, List.of());
   }
