@@ -474,7 +474,14 @@ public final class BenchCommand implements Callable<Integer> {
     double[] r1 = m.score(in.poolFirst());
     double[] r2 = m.score(in.poolSecond());
     int selected =
-        new Selector(config.thresholds()).select(in.pool(), r1, r2, config.rule(), 1).size();
+        new Selector(config.thresholds())
+            .select(
+                in.pool().stream().map(org.ser4j.ser.Comparison::of).toList(),
+                r1,
+                r2,
+                config.rule(),
+                1)
+            .size();
     double scoreSelect = (System.nanoTime() - t0) / 1e9;
     Runtime rt = Runtime.getRuntime();
     ObjectNode row = Json.MAPPER.createObjectNode();

@@ -15,7 +15,9 @@ import org.ser4j.data.PreferenceExport;
 import org.ser4j.data.PreferencePair;
 import org.ser4j.data.SerDataset;
 import org.ser4j.data.UnlabeledPair;
+import org.ser4j.ser.Comparison;
 import org.ser4j.ser.RunStore;
+import org.ser4j.ser.SelfLabel;
 import org.ser4j.util.AtomicFiles;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -94,14 +96,16 @@ public final class ExportCommand implements Callable<Integer> {
     int below = 0;
     for (int l = 1; l <= last; l++) {
       for (RunStore.SavedLabel s : store.readSelected(l)) {
-        UnlabeledPair p = pool.get(s.poolKey());
-        if (p == null) {
+        Comparison c = s.comparison(pool::get);
+        if (c == null) {
           throw new IllegalStateException(
               store.loopDir(l).resolve("selected.jsonl")
                   + ": pool key "
                   + s.poolKey()
+                  + (s.builtFrom() == null ? "" : " or " + s.builtFrom().secondKey())
                   + " is not in the run's pool; was the data file changed since the run?");
         }
+        SelfLabel label = new SelfLabel(c, s.firstPreferred(), s.sFirst(), s.sSecond(), l);
         double confidence = s.confidence();
         if (confidence < minConfidence) {
           below++;
@@ -110,10 +114,10 @@ public final class ExportCommand implements Callable<Integer> {
         records.add(
             PreferenceExport.record(
                 f,
-                p.prompt(),
-                s.firstPreferred() ? p.first() : p.second(),
-                s.firstPreferred() ? p.second() : p.first(),
-                new PreferenceExport.Origin(p.id(), false, l, confidence)));
+                c.prompt(),
+                label.chosen(),
+                label.rejected(),
+                new PreferenceExport.Origin(c.id(), false, l, confidence)));
         self++;
       }
     }

@@ -123,6 +123,12 @@ public final class SerOptions {
   int reviewers;
 
   @Option(
+      names = "--west-of-n",
+      description =
+          "Any rule: also build pairs (West-of-N): for each prompt with three or more distinct answers in the pool, the RM's best against its worst answer, kept when the rule finds it confident; one per prompt and run, beside the pool's own pairs (default: ${DEFAULT-VALUE}).")
+  boolean westOfN;
+
+  @Option(
       names = "--decision-folds",
       paramLabel = "K",
       defaultValue = "auto",
@@ -176,7 +182,7 @@ public final class SerOptions {
         train,
         ConfidenceScale.fromName(rewardScale),
         new SelectionOptions(
-            minConfidence, targetPrecision, calibrationFolds, balanceLength, reviewers),
+            minConfidence, targetPrecision, calibrationFolds, balanceLength, reviewers, westOfN),
         folds,
         selfLabelWeight);
   }

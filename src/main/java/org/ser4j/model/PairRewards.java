@@ -18,6 +18,15 @@ public record PairRewards(double[] chosen, double[] rejected) {
         java.util.Arrays.copyOfRange(all, 0, n), java.util.Arrays.copyOfRange(all, n, all.length));
   }
 
+  /** These pairs, then {@code more}'s. */
+  public PairRewards concat(PairRewards more) {
+    double[] c = java.util.Arrays.copyOf(chosen, chosen.length + more.size());
+    double[] r = java.util.Arrays.copyOf(rejected, rejected.length + more.size());
+    System.arraycopy(more.chosen, 0, c, chosen.length, more.size());
+    System.arraycopy(more.rejected, 0, r, rejected.length, more.size());
+    return new PairRewards(c, r);
+  }
+
   public int size() {
     return chosen.length;
   }

@@ -23,7 +23,9 @@ public final class Baselines {
     SeedSplit split = SeedSplit.of(data.labeled().size(), config.validationFraction(), seed);
     List<SelfLabel> gold = new ArrayList<>(data.pool().size());
     for (UnlabeledPair p : data.pool()) {
-      gold.add(new SelfLabel(p, data.gold().firstPreferred(p), Double.NaN, Double.NaN, 0));
+      gold.add(
+          new SelfLabel(
+              Comparison.of(p), data.gold().firstPreferred(p), Double.NaN, Double.NaN, 0));
     }
     learner.fit(
         new TrainingSet(split.train(), gold), TrainingSet.labeled(split.validation()), seed, false);

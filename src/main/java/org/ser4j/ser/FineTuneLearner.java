@@ -133,11 +133,14 @@ public final class FineTuneLearner implements RewardLearner {
     List<TokenizedInput> c = new ArrayList<>();
     List<TokenizedInput> r = new ArrayList<>();
     for (SelfLabel s : set.selfLabeled()) {
-      int k = s.pair().key();
-      c.add(s.firstPreferred() ? first.get(k) : second.get(k));
-      r.add(s.firstPreferred() ? second.get(k) : first.get(k));
+      c.add(sequence(s.chosenAnswer()));
+      r.add(sequence(s.rejectedAnswer()));
     }
     return labeled.select(set.labeled()).concat(new SequencePairs(c, r));
+  }
+
+  private TokenizedInput sequence(Comparison.Answer a) {
+    return (a.isFirst() ? first : second).get(a.pair().key());
   }
 
   @Override

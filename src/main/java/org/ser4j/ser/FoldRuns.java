@@ -2,10 +2,8 @@ package org.ser4j.ser;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.List;
 import org.ser4j.data.SerDataset;
-import org.ser4j.data.UnlabeledPair;
 import org.ser4j.model.Loss;
 import org.ser4j.model.PairRewards;
 import org.ser4j.model.Provenance;
@@ -24,8 +22,7 @@ import org.ser4j.util.Permutations;
 final class FoldRuns {
   /** How a fold's current RM picks its new self-labels from what is left of its pool. */
   interface Selection {
-    List<SelfLabel> select(
-        RewardLearner learner, List<UnlabeledPair> remaining, double temperature, int loop)
+    List<SelfLabel> select(RewardLearner learner, Taken taken, double temperature, int loop)
         throws IOException;
   }
 
@@ -82,11 +79,10 @@ final class FoldRuns {
   private final long seed;
   private final Provenance provenance;
   private final Selection selection;
-  private final List<UnlabeledPair> pool;
   private final int[][] heldOut;
   private final int[][] train;
   private final TrainedModel[] models;
-  private final BitSet[] taken;
+  private final Taken[] taken;
   private final List<List<SelfLabel>> selected = new ArrayList<>();
   private OutOfFold last;
 
@@ -102,15 +98,14 @@ final class FoldRuns {
     this.seed = seed;
     this.provenance = provenance;
     this.selection = selection;
-    this.pool = data.pool();
     Folds dealt = Folds.of(positions, config.decisionFolds(), seed);
     this.heldOut = dealt.heldOut();
     this.train = new int[heldOut.length][];
     this.models = new TrainedModel[heldOut.length];
-    this.taken = new BitSet[heldOut.length];
+    this.taken = new Taken[heldOut.length];
     for (int f = 0; f < heldOut.length; f++) {
       train[f] = dealt.others(f);
-      taken[f] = new BitSet(pool.size());
+      taken[f] = new Taken();
       selected.add(new ArrayList<>());
     }
   }
@@ -135,11 +130,8 @@ final class FoldRuns {
     for (int f = 0; f < heldOut.length; f++) {
       if (loop > 0) {
         learner.restore(models[f]);
-        List<SelfLabel> chosen =
-            selection.select(learner, SerLoop.remaining(pool, taken[f]), temperature, loop);
-        for (SelfLabel sl : chosen) {
-          taken[f].set(sl.pair().key());
-        }
+        List<SelfLabel> chosen = selection.select(learner, taken[f], temperature, loop);
+        taken[f].addAll(chosen);
         selected.get(f).addAll(chosen);
       }
       TrainingSet heldOutSet = TrainingSet.labeled(heldOut[f]);

@@ -104,13 +104,18 @@ public final class HeadLearner implements RewardLearner {
 
   private PairFeatures features(TrainingSet set) {
     List<SelfLabel> self = set.selfLabeled();
-    PairFeatures pool = in.pool(self.stream().mapToInt(s -> s.pair().key()).toArray());
+    int[] chosenKeys = self.stream().mapToInt(s -> s.chosenAnswer().pair().key()).toArray();
+    int[] rejectedKeys = self.stream().mapToInt(s -> s.rejectedAnswer().pair().key()).toArray();
+    PairFeatures ofChosen = in.pool(chosenKeys);
+    // Both answers of a pool pair come with one fetch; a built pair's come from two pairs.
+    PairFeatures ofRejected =
+        java.util.Arrays.equals(chosenKeys, rejectedKeys) ? ofChosen : in.pool(rejectedKeys);
     float[][] c = new float[self.size()][];
     float[][] r = new float[self.size()][];
     for (int i = 0; i < self.size(); i++) {
-      boolean first = self.get(i).firstPreferred();
-      c[i] = first ? pool.chosen()[i] : pool.rejected()[i];
-      r[i] = first ? pool.rejected()[i] : pool.chosen()[i];
+      SelfLabel s = self.get(i);
+      c[i] = s.chosenAnswer().isFirst() ? ofChosen.chosen()[i] : ofChosen.rejected()[i];
+      r[i] = s.rejectedAnswer().isFirst() ? ofRejected.chosen()[i] : ofRejected.rejected()[i];
     }
     return in.labeled().select(set.labeled()).concat(new PairFeatures(c, r));
   }

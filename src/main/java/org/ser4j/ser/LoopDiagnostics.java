@@ -10,7 +10,9 @@ import org.ser4j.data.GoldLabels;
  * Why a loop's self-labels help or not, measured against the hidden gold labels (never trained on):
  * their precision by confidence decile (lowest first), the temperature of pair-confidence, and
  * length bias: the share of selected pairs whose chosen answer is the longer one, under the RM's
- * labels, under the gold labels, and in the labeled seed.
+ * labels, under the gold labels, and in the labeled seed. Gold figures count the pairs the pool
+ * decides (every pool pair; a built pair where two labels chain). With West-of-N, the built pairs
+ * among the selected and their precision.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record LoopDiagnostics(
@@ -18,35 +20,50 @@ public record LoopDiagnostics(
     @JsonProperty("precision_by_confidence_decile") double[] precisionByDecile,
     @JsonProperty("selected_chosen_longer") double selectedChosenLonger,
     @JsonProperty("gold_chosen_longer") double goldChosenLonger,
-    @JsonProperty("seed_chosen_longer") double seedChosenLonger) {
+    @JsonProperty("seed_chosen_longer") double seedChosenLonger,
+    @JsonProperty("built_pairs") Integer builtPairs,
+    @JsonProperty("built_decided") Integer builtDecided,
+    @JsonProperty("built_precision") Double builtPrecision) {
 
   static LoopDiagnostics of(
-      List<SelfLabel> selected, GoldLabels gold, Double temperature, double seedLongerShare) {
-    List<SelfLabel> byConfidence =
-        selected.stream().sorted(Comparator.comparingDouble(SelfLabel::confidence)).toList();
-    int n = byConfidence.size();
+      List<SelfLabel> selected,
+      GoldLabels gold,
+      Double temperature,
+      double seedLongerShare,
+      boolean westOfN) {
+    List<SelfLabel> decided =
+        selected.stream()
+            .filter(s -> s.right(gold) != null)
+            .sorted(Comparator.comparingDouble(SelfLabel::confidence))
+            .toList();
+    int n = decided.size();
     double[] deciles = new double[Math.min(10, n)];
     for (int d = 0; d < deciles.length; d++) {
       int from = d * n / deciles.length;
       int to = (d + 1) * n / deciles.length;
       int right = 0;
-      for (SelfLabel s : byConfidence.subList(from, to)) {
-        right += s.firstPreferred() == gold.firstPreferred(s.pair()) ? 1 : 0;
+      for (SelfLabel s : decided.subList(from, to)) {
+        right += s.right(gold) ? 1 : 0;
       }
       deciles[d] = (double) right / (to - from);
     }
     int goldLonger = 0;
-    for (SelfLabel s : selected) {
-      boolean firstGold = gold.firstPreferred(s.pair());
-      String c = firstGold ? s.pair().first() : s.pair().second();
-      String r = firstGold ? s.pair().second() : s.pair().first();
+    for (SelfLabel s : decided) {
+      boolean rightLabel = s.right(gold);
+      String c = rightLabel ? s.chosen() : s.rejected();
+      String r = rightLabel ? s.rejected() : s.chosen();
       goldLonger += LengthBalance.chosenLonger(c, r) ? 1 : 0;
     }
+    List<SelfLabel> built = selected.stream().filter(s -> s.pair().built()).toList();
+    Double builtPrecision = SerLoop.precision(built, gold);
     return new LoopDiagnostics(
         temperature,
         deciles,
         LengthBalance.longerShare(selected),
         n == 0 ? Double.NaN : (double) goldLonger / n,
-        seedLongerShare);
+        seedLongerShare,
+        westOfN ? built.size() : null,
+        westOfN ? (int) built.stream().filter(s -> s.right(gold) != null).count() : null,
+        westOfN ? builtPrecision : null);
   }
 }

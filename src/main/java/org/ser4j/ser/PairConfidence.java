@@ -9,7 +9,6 @@ import org.apache.commons.math3.optim.nonlinear.scalar.GoalType;
 import org.apache.commons.math3.optim.univariate.BrentOptimizer;
 import org.apache.commons.math3.optim.univariate.SearchInterval;
 import org.apache.commons.math3.optim.univariate.UnivariateObjectiveFunction;
-import org.ser4j.data.UnlabeledPair;
 import org.ser4j.model.Loss;
 
 /**
@@ -81,7 +80,7 @@ public final class PairConfidence {
    * T) per answer, so that sigmoid(logit(s_chosen) - logit(s_rejected)) is its P. In pool order.
    */
   public List<SelfLabel> select(
-      List<UnlabeledPair> pool,
+      List<Comparison> pool,
       double[] r1,
       double[] r2,
       double minConfidence,

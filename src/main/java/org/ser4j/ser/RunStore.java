@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.ser4j.data.UnlabeledPair;
 import org.ser4j.model.ModelStore;
 import org.ser4j.model.TrainedModel;
 import org.ser4j.util.AtomicFiles;
@@ -66,8 +67,14 @@ public final class RunStore {
         out -> {
           for (SelfLabel s : selected) {
             ObjectNode n = JSON.createObjectNode();
-            n.put("pool_key", s.pair().key());
-            n.put("id", s.pair().id());
+            Comparison c = s.pair();
+            n.put("pool_key", c.key());
+            n.put("id", c.id());
+            if (c.built()) { // West-of-N: which answers of which two pool pairs
+              n.put("first_answer", side(c.first()));
+              n.put("second_pool_key", c.second().pair().key());
+              n.put("second_answer", side(c.second()));
+            }
             n.put("first_preferred", s.firstPreferred());
             n.put("s_first", s.s1());
             n.put("s_second", s.s2());
@@ -80,11 +87,35 @@ public final class RunStore {
         });
   }
 
+  private static String side(Comparison.Answer a) {
+    return a.isFirst() ? "first" : "second";
+  }
+
   /**
    * A self-label as saved: the pool pair's key, the label the RM gave, and the selection rule's
-   * numbers s = sigmoid(reward) for the pair's first and second response.
+   * numbers s = sigmoid(reward) for the comparison's first and second response; for a built
+   * (West-of-N) comparison also which answer of pair {@code poolKey} is its first, and the pair and
+   * answer of its second ({@code builtFrom} null for a plain pool pair).
    */
-  public record SavedLabel(int poolKey, boolean firstPreferred, double sFirst, double sSecond) {
+  public record SavedLabel(
+      int poolKey, boolean firstPreferred, double sFirst, double sSecond, BuiltFrom builtFrom) {
+    /** A built comparison's answers: pair {@code poolKey}'s {@code firstIsFirst} answer, then. */
+    public record BuiltFrom(boolean firstIsFirst, int secondKey, boolean secondIsFirst) {}
+
+    /** The comparison over {@code pool}'s pairs (by key); null where a key is not in it. */
+    public Comparison comparison(java.util.function.IntFunction<UnlabeledPair> pool) {
+      UnlabeledPair a = pool.apply(poolKey);
+      if (builtFrom == null) {
+        return a == null ? null : Comparison.of(a);
+      }
+      UnlabeledPair b = pool.apply(builtFrom.secondKey());
+      return a == null || b == null
+          ? null
+          : new Comparison(
+              new Comparison.Answer(a, builtFrom.firstIsFirst()),
+              new Comparison.Answer(b, builtFrom.secondIsFirst()));
+    }
+
     /**
      * P(chosen over rejected) as the selection saw it: sigmoid(logit(s_chosen) -
      * logit(s_rejected)), the Bradley-Terry probability of the two rewards it thresholded.
@@ -106,7 +137,13 @@ public final class RunStore {
                 n.get("pool_key").asInt(),
                 n.get("first_preferred").asBoolean(),
                 n.path("s_first").asDouble(Double.NaN),
-                n.path("s_second").asDouble(Double.NaN)));
+                n.path("s_second").asDouble(Double.NaN),
+                n.has("second_pool_key")
+                    ? new SavedLabel.BuiltFrom(
+                        n.get("first_answer").asText().equals("first"),
+                        n.get("second_pool_key").asInt(),
+                        n.get("second_answer").asText().equals("first"))
+                    : null));
       }
     }
     return out;

@@ -17,16 +17,19 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param reviewers any rule: a second opinion; this many RMs, each fitted on a bootstrap sample of
  *     the seed's training part (plus the self-labels so far), must all prefer the same answer as
  *     the selection, else the pair is dropped; 0 = off
+ * @param westOfN any rule: also build pairs ({@link WestOfN}): per prompt with three or more
+ *     distinct pool answers, the RM's best against its worst, judged by the same rule
  */
 public record SelectionOptions(
     @JsonProperty("min_confidence") double minConfidence,
     @JsonProperty("target_precision") double targetPrecision,
     @JsonProperty("calibration_folds") int calibrationFolds,
     @JsonProperty("balance_length") boolean balanceLength,
-    @JsonProperty("reviewers") int reviewers) {
+    @JsonProperty("reviewers") int reviewers,
+    @JsonProperty("west_of_n") boolean westOfN) {
 
   public static SelectionOptions defaults() {
-    return new SelectionOptions(0.8, 0, 5, false, 0);
+    return new SelectionOptions(0.8, 0, 5, false, 0, false);
   }
 
   public SelectionOptions {

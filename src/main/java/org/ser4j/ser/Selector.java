@@ -3,7 +3,6 @@ package org.ser4j.ser;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.ser4j.data.UnlabeledPair;
 import org.ser4j.model.Loss;
 import org.ser4j.model.PairRewards;
 import org.ser4j.model.RewardScale;
@@ -62,7 +61,7 @@ public final class Selector {
    * concrete rule; returns the self-labels in pool order.
    */
   public List<SelfLabel> select(
-      List<UnlabeledPair> pool, double[] r1, double[] r2, SelectionRule rule, int loop) {
+      List<Comparison> pool, double[] r1, double[] r2, SelectionRule rule, int loop) {
     List<SelfLabel> out = new ArrayList<>();
     for (int i = 0; i < pool.size(); i++) {
       double s1 = probabilityGood(r1[i]);

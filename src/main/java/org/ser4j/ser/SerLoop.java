@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 import org.ser4j.data.GoldLabels;
@@ -63,11 +62,12 @@ public final class SerLoop {
                 provenance,
                 data,
                 split.train(),
-                (foldLearner, remaining, temperature, loop) -> {
+                (foldLearner, foldTaken, temperature, loop) -> {
                   List<SelfLabel> picked =
                       confident(
                               foldLearner,
-                              remaining,
+                              data.pool(),
+                              foldTaken,
                               TrainingSet.none(),
                               () -> temperature,
                               loop,
@@ -80,7 +80,7 @@ public final class SerLoop {
             : null;
     List<LoopReport> loops = new ArrayList<>(store == null ? List.of() : store.readLoops());
     List<SelfLabel> selectedSoFar = new ArrayList<>();
-    BitSet taken = new BitSet(data.pool().size());
+    Taken taken = new Taken();
     List<TrainedModel> models = new ArrayList<>();
     if (loops.isEmpty()) {
       models.add(
@@ -95,10 +95,11 @@ public final class SerLoop {
     } else {
       for (int loop = 1; loop < loops.size(); loop++) {
         for (RunStore.SavedLabel s : store.readSelected(loop)) {
-          taken.set(s.poolKey());
-          selectedSoFar.add(
+          SelfLabel label =
               new SelfLabel(
-                  data.pool().get(s.poolKey()), s.firstPreferred(), Double.NaN, Double.NaN, loop));
+                  s.comparison(data.pool()::get), s.firstPreferred(), Double.NaN, Double.NaN, loop);
+          taken.add(label);
+          selectedSoFar.add(label);
         }
       }
       int last = loops.size() - 1;
@@ -126,12 +127,13 @@ public final class SerLoop {
     boolean fell = validationFell(loops, validation);
     for (int loop = loops.size(); loop <= config.maxLoops() && !fell; loop++) {
       long t0 = System.nanoTime();
-      List<UnlabeledPair> remaining = remaining(data.pool(), taken);
+      int poolLeft = taken.remaining(data.pool()).size();
       int current = loop;
       Confident confident =
           confident(
               learner,
-              remaining,
+              data.pool(),
+              taken,
               validation,
               () -> calibrate(learner, split, selectedSoFar, validation, current),
               loop,
@@ -152,17 +154,19 @@ public final class SerLoop {
         stop = "few-new (" + selected.size() + " < " + config.minNew() + ")";
         break;
       }
-      int agree = take(selected, taken, data.gold());
+      taken.addAll(selected);
       selectedSoFar.addAll(selected);
+      poolLeft -= (int) selected.stream().filter(s -> !s.pair().built()).count();
       Selection selection =
           new Selection(
               rule == SelectionRule.PAIR_CONFIDENCE ? "pair-confidence" : selector.status(selected),
               rule.cliName(),
               selected,
               selectedSoFar.size(),
-              (double) agree / selected.size(),
-              remaining.size() - selected.size(),
-              LoopDiagnostics.of(selected, data.gold(), temperature, seedLonger));
+              precision(selected, data.gold()),
+              poolLeft,
+              LoopDiagnostics.of(
+                  selected, data.gold(), temperature, seedLonger, config.selection().westOfN()));
       models.add(
           train(
               loop,
@@ -207,17 +211,6 @@ public final class SerLoop {
       int poolLeft,
       LoopDiagnostics diagnostics) {}
 
-  /** The pool pairs not yet {@code taken} by a selection, in pool order. */
-  static List<UnlabeledPair> remaining(List<UnlabeledPair> pool, BitSet taken) {
-    List<UnlabeledPair> left = new ArrayList<>();
-    for (UnlabeledPair p : pool) {
-      if (!taken.get(p.key())) {
-        left.add(p);
-      }
-    }
-    return left;
-  }
-
   /** What a loop's RM is confident about, the rule that chose it, and pair-confidence's T. */
   private record Confident(List<SelfLabel> selected, SelectionRule rule, Double temperature) {}
 
@@ -227,20 +220,33 @@ public final class SerLoop {
   }
 
   /**
-   * The pairs of {@code remaining} the current RM is confident about under the configured rule
-   * ({@code auto} resolved on {@code validation}, or good-bad without one), before any second
-   * opinion or length balance.
+   * The comparisons the current RM is confident about under the configured rule ({@code auto}
+   * resolved on {@code validation}, or good-bad without one), before any second opinion or length
+   * balance: the pool pairs not yet {@code taken}, then, with West-of-N, each prompt's best against
+   * its worst answer where no pair was built for the prompt yet.
    */
   private Confident confident(
       RewardLearner learner,
-      List<UnlabeledPair> remaining,
+      List<UnlabeledPair> pool,
+      Taken taken,
       TrainingSet validation,
       Calibration calibration,
       int loop,
       boolean logScale)
       throws IOException {
-    PairRewards r = learner.poolRewards(remaining);
-    Selector scaled = selector.scaledFor(config.scale(), r.chosen(), r.rejected());
+    List<UnlabeledPair> remaining = taken.remaining(pool);
+    PairRewards plain = learner.poolRewards(remaining);
+    // The pool's scale is read from its pairs alone: built pairs repeat answers.
+    Selector scaled = selector.scaledFor(config.scale(), plain.chosen(), plain.rejected());
+    List<Comparison> candidates = new ArrayList<>(remaining.size());
+    remaining.forEach(p -> candidates.add(Comparison.of(p)));
+    PairRewards r = plain;
+    if (config.selection().westOfN()) {
+      List<UnlabeledPair> open = taken.unbuilt(pool);
+      WestOfN.Built built = WestOfN.build(open, learner.poolRewards(open));
+      candidates.addAll(built.comparisons());
+      r = plain.concat(new PairRewards(built.best(), built.worst()));
+    }
     if (logScale && config.scale() == ConfidenceScale.POOL) {
       log.printf(
           Locale.ROOT,
@@ -258,12 +264,12 @@ public final class SerLoop {
     }
     if (rule != SelectionRule.PAIR_CONFIDENCE) {
       return new Confident(
-          scaled.select(remaining, r.chosen(), r.rejected(), rule, loop), rule, null);
+          scaled.select(candidates, r.chosen(), r.rejected(), rule, loop), rule, null);
     }
     PairConfidence pc = new PairConfidence(calibration.temperature());
     List<SelfLabel> selected =
         pc.select(
-            remaining,
+            candidates,
             r.chosen(),
             r.rejected(),
             config.selection().minConfidence(),
@@ -340,7 +346,7 @@ public final class SerLoop {
       long reviewSeed)
       throws IOException {
     TrainedModel current = learner.model(provenance);
-    List<UnlabeledPair> pairs = selected.stream().map(SelfLabel::pair).toList();
+    TrainingSet asLabeled = new TrainingSet(new int[0], selected);
     boolean[] agree = new boolean[selected.size()];
     java.util.Arrays.fill(agree, true);
     java.util.Random random = new java.util.Random(reviewSeed * 131 + 7);
@@ -355,9 +361,9 @@ public final class SerLoop {
           validation,
           reviewSeed + k,
           false);
-      PairRewards r = learner.poolRewards(pairs);
+      PairRewards r = learner.rewards(asLabeled);
       for (int i = 0; i < agree.length; i++) {
-        agree[i] &= (r.chosen()[i] > r.rejected()[i]) == selected.get(i).firstPreferred();
+        agree[i] &= r.chosen()[i] > r.rejected()[i];
       }
     }
     learner.restore(current);
@@ -440,16 +446,20 @@ public final class SerLoop {
   }
 
   /**
-   * Marks the selected pairs as taken from the pool; returns how many self-labels agree with the
-   * hidden human labels.
+   * The share of {@code selected} that agrees with the hidden human labels, of those the pool
+   * decides (every plain pair; a built pair where two labels chain); null when it decides none.
    */
-  private static int take(List<SelfLabel> selected, BitSet taken, GoldLabels gold) {
-    int agree = 0;
+  static Double precision(List<SelfLabel> selected, GoldLabels gold) {
+    int decided = 0;
+    int right = 0;
     for (SelfLabel s : selected) {
-      taken.set(s.pair().key());
-      agree += s.firstPreferred() == gold.firstPreferred(s.pair()) ? 1 : 0;
+      Boolean r = s.right(gold);
+      if (r != null) {
+        decided++;
+        right += r ? 1 : 0;
+      }
     }
-    return agree;
+    return decided == 0 ? null : (double) right / decided;
   }
 
   /**

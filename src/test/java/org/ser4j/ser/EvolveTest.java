@@ -412,6 +412,150 @@ class EvolveTest {
         "the most confident pairs beat a coin: " + l);
   }
 
+  /**
+   * A slice of the AlpacaEval pairs where prompts have many answers: the first {@code prompts}
+   * prompts of the file with {@code perPrompt} pairs each (every pair one system against the
+   * reference answer).
+   */
+  private Path alpacaSlice(int prompts, int perPrompt) throws IOException {
+    java.util.Map<String, List<JsonNode>> byPrompt = new java.util.LinkedHashMap<>();
+    try (var in =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(
+                new java.util.zip.GZIPInputStream(
+                    Files.newInputStream(SharedData.require(SharedData.ALPACAEVAL))),
+                java.nio.charset.StandardCharsets.UTF_8))) {
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        JsonNode n = JSON.readTree(line);
+        byPrompt.computeIfAbsent(n.get("prompt").asText(), k -> new java.util.ArrayList<>()).add(n);
+      }
+    }
+    Path file = dir.resolve("alpaca-slice.jsonl");
+    StringBuilder out = new StringBuilder();
+    byPrompt.values().stream()
+        .filter(l -> l.size() >= perPrompt)
+        .limit(prompts)
+        .forEach(l -> l.subList(0, perPrompt).forEach(n -> out.append(n).append('\n')));
+    Files.writeString(file, out);
+    return file;
+  }
+
+  @Test
+  void westOfNBuildsBestVersusWorstPairsThatResumeAndExport() throws Exception {
+    Path train = alpacaSlice(30, 8);
+    // Which answers the file compares, and which one the judge preferred.
+    java.util.Set<String> compared = new java.util.HashSet<>();
+    java.util.Set<String> beats = new java.util.HashSet<>();
+    for (String line : Files.readAllLines(train)) {
+      JsonNode n = JSON.readTree(line);
+      String c = n.get("chosen").asText();
+      String r = n.get("rejected").asText();
+      compared.add(c + "\u0000" + r);
+      compared.add(r + "\u0000" + c);
+      beats.add(c + "\u0000" + r);
+    }
+    String[] args = {
+      "evolve",
+      "--train",
+      train.toString(),
+      "--test-fraction",
+      "0.2",
+      "--seed",
+      "7",
+      "--encoder",
+      "minilm-l6-q",
+      "--input",
+      "response",
+      "--max-length",
+      "128",
+      "--selection",
+      "pair-confidence",
+      "--min-confidence",
+      "0.6",
+      "--decision-folds",
+      "3",
+      "--west-of-n",
+      "--max-loops",
+      "2",
+      "--min-new",
+      "1",
+      "--keep",
+      "last",
+      "--quiet",
+      "--cache",
+      TestEncoders.CACHE.toString(),
+      "--out",
+      ""
+    };
+    Path whole = dir.resolve("won");
+    args[args.length - 1] = whole.toString();
+    run(args);
+    JsonNode loops = JSON.readTree(whole.resolve("report.json").toFile()).get("loops");
+    assertTrue(loops.size() >= 2, loops.toString());
+    JsonNode d = loops.get(1).get("diagnostics");
+    int builtPairs = d.get("built_pairs").asInt();
+    assertTrue(builtPairs > 0, "loop 1 kept built pairs: " + d);
+
+    int built = 0;
+    int decided = 0;
+    int right = 0;
+    for (String line : Files.readAllLines(whole.resolve("loop-1").resolve("selected.jsonl"))) {
+      JsonNode n = JSON.readTree(line);
+      if (!n.has("second_pool_key")) {
+        continue;
+      }
+      built++;
+      String c = n.get("chosen").asText();
+      String r = n.get("rejected").asText();
+      assertTrue(!compared.contains(c + "\u0000" + r), "no pool pair compares the two: " + line);
+      // The file decides a built pair where both answers met the same third answer (the
+      // reference) and the judge put one above it and the other below.
+      boolean right1 = false;
+      boolean wrong1 = false;
+      for (String line2 : Files.readAllLines(train)) {
+        JsonNode m = JSON.readTree(line2);
+        String z = m.get("chosen").asText().equals(c) ? m.get("rejected").asText() : null;
+        if (z != null) {
+          right1 |= beats.contains(z + "\u0000" + r);
+        }
+        String z2 = m.get("rejected").asText().equals(c) ? m.get("chosen").asText() : null;
+        if (z2 != null) {
+          wrong1 |= beats.contains(r + "\u0000" + z2);
+        }
+      }
+      decided += right1 || wrong1 ? 1 : 0;
+      right += right1 ? 1 : 0;
+    }
+    assertEquals(builtPairs, built, "the report counts the built pairs of selected.jsonl");
+    assertEquals(decided, d.get("built_decided").asInt(), d.toString());
+    if (decided > 0) {
+      assertEquals((double) right / decided, d.get("built_precision").asDouble(), 1e-12);
+    }
+
+    // A crash after loop 1 resumes to the same loops: built pairs are read back from disk.
+    if (loops.size() >= 3) {
+      Path resumed = resumedAfterLoop1(whole, dir.resolve("won-resumed"));
+      assertEquals(
+          loopsWithoutTime(whole), loopsWithoutTime(resumed), "resume gives the same loops");
+    }
+    // The export carries built pairs as the run selected them, named by both source pairs.
+    Path exported = dir.resolve("won-export.jsonl");
+    run("export", "--run", whole.toString(), "--format", "trl", "--out", exported.toString());
+    long builtExported =
+        Files.readAllLines(exported).stream()
+            .map(
+                l -> {
+                  try {
+                    return JSON.readTree(l);
+                  } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                  }
+                })
+            .filter(n -> n.get("ser4j").get("id").asText().contains("+"))
+            .count();
+    assertTrue(builtExported >= builtPairs, builtExported + " built pairs exported");
+  }
+
   private static void copyTree(Path from, Path to) throws IOException {
     try (Stream<Path> files = Files.walk(from)) {
       for (Path p : files.toList()) {

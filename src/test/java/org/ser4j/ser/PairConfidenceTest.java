@@ -46,7 +46,7 @@ class PairConfidenceTest {
     SplittableRandom random = new SplittableRandom(5);
     int n = 20_000;
     double t = 1.3;
-    List<UnlabeledPair> pool = new ArrayList<>();
+    List<Comparison> pool = new ArrayList<>();
     double[] r1 = new double[n];
     double[] r2 = new double[n];
     boolean[] firstGold = new boolean[n];
@@ -54,7 +54,9 @@ class PairConfidenceTest {
       r1[i] = 2 * random.nextGaussian();
       r2[i] = 2 * random.nextGaussian();
       firstGold[i] = random.nextDouble() < Loss.sigmoid((r1[i] - r2[i]) / t);
-      pool.add(new UnlabeledPair(i, "p" + i, Prompt.of("q"), "a" + i, "b", new SourceRef("x", i)));
+      pool.add(
+          Comparison.of(
+              new UnlabeledPair(i, "p" + i, Prompt.of("q"), "a" + i, "b", new SourceRef("x", i))));
     }
     PairConfidence pc = new PairConfidence(t);
     for (double target : new double[] {0.8, 0.9, 0.95}) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.ser4j.data.Prompt;
 import org.ser4j.data.SourceRef;
@@ -68,7 +69,7 @@ class SelectorTest {
   @Test
   void theHigherScoredAnswerBecomesChosenWithTheSwap() {
     Selector selector = new Selector(paper);
-    List<UnlabeledPair> pool = List.of(pair(0), pair(1), pair(2));
+    List<Comparison> pool = Stream.of(pair(0), pair(1), pair(2)).map(Comparison::of).toList();
     double[] r1 = {logit(0.7), logit(0.3), logit(0.52)};
     double[] r2 = {logit(0.3), logit(0.7), logit(0.48)};
     List<SelfLabel> picked = selector.select(pool, r1, r2, SelectionRule.BOTH, 1);
@@ -115,7 +116,8 @@ class SelectorTest {
   @Test
   void poolScaleReadsRewardsAgainstThePoolsOwnSpread() {
     // A small calibrated RM: rewards within +-0.3, so sigmoid(r) never leaves (0.43, 0.58).
-    List<UnlabeledPair> pool = List.of(pair(0), pair(1), pair(2), pair(3));
+    List<Comparison> pool =
+        Stream.of(pair(0), pair(1), pair(2), pair(3)).map(Comparison::of).toList();
     double[] r1 = {1.3, 1.0, 1.02, 0.7};
     double[] r2 = {0.7, 1.0, 0.98, 1.3};
     Selector raw = new Selector(paper);
@@ -141,7 +143,7 @@ class SelectorTest {
 
   @Test
   void poolScaleOfConstantRewardsSelectsNothing() {
-    List<UnlabeledPair> pool = List.of(pair(0), pair(1));
+    List<Comparison> pool = Stream.of(pair(0), pair(1)).map(Comparison::of).toList();
     double[] r = {2.0, 2.0};
     Selector scaled = new Selector(paper).scaledFor(ConfidenceScale.POOL, r, r);
     assertEquals(1.0, scaled.spread(), "zero spread falls back to 1 rather than dividing by zero");
