@@ -112,13 +112,14 @@ public final class Ser4j {
 
     /**
      * Let the encoder learn: "top:K", "full" or "lora" (default: frozen). Loops are then judged on
-     * a validation slice, as the CLI does, unless a later {@link #ser} says otherwise: folds would
-     * fine-tune the encoder K more times.
+     * a validation slice and self-labels weigh as human labels, as the CLI does, unless a later
+     * {@link #ser} says otherwise: folds would fine-tune the encoder K more times, and a learning
+     * encoder takes no other weight.
      */
     public Job fineTune(String mode) {
       this.fineTune = FineTuneMode.parse(mode);
       if (fineTune != FineTuneMode.NONE) {
-        this.ser = ser.withDecisionFolds(0);
+        this.ser = ser.withDecisionFolds(0).withSelfLabelWeight(1.0);
       }
       return this;
     }

@@ -363,12 +363,21 @@ public final class ExperimentCommand implements Callable<Integer> {
       List<Double> acc = new ArrayList<>();
       List<Double> precision = new ArrayList<>();
       List<Double> selected = new ArrayList<>();
+      List<Double> built = new ArrayList<>();
+      List<Double> builtPrecision = new ArrayList<>();
       for (Cell c : cells) {
         LoopReport r = t < c.loops().size() ? c.loops().get(t) : c.loops().get(c.finalLoop());
         acc.add(r.testAccuracy());
         if (t < c.loops().size() && r.selfLabelPrecision() != null) {
           precision.add(r.selfLabelPrecision());
           selected.add((double) r.selected());
+          var d = r.diagnostics();
+          if (d != null && d.builtPairs() != null) { // West-of-N
+            built.add((double) d.builtPairs());
+            if (d.builtPrecision() != null) {
+              builtPrecision.add(d.builtPrecision());
+            }
+          }
         }
       }
       ObjectNode l = loops.addObject();
@@ -383,6 +392,14 @@ public final class ExperimentCommand implements Callable<Integer> {
         l.put(
             "selected",
             selected.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN));
+      }
+      if (!built.isEmpty()) {
+        l.put("built", built.stream().mapToDouble(Double::doubleValue).average().orElse(0));
+      }
+      if (!builtPrecision.isEmpty()) {
+        l.put(
+            "built_precision",
+            builtPrecision.stream().mapToDouble(Double::doubleValue).average().orElse(0));
       }
     }
     ArrayNode runs = n.putArray("runs");
@@ -427,18 +444,22 @@ public final class ExperimentCommand implements Callable<Integer> {
     md.append("\nPer loop at labeled fraction ")
         .append(fs.get(0))
         .append(
-            " (means over seeds):\n\n| loop | selected | self-label precision | test accuracy |\n|---|---|---|---|\n");
+            " (means over seeds; with West-of-N, built pairs among the selected and their precision where the pool decides it):\n\n| loop | selected | built | self-label precision | built precision | test accuracy |\n|---|---|---|---|---|---|\n");
     for (JsonNode l : json.get("loops")) {
       md.append(
           String.format(
               Locale.ROOT,
-              "| %d | %s | %s | %.4f |%n",
+              "| %d | %s | %s | %s | %s | %.4f |%n",
               l.get("loop").asInt(),
               l.has("selected")
                   ? String.format(Locale.ROOT, "%.0f", l.get("selected").asDouble())
                   : "-",
+              l.has("built") ? String.format(Locale.ROOT, "%.0f", l.get("built").asDouble()) : "-",
               l.has("self_label_precision")
                   ? String.format(Locale.ROOT, "%.3f", l.get("self_label_precision").asDouble())
+                  : "-",
+              l.has("built_precision")
+                  ? String.format(Locale.ROOT, "%.3f", l.get("built_precision").asDouble())
                   : "-",
               l.get("test_accuracy").asDouble()));
     }

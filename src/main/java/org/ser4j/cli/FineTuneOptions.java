@@ -133,15 +133,8 @@ public final class FineTuneOptions {
    */
   FineTuneConfig toConfig(
       Loss loss, double weightDecay, double validationFraction, long seed, boolean probeByDefault) {
-    double encoderRate;
-    try {
-      encoderRate =
-          encoderLr.equals("auto")
-              ? FineTuneConfig.defaultEncoderLr(mode())
-              : Double.parseDouble(encoderLr);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--encoder-lr must be auto or a number, got " + encoderLr);
-    }
+    double encoderRate =
+        AutoOr.number("--encoder-lr", encoderLr, FineTuneConfig.defaultEncoderLr(mode()));
     if (epochs < 1 || batch < 1 || accumulate < 1 || patience < 1 || loraRank < 1 || heads < 1) {
       throw new IllegalArgumentException(
           "--ft-epochs, --ft-batch, --accumulate, --ft-patience, --lora-rank and --attention-heads must be at least 1");

@@ -503,11 +503,14 @@ public final class SerLoop {
   private void logLoop(LoopReport r) {
     log.printf(
         Locale.ROOT,
-        "loop %d [%s, rule %s]: selected %d (total %d, precision %s), pool left %d, train pairs %d, validation %.4f, test %.4f, %.1fs%n",
+        "loop %d [%s, rule %s]: selected %d%s (total %d, precision %s), pool left %d, train pairs %d, validation %.4f, test %.4f, %.1fs%n",
         r.loop(),
         r.status(),
         r.rule(),
         r.selected(),
+        r.diagnostics() == null || r.diagnostics().builtPairs() == null
+            ? ""
+            : " of which " + r.diagnostics().builtPairs() + " built",
         r.selectedTotal(),
         r.selfLabelPrecision() == null
             ? "-"

@@ -73,6 +73,8 @@ class EvolveRegressionTest {
             "last",
             "--decision-folds", // the validation slice, the default when the files were recorded
             "0",
+            "--self-label-weight", // and weight 1
+            "1",
             "--cache",
             TestEncoders.CACHE.toString(),
             "--out",
