@@ -141,7 +141,7 @@ public final class SerOptions {
       paramLabel = "W",
       defaultValue = "auto",
       description =
-          "A self-labeled pair's weight in the loss, against 1 for a human-labeled one; auto = 0.1 with a frozen encoder (the best measured: AlpacaEval at 5% labels +1.4 points over weight 1, level on HH-RLHF and UltraFeedback), 1 with --finetune (the only weight a learning encoder takes) (default: ${DEFAULT-VALUE}).")
+          "A self-labeled pair's weight in the loss, against 1 for a human-labeled one; auto = 0.1 with a frozen encoder (the best measured: AlpacaEval at 5%% labels +1.4 points over weight 1, level on HH-RLHF and UltraFeedback), 1 with --finetune (the only weight a learning encoder takes) (default: ${DEFAULT-VALUE}).")
   String selfLabelWeight;
 
   /** The loop's settings; {@code fineTuned}: the encoder learns (decides --decision-folds auto). */

@@ -73,7 +73,10 @@ class CliTest {
     }
   }
 
-  /** Every option of every command shows its default in --help (flags and required ones aside). */
+  /**
+   * Every option of every command shows its default in --help (flags and required ones aside), in a
+   * description picocli can format (a bare % breaks it: the raw text is shown with a warning).
+   */
   @Test
   void everyOptionShowsItsDefault() {
     checkDefaults(SerCli.commandLine());
@@ -90,6 +93,17 @@ class CliTest {
         continue;
       }
       String description = String.join(" ", option.description());
+      try {
+        String.format(java.util.Locale.ROOT, description);
+      } catch (java.util.IllegalFormatException e) {
+        throw new AssertionError(
+            cmd.getCommandName()
+                + " "
+                + option.longestName()
+                + ": write % as %% in: "
+                + description,
+            e);
+      }
       if (description.contains("required")) {
         continue; // required in some commands (checked when run), so it has no default to show
       }
