@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description =
         "Pick the best of N candidate responses per prompt. --input: {prompt, responses: [...], scores?: [...], preferred?: index} records (ser data candidates writes judged ones), or preference pairs; writes {id, prompt, rewards, best_index, best} lines. "
-            + "With gold scores it also reports, for each --n, the mean gold score of the RM's pick, a random pick, the longest answer and the oracle pick (exact expectations over uniform draws of n candidates, 95% bootstrap intervals over prompts), and the picks' length, in REPORT/best-of-n.json and best-of-n.png.")
+            + "With gold scores it also reports, for each --n, the mean gold score of the RM's pick, a random pick, the longest answer and the oracle pick (exact expectations over uniform draws of n candidates, 95%% bootstrap intervals over prompts), and the picks' length, in REPORT/best-of-n.json and best-of-n.png.")
 public final class BestOfNCommand implements Callable<Integer> {
   private static final com.fasterxml.jackson.databind.ObjectMapper LINE =
       new com.fasterxml.jackson.databind.ObjectMapper(); // one JSON object per line
