@@ -17,7 +17,7 @@ final class Taken {
 
   void add(SelfLabel s) {
     if (s.pair().built()) {
-      builtPrompts.add(WestOfN.promptKey(s.pair()));
+      builtPrompts.add(WestOfN.promptKey(s.pair().prompt()));
     } else {
       pairs.set(s.pair().key());
     }
@@ -42,7 +42,7 @@ final class Taken {
   List<UnlabeledPair> unbuilt(List<UnlabeledPair> pool) {
     List<UnlabeledPair> open = new ArrayList<>();
     for (UnlabeledPair p : pool) {
-      if (!builtPrompts.contains(p.prompt().transcript())) {
+      if (!builtPrompts.contains(WestOfN.promptKey(p.prompt()))) {
         open.add(p);
       }
     }

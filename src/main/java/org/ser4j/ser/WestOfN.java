@@ -25,9 +25,9 @@ final class WestOfN {
     }
   }
 
-  /** The prompt a comparison answers, as built pairs are counted: one per prompt and run. */
-  static String promptKey(Comparison c) {
-    return c.prompt().transcript();
+  /** How answers are grouped by prompt, and built pairs counted (one per prompt and run). */
+  static String promptKey(org.ser4j.data.Prompt prompt) {
+    return prompt.transcript();
   }
 
   /**
@@ -38,7 +38,7 @@ final class WestOfN {
   static Built build(List<UnlabeledPair> pairs, PairRewards rewards) {
     Map<String, List<Integer>> byPrompt = new LinkedHashMap<>();
     for (int i = 0; i < pairs.size(); i++) {
-      byPrompt.computeIfAbsent(pairs.get(i).prompt().transcript(), k -> new ArrayList<>()).add(i);
+      byPrompt.computeIfAbsent(promptKey(pairs.get(i).prompt()), k -> new ArrayList<>()).add(i);
     }
     List<Comparison> out = new ArrayList<>();
     List<Double> best = new ArrayList<>();
