@@ -134,6 +134,85 @@ class SparkEvolveTest {
     assertTrue(again.out().contains("already finished"), again.out());
   }
 
+  /**
+   * West-of-N pairs span two pool pairs, whose vectors the Spark pool fetches from the executors:
+   * on an AlpacaEval slice (prompts with several answers) the Spark run builds and selects the same
+   * pairs and trains the same weights as the in-process run.
+   */
+  @Test
+  void westOfNOnSparkEqualsTheInProcessRun() throws Exception {
+    Path alpaca = Path.of("..", "..", "shared", "data", "alpacaeval", "pairs.jsonl.gz");
+    assertTrue(Files.exists(alpaca), "shared data missing: " + alpaca.toAbsolutePath());
+    java.util.Map<String, List<org.ser4j.data.PreferencePair>> byPrompt =
+        new java.util.LinkedHashMap<>();
+    for (var p :
+        org.ser4j.data.PairReader.readAll(alpaca, ReadOptions.defaults().withSkipBad(true))
+            .pairs()) {
+      byPrompt.computeIfAbsent(p.prompt().transcript(), k -> new java.util.ArrayList<>()).add(p);
+    }
+    List<org.ser4j.data.PreferencePair> slice =
+        byPrompt.values().stream()
+            .filter(l -> l.size() >= 6)
+            .limit(20)
+            .flatMap(l -> l.subList(0, 6).stream())
+            .toList();
+    Path file = dir.resolve("alpaca-slice.jsonl");
+    org.ser4j.data.PairWriter.write(file, slice);
+    java.util.function.Function<Path, String[]> args =
+        out ->
+            new String[] {
+              "evolve",
+              "--train",
+              file.toString(),
+              "--test-fraction",
+              "0.2",
+              "--seed",
+              "3",
+              "--encoder",
+              "minilm-l6-q",
+              "--input",
+              "response",
+              "--max-length",
+              "128",
+              "--selection",
+              "pair-confidence",
+              "--min-confidence",
+              "0.6",
+              "--decision-folds",
+              "3",
+              "--west-of-n",
+              "--max-loops",
+              "1",
+              "--min-new",
+              "1",
+              "--quiet",
+              "--out",
+              out.toString()
+            };
+    Path local = dir.resolve("won-local");
+    Path remote = dir.resolve("won-spark");
+    StringWriter err = new StringWriter();
+    assertEquals(
+        0,
+        org.ser4j.cli.SerCli.run(
+            args.apply(local), new PrintWriter(new StringWriter()), new PrintWriter(err)),
+        err.toString());
+    Result r = spark(args.apply(remote));
+    assertEquals(0, r.code(), r.err());
+    List<String> selected = Files.readAllLines(local.resolve("loop-1").resolve("selected.jsonl"));
+    assertTrue(
+        selected.stream().anyMatch(l -> l.contains("second_pool_key")),
+        "loop 1 kept built pairs: " + selected.size() + " selected");
+    assertEquals(
+        selected,
+        Files.readAllLines(remote.resolve("loop-1").resolve("selected.jsonl")),
+        "the same pairs, built and plain");
+    assertArrayEquals(
+        Files.readAllBytes(local.resolve("loop-1/model/model.safetensors")),
+        Files.readAllBytes(remote.resolve("loop-1/model/model.safetensors")),
+        "the same weights");
+  }
+
   @Test
   void hadoopUrisAndParquetAreReadAsTheLocalFiles() throws Exception {
     // The shared file's own records (one schema: Parquet has no mixed-type columns).
