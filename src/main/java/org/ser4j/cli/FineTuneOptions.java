@@ -30,7 +30,7 @@ public final class FineTuneOptions {
   @Option(
       names = "--head-lr",
       paramLabel = "X",
-      defaultValue = "1e-2",
+      defaultValue = "" + FineTuneConfig.DEFAULT_HEAD_LR,
       description =
           "Peak learning rate of the reward head when fine-tuning (default: ${DEFAULT-VALUE}).")
   double headLr;
