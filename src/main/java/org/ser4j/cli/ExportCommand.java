@@ -106,7 +106,7 @@ public final class ExportCommand implements Callable<Integer> {
                   + " is not in the run's pool; was the data file changed since the run?");
         }
         SelfLabel label = new SelfLabel(c, s.firstPreferred(), s.sFirst(), s.sSecond(), l);
-        double confidence = s.confidence();
+        double confidence = label.confidence(); // as the selection saw it
         if (confidence < minConfidence) {
           below++;
           continue;

@@ -18,6 +18,17 @@ public record PairRewards(double[] chosen, double[] rejected) {
         java.util.Arrays.copyOfRange(all, 0, n), java.util.Arrays.copyOfRange(all, n, all.length));
   }
 
+  /** The pairs at {@code positions}, in that order. */
+  public PairRewards select(int[] positions) {
+    double[] c = new double[positions.length];
+    double[] r = new double[positions.length];
+    for (int i = 0; i < positions.length; i++) {
+      c[i] = chosen[positions[i]];
+      r[i] = rejected[positions[i]];
+    }
+    return new PairRewards(c, r);
+  }
+
   /** These pairs, then {@code more}'s. */
   public PairRewards concat(PairRewards more) {
     double[] c = java.util.Arrays.copyOf(chosen, chosen.length + more.size());

@@ -47,23 +47,15 @@ public record Comparison(Answer first, Answer second) {
 
   /**
    * The hidden human label where the pool decides it, or null: a pool pair's own label; for a built
-   * comparison, the label of a pool pair that holds both answers' texts, or else the order two
-   * labels imply through an answer both source pairs share (first > shared > second, or the
-   * reverse). Evaluation only, as {@link GoldLabels} is.
+   * comparison, the order two labels imply through an answer both source pairs share (first >
+   * shared > second, or the reverse). ({@link WestOfN} builds no pair that one pool pair already
+   * compares.) Evaluation only, as {@link GoldLabels} is.
    */
   public Boolean goldFirstPreferred(GoldLabels gold) {
     if (!built()) {
       return gold.firstPreferred(first.pair());
     }
-    Answer a = first.other();
-    Answer b = second.other();
-    if (a.text().equals(second.text())) { // first's own pair holds the second answer
-      return gold.firstPreferred(first.pair()) == first.isFirst();
-    }
-    if (b.text().equals(first.text())) {
-      return gold.firstPreferred(second.pair()) != second.isFirst();
-    }
-    if (!a.text().equals(b.text())) {
+    if (!first.other().text().equals(second.other().text())) {
       return null;
     }
     boolean firstBeatsShared = gold.firstPreferred(first.pair()) == first.isFirst();

@@ -115,15 +115,6 @@ public final class RunStore {
               new Comparison.Answer(a, builtFrom.firstIsFirst()),
               new Comparison.Answer(b, builtFrom.secondIsFirst()));
     }
-
-    /**
-     * P(chosen over rejected) as the selection saw it: sigmoid(logit(s_chosen) -
-     * logit(s_rejected)), the Bradley-Terry probability of the two rewards it thresholded.
-     */
-    public double confidence() {
-      return SelfLabel.confidence(
-          firstPreferred ? sFirst : sSecond, firstPreferred ? sSecond : sFirst);
-    }
   }
 
   /** The pool pairs selected in {@code loop}, with the labels the RM gave. */

@@ -127,7 +127,7 @@ public final class SerLoop {
     boolean fell = validationFell(loops, validation);
     for (int loop = loops.size(); loop <= config.maxLoops() && !fell; loop++) {
       long t0 = System.nanoTime();
-      int poolLeft = taken.remaining(data.pool()).size();
+      int poolLeft = (int) data.pool().stream().filter(p -> !taken.has(p)).count();
       int current = loop;
       Confident confident =
           confident(
@@ -234,16 +234,40 @@ public final class SerLoop {
       int loop,
       boolean logScale)
       throws IOException {
-    List<UnlabeledPair> remaining = taken.remaining(pool);
-    PairRewards plain = learner.poolRewards(remaining);
+    boolean westOfN = config.selection().westOfN();
+    // One scoring: the pairs left, and with West-of-N every pair of a prompt not yet built for.
+    List<UnlabeledPair> scoredPairs = new ArrayList<>();
+    List<Integer> left = new ArrayList<>();
+    List<Integer> open = new ArrayList<>();
+    for (UnlabeledPair p : pool) {
+      boolean isLeft = !taken.has(p);
+      boolean isOpen = westOfN && !taken.builtFor(p);
+      if (isLeft) {
+        left.add(scoredPairs.size());
+      }
+      if (isOpen) {
+        open.add(scoredPairs.size());
+      }
+      if (isLeft || isOpen) {
+        scoredPairs.add(p);
+      }
+    }
+    PairRewards scored = learner.poolRewards(scoredPairs);
+    int[] leftAt = left.stream().mapToInt(Integer::intValue).toArray();
+    PairRewards plain = westOfN ? scored.select(leftAt) : scored;
     // The pool's scale is read from its pairs alone: built pairs repeat answers.
     Selector scaled = selector.scaledFor(config.scale(), plain.chosen(), plain.rejected());
-    List<Comparison> candidates = new ArrayList<>(remaining.size());
-    remaining.forEach(p -> candidates.add(Comparison.of(p)));
+    List<Comparison> candidates = new ArrayList<>(leftAt.length);
+    for (int i : leftAt) {
+      candidates.add(Comparison.of(scoredPairs.get(i)));
+    }
     PairRewards r = plain;
-    if (config.selection().westOfN()) {
-      List<UnlabeledPair> open = taken.unbuilt(pool);
-      WestOfN.Built built = WestOfN.build(open, learner.poolRewards(open));
+    if (westOfN) {
+      int[] openAt = open.stream().mapToInt(Integer::intValue).toArray();
+      WestOfN.Built built =
+          WestOfN.build(
+              java.util.Arrays.stream(openAt).mapToObj(scoredPairs::get).toList(),
+              scored.select(openAt));
       candidates.addAll(built.comparisons());
       r = plain.concat(new PairRewards(built.best(), built.worst()));
     }

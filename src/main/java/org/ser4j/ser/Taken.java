@@ -1,6 +1,5 @@
 package org.ser4j.ser;
 
-import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;
@@ -27,25 +26,13 @@ final class Taken {
     labels.forEach(this::add);
   }
 
-  /** The pool pairs not yet self-labeled, in pool order. */
-  List<UnlabeledPair> remaining(List<UnlabeledPair> pool) {
-    List<UnlabeledPair> left = new ArrayList<>();
-    for (UnlabeledPair p : pool) {
-      if (!pairs.get(p.key())) {
-        left.add(p);
-      }
-    }
-    return left;
+  /** Whether pool pair {@code p} was self-labeled already. */
+  boolean has(UnlabeledPair p) {
+    return pairs.get(p.key());
   }
 
-  /** The pool pairs (taken or not) of the prompts no pair was built for yet, in pool order. */
-  List<UnlabeledPair> unbuilt(List<UnlabeledPair> pool) {
-    List<UnlabeledPair> open = new ArrayList<>();
-    for (UnlabeledPair p : pool) {
-      if (!builtPrompts.contains(WestOfN.promptKey(p.prompt()))) {
-        open.add(p);
-      }
-    }
-    return open;
+  /** Whether a pair was built for {@code p}'s prompt already. */
+  boolean builtFor(UnlabeledPair p) {
+    return builtPrompts.contains(WestOfN.promptKey(p.prompt()));
   }
 }
