@@ -1,8 +1,10 @@
 package org.ser4j.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,25 +16,35 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 import org.ser4j.data.PairReader;
 import org.ser4j.data.PreferencePair;
+import org.ser4j.data.ReadOptions;
 import org.ser4j.encoder.EncoderConfig;
+import org.ser4j.encoder.EncoderRuntime;
 import org.ser4j.encoder.EncoderSpec;
 import org.ser4j.encoder.Featurizer;
+import org.ser4j.encoder.InputStrategy;
 import org.ser4j.encoder.ResponseInput;
 import org.ser4j.encoder.SequenceTokenizer;
 import org.ser4j.encoder.TokenizedInput;
+import org.ser4j.model.PairRewards;
 import org.ser4j.model.Provenance;
+import org.ser4j.model.RewardScorer;
 import org.ser4j.model.finetune.BertRewardNet;
 import org.ser4j.model.finetune.FineTuneConfig;
 import org.ser4j.model.finetune.FineTuneMode;
+import org.ser4j.model.finetune.FineTunedModel;
 import org.ser4j.model.finetune.FineTuner;
+import org.ser4j.model.finetune.OnnxExport;
 import org.ser4j.model.finetune.SequencePairs;
+import org.ser4j.model.head.FeatureNormalizer;
 import org.ser4j.model.head.LinearHead;
 import org.ser4j.model.head.PairFeatures;
 import org.ser4j.model.head.RewardModel;
 import org.ser4j.model.head.RewardTrainer;
 import org.ser4j.model.head.TrainConfig;
+import org.ser4j.ser.Comparison;
 import org.ser4j.ser.HeadLearner;
 import org.ser4j.ser.Selector;
 import org.ser4j.ser.SerConfig;
@@ -131,28 +143,17 @@ public final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter log = spec.commandLine().getOut();
     List<PreferencePair> pairs =
-        PairReader.readAll(data, org.ser4j.data.ReadOptions.defaults().withSkipBad(true)).pairs();
-    List<ResponseInput> inputs = new ArrayList<>();
-    for (PreferencePair p : pairs) {
-      if (inputs.size() >= texts) {
-        break;
-      }
-      inputs.add(new ResponseInput(p.prompt(), p.chosen()));
-      inputs.add(new ResponseInput(p.prompt(), p.rejected()));
+        PairReader.readAll(data, ReadOptions.defaults().withSkipBad(true)).pairs();
+    List<ResponseInput> answers = new ArrayList<>();
+    for (PreferencePair p : pairs.subList(0, Math.min(pairs.size(), (texts + 1) / 2))) {
+      answers.add(new ResponseInput(p.prompt(), p.chosen()));
+      answers.add(new ResponseInput(p.prompt(), p.rejected()));
     }
-    inputs = inputs.subList(0, Math.min(texts, inputs.size()));
+    List<ResponseInput> inputs = answers.subList(0, Math.min(texts, answers.size()));
     // One encoder input per text: the pair sequence only, so both sides encode exactly the same
     // sequences.
-    EncoderConfig config = encoder.toConfig();
-    config =
-        new EncoderConfig(
-            config.name(),
-            config.model(),
-            config.tokenizer(),
-            config.pooling(),
-            config.maxLength(),
-            org.ser4j.encoder.InputStrategy.PAIR,
-            null);
+    EncoderConfig config =
+        encoder.toConfig().withStrategy(InputStrategy.PAIR).withFingerprint(null);
     int threads = encoder.runtime.threadCount();
     int batch = encoder.runtime.batchSize;
     ObjectNode json = Json.MAPPER.createObjectNode();
@@ -177,14 +178,11 @@ public final class BenchCommand implements Callable<Integer> {
         }
         meanTokens = (double) tokens / tokenized.size();
         tokenized.sort(Comparator.comparingInt(TokenizedInput::length));
-        warm.features(
-            inputs.subList(0, Math.min(40, inputs.size()))); // JIT and ONNX Runtime warm-up
+        warm.features(inputs.subList(0, Math.min(40, inputs.size()))); // JIT and ORT warm-up
         for (int rep = 0; rep < 2; rep++) {
           bestRaw = Math.max(bestRaw, rawThroughput(warm, tokenized, threads, batch));
           try (Featurizer fresh = Featurizer.open(config, null, Progress.quiet(), threads, batch)) {
-            long t0 = System.nanoTime();
-            fresh.features(inputs);
-            bestOurs = Math.max(bestOurs, inputs.size() / ((System.nanoTime() - t0) / 1e9));
+            bestOurs = Math.max(bestOurs, inputs.size() / seconds(() -> fresh.features(inputs)));
           }
         }
       }
@@ -196,22 +194,16 @@ public final class BenchCommand implements Callable<Integer> {
     int d = 768;
     PairFeatures synthetic = randomPairs(20_000, d, 1);
     TrainConfig train = TrainConfig.defaults().withMaxEpochs(5).withPatience(5);
-    long t0 = System.nanoTime();
-    new RewardTrainer(train, Progress.quiet()).train(synthetic);
+    double trainSeconds =
+        seconds(() -> new RewardTrainer(train, Progress.quiet()).train(synthetic));
     double trainPairsPerS =
-        5.0
-            * synthetic.size()
-            * (1 - train.validationFraction())
-            / ((System.nanoTime() - t0) / 1e9);
+        5.0 * synthetic.size() * (1 - train.validationFraction()) / trainSeconds;
     json.put("head_train_pairs_per_s", trainPairsPerS);
 
     PairFeatures cached = randomPairs(scorePairs, d, 2);
     RewardModel model =
         new RewardModel(
-            null,
-            org.ser4j.model.head.FeatureNormalizer.fit(cached.chosen()),
-            new LinearHead(d),
-            Provenance.UNKNOWN);
+            null, FeatureNormalizer.fit(cached.chosen()), new LinearHead(d), Provenance.UNKNOWN);
     model.score(cached.chosen()[0]);
     long t1 = System.nanoTime();
     model.score(cached.chosen());
@@ -222,10 +214,13 @@ public final class BenchCommand implements Callable<Integer> {
 
     row(log, "measure", "%12s", "value");
     if (!skipEncoder) {
-      row(log, "encoder texts/s (" + config.name() + ", ours)", "%12.1f", bestOurs);
-      row(log, "ONNX Runtime alone texts/s (ceiling)", "%12.1f", bestRaw);
-      row(log, "ours / ceiling", "%12.3f", bestOurs / bestRaw);
-      row(log, "mean tokens per text", "%12.1f", meanTokens);
+      rows(
+          log,
+          json,
+          "encoder texts/s (" + config.name() + ", ours)|encoder_texts_per_s|%12.1f",
+          "ONNX Runtime alone texts/s (ceiling)|onnxruntime_texts_per_s|%12.1f",
+          "ours / ceiling|encoder_vs_ceiling|%12.3f",
+          "mean tokens per text|mean_tokens|%12.1f");
       log.printf(
           Locale.ROOT,
           "(%d texts, %d threads, batch %d, max length %d, %d processors)%n",
@@ -235,24 +230,22 @@ public final class BenchCommand implements Callable<Integer> {
           config.maxLength(),
           Runtime.getRuntime().availableProcessors());
     }
-    row(log, "head training pairs/s (linear, d=768)", "%12.0f", trainPairsPerS);
-    row(log, "seconds to score " + scorePairs + " cached pairs", "%12.3f", scoreSeconds);
+    rows(
+        log,
+        json,
+        "head training pairs/s (linear, d=768)|head_train_pairs_per_s|%12.0f",
+        "seconds to score " + scorePairs + " cached pairs|score_seconds|%12.3f");
     ArrayNode pools = json.putArray("ser_loop");
     for (int n : serPools) {
       ObjectNode row = serLoop(n);
       pools.add(row);
-      row(
+      rows(
           log,
-          "SER loop seconds, pool " + n + " (score+select)",
-          "%12.2f",
-          row.get("score_select_seconds").asDouble());
-      row(
-          log,
-          "SER loop seconds, pool " + n + " (whole loop)",
-          "%12.2f",
-          row.get("loop_seconds").asDouble());
-      row(log, "  pairs selected / retrained on", "%12d", row.get("selected").asInt());
-      row(log, "  heap used after the loop (MB)", "%12.0f", row.get("heap_mb").asDouble());
+          row,
+          "SER loop seconds, pool " + n + " (score+select)|score_select_seconds|%12.2f",
+          "SER loop seconds, pool " + n + " (whole loop)|loop_seconds|%12.2f",
+          "  pairs selected / retrained on|selected|%12.0f",
+          "  heap used after the loop (MB)|heap_mb|%12.0f");
     }
     ArrayNode tuning = json.putArray("finetune");
     for (String mode : finetuneModes) {
@@ -261,67 +254,25 @@ public final class BenchCommand implements Callable<Integer> {
       }
       ObjectNode row = fineTuneThroughput(FineTuneMode.parse(mode), pairs);
       tuning.add(row);
-      row(
+      int frozen = row.get("frozen_layers").asInt();
+      rows(
           log,
-          "fine-tune " + mode + " train seqs/s (L=" + finetuneLength + ")",
-          "%12.1f",
-          row.get("train_sequences_per_s").asDouble());
-      if (row.get("frozen_layers").asInt() > 0) {
-        row(
-            log,
-            "  lower " + row.get("frozen_layers").asInt() + " layers cached, texts/s (once)",
-            "%12.1f",
-            row.get("prepare_texts_per_s").asDouble());
-      }
-      row(
-          log,
-          "  scoring seqs/s (whole network, DJL)",
-          "%12.1f",
-          row.get("score_sequences_per_s").asDouble());
-      if (row.has("cached_score_sequences_per_s")) {
-        row(
-            log,
-            "  scoring seqs/s (top layers on the cache, DJL)",
-            "%12.1f",
-            row.get("cached_score_sequences_per_s").asDouble());
-      }
-      row(
-          log,
-          "  export to ONNX, s (once per SER loop)",
-          "%12.2f",
-          row.get("onnx_export_s").asDouble());
-      row(
-          log,
-          "  scoring seqs/s (exported, ONNX Runtime)",
-          "%12.1f",
-          row.get("onnx_score_sequences_per_s").asDouble());
-      row(
-          log,
-          "  ONNX / DJL",
-          "%12.2f",
-          row.get("onnx_score_sequences_per_s").asDouble()
-              / row.get("score_sequences_per_s").asDouble());
-      row(
-          log,
-          "  max |reward difference|",
-          "%12.1e",
-          row.get("onnx_max_abs_difference").asDouble());
-      row(
-          log,
-          "  scoring seqs/s (exported int8, ONNX Runtime)",
-          "%12.1f",
-          row.get("onnx_int8_score_sequences_per_s").asDouble());
-      row(
-          log,
-          "  int8 / DJL",
-          "%12.2f",
-          row.get("onnx_int8_score_sequences_per_s").asDouble()
-              / row.get("score_sequences_per_s").asDouble());
-      row(
-          log,
-          "  int8: pairs ordered as DJL orders them",
-          "%12.3f",
-          row.get("onnx_int8_pair_order_agreement").asDouble());
+          row,
+          "fine-tune "
+              + mode
+              + " train seqs/s (L="
+              + finetuneLength
+              + ")|train_sequences_per_s|%12.1f",
+          "  lower " + frozen + " layers cached, texts/s (once)|prepare_texts_per_s|%12.1f",
+          "  scoring seqs/s (whole network, DJL)|score_sequences_per_s|%12.1f",
+          "  scoring seqs/s (top layers on the cache, DJL)|cached_score_sequences_per_s|%12.1f",
+          "  export to ONNX, s (once per SER loop)|onnx_export_s|%12.2f",
+          "  scoring seqs/s (exported, ONNX Runtime)|onnx_score_sequences_per_s|%12.1f",
+          "  ONNX / DJL|onnx_vs_djl|%12.2f",
+          "  max |reward difference||onnx_max_abs_difference|%12.1e",
+          "  scoring seqs/s (exported int8, ONNX Runtime)|onnx_int8_score_sequences_per_s|%12.1f",
+          "  int8 / DJL|onnx_int8_vs_djl|%12.2f",
+          "  int8: pairs ordered as DJL orders them|onnx_int8_pair_order_agreement|%12.3f");
     }
     if (!tuning.isEmpty()) {
       log.printf(
@@ -346,6 +297,21 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   /**
+   * Lines of the table from figures in {@code json}, each given as "label|key|format" (the key is
+   * the last field but one, so a label may hold a bar); a figure {@code json} lacks is left out.
+   */
+  private static void rows(PrintWriter log, JsonNode json, String... specs) {
+    for (String spec : specs) {
+      String[] f = spec.split("\\|");
+      String key = f[f.length - 2];
+      String label = spec.substring(0, spec.length() - key.length() - f[f.length - 1].length() - 2);
+      if (json.has(key)) {
+        row(log, label, f[f.length - 1], json.get(key).asDouble());
+      }
+    }
+  }
+
+  /**
    * Training and scoring throughput of one fine-tuning mode on real pairs: one timed epoch after
    * one untimed warm-up step.
    */
@@ -355,96 +321,77 @@ public final class BenchCommand implements Callable<Integer> {
     FineTuneConfig config = FineTuneConfig.defaults(mode).withEpochs(1);
     ObjectNode row = Json.MAPPER.createObjectNode();
     row.put("mode", mode.cliName());
+    List<PreferencePair> used = pairs.subList(0, Math.min(pairs.size(), finetunePairs + 16));
+    SequencePairs none = new SequencePairs(List.of(), List.of());
     try (SequenceTokenizer tok = SequenceTokenizer.open(spec.tokenizer(), finetuneLength);
         BertRewardNet net = BertRewardNet.pretrained(spec.model(), 12, config)) {
-      SequencePairs all =
-          SequencePairs.tokenize(
-              pairs.subList(0, Math.min(pairs.size(), finetunePairs + 16)),
-              tok,
-              org.ser4j.encoder.InputStrategy.PAIR);
-      SequencePairs warm = all.select(java.util.stream.IntStream.range(0, 16).toArray());
-      SequencePairs timed = all.select(java.util.stream.IntStream.range(16, all.size()).toArray());
+      SequencePairs all = SequencePairs.tokenize(used, tok, InputStrategy.PAIR);
+      SequencePairs warm = all.select(IntStream.range(0, 16).toArray());
+      SequencePairs timed = all.select(IntStream.range(16, all.size()).toArray());
+      int texts = 2 * timed.size();
       long tokens = timed.all().stream().mapToLong(TokenizedInput::length).sum();
-      row.put("mean_tokens", (double) tokens / (2 * timed.size()));
-      row.put("frozen_layers", mode.firstTrainedLayer(net.bert().layers()));
-      new FineTuner(config, Progress.quiet())
-          .train(net, warm, new SequencePairs(List.of(), List.of())); // warm-up
-      long t0 = System.nanoTime();
-      net.prepare(timed.all(), Progress.quiet());
-      row.put("prepare_texts_per_s", 2 * timed.size() / ((System.nanoTime() - t0) / 1e9));
-      FineTuner.Result r =
-          new FineTuner(config, Progress.quiet())
-              .train(net, timed, new SequencePairs(List.of(), List.of()));
+      row.put("mean_tokens", (double) tokens / texts);
+      int frozen = mode.firstTrainedLayer(net.bert().layers());
+      row.put("frozen_layers", frozen);
+      new FineTuner(config, Progress.quiet()).train(net, warm, none); // warm-up
+      if (frozen > 0) { // a SER loop's pool: lower layers computed once, then cached
+        row.put(
+            "prepare_texts_per_s",
+            texts / seconds(() -> net.prepare(timed.all(), Progress.quiet())));
+      }
+      FineTuner.Result r = new FineTuner(config, Progress.quiet()).train(net, timed, none);
       row.put("train_sequences_per_s", r.history().get(0).sequencesPerSecond());
       net.score(warm.all(), false, Progress.quiet()); // warm-up, as for ONNX below
-      long t1 = System.nanoTime();
-      double[] djl = net.score(timed.all(), false, Progress.quiet());
-      row.put("score_sequences_per_s", 2 * timed.size() / ((System.nanoTime() - t1) / 1e9));
-      if (mode.firstTrainedLayer(net.bert().layers())
-          > 0) { // a SER loop's pool, lower layers cached
-        long tc = System.nanoTime();
-        net.score(timed.all(), true, Progress.quiet());
-        row.put(
-            "cached_score_sequences_per_s", 2 * timed.size() / ((System.nanoTime() - tc) / 1e9));
+      double[][] djl = new double[1][];
+      double djlSeconds = seconds(() -> djl[0] = net.score(timed.all(), false, Progress.quiet()));
+      row.put("score_sequences_per_s", texts / djlSeconds);
+      if (frozen > 0) {
+        double cached = seconds(() -> net.score(timed.all(), true, Progress.quiet()));
+        row.put("cached_score_sequences_per_s", texts / cached);
       }
       // The same weights exported to one ONNX graph, scored by ONNX Runtime, side by side.
-      org.ser4j.encoder.EncoderConfig enc =
-          new org.ser4j.encoder.EncoderConfig(
-                  "minilm-l6",
-                  spec.model(),
-                  spec.tokenizer(),
-                  spec.pooling(),
-                  finetuneLength,
-                  org.ser4j.encoder.InputStrategy.PAIR,
-                  null)
-              .pinned();
-      Path exported = Files.createTempDirectory("ser4j-bench-onnx");
-      try {
-        org.ser4j.model.finetune.FineTunedModel trained =
-            org.ser4j.model.finetune.FineTunedModel.of(net, enc, 12, config, Provenance.UNKNOWN);
-        long te = System.nanoTime(); // what a SER loop pays before scoring its pool through ONNX
-        org.ser4j.model.finetune.OnnxExport.export(trained);
-        row.put("onnx_export_s", (System.nanoTime() - te) / 1e9);
-        List<org.ser4j.encoder.ResponseInput> warmInputs = new java.util.ArrayList<>();
-        List<org.ser4j.encoder.ResponseInput> timedInputs = new java.util.ArrayList<>();
-        List<PreferencePair> used = pairs.subList(0, Math.min(pairs.size(), finetunePairs + 16));
-        for (boolean chosen : new boolean[] {true, false}) { // SequencePairs.all()'s order
-          for (int k = 0; k < used.size(); k++) {
-            PreferencePair p = used.get(k);
-            (k < 16 ? warmInputs : timedInputs)
-                .add(
-                    new org.ser4j.encoder.ResponseInput(
-                        p.prompt(), chosen ? p.chosen() : p.rejected()));
-          }
+      EncoderConfig enc = EncoderConfig.of(spec, false, finetuneLength, "pair").pinned();
+      FineTunedModel trained = FineTunedModel.of(net, enc, 12, config, Provenance.UNKNOWN);
+      // What a SER loop pays before scoring its pool through ONNX.
+      row.put("onnx_export_s", seconds(() -> OnnxExport.export(trained)));
+      List<ResponseInput> warmInputs = new ArrayList<>();
+      List<ResponseInput> timedInputs = new ArrayList<>();
+      for (boolean chosen : new boolean[] {true, false}) { // SequencePairs.all()'s order
+        for (int k = 0; k < used.size(); k++) {
+          PreferencePair p = used.get(k);
+          ResponseInput in = new ResponseInput(p.prompt(), chosen ? p.chosen() : p.rejected());
+          (k < 16 ? warmInputs : timedInputs).add(in);
         }
+      }
+      Path exported = Files.createTempDirectory("ser4j-bench-onnx");
+      EncoderRuntime runtime =
+          new EncoderRuntime(
+              null,
+              Runtime.getRuntime().availableProcessors(),
+              Featurizer.DEFAULT_BATCH,
+              Progress.quiet());
+      try {
         for (boolean int8 : new boolean[] {false, true}) {
           String key = int8 ? "onnx_int8" : "onnx";
-          try (org.ser4j.model.RewardScorer onnx =
-              trained
-                  .exportOnnx(exported, int8)
-                  .open(
-                      new org.ser4j.encoder.EncoderRuntime(
-                          null,
-                          Runtime.getRuntime().availableProcessors(),
-                          org.ser4j.encoder.Featurizer.DEFAULT_BATCH,
-                          Progress.quiet()))) {
+          try (RewardScorer onnx = trained.exportOnnx(exported, int8).open(runtime)) {
             onnx.rewards(warmInputs); // warm-up, as for DJL above
-            long t2 = System.nanoTime();
-            double[] fast = onnx.rewards(timedInputs);
-            row.put(
-                key + "_score_sequences_per_s",
-                2 * timed.size() / ((System.nanoTime() - t2) / 1e9));
+            double[][] fast = new double[1][];
+            double onnxSeconds = seconds(() -> fast[0] = onnx.rewards(timedInputs));
+            row.put(key + "_score_sequences_per_s", texts / onnxSeconds);
+            row.put(key + "_vs_djl", djlSeconds / onnxSeconds);
+            PairRewards a = PairRewards.ofConcatenated(fast[0]);
+            PairRewards b = PairRewards.ofConcatenated(djl[0]);
+            double[] ma = a.margins();
+            double[] mb = b.margins();
             double diff = 0;
-            int sameOrder = 0;
-            int n = fast.length / 2;
-            for (int i = 0; i < fast.length; i++) {
-              diff = Math.max(diff, Math.abs(fast[i] - djl[i]));
-            }
-            for (int i = 0; i < n; i++) { // does each pair keep DJL's order?
-              sameOrder += (fast[i] > fast[n + i]) == (djl[i] > djl[n + i]) ? 1 : 0;
+            int sameOrder = 0; // does each pair keep DJL's order?
+            for (int i = 0; i < a.size(); i++) {
+              diff = Math.max(diff, Math.abs(a.chosen()[i] - b.chosen()[i]));
+              diff = Math.max(diff, Math.abs(a.rejected()[i] - b.rejected()[i]));
+              sameOrder += (ma[i] > 0) == (mb[i] > 0) ? 1 : 0;
             }
             row.put(key + "_max_abs_difference", diff);
-            row.put(key + "_pair_order_agreement", (double) sameOrder / n);
+            row.put(key + "_pair_order_agreement", (double) sameOrder / a.size());
           }
         }
       } finally {
@@ -459,14 +406,24 @@ public final class BenchCommand implements Callable<Integer> {
     return row;
   }
 
+  /** Work timed by {@link #seconds}. */
+  private interface Timed {
+    void run() throws Exception;
+  }
+
+  private static double seconds(Timed work) throws Exception {
+    long t0 = System.nanoTime();
+    work.run();
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
   /** One SER loop (Loop 0 first, untimed) on a synthetic pool of {@code n} cached pairs. */
   private static ObjectNode serLoop(int n) throws Exception {
     SyntheticPool.Synthetic pool = SyntheticPool.of(n, 0.15, 1000, 768, 1);
     SerInputs in = pool.features();
     SerConfig config = SerConfig.defaults().withMaxLoops(1).withMinNew(10);
     SerResult result =
-        new SerLoop(
-                config, 1, null, Provenance.UNKNOWN, new PrintWriter(java.io.Writer.nullWriter()))
+        new SerLoop(config, 1, null, Provenance.UNKNOWN, new PrintWriter(Writer.nullWriter()))
             .run(pool.data(), HeadLearner.of(in, config.train()));
     // Score + select alone, timed apart from retraining: the part that grows with the pool.
     long t0 = System.nanoTime();
@@ -475,12 +432,7 @@ public final class BenchCommand implements Callable<Integer> {
     double[] r2 = m.score(in.poolSecond());
     int selected =
         new Selector(config.thresholds())
-            .select(
-                in.pool().stream().map(org.ser4j.ser.Comparison::of).toList(),
-                r1,
-                r2,
-                config.rule(),
-                1)
+            .select(in.pool().stream().map(Comparison::of).toList(), r1, r2, config.rule(), 1)
             .size();
     double scoreSelect = (System.nanoTime() - t0) / 1e9;
     Runtime rt = Runtime.getRuntime();

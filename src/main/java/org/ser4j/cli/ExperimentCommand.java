@@ -316,7 +316,7 @@ public final class ExperimentCommand implements Callable<Integer> {
    */
   static ObjectNode stats(List<Double> xs) {
     ObjectNode n = Json.MAPPER.createObjectNode();
-    double mean = xs.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    double mean = mean(xs);
     double var = 0;
     for (double x : xs) {
       var += (x - mean) * (x - mean);
@@ -382,25 +382,11 @@ public final class ExperimentCommand implements Callable<Integer> {
       }
       ObjectNode l = loops.addObject();
       l.put("loop", t);
-      l.put(
-          "test_accuracy",
-          acc.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN));
-      if (!precision.isEmpty()) {
-        l.put(
-            "self_label_precision",
-            precision.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN));
-        l.put(
-            "selected",
-            selected.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN));
-      }
-      if (!built.isEmpty()) {
-        l.put("built", built.stream().mapToDouble(Double::doubleValue).average().orElse(0));
-      }
-      if (!builtPrecision.isEmpty()) {
-        l.put(
-            "built_precision",
-            builtPrecision.stream().mapToDouble(Double::doubleValue).average().orElse(0));
-      }
+      l.put("test_accuracy", mean(acc));
+      putMean(l, "self_label_precision", precision);
+      putMean(l, "selected", selected);
+      putMean(l, "built", built);
+      putMean(l, "built_precision", builtPrecision);
     }
     ArrayNode runs = n.putArray("runs");
     for (Cell c : cells) {
@@ -411,6 +397,22 @@ public final class ExperimentCommand implements Callable<Integer> {
       r.set("loops", Json.MAPPER.valueToTree(c.loops()));
     }
     return n;
+  }
+
+  private static double mean(List<Double> xs) {
+    return xs.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+  }
+
+  /** The mean of {@code xs} under {@code key}, left out when there is none. */
+  private static void putMean(ObjectNode node, String key, List<Double> xs) {
+    if (!xs.isEmpty()) {
+      node.put(key, mean(xs));
+    }
+  }
+
+  /** {@code node}'s {@code key} in {@code format}, or "-" where it is absent. */
+  private static String orDash(JsonNode node, String key, String format) {
+    return node.has(key) ? String.format(Locale.ROOT, format, node.get(key).asDouble()) : "-";
   }
 
   private String markdown(JsonNode json, List<Double> fs) {
@@ -430,9 +432,9 @@ public final class ExperimentCommand implements Callable<Integer> {
               Locale.ROOT,
               "| %.3f | %s | %s | %s | %s | %+.4f ± %.4f [%+.4f, %+.4f] |%n",
               f.get("labeled_fraction").asDouble(),
-              pm(f.get("seed_only")),
-              pm(f.get("ser")),
-              pm(f.get("full")),
+              pm(f.get("seed_only"), 4),
+              pm(f.get("ser"), 4),
+              pm(f.get("full"), 4),
               f.get("gap_closed").isNull()
                   ? "n/a (no gap)"
                   : String.format(Locale.ROOT, "%.0f%%", 100 * f.get("gap_closed").asDouble()),
@@ -451,16 +453,10 @@ public final class ExperimentCommand implements Callable<Integer> {
               Locale.ROOT,
               "| %d | %s | %s | %s | %s | %.4f |%n",
               l.get("loop").asInt(),
-              l.has("selected")
-                  ? String.format(Locale.ROOT, "%.0f", l.get("selected").asDouble())
-                  : "-",
-              l.has("built") ? String.format(Locale.ROOT, "%.0f", l.get("built").asDouble()) : "-",
-              l.has("self_label_precision")
-                  ? String.format(Locale.ROOT, "%.3f", l.get("self_label_precision").asDouble())
-                  : "-",
-              l.has("built_precision")
-                  ? String.format(Locale.ROOT, "%.3f", l.get("built_precision").asDouble())
-                  : "-",
+              orDash(l, "selected", "%.0f"),
+              orDash(l, "built", "%.0f"),
+              orDash(l, "self_label_precision", "%.3f"),
+              orDash(l, "built_precision", "%.3f"),
               l.get("test_accuracy").asDouble()));
     }
     return md.toString();
@@ -490,10 +486,10 @@ public final class ExperimentCommand implements Callable<Integer> {
                 bon.baseline(i).random().mean(),
                 bon.baseline(i).longest().mean(),
                 bon.baseline(i).oracle().mean(),
-                pm3(n.get("seed_only")),
-                pm3(n.get("ser")),
-                pm3(n.get("ser_last")),
-                n.has("full") ? pm3(n.get("full")) : "-",
+                pm(n.get("seed_only"), 3),
+                pm(n.get("ser"), 3),
+                pm(n.get("ser_last"), 3),
+                n.has("full") ? pm(n.get("full"), 3) : "-",
                 gain.get("mean").asDouble(),
                 gain.path("ci95_low").asDouble(Double.NaN),
                 gain.path("ci95_high").asDouble(Double.NaN)));
@@ -502,14 +498,11 @@ public final class ExperimentCommand implements Callable<Integer> {
     return md.toString();
   }
 
-  private static String pm3(JsonNode stats) {
+  /** "mean ± std" with {@code digits} decimals. */
+  private static String pm(JsonNode stats, int digits) {
+    String f = "%." + digits + "f";
     return String.format(
-        Locale.ROOT, "%.3f ± %.3f", stats.get("mean").asDouble(), stats.get("std").asDouble());
-  }
-
-  private static String pm(JsonNode stats) {
-    return String.format(
-        Locale.ROOT, "%.4f ± %.4f", stats.get("mean").asDouble(), stats.get("std").asDouble());
+        Locale.ROOT, f + " ± " + f, stats.get("mean").asDouble(), stats.get("std").asDouble());
   }
 
   private static void plotLoops(JsonNode headline, Path png) throws java.io.IOException {
@@ -571,17 +564,14 @@ public final class ExperimentCommand implements Callable<Integer> {
     int n = byFraction.size();
     double[] x = new double[n];
     Map<String, double[]> series = new LinkedHashMap<>();
-    for (String key : new String[] {"seed_only", "ser", "full"}) {
-      series.put(
-          key.equals("seed_only") ? "seed only" : key.equals("ser") ? "SER" : "full labels",
-          new double[n]);
-    }
-    for (int i = 0; i < n; i++) {
-      JsonNode f = byFraction.get(i);
-      x[i] = f.get("labeled_fraction").asDouble();
-      series.get("seed only")[i] = f.get("seed_only").get("mean").asDouble();
-      series.get("SER")[i] = f.get("ser").get("mean").asDouble();
-      series.get("full labels")[i] = f.get("full").get("mean").asDouble();
+    Map<String, String> names =
+        Map.of("seed_only", "seed only", "ser", "SER", "full", "full labels");
+    for (String key : List.of("seed_only", "ser", "full")) {
+      double[] y = series.computeIfAbsent(names.get(key), k -> new double[n]);
+      for (int i = 0; i < n; i++) {
+        x[i] = byFraction.get(i).get("labeled_fraction").asDouble();
+        y[i] = byFraction.get(i).get(key).get("mean").asDouble();
+      }
     }
     Plots.lines("Label efficiency", "labeled fraction", "test accuracy", x, series, png);
   }
