@@ -41,7 +41,7 @@ public final class FineTuneLearner implements RewardLearner {
   private final int heads;
   private final Path layerCache;
   private final int threads;
-  private final Progress progress;
+  private final Progress.Hideable progress;
   private SequenceTokenizer tokenizer;
   private BertRewardNet net;
   private SequencePairs labeled;
@@ -68,7 +68,7 @@ public final class FineTuneLearner implements RewardLearner {
     this.heads = heads;
     this.layerCache = layerCache;
     this.threads = threads;
-    this.progress = progress;
+    this.progress = Progress.hideable(progress);
     this.fitConfig = training.withSeed(0);
   }
 
@@ -199,6 +199,11 @@ public final class FineTuneLearner implements RewardLearner {
   @Override
   public String finetune() {
     return training.mode().cliName();
+  }
+
+  @Override
+  public Progress.Hideable progress() {
+    return progress;
   }
 
   @Override

@@ -127,27 +127,32 @@ final class FoldRuns {
     // Only pair-confidence reads T; it is the same for every fold, so fitted once.
     double temperature =
         last != null && config.rule() == SelectionRule.PAIR_CONFIDENCE ? temperature() : Double.NaN;
-    for (int f = 0; f < heldOut.length; f++) {
-      if (loop > 0) {
-        learner.restore(models[f]);
-        List<SelfLabel> chosen = selection.select(learner, taken[f], temperature, loop);
-        taken[f].addAll(chosen);
-        selected.get(f).addAll(chosen);
-      }
-      TrainingSet heldOutSet = TrainingSet.labeled(heldOut[f]);
-      bestEpochs[f] =
-          learner
-              .fit(
-                  new TrainingSet(train[f], selected.get(f), config.selfLabelWeight()),
-                  heldOutSet,
-                  seed + loop,
-                  warm)
-              .bestEpoch();
-      models[f] = learner.model(provenance);
-      for (double m : learner.rewards(heldOutSet).margins()) {
-        margins.add(m);
-      }
-    }
+    learner
+        .progress()
+        .asOneTask(
+            "decision folds, loop " + loop,
+            heldOut.length,
+            "fits",
+            task -> {
+              for (int f = 0; f < heldOut.length; f++) {
+                if (loop > 0) {
+                  learner.restore(models[f]);
+                  List<SelfLabel> chosen = selection.select(learner, taken[f], temperature, loop);
+                  taken[f].addAll(chosen);
+                  selected.get(f).addAll(chosen);
+                }
+                TrainingSet heldOutSet = TrainingSet.labeled(heldOut[f]);
+                TrainingSet train =
+                    new TrainingSet(this.train[f], selected.get(f), config.selfLabelWeight());
+                bestEpochs[f] = learner.fit(train, heldOutSet, seed + loop, warm).bestEpoch();
+                models[f] = learner.model(provenance);
+                for (double m : learner.rewards(heldOutSet).margins()) {
+                  margins.add(m);
+                }
+                task.step(1);
+              }
+              return null;
+            });
     last = new OutOfFold(margins.stream().mapToDouble(Double::doubleValue).toArray(), bestEpochs);
     return last;
   }

@@ -25,7 +25,7 @@ import org.ser4j.util.Progress;
 public final class HeadLearner implements RewardLearner {
   private final FeatureSource source;
   private final TrainConfig config;
-  private final Progress progress;
+  private final Progress.Hideable progress;
   private HeadFeatures in;
   private RewardModel model;
 
@@ -34,7 +34,7 @@ public final class HeadLearner implements RewardLearner {
     this.source = source;
     this.in = in;
     this.config = config;
-    this.progress = progress;
+    this.progress = Progress.hideable(progress);
   }
 
   /** Learns on the vectors {@code source} encodes; closing the learner closes the source. */
@@ -157,6 +157,11 @@ public final class HeadLearner implements RewardLearner {
   @Override
   public String finetune() {
     return "none";
+  }
+
+  @Override
+  public Progress.Hideable progress() {
+    return progress;
   }
 
   @Override

@@ -11,6 +11,7 @@ import org.ser4j.model.Provenance;
 import org.ser4j.model.TrainedModel;
 import org.ser4j.model.finetune.FineTuneConfig;
 import org.ser4j.model.head.TrainConfig;
+import org.ser4j.util.Progress;
 
 /**
  * What the one {@link SerLoop} asks of a reward model family: read the run's texts once, train a
@@ -93,6 +94,12 @@ public interface RewardLearner extends AutoCloseable {
    * The training mode report.json records: "none" for a frozen encoder, else the fine-tuning mode.
    */
   String finetune();
+
+  /**
+   * Where this learner's fits and scorings show their progress; side fits (fold runs, calibration
+   * folds, reviewers) run on it as one task with one bar ({@link Progress.Hideable#asOneTask}).
+   */
+  Progress.Hideable progress();
 
   /** A line on the learner's caches for the closing report, or null. */
   String cacheSummary();

@@ -342,16 +342,25 @@ public final class SerLoop {
         FoldRuns.Folds.of(positions, config.selection().calibrationFolds(), seed + loop);
     TrainedModel current = learner.model(provenance);
     List<Double> margins = new ArrayList<>();
-    for (int f = 0; f < dealt.size(); f++) {
-      learner.fit(
-          new TrainingSet(dealt.others(f), selfLabels, config.selfLabelWeight()),
-          validation,
-          seed + loop,
-          false);
-      for (double m : learner.rewards(TrainingSet.labeled(dealt.heldOut()[f])).margins()) {
-        margins.add(m);
-      }
-    }
+    learner
+        .progress()
+        .asOneTask(
+            "calibration folds",
+            dealt.size(),
+            "fits",
+            task -> {
+              for (int f = 0; f < dealt.size(); f++) {
+                TrainingSet train =
+                    new TrainingSet(dealt.others(f), selfLabels, config.selfLabelWeight());
+                learner.fit(train, validation, seed + loop, false);
+                for (double m :
+                    learner.rewards(TrainingSet.labeled(dealt.heldOut()[f])).margins()) {
+                  margins.add(m);
+                }
+                task.step(1);
+              }
+              return null;
+            });
     learner.restore(current);
     return margins.stream().mapToDouble(Double::doubleValue).toArray();
   }
@@ -375,21 +384,29 @@ public final class SerLoop {
     java.util.Arrays.fill(agree, true);
     java.util.Random random = new java.util.Random(reviewSeed * 131 + 7);
     int n = split.train().length;
-    for (int k = 0; k < config.selection().reviewers(); k++) {
-      int[] sample = new int[n];
-      for (int i = 0; i < n; i++) {
-        sample[i] = split.train()[random.nextInt(n)];
-      }
-      learner.fit(
-          new TrainingSet(sample, selectedSoFar, config.selfLabelWeight()),
-          validation,
-          reviewSeed + k,
-          false);
-      PairRewards r = learner.rewards(asLabeled);
-      for (int i = 0; i < agree.length; i++) {
-        agree[i] &= r.chosen()[i] > r.rejected()[i];
-      }
-    }
+    learner
+        .progress()
+        .asOneTask(
+            "reviewers",
+            config.selection().reviewers(),
+            "fits",
+            task -> {
+              for (int k = 0; k < config.selection().reviewers(); k++) {
+                int[] sample = new int[n];
+                for (int i = 0; i < n; i++) {
+                  sample[i] = split.train()[random.nextInt(n)];
+                }
+                TrainingSet train =
+                    new TrainingSet(sample, selectedSoFar, config.selfLabelWeight());
+                learner.fit(train, validation, reviewSeed + k, false);
+                PairRewards r = learner.rewards(asLabeled);
+                for (int i = 0; i < agree.length; i++) {
+                  agree[i] &= r.chosen()[i] > r.rejected()[i];
+                }
+                task.step(1);
+              }
+              return null;
+            });
     learner.restore(current);
     List<SelfLabel> out = new ArrayList<>();
     for (int i = 0; i < agree.length; i++) {

@@ -68,7 +68,7 @@ public interface Progress {
 
         @Override
         public void message(String extra) {
-          bar.setExtraMessage(extra);
+          bar.setExtraMessage(" " + extra); // apart from the speed it follows
         }
 
         @Override
@@ -77,6 +77,47 @@ public interface Progress {
         }
       };
     };
+  }
+
+  /**
+   * {@code shown}, except while hidden (hidings nest): the bars of single fits while they are steps
+   * of a larger task that has its own bar.
+   */
+  static Hideable hideable(Progress shown) {
+    return new Hideable(shown);
+  }
+
+  /** See {@link #hideable}. */
+  final class Hideable implements Progress {
+    private final Progress shown;
+    private int hidden;
+
+    private Hideable(Progress shown) {
+      this.shown = shown;
+    }
+
+    @Override
+    public Task start(String name, long total, String unit) {
+      return (hidden > 0 ? quiet() : shown).start(name, total, unit);
+    }
+
+    /** Runs {@code work} as one task of {@code steps} steps, with every bar it starts hidden. */
+    public <T, E extends Exception> T asOneTask(
+        String name, long steps, String unit, TaskWork<T, E> work) throws E {
+      try (Task task = start(name, steps, unit)) {
+        hidden++;
+        try {
+          return work.run(task);
+        } finally {
+          hidden--;
+        }
+      }
+    }
+  }
+
+  /** Work that reports its steps to {@code task}. */
+  interface TaskWork<T, E extends Exception> {
+    T run(Task task) throws E;
   }
 
   private static Duration eta(long done, long max, Duration elapsed) {
