@@ -1,6 +1,10 @@
 package org.ser4j.data;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The context a response answers: one or more turns, the last usually the user's. Multi-turn
@@ -60,5 +64,19 @@ public record Prompt(List<Turn> turns) implements java.io.Serializable {
       chars += turn.content().length();
     }
     return chars;
+  }
+
+  /**
+   * Positions of {@code items} grouped by their prompt (its transcript: the same conversation is
+   * the same prompt), groups in order of first appearance.
+   */
+  public static <T> List<List<Integer>> groups(List<T> items, Function<T, Prompt> prompt) {
+    Map<String, List<Integer>> groups = new LinkedHashMap<>();
+    for (int i = 0; i < items.size(); i++) {
+      groups
+          .computeIfAbsent(prompt.apply(items.get(i)).transcript(), k -> new ArrayList<>())
+          .add(i);
+    }
+    return new ArrayList<>(groups.values());
   }
 }

@@ -3,9 +3,7 @@ package org.ser4j.data;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 
 /** Seeded, deterministic splits for the SER setting. Each side keeps the file's order. */
@@ -38,11 +36,7 @@ public final class Splits {
    */
   public static TrainTest byPrompt(List<PreferencePair> pairs, double testFraction, long seed) {
     requireFraction("test fraction", testFraction, false);
-    Map<String, List<Integer>> groups = new LinkedHashMap<>();
-    for (int i = 0; i < pairs.size(); i++) {
-      groups.computeIfAbsent(pairs.get(i).prompt().transcript(), k -> new ArrayList<>()).add(i);
-    }
-    List<List<Integer>> order = new ArrayList<>(groups.values());
+    List<List<Integer>> order = Prompt.groups(pairs, PreferencePair::prompt);
     Collections.shuffle(order, new Random(seed));
     long target = Math.round(testFraction * pairs.size());
     BitSet test = new BitSet(pairs.size());

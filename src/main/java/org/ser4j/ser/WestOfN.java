@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.ser4j.data.Prompt;
 import org.ser4j.data.UnlabeledPair;
 import org.ser4j.model.PairRewards;
 
@@ -26,7 +27,7 @@ final class WestOfN {
   }
 
   /** How answers are grouped by prompt, and built pairs counted (one per prompt and run). */
-  static String promptKey(org.ser4j.data.Prompt prompt) {
+  static String promptKey(Prompt prompt) {
     return prompt.transcript();
   }
 
@@ -36,14 +37,10 @@ final class WestOfN {
    * pool pair holds both; ties go to the answer seen first.
    */
   static Built build(List<UnlabeledPair> pairs, PairRewards rewards) {
-    Map<String, List<Integer>> byPrompt = new LinkedHashMap<>();
-    for (int i = 0; i < pairs.size(); i++) {
-      byPrompt.computeIfAbsent(promptKey(pairs.get(i).prompt()), k -> new ArrayList<>()).add(i);
-    }
     List<Comparison> out = new ArrayList<>();
     List<Double> best = new ArrayList<>();
     List<Double> worst = new ArrayList<>();
-    for (List<Integer> group : byPrompt.values()) {
+    for (List<Integer> group : Prompt.groups(pairs, UnlabeledPair::prompt)) {
       Map<String, Comparison.Answer> answers = new LinkedHashMap<>();
       Map<String, Double> reward = new LinkedHashMap<>();
       Set<String> compared = new HashSet<>();
