@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
@@ -22,6 +23,7 @@ import org.ser4j.data.PreferencePair;
  * produced it, the library versions, and when.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
+@RecordBuilder
 public record Provenance(
     @JsonProperty("command") String command,
     @JsonProperty("data_file") String dataFile,
@@ -32,7 +34,8 @@ public record Provenance(
     @JsonProperty("loop") int loop,
     @JsonProperty("config") JsonNode config,
     @JsonProperty("versions") Map<String, String> versions,
-    @JsonProperty("created") String created) {
+    @JsonProperty("created") String created)
+    implements ProvenanceBuilder.With {
   private static final ObjectMapper JSON =
       new ObjectMapper()
           .enable(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
@@ -48,10 +51,6 @@ public record Provenance(
     versions = versions == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(versions));
   }
 
-  /**
-   * Stamped now, with this build's library versions; {@code config} is any settings object (records
-   * become JSON with their fields in declaration order).
-   */
   /**
    * A run's provenance: the training data of {@code spec} with the fingerprint of its {@code
    * labeled} pairs, the split seed and labeled fraction; {@code settings} as in {@link #of}.
@@ -69,6 +68,10 @@ public record Provenance(
         settings);
   }
 
+  /**
+   * Stamped now, with this build's library versions; {@code config} is any settings object (records
+   * become JSON with their fields in declaration order).
+   */
   public static Provenance of(
       String command,
       String dataFile,
@@ -100,17 +103,7 @@ public record Provenance(
 
   /** The same origin for another SER loop, trained on {@code pairs} pairs. */
   public Provenance forLoop(int newLoop, int pairs) {
-    return new Provenance(
-        command,
-        dataFile,
-        dataFingerprint,
-        seed,
-        labeledFraction,
-        pairs,
-        newLoop,
-        config,
-        versions,
-        Instant.now().toString());
+    return withLoop(newLoop).withTrainPairs(pairs).withCreated(Instant.now().toString());
   }
 
   /** The versions of SER4J and its numeric libraries in this build. */
