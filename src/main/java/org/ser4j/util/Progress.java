@@ -55,7 +55,7 @@ public interface Progress {
       if (System.console() == null) {
         builder
             .setUpdateIntervalMillis(5000)
-            .setConsumer(new DelegatingProgressBarConsumer(System.err::println, 100));
+            .setConsumer(new DelegatingProgressBarConsumer(newLinesOnly(System.err::println), 100));
       } else {
         builder.setConsumer(new ConsoleProgressBarConsumer(System.err));
       }
@@ -118,6 +118,21 @@ public interface Progress {
   /** Work that reports its steps to {@code task}. */
   interface TaskWork<T, E extends Exception> {
     T run(Task task) throws E;
+  }
+
+  /**
+   * {@code out} without a line equal to the one before: progressbar 0.10 renders a closing bar
+   * twice (its update thread's last tick, then close), which a log shows as two lines.
+   */
+  private static java.util.function.Consumer<String> newLinesOnly(
+      java.util.function.Consumer<String> out) {
+    java.util.concurrent.atomic.AtomicReference<String> last =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    return line -> {
+      if (!line.equals(last.getAndSet(line))) {
+        out.accept(line);
+      }
+    };
   }
 
   private static Duration eta(long done, long max, Duration elapsed) {
