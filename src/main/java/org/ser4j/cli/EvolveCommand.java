@@ -110,15 +110,7 @@ public class EvolveCommand implements Callable<Integer> {
       dataSpec = data.toSpec(labeledFraction);
       serConfig = ser.toConfig(training.toConfig(data.seed), finetune.enabled());
       seed = data.seed;
-      fineTune =
-          finetune.enabled()
-              ? finetune.toConfig(
-                  serConfig.train().loss(),
-                  serConfig.train().weightDecay(),
-                  serConfig.validationFraction(),
-                  seed,
-                  true)
-              : null;
+      fineTune = finetune.toConfig(serConfig.train(), serConfig.validationFraction(), seed, true);
       encoderConfig = encoder.toConfig(fineTune != null);
     }
     SerDataset dataset = SerDataset.load(dataSpec);

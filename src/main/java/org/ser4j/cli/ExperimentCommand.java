@@ -132,14 +132,7 @@ public final class ExperimentCommand implements Callable<Integer> {
     SerConfig config = ser.toConfig(training.toConfig(data.seed), finetune.enabled());
     List<Cell> cells = new ArrayList<>();
     FineTuneConfig ft =
-        finetune.enabled()
-            ? finetune.toConfig(
-                config.train().loss(),
-                config.train().weightDecay(),
-                config.validationFraction(),
-                data.seed,
-                true)
-            : null;
+        finetune.toConfig(config.train(), config.validationFraction(), data.seed, true);
     // Fingerprinted once: every cell's fine-tuned models name the same weights.
     EncoderConfig encoderConfig =
         ft == null ? encoder.toConfig(false) : encoder.toConfig(true).pinned();

@@ -1,8 +1,8 @@
 package org.ser4j.cli;
 
-import org.ser4j.model.Loss;
 import org.ser4j.model.finetune.FineTuneConfig;
 import org.ser4j.model.finetune.FineTuneMode;
+import org.ser4j.model.head.TrainConfig;
 import picocli.CommandLine.Option;
 
 /**
@@ -128,11 +128,15 @@ public final class FineTuneOptions {
   }
 
   /**
-   * The fine-tuning settings; {@code probeByDefault}: whether the head starts from a linear probe
-   * unless --probe-head / --no-probe-head says.
+   * The fine-tuning settings (loss and weight decay as the {@code head}'s), or null without
+   * --finetune; {@code probeByDefault}: whether the head starts from a linear probe unless
+   * --probe-head / --no-probe-head says.
    */
   FineTuneConfig toConfig(
-      Loss loss, double weightDecay, double validationFraction, long seed, boolean probeByDefault) {
+      TrainConfig head, double validationFraction, long seed, boolean probeByDefault) {
+    if (!enabled()) {
+      return null;
+    }
     double encoderRate =
         AutoOr.number("--encoder-lr", encoderLr, FineTuneConfig.defaultEncoderLr(mode()));
     if (epochs < 1 || batch < 1 || accumulate < 1 || patience < 1 || loraRank < 1 || heads < 1) {
@@ -154,7 +158,7 @@ public final class FineTuneOptions {
         loraDropout,
         encoderRate,
         headLr,
-        weightDecay,
+        head.weightDecay(),
         epochs,
         batch,
         accumulate,
@@ -162,7 +166,7 @@ public final class FineTuneOptions {
         clip,
         patience,
         probeHead != null ? probeHead : probeByDefault,
-        loss,
+        head.loss(),
         validationFraction,
         seed);
   }

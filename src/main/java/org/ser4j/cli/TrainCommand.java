@@ -16,6 +16,7 @@ import org.ser4j.model.PairRewards;
 import org.ser4j.model.Provenance;
 import org.ser4j.model.TrainedModel;
 import org.ser4j.model.finetune.FineTuneConfig;
+import org.ser4j.model.finetune.FineTunedModel;
 import org.ser4j.model.head.TrainConfig;
 import org.ser4j.ser.RewardLearner;
 import org.ser4j.util.AtomicFiles;
@@ -71,11 +72,7 @@ public final class TrainCommand implements Callable<Integer> {
         dataset.labeled().size(), dataset.test().size(), dataset.counts().trainSkipped().summary());
     log.flush();
     TrainConfig head = training.toConfig(data.seed);
-    FineTuneConfig fineTune =
-        finetune.enabled()
-            ? finetune.toConfig(
-                head.loss(), head.weightDecay(), head.validationFraction(), data.seed, false)
-            : null;
+    FineTuneConfig fineTune = finetune.toConfig(head, head.validationFraction(), data.seed, false);
     try (RewardLearner learner =
         RewardLearner.open(
             encoder.toConfig(fineTune != null),
@@ -100,7 +97,7 @@ public final class TrainCommand implements Callable<Integer> {
                   dataset.labeled(),
                   Map.of("train", fineTune == null ? head : fineTune)));
       model.save(out);
-      if (model instanceof org.ser4j.model.finetune.FineTunedModel ft && !noOnnx) {
+      if (model instanceof FineTunedModel ft && !noOnnx) {
         ft.exportOnnx(out);
       }
 
