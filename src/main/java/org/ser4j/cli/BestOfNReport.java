@@ -149,15 +149,20 @@ final class BestOfNReport {
    */
   static void plot(Map<String, List<BestOfN.Point>> rms, String title, Path png)
       throws IOException {
-    List<BestOfN.Point> any = rms.values().iterator().next();
-    double[] x = any.stream().mapToDouble(BestOfN.Point::meanDrawn).toArray();
-    Map<String, double[]> series = new LinkedHashMap<>();
-    for (var e : rms.entrySet()) {
-      series.put(e.getKey(), e.getValue().stream().mapToDouble(p -> p.rm().mean()).toArray());
-    }
-    series.put("random pick", any.stream().mapToDouble(p -> p.random().mean()).toArray());
-    series.put("longest answer", any.stream().mapToDouble(p -> p.longest().mean()).toArray());
-    series.put("oracle", any.stream().mapToDouble(p -> p.oracle().mean()).toArray());
+    Map<String, double[]> curves = new LinkedHashMap<>();
+    rms.forEach(
+        (rm, points) -> curves.put(rm, points.stream().mapToDouble(p -> p.rm().mean()).toArray()));
+    plot(curves, rms.values().iterator().next(), title, png);
+  }
+
+  /** {@code rms}' curves over {@code baselines}' n, with the random, longest and oracle picks. */
+  static void plot(Map<String, double[]> rms, List<BestOfN.Point> baselines, String title, Path png)
+      throws IOException {
+    double[] x = baselines.stream().mapToDouble(BestOfN.Point::meanDrawn).toArray();
+    Map<String, double[]> series = new LinkedHashMap<>(rms);
+    series.put("random pick", baselines.stream().mapToDouble(p -> p.random().mean()).toArray());
+    series.put("longest answer", baselines.stream().mapToDouble(p -> p.longest().mean()).toArray());
+    series.put("oracle", baselines.stream().mapToDouble(p -> p.oracle().mean()).toArray());
     Plots.lines(
         title,
         "n (candidates drawn per prompt)",

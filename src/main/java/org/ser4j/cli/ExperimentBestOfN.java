@@ -119,7 +119,6 @@ final class ExperimentBestOfN {
    * random, longest-answer and oracle picks.
    */
   void plot(com.fasterxml.jackson.databind.JsonNode fraction, Path png) throws IOException {
-    double[] x = baselines.stream().mapToDouble(BestOfN.Point::meanDrawn).toArray();
     Map<String, double[]> series = new java.util.LinkedHashMap<>();
     com.fasterxml.jackson.databind.JsonNode byN = fraction.get("best_of_n").get("by_n");
     Map<String, String> names =
@@ -137,19 +136,11 @@ final class ExperimentBestOfN {
         series.put(names.get(rm), y);
       }
     }
-    series.put("random pick", baselines.stream().mapToDouble(p -> p.random().mean()).toArray());
-    series.put("longest answer", baselines.stream().mapToDouble(p -> p.longest().mean()).toArray());
-    series.put("oracle", baselines.stream().mapToDouble(p -> p.oracle().mean()).toArray());
-    org.ser4j.eval.Plots.lines(
+    String title =
         "Best-of-n win rate (labeled fraction "
             + fraction.get("labeled_fraction").asDouble()
-            + ", mean over seeds)",
-        "n (candidates drawn per prompt)",
-        "mean gold score of the pick",
-        x,
-        series,
-        true,
-        png);
+            + ", mean over seeds)";
+    BestOfNReport.plot(series, baselines, title, png);
   }
 
   String firstN() {
