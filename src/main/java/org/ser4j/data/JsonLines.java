@@ -1,7 +1,10 @@
 package org.ser4j.data;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -10,28 +13,31 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * JSON objects, one per line, from a plain or gzip file, with each one's source (file, line).
  * Undecodable lines, malformed JSON and non-objects fail with a {@link BadRecordException}.
  */
 public final class JsonLines implements Iterator<JsonLines.Record>, AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   /** One JSON object and where it was. */
   public record Record(JsonNode json, SourceRef source) {}
 
   private final String fileName;
   private final Utf8LineReader lines;
   private Record next;
+  private long records;
   private boolean done;
 
-  private JsonLines(String fileName, Utf8LineReader lines) {
+  JsonLines(String fileName, InputStream in, int maxLineBytes) {
     this.fileName = fileName;
-    this.lines = lines;
+    this.lines = new Utf8LineReader(in, maxLineBytes);
   }
 
   public static JsonLines open(Path file) {
-    return new JsonLines(
-        file.toString(), new Utf8LineReader(openStream(file), ReadOptions.DEFAULT_MAX_LINE_BYTES));
+    return new JsonLines(file.toString(), openStream(file), ReadOptions.DEFAULT_MAX_LINE_BYTES);
   }
 
   /** The file's bytes, gunzipped when they start with gzip's magic number. */
@@ -62,12 +68,25 @@ public final class JsonLines implements Iterator<JsonLines.Record>, AutoCloseabl
     return (b1 == 0x1f && b2 == 0x8b) ? new GZIPInputStream(raw, 1 << 16) : raw;
   }
 
+  /**
+   * Whether a record follows; a bad line (undecodable, too long, malformed JSON, not an object)
+   * throws its {@link BadRecordException} once, and the next call reads on after it.
+   */
   @Override
   public boolean hasNext() {
     while (next == null && !done) {
       Utf8LineReader.Line line;
       try {
         line = lines.next();
+      } catch (EOFException | ZipException e) {
+        throw new DataFileException(
+            fileName
+                + ": gzip data truncated or corrupt after line "
+                + lines.linesRead()
+                + " ("
+                + e.getMessage()
+                + ")",
+            e);
       } catch (IOException e) {
         throw new DataFileException(
             fileName + ": read failed after line " + lines.linesRead() + ": " + e.getMessage(), e);
@@ -77,15 +96,43 @@ public final class JsonLines implements Iterator<JsonLines.Record>, AutoCloseabl
         break;
       }
       if (line.text() != null && line.text().isBlank()) {
-        continue;
+        continue; // blank lines separate nothing in JSON Lines
       }
+      records++;
       SourceRef source = new SourceRef(fileName, line.number());
       if (line.problem() != null) {
-        throw new BadRecordException(source, "(line)", "bad-line", line.problem());
+        String reason = line.problem().startsWith("invalid") ? "invalid-utf8" : "line-too-long";
+        throw new BadRecordException(source, "(line)", reason, line.problem());
       }
-      next = new Record(PairReader.parseJson(line.text(), source), source);
+      next = new Record(parseJson(line.text(), source), source);
     }
     return next != null;
+  }
+
+  /** Non-blank lines read so far, good or bad. */
+  public long records() {
+    return records;
+  }
+
+  static JsonNode parseJson(String text, SourceRef source) {
+    JsonNode record;
+    try {
+      record = JSON.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new BadRecordException(
+          source,
+          "(json)",
+          "malformed-json",
+          "expected one JSON object per line: " + e.getOriginalMessage());
+    }
+    if (record == null || !record.isObject()) {
+      throw new BadRecordException(
+          source,
+          "(json)",
+          "not-an-object",
+          "expected a JSON object, got " + (record == null ? "nothing" : Fields.typeOf(record)));
+    }
+    return record;
   }
 
   @Override

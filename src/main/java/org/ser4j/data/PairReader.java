@@ -1,12 +1,9 @@
 package org.ser4j.data;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -15,7 +12,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.function.Consumer;
-import java.util.zip.ZipException;
 
 /**
  * Streams preference pairs from a JSON Lines file, plain or gzip (detected by its magic bytes), in
@@ -30,19 +26,17 @@ public final class PairReader implements Iterator<PreferencePair>, AutoCloseable
   private final Path file;
   private final String fileName;
   private final ReadOptions options;
-  private final Utf8LineReader lines;
+  private final JsonLines lines;
   private final Deque<PreferencePair> pending = new ArrayDeque<>();
   private final SkipCounts skipped = new SkipCounts(EXAMPLES_KEPT);
   private PreferenceFormat format;
-  private long records;
-  private boolean done;
 
   private PairReader(Path file, ReadOptions options, InputStream in) {
     this.file = file;
     this.fileName = file.toString();
     this.options = options;
     this.format = options.format();
-    this.lines = new Utf8LineReader(in, options.maxLineBytes());
+    this.lines = new JsonLines(fileName, in, options.maxLineBytes());
   }
 
   public static PairReader open(Path file, ReadOptions options) {
@@ -86,9 +80,7 @@ public final class PairReader implements Iterator<PreferencePair>, AutoCloseable
 
   @Override
   public boolean hasNext() {
-    while (pending.isEmpty() && !done) {
-      readRecord();
-    }
+    while (pending.isEmpty() && readRecord()) {}
     return !pending.isEmpty();
   }
 
@@ -100,48 +92,21 @@ public final class PairReader implements Iterator<PreferencePair>, AutoCloseable
     return pending.removeFirst();
   }
 
-  private void readRecord() {
-    Utf8LineReader.Line line;
+  /** Reads the next record's pairs into {@code pending}; false at the end of the file. */
+  private boolean readRecord() {
     try {
-      line = lines.next();
-    } catch (EOFException | ZipException e) {
-      throw new DataFileException(
-          fileName
-              + ": gzip data truncated or corrupt after line "
-              + lines.linesRead()
-              + " ("
-              + e.getMessage()
-              + ")",
-          e);
-    } catch (IOException e) {
-      throw new DataFileException(
-          fileName + ": read failed after line " + lines.linesRead() + ": " + e.getMessage(), e);
-    }
-    if (line == null) {
-      done = true;
-      return;
-    }
-    if (line.text() != null && line.text().isBlank()) {
-      return; // blank lines separate nothing in JSON Lines; ignore them
-    }
-    records++;
-    SourceRef source = new SourceRef(fileName, line.number());
-    try {
-      if (line.problem() != null) {
-        throw new BadRecordException(
-            source,
-            "(line)",
-            line.problem().startsWith("invalid") ? "invalid-utf8" : "line-too-long",
-            line.problem());
+      if (!lines.hasNext()) {
+        return false;
       }
-      JsonNode record = parseJson(line.text(), source);
+      JsonLines.Record r = lines.next();
+      JsonNode record = r.json();
       if (format == null) {
         format =
             PreferenceFormat.detect(record)
                 .orElseThrow(
                     () ->
                         new BadRecordException(
-                            source,
+                            r.source(),
                             "(record)",
                             "unknown-format",
                             "cannot detect the format from fields "
@@ -150,34 +115,14 @@ public final class PairReader implements Iterator<PreferencePair>, AutoCloseable
                                 + " UltraFeedback {instruction, completions}, summarize {info, summaries, choice}"
                                 + " or StackExchange {question, answers}; pass --format to choose"));
       }
-      pending.addAll(format.parser().parse(record, new Fields(source), options));
+      pending.addAll(format.parser().parse(record, new Fields(r.source()), options));
     } catch (BadRecordException e) {
       if (!options.skipBad()) {
         throw e;
       }
       skipped.add(e);
     }
-  }
-
-  static JsonNode parseJson(String text, SourceRef source) {
-    JsonNode record;
-    try {
-      record = JSON.readTree(text);
-    } catch (JsonProcessingException e) {
-      throw new BadRecordException(
-          source,
-          "(json)",
-          "malformed-json",
-          "expected one JSON object per line: " + e.getOriginalMessage());
-    }
-    if (record == null || !record.isObject()) {
-      throw new BadRecordException(
-          source,
-          "(json)",
-          "not-an-object",
-          "expected a JSON object, got " + (record == null ? "nothing" : Fields.typeOf(record)));
-    }
-    return record;
+    return true;
   }
 
   private static List<String> fieldNames(JsonNode record) {
@@ -193,7 +138,7 @@ public final class PairReader implements Iterator<PreferencePair>, AutoCloseable
 
   /** Non-blank lines read so far, good or bad. */
   public long records() {
-    return records;
+    return lines.records();
   }
 
   public SkipCounts skipped() {
@@ -206,10 +151,6 @@ public final class PairReader implements Iterator<PreferencePair>, AutoCloseable
 
   @Override
   public void close() {
-    try {
-      lines.close();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    lines.close();
   }
 }
