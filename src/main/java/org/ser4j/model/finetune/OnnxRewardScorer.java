@@ -23,14 +23,9 @@ public final class OnnxRewardScorer implements RewardScorer {
     EncoderConfig e = model.encoder();
     this.graph =
         runtime.open(
-            new EncoderConfig(
-                e.name() + "-reward-graph",
-                model.onnx().path().toString(),
-                e.tokenizer(),
-                e.pooling(),
-                e.maxLength(),
-                e.strategy(),
-                model.onnx().sha256().substring(0, 12)));
+            e.withName(e.name() + "-reward-graph")
+                .withModel(model.onnx().path().toString())
+                .withFingerprint(model.onnx().sha256().substring(0, 12)));
   }
 
   @Override
