@@ -52,6 +52,11 @@ public final class DataSpecMixin {
   @Mixin ReadOptionsMixin read;
 
   DataSpec toSpec(double labeledFraction) {
+    return toSpec(labeledFraction, seed);
+  }
+
+  /** The data under another split seed (an experiment's seeds --seed, --seed+1, ...). */
+  DataSpec toSpec(double labeledFraction, long seed) {
     if (train == null) {
       throw new IllegalArgumentException("missing --train FILE");
     }

@@ -141,10 +141,7 @@ public final class ExperimentCommand implements Callable<Integer> {
       for (double f : fs) {
         for (int k = 0; k < seeds; k++) {
           long s = data.seed + k;
-          DataSpec base = data.toSpec(f);
-          DataSpec cellSpec =
-              new DataSpec(
-                  base.train(), base.test(), base.testFraction(), f, s, base.read().withSeed(s));
+          DataSpec cellSpec = data.toSpec(f, s);
           SerDataset dataset = SerDataset.load(cellSpec);
           try (RewardLearner learner =
               ft == null
