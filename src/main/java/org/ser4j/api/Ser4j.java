@@ -24,6 +24,7 @@ import org.ser4j.ser.SelectionRule;
 import org.ser4j.ser.SerConfig;
 import org.ser4j.ser.SerLoop;
 import org.ser4j.ser.SerResult;
+import org.ser4j.util.Progress;
 
 /**
  * SER4J from Java, in a few lines: train or evolve a reward model on a preference file, and score
@@ -66,6 +67,7 @@ public final class Ser4j {
     private Path cache;
     private Path out;
     private PrintWriter log = new PrintWriter(Writer.nullWriter());
+    private Progress progress = Progress.quiet();
 
     private Job(Path train) {
       this.train = train;
@@ -162,6 +164,15 @@ public final class Ser4j {
     }
 
     /**
+     * Show the progress of encoding and training (items/s, ETA) on stderr, as the CLI does: a live
+     * bar on a terminal, a line every few seconds in a log (default: quiet).
+     */
+    public Job showProgress() {
+      this.progress = Progress.console();
+      return this;
+    }
+
+    /**
      * Self-Evolved Reward Learning from the labeled seed; the result holds every loop's report and
      * the kept model.
      */
@@ -217,7 +228,11 @@ public final class Ser4j {
                   .withProbeHead(probeHead)
               : null;
       return RewardLearner.open(
-          EncoderConfig.of(spec, learns, 0, "auto"), head, ft, 12, EncoderRuntime.defaults(cache));
+          EncoderConfig.of(spec, learns, 0, "auto"),
+          head,
+          ft,
+          12,
+          EncoderRuntime.defaults(cache).withProgress(progress));
     }
 
     private Provenance provenance(String command, DataSpec spec, SerDataset data) {

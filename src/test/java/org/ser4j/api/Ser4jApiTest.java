@@ -91,4 +91,26 @@ class Ser4jApiTest {
         ModelStore.load(out).provenance(),
         "provenance survives the round trip");
   }
+
+  @Test
+  void showsProgressOnStderrWhenAsked() throws Exception {
+    java.io.PrintStream stderr = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    Ser4j.Job job =
+        Ser4j.on(SharedData.require(SharedData.HH_RLHF))
+            .skipBad()
+            .labeledFraction(0.15)
+            .cache(TestEncoders.CACHE);
+    try {
+      System.setErr(new java.io.PrintStream(captured, true, "UTF-8"));
+      job.train();
+      String quiet = captured.toString("UTF-8");
+      job.showProgress().train();
+      String shown = captured.toString("UTF-8").substring(quiet.length());
+      assertTrue(!quiet.contains("train head"), "quiet by default: " + quiet);
+      assertTrue(shown.contains("train head") && shown.contains("epochs"), shown);
+    } finally {
+      System.setErr(stderr);
+    }
+  }
 }
