@@ -217,10 +217,10 @@ public final class BenchCommand implements Callable<Integer> {
       rows(
           log,
           json,
-          "encoder texts/s (" + config.name() + ", ours)|encoder_texts_per_s|%12.1f",
-          "ONNX Runtime alone texts/s (ceiling)|onnxruntime_texts_per_s|%12.1f",
-          "ours / ceiling|encoder_vs_ceiling|%12.3f",
-          "mean tokens per text|mean_tokens|%12.1f");
+          fig("encoder texts/s (" + config.name() + ", ours)", "encoder_texts_per_s", "%12.1f"),
+          fig("ONNX Runtime alone texts/s (ceiling)", "onnxruntime_texts_per_s", "%12.1f"),
+          fig("ours / ceiling", "encoder_vs_ceiling", "%12.3f"),
+          fig("mean tokens per text", "mean_tokens", "%12.1f"));
       log.printf(
           Locale.ROOT,
           "(%d texts, %d threads, batch %d, max length %d, %d processors)%n",
@@ -233,8 +233,8 @@ public final class BenchCommand implements Callable<Integer> {
     rows(
         log,
         json,
-        "head training pairs/s (linear, d=768)|head_train_pairs_per_s|%12.0f",
-        "seconds to score " + scorePairs + " cached pairs|score_seconds|%12.3f");
+        fig("head training pairs/s (linear, d=768)", "head_train_pairs_per_s", "%12.0f"),
+        fig("seconds to score " + scorePairs + " cached pairs", "score_seconds", "%12.3f"));
     ArrayNode pools = json.putArray("ser_loop");
     for (int n : serPools) {
       ObjectNode row = serLoop(n);
@@ -242,10 +242,10 @@ public final class BenchCommand implements Callable<Integer> {
       rows(
           log,
           row,
-          "SER loop seconds, pool " + n + " (score+select)|score_select_seconds|%12.2f",
-          "SER loop seconds, pool " + n + " (whole loop)|loop_seconds|%12.2f",
-          "  pairs selected / retrained on|selected|%12.0f",
-          "  heap used after the loop (MB)|heap_mb|%12.0f");
+          fig("SER loop seconds, pool " + n + " (score+select)", "score_select_seconds", "%12.2f"),
+          fig("SER loop seconds, pool " + n + " (whole loop)", "loop_seconds", "%12.2f"),
+          fig("  pairs selected / retrained on", "selected", "%12.0f"),
+          fig("  heap used after the loop (MB)", "heap_mb", "%12.0f"));
     }
     ArrayNode tuning = json.putArray("finetune");
     for (String mode : finetuneModes) {
@@ -258,21 +258,32 @@ public final class BenchCommand implements Callable<Integer> {
       rows(
           log,
           row,
-          "fine-tune "
-              + mode
-              + " train seqs/s (L="
-              + finetuneLength
-              + ")|train_sequences_per_s|%12.1f",
-          "  lower " + frozen + " layers cached, texts/s (once)|prepare_texts_per_s|%12.1f",
-          "  scoring seqs/s (whole network, DJL)|score_sequences_per_s|%12.1f",
-          "  scoring seqs/s (top layers on the cache, DJL)|cached_score_sequences_per_s|%12.1f",
-          "  export to ONNX, s (once per SER loop)|onnx_export_s|%12.2f",
-          "  scoring seqs/s (exported, ONNX Runtime)|onnx_score_sequences_per_s|%12.1f",
-          "  ONNX / DJL|onnx_vs_djl|%12.2f",
-          "  max |reward difference||onnx_max_abs_difference|%12.1e",
-          "  scoring seqs/s (exported int8, ONNX Runtime)|onnx_int8_score_sequences_per_s|%12.1f",
-          "  int8 / DJL|onnx_int8_vs_djl|%12.2f",
-          "  int8: pairs ordered as DJL orders them|onnx_int8_pair_order_agreement|%12.3f");
+          fig(
+              "fine-tune " + mode + " train seqs/s (L=" + finetuneLength + ")",
+              "train_sequences_per_s",
+              "%12.1f"),
+          fig(
+              "  lower " + frozen + " layers cached, texts/s (once)",
+              "prepare_texts_per_s",
+              "%12.1f"),
+          fig("  scoring seqs/s (whole network, DJL)", "score_sequences_per_s", "%12.1f"),
+          fig(
+              "  scoring seqs/s (top layers on the cache, DJL)",
+              "cached_score_sequences_per_s",
+              "%12.1f"),
+          fig("  export to ONNX, s (once per SER loop)", "onnx_export_s", "%12.2f"),
+          fig("  scoring seqs/s (exported, ONNX Runtime)", "onnx_score_sequences_per_s", "%12.1f"),
+          fig("  ONNX / DJL", "onnx_vs_djl", "%12.2f"),
+          fig("  max |reward difference|", "onnx_max_abs_difference", "%12.1e"),
+          fig(
+              "  scoring seqs/s (exported int8, ONNX Runtime)",
+              "onnx_int8_score_sequences_per_s",
+              "%12.1f"),
+          fig("  int8 / DJL", "onnx_int8_vs_djl", "%12.2f"),
+          fig(
+              "  int8: pairs ordered as DJL orders them",
+              "onnx_int8_pair_order_agreement",
+              "%12.3f"));
     }
     if (!tuning.isEmpty()) {
       log.printf(
@@ -296,17 +307,18 @@ public final class BenchCommand implements Callable<Integer> {
     log.printf(Locale.ROOT, "%-44s " + format + "%n", label, value);
   }
 
-  /**
-   * Lines of the table from figures in {@code json}, each given as "label|key|format" (the key is
-   * the last field but one, so a label may hold a bar); a figure {@code json} lacks is left out.
-   */
-  private static void rows(PrintWriter log, JsonNode json, String... specs) {
-    for (String spec : specs) {
-      String[] f = spec.split("\\|");
-      String key = f[f.length - 2];
-      String label = spec.substring(0, spec.length() - key.length() - f[f.length - 1].length() - 2);
-      if (json.has(key)) {
-        row(log, label, f[f.length - 1], json.get(key).asDouble());
+  /** A line of the table: its label, the JSON key of its figure, and the figure's format. */
+  private record Figure(String label, String key, String format) {}
+
+  private static Figure fig(String label, String key, String format) {
+    return new Figure(label, key, format);
+  }
+
+  /** Lines of the table from the figures in {@code json}; a figure it lacks is left out. */
+  private static void rows(PrintWriter log, JsonNode json, Figure... figures) {
+    for (Figure f : figures) {
+      if (json.has(f.key())) {
+        row(log, f.label(), f.format(), json.get(f.key()).asDouble());
       }
     }
   }

@@ -556,10 +556,12 @@ public final class ExperimentCommand implements Callable<Integer> {
     Map<String, double[]> series = new LinkedHashMap<>();
     Map<String, String> names =
         Map.of("seed_only", "seed only", "ser", "SER", "full", "full labels");
+    for (int i = 0; i < n; i++) {
+      x[i] = byFraction.get(i).get("labeled_fraction").asDouble();
+    }
     for (String key : List.of("seed_only", "ser", "full")) {
       double[] y = series.computeIfAbsent(names.get(key), k -> new double[n]);
       for (int i = 0; i < n; i++) {
-        x[i] = byFraction.get(i).get("labeled_fraction").asDouble();
         y[i] = byFraction.get(i).get(key).get("mean").asDouble();
       }
     }

@@ -1,7 +1,6 @@
 package org.ser4j.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -20,7 +19,6 @@ import java.util.function.Consumer;
  * #skipped()} when {@link ReadOptions#skipBad()} is set.
  */
 public final class PairReader implements Iterator<PreferencePair>, AutoCloseable {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final int EXAMPLES_KEPT = 5;
 
   private final Path file;

@@ -151,7 +151,6 @@ final class FoldRuns {
                 }
                 task.step(1);
               }
-              return null;
             });
     last = new OutOfFold(margins.stream().mapToDouble(Double::doubleValue).toArray(), bestEpochs);
     return last;

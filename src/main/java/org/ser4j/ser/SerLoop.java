@@ -127,7 +127,6 @@ public final class SerLoop {
     boolean fell = validationFell(loops, validation);
     for (int loop = loops.size(); loop <= config.maxLoops() && !fell; loop++) {
       long t0 = System.nanoTime();
-      int poolLeft = (int) data.pool().stream().filter(p -> !taken.has(p)).count();
       int current = loop;
       Confident confident =
           confident(
@@ -156,7 +155,8 @@ public final class SerLoop {
       }
       taken.addAll(selected);
       selectedSoFar.addAll(selected);
-      poolLeft -= (int) selected.stream().filter(s -> !s.pair().built()).count();
+      int poolLeft =
+          confident.poolLeft() - (int) selected.stream().filter(s -> !s.pair().built()).count();
       Selection selection =
           new Selection(
               rule == SelectionRule.PAIR_CONFIDENCE ? "pair-confidence" : selector.status(selected),
@@ -211,8 +211,12 @@ public final class SerLoop {
       int poolLeft,
       LoopDiagnostics diagnostics) {}
 
-  /** What a loop's RM is confident about, the rule that chose it, and pair-confidence's T. */
-  private record Confident(List<SelfLabel> selected, SelectionRule rule, Double temperature) {}
+  /**
+   * What a loop's RM is confident about, the rule that chose it, pair-confidence's T, and how many
+   * pool pairs were left to choose from.
+   */
+  private record Confident(
+      List<SelfLabel> selected, SelectionRule rule, Double temperature, int poolLeft) {}
 
   /** Where pair-confidence's temperature comes from, asked only when the rule needs it. */
   private interface Calibration {
@@ -288,7 +292,10 @@ public final class SerLoop {
     }
     if (rule != SelectionRule.PAIR_CONFIDENCE) {
       return new Confident(
-          scaled.select(candidates, r.chosen(), r.rejected(), rule, loop), rule, null);
+          scaled.select(candidates, r.chosen(), r.rejected(), rule, loop),
+          rule,
+          null,
+          leftAt.length);
     }
     PairConfidence pc = new PairConfidence(calibration.temperature());
     List<SelfLabel> selected =
@@ -299,7 +306,7 @@ public final class SerLoop {
             config.selection().minConfidence(),
             config.selection().targetPrecision(),
             loop);
-    return new Confident(selected, rule, pc.temperature());
+    return new Confident(selected, rule, pc.temperature(), leftAt.length);
   }
 
   /**
@@ -359,7 +366,6 @@ public final class SerLoop {
                 }
                 task.step(1);
               }
-              return null;
             });
     learner.restore(current);
     return margins.stream().mapToDouble(Double::doubleValue).toArray();
@@ -405,7 +411,6 @@ public final class SerLoop {
                 }
                 task.step(1);
               }
-              return null;
             });
     learner.restore(current);
     List<SelfLabel> out = new ArrayList<>();

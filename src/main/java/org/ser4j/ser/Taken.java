@@ -8,7 +8,8 @@ import org.ser4j.data.UnlabeledPair;
 
 /**
  * What a SER run has used of its pool: the pool pairs it self-labeled (each at most once), and the
- * prompts it built a West-of-N pair for (one per prompt and run).
+ * prompts it built a West-of-N pair for (one per prompt and run; by transcript, as {@link
+ * org.ser4j.data.Prompt#groups} groups them).
  */
 final class Taken {
   private final BitSet pairs = new BitSet();
@@ -16,7 +17,7 @@ final class Taken {
 
   void add(SelfLabel s) {
     if (s.pair().built()) {
-      builtPrompts.add(WestOfN.promptKey(s.pair().prompt()));
+      builtPrompts.add(s.pair().prompt().transcript());
     } else {
       pairs.set(s.pair().key());
     }
@@ -33,6 +34,6 @@ final class Taken {
 
   /** Whether a pair was built for {@code p}'s prompt already. */
   boolean builtFor(UnlabeledPair p) {
-    return builtPrompts.contains(WestOfN.promptKey(p.prompt()));
+    return builtPrompts.contains(p.prompt().transcript());
   }
 }

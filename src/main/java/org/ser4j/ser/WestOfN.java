@@ -20,16 +20,7 @@ final class WestOfN {
   private WestOfN() {}
 
   /** Built comparisons (best answer first) with the rewards of their two answers. */
-  record Built(List<Comparison> comparisons, double[] best, double[] worst) {
-    static Built none() {
-      return new Built(List.of(), new double[0], new double[0]);
-    }
-  }
-
-  /** How answers are grouped by prompt, and built pairs counted (one per prompt and run). */
-  static String promptKey(Prompt prompt) {
-    return prompt.transcript();
-  }
+  record Built(List<Comparison> comparisons, double[] best, double[] worst) {}
 
   /**
    * For each prompt of {@code pairs} (in order of first appearance) with at least three distinct

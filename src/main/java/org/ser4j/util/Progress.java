@@ -102,12 +102,12 @@ public interface Progress {
     }
 
     /** Runs {@code work} as one task of {@code steps} steps, with every bar it starts hidden. */
-    public <T, E extends Exception> T asOneTask(
-        String name, long steps, String unit, TaskWork<T, E> work) throws E {
+    public <E extends Exception> void asOneTask(
+        String name, long steps, String unit, TaskWork<E> work) throws E {
       try (Task task = start(name, steps, unit)) {
         hidden++;
         try {
-          return work.run(task);
+          work.run(task);
         } finally {
           hidden--;
         }
@@ -116,8 +116,8 @@ public interface Progress {
   }
 
   /** Work that reports its steps to {@code task}. */
-  interface TaskWork<T, E extends Exception> {
-    T run(Task task) throws E;
+  interface TaskWork<E extends Exception> {
+    void run(Task task) throws E;
   }
 
   /**

@@ -114,9 +114,8 @@ class SideFitProgressTest {
         "fits",
         outer -> {
           progress.start("hidden", 1, "x").close();
-          progress.asOneTask("inner", 1, "fits", inner -> null); // hidden too: within outer
+          progress.asOneTask("inner", 1, "fits", inner -> {}); // hidden too: within outer
           progress.start("still hidden", 1, "x").close();
-          return null;
         });
     assertThrows(
         IllegalStateException.class,
