@@ -195,8 +195,11 @@ public final class Ser4j {
       SerDataset data = SerDataset.load(spec);
       try (RewardLearner learner = learner(false)) {
         learner.load(data);
-        learner.fitLabeled(data.labeled().size(), ser.train().validationFraction(), seed);
-        TrainedModel model = learner.model(provenance("api-train", spec, data));
+        TrainedModel model =
+            learner
+                .fitLabeled(data.labeled().size(), ser.train().validationFraction(), seed)
+                .model()
+                .withProvenance(provenance("api-train", spec, data));
         if (out != null) {
           model.save(out);
         }

@@ -53,6 +53,7 @@ import org.ser4j.ser.SerLoop;
 import org.ser4j.ser.SerResult;
 import org.ser4j.ser.SyntheticPool;
 import org.ser4j.util.AtomicFiles;
+import org.ser4j.util.Json;
 import org.ser4j.util.Progress;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -156,7 +157,7 @@ public final class BenchCommand implements Callable<Integer> {
         encoder.toConfig().withStrategy(InputStrategy.PAIR).withFingerprint(null);
     int threads = encoder.runtime.threadCount();
     int batch = encoder.runtime.batchSize;
-    ObjectNode json = Json.MAPPER.createObjectNode();
+    ObjectNode json = Json.PRETTY.createObjectNode();
     json.put("encoder", config.name());
     json.put("max_length", config.maxLength());
     json.put("threads", threads);
@@ -295,7 +296,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
     log.printf(Locale.ROOT, "(max heap %d MB)%n", Runtime.getRuntime().maxMemory() >> 20);
     if (out != null) {
-      AtomicFiles.writeString(out, Json.MAPPER.writeValueAsString(json) + "\n");
+      AtomicFiles.writeString(out, Json.PRETTY.writeValueAsString(json) + "\n");
       log.println("wrote " + out);
     }
     log.flush();
@@ -331,7 +332,7 @@ public final class BenchCommand implements Callable<Integer> {
       throws Exception {
     EncoderSpec spec = EncoderSpec.builtIn("minilm-l6");
     FineTuneConfig config = FineTuneConfig.defaults(mode).withEpochs(1);
-    ObjectNode row = Json.MAPPER.createObjectNode();
+    ObjectNode row = Json.PRETTY.createObjectNode();
     row.put("mode", mode.cliName());
     List<PreferencePair> used = pairs.subList(0, Math.min(pairs.size(), finetunePairs + 16));
     SequencePairs none = new SequencePairs(List.of(), List.of());
@@ -352,7 +353,7 @@ public final class BenchCommand implements Callable<Integer> {
             texts / seconds(() -> net.prepare(timed.all(), Progress.quiet())));
       }
       FineTuner.Result r = new FineTuner(config, Progress.quiet()).train(net, timed, none);
-      row.put("train_sequences_per_s", r.history().get(0).sequencesPerSecond());
+      row.put("train_sequences_per_s", r.history().get(0).itemsPerSecond());
       net.score(warm.all(), false, Progress.quiet()); // warm-up, as for ONNX below
       double[][] djl = new double[1][];
       double djlSeconds = seconds(() -> djl[0] = net.score(timed.all(), false, Progress.quiet()));
@@ -439,7 +440,7 @@ public final class BenchCommand implements Callable<Integer> {
             .run(pool.data(), HeadLearner.of(in, config.train()));
     // Score + select alone, timed apart from retraining: the part that grows with the pool.
     long t0 = System.nanoTime();
-    RewardModel m = (RewardModel) result.finalModel();
+    RewardModel m = (RewardModel) result.keptModel();
     double[] r1 = m.score(in.poolFirst());
     double[] r2 = m.score(in.poolSecond());
     int selected =
@@ -448,7 +449,7 @@ public final class BenchCommand implements Callable<Integer> {
             .size();
     double scoreSelect = (System.nanoTime() - t0) / 1e9;
     Runtime rt = Runtime.getRuntime();
-    ObjectNode row = Json.MAPPER.createObjectNode();
+    ObjectNode row = Json.PRETTY.createObjectNode();
     row.put("pool", n);
     row.put("score_select_seconds", scoreSelect);
     row.put(

@@ -1,7 +1,6 @@
 package org.ser4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
@@ -28,6 +27,7 @@ import org.ser4j.encoder.ResponseInput;
 import org.ser4j.model.head.RewardModel;
 import org.ser4j.serve.RewardServer;
 import org.ser4j.util.AtomicFiles;
+import org.ser4j.util.Json;
 import org.ser4j.util.Progress;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -45,7 +45,6 @@ import picocli.CommandLine.Option;
     description =
         "Load-test /get_reward with concurrent clients on loopback: throughput against offline scoring of the same texts, p50/p99 latency, and a check that every response matches its request.")
 public final class BenchServerCommand implements Callable<Integer> {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -144,7 +143,7 @@ public final class BenchServerCommand implements Callable<Integer> {
                 () -> {
                   for (int r = 0; r < requests; r++) {
                     int first = (client * requests + r) * perRequest;
-                    ObjectNode body = JSON.createObjectNode();
+                    ObjectNode body = Json.LINE.createObjectNode();
                     ArrayNode q = body.putArray("query");
                     queries.subList(first, first + perRequest).forEach(q::add);
                     HttpRequest req =
@@ -161,7 +160,7 @@ public final class BenchServerCommand implements Callable<Integer> {
                       failures.incrementAndGet();
                       continue;
                     }
-                    JsonNode rewards = JSON.readTree(resp.body()).get("rewards");
+                    JsonNode rewards = Json.LINE.readTree(resp.body()).get("rewards");
                     for (int k = 0; k < perRequest; k++) {
                       if (rewards.get(k).asDouble() != offline[first + k]) {
                         mismatches.incrementAndGet();
@@ -204,7 +203,7 @@ public final class BenchServerCommand implements Callable<Integer> {
         perRequest,
         rm.encoder().name());
     if (out != null) {
-      ObjectNode json = JSON.createObjectNode();
+      ObjectNode json = Json.LINE.createObjectNode();
       json.put("texts", total)
           .put("clients", clients)
           .put("offline_texts_per_s", offlineRate)

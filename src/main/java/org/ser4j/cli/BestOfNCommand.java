@@ -18,6 +18,7 @@ import org.ser4j.eval.BestOfN;
 import org.ser4j.model.RewardScale;
 import org.ser4j.model.RewardScorer;
 import org.ser4j.util.AtomicFiles;
+import org.ser4j.util.Json;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,8 +35,6 @@ import picocli.CommandLine.Option;
         "Pick the best of N candidate responses per prompt. --input: {prompt, responses: [...], scores?: [...], preferred?: index} records (ser data candidates writes judged ones), or preference pairs; writes {id, prompt, rewards, best_index, best} lines. "
             + "With gold scores it also reports, for each --n, the mean gold score of the RM's pick, a random pick, the longest answer and the oracle pick (exact expectations over uniform draws of n candidates, 95%% bootstrap intervals over prompts), and the picks' length, in REPORT/best-of-n.json and best-of-n.png.")
 public final class BestOfNCommand implements Callable<Integer> {
-  private static final com.fasterxml.jackson.databind.ObjectMapper LINE =
-      new com.fasterxml.jackson.databind.ObjectMapper(); // one JSON object per line
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Mixin ModelOptions model;
@@ -97,7 +96,7 @@ public final class BestOfNCommand implements Callable<Integer> {
     List<ObjectNode> lines = new ArrayList<>();
     for (Candidates c : all) {
       int best = 0;
-      ObjectNode n = Json.MAPPER.createObjectNode();
+      ObjectNode n = Json.PRETTY.createObjectNode();
       n.put("id", c.id());
       PairWriter.putPrompt(n, c.prompt());
       ArrayNode r = n.putArray("rewards");
@@ -124,7 +123,7 @@ public final class BestOfNCommand implements Callable<Integer> {
         out,
         o -> {
           for (ObjectNode n : lines) {
-            o.write(LINE.writeValueAsBytes(n));
+            o.write(Json.LINE.writeValueAsBytes(n));
             o.write('\n');
           }
         });
@@ -156,7 +155,7 @@ public final class BestOfNCommand implements Callable<Integer> {
     boolean corrects = uncorrected != null;
     List<BestOfN.Point> curve = BestOfN.curve(gold, nList, seed);
     Path dir = report != null ? report : out.toAbsolutePath().getParent();
-    ObjectNode json = Json.MAPPER.createObjectNode();
+    ObjectNode json = Json.PRETTY.createObjectNode();
     json.put("model", model.dir.toString());
     json.put("input", input.toString());
     json.put("judged_prompts", gold.size());
@@ -182,7 +181,7 @@ public final class BestOfNCommand implements Callable<Integer> {
       BestOfNReport.printTable(log, "the same RM without its length correction", plain);
     }
     AtomicFiles.writeString(
-        dir.resolve("best-of-n.json"), Json.MAPPER.writeValueAsString(json) + "\n");
+        dir.resolve("best-of-n.json"), Json.PRETTY.writeValueAsString(json) + "\n");
     BestOfNReport.plot(
         plotted, "Best-of-n on " + input.getFileName(), dir.resolve("best-of-n.png"));
     log.printf(

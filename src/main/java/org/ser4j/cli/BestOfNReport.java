@@ -16,6 +16,7 @@ import org.ser4j.eval.BestOfN;
 import org.ser4j.eval.LengthBias;
 import org.ser4j.eval.Plots;
 import org.ser4j.model.RewardScorer;
+import org.ser4j.util.Json;
 
 /**
  * Best-of-n over judged candidate sets, shared by `ser best-of-n` and `ser experiment --best-of-n`:
@@ -57,7 +58,7 @@ final class BestOfNReport {
   }
 
   static ObjectNode estimate(BestOfN.Estimate e) {
-    ObjectNode n = Json.MAPPER.createObjectNode();
+    ObjectNode n = Json.PRETTY.createObjectNode();
     n.put("mean", e.mean());
     n.put("low", e.low());
     n.put("high", e.high());
@@ -65,7 +66,7 @@ final class BestOfNReport {
   }
 
   static ArrayNode curveJson(List<BestOfN.Point> points) {
-    ArrayNode a = Json.MAPPER.createArrayNode();
+    ArrayNode a = Json.PRETTY.createArrayNode();
     for (BestOfN.Point p : points) {
       ObjectNode n = a.addObject();
       n.put("n", p.n());
@@ -107,7 +108,7 @@ final class BestOfNReport {
     }
     double[] ra = r.stream().mapToDouble(Double::doubleValue).toArray();
     double[] la = len.stream().mapToDouble(Double::doubleValue).toArray();
-    ObjectNode n = Json.MAPPER.createObjectNode();
+    ObjectNode n = Json.PRETTY.createObjectNode();
     n.put("pearson_reward_length", LengthBias.correlation(ra, la, false));
     n.put("spearman_reward_length", LengthBias.correlation(ra, la, true));
     n.put("mean_within_prompt_spearman", meanWithinPromptSpearman(prompts));

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.ser4j.data.DatasetStats;
+import org.ser4j.util.Json;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,7 +45,7 @@ public final class DataStatsCommand implements Callable<Integer> {
     DatasetStats stats = DatasetStats.of(file, read.toReadOptions(seed, true));
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      out.println(Json.MAPPER.writeValueAsString(toJson(stats)));
+      out.println(Json.PRETTY.writeValueAsString(toJson(stats)));
     } else {
       printText(stats, out);
     }
@@ -53,7 +54,7 @@ public final class DataStatsCommand implements Callable<Integer> {
   }
 
   static ObjectNode toJson(DatasetStats stats) {
-    ObjectNode node = Json.MAPPER.createObjectNode();
+    ObjectNode node = Json.PRETTY.createObjectNode();
     node.put("file", stats.file());
     node.put("format", stats.format() == null ? null : stats.format().cliName());
     node.put("records", stats.records());

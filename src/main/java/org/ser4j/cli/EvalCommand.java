@@ -15,6 +15,7 @@ import org.ser4j.eval.PairMetrics;
 import org.ser4j.eval.Plots;
 import org.ser4j.model.RewardScorer;
 import org.ser4j.util.AtomicFiles;
+import org.ser4j.util.Json;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -80,7 +81,7 @@ public final class EvalCommand implements Callable<Integer> {
               pairs.stream().mapToDouble(p -> p.chosen().length()).toArray(),
               pairs.stream().mapToDouble(p -> p.rejected().length()).toArray());
     }
-    ObjectNode json = Json.MAPPER.createObjectNode();
+    ObjectNode json = Json.PRETTY.createObjectNode();
     json.put("model", model.dir.toString());
     json.put("test_file", test.toString());
     json.put("pairs", metrics.pairs());
@@ -99,7 +100,7 @@ public final class EvalCommand implements Callable<Integer> {
     b.put("pairs_chosen_shorter", bias.chosenShorter());
     b.put("accuracy_chosen_shorter", bias.accuracyChosenShorter());
     AtomicFiles.writeString(
-        outDir.resolve("eval.json"), Json.MAPPER.writeValueAsString(json) + "\n");
+        outDir.resolve("eval.json"), Json.PRETTY.writeValueAsString(json) + "\n");
     String title = "Reward margins on " + test.getFileName();
     Plots.marginHistogram(metrics, title, outDir.resolve("margin-histogram.png"));
     Plots.reliability(

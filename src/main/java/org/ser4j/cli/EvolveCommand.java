@@ -134,12 +134,12 @@ public class EvolveCommand implements Callable<Integer> {
           Locale.ROOT,
           "stopped: %s; final RM: loop %d, test accuracy %.4f (seed only %.4f)%s%n",
           result.stopReason(),
-          result.finalLoop(),
-          result.last().testAccuracy(),
+          result.keptLoop(),
+          result.kept().testAccuracy(),
           result.seedOnly().testAccuracy(),
           fineTune == null ? "" : "; fine-tuned " + fineTune.mode());
-      Path finalDir = store.loopDir(result.finalLoop()).resolve("model");
-      if (!noOnnx && result.finalModel() instanceof FineTunedModel ft && ft.onnx() == null) {
+      Path finalDir = store.loopDir(result.keptLoop()).resolve("model");
+      if (!noOnnx && result.keptModel() instanceof FineTunedModel ft && ft.onnx() == null) {
         ft.exportOnnx(finalDir); // only the kept loop's: 90 MB a model
       }
       log.println("wrote " + store.dir().resolve(RunStore.REPORT) + "; final model: " + finalDir);

@@ -12,6 +12,7 @@ import org.ser4j.encoder.EncoderRuntime;
 import org.ser4j.eval.BestOfN;
 import org.ser4j.model.RewardScorer;
 import org.ser4j.model.TrainedModel;
+import org.ser4j.util.Json;
 
 /**
  * `ser experiment --best-of-n FILE`: each RM's best-of-n win rate on judged candidates, next to its
@@ -59,7 +60,7 @@ final class ExperimentBestOfN {
 
   /** The JSON of one fraction: per n, each RM's win rate, pick length, and paired gains. */
   ObjectNode summarize(List<Map<String, Result>> cells) {
-    ObjectNode out = Json.MAPPER.createObjectNode();
+    ObjectNode out = Json.PRETTY.createObjectNode();
     ArrayNode byN = out.putArray("by_n");
     for (int i = 0; i < ns.length; i++) {
       int at = i;
@@ -97,7 +98,7 @@ final class ExperimentBestOfN {
   }
 
   ObjectNode header() {
-    ObjectNode n = Json.MAPPER.createObjectNode();
+    ObjectNode n = Json.PRETTY.createObjectNode();
     n.put("file", file.toString());
     n.put("prompts", candidates.size());
     n.put(

@@ -28,6 +28,7 @@ import org.ser4j.ser.SerConfig;
 import org.ser4j.ser.SerLoop;
 import org.ser4j.ser.SerResult;
 import org.ser4j.util.AtomicFiles;
+import org.ser4j.util.Json;
 import org.ser4j.util.Progress;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -166,16 +167,18 @@ public final class ExperimentCommand implements Callable<Integer> {
             Provenance provenance =
                 Provenance.forRun("experiment", cellSpec, dataset.labeled(), run);
             SerResult result = new SerLoop(config, s, store, provenance, log).run(dataset, learner);
-            double full = skipFull ? Double.NaN : Baselines.fullLabels(dataset, learner, config, s);
+            Baselines.Full fullRm =
+                skipFull ? null : Baselines.fullLabels(dataset, learner, config, s);
+            double full = fullRm == null ? Double.NaN : fullRm.testAccuracy();
             Map<String, ExperimentBestOfN.Result> picks = new LinkedHashMap<>();
             if (bon != null) {
               var runtime = encoder.runtime.toRuntime(Progress.quiet());
               picks.put("seed_only", bon.measure(store.loadModel(0), runtime));
-              picks.put("ser", bon.measure(result.finalModel(), runtime));
+              picks.put("ser", bon.measure(result.keptModel(), runtime));
               picks.put(
                   "ser_last", bon.measure(store.loadModel(result.loops().size() - 1), runtime));
-              if (!skipFull) { // the learner holds the full-label RM now
-                picks.put("full", bon.measure(learner.model(Provenance.UNKNOWN), runtime));
+              if (fullRm != null) {
+                picks.put("full", bon.measure(fullRm.model(), runtime));
               }
               log.printf(
                   Locale.ROOT,
@@ -193,18 +196,18 @@ public final class ExperimentCommand implements Callable<Integer> {
                     f,
                     s,
                     result.seedOnly().testAccuracy(),
-                    result.last().testAccuracy(),
+                    result.kept().testAccuracy(),
                     full,
                     result.loops(),
-                    result.finalLoop(),
-                    result.stopReason(),
+                    result.keptLoop(),
+                    result.stopReason().toString(),
                     picks));
             log.printf(
                 Locale.ROOT,
                 "   seed-only %.4f  SER %.4f (loop %d, %s)  full %.4f%n",
                 result.seedOnly().testAccuracy(),
-                result.last().testAccuracy(),
-                result.finalLoop(),
+                result.kept().testAccuracy(),
+                result.keptLoop(),
                 result.stopReason(),
                 full);
             log.flush();
@@ -212,15 +215,15 @@ public final class ExperimentCommand implements Callable<Integer> {
         }
       }
     }
-    ObjectNode json = Json.MAPPER.createObjectNode();
+    ObjectNode json = Json.PRETTY.createObjectNode();
     json.put("train_file", data.train.toString());
     json.put("seeds", seeds);
     json.put("encoder", encoderConfig.name());
     json.put("finetune", ft == null ? "none" : ft.mode().cliName());
     if (ft != null) {
-      json.set("finetune_config", Json.MAPPER.valueToTree(ft));
+      json.set("finetune_config", Json.PRETTY.valueToTree(ft));
     }
-    json.set("ser_config", Json.MAPPER.valueToTree(config));
+    json.set("ser_config", Json.PRETTY.valueToTree(config));
     ArrayNode byFraction = json.putArray("by_fraction");
     if (bon != null) {
       json.set("best_of_n", bon.header());
@@ -240,7 +243,7 @@ public final class ExperimentCommand implements Callable<Integer> {
       json.set(key, headline.get(key));
     }
     AtomicFiles.writeString(
-        out.resolve("experiment.json"), Json.MAPPER.writeValueAsString(json) + "\n");
+        out.resolve("experiment.json"), Json.PRETTY.writeValueAsString(json) + "\n");
     String table = markdown(json, fs) + (bon == null ? "" : bestOfNMarkdown(json, bon));
     AtomicFiles.writeString(out.resolve("experiment.md"), table);
     plotLoops(headline, out.resolve("experiment-loops.png"));
@@ -275,9 +278,9 @@ public final class ExperimentCommand implements Callable<Integer> {
       ObjectNode recorded = (ObjectNode) store.readRun();
       // Read through the current settings type, so a run recorded before a setting existed
       // compares with that setting's default (and as text, so number types compare alike).
-      recorded.set("ser", Json.MAPPER.valueToTree(RunJson.ser(recorded)));
-      JsonNode existing = Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(recorded));
-      JsonNode wanted = Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(run));
+      recorded.set("ser", Json.PRETTY.valueToTree(RunJson.ser(recorded)));
+      JsonNode existing = Json.PRETTY.readTree(Json.PRETTY.writeValueAsString(recorded));
+      JsonNode wanted = Json.PRETTY.readTree(Json.PRETTY.writeValueAsString(run));
       if (!existing.equals(wanted)) {
         List<String> differ = new ArrayList<>();
         wanted
@@ -305,7 +308,7 @@ public final class ExperimentCommand implements Callable<Integer> {
    * intervals of paired differences matter most.
    */
   static ObjectNode stats(List<Double> xs) {
-    ObjectNode n = Json.MAPPER.createObjectNode();
+    ObjectNode n = Json.PRETTY.createObjectNode();
     double mean = mean(xs);
     double var = 0;
     for (double x : xs) {
@@ -328,7 +331,7 @@ public final class ExperimentCommand implements Callable<Integer> {
   }
 
   private static ObjectNode summarize(List<Cell> cells) {
-    ObjectNode n = Json.MAPPER.createObjectNode();
+    ObjectNode n = Json.PRETTY.createObjectNode();
     n.set("seed_only", stats(cells.stream().map(Cell::seedOnly).toList()));
     n.set("ser", stats(cells.stream().map(Cell::ser).toList()));
     n.set("full", stats(cells.stream().map(Cell::full).toList()));
@@ -384,7 +387,7 @@ public final class ExperimentCommand implements Callable<Integer> {
       r.put("seed", c.seed());
       r.put("final_loop", c.finalLoop());
       r.put("stop_reason", c.stop());
-      r.set("loops", Json.MAPPER.valueToTree(c.loops()));
+      r.set("loops", Json.PRETTY.valueToTree(c.loops()));
     }
     return n;
   }

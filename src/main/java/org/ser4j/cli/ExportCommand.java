@@ -1,7 +1,6 @@
 package org.ser4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -19,6 +18,7 @@ import org.ser4j.ser.Comparison;
 import org.ser4j.ser.RunStore;
 import org.ser4j.ser.SelfLabel;
 import org.ser4j.util.AtomicFiles;
+import org.ser4j.util.Json;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,7 +34,6 @@ import picocli.CommandLine.Option;
         "Write a SER run's labeled seed (human) and its self-labeled pairs (loops 1..--loop) as a preference dataset that RL trainers read directly: trl (prompt/chosen/rejected; conversational messages for multi-turn prompts) or openrlhf (chosen/rejected conversations, for --apply_chat_template). "
             + "Each record's ser4j object says whether its label is human or self-labeled, and for self-labels the loop and the confidence of the selection. The run's test pairs are never exported.")
 public final class ExportCommand implements Callable<Integer> {
-  private static final ObjectMapper LINE = new ObjectMapper();
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -125,7 +124,7 @@ public final class ExportCommand implements Callable<Integer> {
         out,
         o -> {
           for (ObjectNode n : records) {
-            o.write(LINE.writeValueAsBytes(n));
+            o.write(Json.LINE.writeValueAsBytes(n));
             o.write('\n');
           }
         });

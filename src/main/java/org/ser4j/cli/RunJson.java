@@ -1,7 +1,6 @@
 package org.ser4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import org.ser4j.data.DataSpec;
@@ -9,11 +8,11 @@ import org.ser4j.data.ReadOptions;
 import org.ser4j.encoder.EncoderConfig;
 import org.ser4j.model.finetune.FineTuneConfig;
 import org.ser4j.ser.SerConfig;
+import org.ser4j.util.Json;
 
 /** How a run's settings are written to run.json and read back to resume it. */
 final class RunJson {
   // The learning encoder's settings live next to the frozen ones: see run(..., finetune, heads).
-  private static final ObjectMapper MAPPER = Json.MAPPER;
 
   private RunJson() {}
 
@@ -31,12 +30,12 @@ final class RunJson {
    */
   static ObjectNode run(
       DataSpec spec, EncoderConfig encoder, SerConfig ser, FineTuneConfig finetune, int heads) {
-    ObjectNode run = MAPPER.createObjectNode();
+    ObjectNode run = Json.PRETTY.createObjectNode();
     run.set("data", toJson(spec));
-    run.set("encoder", MAPPER.valueToTree(encoder));
-    run.set("ser", MAPPER.valueToTree(ser));
+    run.set("encoder", Json.PRETTY.valueToTree(encoder));
+    run.set("ser", Json.PRETTY.valueToTree(ser));
     if (finetune != null) {
-      run.set("finetune", MAPPER.valueToTree(finetune));
+      run.set("finetune", Json.PRETTY.valueToTree(finetune));
       run.put("attention_heads", heads);
     }
     return run;
@@ -45,20 +44,20 @@ final class RunJson {
   /** The fine-tuning settings of a run, or null when its encoder was frozen. */
   static FineTuneConfig finetune(JsonNode run) throws java.io.IOException {
     return run.hasNonNull("finetune")
-        ? MAPPER.treeToValue(run.get("finetune"), FineTuneConfig.class)
+        ? Json.PRETTY.treeToValue(run.get("finetune"), FineTuneConfig.class)
         : null;
   }
 
   static EncoderConfig encoder(JsonNode run) throws java.io.IOException {
-    return MAPPER.treeToValue(run.get("encoder"), EncoderConfig.class);
+    return Json.PRETTY.treeToValue(run.get("encoder"), EncoderConfig.class);
   }
 
   static SerConfig ser(JsonNode run) throws java.io.IOException {
-    return MAPPER.treeToValue(run.get("ser"), SerConfig.class);
+    return Json.PRETTY.treeToValue(run.get("ser"), SerConfig.class);
   }
 
   static ObjectNode toJson(DataSpec spec) {
-    ObjectNode n = MAPPER.createObjectNode();
+    ObjectNode n = Json.PRETTY.createObjectNode();
     n.put("train", spec.train().toAbsolutePath().toString());
     n.put("test", spec.test() == null ? null : spec.test().toAbsolutePath().toString());
     if (spec.testFraction() != null) {
@@ -66,7 +65,7 @@ final class RunJson {
     }
     n.put("labeled_fraction", spec.labeledFraction());
     n.put("seed", spec.seed());
-    n.set("read", MAPPER.valueToTree(spec.read()));
+    n.set("read", Json.PRETTY.valueToTree(spec.read()));
     return n;
   }
 
@@ -78,6 +77,6 @@ final class RunJson {
         d.has("test_fraction") ? d.get("test_fraction").asDouble() : null,
         d.get("labeled_fraction").asDouble(),
         d.get("seed").asLong(),
-        MAPPER.treeToValue(d.get("read"), ReadOptions.class));
+        Json.PRETTY.treeToValue(d.get("read"), ReadOptions.class));
   }
 }

@@ -1,6 +1,5 @@
 package org.ser4j.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,6 +16,7 @@ import org.ser4j.encoder.ResponseInput;
 import org.ser4j.model.RewardScorer;
 import org.ser4j.model.head.RewardModel;
 import org.ser4j.util.AtomicFiles;
+import org.ser4j.util.Json;
 import org.ser4j.util.Progress;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -35,7 +35,6 @@ import picocli.CommandLine.Option;
     description =
         "Score responses with a reward model. --input holds {prompt, response} records or preference pairs (any format); --out gets each record with its reward(s), as JSON Lines (.gz to compress).")
 public final class ScoreCommand implements Callable<Integer> {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -86,7 +85,7 @@ public final class ScoreCommand implements Callable<Integer> {
                         reader,
                         r -> List.of(new ResponseInput(r.prompt(), r.response())),
                         (r, rewards) -> {
-                          ObjectNode node = JSON.createObjectNode();
+                          ObjectNode node = Json.LINE.createObjectNode();
                           node.put("id", r.id());
                           PairWriter.putPrompt(node, r.prompt());
                           node.put("response", r.response());
@@ -170,7 +169,7 @@ public final class ScoreCommand implements Callable<Integer> {
         int k = inputs.of(r).size();
         double[] mine = java.util.Arrays.copyOfRange(rewards, at, at + k);
         at += k;
-        o.write(JSON.writeValueAsBytes(output.of(r, mine)));
+        o.write(Json.LINE.writeValueAsBytes(output.of(r, mine)));
         o.write('\n');
       }
       n += batch.size();

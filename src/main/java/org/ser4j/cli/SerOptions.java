@@ -151,15 +151,11 @@ public final class SerOptions {
             "--self-label-weight",
             selfLabelWeight,
             fineTuned ? 1 : SerConfig.DEFAULT_SELF_LABEL_WEIGHT);
-    if (!(weight > 0 && weight <= 1)) {
-      throw new IllegalArgumentException(
-          "--self-label-weight must be auto or in (0, 1], got " + selfLabelWeight);
-    }
     double k =
         AutoOr.number(
             "--decision-folds", decisionFolds, fineTuned ? 0 : SerConfig.DEFAULT_DECISION_FOLDS);
     int folds = (int) k;
-    if (folds != k || folds == 1 || folds < 0) {
+    if (folds != k) {
       throw new IllegalArgumentException(
           "--decision-folds must be auto, 0 (validation slice) or at least 2, got "
               + decisionFolds);
@@ -168,9 +164,7 @@ public final class SerOptions {
       throw new IllegalArgumentException(
           "--keep must be best-validation or last, got '" + keep + "'");
     }
-    if (maxLoops < 0 || minNew < 1) {
-      throw new IllegalArgumentException("--max-loops must be >= 0 and --min-new >= 1");
-    }
+    // SerConfig checks its own ranges, for the Java API as for the CLI.
     return new SerConfig(
         SelectionRule.fromName(selection),
         new Thresholds(tauHigh, tauLow, delta),

@@ -20,6 +20,7 @@ import org.ser4j.model.finetune.FineTunedModel;
 import org.ser4j.model.head.TrainConfig;
 import org.ser4j.ser.RewardLearner;
 import org.ser4j.util.AtomicFiles;
+import org.ser4j.util.Json;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -87,21 +88,22 @@ public final class TrainCommand implements Callable<Integer> {
       RewardLearner.Fit fit =
           learner.fitLabeled(dataset.labeled().size(), head.validationFraction(), data.seed);
       double trainSeconds = (System.nanoTime() - t1) / 1e9;
-      PairRewards r = learner.testRewards();
+      PairRewards r = learner.testRewards(fit.model());
       PairMetrics test = PairMetrics.of(r.chosen(), r.rejected());
       TrainedModel model =
-          learner.model(
-              Provenance.forRun(
-                  "train",
-                  dataSpec,
-                  dataset.labeled(),
-                  Map.of("train", fineTune == null ? head : fineTune)));
+          fit.model()
+              .withProvenance(
+                  Provenance.forRun(
+                      "train",
+                      dataSpec,
+                      dataset.labeled(),
+                      Map.of("train", fineTune == null ? head : fineTune)));
       model.save(out);
       if (model instanceof FineTunedModel ft && !noOnnx) {
         ft.exportOnnx(out);
       }
 
-      ObjectNode metrics = Json.MAPPER.createObjectNode();
+      ObjectNode metrics = Json.PRETTY.createObjectNode();
       metrics.put("finetune", learner.finetune());
       metrics.put("encoder", learner.encoder().name());
       metrics.put("test_accuracy", test.accuracy());
@@ -118,7 +120,7 @@ public final class TrainCommand implements Callable<Integer> {
       fit.details().forEach(metrics::putPOJO);
       metrics.putPOJO("history", fit.history());
       AtomicFiles.writeString(
-          out.resolve("metrics.json"), Json.MAPPER.writeValueAsString(metrics) + "\n");
+          out.resolve("metrics.json"), Json.PRETTY.writeValueAsString(metrics) + "\n");
       writeLearningCurve(fit, model.describe(), out.resolve("learning-curve.png"));
 
       log.printf(
@@ -155,7 +157,7 @@ public final class TrainCommand implements Callable<Integer> {
     double[] train = new double[n];
     double[] val = new double[n];
     for (int i = 0; i < n; i++) {
-      RewardLearner.Epoch e = fit.history().get(i);
+      org.ser4j.model.Epoch e = fit.history().get(i);
       x[i] = e.epoch();
       train[i] = e.trainLoss();
       val[i] = e.validationLoss();

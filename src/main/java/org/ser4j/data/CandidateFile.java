@@ -1,13 +1,13 @@
 package org.ser4j.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.ser4j.util.Json;
 
 /**
  * Candidate files for best-of-n: JSON Lines of {@code {id?, prompt, responses: [...], scores?:
@@ -15,7 +15,6 @@ import java.util.List;
  * per prompt with the human's choice first.
  */
 public final class CandidateFile {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private CandidateFile() {}
 
@@ -101,7 +100,7 @@ public final class CandidateFile {
   }
 
   public static ObjectNode toJson(Candidates c) {
-    ObjectNode n = JSON.createObjectNode();
+    ObjectNode n = Json.LINE.createObjectNode();
     n.put("id", c.id());
     PairWriter.putPrompt(n, c.prompt());
     ArrayNode r = n.putArray("responses");
@@ -128,7 +127,7 @@ public final class CandidateFile {
         target,
         out -> {
           for (Candidates c : all) {
-            out.write(JSON.writeValueAsBytes(toJson(c)));
+            out.write(Json.LINE.writeValueAsBytes(toJson(c)));
             out.write('\n');
           }
         });

@@ -2,7 +2,6 @@ package org.ser4j.data;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -14,13 +13,13 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
+import org.ser4j.util.Json;
 
 /**
  * JSON objects, one per line, from a plain or gzip file, with each one's source (file, line).
  * Undecodable lines, malformed JSON and non-objects fail with a {@link BadRecordException}.
  */
 public final class JsonLines implements Iterator<JsonLines.Record>, AutoCloseable {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** One JSON object and where it was. */
   public record Record(JsonNode json, SourceRef source) {}
@@ -117,7 +116,7 @@ public final class JsonLines implements Iterator<JsonLines.Record>, AutoCloseabl
   static JsonNode parseJson(String text, SourceRef source) {
     JsonNode record;
     try {
-      record = JSON.readTree(text);
+      record = Json.LINE.readTree(text);
     } catch (JsonProcessingException e) {
       throw new BadRecordException(
           source,

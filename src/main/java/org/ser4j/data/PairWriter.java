@@ -1,12 +1,12 @@
 package org.ser4j.data;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import org.ser4j.util.AtomicFiles;
+import org.ser4j.util.Json;
 
 /**
  * Writes pairs as TRL-style JSON Lines ({@code id}, {@code prompt}, {@code chosen}, {@code
@@ -14,7 +14,6 @@ import org.ser4j.util.AtomicFiles;
  * reads back into the same pairs. A name ending in .gz is gzip-compressed.
  */
 public final class PairWriter {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private PairWriter() {}
 
@@ -23,7 +22,7 @@ public final class PairWriter {
         target,
         out -> {
           for (PreferencePair pair : pairs) {
-            out.write(JSON.writeValueAsBytes(toJson(pair)));
+            out.write(Json.LINE.writeValueAsBytes(toJson(pair)));
             out.write('\n');
           }
         });
@@ -45,7 +44,7 @@ public final class PairWriter {
   }
 
   public static ObjectNode toJson(PreferencePair pair) {
-    ObjectNode node = JSON.createObjectNode();
+    ObjectNode node = Json.LINE.createObjectNode();
     node.put("id", pair.id());
     putPrompt(node, pair.prompt());
     node.put("chosen", pair.chosen());

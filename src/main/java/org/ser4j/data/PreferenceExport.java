@@ -1,9 +1,9 @@
 package org.ser4j.data;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Locale;
+import org.ser4j.util.Json;
 
 /**
  * Preference records in the formats RL trainers read directly.
@@ -22,7 +22,6 @@ import java.util.Locale;
  * "self-labeled", and for self-labels the SER loop and the confidence of the selection.
  */
 public final class PreferenceExport {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   public enum Format {
     TRL,
@@ -49,12 +48,12 @@ public final class PreferenceExport {
 
   public static ObjectNode record(
       Format format, Prompt prompt, String chosen, String rejected, Origin origin) {
-    ObjectNode n = JSON.createObjectNode();
+    ObjectNode n = Json.LINE.createObjectNode();
     if (format == Format.TRL) {
       if (prompt.isMultiTurn()) {
         n.set("prompt", messages(prompt));
-        n.set("chosen", JSON.createArrayNode().add(message(Role.ASSISTANT, chosen)));
-        n.set("rejected", JSON.createArrayNode().add(message(Role.ASSISTANT, rejected)));
+        n.set("chosen", Json.LINE.createArrayNode().add(message(Role.ASSISTANT, chosen)));
+        n.set("rejected", Json.LINE.createArrayNode().add(message(Role.ASSISTANT, rejected)));
       } else {
         n.put("prompt", prompt.lastTurn());
         n.put("chosen", chosen);
@@ -75,7 +74,7 @@ public final class PreferenceExport {
   }
 
   private static ArrayNode messages(Prompt prompt) {
-    ArrayNode a = JSON.createArrayNode();
+    ArrayNode a = Json.LINE.createArrayNode();
     for (Turn t : prompt.turns()) {
       a.add(message(t.role(), t.content()));
     }
@@ -83,7 +82,8 @@ public final class PreferenceExport {
   }
 
   private static ObjectNode message(Role role, String content) {
-    return JSON.createObjectNode()
+    return Json.LINE
+        .createObjectNode()
         .put("role", role.name().toLowerCase(Locale.ROOT))
         .put("content", content);
   }

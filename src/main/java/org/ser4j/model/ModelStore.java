@@ -1,8 +1,6 @@
 package org.ser4j.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,6 +13,7 @@ import org.ser4j.encoder.EncoderConfig;
 import org.ser4j.encoder.InputStrategy;
 import org.ser4j.encoder.Pooling;
 import org.ser4j.util.AtomicFiles;
+import org.ser4j.util.Json;
 
 /**
  * A model directory, whatever the family: {@code model.safetensors} (the weights) and {@code
@@ -30,11 +29,6 @@ public final class ModelStore {
    * Sorted map keys: a map's key order never depends on the process (Map.of iterates in a per-JVM
    * order).
    */
-  public static final ObjectMapper JSON =
-      new ObjectMapper()
-          .enable(SerializationFeature.INDENT_OUTPUT)
-          .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
-
   private static final Map<String, String> WEIGHTS_METADATA =
       new TreeMap<>(Map.of("format", "pt", "producer", "ser4j"));
 
@@ -69,14 +63,14 @@ public final class ModelStore {
       throws IOException {
     Files.createDirectories(dir);
     Safetensors.write(dir.resolve(WEIGHTS), tensors, WEIGHTS_METADATA);
-    ObjectNode out = JSON.createObjectNode();
+    ObjectNode out = Json.CANONICAL.createObjectNode();
     out.put("format", format);
     out.put("version", 1);
     writeEncoder(out.putObject("encoder"), model.encoder());
     out.setAll(config);
-    out.set("reward_scale", JSON.valueToTree(model.scale()));
-    out.set("provenance", JSON.valueToTree(model.provenance()));
-    AtomicFiles.writeString(dir.resolve(CONFIG), JSON.writeValueAsString(out) + "\n");
+    out.set("reward_scale", Json.CANONICAL.valueToTree(model.scale()));
+    out.set("provenance", Json.CANONICAL.valueToTree(model.provenance()));
+    AtomicFiles.writeString(dir.resolve(CONFIG), Json.CANONICAL.writeValueAsString(out) + "\n");
   }
 
   /** The parsed {@code config.json}, checked to be of {@code format}. */
@@ -96,7 +90,7 @@ public final class ModelStore {
 
   private static JsonNode readConfig(Path dir) throws IOException {
     require(dir);
-    return JSON.readTree(dir.resolve(CONFIG).toFile());
+    return Json.CANONICAL.readTree(dir.resolve(CONFIG).toFile());
   }
 
   public static Map<String, Tensor> readWeights(Path dir) throws IOException {
@@ -117,7 +111,7 @@ public final class ModelStore {
 
   public static RewardScale readScale(JsonNode config) throws IOException {
     return config.hasNonNull("reward_scale")
-        ? JSON.treeToValue(config.get("reward_scale"), RewardScale.class)
+        ? Json.CANONICAL.treeToValue(config.get("reward_scale"), RewardScale.class)
         : RewardScale.NONE;
   }
 
@@ -130,7 +124,7 @@ public final class ModelStore {
       return Provenance.UNKNOWN;
     }
     try {
-      return JSON.treeToValue(p, Provenance.class);
+      return Json.CANONICAL.treeToValue(p, Provenance.class);
     } catch (IOException e) {
       return Provenance.UNKNOWN;
     }

@@ -3,7 +3,6 @@ package org.ser4j.model;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.soabase.recordbuilder.core.RecordBuilder;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +14,7 @@ import java.util.Properties;
 import java.util.TreeMap;
 import org.ser4j.data.DataSpec;
 import org.ser4j.data.PreferencePair;
+import org.ser4j.util.Json;
 
 /**
  * Where a model or report came from, stamped on every one (as Tribuo's models carry theirs): the
@@ -36,9 +36,6 @@ public record Provenance(
     @JsonProperty("versions") Map<String, String> versions,
     @JsonProperty("created") String created)
     implements ProvenanceBuilder.With {
-  private static final ObjectMapper JSON =
-      new ObjectMapper()
-          .enable(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
   private static final Map<String, String> VERSIONS = readVersions();
 
   /** An unknown origin (a model saved before provenance was typed, or built by hand). */
@@ -84,7 +81,10 @@ public record Provenance(
     JsonNode settings;
     try {
       // Through text, so the numbers are the node types a reader sees (an int, not a long, for 42).
-      settings = config == null ? null : JSON.readTree(JSON.writeValueAsString(config));
+      settings =
+          config == null
+              ? null
+              : Json.CANONICAL.readTree(Json.CANONICAL.writeValueAsString(config));
     } catch (IOException e) {
       throw new IllegalArgumentException("settings that are not JSON: " + config, e);
     }

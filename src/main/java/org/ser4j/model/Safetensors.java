@@ -1,7 +1,6 @@
 package org.ser4j.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -13,6 +12,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.ser4j.util.AtomicFiles;
+import org.ser4j.util.Json;
 
 /**
  * The safetensors format (Hugging Face), F32 tensors only: an 8-byte little-endian header length, a
@@ -20,13 +20,12 @@ import org.ser4j.util.AtomicFiles;
  * Python loads it with {@code safetensors.torch.load_file}.
  */
 public final class Safetensors {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private Safetensors() {}
 
   public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata)
       throws IOException {
-    ObjectNode header = JSON.createObjectNode();
+    ObjectNode header = Json.LINE.createObjectNode();
     if (!metadata.isEmpty()) {
       ObjectNode meta = header.putObject("__metadata__");
       metadata.forEach(meta::put);
@@ -52,7 +51,7 @@ public final class Safetensors {
       t.putArray("data_offsets").add(offset).add(offset + 4 * count);
       offset += 4 * count;
     }
-    byte[] json = JSON.writeValueAsBytes(header);
+    byte[] json = Json.LINE.writeValueAsBytes(header);
     int padded =
         (json.length + 7) / 8 * 8; // the spec pads the header with spaces to 8-byte alignment
     ByteBuffer out = ByteBuffer.allocate(8 + padded + (int) offset).order(ByteOrder.LITTLE_ENDIAN);
@@ -80,7 +79,7 @@ public final class Safetensors {
     }
     byte[] json = new byte[(int) headerLength];
     in.get(json);
-    JsonNode header = JSON.readTree(new String(json, StandardCharsets.UTF_8));
+    JsonNode header = Json.LINE.readTree(new String(json, StandardCharsets.UTF_8));
     int dataStart = 8 + (int) headerLength;
     Map<String, Tensor> out = new LinkedHashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {

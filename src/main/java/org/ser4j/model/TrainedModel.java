@@ -22,6 +22,9 @@ public interface TrainedModel {
 
   TrainedModel withScale(RewardScale scale);
 
+  /** The same weights stamped with {@code provenance} (a run stamps each loop's model). */
+  TrainedModel withProvenance(Provenance provenance);
+
   /** Writes the model directory: weights first, then {@code config.json}, each atomically. */
   void save(Path dir) throws IOException;
 

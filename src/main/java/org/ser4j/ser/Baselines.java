@@ -3,6 +3,7 @@ package org.ser4j.ser;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.ser4j.data.SeedSplit;
 import org.ser4j.data.SerDataset;
 import org.ser4j.data.UnlabeledPair;
 
@@ -14,12 +15,12 @@ import org.ser4j.data.UnlabeledPair;
 public final class Baselines {
   private Baselines() {}
 
-  /**
-   * Trains the full-label RM with {@code learner} (already loaded with {@code data}); returns its
-   * test accuracy.
-   */
-  public static double fullLabels(
-      SerDataset data, RewardLearner learner, SerConfig config, long seed) throws IOException {
+  /** The full-label RM and its test accuracy. */
+  public record Full(org.ser4j.model.TrainedModel model, double testAccuracy) {}
+
+  /** Trains the full-label RM with {@code learner} (already loaded with {@code data}). */
+  public static Full fullLabels(SerDataset data, RewardLearner learner, SerConfig config, long seed)
+      throws IOException {
     SeedSplit split = SeedSplit.of(data.labeled().size(), config.validationFraction(), seed);
     List<SelfLabel> gold = new ArrayList<>(data.pool().size());
     for (UnlabeledPair p : data.pool()) {
@@ -27,8 +28,14 @@ public final class Baselines {
           new SelfLabel(
               Comparison.of(p), data.gold().firstPreferred(p), Double.NaN, Double.NaN, 0));
     }
-    learner.fit(
-        new TrainingSet(split.train(), gold), TrainingSet.labeled(split.validation()), seed, false);
-    return learner.testRewards().accuracy();
+    var model =
+        learner
+            .fit(
+                new TrainingSet(split.train(), gold),
+                TrainingSet.labeled(split.validation()),
+                seed,
+                null)
+            .model();
+    return new Full(model, learner.testRewards(model).accuracy());
   }
 }

@@ -29,11 +29,12 @@ import org.ser4j.util.Progress;
 
 /**
  * A reward model whose encoder learns ({@link FineTuneConfig#mode()} top:K, full or lora). One
- * network serves the whole run: each fit starts again from the pretrained weights (or, warm, from
- * the last fit's), and the frozen lower layers (top:K) run once per text. Where every layer learns
- * (full, LoRA) nothing below can be cached, so the pool is scored through the current weights
- * exported to ONNX ({@link OnnxExport}), which ONNX Runtime runs about 1.5x faster than DJL; with
- * cached lower layers (top:K) DJL runs only the top K and stays faster.
+ * network serves the whole run: each fit starts again from the pretrained weights (or, warm, from a
+ * given model's), each scoring loads the model it is given unless the network holds it already, and
+ * the frozen lower layers (top:K) run once per text. Where every layer learns (full, LoRA) nothing
+ * below can be cached, so the pool is scored through the current weights exported to ONNX ({@link
+ * OnnxExport}), which ONNX Runtime runs about 1.5x faster than DJL; with cached lower layers
+ * (top:K) DJL runs only the top K and stays faster.
  */
 public final class FineTuneLearner implements RewardLearner {
   private final FineTuneConfig training;
@@ -48,7 +49,7 @@ public final class FineTuneLearner implements RewardLearner {
   private SequencePairs test;
   private List<TokenizedInput> first;
   private List<TokenizedInput> second;
-  private FineTuneConfig fitConfig; // the last fit's settings, stamped on its model
+  private FineTunedModel inNet; // the model whose weights the network holds (null: pretrained)
 
   /**
    * @param training the fine-tuning settings; its seed draws the network's starting point (LoRA
@@ -69,7 +70,6 @@ public final class FineTuneLearner implements RewardLearner {
     this.layerCache = layerCache;
     this.threads = threads;
     this.progress = Progress.hideable(progress);
-    this.fitConfig = training.withSeed(0);
   }
 
   @Override
@@ -88,45 +88,53 @@ public final class FineTuneLearner implements RewardLearner {
   }
 
   @Override
-  public Fit fit(TrainingSet train, TrainingSet validation, long seed, boolean warmStart) {
-    return fit(train, validation, training.withSeed(seed), warmStart);
+  public Fit fit(TrainingSet train, TrainingSet validation, long seed, TrainedModel start) {
+    return fit(train, validation, training.withSeed(seed), (FineTunedModel) start);
   }
 
   @Override
-  public Fit fitEpochs(TrainingSet train, int epochs, long seed, boolean warmStart) {
+  public Fit fitEpochs(TrainingSet train, int epochs, long seed, TrainedModel start) {
     // With nothing held out the fine-tuner keeps the last epoch.
-    return fit(train, TrainingSet.none(), training.withSeed(seed).withEpochs(epochs), warmStart);
+    return fit(
+        train,
+        TrainingSet.none(),
+        training.withSeed(seed).withEpochs(epochs),
+        (FineTunedModel) start);
   }
 
   private Fit fit(
-      TrainingSet train, TrainingSet validation, FineTuneConfig cfg, boolean warmStart) {
+      TrainingSet train, TrainingSet validation, FineTuneConfig cfg, FineTunedModel start) {
     if (!train.unweighted()) {
       throw new IllegalArgumentException(
           "a self-label weight other than 1 is built for frozen-encoder heads; a fine-tuned encoder weighs every pair alike");
     }
-    if (!warmStart) {
+    if (start == null) {
       net.restart(cfg.seed());
+    } else {
+      hold(start);
     }
-    fitConfig = cfg;
     FineTuner.Result result =
         new FineTuner(cfg, progress).train(net, sequences(train), sequences(validation));
-    List<Epoch> history =
-        result.history().stream()
-            .map(
-                e ->
-                    new Epoch(e.epoch(), e.trainLoss(), e.validationLoss(), e.validationAccuracy()))
-            .toList();
+    inNet = FineTunedModel.of(net, encoder, heads, cfg, Provenance.UNKNOWN);
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("optimizer_steps", result.steps());
     details.put("skipped_steps", result.skippedSteps());
     details.put(
         "train_sequences_per_second",
         result.history().stream()
-            .mapToDouble(FineTuner.Epoch::sequencesPerSecond)
+            .mapToDouble(org.ser4j.model.Epoch::itemsPerSecond)
             .average()
             .orElse(0));
     details.put("max_length", encoder.maxLength());
-    return new Fit(history, result.bestEpoch(), result.validationPairs(), details);
+    return new Fit(inNet, result.history(), result.bestEpoch(), result.validationPairs(), details);
+  }
+
+  /** Puts {@code model}'s weights into the one network, unless it holds them already. */
+  private void hold(TrainedModel model) {
+    if (model != inNet) {
+      net.load(((FineTunedModel) model).tensors());
+      inNet = (FineTunedModel) model;
+    }
   }
 
   private SequencePairs sequences(TrainingSet set) {
@@ -144,7 +152,8 @@ public final class FineTuneLearner implements RewardLearner {
   }
 
   @Override
-  public PairRewards poolRewards(List<UnlabeledPair> pairs) throws IOException {
+  public PairRewards poolRewards(TrainedModel model, List<UnlabeledPair> pairs) throws IOException {
+    hold(model);
     List<TokenizedInput> toScore = new ArrayList<>(2 * pairs.size());
     pairs.forEach(p -> toScore.add(first.get(p.key())));
     pairs.forEach(p -> toScore.add(second.get(p.key())));
@@ -157,9 +166,9 @@ public final class FineTuneLearner implements RewardLearner {
     return training.mode().firstTrainedLayer(net.bert().layers()) == 0;
   }
 
-  /** The current weights exported to one graph, run with one single-threaded sequence per core. */
+  /** The held weights exported to one graph, run with one single-threaded sequence per core. */
   private double[] onnxRewards(List<TokenizedInput> sequences) throws IOException {
-    byte[] graph = OnnxExport.export(model(Provenance.UNKNOWN));
+    byte[] graph = OnnxExport.export(inNet);
     try (OnnxEncoder onnx = new OnnxEncoder(graph, "the loop's exported graph", Pooling.MEAN, 1);
         Progress.Task task = progress.start("score (ONNX)", sequences.size(), "texts")) {
       return OnnxRewardScorer.rewards(
@@ -168,27 +177,19 @@ public final class FineTuneLearner implements RewardLearner {
   }
 
   @Override
-  public PairRewards rewards(TrainingSet pairs) {
+  public PairRewards rewards(TrainedModel model, TrainingSet pairs) {
+    hold(model);
     return rewards(sequences(pairs));
   }
 
   @Override
-  public PairRewards testRewards() {
+  public PairRewards testRewards(TrainedModel model) {
+    hold(model);
     return rewards(test);
   }
 
   private PairRewards rewards(SequencePairs pairs) {
     return PairRewards.ofConcatenated(net.score(pairs.all(), true, Progress.quiet()));
-  }
-
-  @Override
-  public FineTunedModel model(Provenance provenance) {
-    return FineTunedModel.of(net, encoder, heads, fitConfig, provenance);
-  }
-
-  @Override
-  public void restore(TrainedModel saved) {
-    net.load(((FineTunedModel) saved).tensors());
   }
 
   @Override

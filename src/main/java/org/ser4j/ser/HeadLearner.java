@@ -27,7 +27,6 @@ public final class HeadLearner implements RewardLearner {
   private final TrainConfig config;
   private final Progress.Hideable progress;
   private HeadFeatures in;
-  private RewardModel model;
 
   private HeadLearner(
       FeatureSource source, HeadFeatures in, TrainConfig config, Progress progress) {
@@ -67,18 +66,18 @@ public final class HeadLearner implements RewardLearner {
   }
 
   @Override
-  public Fit fit(TrainingSet train, TrainingSet validation, long seed, boolean warmStart) {
-    return fit(train, validation, config.withSeed(seed), warmStart);
+  public Fit fit(TrainingSet train, TrainingSet validation, long seed, TrainedModel start) {
+    return fit(train, validation, config.withSeed(seed), (RewardModel) start);
   }
 
   @Override
-  public Fit fitEpochs(TrainingSet train, int epochs, long seed, boolean warmStart) {
+  public Fit fitEpochs(TrainingSet train, int epochs, long seed, TrainedModel start) {
     // Nothing held out: the trainer keeps the epoch of lowest training loss within the budget.
     TrainConfig fixed = config.withSeed(seed).withMaxEpochs(epochs).withPatience(epochs);
-    return fit(train, TrainingSet.none(), fixed, warmStart);
+    return fit(train, TrainingSet.none(), fixed, (RewardModel) start);
   }
 
-  private Fit fit(TrainingSet train, TrainingSet validation, TrainConfig cfg, boolean warmStart) {
+  private Fit fit(TrainingSet train, TrainingSet validation, TrainConfig cfg, RewardModel start) {
     PairFeatures t = features(train);
     PairFeatures v = features(validation);
     RewardTrainer trainer = new RewardTrainer(cfg, progress);
@@ -89,17 +88,12 @@ public final class HeadLearner implements RewardLearner {
       trainer = trainer.weighing(w);
     }
     TrainedHead head =
-        warmStart ? trainer.train(t, v, model.head(), model.normalizer()) : trainer.train(t, v);
+        start != null ? trainer.train(t, v, start.head(), start.normalizer()) : trainer.train(t, v);
     // As saved: the model rounds the head to float, so a reloaded model scores identically.
-    model = new RewardModel(in.encoder(), head.normalizer(), head.head(), Provenance.UNKNOWN);
-    List<Epoch> history =
-        head.history().stream()
-            .map(
-                e ->
-                    new Epoch(e.epoch(), e.trainLoss(), e.validationLoss(), e.validationAccuracy()))
-            .toList();
+    RewardModel model =
+        new RewardModel(in.encoder(), head.normalizer(), head.head(), Provenance.UNKNOWN);
     Map<String, Object> details = source == null ? Map.of() : new LinkedHashMap<>(source.details());
-    return new Fit(history, head.bestEpoch(), head.validationPairs(), details);
+    return new Fit(model, head.history(), head.bestEpoch(), head.validationPairs(), details);
   }
 
   private PairFeatures features(TrainingSet set) {
@@ -121,32 +115,22 @@ public final class HeadLearner implements RewardLearner {
   }
 
   @Override
-  public PairRewards poolRewards(List<UnlabeledPair> pairs) {
-    return in.poolRewards(model, pairs);
+  public PairRewards poolRewards(TrainedModel model, List<UnlabeledPair> pairs) {
+    return in.poolRewards((RewardModel) model, pairs);
   }
 
   @Override
-  public PairRewards rewards(TrainingSet pairs) {
-    return rewards(features(pairs));
+  public PairRewards rewards(TrainedModel model, TrainingSet pairs) {
+    return rewards((RewardModel) model, features(pairs));
   }
 
   @Override
-  public PairRewards testRewards() {
-    return rewards(in.test());
+  public PairRewards testRewards(TrainedModel model) {
+    return rewards((RewardModel) model, in.test());
   }
 
-  private PairRewards rewards(PairFeatures pairs) {
+  private static PairRewards rewards(RewardModel model, PairFeatures pairs) {
     return new PairRewards(model.score(pairs.chosen()), model.score(pairs.rejected()));
-  }
-
-  @Override
-  public RewardModel model(Provenance provenance) {
-    return new RewardModel(model.encoder(), model.normalizer(), model.head(), provenance);
-  }
-
-  @Override
-  public void restore(TrainedModel saved) {
-    model = (RewardModel) saved;
   }
 
   @Override

@@ -18,6 +18,16 @@ final class LengthBalance {
     return chosen.length() > rejected.length();
   }
 
+  /** The share of the labeled pairs at {@code positions} whose chosen answer is the longer one. */
+  static double chosenLongerShare(List<org.ser4j.data.PreferencePair> labeled, int[] positions) {
+    int longer = 0;
+    for (int i : positions) {
+      var p = labeled.get(i);
+      longer += chosenLonger(p.chosen(), p.rejected()) ? 1 : 0;
+    }
+    return positions.length == 0 ? Double.NaN : (double) longer / positions.length;
+  }
+
   static double longerShare(List<SelfLabel> labels) {
     if (labels.isEmpty()) {
       return Double.NaN;

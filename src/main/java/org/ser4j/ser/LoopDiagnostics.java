@@ -55,7 +55,7 @@ public record LoopDiagnostics(
       goldLonger += LengthBalance.chosenLonger(c, r) ? 1 : 0;
     }
     List<SelfLabel> built = selected.stream().filter(s -> s.pair().built()).toList();
-    Double builtPrecision = SerLoop.precision(built, gold);
+    Double builtPrecision = precision(built, gold);
     return new LoopDiagnostics(
         temperature,
         deciles,
@@ -65,5 +65,22 @@ public record LoopDiagnostics(
         westOfN ? built.size() : null,
         westOfN ? (int) built.stream().filter(s -> s.right(gold) != null).count() : null,
         westOfN ? builtPrecision : null);
+  }
+
+  /**
+   * The share of {@code selected} that agrees with the hidden human labels, of those the pool
+   * decides (every plain pair; a built pair where two labels chain); null when it decides none.
+   */
+  static Double precision(List<SelfLabel> selected, GoldLabels gold) {
+    int decided = 0;
+    int right = 0;
+    for (SelfLabel s : selected) {
+      Boolean r = s.right(gold);
+      if (r != null) {
+        decided++;
+        right += r ? 1 : 0;
+      }
+    }
+    return decided == 0 ? null : (double) right / decided;
   }
 }

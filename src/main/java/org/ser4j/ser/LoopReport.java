@@ -10,7 +10,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  */
 public record LoopReport(
     @JsonProperty("loop") int loop,
-    @JsonProperty("status") String status,
+    @JsonProperty("status") LoopStatus status,
     @JsonProperty("rule") String rule,
     @JsonProperty("selected") int selected,
     @JsonProperty("selected_total") int selectedTotal,

@@ -2,10 +2,12 @@ package org.ser4j.ser;
 
 import java.io.IOException;
 import java.util.List;
+import org.ser4j.data.SeedSplit;
 import org.ser4j.data.SerDataset;
 import org.ser4j.data.UnlabeledPair;
 import org.ser4j.encoder.EncoderConfig;
 import org.ser4j.encoder.EncoderRuntime;
+import org.ser4j.model.Epoch;
 import org.ser4j.model.PairRewards;
 import org.ser4j.model.Provenance;
 import org.ser4j.model.TrainedModel;
@@ -14,11 +16,10 @@ import org.ser4j.model.head.TrainConfig;
 import org.ser4j.util.Progress;
 
 /**
- * What the one {@link SerLoop} asks of a reward model family: read the run's texts once, train a
- * model on labeled + self-labeled pairs, score pairs with the current model, and hand it out or
- * take a saved one back. A frozen encoder + head ({@link HeadLearner}) and a fine-tuned encoder
- * ({@link FineTuneLearner}) plug in; a new family (a distributed one) is a third implementation,
- * not a second loop.
+ * What the one {@link SerLoop} asks of a reward model family: read the run's texts once, train an
+ * immutable model on labeled + self-labeled pairs, and score pairs with a given model. A frozen
+ * encoder + head ({@link HeadLearner}) and a fine-tuned encoder ({@link FineTuneLearner}) plug in;
+ * a new family (a distributed one) is a third implementation, not a second loop.
  */
 public interface RewardLearner extends AutoCloseable {
   /**
@@ -49,17 +50,19 @@ public interface RewardLearner extends AutoCloseable {
   void load(SerDataset data) throws IOException;
 
   /**
-   * Trains the current model on {@code train}, early-stopped on {@code validation}, seeded by
-   * {@code seed}: from the pretrained start, or with {@code warmStart} from the current model.
+   * Trains a model on {@code train}, early-stopped on {@code validation}, seeded by {@code seed}:
+   * from the pretrained start, or from {@code start} (a warm start) when it is not null. The model
+   * comes back immutable, stamped {@link Provenance#UNKNOWN}; the learner keeps no model of its
+   * own.
    */
-  Fit fit(TrainingSet train, TrainingSet validation, long seed, boolean warmStart)
+  Fit fit(TrainingSet train, TrainingSet validation, long seed, TrainedModel start)
       throws IOException;
 
   /**
    * Trains on all of {@code train} for {@code epochs} epochs with nothing held out: the final fit
    * of a loop whose epoch count cross-validation chose.
    */
-  Fit fitEpochs(TrainingSet train, int epochs, long seed, boolean warmStart) throws IOException;
+  Fit fitEpochs(TrainingSet train, int epochs, long seed, TrainedModel start) throws IOException;
 
   /**
    * A plain training run (`ser train`) on the {@code labeledPairs} loaded pairs: a seeded {@code
@@ -69,26 +72,20 @@ public interface RewardLearner extends AutoCloseable {
       throws IOException {
     SeedSplit split = SeedSplit.forTraining(labeledPairs, validationFraction, seed);
     return fit(
-        TrainingSet.labeled(split.train()), TrainingSet.labeled(split.validation()), seed, false);
+        TrainingSet.labeled(split.train()), TrainingSet.labeled(split.validation()), seed, null);
   }
 
   /**
-   * The current model's rewards of pool pairs: first answers as {@code chosen}, second as {@code
+   * {@code model}'s rewards of pool pairs: first answers as {@code chosen}, second as {@code
    * rejected}.
    */
-  PairRewards poolRewards(List<UnlabeledPair> pairs) throws IOException;
+  PairRewards poolRewards(TrainedModel model, List<UnlabeledPair> pairs) throws IOException;
 
-  /** The current model's rewards of a training set's pairs. */
-  PairRewards rewards(TrainingSet pairs);
+  /** {@code model}'s rewards of a training set's pairs. */
+  PairRewards rewards(TrainedModel model, TrainingSet pairs) throws IOException;
 
-  /** The current model's rewards of the test pairs. */
-  PairRewards testRewards();
-
-  /** The current model, immutable, stamped with {@code provenance}. */
-  TrainedModel model(Provenance provenance);
-
-  /** Makes a saved model (of this family) the current one: resuming a run. */
-  void restore(TrainedModel saved) throws IOException;
+  /** {@code model}'s rewards of the test pairs. */
+  PairRewards testRewards(TrainedModel model) throws IOException;
 
   /**
    * The training mode report.json records: "none" for a frozen encoder, else the fine-tuning mode.
@@ -111,10 +108,12 @@ public interface RewardLearner extends AutoCloseable {
   org.ser4j.encoder.EncoderConfig encoder();
 
   /**
-   * What a fit did: every epoch, the 1-based epoch whose weights were kept, the validation pairs,
-   * and family-specific figures for metrics.json (optimizer steps, cache counts, throughput).
+   * What a fit did: the model it trained, every epoch, the 1-based epoch whose weights were kept,
+   * the validation pairs, and family-specific figures for metrics.json (optimizer steps, cache
+   * counts, throughput).
    */
   record Fit(
+      TrainedModel model,
       List<Epoch> history,
       int bestEpoch,
       int validationPairs,
@@ -123,9 +122,4 @@ public interface RewardLearner extends AutoCloseable {
       return history.get(bestEpoch - 1);
     }
   }
-
-  /**
-   * One epoch: mean training loss, validation loss and accuracy (NaN without a validation slice).
-   */
-  record Epoch(int epoch, double trainLoss, double validationLoss, double validationAccuracy) {}
 }

@@ -1,7 +1,6 @@
 package org.ser4j.ser;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,6 +11,7 @@ import org.ser4j.data.UnlabeledPair;
 import org.ser4j.model.ModelStore;
 import org.ser4j.model.TrainedModel;
 import org.ser4j.util.AtomicFiles;
+import org.ser4j.util.Json;
 
 /**
  * A SER run directory: {@code run.json} (what was asked), {@code loop-N/model/} and {@code
@@ -21,8 +21,6 @@ import org.ser4j.util.AtomicFiles;
 public final class RunStore {
   public static final String RUN = "run.json";
   public static final String REPORT = "report.json";
-  static final ObjectMapper JSON = ModelStore.JSON;
-  private static final ObjectMapper LINE = new ObjectMapper(); // one JSON object per line
 
   private final Path dir;
 
@@ -43,7 +41,7 @@ public final class RunStore {
   }
 
   public void writeRun(JsonNode run) throws IOException {
-    AtomicFiles.writeString(dir.resolve(RUN), JSON.writeValueAsString(run) + "\n");
+    AtomicFiles.writeString(dir.resolve(RUN), Json.CANONICAL.writeValueAsString(run) + "\n");
   }
 
   public JsonNode readRun() throws IOException {
@@ -51,7 +49,7 @@ public final class RunStore {
     if (!Files.isRegularFile(file)) {
       throw new IOException(dir + ": not a SER run directory (no " + RUN + ")");
     }
-    return JSON.readTree(file.toFile());
+    return Json.CANONICAL.readTree(file.toFile());
   }
 
   /** A loop's selections, then its model directory. */
@@ -66,7 +64,7 @@ public final class RunStore {
         d.resolve("selected.jsonl"),
         out -> {
           for (SelfLabel s : selected) {
-            ObjectNode n = JSON.createObjectNode();
+            ObjectNode n = Json.CANONICAL.createObjectNode();
             Comparison c = s.pair();
             n.put("pool_key", c.key());
             n.put("id", c.id());
@@ -81,7 +79,7 @@ public final class RunStore {
             n.put("prompt", s.pair().prompt().transcript());
             n.put("chosen", s.chosen());
             n.put("rejected", s.rejected());
-            out.write(LINE.writeValueAsBytes(n));
+            out.write(Json.LINE.writeValueAsBytes(n));
             out.write('\n');
           }
         });
@@ -122,7 +120,7 @@ public final class RunStore {
     List<SavedLabel> out = new ArrayList<>();
     for (String line : Files.readAllLines(loopDir(loop).resolve("selected.jsonl"))) {
       if (!line.isBlank()) {
-        JsonNode n = JSON.readTree(line);
+        JsonNode n = Json.CANONICAL.readTree(line);
         out.add(
             new SavedLabel(
                 n.get("pool_key").asInt(),
@@ -146,15 +144,46 @@ public final class RunStore {
     if (!Files.isRegularFile(file)) {
       throw new IOException(dir + ": no " + REPORT + "; the run has not finished a loop");
     }
-    return JSON.readTree(file.toFile()).path("final_loop").asInt();
+    return Json.CANONICAL.readTree(file.toFile()).path("final_loop").asInt();
   }
 
   public TrainedModel loadModel(int loop) throws IOException {
     return ModelStore.load(loopDir(loop).resolve("model"));
   }
 
-  void writeReport(ObjectNode report) throws IOException {
-    AtomicFiles.writeString(dir.resolve(REPORT), JSON.writeValueAsString(report) + "\n");
+  /**
+   * What the loop tells the store: each loop's selections and model, then report.json (every loop
+   * so far, the kept loop, why it stopped, the training mode {@code finetune}).
+   */
+  LoopListener listener(SerConfig config, String finetune) {
+    return new LoopListener() {
+      @Override
+      public void loopDone(
+          LoopReport report, TrainedModel model, List<SelfLabel> selected, List<LoopReport> loops)
+          throws IOException {
+        saveLoop(report.loop(), model, selected);
+        writeReport(loops, null, false);
+      }
+
+      @Override
+      public void finished(List<LoopReport> loops, StopReason stop, int kept) throws IOException {
+        writeReport(loops, stop, true);
+      }
+
+      private void writeReport(List<LoopReport> loops, StopReason stop, boolean finished)
+          throws IOException {
+        ObjectNode report = Json.CANONICAL.createObjectNode();
+        report.put("finished", finished);
+        if (stop != null) {
+          report.put("stop_reason", stop.toString());
+        }
+        report.put("final_loop", KeepRule.kept(loops, config));
+        report.put("finetune", finetune);
+        report.set("loops", Json.CANONICAL.valueToTree(loops));
+        AtomicFiles.writeString(
+            dir.resolve(REPORT), Json.CANONICAL.writeValueAsString(report) + "\n");
+      }
+    };
   }
 
   /** The loops already complete on disk (empty for a new run). */
@@ -162,21 +191,22 @@ public final class RunStore {
     Path file = dir.resolve(REPORT);
     List<LoopReport> loops = new ArrayList<>();
     if (Files.isRegularFile(file)) {
-      for (JsonNode n : JSON.readTree(file.toFile()).path("loops")) {
-        loops.add(JSON.treeToValue(n, LoopReport.class));
+      for (JsonNode n : Json.CANONICAL.readTree(file.toFile()).path("loops")) {
+        loops.add(Json.CANONICAL.treeToValue(n, LoopReport.class));
       }
     }
     return loops;
   }
 
   /** Why a finished run stopped, as its report says. */
-  String stopReason() throws IOException {
-    return JSON.readTree(dir.resolve(REPORT).toFile()).path("stop_reason").asText();
+  StopReason stopReason() throws IOException {
+    return StopReason.parse(
+        Json.CANONICAL.readTree(dir.resolve(REPORT).toFile()).path("stop_reason").asText());
   }
 
   boolean finished() throws IOException {
     Path file = dir.resolve(REPORT);
     return Files.isRegularFile(file)
-        && JSON.readTree(file.toFile()).path("finished").asBoolean(false);
+        && Json.CANONICAL.readTree(file.toFile()).path("finished").asBoolean(false);
   }
 }

@@ -74,15 +74,17 @@ public final class Selector {
   }
 
   /**
-   * The learning status a set of selections shows: "good-bad" when most selected pairs satisfy the
-   * good-vs-bad rule, else "difference".
+   * The learning status a set of selections shows: good-bad when most selected pairs satisfy the
+   * good-vs-bad rule, else difference.
    */
-  public String status(List<SelfLabel> selected) {
+  public LoopStatus status(List<SelfLabel> selected) {
     int goodBad = 0;
     for (SelfLabel s : selected) {
       goodBad += thresholds.goodVsBad(s.s1(), s.s2()) ? 1 : 0;
     }
-    return selected.isEmpty() ? "none" : goodBad * 2 >= selected.size() ? "good-bad" : "difference";
+    return selected.isEmpty()
+        ? LoopStatus.NONE
+        : goodBad * 2 >= selected.size() ? LoopStatus.GOOD_BAD : LoopStatus.DIFFERENCE;
   }
 
   /**

@@ -45,6 +45,23 @@ public record SerConfig(
     scale = scale == null ? ConfidenceScale.RAW : scale;
     selection = selection == null ? SelectionOptions.defaults() : selection;
     selfLabelWeight = selfLabelWeight == null ? 1.0 : selfLabelWeight;
+    if (!(selfLabelWeight > 0 && selfLabelWeight <= 1)) {
+      throw new IllegalArgumentException(
+          "--self-label-weight must be auto or in (0, 1], got " + selfLabelWeight);
+    }
+    if (decisionFolds == 1 || decisionFolds < 0) {
+      throw new IllegalArgumentException(
+          "--decision-folds must be auto, 0 (validation slice) or at least 2, got "
+              + decisionFolds);
+    }
+    if (maxLoops < 0 || minNew < 1) {
+      throw new IllegalArgumentException(
+          "--max-loops must be >= 0 and --min-new >= 1, got " + maxLoops + " and " + minNew);
+    }
+    if (!(validationFraction >= 0 && validationFraction < 1)) {
+      throw new IllegalArgumentException(
+          "--ser-validation-fraction must be in [0, 1), got " + validationFraction);
+    }
   }
 
   /** Whether loops are judged by cross-validation over the seed instead of a validation slice. */
@@ -52,7 +69,10 @@ public record SerConfig(
     return decisionFolds >= 2;
   }
 
-  /** Folds of cross-validated decisions, the default with a frozen encoder (measured best). */
+  /**
+   * SeedSplit.Folds of cross-validated decisions, the default with a frozen encoder (measured
+   * best).
+   */
   public static final int DEFAULT_DECISION_FOLDS = 5;
 
   /**

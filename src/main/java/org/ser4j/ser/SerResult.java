@@ -4,16 +4,17 @@ import java.util.List;
 import org.ser4j.model.TrainedModel;
 
 /**
- * The outcome of a SER run: every loop's report, the loop whose RM is kept (the best validation
- * accuracy, later loops winning ties, or the last with keep-last), why it stopped, and that RM.
+ * The outcome of a SER run: every loop's report, the loop whose RM is kept ({@link KeepRule}), why
+ * the run stopped, and the kept RM.
  */
 public record SerResult(
-    List<LoopReport> loops, int finalLoop, String stopReason, TrainedModel finalModel) {
+    List<LoopReport> loops, int keptLoop, StopReason stopReason, TrainedModel keptModel) {
   public LoopReport seedOnly() {
     return loops.get(0);
   }
 
-  public LoopReport last() {
-    return loops.get(finalLoop);
+  /** The kept loop's report (not always the last loop's). */
+  public LoopReport kept() {
+    return loops.get(keptLoop);
   }
 }

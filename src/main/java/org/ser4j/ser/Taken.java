@@ -11,7 +11,7 @@ import org.ser4j.data.UnlabeledPair;
  * prompts it built a West-of-N pair for (one per prompt and run; by transcript, as {@link
  * org.ser4j.data.Prompt#groups} groups them).
  */
-final class Taken {
+public final class Taken {
   private final BitSet pairs = new BitSet();
   private final Set<String> builtPrompts = new HashSet<>();
 

@@ -2,7 +2,6 @@ package org.ser4j.serve;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
@@ -17,6 +16,7 @@ import org.ser4j.encoder.ResponseInput;
 import org.ser4j.model.RewardScorer;
 import org.ser4j.model.head.FeatureScorer;
 import org.ser4j.model.head.RewardModel;
+import org.ser4j.util.Json;
 
 /**
  * The reward model over HTTP (Javalin on Jetty). POST /get_reward speaks OpenRLHF's remote reward
@@ -24,7 +24,6 @@ import org.ser4j.model.head.RewardModel;
  * requests get a 4xx JSON error naming the field; a 5xx says only "internal error".
  */
 public final class RewardServer implements AutoCloseable {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final long STOP_TIMEOUT_MILLIS = 30_000;
 
   /** Limits on what one request may ask. */
@@ -138,11 +137,11 @@ public final class RewardServer implements AutoCloseable {
   private static void error(Context ctx, int status, String message) {
     ctx.status(status)
         .contentType("application/json")
-        .result(JSON.createObjectNode().put("error", message).toString());
+        .result(Json.LINE.createObjectNode().put("error", message).toString());
   }
 
   private ObjectNode health() {
-    ObjectNode n = JSON.createObjectNode();
+    ObjectNode n = Json.LINE.createObjectNode();
     n.put("status", draining ? "draining" : "ok");
     n.put("model", modelName);
     n.put("encoder", model.describe());
@@ -159,7 +158,7 @@ public final class RewardServer implements AutoCloseable {
       throw new BadRequest(400, "empty body; expected a JSON object");
     }
     try {
-      JsonNode node = JSON.readTree(text);
+      JsonNode node = Json.LINE.readTree(text);
       if (node == null || !node.isObject()) {
         throw new BadRequest(400, "expected a JSON object");
       }
@@ -255,7 +254,7 @@ public final class RewardServer implements AutoCloseable {
     // As OpenRLHF's own reward server answers: rewards, the same values as scores (what its
     // dynamic filtering reads), and per-sample extra_logs that the trainer logs; response length
     // shows a policy drifting toward longer answers.
-    ObjectNode out = JSON.createObjectNode();
+    ObjectNode out = Json.LINE.createObjectNode();
     ArrayNode r = out.putArray("rewards");
     ArrayNode s = out.putArray("scores");
     ObjectNode logs = out.putObject("extra_logs");
@@ -308,7 +307,7 @@ public final class RewardServer implements AutoCloseable {
   private void score(Context ctx) throws Exception {
     List<ResponseInput> inputs = pairs(body(ctx), "response");
     double[] raw = rewards(inputs);
-    ObjectNode out = JSON.createObjectNode();
+    ObjectNode out = Json.LINE.createObjectNode();
     ArrayNode r = out.putArray("rewards");
     for (int i = 0; i < raw.length; i++) {
       r.add(model.scaled(raw[i], inputs.get(i)));
@@ -319,7 +318,7 @@ public final class RewardServer implements AutoCloseable {
   private void compare(Context ctx) throws Exception {
     List<ResponseInput> inputs = pairs(body(ctx), "a", "b");
     double[] raw = rewards(inputs);
-    ObjectNode out = JSON.createObjectNode();
+    ObjectNode out = Json.LINE.createObjectNode();
     ArrayNode p = out.putArray("probabilities");
     ArrayNode ra = out.putArray("rewards_a");
     ArrayNode rb = out.putArray("rewards_b");

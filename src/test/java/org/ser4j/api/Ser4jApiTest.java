@@ -41,9 +41,9 @@ class Ser4jApiTest {
             .evolve();
     System.out.printf(
         "seed-only %.3f, SER %.3f (loop %d)%n",
-        run.seedOnly().testAccuracy(), run.last().testAccuracy(), run.finalLoop());
+        run.seedOnly().testAccuracy(), run.kept().testAccuracy(), run.keptLoop());
 
-    try (RewardScorer rm = Ser4j.open(runDir.resolve("loop-" + run.finalLoop()).resolve("model"))) {
+    try (RewardScorer rm = Ser4j.open(runDir.resolve("loop-" + run.keptLoop()).resolve("model"))) {
       good =
           rm.reward(
               "How do I bake bread?",
@@ -57,9 +57,9 @@ class Ser4jApiTest {
         run.seedOnly().testAccuracy() > 0.55,
         "the seed-only RM beats a coin on held-out prompts: " + run.seedOnly());
     assertTrue(Double.isFinite(good) && Double.isFinite(bad));
-    TrainedModel kept = ModelStore.load(runDir.resolve("loop-" + run.finalLoop()).resolve("model"));
+    TrainedModel kept = ModelStore.load(runDir.resolve("loop-" + run.keptLoop()).resolve("model"));
     assertEquals("api-evolve", kept.provenance().command());
-    assertEquals(run.finalLoop(), kept.provenance().loop());
+    assertEquals(run.keptLoop(), kept.provenance().loop());
 
     String readme = Files.readString(Path.of("README.md"));
     String source = Files.readString(Path.of("src/test/java/org/ser4j/api/Ser4jApiTest.java"));

@@ -19,8 +19,8 @@ import org.ser4j.encoder.InputStrategy;
 import org.ser4j.encoder.Pooling;
 import org.ser4j.encoder.ResponseInput;
 import org.ser4j.model.PairRewards;
-import org.ser4j.model.Provenance;
 import org.ser4j.model.RewardScorer;
+import org.ser4j.model.TrainedModel;
 import org.ser4j.model.finetune.FineTuneConfig;
 import org.ser4j.model.finetune.FineTuneMode;
 import org.ser4j.model.finetune.FineTunedScorer;
@@ -65,15 +65,14 @@ class FineTuneLearnerTest {
     try (RewardLearner lora = learner("lora")) {
       lora.load(data);
       assertTrue(((FineTuneLearner) lora).scoresThroughOnnx(), "LoRA changes every layer");
-      lora.fitLabeled(data.labeled().size(), 0.2, 5);
+      TrainedModel model = lora.fitLabeled(data.labeled().size(), 0.2, 5).model();
       List<UnlabeledPair> pool = data.pool();
-      PairRewards onnx = lora.poolRewards(pool);
+      PairRewards onnx = lora.poolRewards(model, pool);
       List<ResponseInput> inputs = new ArrayList<>();
       pool.forEach(p -> inputs.add(new ResponseInput(p.prompt(), p.first())));
       pool.forEach(p -> inputs.add(new ResponseInput(p.prompt(), p.second())));
       double[] djl;
-      try (RewardScorer s =
-          lora.model(Provenance.UNKNOWN).open(new EncoderRuntime(null, 2, 1, Progress.quiet()))) {
+      try (RewardScorer s = model.open(new EncoderRuntime(null, 2, 1, Progress.quiet()))) {
         assertTrue(s instanceof FineTunedScorer, "the model without model.onnx runs in DJL");
         djl = s.rewards(inputs);
       }

@@ -96,9 +96,9 @@ class SelectorTest {
             SelfLabel.of(p, 0.95, 0.6, 1),
             SelfLabel.of(p, 0.4, 0.05, 1),
             SelfLabel.of(p, 0.6, 0.4, 1));
-    assertEquals("good-bad", selector.status(goodBad));
-    assertEquals("difference", selector.status(difference));
-    assertEquals("none", selector.status(List.of()));
+    assertEquals(LoopStatus.GOOD_BAD, selector.status(goodBad));
+    assertEquals(LoopStatus.DIFFERENCE, selector.status(difference));
+    assertEquals(LoopStatus.NONE, selector.status(List.of()));
   }
 
   @Test

@@ -16,6 +16,7 @@ import org.ser4j.model.RewardScale;
 import org.ser4j.model.RewardScorer;
 import org.ser4j.model.Tensor;
 import org.ser4j.model.TrainedModel;
+import org.ser4j.util.Json;
 
 /**
  * A trained reward model whose encoder learned, immutable: the pretrained encoder it started from
@@ -79,6 +80,11 @@ public final class FineTunedModel implements TrainedModel {
   @Override
   public FineTunedModel withScale(RewardScale s) {
     return new FineTunedModel(encoder, heads, training, tensors, provenance, s, onnx);
+  }
+
+  @Override
+  public FineTunedModel withProvenance(Provenance p) {
+    return new FineTunedModel(encoder, heads, training, tensors, p, scale, onnx);
   }
 
   /** The exported graph this model scores with, or null (then DJL runs the network). */
@@ -179,9 +185,9 @@ public final class FineTunedModel implements TrainedModel {
    */
   @Override
   public void save(Path dir) throws IOException {
-    ObjectNode config = ModelStore.JSON.createObjectNode();
+    ObjectNode config = Json.CANONICAL.createObjectNode();
     config.put("attention_heads", heads);
-    config.set("training", ModelStore.JSON.valueToTree(training));
+    config.set("training", Json.CANONICAL.valueToTree(training));
     config.put(
         "reward",
         "r = head.weight . mean_pool(bert(sequence)) + head.bias; P(a > b) = sigmoid(r(a) - r(b))");
@@ -218,7 +224,7 @@ public final class FineTunedModel implements TrainedModel {
               .path("attention_heads")
               .asInt(config.path("encoder").path("attention_heads").asInt(12));
       FineTuneConfig training =
-          ModelStore.JSON.treeToValue(config.get("training"), FineTuneConfig.class);
+          Json.CANONICAL.treeToValue(config.get("training"), FineTuneConfig.class);
       Path onnxFile = dir.resolve(config.path("onnx").asText(ONNX_FILE));
       OnnxFile onnx =
           config.hasNonNull("onnx_sha256") && java.nio.file.Files.isRegularFile(onnxFile)

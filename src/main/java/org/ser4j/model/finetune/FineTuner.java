@@ -12,6 +12,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import org.ser4j.encoder.TokenizedInput;
+import org.ser4j.model.AdamW;
+import org.ser4j.model.Epoch;
+import org.ser4j.model.EpochLoop;
 import org.ser4j.model.Loss;
 import org.ser4j.model.PairRewards;
 import org.ser4j.model.Tensor;
@@ -26,10 +29,10 @@ import org.ser4j.util.Progress;
  * Trains a {@link BertRewardNet} on preference pairs: the weights its {@link FineTuneMode} chooses,
  * with the pairwise (Bradley-Terry) and/or pointwise loss, AdamW with one learning rate for the
  * encoder and one for the head, linear warm-up then linear decay, gradient accumulation, clipping
- * by global norm, and early stopping on a validation slice (the best epoch's weights are kept).
- * Gradients come from PyTorch autograd; the optimizer runs in Java on float copies of the weights
- * ({@link TensorAdamW}), so a fixed seed gives the same weights run to run on the same machine and
- * thread count.
+ * by global norm, epoch by epoch through the one {@link EpochLoop} (which epoch is kept, when to
+ * stop). Gradients come from PyTorch autograd; the optimizer runs in Java on float copies of the
+ * weights ({@link AdamW}), so a fixed seed gives the same weights run to run on the same machine
+ * and thread count.
  */
 public final class FineTuner {
   private static final int MAX_SKIPPED = 5;
@@ -40,15 +43,6 @@ public final class FineTuner {
     this.config = config;
     this.progress = progress;
   }
-
-  /** One epoch's record. */
-  public record Epoch(
-      int epoch,
-      double trainLoss,
-      double validationLoss,
-      double validationAccuracy,
-      double seconds,
-      double sequencesPerSecond) {}
 
   /**
    * What training did: every epoch, the one whose weights were kept, and the optimizer steps taken.
@@ -74,12 +68,12 @@ public final class FineTuner {
     }
     Map<String, NDArray> params = net.trainable();
     Map<String, float[]> weights = new LinkedHashMap<>();
-    Map<String, TensorAdamW> optimizers = new LinkedHashMap<>();
+    Map<String, AdamW> optimizers = new LinkedHashMap<>();
     for (Map.Entry<String, NDArray> e : params.entrySet()) {
       weights.put(e.getKey(), e.getValue().toFloatArray());
       optimizers.put(
           e.getKey(),
-          new TensorAdamW(
+          AdamW.forFloats(
               (int) e.getValue().getShape().size(), decays(e.getKey()) ? config.weightDecay() : 0));
     }
     int n = train.size();
@@ -87,59 +81,64 @@ public final class FineTuner {
     int stepsPerEpoch = (batches + config.accumulation() - 1) / config.accumulation();
     int totalSteps = stepsPerEpoch * config.epochs();
 
-    List<Epoch> history = new ArrayList<>();
-    Map<String, float[]> best = copy(weights);
-    double bestLoss = Double.POSITIVE_INFINITY;
-    int bestEpoch = 0;
-    int step = 0;
-    for (int epoch = 1; epoch <= config.epochs(); epoch++) {
-      long t0 = System.nanoTime();
-      int[] order = Permutations.of(n, new Random(config.seed() * 1_000_003L + epoch));
-      double lossSum = 0;
-      int micro = 0;
-      net.bert().setTraining(true);
-      try (Progress.Task task =
-          progress.start(
-              String.format(
-                  Locale.ROOT, "fine-tune %s epoch %d/%d", config.mode(), epoch, config.epochs()),
-              2L * n,
-              "seqs")) {
-        for (int start = 0; start < n; start += config.batchSize()) {
-          SequencePairs batch =
-              train.select(
-                  java.util.Arrays.copyOfRange(
-                      order, start, Math.min(n, start + config.batchSize())));
-          lossSum += backward(net, batch) * batch.size();
-          micro++;
-          if (micro == config.accumulation() || start + config.batchSize() >= n) {
-            step++;
-            update(params, weights, optimizers, config.schedule(step, totalSteps), step);
-            micro = 0;
+    List<Map<String, float[]>> best = new ArrayList<>(List.of(copy(weights)));
+    int[] step = {0};
+    EpochLoop.Trainee trainee =
+        new EpochLoop.Trainee() {
+          @Override
+          public double trainEpoch(int epoch) {
+            int[] order = Permutations.of(n, new Random(config.seed() * 1_000_003L + epoch));
+            double lossSum = 0;
+            int micro = 0;
+            net.bert().setTraining(true);
+            try (Progress.Task task =
+                progress.start(
+                    String.format(
+                        Locale.ROOT,
+                        "fine-tune %s epoch %d/%d",
+                        config.mode(),
+                        epoch,
+                        config.epochs()),
+                    2L * n,
+                    "seqs")) {
+              for (int start = 0; start < n; start += config.batchSize()) {
+                SequencePairs batch =
+                    train.select(
+                        java.util.Arrays.copyOfRange(
+                            order, start, Math.min(n, start + config.batchSize())));
+                lossSum += backward(net, batch) * batch.size();
+                micro++;
+                if (micro == config.accumulation() || start + config.batchSize() >= n) {
+                  step[0]++;
+                  update(
+                      params, weights, optimizers, config.schedule(step[0], totalSteps), step[0]);
+                  micro = 0;
+                }
+                task.step(2L * batch.size());
+              }
+            } finally {
+              net.bert().setTraining(false);
+            }
+            return lossSum / n;
           }
-          task.step(2L * batch.size());
-        }
-      } finally {
-        net.bert().setTraining(false);
-      }
-      double seconds = (System.nanoTime() - t0) / 1e9;
-      Loss.Evaluation val = evaluate(net, validation);
-      double trainLoss = lossSum / n;
-      history.add(
-          new Epoch(epoch, trainLoss, val.loss(), val.accuracy(), seconds, 2.0 * n / seconds));
-      // Without a validation slice, the last epoch is kept.
-      double judged = validation.size() > 0 ? val.loss() : -epoch;
-      if (judged < bestLoss) {
-        bestLoss = judged;
-        bestEpoch = epoch;
-        best = copy(weights);
-      } else if (epoch - bestEpoch >= config.patience()) {
-        break;
-      }
-    }
+
+          @Override
+          public Loss.Evaluation validate() {
+            return evaluate(net, validation);
+          }
+
+          @Override
+          public void keepBest() {
+            best.set(0, copy(weights));
+          }
+        };
+    EpochLoop.Result r =
+        EpochLoop.run(
+            config.epochs(), config.patience(), validation.size() > 0, 2L * n, trainee, e -> {});
     for (Map.Entry<String, NDArray> e : params.entrySet()) {
-      BertRewardNet.copyInto(e.getValue(), best.get(e.getKey()), e.getKey());
+      BertRewardNet.copyInto(e.getValue(), best.get(0).get(e.getKey()), e.getKey());
     }
-    return new Result(history, bestEpoch, validation.size(), step, skipped);
+    return new Result(r.history(), r.bestEpoch(), validation.size(), step[0], skipped);
   }
 
   /**
@@ -218,7 +217,7 @@ public final class FineTuner {
   private boolean update(
       Map<String, NDArray> params,
       Map<String, float[]> weights,
-      Map<String, TensorAdamW> optimizers,
+      Map<String, AdamW> optimizers,
       double schedule,
       int step) {
     Map<String, float[]> grads = new LinkedHashMap<>();

@@ -19,6 +19,7 @@ import org.ser4j.model.RewardScale;
 import org.ser4j.model.RewardScorer;
 import org.ser4j.model.Tensor;
 import org.ser4j.model.TrainedModel;
+import org.ser4j.util.Json;
 
 /**
  * A trained reward model, immutable: r(prompt, response) = head(normalize(features)). It knows the
@@ -59,6 +60,11 @@ public final class RewardModel implements TrainedModel {
   @Override
   public RewardModel withScale(RewardScale newScale) {
     return new RewardModel(encoder, normalizer, head, provenance, newScale);
+  }
+
+  @Override
+  public RewardModel withProvenance(Provenance p) {
+    return new RewardModel(encoder, normalizer, head, p, scale);
   }
 
   @Override
@@ -139,7 +145,7 @@ public final class RewardModel implements TrainedModel {
         "normalizer.mean", new Tensor(new long[] {normalizer.mean().length}, normalizer.mean()));
     tensors.put(
         "normalizer.std", new Tensor(new long[] {normalizer.std().length}, normalizer.std()));
-    ObjectNode config = ModelStore.JSON.createObjectNode();
+    ObjectNode config = Json.CANONICAL.createObjectNode();
     ObjectNode h = config.putObject("head");
     h.put("type", head instanceof MlpHead ? "mlp" : "linear");
     h.put("input_dim", head.inputDimension());

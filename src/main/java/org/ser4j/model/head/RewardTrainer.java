@@ -1,17 +1,18 @@
 package org.ser4j.model.head;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
+import org.ser4j.data.SeedSplit;
+import org.ser4j.model.AdamW;
+import org.ser4j.model.EpochLoop;
 import org.ser4j.model.Loss;
 import org.ser4j.model.PairRewards;
 import org.ser4j.util.Permutations;
 import org.ser4j.util.Progress;
 
 /**
- * Trains a reward head on pair features with mini-batch AdamW; keeps the weights of the epoch with
- * the lowest validation loss and stops after {@code patience} epochs without improvement.
- * Single-threaded and seeded: the same inputs and config give bit-identical weights.
+ * Trains a reward head on pair features with mini-batch AdamW, epoch by epoch through the one
+ * {@link EpochLoop} (which epoch is kept, when to stop). Single-threaded and seeded: the same
+ * inputs and config give bit-identical weights.
  */
 public final class RewardTrainer {
   private final TrainConfig config;
@@ -52,13 +53,9 @@ public final class RewardTrainer {
    * modified.
    */
   public TrainedHead train(PairFeatures pairs, RewardHead start, FeatureNormalizer normalizer) {
-    Random random = new Random(config.seed());
-    int[] order = Permutations.of(pairs.size(), random);
-    int nVal =
-        pairs.size() >= 20 ? (int) Math.round(config.validationFraction() * pairs.size()) : 0;
-    PairFeatures val = pairs.select(java.util.Arrays.copyOfRange(order, 0, nVal));
-    PairFeatures train = pairs.select(java.util.Arrays.copyOfRange(order, nVal, order.length));
-    return train(train, val, start, normalizer);
+    SeedSplit split =
+        SeedSplit.forTraining(pairs.size(), config.validationFraction(), config.seed());
+    return train(pairs.select(split.train()), pairs.select(split.validation()), start, normalizer);
   }
 
   /**
@@ -100,53 +97,66 @@ public final class RewardTrainer {
 
     RewardHead head = start.copy();
     double[] params = head.parameters();
-    AdamW adam =
-        new AdamW(params.length, config.learningRate(), config.weightDecay(), head.decayMask());
+    AdamW adam = AdamW.forDoubles(params.length, config.weightDecay(), head.decayMask());
     double[] grad = new double[params.length];
-    List<TrainedHead.Epoch> history = new ArrayList<>();
-    RewardHead best = head.copy();
-    double bestLoss = Double.POSITIVE_INFINITY;
-    int bestEpoch = 1;
+    RewardHead[] best = {head.copy()};
     int[] idx = new int[train.size()];
     for (int i = 0; i < idx.length; i++) {
       idx[i] = i;
     }
-    try (Progress.Task task = progress.start("train head", config.maxEpochs(), "epochs")) {
-      for (int epoch = 1; epoch <= config.maxEpochs(); epoch++) {
-        Permutations.shuffle(idx, random);
-        double lossSum = 0;
-        for (int startRow = 0; startRow < idx.length; startRow += config.batchSize()) {
-          int end = Math.min(idx.length, startRow + config.batchSize());
-          java.util.Arrays.fill(grad, 0);
-          for (int k = startRow; k < end; k++) {
-            float[] c = train.chosen()[idx[k]];
-            float[] r = train.rejected()[idx[k]];
-            Loss.PairLoss l = config.loss().of(head.score(c), head.score(r));
-            double w = weights == null ? 1.0 : weights[idx[k]];
-            lossSum += w * l.loss();
-            double scale = w / (end - startRow);
-            head.backward(c, l.dChosen() * scale, grad);
-            head.backward(r, l.dRejected() * scale, grad);
+    EpochLoop.Trainee trainee =
+        new EpochLoop.Trainee() {
+          @Override
+          public double trainEpoch(int epoch) {
+            Permutations.shuffle(idx, random);
+            double lossSum = 0;
+            for (int startRow = 0; startRow < idx.length; startRow += config.batchSize()) {
+              int end = Math.min(idx.length, startRow + config.batchSize());
+              java.util.Arrays.fill(grad, 0);
+              for (int k = startRow; k < end; k++) {
+                float[] c = train.chosen()[idx[k]];
+                float[] r = train.rejected()[idx[k]];
+                Loss.PairLoss l = config.loss().of(head.score(c), head.score(r));
+                double w = weights == null ? 1.0 : weights[idx[k]];
+                lossSum += w * l.loss();
+                double scale = w / (end - startRow);
+                head.backward(c, l.dChosen() * scale, grad);
+                head.backward(r, l.dRejected() * scale, grad);
+              }
+              adam.step(params, grad, config.learningRate());
+            }
+            return lossSum / weightSum;
           }
-          adam.step(params, grad);
-        }
-        double trainLoss = lossSum / weightSum;
-        Loss.Evaluation v = nVal > 0 ? evaluate(head, val) : Loss.Evaluation.NONE;
-        history.add(new TrainedHead.Epoch(epoch, trainLoss, v.loss(), v.accuracy()));
-        double monitored = nVal > 0 ? v.loss() : trainLoss;
-        task.step(1);
-        task.message(
-            String.format(java.util.Locale.ROOT, "loss %.4f val %.4f", trainLoss, v.loss()));
-        if (monitored < bestLoss - 1e-6) {
-          bestLoss = monitored;
-          bestEpoch = epoch;
-          best = head.copy();
-        } else if (epoch - bestEpoch >= config.patience()) {
-          break;
-        }
-      }
+
+          @Override
+          public Loss.Evaluation validate() {
+            return evaluate(head, val);
+          }
+
+          @Override
+          public void keepBest() {
+            best[0] = head.copy();
+          }
+        };
+    try (Progress.Task task = progress.start("train head", config.maxEpochs(), "epochs")) {
+      EpochLoop.Result r =
+          EpochLoop.run(
+              config.maxEpochs(),
+              config.patience(),
+              nVal > 0,
+              train.size(),
+              trainee,
+              e -> {
+                task.step(1);
+                task.message(
+                    String.format(
+                        java.util.Locale.ROOT,
+                        "loss %.4f val %.4f",
+                        e.trainLoss(),
+                        e.validationLoss()));
+              });
+      return new TrainedHead(best[0], normalizer, r.history(), r.bestEpoch(), nVal);
     }
-    return new TrainedHead(best, normalizer, history, bestEpoch, nVal);
   }
 
   /** Mean loss and accuracy of {@code head} on normalized pairs. */

@@ -1,6 +1,7 @@
 package org.ser4j.model.head;
 
 import java.util.List;
+import org.ser4j.model.Epoch;
 
 /**
  * What a {@link RewardTrainer} produces: the head (at its best validation epoch), the feature
@@ -15,12 +16,6 @@ public record TrainedHead(
     List<Epoch> history,
     int bestEpoch,
     int validationPairs) {
-
-  /**
-   * Mean training loss and validation loss/accuracy (NaN without a validation slice) of one epoch.
-   */
-  public record Epoch(
-      int epoch, double trainLoss, double validationLoss, double validationAccuracy) {}
 
   public Epoch best() {
     return history.get(bestEpoch - 1);

@@ -13,7 +13,7 @@ import org.ser4j.data.PreferencePair;
 import org.ser4j.data.ReadOptions;
 import org.ser4j.encoder.SequenceTokenizer;
 import org.ser4j.encoder.TokenizedInput;
-import org.ser4j.model.head.AdamW;
+import org.ser4j.model.AdamW;
 import org.ser4j.testing.SharedData;
 import org.ser4j.util.Progress;
 
@@ -160,7 +160,7 @@ class FineTunerTest {
 
   @Test
   void adamMatchesTheHeadOptimizer() {
-    // TensorAdamW (float, per-step lr) against AdamW (double), written separately, on the same
+    // AdamW on float tensors (moments at float precision) against AdamW on doubles, on the same
     // gradients.
     java.util.Random random = new java.util.Random(3);
     int n = 50;
@@ -172,8 +172,8 @@ class FineTunerTest {
     }
     boolean[] decay = new boolean[n];
     java.util.Arrays.fill(decay, true);
-    TensorAdamW a = new TensorAdamW(n, 0.01);
-    AdamW b = new AdamW(n, 1e-2, 0.01, decay);
+    AdamW a = AdamW.forFloats(n, 0.01);
+    AdamW b = AdamW.forDoubles(n, 0.01, decay);
     for (int step = 0; step < 20; step++) {
       float[] g = new float[n];
       double[] gd = new double[n];
@@ -182,7 +182,7 @@ class FineTunerTest {
         gd[i] = g[i];
       }
       a.step(w, g, 1e-2, 1.0);
-      b.step(wd, gd);
+      b.step(wd, gd, 1e-2);
     }
     for (int i = 0; i < n; i++) {
       assertEquals(wd[i], w[i], 1e-4);

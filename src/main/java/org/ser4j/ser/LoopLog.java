@@ -1,0 +1,76 @@
+package org.ser4j.ser;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import org.ser4j.model.TrainedModel;
+
+/** A SER run's lines on the console: one per loop, the resume and the stop. */
+final class LoopLog implements LoopListener {
+  private final PrintWriter log;
+  private final RunStore store;
+  private final RewardLearner learner;
+
+  /**
+   * @param store the run's directory, named on resume (null: none)
+   */
+  LoopLog(PrintWriter log, RunStore store, RewardLearner learner) {
+    this.log = log;
+    this.store = store;
+    this.learner = learner;
+  }
+
+  @Override
+  public void resumed(List<LoopReport> loops, boolean finished) {
+    int last = loops.size() - 1;
+    log.printf(
+        finished ? "%2$s already finished after loop %1$d%n" : "resuming after loop %d of %s%n",
+        last,
+        store.dir());
+    if (!finished) {
+      line(loops.get(last));
+    }
+  }
+
+  @Override
+  public void loopDone(
+      LoopReport report, TrainedModel model, List<SelfLabel> selected, List<LoopReport> loops) {
+    line(report);
+  }
+
+  @Override
+  public void tooFewNew(int loop, int selected, int minNew) {
+    log.printf("loop %d: %d new confident pairs, fewer than %d: stop%n", loop, selected, minNew);
+  }
+
+  @Override
+  public void finished(List<LoopReport> loops, StopReason stop, int kept) {
+    String cache = learner.cacheSummary();
+    if (cache != null) {
+      log.println(cache);
+    }
+  }
+
+  private void line(LoopReport r) {
+    log.printf(
+        Locale.ROOT,
+        "loop %d [%s, rule %s]: selected %d%s (total %d, precision %s), pool left %d, train pairs %d, validation %.4f, test %.4f, %.1fs%n",
+        r.loop(),
+        r.status(),
+        r.rule(),
+        r.selected(),
+        r.diagnostics() == null || r.diagnostics().builtPairs() == null
+            ? ""
+            : " of which " + r.diagnostics().builtPairs() + " built",
+        r.selectedTotal(),
+        r.selfLabelPrecision() == null
+            ? "-"
+            : String.format(Locale.ROOT, "%.3f", r.selfLabelPrecision()),
+        r.poolRemaining(),
+        r.trainPairs(),
+        r.validationAccuracy(),
+        r.testAccuracy(),
+        r.seconds());
+    log.flush();
+  }
+}
