@@ -5,9 +5,9 @@ import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.file.Path;
 import java.util.Map;
-import org.ser4j.data.DataSpec;
-import org.ser4j.data.ReadOptions;
-import org.ser4j.data.SerDataset;
+import org.ser4j.data.format.ReadOptions;
+import org.ser4j.data.split.DataSpec;
+import org.ser4j.data.split.SerDataset;
 import org.ser4j.encoder.EncoderConfig;
 import org.ser4j.encoder.EncoderRuntime;
 import org.ser4j.encoder.EncoderSpec;
@@ -18,12 +18,12 @@ import org.ser4j.model.TrainedModel;
 import org.ser4j.model.finetune.FineTuneConfig;
 import org.ser4j.model.finetune.FineTuneMode;
 import org.ser4j.model.head.TrainConfig;
-import org.ser4j.ser.RewardLearner;
+import org.ser4j.model.learn.RewardLearner;
 import org.ser4j.ser.RunStore;
-import org.ser4j.ser.SelectionRule;
 import org.ser4j.ser.SerConfig;
 import org.ser4j.ser.SerLoop;
 import org.ser4j.ser.SerResult;
+import org.ser4j.ser.select.SelectionRule;
 import org.ser4j.util.Progress;
 
 /**
@@ -230,7 +230,7 @@ public final class Ser4j {
                   .withSeed(seed)
                   .withProbeHead(probeHead)
               : null;
-      return RewardLearner.open(
+      return org.ser4j.ser.Learners.open(
           EncoderConfig.of(spec, learns, 0, "auto"),
           head,
           ft,

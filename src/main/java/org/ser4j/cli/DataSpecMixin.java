@@ -1,7 +1,7 @@
 package org.ser4j.cli;
 
 import java.nio.file.Path;
-import org.ser4j.data.DataSpec;
+import org.ser4j.data.split.DataSpec;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.ser4j.data.DatasetStats;
+import org.ser4j.data.format.DatasetStats;
 import org.ser4j.util.Json;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

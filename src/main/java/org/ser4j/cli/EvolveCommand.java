@@ -1,18 +1,18 @@
 package org.ser4j.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.ser4j.data.DataSpec;
-import org.ser4j.data.SerDataset;
+import org.ser4j.data.split.DataSpec;
+import org.ser4j.data.split.SerDataset;
 import org.ser4j.encoder.EncoderConfig;
 import org.ser4j.model.Provenance;
 import org.ser4j.model.finetune.FineTuneConfig;
 import org.ser4j.model.finetune.FineTunedModel;
-import org.ser4j.ser.RewardLearner;
+import org.ser4j.model.learn.RewardLearner;
+import org.ser4j.ser.LearnerEngine;
+import org.ser4j.ser.RunSettings;
 import org.ser4j.ser.RunStore;
 import org.ser4j.ser.SerConfig;
 import org.ser4j.ser.SerLoop;
@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description =
         "Run Self-Evolved Reward Learning: train on the labeled seed, then loop: self-label confident pool pairs, retrain. Writes run.json, loop-N/{model,selected.jsonl} and report.json to --out; --resume DIR continues an interrupted run.")
-public class EvolveCommand implements Callable<Integer> {
+public final class EvolveCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Mixin DataSpecMixin data;
@@ -68,20 +68,22 @@ public class EvolveCommand implements Callable<Integer> {
           "With --finetune, do not export the final model to model.onnx (scored by ONNX Runtime in eval, score, best-of-n and serve; 90 MB for MiniLM) (default: ${DEFAULT-VALUE}).")
   boolean noOnnx;
 
-  /**
-   * The learner of the run: this process's by default; another engine (ser4j-spark) overrides this
-   * and keeps everything else of `ser evolve`.
-   */
-  protected RewardLearner openLearner(
-      EncoderConfig encoderConfig, SerConfig serConfig, FineTuneConfig fineTune, int heads)
-      throws Exception {
-    return RewardLearner.open(
-        encoderConfig, serConfig.train(), fineTune, heads, encoder.runtime.toRuntime());
+  private final LearnerEngine engine;
+
+  /** `ser evolve`: the learner runs in this process. */
+  public EvolveCommand() {
+    this(LearnerEngine.LOCAL);
+  }
+
+  /** `ser evolve` with its learner on {@code engine} (ser4j-spark's cluster); all else the same. */
+  public EvolveCommand(LearnerEngine engine) {
+    this.engine = engine;
   }
 
   @Override
   public Integer call() throws Exception {
     PrintWriter log = spec.commandLine().getOut();
+    engine.start(spec.commandLine().getErr());
     RunStore store;
     DataSpec dataSpec;
     EncoderConfig encoderConfig;
@@ -91,13 +93,13 @@ public class EvolveCommand implements Callable<Integer> {
     int heads = finetune.heads;
     if (resume != null) {
       store = new RunStore(resume);
-      JsonNode run = store.readRun();
-      dataSpec = RunJson.dataSpec(run);
-      encoderConfig = RunJson.encoder(run);
-      serConfig = RunJson.ser(run);
+      RunSettings run = store.settings(heads);
+      dataSpec = run.data();
+      encoderConfig = run.encoder();
+      serConfig = run.ser();
       seed = dataSpec.seed();
-      fineTune = RunJson.finetune(run);
-      heads = run.path("attention_heads").asInt(heads);
+      fineTune = run.finetune();
+      heads = run.heads();
     } else {
       if (out == null) {
         throw new IllegalArgumentException("give --out DIR for a new run, or --resume DIR");
@@ -122,13 +124,18 @@ public class EvolveCommand implements Callable<Integer> {
         dataset.counts().trainSkipped().summary());
     log.flush();
     try (RewardLearner learner =
-        openLearner(
-            encoderConfig, serConfig, fineTune == null ? null : fineTune.withSeed(seed), heads)) {
-      ObjectNode run = RunJson.run(dataSpec, learner.encoder(), serConfig, fineTune, heads);
+        engine.open(
+            encoderConfig,
+            serConfig,
+            fineTune == null ? null : fineTune.withSeed(seed),
+            heads,
+            encoder.runtime.toRuntime())) {
+      RunSettings run = new RunSettings(dataSpec, learner.encoder(), serConfig, fineTune, heads);
       if (resume == null) {
         store.writeRun(run);
       }
-      Provenance provenance = Provenance.forRun("evolve", dataSpec, dataset.labeled(), run);
+      Provenance provenance =
+          Provenance.forRun("evolve", dataSpec, dataset.labeled(), run.toJson());
       SerResult result = new SerLoop(serConfig, seed, store, provenance, log).run(dataset, learner);
       log.printf(
           Locale.ROOT,

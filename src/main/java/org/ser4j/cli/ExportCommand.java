@@ -1,6 +1,5 @@
 package org.ser4j.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -10,13 +9,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.ser4j.data.PreferenceExport;
 import org.ser4j.data.PreferencePair;
-import org.ser4j.data.SerDataset;
 import org.ser4j.data.UnlabeledPair;
-import org.ser4j.ser.Comparison;
+import org.ser4j.data.format.PreferenceExport;
+import org.ser4j.data.split.SerDataset;
+import org.ser4j.model.learn.Comparison;
+import org.ser4j.model.learn.SelfLabel;
+import org.ser4j.ser.RunSettings;
 import org.ser4j.ser.RunStore;
-import org.ser4j.ser.SelfLabel;
 import org.ser4j.util.AtomicFiles;
 import org.ser4j.util.Json;
 import picocli.CommandLine;
@@ -78,9 +78,9 @@ public final class ExportCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PreferenceExport.Format f = PreferenceExport.Format.parse(format);
     RunStore store = new RunStore(run);
-    JsonNode runJson = store.readRun();
+    RunSettings settings = store.settings(0);
     int last = loop >= 0 ? loop : store.finalLoop();
-    SerDataset data = SerDataset.load(RunJson.dataSpec(runJson));
+    SerDataset data = SerDataset.load(settings.data());
     Map<Integer, UnlabeledPair> pool = new HashMap<>();
     for (UnlabeledPair p : data.pool()) {
       pool.put(p.key(), p);

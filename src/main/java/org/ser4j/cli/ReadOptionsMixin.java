@@ -1,8 +1,8 @@
 package org.ser4j.cli;
 
-import org.ser4j.data.PairingRule;
-import org.ser4j.data.PreferenceFormat;
-import org.ser4j.data.ReadOptions;
+import org.ser4j.data.format.PairingRule;
+import org.ser4j.data.format.PreferenceFormat;
+import org.ser4j.data.format.ReadOptions;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 

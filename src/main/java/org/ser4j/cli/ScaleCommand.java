@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.ser4j.data.PairReader;
 import org.ser4j.data.PreferencePair;
+import org.ser4j.data.format.PairReader;
 import org.ser4j.encoder.ResponseInput;
 import org.ser4j.model.RewardScale;
 import org.ser4j.model.RewardScorer;
@@ -65,7 +65,8 @@ public final class ScaleCommand implements Callable<Integer> {
       }
       List<ResponseInput> inputs = new ArrayList<>();
       for (PreferencePair p :
-          PairReader.readAll(reference, org.ser4j.data.ReadOptions.defaults().withSkipBad(true))
+          PairReader.readAll(
+                  reference, org.ser4j.data.format.ReadOptions.defaults().withSkipBad(true))
               .pairs()) {
         inputs.add(new ResponseInput(p.prompt(), p.chosen()));
         inputs.add(new ResponseInput(p.prompt(), p.rejected()));

@@ -1,11 +1,11 @@
 package org.ser4j.cli;
 
 import org.ser4j.model.head.TrainConfig;
-import org.ser4j.ser.ConfidenceScale;
-import org.ser4j.ser.SelectionOptions;
-import org.ser4j.ser.SelectionRule;
 import org.ser4j.ser.SerConfig;
-import org.ser4j.ser.Thresholds;
+import org.ser4j.ser.select.ConfidenceScale;
+import org.ser4j.ser.select.SelectionOptions;
+import org.ser4j.ser.select.SelectionRule;
+import org.ser4j.ser.select.Thresholds;
 import picocli.CommandLine.Option;
 
 /** The SER loop's options, defaults from the paper and its reference code. */

@@ -7,8 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.ser4j.data.DataSpec;
-import org.ser4j.data.SerDataset;
+import org.ser4j.data.split.DataSpec;
+import org.ser4j.data.split.SerDataset;
 import org.ser4j.eval.PairMetrics;
 import org.ser4j.eval.Plots;
 import org.ser4j.model.ModelStore;
@@ -18,7 +18,7 @@ import org.ser4j.model.TrainedModel;
 import org.ser4j.model.finetune.FineTuneConfig;
 import org.ser4j.model.finetune.FineTunedModel;
 import org.ser4j.model.head.TrainConfig;
-import org.ser4j.ser.RewardLearner;
+import org.ser4j.model.learn.RewardLearner;
 import org.ser4j.util.AtomicFiles;
 import org.ser4j.util.Json;
 import picocli.CommandLine;
@@ -75,7 +75,7 @@ public final class TrainCommand implements Callable<Integer> {
     TrainConfig head = training.toConfig(data.seed);
     FineTuneConfig fineTune = finetune.toConfig(head, head.validationFraction(), data.seed, false);
     try (RewardLearner learner =
-        RewardLearner.open(
+        org.ser4j.ser.Learners.open(
             encoder.toConfig(fineTune != null),
             head,
             fineTune,

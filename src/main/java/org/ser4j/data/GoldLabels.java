@@ -10,7 +10,7 @@ public final class GoldLabels {
   private final BitSet firstPreferred;
   private final int size;
 
-  GoldLabels(BitSet firstPreferred, int size) {
+  public GoldLabels(BitSet firstPreferred, int size) {
     this.firstPreferred = (BitSet) firstPreferred.clone();
     this.size = size;
   }

@@ -17,7 +17,7 @@ public final class SkipCounts {
     this.examplesKept = examplesKept;
   }
 
-  void add(BadRecordException e) {
+  public void add(BadRecordException e) {
     byReason.merge(e.reason(), 1L, Long::sum);
     total++;
     if (examples.size() < examplesKept) {

@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import org.ser4j.data.DataSpec;
 import org.ser4j.data.PreferencePair;
+import org.ser4j.data.split.DataSpec;
 import org.ser4j.util.Json;
 
 /**

@@ -3,10 +3,16 @@ package org.ser4j.ser;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.ser4j.data.SeedSplit;
+import org.ser4j.data.split.SeedSplit;
 import org.ser4j.model.Loss;
 import org.ser4j.model.PairRewards;
 import org.ser4j.model.TrainedModel;
+import org.ser4j.model.learn.RewardLearner;
+import org.ser4j.model.learn.SelfLabel;
+import org.ser4j.model.learn.TrainingSet;
+import org.ser4j.ser.select.PairConfidence;
+import org.ser4j.ser.select.SelectionRule;
+import org.ser4j.ser.select.Taken;
 
 /**
  * Cross-validated decisions: one SER run per fold of the seed, beside the main run. Fold f's RM is
@@ -32,10 +38,15 @@ final class FoldJudge implements LoopJudge {
     }
 
     int medianEpoch() {
-      int[] e = bestEpochs.clone();
-      java.util.Arrays.sort(e);
-      return e[e.length / 2];
+      return median(bestEpochs);
     }
+  }
+
+  /** The folds' median best epoch (the upper one of an even count). */
+  static int median(int[] bestEpochs) {
+    int[] e = bestEpochs.clone();
+    java.util.Arrays.sort(e);
+    return e[e.length / 2];
   }
 
   private final RewardLearner learner;

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Comparator;
 import java.util.List;
 import org.ser4j.data.GoldLabels;
+import org.ser4j.model.learn.SelfLabel;
+import org.ser4j.ser.select.LengthBalance;
 
 /**
  * Why a loop's self-labels help or not, measured against the hidden gold labels (never trained on):

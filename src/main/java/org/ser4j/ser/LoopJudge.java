@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.util.List;
 import org.ser4j.model.Loss;
 import org.ser4j.model.TrainedModel;
+import org.ser4j.model.learn.RewardLearner;
+import org.ser4j.model.learn.SelfLabel;
+import org.ser4j.model.learn.TrainingSet;
 
 /**
  * Step 4 of a SER loop: how a loop's RM is fitted and judged, the figure {@link KeepRule} keeps and

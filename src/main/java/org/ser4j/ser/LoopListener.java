@@ -3,6 +3,7 @@ package org.ser4j.ser;
 import java.io.IOException;
 import java.util.List;
 import org.ser4j.model.TrainedModel;
+import org.ser4j.model.learn.SelfLabel;
 
 /**
  * Side jobs of a SER run, told what happened (the run store, the console log); the loop's rules

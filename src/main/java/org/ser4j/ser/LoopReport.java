@@ -2,6 +2,7 @@ package org.ser4j.ser;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import org.ser4j.ser.select.LoopStatus;
 
 /**
  * What one SER loop did. Loop 0 is the RM trained on the labeled seed alone. {@code

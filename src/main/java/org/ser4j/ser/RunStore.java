@@ -10,6 +10,8 @@ import java.util.List;
 import org.ser4j.data.UnlabeledPair;
 import org.ser4j.model.ModelStore;
 import org.ser4j.model.TrainedModel;
+import org.ser4j.model.learn.Comparison;
+import org.ser4j.model.learn.SelfLabel;
 import org.ser4j.util.AtomicFiles;
 import org.ser4j.util.Json;
 
@@ -40,16 +42,56 @@ public final class RunStore {
     return Files.isRegularFile(dir.resolve(RUN));
   }
 
-  public void writeRun(JsonNode run) throws IOException {
-    AtomicFiles.writeString(dir.resolve(RUN), Json.CANONICAL.writeValueAsString(run) + "\n");
+  public void writeRun(RunSettings run) throws IOException {
+    AtomicFiles.writeString(
+        dir.resolve(RUN), Json.CANONICAL.writeValueAsString(run.toJson()) + "\n");
   }
 
+  /** run.json's tree, as written. */
   public JsonNode readRun() throws IOException {
     Path file = dir.resolve(RUN);
     if (!Files.isRegularFile(file)) {
       throw new IOException(dir + ": not a SER run directory (no " + RUN + ")");
     }
     return Json.CANONICAL.readTree(file.toFile());
+  }
+
+  /** The run's settings; {@code defaultHeads} for a frozen run, which records none. */
+  public RunSettings settings(int defaultHeads) throws IOException {
+    return RunSettings.of(readRun(), defaultHeads);
+  }
+
+  /**
+   * The run directory {@code dir} for {@code settings}: new (run.json written), or one that holds a
+   * run with the same settings (reused: it resumes or is finished); one with other settings is
+   * refused, naming them.
+   */
+  public static RunStore reuseOrCreate(Path dir, RunSettings settings) throws IOException {
+    RunStore store = new RunStore(dir);
+    if (!store.hasRun()) {
+      store.writeRun(settings);
+      return store;
+    }
+    ObjectNode recorded = (ObjectNode) store.readRun();
+    // Read through the current settings type, so a run recorded before a setting existed
+    // compares with that setting's default (and as text, so number types compare alike).
+    recorded.set("ser", Json.PRETTY.valueToTree(RunSettings.of(recorded, 0).ser()));
+    JsonNode existing = Json.PRETTY.readTree(Json.PRETTY.writeValueAsString(recorded));
+    JsonNode wanted = Json.PRETTY.readTree(Json.PRETTY.writeValueAsString(settings.toJson()));
+    if (!existing.equals(wanted)) {
+      List<String> differ = new ArrayList<>();
+      wanted
+          .fieldNames()
+          .forEachRemaining(
+              k -> {
+                if (!wanted.get(k).equals(existing.get(k))) {
+                  differ.add(k);
+                }
+              });
+      throw new IllegalArgumentException(
+          dir + " holds a run with other settings (" + String.join(", ", differ) + ")");
+    }
+    return store;
   }
 
   /** A loop's selections, then its model directory. */

@@ -2,6 +2,10 @@ package org.ser4j.ser;
 
 import io.soabase.recordbuilder.core.RecordBuilder;
 import org.ser4j.model.head.TrainConfig;
+import org.ser4j.ser.select.ConfidenceScale;
+import org.ser4j.ser.select.SelectionOptions;
+import org.ser4j.ser.select.SelectionRule;
+import org.ser4j.ser.select.Thresholds;
 
 /**
  * The SER loop's settings.

@@ -4,11 +4,22 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
-import org.ser4j.data.SeedSplit;
-import org.ser4j.data.SerDataset;
+import org.ser4j.data.split.SeedSplit;
+import org.ser4j.data.split.SerDataset;
 import org.ser4j.model.PairRewards;
 import org.ser4j.model.Provenance;
 import org.ser4j.model.TrainedModel;
+import org.ser4j.model.learn.RewardLearner;
+import org.ser4j.model.learn.SelfLabel;
+import org.ser4j.model.learn.TrainingSet;
+import org.ser4j.ser.select.CandidateSource;
+import org.ser4j.ser.select.LengthBalance;
+import org.ser4j.ser.select.LoopStatus;
+import org.ser4j.ser.select.PairSelection;
+import org.ser4j.ser.select.Reviewers;
+import org.ser4j.ser.select.SelectionRule;
+import org.ser4j.ser.select.SelfLabelFilter;
+import org.ser4j.ser.select.Taken;
 
 /**
  * Self-Evolved Reward Learning (Huang et al., ICLR 2025), for any {@link RewardLearner}: Loop 0
@@ -41,7 +52,10 @@ public final class SerLoop {
     this.provenance = provenance;
     this.log = log;
     this.candidates = CandidateSource.of(config.selection());
-    this.selection = PairSelection.of(config);
+    this.selection =
+        config.rule() == SelectionRule.PAIR_CONFIDENCE
+            ? PairSelection.calibrated(config.selection())
+            : PairSelection.thresholds(config.rule(), config.thresholds(), config.scale());
   }
 
   /** Runs (or resumes) SER on {@code data} with {@code learner}. */

@@ -3,9 +3,13 @@ package org.ser4j.ser;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.ser4j.data.SeedSplit;
+import org.ser4j.data.split.SeedSplit;
 import org.ser4j.model.Loss;
 import org.ser4j.model.TrainedModel;
+import org.ser4j.model.learn.RewardLearner;
+import org.ser4j.model.learn.SelfLabel;
+import org.ser4j.model.learn.TrainingSet;
+import org.ser4j.ser.select.PairConfidence;
 
 /**
  * Loops judged on a held-out validation slice of the seed, which also early-stops every fit.

@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.ser4j.data.Prompts;
+import org.ser4j.data.format.Prompts;
 import org.ser4j.encoder.ResponseInput;
 import org.ser4j.model.RewardScorer;
 import org.ser4j.model.head.FeatureScorer;

@@ -14,6 +14,11 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
+import org.ser4j.data.format.DatasetStats;
+import org.ser4j.data.format.PairReader;
+import org.ser4j.data.format.PreferenceFormat;
+import org.ser4j.data.format.ReadOptions;
+import org.ser4j.data.split.Splits;
 import org.ser4j.testing.SharedData;
 
 /** The readers on the real shared files, checked against counts taken another way. */

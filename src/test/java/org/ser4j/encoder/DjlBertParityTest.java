@@ -7,9 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.ser4j.data.PairReader;
 import org.ser4j.data.PreferencePair;
-import org.ser4j.data.ReadOptions;
+import org.ser4j.data.format.PairReader;
+import org.ser4j.data.format.ReadOptions;
 import org.ser4j.testing.SharedData;
 
 /** The DJL/PyTorch BERT with weights read from the ONNX file reproduces ONNX Runtime's vectors. */

@@ -8,11 +8,11 @@ import java.util.Set;
 import java.util.function.IntToDoubleFunction;
 import org.ser4j.data.PreferencePair;
 import org.ser4j.data.Prompt;
-import org.ser4j.data.SerDataset;
 import org.ser4j.data.SkipCounts;
 import org.ser4j.data.SourceRef;
-import org.ser4j.data.Splits;
 import org.ser4j.data.UnlabeledPair;
+import org.ser4j.data.split.SerDataset;
+import org.ser4j.data.split.Splits;
 import org.ser4j.encoder.EncoderConfig;
 import org.ser4j.encoder.EncoderRuntime;
 import org.ser4j.model.PairRewards;
@@ -20,6 +20,9 @@ import org.ser4j.model.Provenance;
 import org.ser4j.model.RewardScale;
 import org.ser4j.model.RewardScorer;
 import org.ser4j.model.TrainedModel;
+import org.ser4j.model.learn.RewardLearner;
+import org.ser4j.model.learn.SelfLabel;
+import org.ser4j.model.learn.TrainingSet;
 import org.ser4j.util.Progress;
 
 /**

@@ -20,12 +20,20 @@ import java.util.function.IntToDoubleFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ser4j.data.Prompt;
-import org.ser4j.data.SeedSplit;
-import org.ser4j.data.SerDataset;
 import org.ser4j.data.SourceRef;
 import org.ser4j.data.UnlabeledPair;
+import org.ser4j.data.split.SeedSplit;
+import org.ser4j.data.split.SerDataset;
 import org.ser4j.model.Provenance;
 import org.ser4j.model.TrainedModel;
+import org.ser4j.model.learn.Comparison;
+import org.ser4j.model.learn.SelfLabel;
+import org.ser4j.model.learn.TrainingSet;
+import org.ser4j.ser.select.CandidateSource;
+import org.ser4j.ser.select.PairConfidence;
+import org.ser4j.ser.select.SelectionOptions;
+import org.ser4j.ser.select.SelectionRule;
+import org.ser4j.ser.select.Taken;
 
 /**
  * The loop's own rules, against a {@link FakeLearner} (no encoder, no training, no files but the
@@ -361,6 +369,34 @@ class SerLoopRulesTest {
             () -> ok.withMaxLoops(-1),
             () -> ok.withValidationFraction(1.0))) {
       assertThrows(IllegalArgumentException.class, bad::run);
+    }
+  }
+
+  @Test
+  void theFullLabelRmIsJudgedAsTheLoopsAre() throws IOException {
+    SerDataset data = data();
+    FakeLearner slice = learner(t -> 0.7, t -> 1.0);
+    slice.load(data);
+    Baselines.fullLabels(data, slice, slice(), SEED);
+    assertEquals(1, slice.fits.size(), "one fit, early-stopped on the validation slice");
+    assertEquals(20, slice.fits.get(0).validation().size());
+    assertEquals(data.pool().size(), slice.fits.get(0).train().selfLabeled().size());
+
+    FakeLearner folds = learner(t -> 0.7, t -> 1.0);
+    folds.load(data);
+    Baselines.fullLabels(data, folds, slice().withDecisionFolds(5), SEED);
+    assertEquals(6, folds.fits.size(), "five fold fits, then one on everything");
+    for (int f = 0; f < 5; f++) {
+      assertEquals(40, folds.fits.get(f).validation().size());
+      assertEquals(160, folds.fits.get(f).train().labeled().length);
+      assertEquals(data.pool().size(), folds.fits.get(f).train().selfLabeled().size());
+    }
+    FakeLearner.FitCall last = folds.fits.get(5);
+    assertEquals(200, last.train().labeled().length);
+    assertEquals(1, last.epochs(), "the folds' median best epoch");
+    // Gold labels, not the RM's: every pool pair oriented as the hidden labels say.
+    for (SelfLabel g : last.train().selfLabeled()) {
+      assertEquals(Boolean.TRUE, g.right(data.gold()));
     }
   }
 }

@@ -11,9 +11,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.ser4j.data.SerDataset;
+import org.ser4j.cli.SyntheticPool;
+import org.ser4j.data.split.SerDataset;
 import org.ser4j.encoder.EncoderConfig;
 import org.ser4j.model.Provenance;
+import org.ser4j.model.head.FeatureSource;
+import org.ser4j.model.head.HeadFeatures;
+import org.ser4j.model.head.HeadLearner;
+import org.ser4j.ser.select.SelectionOptions;
 import org.ser4j.util.Progress;
 
 /**

@@ -22,9 +22,9 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.ser4j.data.PairReader;
 import org.ser4j.data.PreferencePair;
-import org.ser4j.data.ReadOptions;
+import org.ser4j.data.format.PairReader;
+import org.ser4j.data.format.ReadOptions;
 import org.ser4j.encoder.Featurizer;
 import org.ser4j.encoder.ResponseInput;
 import org.ser4j.model.head.PairEncoding;
@@ -130,7 +130,7 @@ class RewardServerTest {
     for (int i = 20; i < 30; i++) {
       PreferencePair p = pairs.get(i);
       ObjectNode record = JSON.createObjectNode();
-      org.ser4j.data.PairWriter.putPrompt(record, p.prompt());
+      org.ser4j.data.format.PairWriter.putPrompt(record, p.prompt());
       records.append(record.put("response", p.rejected())).append('\n');
       q.add(query(p, false));
     }

@@ -12,13 +12,13 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.ser4j.data.PreferencePair;
-import org.ser4j.data.SerDataset;
 import org.ser4j.data.UnlabeledPair;
+import org.ser4j.data.split.SerDataset;
 import org.ser4j.encoder.EncoderConfig;
 import org.ser4j.encoder.ResponseInput;
+import org.ser4j.model.head.FeatureSource;
+import org.ser4j.model.head.HeadFeatures;
 import org.ser4j.model.head.PairFeatures;
-import org.ser4j.ser.FeatureSource;
-import org.ser4j.ser.HeadFeatures;
 
 /**
  * The frozen encoder run on a Spark cluster: every text is encoded on the executors ({@link

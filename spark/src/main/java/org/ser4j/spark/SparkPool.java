@@ -12,11 +12,11 @@ import org.ser4j.encoder.EncoderConfig;
 import org.ser4j.model.PairRewards;
 import org.ser4j.model.Tensor;
 import org.ser4j.model.head.FeatureNormalizer;
+import org.ser4j.model.head.HeadFeatures;
 import org.ser4j.model.head.Heads;
 import org.ser4j.model.head.PairFeatures;
 import org.ser4j.model.head.RewardHead;
 import org.ser4j.model.head.RewardModel;
-import org.ser4j.ser.HeadFeatures;
 import scala.Tuple2;
 
 /**

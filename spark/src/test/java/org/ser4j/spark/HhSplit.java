@@ -6,10 +6,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.ser4j.data.PairReader;
-import org.ser4j.data.PairWriter;
 import org.ser4j.data.PreferencePair;
-import org.ser4j.data.ReadOptions;
+import org.ser4j.data.format.PairReader;
+import org.ser4j.data.format.PairWriter;
+import org.ser4j.data.format.ReadOptions;
 
 /**
  * A small split of the shared HH-RLHF file (200 training, 60 test pairs) and the evolve options.

@@ -16,14 +16,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.ser4j.data.DataSpec;
-import org.ser4j.data.ReadOptions;
-import org.ser4j.data.SerDataset;
+import org.ser4j.data.format.ReadOptions;
+import org.ser4j.data.split.DataSpec;
+import org.ser4j.data.split.SerDataset;
 import org.ser4j.encoder.EncoderConfig;
 import org.ser4j.encoder.EncoderRuntime;
 import org.ser4j.encoder.Featurizer;
-import org.ser4j.ser.HeadFeatures;
-import org.ser4j.ser.SerInputs;
+import org.ser4j.model.head.HeadFeatures;
+import org.ser4j.model.head.SerInputs;
 import org.ser4j.util.Progress;
 
 /**
@@ -146,7 +146,7 @@ class SparkEvolveTest {
     java.util.Map<String, List<org.ser4j.data.PreferencePair>> byPrompt =
         new java.util.LinkedHashMap<>();
     for (var p :
-        org.ser4j.data.PairReader.readAll(alpaca, ReadOptions.defaults().withSkipBad(true))
+        org.ser4j.data.format.PairReader.readAll(alpaca, ReadOptions.defaults().withSkipBad(true))
             .pairs()) {
       byPrompt.computeIfAbsent(p.prompt().transcript(), k -> new java.util.ArrayList<>()).add(p);
     }
@@ -157,7 +157,7 @@ class SparkEvolveTest {
             .flatMap(l -> l.subList(0, 6).stream())
             .toList();
     Path file = dir.resolve("alpaca-slice.jsonl");
-    org.ser4j.data.PairWriter.write(file, slice);
+    org.ser4j.data.format.PairWriter.write(file, slice);
     java.util.function.Function<Path, String[]> args =
         out ->
             new String[] {

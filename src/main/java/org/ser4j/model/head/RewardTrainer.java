@@ -1,7 +1,7 @@
 package org.ser4j.model.head;
 
 import java.util.Random;
-import org.ser4j.data.SeedSplit;
+import org.ser4j.data.split.SeedSplit;
 import org.ser4j.model.AdamW;
 import org.ser4j.model.EpochLoop;
 import org.ser4j.model.Loss;

@@ -1,0 +1,25 @@
+package org.ser4j.model.head;
+
+import java.util.List;
+import org.ser4j.data.UnlabeledPair;
+import org.ser4j.encoder.EncoderConfig;
+import org.ser4j.model.PairRewards;
+
+/**
+ * A run's texts as the frozen-encoder learner ({@link HeadLearner}) sees them: the seed's and the
+ * test pairs' vectors at hand, the pool's wherever they live: in memory ({@link SerInputs}), or on
+ * a cluster's executors (ser4j-spark), where the pool is also scored.
+ */
+public interface HeadFeatures {
+  PairFeatures labeled();
+
+  PairFeatures test();
+
+  /** The vectors of pool pairs {@code keys}, in that order: first answers as chosen. */
+  PairFeatures pool(int[] keys);
+
+  /** {@code model}'s rewards of pool pairs, scored where their vectors are. */
+  PairRewards poolRewards(RewardModel model, List<UnlabeledPair> pairs);
+
+  EncoderConfig encoder();
+}

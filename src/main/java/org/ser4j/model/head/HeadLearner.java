@@ -1,0 +1,194 @@
+package org.ser4j.model.head;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.ser4j.data.UnlabeledPair;
+import org.ser4j.data.split.SerDataset;
+import org.ser4j.encoder.Featurizer;
+import org.ser4j.model.PairRewards;
+import org.ser4j.model.Provenance;
+import org.ser4j.model.TrainedModel;
+import org.ser4j.model.learn.RewardLearner;
+import org.ser4j.model.learn.SelfLabel;
+import org.ser4j.model.learn.TrainingSet;
+import org.ser4j.util.Progress;
+
+/**
+ * A frozen pretrained encoder with a trained head: every text is encoded once (feature cache),
+ * after which training and scoring touch only feature vectors. Where the vectors come from and
+ * where the pool is scored is the {@link FeatureSource}'s business: this process, or a cluster.
+ */
+public final class HeadLearner implements RewardLearner {
+  private final FeatureSource source;
+  private final TrainConfig config;
+  private final Progress.Hideable progress;
+  private HeadFeatures in;
+
+  private HeadLearner(
+      FeatureSource source, HeadFeatures in, TrainConfig config, Progress progress) {
+    this.source = source;
+    this.in = in;
+    this.config = config;
+    this.progress = Progress.hideable(progress);
+  }
+
+  /** Learns on the vectors {@code source} encodes; closing the learner closes the source. */
+  public static HeadLearner over(FeatureSource source, TrainConfig config, Progress progress) {
+    return new HeadLearner(source, null, config, progress);
+  }
+
+  /**
+   * Encodes the run's texts with {@code featurizer} in this process; closing the learner closes it
+   * when {@code owns}.
+   */
+  public static HeadLearner encoding(
+      Featurizer featurizer, boolean owns, TrainConfig config, Progress progress) {
+    return over(new LocalFeatures(featurizer, owns), config, progress);
+  }
+
+  /**
+   * Works on features already at hand (a synthetic pool for benchmarks); {@link #load} then reads
+   * nothing.
+   */
+  public static HeadLearner of(SerInputs features, TrainConfig config) {
+    return new HeadLearner(null, features, config, Progress.quiet());
+  }
+
+  @Override
+  public void load(SerDataset data) throws IOException {
+    if (in == null) {
+      in = source.encode(data);
+    }
+  }
+
+  @Override
+  public Fit fit(TrainingSet train, TrainingSet validation, long seed, TrainedModel start) {
+    return fit(train, validation, config.withSeed(seed), (RewardModel) start);
+  }
+
+  @Override
+  public Fit fitEpochs(TrainingSet train, int epochs, long seed, TrainedModel start) {
+    // Nothing held out: the trainer keeps the epoch of lowest training loss within the budget.
+    TrainConfig fixed = config.withSeed(seed).withMaxEpochs(epochs).withPatience(epochs);
+    return fit(train, TrainingSet.none(), fixed, (RewardModel) start);
+  }
+
+  private Fit fit(TrainingSet train, TrainingSet validation, TrainConfig cfg, RewardModel start) {
+    PairFeatures t = features(train);
+    PairFeatures v = features(validation);
+    RewardTrainer trainer = new RewardTrainer(cfg, progress);
+    if (!train.unweighted()) {
+      double[] w = new double[train.size()];
+      java.util.Arrays.fill(w, 0, train.labeled().length, 1.0);
+      java.util.Arrays.fill(w, train.labeled().length, w.length, train.selfLabelWeight());
+      trainer = trainer.weighing(w);
+    }
+    TrainedHead head =
+        start != null ? trainer.train(t, v, start.head(), start.normalizer()) : trainer.train(t, v);
+    // As saved: the model rounds the head to float, so a reloaded model scores identically.
+    RewardModel model =
+        new RewardModel(in.encoder(), head.normalizer(), head.head(), Provenance.UNKNOWN);
+    Map<String, Object> details = source == null ? Map.of() : new LinkedHashMap<>(source.details());
+    return new Fit(model, head.history(), head.bestEpoch(), head.validationPairs(), details);
+  }
+
+  private PairFeatures features(TrainingSet set) {
+    List<SelfLabel> self = set.selfLabeled();
+    int[] chosenKeys = self.stream().mapToInt(s -> s.chosenAnswer().pair().key()).toArray();
+    int[] rejectedKeys = self.stream().mapToInt(s -> s.rejectedAnswer().pair().key()).toArray();
+    PairFeatures ofChosen = in.pool(chosenKeys);
+    // Both answers of a pool pair come with one fetch; a built pair's come from two pairs.
+    PairFeatures ofRejected =
+        java.util.Arrays.equals(chosenKeys, rejectedKeys) ? ofChosen : in.pool(rejectedKeys);
+    float[][] c = new float[self.size()][];
+    float[][] r = new float[self.size()][];
+    for (int i = 0; i < self.size(); i++) {
+      SelfLabel s = self.get(i);
+      c[i] = s.chosenAnswer().isFirst() ? ofChosen.chosen()[i] : ofChosen.rejected()[i];
+      r[i] = s.rejectedAnswer().isFirst() ? ofRejected.chosen()[i] : ofRejected.rejected()[i];
+    }
+    return in.labeled().select(set.labeled()).concat(new PairFeatures(c, r));
+  }
+
+  @Override
+  public PairRewards poolRewards(TrainedModel model, List<UnlabeledPair> pairs) {
+    return in.poolRewards((RewardModel) model, pairs);
+  }
+
+  @Override
+  public PairRewards rewards(TrainedModel model, TrainingSet pairs) {
+    return rewards((RewardModel) model, features(pairs));
+  }
+
+  @Override
+  public PairRewards testRewards(TrainedModel model) {
+    return rewards((RewardModel) model, in.test());
+  }
+
+  private static PairRewards rewards(RewardModel model, PairFeatures pairs) {
+    return new PairRewards(model.score(pairs.chosen()), model.score(pairs.rejected()));
+  }
+
+  @Override
+  public org.ser4j.encoder.EncoderConfig encoder() {
+    return source != null ? source.encoder() : in.encoder();
+  }
+
+  @Override
+  public String finetune() {
+    return "none";
+  }
+
+  @Override
+  public Progress.Hideable progress() {
+    return progress;
+  }
+
+  @Override
+  public String cacheSummary() {
+    return source == null ? null : source.summary();
+  }
+
+  @Override
+  public void close() {
+    if (source != null) {
+      source.close();
+    }
+  }
+
+  /** This process's featurizer; an experiment's is shared by its runs, so not always owned. */
+  private record LocalFeatures(Featurizer featurizer, boolean owns) implements FeatureSource {
+    @Override
+    public HeadFeatures encode(SerDataset data) throws IOException {
+      return SerInputs.encode(featurizer, data);
+    }
+
+    @Override
+    public org.ser4j.encoder.EncoderConfig encoder() {
+      return featurizer.config();
+    }
+
+    @Override
+    public Map<String, Object> details() {
+      Map<String, Object> d = new LinkedHashMap<>();
+      d.put("cache_entries", featurizer.cache().size());
+      d.put("cache_hits", featurizer.cache().hits());
+      d.put("cache_misses", featurizer.cache().misses());
+      return d;
+    }
+
+    @Override
+    public String summary() {
+      return featurizer.cache().summary();
+    }
+
+    @Override
+    public void close() {
+      if (owns) {
+        featurizer.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package org.ser4j.ser;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.ser4j.data.format.ReadOptions;
+import org.ser4j.data.split.DataSpec;
+import org.ser4j.encoder.EncoderConfig;
+import org.ser4j.model.finetune.FineTuneConfig;
+import org.ser4j.util.Json;
+
+/**
+ * What a run was asked to do, as its run.json holds it: its data, its encoder (with the weights'
+ * fingerprint), its SER settings, and, when the encoder learns, the fine-tuning settings and the
+ * encoder's attention heads. A resumed run reads every setting back from here.
+ *
+ * @param finetune null when the encoder is frozen
+ */
+public record RunSettings(
+    DataSpec data, EncoderConfig encoder, SerConfig ser, FineTuneConfig finetune, int heads) {
+
+  /** run.json's tree. */
+  public ObjectNode toJson() {
+    ObjectNode run = Json.PRETTY.createObjectNode();
+    run.set("data", dataJson(data));
+    run.set("encoder", Json.PRETTY.valueToTree(encoder));
+    run.set("ser", Json.PRETTY.valueToTree(ser));
+    if (finetune != null) {
+      run.set("finetune", Json.PRETTY.valueToTree(finetune));
+      run.put("attention_heads", heads);
+    }
+    return run;
+  }
+
+  /**
+   * Reads run.json's tree back; {@code defaultHeads} for a frozen run, which records none. Settings
+   * a run.json written before they existed take their defaults.
+   */
+  public static RunSettings of(JsonNode run, int defaultHeads) throws IOException {
+    return new RunSettings(
+        dataSpec(run.get("data")),
+        Json.PRETTY.treeToValue(run.get("encoder"), EncoderConfig.class),
+        Json.PRETTY.treeToValue(run.get("ser"), SerConfig.class),
+        run.hasNonNull("finetune")
+            ? Json.PRETTY.treeToValue(run.get("finetune"), FineTuneConfig.class)
+            : null,
+        run.path("attention_heads").asInt(defaultHeads));
+  }
+
+  private static ObjectNode dataJson(DataSpec spec) {
+    ObjectNode n = Json.PRETTY.createObjectNode();
+    n.put("train", spec.train().toAbsolutePath().toString());
+    n.put("test", spec.test() == null ? null : spec.test().toAbsolutePath().toString());
+    if (spec.testFraction() != null) {
+      n.put("test_fraction", spec.testFraction());
+    }
+    n.put("labeled_fraction", spec.labeledFraction());
+    n.put("seed", spec.seed());
+    n.set("read", Json.PRETTY.valueToTree(spec.read()));
+    return n;
+  }
+
+  private static DataSpec dataSpec(JsonNode d) throws IOException {
+    return new DataSpec(
+        Path.of(d.get("train").asText()),
+        d.hasNonNull("test") ? Path.of(d.get("test").asText()) : null,
+        d.has("test_fraction") ? d.get("test_fraction").asDouble() : null,
+        d.get("labeled_fraction").asDouble(),
+        d.get("seed").asLong(),
+        Json.PRETTY.treeToValue(d.get("read"), ReadOptions.class));
+  }
+}

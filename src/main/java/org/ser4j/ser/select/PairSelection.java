@@ -1,0 +1,87 @@
+package org.ser4j.ser.select;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import org.ser4j.model.PairRewards;
+import org.ser4j.model.learn.SelfLabel;
+
+/**
+ * Step 2 of a SER loop: which scored candidates the RM labels itself. The paper's thresholds on
+ * each answer's sigmoid(r) ({@link #thresholds}) or calibrated pair confidence ({@link
+ * #calibrated}); a new rule (an acquisition strategy's mirror image) is another implementation.
+ */
+public interface PairSelection {
+  Picked pick(CandidateSource.Candidates candidates, Context context) throws IOException;
+
+  /**
+   * A loop's self-labels in candidate order, the concrete rule that chose them, pair-confidence's T
+   * (else null), and the learning status they show.
+   */
+  record Picked(
+      List<SelfLabel> selected, SelectionRule rule, Double temperature, LoopStatus status) {}
+
+  /** What a rule may read besides the candidates, each asked only when the rule needs it. */
+  interface Context {
+    int loop();
+
+    /** The current RM's rewards of the labeled validation pairs, or null where there are none. */
+    PairRewards validationRewards() throws IOException;
+
+    /** Pair confidence's temperature for the current RM. */
+    double temperature() throws IOException;
+
+    /** Where to say what the rule read off the pool, or null (a fold run's selection). */
+    PrintWriter log();
+  }
+
+  /**
+   * The paper's rules on s = sigmoid(r) per answer (r read on the pool's scale with {@link
+   * ConfidenceScale#POOL}); {@code auto} takes the rule that is right more often on the validation
+   * pairs, good-bad without any.
+   */
+  static PairSelection thresholds(SelectionRule rule, Thresholds thresholds, ConfidenceScale how) {
+    Selector selector = new Selector(thresholds);
+    return (c, context) -> {
+      Selector scaled = selector.scaledFor(how, c.poolPairs().chosen(), c.poolPairs().rejected());
+      if (context.log() != null && how == ConfidenceScale.POOL) {
+        context
+            .log()
+            .printf(
+                Locale.ROOT,
+                "loop %d: pool rewards mean %.4f, std %.4f: s = sigmoid((r - mean) / std)%n",
+                context.loop(),
+                scaled.center(),
+                scaled.spread());
+      }
+      SelectionRule concrete = rule;
+      if (rule == SelectionRule.AUTO) {
+        PairRewards validation = context.validationRewards();
+        concrete = validation != null ? scaled.resolveAuto(validation) : SelectionRule.GOOD_BAD;
+      }
+      PairRewards r = c.rewards();
+      List<SelfLabel> selected =
+          scaled.select(c.comparisons(), r.chosen(), r.rejected(), concrete, context.loop());
+      return new Picked(selected, concrete, null, selector.status(selected));
+    };
+  }
+
+  /** Calibrated pair confidence ({@link PairConfidence}), T from the context. */
+  static PairSelection calibrated(SelectionOptions options) {
+    return (c, context) -> {
+      PairConfidence pc = new PairConfidence(context.temperature());
+      PairRewards r = c.rewards();
+      List<SelfLabel> selected =
+          pc.select(
+              c.comparisons(),
+              r.chosen(),
+              r.rejected(),
+              options.minConfidence(),
+              options.targetPrecision(),
+              context.loop());
+      return new Picked(
+          selected, SelectionRule.PAIR_CONFIDENCE, pc.temperature(), LoopStatus.PAIR_CONFIDENCE);
+    };
+  }
+}
