@@ -40,9 +40,9 @@ import org.ser4j.model.finetune.OnnxExport;
 import org.ser4j.model.finetune.SequencePairs;
 import org.ser4j.model.head.FeatureNormalizer;
 import org.ser4j.model.head.HeadLearner;
+import org.ser4j.model.head.HeadModel;
 import org.ser4j.model.head.LinearHead;
 import org.ser4j.model.head.PairFeatures;
-import org.ser4j.model.head.RewardModel;
 import org.ser4j.model.head.RewardTrainer;
 import org.ser4j.model.head.SerInputs;
 import org.ser4j.model.head.TrainConfig;
@@ -201,8 +201,8 @@ public final class BenchCommand implements Callable<Integer> {
     json.put("head_train_pairs_per_s", trainPairsPerS);
 
     PairFeatures cached = randomPairs(scorePairs, d, 2);
-    RewardModel model =
-        new RewardModel(
+    HeadModel model =
+        new HeadModel(
             null, FeatureNormalizer.fit(cached.chosen()), new LinearHead(d), Provenance.UNKNOWN);
     model.score(cached.chosen()[0]);
     long t1 = System.nanoTime();
@@ -439,7 +439,7 @@ public final class BenchCommand implements Callable<Integer> {
             .run(pool.data(), HeadLearner.of(in, config.train()));
     // Score + select alone, timed apart from retraining: the part that grows with the pool.
     long t0 = System.nanoTime();
-    RewardModel m = (RewardModel) result.keptModel();
+    HeadModel m = (HeadModel) result.keptModel();
     double[] r1 = m.score(in.poolFirst());
     double[] r2 = m.score(in.poolSecond());
     int selected =

@@ -24,7 +24,7 @@ import org.ser4j.data.format.PairReader;
 import org.ser4j.data.format.ReadOptions;
 import org.ser4j.encoder.Featurizer;
 import org.ser4j.encoder.ResponseInput;
-import org.ser4j.model.head.RewardModel;
+import org.ser4j.model.head.HeadModel;
 import org.ser4j.serve.RewardServer;
 import org.ser4j.util.AtomicFiles;
 import org.ser4j.util.Json;
@@ -86,8 +86,8 @@ public final class BenchServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    RewardModel rm =
-        RewardModel.load(model.dir); // it times the frozen encoder against ONNX Runtime alone
+    HeadModel rm =
+        HeadModel.load(model.dir); // it times the frozen encoder against ONNX Runtime alone
     int total = clients * requests * perRequest;
     List<String> queries = new ArrayList<>();
     List<ResponseInput> inputs = new ArrayList<>();

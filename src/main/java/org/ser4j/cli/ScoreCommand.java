@@ -14,7 +14,7 @@ import org.ser4j.data.format.PairWriter;
 import org.ser4j.data.format.ScoreRecordReader;
 import org.ser4j.encoder.ResponseInput;
 import org.ser4j.model.RewardScorer;
-import org.ser4j.model.head.RewardModel;
+import org.ser4j.model.head.HeadModel;
 import org.ser4j.util.AtomicFiles;
 import org.ser4j.util.Json;
 import org.ser4j.util.Progress;
@@ -115,7 +115,7 @@ public final class ScoreCommand implements Callable<Integer> {
                           node.put("reward_rejected", rm.scaled(rewards[1], rejected));
                           node.put(
                               "p_chosen",
-                              RewardModel.probability(
+                              HeadModel.probability(
                                   rm.corrected(rewards[0], chosen),
                                   rm.corrected(rewards[1], rejected)));
                           return node;

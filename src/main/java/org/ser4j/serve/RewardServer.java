@@ -15,7 +15,7 @@ import org.ser4j.data.format.Prompts;
 import org.ser4j.encoder.ResponseInput;
 import org.ser4j.model.RewardScorer;
 import org.ser4j.model.head.FeatureScorer;
-import org.ser4j.model.head.RewardModel;
+import org.ser4j.model.head.HeadModel;
 import org.ser4j.util.Json;
 
 /**
@@ -325,7 +325,7 @@ public final class RewardServer implements AutoCloseable {
     for (int i = 0; i < raw.length; i += 2) {
       ResponseInput a = inputs.get(i);
       ResponseInput b = inputs.get(i + 1);
-      p.add(RewardModel.probability(model.corrected(raw[i], a), model.corrected(raw[i + 1], b)));
+      p.add(HeadModel.probability(model.corrected(raw[i], a), model.corrected(raw[i + 1], b)));
       ra.add(model.scaled(raw[i], a));
       rb.add(model.scaled(raw[i + 1], b));
     }

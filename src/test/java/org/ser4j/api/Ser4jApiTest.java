@@ -10,7 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.ser4j.model.ModelStore;
 import org.ser4j.model.RewardScorer;
 import org.ser4j.model.TrainedModel;
-import org.ser4j.model.head.RewardModel;
+import org.ser4j.model.head.HeadModel;
 import org.ser4j.ser.SerResult;
 import org.ser4j.testing.SharedData;
 import org.ser4j.testing.TestEncoders;
@@ -84,7 +84,7 @@ class Ser4jApiTest {
             .cache(TestEncoders.CACHE)
             .out(out)
             .train();
-    assertTrue(model instanceof RewardModel);
+    assertTrue(model instanceof HeadModel);
     assertEquals("api-train", model.provenance().command());
     assertEquals(
         model.provenance(),

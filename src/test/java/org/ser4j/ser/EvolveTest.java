@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ser4j.cli.SerCli;
-import org.ser4j.model.head.RewardModel;
+import org.ser4j.model.head.HeadModel;
 import org.ser4j.testing.SharedData;
 import org.ser4j.testing.TestEncoders;
 
@@ -123,8 +123,8 @@ class EvolveTest {
     Path resumed = resumedAfterLoop1(whole, dir.resolve("resumed"));
     assertEquals(loopsWithoutTime(whole), loopsWithoutTime(resumed), "resume gives the same loops");
     int last = loops.size() - 1;
-    RewardModel a = RewardModel.load(whole.resolve("loop-" + last).resolve("model"));
-    RewardModel b = RewardModel.load(resumed.resolve("loop-" + last).resolve("model"));
+    HeadModel a = HeadModel.load(whole.resolve("loop-" + last).resolve("model"));
+    HeadModel b = HeadModel.load(resumed.resolve("loop-" + last).resolve("model"));
     assertArrayEquals(a.head().parameters(), b.head().parameters(), "and the same final weights");
   }
 

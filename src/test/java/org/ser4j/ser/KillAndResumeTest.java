@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ser4j.cli.SerCli;
-import org.ser4j.model.head.RewardModel;
+import org.ser4j.model.head.HeadModel;
 import org.ser4j.testing.SharedData;
 import org.ser4j.testing.TestEncoders;
 
@@ -150,8 +150,8 @@ class KillAndResumeTest {
     assertEquals(loopsWithoutTime(reference), loopsWithoutTime(run));
     int last = loops - 1;
     assertArrayEquals(
-        RewardModel.load(reference.resolve("loop-" + last).resolve("model")).head().parameters(),
-        RewardModel.load(run.resolve("loop-" + last).resolve("model")).head().parameters());
+        HeadModel.load(reference.resolve("loop-" + last).resolve("model")).head().parameters(),
+        HeadModel.load(run.resolve("loop-" + last).resolve("model")).head().parameters());
     // Identical models give identical files, though other processes wrote them (map keys in a fixed
     // order).
     for (int loop = 0; loop < loops; loop++) {

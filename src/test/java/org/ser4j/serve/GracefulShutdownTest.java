@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.ser4j.encoder.Featurizer;
 import org.ser4j.encoder.InputStrategy;
 import org.ser4j.model.head.FeatureNormalizer;
+import org.ser4j.model.head.HeadModel;
 import org.ser4j.model.head.LinearHead;
-import org.ser4j.model.head.RewardModel;
 import org.ser4j.testing.TestEncoders;
 
 /** Stopping the server lets a request in flight finish. */
@@ -28,8 +28,8 @@ class GracefulShutdownTest {
       float[] zeros = new float[f.dimension()];
       float[] ones = new float[f.dimension()];
       java.util.Arrays.fill(ones, 1);
-      RewardModel model =
-          new RewardModel(
+      HeadModel model =
+          new HeadModel(
               f.config(),
               new FeatureNormalizer(zeros, ones),
               new LinearHead(f.dimension()),

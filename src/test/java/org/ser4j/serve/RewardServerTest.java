@@ -27,9 +27,9 @@ import org.ser4j.data.format.PairReader;
 import org.ser4j.data.format.ReadOptions;
 import org.ser4j.encoder.Featurizer;
 import org.ser4j.encoder.ResponseInput;
+import org.ser4j.model.head.HeadModel;
 import org.ser4j.model.head.PairEncoding;
 import org.ser4j.model.head.PairFeatures;
-import org.ser4j.model.head.RewardModel;
 import org.ser4j.model.head.RewardTrainer;
 import org.ser4j.model.head.TrainConfig;
 import org.ser4j.model.head.TrainedHead;
@@ -43,7 +43,7 @@ class RewardServerTest {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static Featurizer featurizer;
-  private static RewardModel model;
+  private static HeadModel model;
   private static RewardServer server;
   private static String base;
   private static List<PreferencePair> pairs;
@@ -59,7 +59,7 @@ class RewardServerTest {
     PairFeatures f = PairEncoding.features(featurizer, pairs).get(0);
     TrainedHead head = new RewardTrainer(TrainConfig.defaults(), Progress.quiet()).train(f);
     model =
-        new RewardModel(
+        new HeadModel(
             featurizer.config(),
             head.normalizer(),
             head.head(),
@@ -193,7 +193,7 @@ class RewardServerTest {
     HttpResponse<String> compare = post("/compare", body.toString());
     assertEquals(200, compare.statusCode(), compare.body());
     assertEquals(
-        RewardModel.probability(expected[0], expected[1]),
+        HeadModel.probability(expected[0], expected[1]),
         JSON.readTree(compare.body()).get("probabilities").get(0).asDouble(),
         1e-15);
   }
@@ -435,7 +435,7 @@ class RewardServerTest {
     // A steep correction, so that it must change the rewards: 2 reward units per 1,000 characters.
     org.ser4j.model.RewardScale scale =
         new org.ser4j.model.RewardScale("zscore", 0.1, 2.0, 0, 0.002, 300);
-    RewardModel corrected = model.withScale(scale);
+    HeadModel corrected = model.withScale(scale);
     RewardServer s =
         new RewardServer(
             new org.ser4j.model.head.FeatureScorer(corrected, featurizer),

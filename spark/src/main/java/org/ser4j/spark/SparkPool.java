@@ -13,10 +13,10 @@ import org.ser4j.model.PairRewards;
 import org.ser4j.model.Tensor;
 import org.ser4j.model.head.FeatureNormalizer;
 import org.ser4j.model.head.HeadFeatures;
+import org.ser4j.model.head.HeadModel;
 import org.ser4j.model.head.Heads;
 import org.ser4j.model.head.PairFeatures;
 import org.ser4j.model.head.RewardHead;
-import org.ser4j.model.head.RewardModel;
 import scala.Tuple2;
 
 /**
@@ -103,7 +103,7 @@ final class SparkPool implements HeadFeatures {
    * reward a text.
    */
   @Override
-  public PairRewards poolRewards(RewardModel model, List<UnlabeledPair> pairs) {
+  public PairRewards poolRewards(HeadModel model, List<UnlabeledPair> pairs) {
     int[] keys = pairs.stream().mapToInt(UnlabeledPair::key).toArray();
     Map<Integer, Double> rewards = Map.of();
     if (keys.length > 0) {
@@ -152,7 +152,7 @@ final class SparkPool implements HeadFeatures {
   }
 
   /**
-   * What the executors need to score: the head's tensors and the normalizer. {@link RewardModel}
+   * What the executors need to score: the head's tensors and the normalizer. {@link HeadModel}
    * scores as {@code Heads.fromTensors(tensors).score(normalizer.apply(x))}, and so do they.
    */
   record ShippedHead(Map<String, Tensor> tensors, FeatureNormalizer normalizer)

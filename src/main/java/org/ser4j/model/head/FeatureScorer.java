@@ -7,20 +7,20 @@ import org.ser4j.encoder.ResponseInput;
 import org.ser4j.model.RewardScorer;
 
 /**
- * A {@link RewardModel} (frozen encoder + head) with its {@link Featurizer}: features are cached,
+ * A {@link HeadModel} (frozen encoder + head) with its {@link Featurizer}: features are cached,
  * then the head scores.
  */
 public final class FeatureScorer implements RewardScorer {
-  private final RewardModel model;
+  private final HeadModel model;
   private final Featurizer featurizer;
 
-  public FeatureScorer(RewardModel model, Featurizer featurizer) {
+  public FeatureScorer(HeadModel model, Featurizer featurizer) {
     this.model = model;
     this.featurizer = featurizer;
   }
 
   @Override
-  public RewardModel model() {
+  public HeadModel model() {
     return model;
   }
 

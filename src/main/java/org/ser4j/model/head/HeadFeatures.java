@@ -19,7 +19,7 @@ public interface HeadFeatures {
   PairFeatures pool(int[] keys);
 
   /** {@code model}'s rewards of pool pairs, scored where their vectors are. */
-  PairRewards poolRewards(RewardModel model, List<UnlabeledPair> pairs);
+  PairRewards poolRewards(HeadModel model, List<UnlabeledPair> pairs);
 
   EncoderConfig encoder();
 }

@@ -65,17 +65,17 @@ public final class HeadLearner implements RewardLearner {
 
   @Override
   public Fit fit(TrainingSet train, TrainingSet validation, long seed, TrainedModel start) {
-    return fit(train, validation, config.withSeed(seed), (RewardModel) start);
+    return fit(train, validation, config.withSeed(seed), (HeadModel) start);
   }
 
   @Override
   public Fit fitEpochs(TrainingSet train, int epochs, long seed, TrainedModel start) {
     // Nothing held out: the trainer keeps the epoch of lowest training loss within the budget.
     TrainConfig fixed = config.withSeed(seed).withMaxEpochs(epochs).withPatience(epochs);
-    return fit(train, TrainingSet.none(), fixed, (RewardModel) start);
+    return fit(train, TrainingSet.none(), fixed, (HeadModel) start);
   }
 
-  private Fit fit(TrainingSet train, TrainingSet validation, TrainConfig cfg, RewardModel start) {
+  private Fit fit(TrainingSet train, TrainingSet validation, TrainConfig cfg, HeadModel start) {
     PairFeatures t = features(train);
     PairFeatures v = features(validation);
     RewardTrainer trainer = new RewardTrainer(cfg, progress);
@@ -88,8 +88,8 @@ public final class HeadLearner implements RewardLearner {
     TrainedHead head =
         start != null ? trainer.train(t, v, start.head(), start.normalizer()) : trainer.train(t, v);
     // As saved: the model rounds the head to float, so a reloaded model scores identically.
-    RewardModel model =
-        new RewardModel(in.encoder(), head.normalizer(), head.head(), Provenance.UNKNOWN);
+    HeadModel model =
+        new HeadModel(in.encoder(), head.normalizer(), head.head(), Provenance.UNKNOWN);
     Map<String, Object> details = source == null ? Map.of() : new LinkedHashMap<>(source.details());
     return new Fit(model, head.history(), head.bestEpoch(), head.validationPairs(), details);
   }
@@ -114,20 +114,20 @@ public final class HeadLearner implements RewardLearner {
 
   @Override
   public PairRewards poolRewards(TrainedModel model, List<UnlabeledPair> pairs) {
-    return in.poolRewards((RewardModel) model, pairs);
+    return in.poolRewards((HeadModel) model, pairs);
   }
 
   @Override
   public PairRewards rewards(TrainedModel model, TrainingSet pairs) {
-    return rewards((RewardModel) model, features(pairs));
+    return rewards((HeadModel) model, features(pairs));
   }
 
   @Override
   public PairRewards testRewards(TrainedModel model) {
-    return rewards((RewardModel) model, in.test());
+    return rewards((HeadModel) model, in.test());
   }
 
-  private static PairRewards rewards(RewardModel model, PairFeatures pairs) {
+  private static PairRewards rewards(HeadModel model, PairFeatures pairs) {
     return new PairRewards(model.score(pairs.chosen()), model.score(pairs.rejected()));
   }
 

@@ -54,7 +54,7 @@ public record SerInputs(
   }
 
   @Override
-  public PairRewards poolRewards(RewardModel model, List<UnlabeledPair> pairs) {
+  public PairRewards poolRewards(HeadModel model, List<UnlabeledPair> pairs) {
     double[] r1 = new double[pairs.size()];
     double[] r2 = new double[pairs.size()];
     for (int i = 0; i < pairs.size(); i++) {

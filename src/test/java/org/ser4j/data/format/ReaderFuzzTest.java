@@ -7,8 +7,8 @@ import org.ser4j.data.DataFileException;
 
 /**
  * Coverage-guided fuzzing of the readers with Jazzer. Under plain `mvn test` it replays its corpus
- * (src/test/resources/org/ser4j/data/format/ReaderFuzzTestInputs, where Jazzer also saves any crash it
- * finds); `JAZZER_FUZZ=1 mvn test -Dtest=ReaderFuzzTest` fuzzes for the max duration. The only
+ * (src/test/resources/org/ser4j/data/format/ReaderFuzzTestInputs, where Jazzer also saves any crash
+ * it finds); `JAZZER_FUZZ=1 mvn test -Dtest=ReaderFuzzTest` fuzzes for the max duration. The only
  * acceptable failures are data errors that name where they happened.
  */
 public class ReaderFuzzTest {

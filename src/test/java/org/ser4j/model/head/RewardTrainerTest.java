@@ -47,8 +47,7 @@ class RewardTrainerTest {
   }
 
   private static double accuracy(TrainedHead t, PairFeatures pairs) {
-    RewardModel m =
-        new RewardModel(null, t.normalizer(), t.head(), org.ser4j.model.Provenance.UNKNOWN);
+    HeadModel m = new HeadModel(null, t.normalizer(), t.head(), org.ser4j.model.Provenance.UNKNOWN);
     int right = 0;
     for (int i = 0; i < pairs.size(); i++) {
       right += m.score(pairs.chosen()[i]) > m.score(pairs.rejected()[i]) ? 1 : 0;

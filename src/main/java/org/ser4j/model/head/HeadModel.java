@@ -22,11 +22,11 @@ import org.ser4j.model.TrainedModel;
 import org.ser4j.util.Json;
 
 /**
- * A trained reward model, immutable: r(prompt, response) = head(normalize(features)). It knows the
- * exact encoder it needs (by fingerprint) and records where it came from (provenance). P(a
- * preferred over b) = sigmoid(r(a) - r(b)).
+ * The frozen-encoder family's trained reward model, immutable: r(prompt, response) =
+ * head(normalize(features)). It knows the exact encoder it needs (by fingerprint) and records where
+ * it came from (provenance). P(a preferred over b) = sigmoid(r(a) - r(b)).
  */
-public final class RewardModel implements TrainedModel {
+public final class HeadModel implements TrainedModel {
   public static final String FORMAT = "ser4j-reward-model";
   private final EncoderConfig encoder;
   private final FeatureNormalizer normalizer;
@@ -38,12 +38,12 @@ public final class RewardModel implements TrainedModel {
    * The head's parameters are rounded to float here, as saved, so a loaded model scores
    * identically.
    */
-  public RewardModel(
+  public HeadModel(
       EncoderConfig encoder, FeatureNormalizer normalizer, RewardHead head, Provenance provenance) {
     this(encoder, normalizer, head, provenance, RewardScale.NONE);
   }
 
-  public RewardModel(
+  public HeadModel(
       EncoderConfig encoder,
       FeatureNormalizer normalizer,
       RewardHead head,
@@ -58,13 +58,13 @@ public final class RewardModel implements TrainedModel {
 
   /** The same model with {@code newScale} for what callers receive. */
   @Override
-  public RewardModel withScale(RewardScale newScale) {
-    return new RewardModel(encoder, normalizer, head, provenance, newScale);
+  public HeadModel withScale(RewardScale newScale) {
+    return new HeadModel(encoder, normalizer, head, provenance, newScale);
   }
 
   @Override
-  public RewardModel withProvenance(Provenance p) {
-    return new RewardModel(encoder, normalizer, head, p, scale);
+  public HeadModel withProvenance(Provenance p) {
+    return new HeadModel(encoder, normalizer, head, p, scale);
   }
 
   @Override
@@ -157,7 +157,7 @@ public final class RewardModel implements TrainedModel {
   }
 
   /** A frozen-encoder model directory (fails on a directory of another family). */
-  public static RewardModel load(Path dir) throws IOException {
+  public static HeadModel load(Path dir) throws IOException {
     return new Format().load(dir, ModelStore.readConfig(dir, FORMAT));
   }
 
@@ -169,7 +169,7 @@ public final class RewardModel implements TrainedModel {
     }
 
     @Override
-    public RewardModel load(Path dir, JsonNode config) throws IOException {
+    public HeadModel load(Path dir, JsonNode config) throws IOException {
       Map<String, Tensor> tensors = ModelStore.readWeights(dir);
       Tensor mean = tensors.remove("normalizer.mean");
       Tensor std = tensors.remove("normalizer.std");
@@ -177,7 +177,7 @@ public final class RewardModel implements TrainedModel {
         throw new IOException(
             dir.resolve(ModelStore.WEIGHTS) + ": missing normalizer.mean / normalizer.std");
       }
-      return new RewardModel(
+      return new HeadModel(
           ModelStore.readEncoder(config),
           new FeatureNormalizer(mean.values(), std.values()),
           Heads.fromTensors(tensors),

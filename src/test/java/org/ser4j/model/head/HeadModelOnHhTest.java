@@ -21,7 +21,7 @@ import org.ser4j.testing.TestEncoders;
 import org.ser4j.util.Progress;
 
 /** The default reward model (frozen bge-small int8 + linear head) learns real human preferences. */
-class RewardModelOnHhTest {
+class HeadModelOnHhTest {
   @TempDir Path dir;
 
   @Test
@@ -41,8 +41,8 @@ class RewardModelOnHhTest {
       assertTrue(
           bestLoss < firstLoss - 0.01, "training loss falls: " + firstLoss + " -> " + bestLoss);
 
-      RewardModel model =
-          new RewardModel(
+      HeadModel model =
+          new HeadModel(
               featurizer.config(),
               trained.normalizer(),
               trained.head(),
@@ -56,7 +56,7 @@ class RewardModelOnHhTest {
       assertTrue(test.accuracy() >= 0.58, "held-out accuracy " + test.accuracy());
 
       model.save(dir);
-      RewardModel loaded = (RewardModel) ModelStore.load(dir);
+      HeadModel loaded = (HeadModel) ModelStore.load(dir);
       assertEquals(model.encoder(), loaded.encoder());
       assertArrayEquals(
           rc, loaded.score(f.get(1).chosen()), "saved-then-loaded model scores identically");
