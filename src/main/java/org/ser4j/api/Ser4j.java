@@ -17,8 +17,8 @@ import org.ser4j.model.RewardScorer;
 import org.ser4j.model.TrainedModel;
 import org.ser4j.model.finetune.FineTuneConfig;
 import org.ser4j.model.finetune.FineTuneMode;
-import org.ser4j.model.head.TrainConfig;
 import org.ser4j.model.learn.RewardLearner;
+import org.ser4j.ser.RunSettings;
 import org.ser4j.ser.RunStore;
 import org.ser4j.ser.SerConfig;
 import org.ser4j.ser.SerLoop;
@@ -47,10 +47,11 @@ public final class Ser4j {
   }
 
   /**
-   * The model in {@code modelDir} (either family) as a scorer; features are cached in memory only.
+   * The model in {@code modelDir} (either family; or a SER run directory: its final model) as a
+   * scorer; features are cached in memory only.
    */
   public static RewardScorer open(Path modelDir) throws IOException {
-    return ModelStore.load(modelDir).open(EncoderRuntime.defaults(null));
+    return ModelStore.load(RunStore.modelDir(modelDir)).open(EncoderRuntime.defaults(null));
   }
 
   /** Settings of one training or SER run; every setter returns this job. */
@@ -58,7 +59,7 @@ public final class Ser4j {
     private final Path train;
     private Path test;
     private double testFraction = 0.2;
-    private double labeledFraction = 0.15;
+    private Double labeledFraction; // null: the command's default (evolve 0.15, train 1.0)
     private long seed = 42;
     private boolean skipBad;
     private String encoder = "auto";
@@ -88,7 +89,8 @@ public final class Ser4j {
     }
 
     /**
-     * The share of the training pairs whose human labels are used (default 0.15, the paper's seed).
+     * The share of the training pairs whose human labels are used (default as the CLI's: 0.15, the
+     * paper's seed, for {@link #evolve}; every label for {@link #train}).
      */
     public Job labeledFraction(double f) {
       this.labeledFraction = f;
@@ -177,23 +179,30 @@ public final class Ser4j {
      * the kept model.
      */
     public SerResult evolve() throws IOException {
-      DataSpec spec = spec();
+      DataSpec spec = spec(0.15);
       SerDataset data = SerDataset.load(spec);
-      try (RewardLearner learner = learner(true)) {
-        RunStore store = out == null ? null : new RunStore(out);
+      FineTuneConfig ft = fineTuneConfig(true);
+      try (RewardLearner learner = learner(ft)) {
+        // run.json as the CLI writes it, so `ser export --run` and `ser evolve --resume` open the
+        // run; a directory holding a run with other settings is refused.
+        RunStore store =
+            out == null
+                ? null
+                : RunStore.reuseOrCreate(
+                    out, new RunSettings(spec, learner.encoder(), ser, ft, HEADS));
         return new SerLoop(ser, seed, store, provenance("api-evolve", spec, data), log)
             .run(data, learner);
       }
     }
 
     /**
-     * A reward model trained on the labeled fraction (set {@code labeledFraction(1.0)} for every
-     * label).
+     * A reward model trained on every label, as `ser train` (or on {@link #labeledFraction} of
+     * them).
      */
     public TrainedModel train() throws IOException {
-      DataSpec spec = spec();
+      DataSpec spec = spec(1.0);
       SerDataset data = SerDataset.load(spec);
-      try (RewardLearner learner = learner(false)) {
+      try (RewardLearner learner = learner(fineTuneConfig(false))) {
         learner.load(data);
         TrainedModel model =
             learner
@@ -207,34 +216,43 @@ public final class Ser4j {
       }
     }
 
-    private DataSpec spec() {
+    /** The data; {@code defaultFraction} of the labels unless {@link #labeledFraction} was set. */
+    private DataSpec spec(double defaultFraction) {
       return new DataSpec(
           train,
           test,
           test == null ? testFraction : null,
-          labeledFraction,
+          labeledFraction == null ? defaultFraction : labeledFraction,
           seed,
           ReadOptions.defaults().withSkipBad(skipBad).withSeed(seed));
     }
 
-    /** {@code probeHead}: a fine-tuned head starts from a linear probe (SER), or not (train). */
-    private RewardLearner learner(boolean probeHead) throws IOException {
-      boolean learns = fineTune != FineTuneMode.NONE;
+    /** The encoder's attention heads (the built-in encoders' 12). */
+    private static final int HEADS = 12;
+
+    /**
+     * The fine-tuning settings, or null for a frozen encoder; {@code probeHead}: a fine-tuned head
+     * starts from a linear probe (SER), or not (train).
+     */
+    private FineTuneConfig fineTuneConfig(boolean probeHead) {
+      if (fineTune == FineTuneMode.NONE) {
+        return null;
+      }
+      return FineTuneConfig.defaults(fineTune)
+          .withLoss(ser.train().loss())
+          .withSeed(seed)
+          .withProbeHead(probeHead);
+    }
+
+    private RewardLearner learner(FineTuneConfig ft) throws IOException {
+      boolean learns = ft != null;
       EncoderSpec spec =
           encoder.equals("auto") ? EncoderConfig.defaultSpec(learns) : EncoderSpec.builtIn(encoder);
-      TrainConfig head = ser.train().withSeed(seed);
-      FineTuneConfig ft =
-          learns
-              ? FineTuneConfig.defaults(fineTune)
-                  .withLoss(head.loss())
-                  .withSeed(seed)
-                  .withProbeHead(probeHead)
-              : null;
       return org.ser4j.ser.Learners.open(
           EncoderConfig.of(spec, learns, 0, "auto"),
-          head,
+          ser.train().withSeed(seed),
           ft,
-          12,
+          HEADS,
           EncoderRuntime.defaults(cache).withProgress(progress));
     }
 

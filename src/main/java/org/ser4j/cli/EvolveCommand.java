@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.ser4j.data.split.DataSpec;
 import org.ser4j.data.split.SerDataset;
 import org.ser4j.encoder.EncoderConfig;
+import org.ser4j.model.ModelStore;
 import org.ser4j.model.Provenance;
 import org.ser4j.model.finetune.FineTuneConfig;
 import org.ser4j.model.finetune.FineTunedModel;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Option;
     name = "evolve",
     mixinStandardHelpOptions = true,
     description =
-        "Run Self-Evolved Reward Learning: train on the labeled seed, then loop: self-label confident pool pairs, retrain. Writes run.json, loop-N/{model,selected.jsonl} and report.json to --out; --resume DIR continues an interrupted run.")
+        "Run Self-Evolved Reward Learning: train on the labeled seed, then loop: self-label confident pool pairs, retrain. Writes run.json, loop-N/{model,selected.jsonl}, report.json and final/ (the kept loop's model, which serve, score, eval and the other model commands take as --model DIR) to --out; --resume DIR continues an interrupted run.")
 public final class EvolveCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -145,9 +146,9 @@ public final class EvolveCommand implements Callable<Integer> {
           result.kept().testAccuracy(),
           result.seedOnly().testAccuracy(),
           fineTune == null ? "" : "; fine-tuned " + fineTune.mode());
-      Path finalDir = store.loopDir(result.keptLoop()).resolve("model");
-      if (!noOnnx && result.keptModel() instanceof FineTunedModel ft && ft.onnx() == null) {
-        ft.exportOnnx(finalDir); // only the kept loop's: 90 MB a model
+      Path finalDir = RunStore.modelDir(store.dir()); // final/: the kept loop's model
+      if (!noOnnx && ModelStore.load(finalDir) instanceof FineTunedModel ft && ft.onnx() == null) {
+        ft.exportOnnx(finalDir); // only the shipped model's: 90 MB a model
       }
       log.println("wrote " + store.dir().resolve(RunStore.REPORT) + "; final model: " + finalDir);
       log.flush();

@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.ser4j.model.ModelStore;
-import org.ser4j.model.TrainedModel;
 import org.ser4j.model.finetune.FineTunedModel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,8 +23,8 @@ public final class ExportOnnxCommand implements Callable<Integer> {
       names = "--model",
       required = true,
       paramLabel = "DIR",
-      description = "A fine-tuned model directory.")
-  Path dir;
+      description = "A fine-tuned model directory, or a `ser evolve --finetune` run directory.")
+  Path model;
 
   @Option(
       names = "--int8",
@@ -35,8 +34,8 @@ public final class ExportOnnxCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    TrainedModel model = ModelStore.load(dir);
-    if (!(model instanceof FineTunedModel ft)) {
+    Path dir = org.ser4j.ser.RunStore.modelDir(model);
+    if (!(ModelStore.load(dir) instanceof FineTunedModel ft)) {
       throw new IllegalArgumentException(
           dir
               + ": a frozen-encoder model already scores through ONNX Runtime; export-onnx is for fine-tuned models");

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import org.ser4j.model.ModelStore;
 import org.ser4j.model.RewardScorer;
 import org.ser4j.model.TrainedModel;
+import org.ser4j.ser.RunStore;
 import org.ser4j.util.Progress;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -16,14 +17,19 @@ public final class ModelOptions {
       required = true,
       paramLabel = "DIR",
       description =
-          "Model directory written by `ser train` or `ser evolve` (frozen or fine-tuned encoder).")
+          "Model directory written by `ser train`, or a `ser evolve` run directory (its final/ model: the kept loop's) (frozen or fine-tuned encoder).")
   Path dir;
 
   @Mixin RuntimeOptions runtime = new RuntimeOptions();
 
+  /** The model directory {@code --model} names: itself, or a run directory's final model. */
+  Path modelDir() throws IOException {
+    return RunStore.modelDir(dir);
+  }
+
   /** The model, whichever family wrote the directory. */
   TrainedModel load() throws IOException {
-    return ModelStore.load(dir);
+    return ModelStore.load(modelDir());
   }
 
   /**
@@ -36,6 +42,6 @@ public final class ModelOptions {
 
   /** Fails early, before any data is read, when {@code --model} is no model directory. */
   void requireModel() throws IOException {
-    ModelStore.require(dir);
+    ModelStore.require(modelDir());
   }
 }

@@ -96,7 +96,7 @@ public final class ScaleCommand implements Callable<Integer> {
         throw new IllegalArgumentException(
             "unknown --method '" + method + "'; expected zscore, baseline or none");
     }
-    rm.model().withScale(scale).save(model.dir);
+    rm.model().withScale(scale).save(model.modelDir());
     rm.close();
     spec.commandLine()
         .getOut()

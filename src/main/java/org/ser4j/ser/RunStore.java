@@ -24,6 +24,9 @@ public final class RunStore {
   public static final String RUN = "run.json";
   public static final String REPORT = "report.json";
 
+  /** The run's model to ship: a copy of the kept loop's model directory, written when it stops. */
+  public static final String FINAL = "final";
+
   private final Path dir;
 
   public RunStore(Path dir) {
@@ -189,6 +192,29 @@ public final class RunStore {
     return Json.CANONICAL.readTree(file.toFile()).path("final_loop").asInt();
   }
 
+  /** {@value #FINAL}/: the kept loop's model, once the run has stopped. */
+  public Path finalDir() {
+    return dir.resolve(FINAL);
+  }
+
+  /**
+   * The model directory {@code dir} names: a model directory itself, or a run directory's model
+   * ({@value #FINAL}/, or, for a run that stopped before final/ existed or has not stopped, the
+   * kept loop's); an error names what is missing.
+   */
+  public static Path modelDir(Path dir) throws IOException {
+    boolean isRun =
+        Files.isRegularFile(dir.resolve(RUN)) || Files.isRegularFile(dir.resolve(REPORT));
+    if (Files.isRegularFile(dir.resolve("config.json")) || !isRun) {
+      return dir; // a model directory, or neither: the model store says what is wrong
+    }
+    RunStore run = new RunStore(dir);
+    if (Files.isRegularFile(run.finalDir().resolve("config.json"))) {
+      return run.finalDir();
+    }
+    return run.loopDir(run.finalLoop()).resolve("model");
+  }
+
   public TrainedModel loadModel(int loop) throws IOException {
     return ModelStore.load(loopDir(loop).resolve("model"));
   }
@@ -209,6 +235,7 @@ public final class RunStore {
 
       @Override
       public void finished(List<LoopReport> loops, StopReason stop, int kept) throws IOException {
+        AtomicFiles.copyDirectory(loopDir(kept).resolve("model"), finalDir());
         writeReport(loops, stop, true);
       }
 
@@ -220,6 +247,9 @@ public final class RunStore {
           report.put("stop_reason", stop.toString());
         }
         report.put("final_loop", KeepRule.kept(loops, config));
+        if (finished) {
+          report.put("final_model", FINAL);
+        }
         report.put("finetune", finetune);
         report.set("loops", Json.CANONICAL.valueToTree(loops));
         AtomicFiles.writeString(

@@ -61,71 +61,93 @@ public final class SerLoop {
   /** Runs (or resumes) SER on {@code data} with {@code learner}. */
   public SerResult run(SerDataset data, RewardLearner learner) throws IOException {
     learner.load(data);
-    SeedSplit split =
-        config.crossValidated()
-            ? SeedSplit.whole(data.labeled().size())
-            : SeedSplit.of(data.labeled().size(), config.validationFraction(), seed);
-    double seedLonger = LengthBalance.chosenLongerShare(data.labeled(), split.train());
-    List<SelfLabelFilter> filters = new ArrayList<>();
-    if (config.selection().reviewers() >= 2) {
-      filters.add(
-          new Reviewers(
-              learner,
-              config.selection().reviewers(),
-              split.train(),
-              TrainingSet.labeled(split.validation()),
-              config.selfLabelWeight(),
-              seed));
+    Run run = new Run(data, learner);
+    if (run.loops.isEmpty()) {
+      run.seedOnly();
+    } else if (run.resume()) {
+      int kept = KeepRule.kept(run.loops, config);
+      return new SerResult(run.loops, kept, store.stopReason(), store.loadModel(kept));
     }
-    if (config.selection().balanceLength()) {
-      filters.add(SelfLabelFilter.lengthBalance(seedLonger));
+    StopReason stop = StopReason.MAX_LOOPS;
+    // A run stopped by a fall that crashed before its closing report stops again on resume.
+    boolean fell = run.fell();
+    for (int loop = run.loops.size(); loop <= config.maxLoops() && !fell; loop++) {
+      long t0 = System.nanoTime();
+      Round round = run.selfLabel(loop); // steps 1 to 3
+      if (round.selected().size() < config.minNew()) {
+        for (LoopListener l : run.listeners) {
+          l.tooFewNew(loop, round.selected().size(), config.minNew());
+        }
+        stop = StopReason.fewNew(round.selected().size(), config.minNew());
+        break;
+      }
+      run.train(loop, round, t0); // step 4
+      fell = run.fell();
     }
-    LoopJudge judge =
-        config.crossValidated()
-            ? new FoldJudge(
-                learner,
-                config,
-                seed,
-                split.train(),
-                (model, taken, temperature, loop) -> {
-                  // A fold run selects as the main run does, without its reviewers.
-                  List<SelfLabel> picked =
-                      select(learner, data, model, taken, foldContext(loop, temperature))
-                          .picked()
-                          .selected();
-                  return config.selection().balanceLength()
-                      ? LengthBalance.match(picked, seedLonger)
-                      : picked;
-                })
-            : new SliceJudge(learner, config, seed, split);
-    List<LoopListener> listeners = new ArrayList<>();
-    if (store != null) {
-      listeners.add(store.listener(config, learner.finetune()));
+    if (fell) {
+      stop = StopReason.VALIDATION_FELL;
     }
-    listeners.add(new LoopLog(log, store, learner));
+    return run.finish(stop);
+  }
 
-    List<LoopReport> loops = new ArrayList<>(store == null ? List.of() : store.readLoops());
-    List<SelfLabel> selectedSoFar = new ArrayList<>();
-    Taken taken = new Taken();
-    List<TrainedModel> models = new ArrayList<>(); // the models this process trained
-    TrainedModel current;
-    if (loops.isEmpty()) {
-      LoopSelection seedOnly =
+  /** One run's parts and state: what it has kept, labeled and trained so far. */
+  private final class Run {
+    final SerDataset data;
+    final RewardLearner learner;
+    final LoopJudge judge;
+    final List<SelfLabelFilter> filters = new ArrayList<>();
+    final List<LoopListener> listeners = new ArrayList<>();
+    final double seedLonger; // the seed's share of longer chosen answers, for length balance
+    final List<LoopReport> loops;
+    final List<SelfLabel> selectedSoFar = new ArrayList<>();
+    final Taken taken = new Taken();
+    final List<TrainedModel> models = new ArrayList<>(); // stamped, as this process trained them
+    TrainedModel current; // the last loop's model, as the learner scores with it
+
+    Run(SerDataset data, RewardLearner learner) throws IOException {
+      this.data = data;
+      this.learner = learner;
+      SeedSplit split =
+          config.crossValidated()
+              ? SeedSplit.whole(data.labeled().size())
+              : SeedSplit.of(data.labeled().size(), config.validationFraction(), seed);
+      seedLonger = LengthBalance.chosenLongerShare(data.labeled(), split.train());
+      if (config.selection().reviewers() >= 2) {
+        filters.add(
+            new Reviewers(
+                learner,
+                config.selection().reviewers(),
+                split.train(),
+                TrainingSet.labeled(split.validation()),
+                config.selfLabelWeight(),
+                seed));
+      }
+      if (config.selection().balanceLength()) {
+        filters.add(SelfLabelFilter.lengthBalance(seedLonger));
+      }
+      judge =
+          config.crossValidated()
+              ? new FoldJudge(learner, config, seed, split.train(), this::foldSelection)
+              : new SliceJudge(learner, config, seed, split);
+      if (store != null) {
+        listeners.add(store.listener(config, learner.finetune()));
+      }
+      listeners.add(new LoopLog(log, store, learner));
+      loops = new ArrayList<>(store == null ? List.of() : store.readLoops());
+    }
+
+    /** Loop 0: the RM of the labeled seed alone. */
+    void seedOnly() throws IOException {
+      LoopSelection none =
           new LoopSelection(LoopStatus.SEED, "-", List.of(), 0, null, data.pool().size(), null);
-      Trained t =
-          train(
-              0,
-              learner,
-              judge,
-              TrainingSet.labeled(judge.train()),
-              null,
-              seedOnly,
-              loops,
-              listeners,
-              System.nanoTime());
-      current = t.model();
-      models.add(t.stamped());
-    } else {
+      fit(0, TrainingSet.labeled(judge.train()), null, none, System.nanoTime());
+    }
+
+    /**
+     * Reads back the self-labels of the loops on disk and the last loop's model; true when the run
+     * had already finished.
+     */
+    boolean resume() throws IOException {
       for (int loop = 1; loop < loops.size(); loop++) {
         for (RunStore.SavedLabel s : store.readSelected(loop)) {
           SelfLabel label =
@@ -140,45 +162,45 @@ public final class SerLoop {
       for (LoopListener l : listeners) {
         l.resumed(loops, finished);
       }
-      if (finished) {
-        int kept = KeepRule.kept(loops, config);
-        return new SerResult(loops, kept, store.stopReason(), store.loadModel(kept));
+      if (!finished) {
+        judge.resume(last);
+        current = store.loadModel(last);
       }
-      judge.resume(last);
-      current = store.loadModel(last);
+      return finished;
     }
 
-    StopReason stop = StopReason.MAX_LOOPS;
-    // A run stopped by a fall that crashed before its closing report stops again on resume.
-    boolean fell = KeepRule.fell(loops, config, judge.judges());
-    for (int loop = loops.size(); loop <= config.maxLoops() && !fell; loop++) {
-      long t0 = System.nanoTime();
+    /** Steps 1 to 3 of loop {@code loop}: candidates, the current RM's picks, second looks. */
+    Round selfLabel(int loop) throws IOException {
       TrainedModel rm = current;
-      int now = loop;
-      Round round =
-          select(
-              learner,
-              data,
-              rm,
-              taken,
-              new Context(
-                  loop,
-                  judge.validation().size() > 0
-                      ? () -> learner.rewards(rm, judge.validation())
-                      : () -> null,
-                  () -> judge.temperature(rm, selectedSoFar, now),
-                  log));
-      List<SelfLabel> selected = round.picked().selected();
+      Context context =
+          new Context(
+              loop,
+              judge.validation().size() > 0
+                  ? () -> learner.rewards(rm, judge.validation())
+                  : () -> null,
+              () -> judge.temperature(rm, selectedSoFar, loop),
+              log);
+      CandidateSource.Candidates c = candidates.score(learner, rm, data.pool(), taken);
+      PairSelection.Picked picked = selection.pick(c, context);
+      List<SelfLabel> selected = picked.selected();
       for (SelfLabelFilter f : filters) {
         selected = f.apply(selected, selectedSoFar, loop);
       }
-      if (selected.size() < config.minNew()) {
-        for (LoopListener l : listeners) {
-          l.tooFewNew(loop, selected.size(), config.minNew());
-        }
-        stop = StopReason.fewNew(selected.size(), config.minNew());
-        break;
-      }
+      return new Round(picked, selected, c.poolLeft());
+    }
+
+    /** A fold run's picks: as the main run's, without its reviewers. */
+    private List<SelfLabel> foldSelection(
+        TrainedModel model, Taken foldTaken, double temperature, int loop) throws IOException {
+      Context context = new Context(loop, () -> null, () -> temperature, null);
+      CandidateSource.Candidates c = candidates.score(learner, model, data.pool(), foldTaken);
+      List<SelfLabel> picked = selection.pick(c, context).selected();
+      return config.selection().balanceLength() ? LengthBalance.match(picked, seedLonger) : picked;
+    }
+
+    /** Step 4 of loop {@code loop}: the seed plus every self-label so far, fitted and judged. */
+    void train(int loop, Round round, long t0) throws IOException {
+      List<SelfLabel> selected = round.selected();
       taken.addAll(selected);
       selectedSoFar.addAll(selected);
       PairSelection.Picked p = round.picked();
@@ -197,31 +219,57 @@ public final class SerLoop {
                   seedLonger,
                   config.selection().westOfN()));
       TrainingSet train = new TrainingSet(judge.train(), selectedSoFar, config.selfLabelWeight());
-      Trained t =
-          train(
+      fit(loop, train, config.warmStart() ? current : null, s, t0);
+    }
+
+    /** Fits and judges loop {@code loop}'s RM, reports it and tells the listeners. */
+    private void fit(int loop, TrainingSet train, TrainedModel start, LoopSelection s, long t0)
+        throws IOException {
+      LoopJudge.Judged judged = judge.fit(loop, train, start);
+      RewardLearner.Fit fit = judged.fit();
+      double loss = judged.evaluation().loss();
+      LoopReport report =
+          new LoopReport(
               loop,
-              learner,
-              judge,
-              train,
-              config.warmStart() ? current : null,
-              s,
-              loops,
-              listeners,
-              t0);
-      current = t.model();
-      models.add(t.stamped());
-      fell = KeepRule.fell(loops, config, judge.judges());
+              s.status(),
+              s.rule(),
+              s.selected().size(),
+              s.total(),
+              s.precision(),
+              s.poolLeft(),
+              train.size(),
+              fit.best().trainLoss(),
+              Double.isNaN(loss) ? 0 : loss,
+              judged.evaluation().accuracy(),
+              learner.testRewards(fit.model()).accuracy(),
+              fit.bestEpoch(),
+              (System.nanoTime() - t0) / 1e9,
+              s.diagnostics());
+      // Saved stamped with its provenance; scored on as the learner returned it (one network).
+      TrainedModel stamped = fit.model().withProvenance(provenance.forLoop(loop, train.size()));
+      loops.add(report);
+      for (LoopListener l : listeners) {
+        l.loopDone(report, stamped, s.selected(), loops);
+      }
+      current = fit.model();
+      models.add(stamped);
     }
-    if (fell) {
-      stop = StopReason.VALIDATION_FELL;
+
+    /** Whether the last loop's judged accuracy fell below an earlier loop's. */
+    boolean fell() {
+      return KeepRule.fell(loops, config, judge.judges());
     }
-    int kept = KeepRule.kept(loops, config);
-    for (LoopListener l : listeners) {
-      l.finished(loops, stop, kept);
+
+    /** Tells the listeners; the kept loop's model (the saved one when resumed). */
+    SerResult finish(StopReason stop) throws IOException {
+      int kept = KeepRule.kept(loops, config);
+      for (LoopListener l : listeners) {
+        l.finished(loops, stop, kept);
+      }
+      // A resumed run holds only the models it trained itself; the saved ones are identical.
+      return new SerResult(
+          loops, kept, stop, store != null ? store.loadModel(kept) : models.get(kept));
     }
-    // A resumed run holds only the models it trained itself; the saved ones are identical.
-    return new SerResult(
-        loops, kept, stop, store != null ? store.loadModel(kept) : models.get(kept));
   }
 
   /** What a loop selected, for its report. */
@@ -234,8 +282,11 @@ public final class SerLoop {
       int poolLeft,
       LoopDiagnostics diagnostics) {}
 
-  /** A selection and how many pool pairs were left to choose from. */
-  private record Round(PairSelection.Picked picked, int poolLeft) {}
+  /**
+   * A loop's selection: the rule's picks, what the filters kept of them, and how many pool pairs
+   * were left to choose from.
+   */
+  private record Round(PairSelection.Picked picked, List<SelfLabel> selected, int poolLeft) {}
 
   /** Something read from the RM only when a rule asks for it. */
   private interface Lazy<T> {
@@ -254,65 +305,5 @@ public final class SerLoop {
     public double temperature() throws IOException {
       return calibration.get();
     }
-  }
-
-  /** A fold run's context: no validation pairs, T given, nothing said. */
-  private static Context foldContext(int loop, double temperature) {
-    return new Context(loop, () -> null, () -> temperature, null);
-  }
-
-  /** Steps 1 and 2: {@code model}'s candidates, and the ones it labels itself. */
-  private Round select(
-      RewardLearner learner,
-      SerDataset data,
-      TrainedModel model,
-      Taken taken,
-      PairSelection.Context context)
-      throws IOException {
-    CandidateSource.Candidates c = candidates.score(learner, model, data.pool(), taken);
-    return new Round(selection.pick(c, context), c.poolLeft());
-  }
-
-  /** A loop's model as the loop scores with it, and as it is saved (stamped with provenance). */
-  private record Trained(TrainedModel model, TrainedModel stamped) {}
-
-  /** Fits and judges loop {@code loop}'s RM, reports it and tells the listeners. */
-  private Trained train(
-      int loop,
-      RewardLearner learner,
-      LoopJudge judge,
-      TrainingSet train,
-      TrainedModel start,
-      LoopSelection s,
-      List<LoopReport> loops,
-      List<LoopListener> listeners,
-      long t0)
-      throws IOException {
-    LoopJudge.Judged judged = judge.fit(loop, train, start);
-    RewardLearner.Fit fit = judged.fit();
-    double loss = judged.evaluation().loss();
-    LoopReport report =
-        new LoopReport(
-            loop,
-            s.status(),
-            s.rule(),
-            s.selected().size(),
-            s.total(),
-            s.precision(),
-            s.poolLeft(),
-            train.size(),
-            fit.best().trainLoss(),
-            Double.isNaN(loss) ? 0 : loss,
-            judged.evaluation().accuracy(),
-            learner.testRewards(fit.model()).accuracy(),
-            fit.bestEpoch(),
-            (System.nanoTime() - t0) / 1e9,
-            s.diagnostics());
-    TrainedModel stamped = fit.model().withProvenance(provenance.forLoop(loop, train.size()));
-    loops.add(report);
-    for (LoopListener l : listeners) {
-      l.loopDone(report, stamped, s.selected(), loops);
-    }
-    return new Trained(fit.model(), stamped);
   }
 }

@@ -74,4 +74,38 @@ public final class AtomicFiles {
   public static void writeString(Path target, String text) throws IOException {
     write(target, out -> out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
   }
+
+  /**
+   * Makes {@code target} a copy of directory {@code source}: copied next to it under a temporary
+   * name, then renamed into place (a previous {@code target} is renamed away first and deleted
+   * last), so a reader finds the old copy or the whole new one, never a half-written directory.
+   */
+  public static void copyDirectory(Path source, Path target) throws IOException {
+    Path parent = target.toAbsolutePath().getParent();
+    Path tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp-");
+    try (var files = Files.walk(source)) {
+      for (Path from : files.toList()) {
+        Path to = tmp.resolve(source.relativize(from).toString());
+        if (Files.isDirectory(from)) {
+          Files.createDirectories(to);
+        } else {
+          Files.copy(from, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+    Path old = null;
+    if (Files.exists(target)) {
+      old = Files.createTempDirectory(parent, "." + target.getFileName() + ".old-");
+      Files.delete(old);
+      Files.move(target, old, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+    Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    if (old != null) {
+      try (var files = Files.walk(old)) {
+        for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(f);
+        }
+      }
+    }
+  }
 }

@@ -43,7 +43,7 @@ class Ser4jApiTest {
         "seed-only %.3f, SER %.3f (loop %d)%n",
         run.seedOnly().testAccuracy(), run.kept().testAccuracy(), run.keptLoop());
 
-    try (RewardScorer rm = Ser4j.open(runDir.resolve("loop-" + run.keptLoop()).resolve("model"))) {
+    try (RewardScorer rm = Ser4j.open(runDir)) { // the run's final/ model: its kept loop's
       good =
           rm.reward(
               "How do I bake bread?",
@@ -60,6 +60,28 @@ class Ser4jApiTest {
     TrainedModel kept = ModelStore.load(runDir.resolve("loop-" + run.keptLoop()).resolve("model"));
     assertEquals("api-evolve", kept.provenance().command());
     assertEquals(run.keptLoop(), kept.provenance().loop());
+    assertEquals(
+        run.keptLoop(),
+        ModelStore.load(runDir.resolve("final")).provenance().loop(),
+        "a run from Java ships final/ too");
+    // It writes run.json as the CLI does: `ser export` and `ser evolve --resume` open the run.
+    java.io.StringWriter err = new java.io.StringWriter();
+    Path exported = runDir.resolveSibling("labels.jsonl");
+    int code =
+        org.ser4j.cli.SerCli.run(
+            new String[] {"export", "--run", runDir.toString(), "--out", exported.toString()},
+            new java.io.PrintWriter(java.io.Writer.nullWriter()),
+            new java.io.PrintWriter(err));
+    assertEquals(0, code, err.toString());
+    assertTrue(Files.readAllLines(exported).size() > run.kept().trainPairs() / 2);
+    java.io.StringWriter out = new java.io.StringWriter();
+    code =
+        org.ser4j.cli.SerCli.run(
+            new String[] {"evolve", "--resume", runDir.toString(), "--quiet"},
+            new java.io.PrintWriter(out),
+            new java.io.PrintWriter(err));
+    assertEquals(0, code, err.toString());
+    assertTrue(out.toString().contains("already finished"), out.toString());
 
     String readme = Files.readString(Path.of("README.md"));
     String source = Files.readString(Path.of("src/test/java/org/ser4j/api/Ser4jApiTest.java"));
@@ -79,13 +101,13 @@ class Ser4jApiTest {
     TrainedModel model =
         Ser4j.on(SharedData.require(SharedData.HH_RLHF))
             .skipBad()
-            .labeledFraction(1.0)
             .seed(3)
             .cache(TestEncoders.CACHE)
             .out(out)
             .train();
     assertTrue(model instanceof HeadModel);
     assertEquals("api-train", model.provenance().command());
+    assertEquals(1.0, model.provenance().labeledFraction(), "every label, as `ser train`");
     assertEquals(
         model.provenance(),
         ModelStore.load(out).provenance(),

@@ -90,14 +90,35 @@ class EvolveRegressionTest {
     check(run, "evolve-frozen.json");
   }
 
+  /**
+   * Once in about a dozen full test runs on 2026-12-01 (AMD, AVX-512, another DJL process busy),
+   * this run's loop 0 came out with another training loss (0.372 for 0.327), while every rerun in
+   * one process, alone or beside another, gave the recorded one: fine-tuning on DJL/PyTorch is not
+   * yet reproducible run to run in every condition (issue 24, item 6, open). A mismatch is
+   * therefore run a second time: a regression fails both runs, a rare non-reproducible run is
+   * reported on stderr and judged by the second.
+   */
   @Test
   void fineTunedRunIsUnchanged() throws Exception {
     Path[] files = CliTest.hhSplit(dir, 300, 60);
-    Path run = dir.resolve("top1");
-    CliTest.Result r =
-        CliTest.run(FineTunedEvolveTest.top1Evolve(files[0], files[1], run, "--no-cache"));
-    assertEquals(0, r.code(), r.err());
-    check(run, "evolve-top1.json");
+    for (int attempt = 1; ; attempt++) {
+      Path run = dir.resolve("top1-" + attempt);
+      CliTest.Result r =
+          CliTest.run(FineTunedEvolveTest.top1Evolve(files[0], files[1], run, "--no-cache"));
+      assertEquals(0, r.code(), r.err());
+      try {
+        check(run, "evolve-top1.json");
+        return;
+      } catch (AssertionError e) {
+        if (attempt == 2) {
+          throw e;
+        }
+        System.err.println(
+            "EvolveRegressionTest: the fine-tuned run differs from the recorded one ("
+                + e.getMessage()
+                + "); running it again to tell a regression from a non-reproducible run");
+      }
+    }
   }
 
   /**

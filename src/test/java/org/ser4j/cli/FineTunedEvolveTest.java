@@ -42,11 +42,10 @@ class FineTunedEvolveTest {
         loop1.get("selected").asInt(),
         Files.readAllLines(run.resolve("loop-1/selected.jsonl")).size());
     assertTrue(ModelStore.load(run.resolve("loop-1/model")) instanceof FineTunedModel);
-    FineTunedModel kept =
-        (FineTunedModel)
-            ModelStore.load(
-                run.resolve("loop-" + report.get("final_loop").asInt()).resolve("model"));
-    assertTrue(kept.onnx() != null, "the kept loop's model is exported to model.onnx");
+    assertEquals("final", report.get("final_model").asText());
+    FineTunedModel kept = (FineTunedModel) ModelStore.load(run.resolve("final"));
+    assertEquals(report.get("final_loop").asInt(), kept.provenance().loop(), "the kept loop's");
+    assertTrue(kept.onnx() != null, "the shipped model is exported to model.onnx");
     assertTrue(Files.isRegularFile(kept.onnx().path()));
     for (JsonNode loop : loops) {
       double acc = loop.get("test_accuracy").asDouble();
