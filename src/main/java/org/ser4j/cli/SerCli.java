@@ -24,8 +24,10 @@ import picocli.CommandLine.Command;
       ExportCommand.class,
       ExportOnnxCommand.class,
       ScaleCommand.class,
+      InfoCommand.class,
       BenchCommand.class,
       BenchServerCommand.class,
+      picocli.AutoComplete.GenerateCompletion.class,
       CommandLine.HelpCommand.class
     })
 public final class SerCli implements Runnable {

@@ -199,4 +199,14 @@ class CliTest {
     assertEquals(1, r.code());
     assertTrue(r.err().contains("unknown format 'csv'"), r.err());
   }
+
+  @Test
+  void generatesBashCompletionForEveryCommand() {
+    Result r = run("generate-completion");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("complete -F"), r.out());
+    for (String command : java.util.List.of("evolve", "info", "serve", "experiment")) {
+      assertTrue(r.out().contains(command), command);
+    }
+  }
 }

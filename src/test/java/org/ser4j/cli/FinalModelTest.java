@@ -92,6 +92,26 @@ class FinalModelTest {
     }
     assertArrayEquals(viaFinal, viaRun);
 
+    // `ser info` says what the shipped model is, in words and as JSON.
+    CliTest.Result info = CliTest.run("info", "--model", run.toString(), "--json");
+    assertEquals(0, info.code(), info.err());
+    JsonNode i = new ObjectMapper().readTree(info.out());
+    int keptLoop = report.get("final_loop").asInt();
+    assertEquals(run.resolve("final").toString(), i.get("model_dir").asText());
+    assertEquals("frozen encoder + head", i.get("family").asText());
+    assertEquals(keptLoop, i.get("provenance").get("loop").asInt());
+    assertEquals("evolve", i.get("provenance").get("command").asText());
+    assertTrue(i.get("encoder").get("fingerprint").asText().length() >= 8);
+    assertEquals(
+        report.get("loops").get(keptLoop).get("test_accuracy").asDouble(),
+        i.get("test_accuracy").asDouble(),
+        1e-12,
+        "the kept loop's test accuracy, from the run's report");
+    CliTest.Result words = CliTest.run("info", "--model", run.toString());
+    assertEquals(0, words.code(), words.err());
+    assertTrue(words.out().contains("test accuracy: "), words.out());
+    assertTrue(words.out().contains("SER loop " + keptLoop), words.out());
+
     // Resuming a finished run keeps final/ as it was.
     long before = Files.getLastModifiedTime(run.resolve("final/model.safetensors")).toMillis();
     CliTest.Result again = CliTest.run("evolve", "--resume", run.toString(), "--quiet");

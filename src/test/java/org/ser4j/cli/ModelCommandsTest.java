@@ -49,6 +49,11 @@ class ModelCommandsTest {
     assertTrue(metrics.get("test_accuracy").asDouble() >= 0.58, metrics.toString());
     assertEquals(metrics.get("train_pairs").asInt() + metrics.get("test_pairs").asInt(), 2303);
     assertPng(model.resolve("learning-curve.png"));
+    CliTest.Result info = CliTest.run("info", "--model", model.toString(), "--json");
+    assertEquals(0, info.code(), info.err());
+    JsonNode i = JSON.readTree(info.out());
+    assertEquals("train", i.get("provenance").get("command").asText());
+    assertEquals(metrics.get("test_accuracy").asDouble(), i.get("test_accuracy").asDouble(), 1e-12);
 
     Path split = dir.resolve("split");
     assertEquals(

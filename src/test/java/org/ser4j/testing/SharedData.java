@@ -21,7 +21,8 @@ public final class SharedData {
         Files.isRegularFile(file),
         "shared data missing: "
             + file.toAbsolutePath()
-            + " (expected ../shared beside the project)");
+            + " (the tests read the real datasets in ../shared/data beside the project, listed in"
+            + " ../shared/README.md; to use the library without them: mvn -DskipTests install)");
     return file;
   }
 }

@@ -19,7 +19,11 @@ record HhSplit(Path train, Path test) {
       Path.of("..", "..", "shared", "data", "hh-rlhf/harmless-base-test.jsonl.gz");
 
   static HhSplit writeTo(Path dir) throws IOException {
-    assertTrue(Files.exists(HH), "shared data missing: " + HH.toAbsolutePath());
+    assertTrue(
+        Files.exists(HH),
+        "shared data missing: "
+            + HH.toAbsolutePath()
+            + " (the tests read the real datasets in ../shared/data beside the project)");
     List<PreferencePair> all =
         PairReader.readAll(HH, ReadOptions.defaults().withSkipBad(true)).pairs();
     HhSplit split = new HhSplit(dir.resolve("train.jsonl"), dir.resolve("test.jsonl"));

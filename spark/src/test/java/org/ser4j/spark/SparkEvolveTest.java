@@ -142,7 +142,11 @@ class SparkEvolveTest {
   @Test
   void westOfNOnSparkEqualsTheInProcessRun() throws Exception {
     Path alpaca = Path.of("..", "..", "shared", "data", "alpacaeval", "pairs.jsonl.gz");
-    assertTrue(Files.exists(alpaca), "shared data missing: " + alpaca.toAbsolutePath());
+    assertTrue(
+        Files.exists(alpaca),
+        "shared data missing: "
+            + alpaca.toAbsolutePath()
+            + " (the tests read the real datasets in ../shared/data beside the project)");
     java.util.Map<String, List<org.ser4j.data.PreferencePair>> byPrompt =
         new java.util.LinkedHashMap<>();
     for (var p :
