@@ -84,6 +84,21 @@ class Ser4jApiTest {
     assertTrue(out.toString().contains("already finished"), out.toString());
 
     String readme = Files.readString(Path.of("README.md"));
+    // The README's imports name classes that exist, and its coordinates are the build's.
+    java.util.List<String> imports =
+        readme.lines().filter(l -> l.startsWith("import org.ser4j.")).toList();
+    assertTrue(imports.size() >= 3, "the README shows the example's imports");
+    for (String line : imports) {
+      Class.forName(line.substring("import ".length(), line.length() - 1));
+    }
+    String pom = Files.readString(Path.of("pom.xml"));
+    for (String coordinate :
+        java.util.List.of(
+            "<groupId>org.ser4j</groupId>",
+            "<artifactId>ser4j</artifactId>",
+            "<version>0.1.0-SNAPSHOT</version>")) {
+      assertTrue(readme.contains(coordinate) && pom.contains(coordinate), coordinate);
+    }
     String source = Files.readString(Path.of("src/test/java/org/ser4j/api/Ser4jApiTest.java"));
     String example =
         source.substring(
