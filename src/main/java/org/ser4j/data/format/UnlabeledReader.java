@@ -1,0 +1,111 @@
+package org.ser4j.data.format;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.ser4j.data.Prompt;
+import org.ser4j.data.Role;
+import org.ser4j.data.UnlabeledPair;
+
+/**
+ * An unlabeled pool: prompts with answers nobody has judged, one JSON object a line (gzip by
+ * content). A record is a pair, {@code {prompt, response_a, response_b}}, or a prompt with several
+ * sampled answers, {@code {prompt, responses: [...]}} (the form `ser best-of-n` reads), whose
+ * answers are paired in order: the first with the second, the second with the third, and so on
+ * (West-of-N then builds each prompt's best against its worst on top). The prompt is a string or a
+ * list of {role, content} messages. No label is ever read: a field that carries one ({@code
+ * chosen}, {@code rejected}, {@code preference}, {@code label}, {@code winner}) is ignored, with a
+ * warning. A malformed record is an error naming file, line and field.
+ */
+public final class UnlabeledReader {
+  /** Fields that would carry a preference; an unlabeled pool's are ignored. */
+  static final List<String> LABEL_FIELDS =
+      List.of("chosen", "rejected", "preference", "label", "winner");
+
+  /** The pool's pairs (keys 0, 1, ...), the records read, and what was ignored, said once each. */
+  public record Result(List<UnlabeledPair> pairs, long records, List<String> warnings) {}
+
+  private UnlabeledReader() {}
+
+  public static Result read(Path file) {
+    List<UnlabeledPair> pairs = new ArrayList<>();
+    Map<String, Integer> labelFields = new TreeMap<>();
+    int sameAnswers = 0;
+    try (JsonLines lines = JsonLines.open(file)) {
+      while (lines.hasNext()) {
+        JsonLines.Record r = lines.next();
+        JsonNode json = r.json();
+        Fields fields = new Fields(r.source());
+        for (String f : LABEL_FIELDS) {
+          if (json.has(f)) {
+            labelFields.merge(f, 1, Integer::sum);
+          }
+        }
+        Prompt prompt =
+            new Prompt(
+                TrlParser.turns(
+                    fields.require(json, "prompt", "prompt"), "prompt", Role.USER, fields));
+        List<String> answers = answers(json, fields);
+        String id = Fields.idOrNull(json, "id");
+        for (int i = 0; i + 1 < answers.size(); i++) {
+          if (answers.get(i).equals(answers.get(i + 1))) {
+            sameAnswers++;
+            continue;
+          }
+          String pairId =
+              (id != null ? id : r.source().toString()) + (answers.size() > 2 ? "/" + i : "");
+          pairs.add(
+              new UnlabeledPair(
+                  pairs.size(), pairId, prompt, answers.get(i), answers.get(i + 1), r.source()));
+        }
+      }
+      List<String> warnings = new ArrayList<>();
+      labelFields.forEach(
+          (f, n) ->
+              warnings.add(
+                  String.format(
+                      "%s: ignored field '%s' in %d record%s: an unlabeled pool's labels are never read",
+                      file, f, n, n == 1 ? "" : "s")));
+      if (sameAnswers > 0) {
+        warnings.add(
+            String.format(
+                "%s: left out %d pair%s of two identical answers",
+                file, sameAnswers, sameAnswers == 1 ? "" : "s"));
+      }
+      return new Result(pairs, lines.records(), warnings);
+    }
+  }
+
+  /** The record's answers: response_a and response_b, or responses. */
+  private static List<String> answers(JsonNode json, Fields fields) {
+    if (json.has("responses")) {
+      List<JsonNode> items = fields.array(json, "responses", "responses");
+      if (items.size() < 2) {
+        throw fields.bad(
+            "responses", "too-few-responses", "expected at least two answers, got " + items.size());
+      }
+      List<String> out = new ArrayList<>(items.size());
+      for (int i = 0; i < items.size(); i++) {
+        JsonNode item = items.get(i);
+        String path = "responses[" + i + "]";
+        out.add(
+            item.isObject()
+                ? fields.string(item, "response", path + ".response", true)
+                : fields.text(item, path, true));
+      }
+      return out;
+    }
+    if (!json.has("response_a") && !json.has("response_b")) {
+      throw fields.bad(
+          "response_a",
+          "missing-field",
+          "missing; expected response_a and response_b (two answers), or responses (several)");
+    }
+    return List.of(
+        fields.string(json, "response_a", "response_a", true),
+        fields.string(json, "response_b", "response_b", true));
+  }
+}
