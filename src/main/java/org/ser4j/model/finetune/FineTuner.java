@@ -67,6 +67,14 @@ public final class FineTuner {
       probeHead(net, train, validation);
     }
     Map<String, NDArray> params = net.trainable();
+    // Backward adds into a weight's gradient buffer, and marking a weight trainable does not
+    // clear what that buffer held (memory the allocator hands back): cleared here, before the
+    // first step, or leftovers enter it (run-to-run differences, non-finite gradients).
+    for (NDArray p : params.values()) {
+      try (NDArray g = p.getGradient()) {
+        g.set(new NDIndex("..."), 0f);
+      }
+    }
     Map<String, float[]> weights = new LinkedHashMap<>();
     Map<String, AdamW> optimizers = new LinkedHashMap<>();
     for (Map.Entry<String, NDArray> e : params.entrySet()) {
