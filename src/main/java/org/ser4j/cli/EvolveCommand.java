@@ -147,7 +147,11 @@ public final class EvolveCommand implements Callable<Integer> {
           result.seedOnly().testAccuracy(),
           fineTune == null ? "" : "; fine-tuned " + fineTune.mode());
       Path finalDir = RunStore.modelDir(store.dir()); // final/: the kept loop's model
-      if (!noOnnx && ModelStore.load(finalDir) instanceof FineTunedModel ft && ft.onnx() == null) {
+      // A frozen-encoder model scores through ONNX already: only a fine-tuned one is read again.
+      if (!noOnnx
+          && result.keptModel() instanceof FineTunedModel
+          && ModelStore.load(finalDir) instanceof FineTunedModel ft
+          && ft.onnx() == null) {
         ft.exportOnnx(finalDir); // only the shipped model's: 90 MB a model
       }
       log.println("wrote " + store.dir().resolve(RunStore.REPORT) + "; final model: " + finalDir);

@@ -110,6 +110,10 @@ final class FoldJudge implements LoopJudge {
   /** Fitted on the last loop's out-of-fold margins. */
   @Override
   public double temperature(TrainedModel current, List<SelfLabel> selfLabels, int loop) {
+    return lastTemperature();
+  }
+
+  private double lastTemperature() {
     return PairConfidence.fitTemperature(last.margins());
   }
 
@@ -132,7 +136,7 @@ final class FoldJudge implements LoopJudge {
     // Only pair-confidence reads T; it is the same for every fold, so fitted once.
     double temperature =
         last != null && config.rule() == SelectionRule.PAIR_CONFIDENCE
-            ? PairConfidence.fitTemperature(last.margins())
+            ? lastTemperature()
             : Double.NaN;
     learner
         .progress()
