@@ -5,6 +5,9 @@ import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.file.Path;
 import java.util.Map;
+import org.ser4j.data.PreferencePair;
+import org.ser4j.data.UnlabeledPair;
+import org.ser4j.data.format.PairWriter;
 import org.ser4j.data.format.ReadOptions;
 import org.ser4j.data.split.DataSpec;
 import org.ser4j.data.split.SerDataset;
@@ -32,8 +35,9 @@ import org.ser4j.util.Progress;
  * family); defaults are the CLI's.
  *
  * <pre>{@code
- * SerResult run = Ser4j.on(Path.of("pairs.jsonl.gz")).testFraction(0.2).labeledFraction(0.15).evolve();
- * try (RewardScorer rm = Ser4j.open(Path.of("runs/x/loop-2/model"))) {
+ * SerResult run = Ser4j.labeled(Path.of("human.jsonl")).unlabeled(Path.of("pool.jsonl"))
+ *     .out(Path.of("runs/mine")).evolve();
+ * try (RewardScorer rm = Ser4j.open(Path.of("runs/mine"))) {
  *   double r = rm.reward("How do I bake bread?", "Mix flour, water, salt and yeast...");
  * }
  * }</pre>
@@ -41,9 +45,30 @@ import org.ser4j.util.Progress;
 public final class Ser4j {
   private Ser4j() {}
 
-  /** A job on the preference pairs in {@code trainFile} (any supported format, plain or gzip). */
+  /**
+   * The experiment on the preference pairs in {@code trainFile} (any supported format, plain or
+   * gzip): {@link Job#evolve} hides all but {@link Job#labeledFraction} of the labels.
+   */
   public static Job on(Path trainFile) {
     return new Job(trainFile);
+  }
+
+  /**
+   * A job on your own human labels (any supported format, plain or gzip); give the pool nobody has
+   * judged with {@link Job#unlabeled} before {@link Job#evolve}. {@link Job#train} trains on the
+   * labels alone.
+   */
+  public static Job labeled(Path... files) {
+    Job job = new Job(null);
+    job.labeledFiles.addAll(java.util.List.of(files));
+    return job;
+  }
+
+  /** As {@link #labeled(Path...)}, from pairs in memory (written under the run's {@code inputs/}). */
+  public static Job labeled(java.util.List<PreferencePair> pairs) {
+    Job job = new Job(null);
+    job.labeledPairs = java.util.List.copyOf(pairs);
+    return job;
   }
 
   /**
@@ -57,6 +82,10 @@ public final class Ser4j {
   /** Settings of one training or SER run; every setter returns this job. */
   public static final class Job {
     private final Path train;
+    private final java.util.List<Path> labeledFiles = new java.util.ArrayList<>();
+    private java.util.List<PreferencePair> labeledPairs;
+    private Path unlabeledFile;
+    private java.util.List<UnlabeledPair> unlabeledPairs;
     private Path test;
     private double testFraction = 0.2;
     private Double labeledFraction; // null: the command's default (evolve 0.15, train 1.0)
@@ -72,6 +101,23 @@ public final class Ser4j {
 
     private Job(Path train) {
       this.train = train;
+    }
+
+    /**
+     * The pool nobody has judged (for {@link Ser4j#labeled}): {prompt, response_a, response_b} or
+     * {prompt, responses: [...]} records; no label is read from it.
+     */
+    public Job unlabeled(Path file) {
+      this.unlabeledFile = file;
+      this.unlabeledPairs = null;
+      return this;
+    }
+
+    /** As {@link #unlabeled(Path)}, from pairs in memory (written under the run's {@code inputs/}). */
+    public Job unlabeled(java.util.List<UnlabeledPair> pairs) {
+      this.unlabeledPairs = java.util.List.copyOf(pairs);
+      this.unlabeledFile = null;
+      return this;
     }
 
     /**
@@ -179,6 +225,10 @@ public final class Ser4j {
      * the kept model.
      */
     public SerResult evolve() throws IOException {
+      if (ownData() && unlabeledFile == null && unlabeledPairs == null) {
+        throw new IllegalArgumentException(
+            "evolve needs the pool nobody has judged: .unlabeled(file or pairs)");
+      }
       DataSpec spec = spec(0.15);
       SerDataset data = SerDataset.load(spec);
       FineTuneConfig ft = fineTuneConfig(true);
@@ -216,15 +266,42 @@ public final class Ser4j {
       }
     }
 
-    /** The data; {@code defaultFraction} of the labels unless {@link #labeledFraction} was set. */
-    private DataSpec spec(double defaultFraction) {
+    private boolean ownData() {
+      return train == null;
+    }
+
+    /**
+     * The data; {@code defaultFraction} of the labels unless {@link #labeledFraction} was set (the
+     * experiment), or every label (your own data: pairs in memory written to files first).
+     */
+    private DataSpec spec(double defaultFraction) throws IOException {
+      ReadOptions read = ReadOptions.defaults().withSkipBad(skipBad).withSeed(seed);
+      if (ownData()) {
+        java.util.List<Path> labeled = labeledFiles;
+        Path pool = unlabeledFile;
+        if (labeledPairs != null || unlabeledPairs != null) {
+          Path inputs =
+              out != null
+                  ? out.resolve("inputs")
+                  : java.nio.file.Files.createTempDirectory("ser4j-inputs-");
+          if (labeledPairs != null) {
+            labeled = java.util.List.of(inputs.resolve("labeled.jsonl"));
+            PairWriter.write(labeled.get(0), labeledPairs);
+          }
+          if (unlabeledPairs != null) {
+            pool = inputs.resolve("unlabeled.jsonl");
+            PairWriter.writeUnlabeled(pool, unlabeledPairs);
+          }
+        }
+        return DataSpec.ownData(labeled, pool, test, seed, read);
+      }
       return new DataSpec(
           train,
           test,
           test == null ? testFraction : null,
           labeledFraction == null ? defaultFraction : labeledFraction,
           seed,
-          ReadOptions.defaults().withSkipBad(skipBad).withSeed(seed));
+          read);
     }
 
     /** The encoder's attention heads (the built-in encoders' 12). */

@@ -16,7 +16,8 @@ public final class DataSpecMixin {
   @Option(
       names = "--train",
       paramLabel = "FILE",
-      description = "Training pairs (.jsonl or .jsonl.gz); required.")
+      description =
+          "Labeled training pairs (.jsonl or .jsonl.gz). In evolve and experiment this is the experiment mode: all but --labeled-fraction of them lose their labels and become the pool, and the hidden labels measure self-label precision (default: none; required, except in evolve with --labeled and --unlabeled).")
   Path train;
 
   @ArgGroup(exclusive = true, multiplicity = "0..1")
@@ -65,5 +66,23 @@ public final class DataSpecMixin {
         testSource == null ? Double.valueOf(DEFAULT_TEST_FRACTION) : testSource.testFraction;
     return new DataSpec(
         train, test, fraction, labeledFraction, seed, read.toReadOptions(seed, skipBad));
+  }
+
+  /** Your own data: human labels, an unlabeled pool and, with --test, a test file. */
+  DataSpec ownData(java.util.List<Path> labeled, Path unlabeled) {
+    if (labeled == null || labeled.isEmpty() || unlabeled == null) {
+      throw new IllegalArgumentException(
+          "your own data needs both --labeled FILE (human labels) and --unlabeled FILE (the pool)");
+    }
+    if (train != null) {
+      throw new IllegalArgumentException(
+          "give --train FILE (the experiment) or --labeled and --unlabeled (your own data), not both");
+    }
+    if (testSource != null && testSource.testFraction != null) {
+      throw new IllegalArgumentException(
+          "--test-fraction splits --train; with --labeled, give --test FILE or no test set");
+    }
+    Path test = testSource == null ? null : testSource.test;
+    return DataSpec.ownData(labeled, unlabeled, test, seed, read.toReadOptions(seed, skipBad));
   }
 }

@@ -16,13 +16,14 @@ import picocli.CommandLine.Option;
 
 /**
  * `ser data split`: writes the SER split that training commands would use, so it can be read and
- * checked: labeled.jsonl, unlabeled-gold.jsonl (the pool, in its hidden gold order) and test.jsonl.
+ * checked: labeled.jsonl, unlabeled-gold.jsonl (the pool, in its hidden gold order), unlabeled.jsonl
+ * (the pool with no labels, as `ser evolve --unlabeled` reads it) and test.jsonl.
  */
 @Command(
     name = "split",
     mixinStandardHelpOptions = true,
     description =
-        "Write the labeled seed, the unlabeled pool (with its hidden gold labels, for checking) and the test set that training commands would use, as JSON Lines in --out.")
+        "Write the labeled seed (labeled.jsonl), the unlabeled pool with its hidden gold labels, for checking (unlabeled-gold.jsonl) and without them, as `ser evolve --unlabeled` reads a pool (unlabeled.jsonl), and the test set (test.jsonl) that training commands would use, as JSON Lines in --out.")
 public final class DataSplitCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -57,6 +58,7 @@ public final class DataSplitCommand implements Callable<Integer> {
               p.source()));
     }
     PairWriter.write(out.resolve("unlabeled-gold.jsonl"), pool);
+    PairWriter.writeUnlabeled(out.resolve("unlabeled.jsonl"), dataset.pool());
     PrintWriter o = spec.commandLine().getOut();
     o.printf(
         "labeled: %d, unlabeled: %d, test: %d (identical-response pairs dropped: %d; %s)%n",
@@ -70,6 +72,8 @@ public final class DataSplitCommand implements Callable<Integer> {
             + out.resolve("labeled.jsonl")
             + ", "
             + out.resolve("unlabeled-gold.jsonl")
+            + ", "
+            + out.resolve("unlabeled.jsonl")
             + ", "
             + out.resolve("test.jsonl"));
     o.flush();

@@ -2,6 +2,7 @@ package org.ser4j.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.ser4j.data.split.DataSpec;
@@ -28,18 +29,36 @@ import picocli.CommandLine.Option;
     name = "evolve",
     mixinStandardHelpOptions = true,
     description =
-        "Run Self-Evolved Reward Learning: train on the labeled seed, then loop: self-label confident pool pairs, retrain. Writes run.json, loop-N/{model,selected.jsonl}, report.json and final/ (the kept loop's model, which serve, score, eval and the other model commands take as --model DIR) to --out; --resume DIR continues an interrupted run.")
+        "Run Self-Evolved Reward Learning: train on the labeled seed, then loop: self-label confident pool pairs, retrain. "
+            + "Your own data: --labeled FILE (human labels) --unlabeled FILE (pairs nobody judged) [--test FILE]. "
+            + "The experiment: --train FILE --labeled-fraction F hides all but F of the labels and measures self-labels against them. "
+            + "Writes run.json, loop-N/{model,selected.jsonl}, report.json and final/ (the kept loop's model, which serve, score, eval and the other model commands take as --model DIR) to --out; --resume DIR continues an interrupted run.")
 public final class EvolveCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Mixin DataSpecMixin data;
 
   @Option(
+      names = "--labeled",
+      split = ",",
+      paramLabel = "FILE",
+      description =
+          "Your own data: human-labeled preference pairs, any supported format; several files separated by commas. Every label is part of the seed. Needs --unlabeled (default: none).")
+  List<Path> labeled;
+
+  @Option(
+      names = "--unlabeled",
+      paramLabel = "FILE",
+      description =
+          "Your own data: the pool nobody has judged, one JSON object a line: {prompt, response_a, response_b}, or {prompt, responses: [...]} whose answers are paired in order (1st-2nd, 2nd-3rd, ...). Prompts are text or {role, content} messages. No label is read from it; a pair the labeled or test data already compare is left out (default: none).")
+  Path unlabeled;
+
+  @Option(
       names = "--labeled-fraction",
       paramLabel = "F",
       defaultValue = "0.15",
       description =
-          "Fraction of training pairs whose human labels form the seed (default: ${DEFAULT-VALUE}, as in the paper).")
+          "The experiment (--train): fraction of training pairs whose labels form the seed; the rest become the pool (default: ${DEFAULT-VALUE}, as in the paper).")
   double labeledFraction;
 
   @Mixin EncoderOptions encoder;
@@ -62,6 +81,13 @@ public final class EvolveCommand implements Callable<Integer> {
       description =
           "Continue the run in DIR after its last finished loop; its run.json decides every setting (default: none).")
   Path resume;
+
+  @Option(
+      names = "--add-labels",
+      paramLabel = "FILE",
+      description =
+          "With --resume on your own data: human labels that join the seed (a run that had stopped goes on). A pool pair they label leaves the pool; an earlier self-label they contradict is dropped and counted; the loops from here on are judged on the new seed (default: none).")
+  Path addLabels;
 
   @Option(
       names = "--no-onnx",
@@ -92,9 +118,22 @@ public final class EvolveCommand implements Callable<Integer> {
     long seed;
     FineTuneConfig fineTune;
     int heads = finetune.heads;
+    if (addLabels != null && resume == null) {
+      throw new IllegalArgumentException("--add-labels FILE goes with --resume DIR");
+    }
+    RunSettings added = null;
     if (resume != null) {
       store = new RunStore(resume);
       RunSettings run = store.settings(heads);
+      if (addLabels != null) {
+        if (!run.data().ownData()) {
+          throw new IllegalArgumentException(
+              resume
+                  + " is an experiment run (--train); labels can be added only to a run on your own data (--labeled, --unlabeled)");
+        }
+        run = run.withData(run.data().withAddedLabels(addLabels));
+        added = run;
+      }
       dataSpec = run.data();
       encoderConfig = run.encoder();
       serConfig = run.ser();
@@ -110,19 +149,26 @@ public final class EvolveCommand implements Callable<Integer> {
         throw new IllegalArgumentException(
             out + " already holds a run; use --resume " + out + " or another --out");
       }
-      dataSpec = data.toSpec(labeledFraction);
+      dataSpec =
+          unlabeled != null || labeled != null
+              ? data.ownData(labeled, unlabeled)
+              : data.toSpec(labeledFraction);
       serConfig = ser.toConfig(training.toConfig(data.seed), finetune.enabled());
       seed = data.seed;
       fineTune = finetune.toConfig(serConfig.train(), serConfig.validationFraction(), seed, true);
       encoderConfig = encoder.toConfig(fineTune != null);
     }
     SerDataset dataset = SerDataset.load(dataSpec);
+    if (added != null) {
+      store.writeRun(added); // after the file has been read whole: a bad file changes nothing
+    }
     log.printf(
-        "data: %d labeled, %d unlabeled, %d test pairs (%s)%n",
+        "data: %d labeled, %d unlabeled, %s test pairs (%s)%n",
         dataset.labeled().size(),
         dataset.pool().size(),
-        dataset.test().size(),
+        dataset.test().isEmpty() && dataSpec.ownData() ? "no" : dataset.test().size(),
         dataset.counts().trainSkipped().summary());
+    dataset.notes().forEach(n -> log.println("note: " + n));
     log.flush();
     try (RewardLearner learner =
         engine.open(
@@ -140,11 +186,23 @@ public final class EvolveCommand implements Callable<Integer> {
       SerResult result = new SerLoop(serConfig, seed, store, provenance, log).run(dataset, learner);
       log.printf(
           Locale.ROOT,
-          "stopped: %s; final RM: loop %d, test accuracy %.4f (seed only %.4f)%s%n",
+          "stopped: %s; final RM: loop %d, %s%s%n",
           result.stopReason(),
           result.keptLoop(),
-          result.kept().testAccuracy(),
-          result.seedOnly().testAccuracy(),
+          result.kept().testAccuracy() == null
+              ? String.format(
+                  Locale.ROOT,
+                  "%s %.4f (seed only %.4f; no test set)",
+                  serConfig.crossValidated()
+                      ? "out-of-fold accuracy on the labeled seed"
+                      : "accuracy on the seed's validation slice",
+                  result.kept().validationAccuracy(),
+                  result.seedOnly().validationAccuracy())
+              : String.format(
+                  Locale.ROOT,
+                  "test accuracy %.4f (seed only %.4f)",
+                  result.kept().testAccuracy(),
+                  result.seedOnly().testAccuracy()),
           fineTune == null ? "" : "; fine-tuned " + fineTune.mode());
       Path finalDir = RunStore.modelDir(store.dir()); // final/: the kept loop's model
       // A frozen-encoder model scores through ONNX already: only a fine-tuned one is read again.

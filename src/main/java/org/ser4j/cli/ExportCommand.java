@@ -104,6 +104,9 @@ public final class ExportCommand implements Callable<Integer> {
                   + (s.builtFrom() == null ? "" : " or " + s.builtFrom().secondKey())
                   + " is not in the run's pool; was the data file changed since the run?");
         }
+        if (!c.built() && data.added().onPool().containsKey(c.key())) {
+          continue; // a person labeled this pair since: exported with the human labels
+        }
         SelfLabel label = new SelfLabel(c, s.firstPreferred(), s.sFirst(), s.sSecond(), l);
         double confidence = label.confidence(); // as the selection saw it
         if (confidence < minConfidence) {

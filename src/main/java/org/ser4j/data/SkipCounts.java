@@ -25,6 +25,17 @@ public final class SkipCounts {
     }
   }
 
+  /** Adds {@code other}'s counts and examples (several files read as one). */
+  public void addAll(SkipCounts other) {
+    other.byReason.forEach((reason, n) -> byReason.merge(reason, n, Long::sum));
+    total += other.total;
+    for (String e : other.examples) {
+      if (examples.size() < Math.max(examplesKept, other.examplesKept)) {
+        examples.add(e);
+      }
+    }
+  }
+
   public long total() {
     return total;
   }

@@ -49,14 +49,16 @@ public record Provenance(
   }
 
   /**
-   * A run's provenance: the training data of {@code spec} with the fingerprint of its {@code
+   * A run's provenance: the training data of {@code spec} (the labeled files, for your own data) with the fingerprint of its {@code
    * labeled} pairs, the split seed and labeled fraction; {@code settings} as in {@link #of}.
    */
   public static Provenance forRun(
       String command, DataSpec spec, List<PreferencePair> labeled, Object settings) {
     return of(
         command,
-        spec.train().toString(),
+        spec.ownData()
+            ? String.join(",", spec.labeled().stream().map(Object::toString).toList())
+            : spec.train().toString(),
         PreferencePair.fingerprint(labeled),
         spec.seed(),
         spec.labeledFraction(),

@@ -61,12 +61,16 @@ final class FoldJudge implements LoopJudge {
   private final List<List<SelfLabel>> selected = new ArrayList<>();
   private OutOfFold last;
 
-  /** SeedSplit.Folds of the seed {@code positions}, fixed for the run by {@code seed}. */
+  /**
+   * SeedSplit.Folds of the seed {@code positions}, fixed for the run by {@code seed}; the pool pairs
+   * {@code excluded} (labeled by people) are never selected.
+   */
   FoldJudge(
       RewardLearner learner,
       SerConfig config,
       long seed,
       int[] positions,
+      java.util.BitSet excluded,
       FoldSelection selection) {
     this.learner = learner;
     this.config = config;
@@ -80,7 +84,7 @@ final class FoldJudge implements LoopJudge {
     this.taken = new Taken[heldOut.length];
     for (int f = 0; f < heldOut.length; f++) {
       train[f] = dealt.others(f);
-      taken[f] = new Taken();
+      taken[f] = Taken.excluding(excluded);
       selected.add(new ArrayList<>());
     }
   }

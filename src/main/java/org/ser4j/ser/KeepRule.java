@@ -12,14 +12,15 @@ final class KeepRule {
   /**
    * The loop whose RM is kept: the last with {@code keepLast}, else the highest judged accuracy; on
    * ties the later loop, or, with cross-validated decisions, the earlier (a loop must beat the
-   * seed-only RM on the seed to replace it).
+   * seed-only RM on the seed to replace it). Only the current phase's loops compete ({@link
+   * #phaseStart}).
    */
   static int kept(List<LoopReport> loops, SerConfig config) {
     if (config.keepLast()) {
       return loops.size() - 1;
     }
-    int best = 0;
-    for (int i = 1; i < loops.size(); i++) {
+    int best = phaseStart(loops);
+    for (int i = best + 1; i < loops.size(); i++) {
       double a = loops.get(i).validationAccuracy();
       double b = loops.get(best).validationAccuracy();
       if (config.crossValidated() ? a > b : !(a < b)) {
@@ -38,6 +39,20 @@ final class KeepRule {
       return false;
     }
     double last = loops.get(loops.size() - 1).validationAccuracy();
-    return loops.subList(0, loops.size() - 1).stream().anyMatch(l -> last < l.validationAccuracy());
+    return loops.subList(phaseStart(loops), loops.size() - 1).stream()
+        .anyMatch(l -> last < l.validationAccuracy());
+  }
+
+  /**
+   * The first loop of the current phase: the last that retrained after people added labels, else
+   * loop 0. Loops before it were judged on a smaller seed, so their accuracies do not compare.
+   */
+  static int phaseStart(List<LoopReport> loops) {
+    for (int i = loops.size() - 1; i > 0; i--) {
+      if (loops.get(i).startsPhase()) {
+        return i;
+      }
+    }
+    return 0;
   }
 }

@@ -14,14 +14,14 @@ import org.ser4j.ser.select.LengthBalance;
  * length bias: the share of selected pairs whose chosen answer is the longer one, under the RM's
  * labels, under the gold labels, and in the labeled seed. Gold figures count the pairs the pool
  * decides (every pool pair; a built pair where two labels chain). With West-of-N, the built pairs
- * among the selected and their precision.
+ * among the selected and their precision. A pool nobody judged has no gold figures (null, left out).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record LoopDiagnostics(
     @JsonProperty("temperature") Double temperature,
     @JsonProperty("precision_by_confidence_decile") double[] precisionByDecile,
     @JsonProperty("selected_chosen_longer") double selectedChosenLonger,
-    @JsonProperty("gold_chosen_longer") double goldChosenLonger,
+    @JsonProperty("gold_chosen_longer") Double goldChosenLonger,
     @JsonProperty("seed_chosen_longer") double seedChosenLonger,
     @JsonProperty("built_pairs") Integer builtPairs,
     @JsonProperty("built_decided") Integer builtDecided,
@@ -58,14 +58,15 @@ public record LoopDiagnostics(
     }
     List<SelfLabel> built = selected.stream().filter(s -> s.pair().built()).toList();
     Double builtPrecision = precision(built, gold);
+    boolean known = gold.known(); // a pool nobody judged has no gold figures
     return new LoopDiagnostics(
         temperature,
-        deciles,
+        known ? deciles : null,
         LengthBalance.longerShare(selected),
-        n == 0 ? Double.NaN : (double) goldLonger / n,
+        !known ? null : n == 0 ? Double.NaN : (double) goldLonger / n,
         seedLongerShare,
         westOfN ? built.size() : null,
-        westOfN ? (int) built.stream().filter(s -> s.right(gold) != null).count() : null,
+        westOfN && known ? (int) built.stream().filter(s -> s.right(gold) != null).count() : null,
         westOfN ? builtPrecision : null);
   }
 

@@ -56,7 +56,7 @@ final class LoopLog implements LoopListener {
   private void line(LoopReport r) {
     log.printf(
         Locale.ROOT,
-        "loop %d [%s, rule %s]: selected %d%s (total %d, precision %s), pool left %d, train pairs %d, validation %.4f, test %.4f, %.1fs%n",
+        "loop %d [%s, rule %s]: selected %d%s (total %d, %s), pool left %d, train pairs %d, validation %.4f, test %s, %.1fs%n",
         r.loop(),
         r.status(),
         r.rule(),
@@ -65,14 +65,30 @@ final class LoopLog implements LoopListener {
             ? ""
             : " of which " + r.diagnostics().builtPairs() + " built",
         r.selectedTotal(),
-        r.selfLabelPrecision() == null
-            ? "-"
-            : String.format(Locale.ROOT, "%.3f", r.selfLabelPrecision()),
+        precision(r),
         r.poolRemaining(),
         r.trainPairs(),
         r.validationAccuracy(),
-        r.testAccuracy(),
+        r.testAccuracy() == null ? "-" : String.format(Locale.ROOT, "%.4f", r.testAccuracy()),
         r.seconds());
+    if (r.labelsAdded() != null) {
+      log.printf(
+          "  %d labels added by people in all; %d earlier self-label%s they contradict dropped%n",
+          r.labelsAdded(),
+          r.selfLabelsContradicted(),
+          r.selfLabelsContradicted() == 1 ? "" : "s");
+    }
     log.flush();
+  }
+
+  /** Gold precision where the pool's labels are known, else the RM's expected precision. */
+  private static String precision(LoopReport r) {
+    if (r.selfLabelPrecision() != null) {
+      return String.format(Locale.ROOT, "precision %.3f", r.selfLabelPrecision());
+    }
+    if (r.expectedPrecision() != null) {
+      return String.format(Locale.ROOT, "expected precision %.3f", r.expectedPrecision());
+    }
+    return "precision -";
   }
 }

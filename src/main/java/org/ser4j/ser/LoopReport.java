@@ -7,7 +7,14 @@ import org.ser4j.ser.select.LoopStatus;
 /**
  * What one SER loop did. Loop 0 is the RM trained on the labeled seed alone. {@code
  * selfLabelPrecision} is the share of this loop's self-labels that agree with the hidden human
- * labels (measured, never trained on).
+ * labels (measured, never trained on), null for a pool nobody judged; {@code testAccuracy} is null
+ * without a test set. {@code expectedPrecision} (only for a pool nobody judged) is the mean
+ * probability the RM gave its self-labels' chosen answers: calibrated by the fitted temperature under
+ * pair-confidence, the raw (usually overconfident) Bradley-Terry probability under the threshold
+ * rules. A loop with status labels-added retrained on a seed that people enlarged ({@code
+ * labelsAdded}: how many labels were added in all, {@code selfLabelsContradicted}: how many earlier
+ * self-labels they contradicted, dropped); the kept loop and the stop rules look only at the loops
+ * from the last such loop on.
  */
 public record LoopReport(
     @JsonProperty("loop") int loop,
@@ -21,8 +28,19 @@ public record LoopReport(
     @JsonProperty("train_loss") double trainLoss,
     @JsonProperty("validation_loss") double validationLoss,
     @JsonProperty("validation_accuracy") double validationAccuracy,
-    @JsonProperty("test_accuracy") double testAccuracy,
+    @JsonProperty("test_accuracy") Double testAccuracy,
     @JsonProperty("best_epoch") int bestEpoch,
     @JsonProperty("seconds") double seconds,
     @JsonProperty("diagnostics") @JsonInclude(JsonInclude.Include.NON_NULL)
-        LoopDiagnostics diagnostics) {}
+        LoopDiagnostics diagnostics,
+    @JsonProperty("expected_precision") @JsonInclude(JsonInclude.Include.NON_NULL)
+        Double expectedPrecision,
+    @JsonProperty("labels_added") @JsonInclude(JsonInclude.Include.NON_NULL) Integer labelsAdded,
+    @JsonProperty("self_labels_contradicted") @JsonInclude(JsonInclude.Include.NON_NULL)
+        Integer selfLabelsContradicted) {
+
+  /** Whether this loop began a new phase: people added labels to the seed before it. */
+  public boolean startsPhase() {
+    return status == LoopStatus.LABELS_ADDED;
+  }
+}

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.ser4j.data.format.ReadOptions;
 import org.ser4j.data.split.DataSpec;
 import org.ser4j.encoder.EncoderConfig;
@@ -19,6 +21,11 @@ import org.ser4j.util.Json;
  */
 public record RunSettings(
     DataSpec data, EncoderConfig encoder, SerConfig ser, FineTuneConfig finetune, int heads) {
+
+  /** These settings on other data (labels added to a run). */
+  public RunSettings withData(DataSpec other) {
+    return new RunSettings(other, encoder, ser, finetune, heads);
+  }
 
   /** run.json's tree. */
   public ObjectNode toJson() {
@@ -50,8 +57,17 @@ public record RunSettings(
 
   private static ObjectNode dataJson(DataSpec spec) {
     ObjectNode n = Json.PRETTY.createObjectNode();
-    n.put("train", spec.train().toAbsolutePath().toString());
-    n.put("test", spec.test() == null ? null : spec.test().toAbsolutePath().toString());
+    if (spec.ownData()) {
+      paths(n.putArray("labeled"), spec.labeled());
+      n.put("unlabeled", spec.unlabeled() == null ? null : absolute(spec.unlabeled()));
+      n.put("test", spec.test() == null ? null : absolute(spec.test()));
+      paths(n.putArray("added_labels"), spec.addedLabels());
+      n.put("seed", spec.seed());
+      n.set("read", Json.PRETTY.valueToTree(spec.read()));
+      return n;
+    }
+    n.put("train", absolute(spec.train()));
+    n.put("test", spec.test() == null ? null : absolute(spec.test()));
     if (spec.testFraction() != null) {
       n.put("test_fraction", spec.testFraction());
     }
@@ -61,7 +77,35 @@ public record RunSettings(
     return n;
   }
 
+  private static String absolute(Path p) {
+    return p.toAbsolutePath().toString();
+  }
+
+  private static void paths(com.fasterxml.jackson.databind.node.ArrayNode array, List<Path> paths) {
+    paths.forEach(p -> array.add(absolute(p)));
+  }
+
+  private static List<Path> paths(JsonNode array) {
+    List<Path> out = new ArrayList<>();
+    array.forEach(p -> out.add(Path.of(p.asText())));
+    return out;
+  }
+
   private static DataSpec dataSpec(JsonNode d) throws IOException {
+    ReadOptions read = Json.PRETTY.treeToValue(d.get("read"), ReadOptions.class);
+    if (d.has("labeled")) {
+      DataSpec spec =
+          DataSpec.ownData(
+              paths(d.get("labeled")),
+              d.hasNonNull("unlabeled") ? Path.of(d.get("unlabeled").asText()) : null,
+              d.hasNonNull("test") ? Path.of(d.get("test").asText()) : null,
+              d.get("seed").asLong(),
+              read);
+      for (Path added : paths(d.path("added_labels"))) {
+        spec = spec.withAddedLabels(added);
+      }
+      return spec;
+    }
     return new DataSpec(
         Path.of(d.get("train").asText()),
         d.hasNonNull("test") ? Path.of(d.get("test").asText()) : null,

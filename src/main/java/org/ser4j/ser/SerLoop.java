@@ -9,6 +9,7 @@ import org.ser4j.data.split.SerDataset;
 import org.ser4j.model.PairRewards;
 import org.ser4j.model.Provenance;
 import org.ser4j.model.TrainedModel;
+import org.ser4j.model.learn.Comparison;
 import org.ser4j.model.learn.RewardLearner;
 import org.ser4j.model.learn.SelfLabel;
 import org.ser4j.model.learn.TrainingSet;
@@ -68,10 +69,13 @@ public final class SerLoop {
       int kept = KeepRule.kept(run.loops, config);
       return new SerResult(run.loops, kept, store.stopReason(), store.loadModel(kept));
     }
+    if (run.labelsPending()) {
+      run.labelsAdded(); // a new phase: the seed grew since the last loop
+    }
     StopReason stop = StopReason.MAX_LOOPS;
     // A run stopped by a fall that crashed before its closing report stops again on resume.
     boolean fell = run.fell();
-    for (int loop = run.loops.size(); loop <= config.maxLoops() && !fell; loop++) {
+    for (int loop = run.loops.size(); loop - run.phase <= config.maxLoops() && !fell; loop++) {
       long t0 = System.nanoTime();
       Round round = run.selfLabel(loop); // steps 1 to 3
       if (round.selected().size() < config.minNew()) {
@@ -90,7 +94,11 @@ public final class SerLoop {
     return run.finish(stop);
   }
 
-  /** One run's parts and state: what it has kept, labeled and trained so far. */
+  /**
+   * One run's parts and state: what it has kept, labeled and trained so far. Loops are numbered
+   * over the whole run; the judge counts them from the current phase's first loop ({@link
+   * KeepRule#phaseStart}), since people who add labels give it a new seed.
+   */
   private final class Run {
     final SerDataset data;
     final RewardLearner learner;
@@ -100,13 +108,17 @@ public final class SerLoop {
     final double seedLonger; // the seed's share of longer chosen answers, for length balance
     final List<LoopReport> loops;
     final List<SelfLabel> selectedSoFar = new ArrayList<>();
-    final Taken taken = new Taken();
+    final Taken taken;
     final List<TrainedModel> models = new ArrayList<>(); // stamped, as this process trained them
     TrainedModel current; // the last loop's model, as the learner scores with it
+    int phase; // the current phase's first loop
+    int contradicted; // saved self-labels that labels added by people contradict
+
 
     Run(SerDataset data, RewardLearner learner) throws IOException {
       this.data = data;
       this.learner = learner;
+      this.taken = Taken.excluding(data.added().poolKeys());
       SeedSplit split =
           config.crossValidated()
               ? SeedSplit.whole(data.labeled().size())
@@ -127,13 +139,29 @@ public final class SerLoop {
       }
       judge =
           config.crossValidated()
-              ? new FoldJudge(learner, config, seed, split.train(), this::foldSelection)
+              ? new FoldJudge(
+                  learner,
+                  config,
+                  seed,
+                  split.train(),
+                  data.added().poolKeys(),
+                  this::foldSelection)
               : new SliceJudge(learner, config, seed, split);
       if (store != null) {
         listeners.add(store.listener(config, learner.finetune()));
       }
       listeners.add(new LoopLog(log, store, learner));
       loops = new ArrayList<>(store == null ? List.of() : store.readLoops());
+      phase = KeepRule.phaseStart(loops);
+    }
+
+    /**
+     * Whether people added labels since the current phase began (its labels-added loop, or loop 0,
+     * counts what had been added by then).
+     */
+    boolean labelsPending() {
+      Integer before = loops.get(phase).labelsAdded();
+      return data.added().pairs() > (before == null ? 0 : before);
     }
 
     /** Loop 0: the RM of the labeled seed alone. */
@@ -144,29 +172,52 @@ public final class SerLoop {
     }
 
     /**
-     * Reads back the self-labels of the loops on disk and the last loop's model; true when the run
-     * had already finished.
+     * Reads back the self-labels of the loops on disk (less those of pairs people have labeled since)
+     * and the last loop's model; true when the run had already finished and no labels were added.
      */
     boolean resume() throws IOException {
       for (int loop = 1; loop < loops.size(); loop++) {
         for (RunStore.SavedLabel s : store.readSelected(loop)) {
-          SelfLabel label =
-              new SelfLabel(
-                  s.comparison(data.pool()::get), s.firstPreferred(), Double.NaN, Double.NaN, loop);
+          Comparison c = s.comparison(data.pool()::get);
+          Boolean human = c.built() ? null : data.added().onPool().get(c.key());
+          if (human != null) { // the person's label is in the seed now
+            contradicted += human == s.firstPreferred() ? 0 : 1;
+            continue;
+          }
+          SelfLabel label = new SelfLabel(c, s.firstPreferred(), Double.NaN, Double.NaN, loop);
           taken.add(label);
           selectedSoFar.add(label);
         }
       }
       int last = loops.size() - 1;
-      boolean finished = store.finished();
+      boolean pending = labelsPending();
+      boolean finished = store.finished() && !pending;
       for (LoopListener l : listeners) {
         l.resumed(loops, finished);
       }
       if (!finished) {
-        judge.resume(last);
+        if (!pending) {
+          judge.resume(last - phase); // a new phase's judge starts afresh
+        }
         current = store.loadModel(last);
       }
       return finished;
+    }
+
+    /**
+     * A new phase: people added labels, so the seed grew. Retrains on the new seed plus every
+     * self-label they left standing, selecting nothing; the judge starts over on the new seed.
+     */
+    void labelsAdded() throws IOException {
+      long t0 = System.nanoTime();
+      int loop = loops.size();
+      phase = loop;
+      int poolLeft = (int) data.pool().stream().filter(p -> !taken.has(p)).count();
+      LoopSelection s =
+          new LoopSelection(
+              LoopStatus.LABELS_ADDED, "-", List.of(), selectedSoFar.size(), null, poolLeft, null);
+      TrainingSet train = new TrainingSet(judge.train(), selectedSoFar, config.selfLabelWeight());
+      fit(loop, train, config.warmStart() ? current : null, s, t0);
     }
 
     /** Steps 1 to 3 of loop {@code loop}: candidates, the current RM's picks, second looks. */
@@ -178,7 +229,7 @@ public final class SerLoop {
               judge.validation().size() > 0
                   ? () -> learner.rewards(rm, judge.validation())
                   : () -> null,
-              () -> judge.temperature(rm, selectedSoFar, loop),
+              () -> judge.temperature(rm, selectedSoFar, loop - phase),
               log);
       CandidateSource.Candidates c = candidates.score(learner, rm, data.pool(), taken);
       PairSelection.Picked picked = selection.pick(c, context);
@@ -225,7 +276,8 @@ public final class SerLoop {
     /** Fits and judges loop {@code loop}'s RM, reports it and tells the listeners. */
     private void fit(int loop, TrainingSet train, TrainedModel start, LoopSelection s, long t0)
         throws IOException {
-      LoopJudge.Judged judged = judge.fit(loop, train, start);
+      LoopJudge.Judged judged = judge.fit(loop - phase, train, start);
+      boolean added = s.status() == LoopStatus.LABELS_ADDED;
       RewardLearner.Fit fit = judged.fit();
       double loss = judged.evaluation().loss();
       LoopReport report =
@@ -241,10 +293,13 @@ public final class SerLoop {
               fit.best().trainLoss(),
               Double.isNaN(loss) ? 0 : loss,
               judged.evaluation().accuracy(),
-              learner.testRewards(fit.model()).accuracy(),
+              data.test().isEmpty() ? null : learner.testRewards(fit.model()).accuracy(),
               fit.bestEpoch(),
               (System.nanoTime() - t0) / 1e9,
-              s.diagnostics());
+              s.diagnostics(),
+              data.gold().known() ? null : expectedPrecision(s.selected()),
+              added ? data.added().pairs() : null,
+              added ? contradicted : null);
       // Saved stamped with its provenance; scored on as the learner returned it (one network).
       TrainedModel stamped = fit.model().withProvenance(provenance.forLoop(loop, train.size()));
       loops.add(report);
@@ -253,6 +308,13 @@ public final class SerLoop {
       }
       current = fit.model();
       models.add(stamped);
+    }
+
+    /** The mean probability the RM gave its self-labels' chosen answers; null for none. */
+    private static Double expectedPrecision(List<SelfLabel> selected) {
+      return selected.isEmpty()
+          ? null
+          : selected.stream().mapToDouble(SelfLabel::confidence).average().getAsDouble();
     }
 
     /** Whether the last loop's judged accuracy fell below an earlier loop's. */

@@ -399,4 +399,36 @@ class SerLoopRulesTest {
       assertEquals(Boolean.TRUE, g.right(data.gold()));
     }
   }
+
+  /** A loop's report with only what the keep rule reads: its status and judged accuracy. */
+  private static LoopReport judged(int loop, org.ser4j.ser.select.LoopStatus status, double acc) {
+    return new LoopReport(
+        loop, status, "-", 0, 0, null, 0, 0, 0, 0, acc, null, 0, 0, null, null, null, null);
+  }
+
+  @Test
+  void loopsAfterPeopleAddLabelsAreJudgedAmongThemselves() {
+    var seed = org.ser4j.ser.select.LoopStatus.SEED;
+    var self = org.ser4j.ser.select.LoopStatus.GOOD_BAD;
+    var added = org.ser4j.ser.select.LoopStatus.LABELS_ADDED;
+    SerConfig config = slice();
+    // The earlier phase's 0.85 was measured on a smaller seed: it neither wins nor stops the run.
+    List<LoopReport> loops =
+        List.of(
+            judged(0, seed, 0.80),
+            judged(1, self, 0.85),
+            judged(2, added, 0.70),
+            judged(3, self, 0.72));
+    assertEquals(2, KeepRule.phaseStart(loops));
+    assertEquals(3, KeepRule.kept(loops, config));
+    assertFalse(KeepRule.fell(loops, config, true));
+    // Within the phase the rules hold as before: a fall below its own loops stops the run.
+    List<LoopReport> fell = new ArrayList<>(loops);
+    fell.add(judged(4, self, 0.71));
+    assertTrue(KeepRule.fell(fell, config, true));
+    assertEquals(3, KeepRule.kept(fell, config));
+    // Without added labels the whole run is one phase.
+    assertEquals(0, KeepRule.phaseStart(loops.subList(0, 2)));
+    assertEquals(1, KeepRule.kept(loops.subList(0, 2), config));
+  }
 }

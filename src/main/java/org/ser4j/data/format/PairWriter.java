@@ -31,6 +31,27 @@ public final class PairWriter {
         });
   }
 
+  /**
+   * An unlabeled pool as {@link UnlabeledReader} reads it: {id, prompt, response_a, response_b},
+   * the answers in the pool's order, which says nothing about preference.
+   */
+  public static void writeUnlabeled(Path target, List<org.ser4j.data.UnlabeledPair> pairs)
+      throws IOException {
+    AtomicFiles.writeGzipByName(
+        target,
+        out -> {
+          for (org.ser4j.data.UnlabeledPair pair : pairs) {
+            ObjectNode node = Json.LINE.createObjectNode();
+            node.put("id", pair.id());
+            putPrompt(node, pair.prompt());
+            node.put("response_a", pair.first());
+            node.put("response_b", pair.second());
+            out.write(Json.LINE.writeValueAsBytes(node));
+            out.write('\n');
+          }
+        });
+  }
+
   /** A single-turn prompt as a string, a multi-turn one as a list of {role, content} messages. */
   public static void putPrompt(ObjectNode node, Prompt prompt) {
     if (prompt.isMultiTurn()) {

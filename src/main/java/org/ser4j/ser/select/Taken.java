@@ -16,6 +16,15 @@ public final class Taken {
   private final BitSet pairs = new BitSet();
   private final Set<String> builtPrompts = new HashSet<>();
 
+  public Taken() {}
+
+  /** Nothing self-labeled yet; the pool pairs {@code keys} (labeled by people) never selected. */
+  public static Taken excluding(BitSet keys) {
+    Taken t = new Taken();
+    t.pairs.or(keys);
+    return t;
+  }
+
   public void add(SelfLabel s) {
     if (s.pair().built()) {
       builtPrompts.add(s.pair().prompt().transcript());
