@@ -64,7 +64,9 @@ public final class Ser4j {
     return job;
   }
 
-  /** As {@link #labeled(Path...)}, from pairs in memory (written under the run's {@code inputs/}). */
+  /**
+   * As {@link #labeled(Path...)}, from pairs in memory (written under the run's {@code inputs/}).
+   */
   public static Job labeled(java.util.List<PreferencePair> pairs) {
     Job job = new Job(null);
     job.labeledPairs = java.util.List.copyOf(pairs);
@@ -113,7 +115,9 @@ public final class Ser4j {
       return this;
     }
 
-    /** As {@link #unlabeled(Path)}, from pairs in memory (written under the run's {@code inputs/}). */
+    /**
+     * As {@link #unlabeled(Path)}, from pairs in memory (written under the run's {@code inputs/}).
+     */
     public Job unlabeled(java.util.List<UnlabeledPair> pairs) {
       this.unlabeledPairs = java.util.List.copyOf(pairs);
       this.unlabeledFile = null;

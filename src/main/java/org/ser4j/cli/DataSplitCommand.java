@@ -16,8 +16,8 @@ import picocli.CommandLine.Option;
 
 /**
  * `ser data split`: writes the SER split that training commands would use, so it can be read and
- * checked: labeled.jsonl, unlabeled-gold.jsonl (the pool, in its hidden gold order), unlabeled.jsonl
- * (the pool with no labels, as `ser evolve --unlabeled` reads it) and test.jsonl.
+ * checked: labeled.jsonl, unlabeled-gold.jsonl (the pool, in its hidden gold order),
+ * unlabeled.jsonl (the pool with no labels, as `ser evolve --unlabeled` reads it) and test.jsonl.
  */
 @Command(
     name = "split",

@@ -49,8 +49,9 @@ public record Provenance(
   }
 
   /**
-   * A run's provenance: the training data of {@code spec} (the labeled files, for your own data) with the fingerprint of its {@code
-   * labeled} pairs, the split seed and labeled fraction; {@code settings} as in {@link #of}.
+   * A run's provenance: the training data of {@code spec} (the labeled files, for your own data)
+   * with the fingerprint of its {@code labeled} pairs, the split seed and labeled fraction; {@code
+   * settings} as in {@link #of}.
    */
   public static Provenance forRun(
       String command, DataSpec spec, List<PreferencePair> labeled, Object settings) {

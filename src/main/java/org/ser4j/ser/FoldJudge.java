@@ -62,8 +62,8 @@ final class FoldJudge implements LoopJudge {
   private OutOfFold last;
 
   /**
-   * SeedSplit.Folds of the seed {@code positions}, fixed for the run by {@code seed}; the pool pairs
-   * {@code excluded} (labeled by people) are never selected.
+   * SeedSplit.Folds of the seed {@code positions}, fixed for the run by {@code seed}; the pool
+   * pairs {@code excluded} (labeled by people) are never selected.
    */
   FoldJudge(
       RewardLearner learner,

@@ -14,7 +14,8 @@ import org.ser4j.ser.select.LengthBalance;
  * length bias: the share of selected pairs whose chosen answer is the longer one, under the RM's
  * labels, under the gold labels, and in the labeled seed. Gold figures count the pairs the pool
  * decides (every pool pair; a built pair where two labels chain). With West-of-N, the built pairs
- * among the selected and their precision. A pool nobody judged has no gold figures (null, left out).
+ * among the selected and their precision. A pool nobody judged has no gold figures (null, left
+ * out).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record LoopDiagnostics(

@@ -74,9 +74,7 @@ final class LoopLog implements LoopListener {
     if (r.labelsAdded() != null) {
       log.printf(
           "  %d labels added by people in all; %d earlier self-label%s they contradict dropped%n",
-          r.labelsAdded(),
-          r.selfLabelsContradicted(),
-          r.selfLabelsContradicted() == 1 ? "" : "s");
+          r.labelsAdded(), r.selfLabelsContradicted(), r.selfLabelsContradicted() == 1 ? "" : "s");
     }
     log.flush();
   }

@@ -9,9 +9,9 @@ import org.ser4j.ser.select.LoopStatus;
  * selfLabelPrecision} is the share of this loop's self-labels that agree with the hidden human
  * labels (measured, never trained on), null for a pool nobody judged; {@code testAccuracy} is null
  * without a test set. {@code expectedPrecision} (only for a pool nobody judged) is the mean
- * probability the RM gave its self-labels' chosen answers: calibrated by the fitted temperature under
- * pair-confidence, the raw (usually overconfident) Bradley-Terry probability under the threshold
- * rules. A loop with status labels-added retrained on a seed that people enlarged ({@code
+ * probability the RM gave its self-labels' chosen answers: calibrated by the fitted temperature
+ * under pair-confidence, the raw (usually overconfident) Bradley-Terry probability under the
+ * threshold rules. A loop with status labels-added retrained on a seed that people enlarged ({@code
  * labelsAdded}: how many labels were added in all, {@code selfLabelsContradicted}: how many earlier
  * self-labels they contradicted, dropped); the kept loop and the stop rules look only at the loops
  * from the last such loop on.

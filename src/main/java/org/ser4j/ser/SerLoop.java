@@ -114,7 +114,6 @@ public final class SerLoop {
     int phase; // the current phase's first loop
     int contradicted; // saved self-labels that labels added by people contradict
 
-
     Run(SerDataset data, RewardLearner learner) throws IOException {
       this.data = data;
       this.learner = learner;
@@ -172,8 +171,9 @@ public final class SerLoop {
     }
 
     /**
-     * Reads back the self-labels of the loops on disk (less those of pairs people have labeled since)
-     * and the last loop's model; true when the run had already finished and no labels were added.
+     * Reads back the self-labels of the loops on disk (less those of pairs people have labeled
+     * since) and the last loop's model; true when the run had already finished and no labels were
+     * added.
      */
     boolean resume() throws IOException {
       for (int loop = 1; loop < loops.size(); loop++) {

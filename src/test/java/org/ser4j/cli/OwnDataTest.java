@@ -37,9 +37,9 @@ import org.ser4j.testing.SharedData;
 import org.ser4j.testing.TestEncoders;
 
 /**
- * SER on your own data, end to end as a team runs it: human labels and a pool nobody judged (HH-RLHF
- * with the pool's labels stripped), `ser evolve --labeled --unlabeled --test`, `ser serve` on the
- * run (a real process), `ser export`, then more human labels with `--resume --add-labels`.
+ * SER on your own data, end to end as a team runs it: human labels and a pool nobody judged
+ * (HH-RLHF with the pool's labels stripped), `ser evolve --labeled --unlabeled --test`, `ser serve`
+ * on the run (a real process), `ser export`, then more human labels with `--resume --add-labels`.
  */
 class OwnDataTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -305,7 +305,10 @@ class OwnDataTest {
       ObjectNode body = JSON.createObjectNode();
       ArrayNode pairs = body.putArray("pairs");
       for (String side : new String[] {"chosen", "rejected"}) {
-        pairs.addObject().put("response", pair.get(side).asText()).set("prompt", pair.get("prompt"));
+        pairs
+            .addObject()
+            .put("response", pair.get(side).asText())
+            .set("prompt", pair.get("prompt"));
       }
       HttpResponse<String> resp =
           HttpClient.newHttpClient()

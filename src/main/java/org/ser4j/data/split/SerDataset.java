@@ -158,7 +158,8 @@ public record SerDataset(
         overlap++;
         continue;
       }
-      pool.add(new UnlabeledPair(pool.size(), p.id(), p.prompt(), p.first(), p.second(), p.source()));
+      pool.add(
+          new UnlabeledPair(pool.size(), p.id(), p.prompt(), p.first(), p.second(), p.source()));
     }
     if (overlap > 0) {
       notes.add(

@@ -46,10 +46,10 @@ public record Comparison(Answer first, Answer second) {
   }
 
   /**
-   * The hidden human label where the pool decides it, or null (always for a pool nobody judged): a pool pair's own label; for a built
-   * comparison, the order two labels imply through an answer both source pairs share (first >
-   * shared > second, or the reverse). ({@code WestOfN} builds no pair that one pool pair already
-   * compares.) Evaluation only, as {@link GoldLabels} is.
+   * The hidden human label where the pool decides it, or null (always for a pool nobody judged): a
+   * pool pair's own label; for a built comparison, the order two labels imply through an answer
+   * both source pairs share (first > shared > second, or the reverse). ({@code WestOfN} builds no
+   * pair that one pool pair already compares.) Evaluation only, as {@link GoldLabels} is.
    */
   public Boolean goldFirstPreferred(GoldLabels gold) {
     if (!gold.known()) {

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.annotation.JsonValue;
 /**
  * The learning status a loop's selections show (report.json's {@code status}): the seed-only loop;
  * "good-bad" when most selected pairs pass the good-vs-bad rule, else "difference"; "none" when
- * nothing was selected; "pair-confidence" for the calibrated rule, which has no stages; "labels-added" for a loop that
- * retrained after people added labels to the seed (no selection).
+ * nothing was selected; "pair-confidence" for the calibrated rule, which has no stages;
+ * "labels-added" for a loop that retrained after people added labels to the seed (no selection).
  */
 public enum LoopStatus {
   SEED("seed"),
