@@ -217,6 +217,97 @@ class SparkEvolveTest {
         "the same weights");
   }
 
+  /**
+   * Your own data on Spark: human labels and a pool nobody judged (the split's labels stripped)
+   * give the same loops and weights on the executors as in one process.
+   */
+  @Test
+  void ownDataOnSparkEqualsTheInProcessRun() throws Exception {
+    List<org.ser4j.data.PreferencePair> pairs =
+        org.ser4j.data.format.PairReader.readAll(train, ReadOptions.defaults()).pairs();
+    Path labeled = dir.resolve("own-labeled.jsonl");
+    org.ser4j.data.format.PairWriter.write(labeled, pairs.subList(0, 50));
+    java.util.Random coin = new java.util.Random(5);
+    List<org.ser4j.data.UnlabeledPair> pool = new java.util.ArrayList<>();
+    for (org.ser4j.data.PreferencePair p : pairs.subList(50, pairs.size())) {
+      boolean flip = coin.nextBoolean();
+      pool.add(
+          new org.ser4j.data.UnlabeledPair(
+              pool.size(),
+              p.id(),
+              p.prompt(),
+              flip ? p.rejected() : p.chosen(),
+              flip ? p.chosen() : p.rejected(),
+              p.source()));
+    }
+    Path unlabeled = dir.resolve("own-pool.jsonl");
+    org.ser4j.data.format.PairWriter.writeUnlabeled(unlabeled, pool);
+    String[] args = {
+      "evolve",
+      "--labeled",
+      labeled.toString(),
+      "--unlabeled",
+      unlabeled.toString(),
+      "--test",
+      test.toString(),
+      "--max-loops",
+      "2",
+      "--selection",
+      "good-bad",
+      "--tau-high",
+      "0.51",
+      "--tau-low",
+      "0.49",
+      "--min-new",
+      "1",
+      "--seed",
+      "3",
+      "--quiet",
+      "--out",
+    };
+    Path local = dir.resolve("own-local");
+    Path remote = dir.resolve("own-spark");
+    java.io.StringWriter err = new java.io.StringWriter();
+    int code =
+        org.ser4j.cli.SerCli.run(
+            append(args, local.toString()),
+            new PrintWriter(new StringWriter()),
+            new PrintWriter(err));
+    assertEquals(0, code, err.toString());
+    Result r = spark(append(args, remote.toString()));
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("data: 50 labeled, 150 unlabeled, 60 test"), r.out());
+    ObjectMapper json = new ObjectMapper();
+    JsonNode a = json.readTree(local.resolve("report.json").toFile());
+    JsonNode b = json.readTree(remote.resolve("report.json").toFile());
+    assertEquals(a.get("loops").size(), b.get("loops").size());
+    for (int i = 0; i < a.get("loops").size(); i++) {
+      for (String field :
+          List.of(
+              "selected",
+              "train_pairs",
+              "test_accuracy",
+              "validation_accuracy",
+              "expected_precision")) {
+        assertEquals(
+            a.get("loops").get(i).get(field),
+            b.get("loops").get(i).get(field),
+            "loop " + i + " " + field);
+      }
+    }
+    assertTrue(a.get("loops").size() >= 2, "at least one SER loop ran: " + a);
+    assertArrayEquals(
+        Files.readAllBytes(local.resolve("final/model.safetensors")),
+        Files.readAllBytes(remote.resolve("final/model.safetensors")),
+        "the same final model");
+  }
+
+  private static String[] append(String[] args, String last) {
+    String[] all = java.util.Arrays.copyOf(args, args.length + 1);
+    all[args.length] = last;
+    return all;
+  }
+
   @Test
   void hadoopUrisAndParquetAreReadAsTheLocalFiles() throws Exception {
     // The shared file's own records (one schema: Parquet has no mixed-type columns).
