@@ -23,18 +23,34 @@ class Ser4jApiTest {
 
   @Test
   void readmeExampleEvolvesSavesAndScores() throws Exception {
-    Path pairs = SharedData.require(SharedData.HH_RLHF);
+    // Human labels, a pool nobody judged and a test set: HH-RLHF split as `ser data split` does.
+    Path split = dir.resolve("split");
+    assertEquals(
+        0,
+        org.ser4j.cli.SerCli.run(
+            new String[] {
+              "data",
+              "split",
+              "--train",
+              SharedData.require(SharedData.HH_RLHF).toString(),
+              "--skip-bad",
+              "--out",
+              split.toString()
+            },
+            new java.io.PrintWriter(java.io.Writer.nullWriter()),
+            new java.io.PrintWriter(java.io.Writer.nullWriter())));
+    Path humanLabels = split.resolve("labeled.jsonl");
+    Path pool = split.resolve("unlabeled.jsonl");
+    Path testPairs = split.resolve("test.jsonl");
     Path runDir = dir.resolve("run");
     Path cacheDir = TestEncoders.CACHE;
     double good;
     double bad;
     // README example: start
     SerResult run =
-        Ser4j.on(pairs)
-            .skipBad()
-            .testFraction(0.2)
-            .labeledFraction(0.15)
-            .seed(42)
+        Ser4j.labeled(humanLabels)
+            .unlabeled(pool)
+            .test(testPairs)
             .maxLoops(2)
             .cache(cacheDir)
             .out(runDir)

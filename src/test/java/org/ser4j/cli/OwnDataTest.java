@@ -229,6 +229,80 @@ class OwnDataTest {
             .count());
   }
 
+  /**
+   * The experiment hides a labeled file's labels; your own data never had them. On one split and
+   * seed the two give the same loops and the same final model: nothing in the loop reads a label
+   * the experiment hides.
+   */
+  @Test
+  void ownDataIsTheExperimentWithoutItsLabels() throws Exception {
+    String hh = SharedData.require(SharedData.HH_RLHF).toString();
+    String cache = TestEncoders.CACHE.toString();
+    String[] common = {
+      "--encoder", "minilm-l6-q", "--max-loops", "2", "--quiet", "--cache", cache, "--out"
+    };
+    Path sim = dir.resolve("sim");
+    CliTest.Result a =
+        CliTest.run(
+            concat(
+                new String[] {"evolve", "--train", hh, "--skip-bad", "--labeled-fraction", "0.1"},
+                common,
+                sim.toString()));
+    assertEquals(0, a.code(), a.err());
+    Path split = dir.resolve("split");
+    assertEquals(
+        0,
+        CliTest.run(
+                "data",
+                "split",
+                "--train",
+                hh,
+                "--skip-bad",
+                "--labeled-fraction",
+                "0.1",
+                "--out",
+                split.toString())
+            .code());
+    Path own = dir.resolve("own");
+    CliTest.Result b =
+        CliTest.run(
+            concat(
+                new String[] {
+                  "evolve",
+                  "--labeled",
+                  split.resolve("labeled.jsonl").toString(),
+                  "--unlabeled",
+                  split.resolve("unlabeled.jsonl").toString(),
+                  "--test",
+                  split.resolve("test.jsonl").toString()
+                },
+                common,
+                own.toString()));
+    assertEquals(0, b.code(), b.err());
+    JsonNode x = JSON.readTree(sim.resolve("report.json").toFile()).get("loops");
+    JsonNode y = JSON.readTree(own.resolve("report.json").toFile()).get("loops");
+    assertEquals(x.size(), y.size());
+    assertTrue(x.size() >= 2 && x.get(1).get("selected").asInt() > 0, "a loop self-labeled");
+    for (int i = 0; i < x.size(); i++) {
+      for (String field :
+          List.of("selected", "train_pairs", "validation_accuracy", "test_accuracy")) {
+        assertEquals(x.get(i).get(field), y.get(i).get(field), "loop " + i + " " + field);
+      }
+      assertTrue(x.get(i).get("self_label_precision").isNumber() || i == 0);
+      assertTrue(y.get(i).get("self_label_precision").isNull());
+    }
+    assertArrayEquals(
+        Files.readAllBytes(sim.resolve("final/model.safetensors")),
+        Files.readAllBytes(own.resolve("final/model.safetensors")));
+  }
+
+  private static String[] concat(String[] a, String[] b, String last) {
+    List<String> all = new ArrayList<>(List.of(a));
+    all.addAll(List.of(b));
+    all.add(last);
+    return all.toArray(new String[0]);
+  }
+
   @Test
   void theJavaApiRunsOnPairsInMemory() throws Exception {
     Path split = dir.resolve("split");
