@@ -26,6 +26,7 @@ class LayersTest {
           Map.entry("org.ser4j.experiment", 11),
           Map.entry("org.ser4j.ser", 10),
           Map.entry("org.ser4j.ser.select", 9),
+          Map.entry("org.ser4j.ser.ask", 9),
           Map.entry("org.ser4j.serve", 9),
           Map.entry("org.ser4j.eval", 9),
           Map.entry("org.ser4j.model.finetune", 8),

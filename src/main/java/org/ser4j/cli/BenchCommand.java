@@ -76,8 +76,9 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--data",
       paramLabel = "FILE",
-      defaultValue = "../shared/data/hh-rlhf/harmless-base-test.jsonl.gz",
-      description = "Pairs whose texts are encoded (default: ${DEFAULT-VALUE}).")
+      required = true,
+      description =
+          "Pairs whose texts are encoded, such as ../shared/data/hh-rlhf/harmless-base-test.jsonl.gz; required.")
   Path data;
 
   @Option(

@@ -53,8 +53,9 @@ public final class BenchServerCommand implements Callable<Integer> {
   @Option(
       names = "--data",
       paramLabel = "FILE",
-      defaultValue = "../shared/data/hh-rlhf/harmless-base-test.jsonl.gz",
-      description = "Pairs whose responses become queries (default: ${DEFAULT-VALUE}).")
+      required = true,
+      description =
+          "Pairs whose responses become queries, such as ../shared/data/hh-rlhf/harmless-base-test.jsonl.gz; required.")
   Path data;
 
   @Option(

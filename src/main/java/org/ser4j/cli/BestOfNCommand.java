@@ -189,6 +189,27 @@ public final class BestOfNCommand implements Callable<Integer> {
         Locale.ROOT,
         "reward-length correlation (within prompt, Spearman): %.3f%n",
         BestOfNReport.meanWithinPromptSpearman(gold));
-    log.println("wrote " + dir.resolve("best-of-n.json") + ", " + dir.resolve("best-of-n.png"));
+    org.ser4j.eval.HtmlPage page =
+        new org.ser4j.eval.HtmlPage("Best-of-n on " + input.getFileName());
+    page.paragraph(
+        String.format(
+            Locale.ROOT,
+            "Model %s on %d judged prompts (%d candidates)%s: the mean gold score of the RM's pick at each n, against a random pick, the longest answer and the oracle (exact expectations over uniform draws of n candidates; 95%% bootstrap intervals over prompts).",
+            model.dir,
+            gold.size(),
+            json.get("candidates").asInt(),
+            corrects ? ", length-corrected" : ""));
+    page.table("curve", json.get("curve"), null);
+    page.image(dir.resolve("best-of-n.png"), "best-of-n curve");
+    page.heading("Files");
+    page.links(dir, List.of("best-of-n.json", "best-of-n.png"));
+    page.write(dir.resolve("report.html"));
+    log.println(
+        "wrote "
+            + dir.resolve("best-of-n.json")
+            + ", "
+            + dir.resolve("best-of-n.png")
+            + ", "
+            + dir.resolve("report.html"));
   }
 }

@@ -36,9 +36,9 @@ public final class DataCandidatesCommand implements Callable<Integer> {
   @Option(
       names = "--input",
       paramLabel = "FILE",
-      defaultValue = "../shared/data/alpacaeval/pairs.jsonl.gz",
+      required = true,
       description =
-          "Pairs with chosen_model and rejected_model fields (default: ${DEFAULT-VALUE}).")
+          "Pairs with chosen_model and rejected_model fields, such as ../shared/data/alpacaeval/pairs.jsonl.gz; required.")
   Path input;
 
   @Option(

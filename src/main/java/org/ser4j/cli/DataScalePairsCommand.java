@@ -22,8 +22,9 @@ public final class DataScalePairsCommand implements Callable<Integer> {
   @Option(
       names = "--from",
       paramLabel = "FILE",
-      defaultValue = "../shared/data/alpacaeval/pairs.jsonl.gz",
-      description = "AlpacaEval judgments (default: ${DEFAULT-VALUE}).")
+      required = true,
+      description =
+          "AlpacaEval judgments, such as ../shared/data/alpacaeval/pairs.jsonl.gz; required.")
   Path from;
 
   @Option(

@@ -57,7 +57,7 @@ public final class EncoderOptions {
   int maxLength;
 
   @Option(
-      names = "--input",
+      names = "--encoder-input",
       paramLabel = "MODE",
       defaultValue = "auto",
       description =

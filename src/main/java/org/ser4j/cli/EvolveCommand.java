@@ -36,6 +36,8 @@ import picocli.CommandLine.Option;
 public final class EvolveCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  @Mixin SettingsFile settings;
+
   @Mixin DataSpecMixin data;
 
   @Option(
@@ -180,6 +182,7 @@ public final class EvolveCommand implements Callable<Integer> {
       RunSettings run = new RunSettings(dataSpec, learner.encoder(), serConfig, fineTune, heads);
       if (resume == null) {
         store.writeRun(run);
+        SettingsFile.write(spec, store.dir());
       }
       Provenance provenance =
           Provenance.forRun("evolve", dataSpec, dataset.labeled(), run.toJson());

@@ -29,6 +29,8 @@ import picocli.CommandLine.Option;
 public final class ExperimentCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  @Mixin SettingsFile settingsFile;
+
   @Mixin DataSpecMixin data;
 
   @Option(
@@ -105,6 +107,8 @@ public final class ExperimentCommand implements Callable<Integer> {
     ExperimentBestOfN bon =
         bestOfNFile == null ? null : new ExperimentBestOfN(bestOfNFile, bestOfNAt);
     PrintWriter log = spec.commandLine().getOut();
+    java.nio.file.Files.createDirectories(out);
+    SettingsFile.write(spec, out);
     List<Cell> cells =
         new Experiment(settings, data::toSpec, encoder.runtime.toRuntime(), bon, out, log).run();
     ExperimentReport.write(out, data.train, settings, cells, bon, log);

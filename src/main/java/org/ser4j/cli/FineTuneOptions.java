@@ -28,7 +28,7 @@ public final class FineTuneOptions {
   String encoderLr;
 
   @Option(
-      names = "--head-lr",
+      names = "--finetune-head-lr",
       paramLabel = "X",
       defaultValue = "" + FineTuneConfig.DEFAULT_HEAD_LR,
       description =
@@ -36,14 +36,14 @@ public final class FineTuneOptions {
   double headLr;
 
   @Option(
-      names = "--ft-epochs",
+      names = "--finetune-epochs",
       paramLabel = "N",
       defaultValue = "2",
       description = "Epochs when fine-tuning (default: ${DEFAULT-VALUE}, as the paper).")
   int epochs;
 
   @Option(
-      names = "--ft-batch",
+      names = "--finetune-batch",
       paramLabel = "N",
       defaultValue = "16",
       description = "Pairs per forward/backward pass when fine-tuning (default: ${DEFAULT-VALUE}).")
@@ -74,7 +74,7 @@ public final class FineTuneOptions {
   double clip;
 
   @Option(
-      names = "--ft-patience",
+      names = "--finetune-patience",
       paramLabel = "N",
       defaultValue = "1",
       description =
@@ -141,7 +141,7 @@ public final class FineTuneOptions {
         AutoOr.number("--encoder-lr", encoderLr, FineTuneConfig.defaultEncoderLr(mode()));
     if (epochs < 1 || batch < 1 || accumulate < 1 || patience < 1 || loraRank < 1 || heads < 1) {
       throw new IllegalArgumentException(
-          "--ft-epochs, --ft-batch, --accumulate, --ft-patience, --lora-rank and --attention-heads must be at least 1");
+          "--finetune-epochs, --finetune-batch, --accumulate, --finetune-patience, --lora-rank and --attention-heads must be at least 1");
     }
     if (!(warmup >= 0 && warmup <= 1)
         || !(loraDropout >= 0 && loraDropout < 1)

@@ -32,7 +32,7 @@ public final class RuntimeOptions {
   int threads;
 
   @Option(
-      names = "--batch-size",
+      names = "--encode-batch",
       paramLabel = "N",
       defaultValue = "1",
       description =
@@ -66,7 +66,7 @@ public final class RuntimeOptions {
   /** These options as the runtime that models and learners take, reporting to {@code p}. */
   EncoderRuntime toRuntime(Progress p) {
     if (batchSize < 1) {
-      throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
+      throw new IllegalArgumentException("--encode-batch must be at least 1, got " + batchSize);
     }
     return new EncoderRuntime(cacheRoot(), threadCount(), batchSize, p);
   }

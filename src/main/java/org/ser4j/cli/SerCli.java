@@ -47,6 +47,18 @@ public final class SerCli implements Runnable {
     CommandLine cli = commandLine();
     cli.setOut(out);
     cli.setErr(err);
+    return execute(cli, args);
+  }
+
+  /** Runs {@code args} on {@code cli}, with the defaults of --config and --from-run first. */
+  public static int execute(CommandLine cli, String[] args) {
+    try {
+      SettingsFile.applyTo(cli, args);
+    } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+      cli.getErr().println("ser: " + e.getMessage());
+      cli.getErr().flush();
+      return 2;
+    }
     return cli.execute(args);
   }
 
@@ -60,6 +72,7 @@ public final class SerCli implements Runnable {
    */
   public static CommandLine configured(CommandLine cli) {
     cli.setCaseInsensitiveEnumValuesAllowed(true);
+    GroupedHelp.install(cli);
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           PrintWriter err = commandLine.getErr();

@@ -16,7 +16,7 @@ public final class SerOptions {
       defaultValue = "both",
       description =
           "Which confident pairs are kept: both (either rule, as the reference code), good-bad, difference, auto (the rule that is right more often on the validation slice, per loop), "
-              + "or pair-confidence (max(P, 1 - P) >= --min-confidence with P = sigmoid((r1 - r2) / T), T fitted on held-out labeled pairs) (default: ${DEFAULT-VALUE}).")
+              + "or pair-confidence (max(P, 1 - P) >= --min-pair-confidence with P = sigmoid((r1 - r2) / T), T fitted on held-out labeled pairs) (default: ${DEFAULT-VALUE}).")
   String selection;
 
   @Option(
@@ -61,23 +61,15 @@ public final class SerOptions {
   boolean warmStart;
 
   @Option(
-      names = "--ser-validation-fraction",
-      paramLabel = "F",
-      defaultValue = "0.1",
-      description =
-          "Share of the labeled seed held out to early-stop training and judge loops; never the test set (default: ${DEFAULT-VALUE}).")
-  double validationFraction;
-
-  @Option(
       names = "--keep",
       paramLabel = "WHICH",
-      defaultValue = "best-validation",
+      defaultValue = "best",
       description =
-          "Which loop's RM is the result: best-validation (and stop when validation accuracy falls) or last (run every loop, as the paper) (default: ${DEFAULT-VALUE}).")
+          "Which loop's RM is the result: best (the loop judged best: out of fold with --decision-folds, else on the validation slice; and stop when the judged accuracy falls) or last (run every loop, as the paper) (default: ${DEFAULT-VALUE}).")
   String keep;
 
   @Option(
-      names = "--reward-scale",
+      names = "--selection-scale",
       paramLabel = "HOW",
       defaultValue = "raw",
       description =
@@ -85,7 +77,7 @@ public final class SerOptions {
   String rewardScale;
 
   @Option(
-      names = "--min-confidence",
+      names = "--min-pair-confidence",
       paramLabel = "P",
       defaultValue = "0.8",
       description =
@@ -133,7 +125,7 @@ public final class SerOptions {
       paramLabel = "K",
       defaultValue = "auto",
       description =
-          "K >= 2: judge loops (which to keep, when to stop) and pair-confidence's calibration by K-fold cross-validation over the whole labeled seed: beside the main run, one SER run per fold selects its own self-labels and is judged on its held-out fold (K extra fits and pool scorings per loop); each loop's RM is then trained on the whole seed plus its self-labels for the folds' median best epoch. 0 = a held-out validation slice (--ser-validation-fraction). auto = 5 with a frozen encoder, 0 with --finetune (folds would fine-tune the encoder K more times) (default: ${DEFAULT-VALUE}).")
+          "K >= 2: judge loops (which to keep, when to stop) and pair-confidence's calibration by K-fold cross-validation over the whole labeled seed: beside the main run, one SER run per fold selects its own self-labels and is judged on its held-out fold (K extra fits and pool scorings per loop); each loop's RM is then trained on the whole seed plus its self-labels for the folds' median best epoch. 0 = a held-out validation slice (--validation-fraction). auto = 5 with a frozen encoder, 0 with --finetune (folds would fine-tune the encoder K more times) (default: ${DEFAULT-VALUE}).")
   String decisionFolds;
 
   @Option(
@@ -160,9 +152,8 @@ public final class SerOptions {
           "--decision-folds must be auto, 0 (validation slice) or at least 2, got "
               + decisionFolds);
     }
-    if (!keep.equals("last") && !keep.equals("best-validation")) {
-      throw new IllegalArgumentException(
-          "--keep must be best-validation or last, got '" + keep + "'");
+    if (!keep.equals("last") && !keep.equals("best")) {
+      throw new IllegalArgumentException("--keep must be best or last, got '" + keep + "'");
     }
     // SerConfig checks its own ranges, for the Java API as for the CLI.
     return new SerConfig(
@@ -171,7 +162,7 @@ public final class SerOptions {
         maxLoops,
         minNew,
         warmStart,
-        validationFraction,
+        train.validationFraction(),
         keep.equals("last"),
         train,
         ConfidenceScale.fromName(rewardScale),

@@ -35,6 +35,8 @@ import picocli.CommandLine.Option;
 public final class TrainCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  @Mixin SettingsFile settings;
+
   @Mixin DataSpecMixin data;
 
   @Option(
@@ -99,6 +101,7 @@ public final class TrainCommand implements Callable<Integer> {
                       dataset.labeled(),
                       Map.of("train", fineTune == null ? head : fineTune)));
       model.save(out);
+      SettingsFile.write(spec, out);
       if (model instanceof FineTunedModel ft && !noOnnx) {
         ft.exportOnnx(out);
       }

@@ -30,7 +30,7 @@ public final class TrainOptions {
   String loss;
 
   @Option(
-      names = "--lr",
+      names = "--head-lr",
       paramLabel = "X",
       defaultValue = "1e-4",
       description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
@@ -44,21 +44,21 @@ public final class TrainOptions {
   double weightDecay;
 
   @Option(
-      names = "--train-batch",
+      names = "--head-batch",
       paramLabel = "N",
       defaultValue = "64",
       description = "Pairs per optimizer step (default: ${DEFAULT-VALUE}).")
   int batch;
 
   @Option(
-      names = "--epochs",
+      names = "--head-epochs",
       paramLabel = "N",
       defaultValue = "300",
       description = "Max epochs (default: ${DEFAULT-VALUE}).")
   int epochs;
 
   @Option(
-      names = "--patience",
+      names = "--head-patience",
       paramLabel = "N",
       defaultValue = "15",
       description =
@@ -70,13 +70,13 @@ public final class TrainOptions {
       paramLabel = "F",
       defaultValue = "0.1",
       description =
-          "Share of the labeled pairs held out for early stopping (default: ${DEFAULT-VALUE}).")
+          "Share of the labeled pairs (in evolve: of the seed) held out to early-stop training and, without cross-validated decisions, to judge loops; never the test set (default: ${DEFAULT-VALUE}).")
   double validationFraction;
 
   TrainConfig toConfig(long seed) {
     if (batch < 1 || epochs < 1 || patience < 1 || hidden < 1) {
       throw new IllegalArgumentException(
-          "--train-batch, --epochs, --patience and --hidden must be at least 1");
+          "--head-batch, --head-epochs, --head-patience and --hidden must be at least 1");
     }
     if (!(validationFraction >= 0 && validationFraction < 1)) {
       throw new IllegalArgumentException(

@@ -91,7 +91,7 @@ public final class SequenceTokenizer implements AutoCloseable {
         return single(input.response());
       default:
         throw new IllegalArgumentException(
-            "a fine-tuned encoder reads one sequence: use --input pair or response, not "
+            "a fine-tuned encoder reads one sequence: use --encoder-input pair or response, not "
                 + strategy.cliName());
     }
   }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.commons.math3.distribution.TDistribution;
+import org.ser4j.eval.HtmlPage;
 import org.ser4j.eval.Plots;
 import org.ser4j.ser.LoopReport;
 import org.ser4j.util.AtomicFiles;
@@ -78,15 +79,61 @@ public final class ExperimentReport {
     if (bon != null) {
       bon.plot(headline, out.resolve("experiment-best-of-n.png"));
     }
+    page(out, json, bon != null);
     log.print(table);
     log.println(
         "wrote "
             + out.resolve("experiment.json")
+            + ", report.html"
             + ", experiment.md, experiment-loops.png"
             + (fs.size() > 1 ? ", label-efficiency.png" : "")
             + ", experiment-gains.png"
             + (bon != null ? ", experiment-best-of-n.png" : ""));
     log.flush();
+  }
+
+  /** report.html: the per-fraction table, the plots inline, the settings, links to the files. */
+  private static void page(Path out, ObjectNode json, boolean bestOfN) throws IOException {
+    HtmlPage page = new HtmlPage("SER experiment " + out.toAbsolutePath().getFileName());
+    page.paragraph(
+        String.format(
+            java.util.Locale.ROOT,
+            "%s, %d seeds, encoder %s (%s): seed-only (Loop 0), SER (the kept loop) and the full-label RM, paired on each seed's split; gains with 95%% t-intervals over seeds.",
+            json.path("train_file").asText(),
+            json.path("seeds").asInt(),
+            json.path("encoder").asText(),
+            json.path("finetune").asText().equals("none")
+                ? "frozen"
+                : "fine-tuned " + json.path("finetune").asText()));
+    page.heading("Test accuracy by labeled fraction");
+    page.table(
+        "fractions",
+        json.get("by_fraction"),
+        List.of(
+            "labeled_fraction",
+            "seed_only.mean",
+            "ser.mean",
+            "full.mean",
+            "ser_minus_seed_only.mean",
+            "ser_minus_seed_only.ci95_low",
+            "ser_minus_seed_only.ci95_high",
+            "gap_closed"));
+    for (String[] png :
+        new String[][] {
+          {"experiment-gains.png", "SER - seed only, with 95% intervals"},
+          {"label-efficiency.png", "accuracy by labeled fraction"},
+          {"experiment-loops.png", "accuracy per loop"},
+          {"experiment-best-of-n.png", "best-of-n win rate of each RM"}
+        }) {
+      if (bestOfN || !png[0].contains("best-of-n")) {
+        page.image(out.resolve(png[0]), png[1]);
+      }
+    }
+    page.heading("Files");
+    page.links(out, List.of("experiment.json", "experiment.md", "runs/", "options.properties"));
+    page.heading("Settings");
+    page.pre(Json.PRETTY.writeValueAsString(json.get("ser_config")));
+    page.write(out.resolve("report.html"));
   }
 
   /**

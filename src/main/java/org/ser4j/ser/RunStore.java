@@ -237,6 +237,7 @@ public final class RunStore {
       public void finished(List<LoopReport> loops, StopReason stop, int kept) throws IOException {
         AtomicFiles.copyDirectory(loopDir(kept).resolve("model"), finalDir());
         writeReport(loops, stop, true);
+        RunReportPage.write(dir);
       }
 
       private void writeReport(List<LoopReport> loops, StopReason stop, boolean finished)

@@ -17,7 +17,7 @@ import org.ser4j.ser.select.Thresholds;
  * @param validationFraction share of the labeled seed held out to early-stop training and judge
  *     loops (never the test set)
  * @param keepLast keep the last loop's RM and run every loop (as the paper), instead of stopping
- *     when validation accuracy falls and keeping the best-validation loop (default false)
+ *     when validation accuracy falls and keeping the best-judged loop (default false)
  * @param scale how rewards become the probabilities the thresholds read (default {@link
  *     ConfidenceScale#RAW}, the paper's sigmoid(r))
  * @param selection the pair-confidence rule's settings and the bias control
@@ -64,7 +64,7 @@ public record SerConfig(
     }
     if (!(validationFraction >= 0 && validationFraction < 1)) {
       throw new IllegalArgumentException(
-          "--ser-validation-fraction must be in [0, 1), got " + validationFraction);
+          "--validation-fraction must be in [0, 1), got " + validationFraction);
     }
   }
 

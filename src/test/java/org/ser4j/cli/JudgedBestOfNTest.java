@@ -28,7 +28,7 @@ class JudgedBestOfNTest {
   static Path data;
   static Path model;
   static final String[] ENCODER = {
-    "--encoder", "minilm-l6-q", "--input", "response", "--max-length", "128"
+    "--encoder", "minilm-l6-q", "--encoder-input", "response", "--max-length", "128"
   };
 
   static String[] with(String[] args, String... more) {
@@ -146,6 +146,13 @@ class JudgedBestOfNTest {
     assertTrue(all.get("oracle").get("mean").asDouble() >= rm);
     assertTrue(all.get("rm").get("low").asDouble() <= rm);
     ModelCommandsTest.assertPng(report.resolve("best-of-n.png"));
+    // report.html in a real browser: the curve's table as best-of-n.json has it, the plot renders.
+    org.ser4j.testing.Browser.Shown page =
+        org.ser4j.testing.Browser.show(report.resolve("report.html"));
+    assertEquals(curve.size(), page.tables().get("curve").size());
+    assertEquals(curve.get(2).get("n").asText(), page.tables().get("curve").get(2).get(0));
+    assertEquals(1, page.imageWidths().size());
+    assertTrue(page.imageWidths().get(0) > 0, "the plot renders");
     double lengthRatio =
         all.get("rm_pick_length").asDouble() / all.get("random_pick_length").asDouble();
     for (String l : Files.readAllLines(dir.resolve("picks.jsonl"))) {
@@ -253,6 +260,16 @@ class JudgedBestOfNTest {
     ModelCommandsTest.assertPng(exp.resolve("experiment-best-of-n.png"));
     ModelCommandsTest.assertPng(exp.resolve("experiment-gains.png"));
     JsonNode json = JSON.readTree(exp.resolve("experiment.json").toFile());
+    // report.html in a real browser: one row per fraction with experiment.json's means; every
+    // plot renders.
+    org.ser4j.testing.Browser.Shown page =
+        org.ser4j.testing.Browser.show(exp.resolve("report.html"));
+    java.util.List<String> row = page.tables().get("fractions").get(0);
+    assertEquals(
+        org.ser4j.eval.HtmlPage.cell(json.get("by_fraction").get(0).get("ser").get("mean")),
+        row.get(2));
+    assertTrue(page.imageWidths().size() >= 3, "gains, loops and best-of-n plots");
+    assertTrue(page.imageWidths().stream().allMatch(w -> w > 0), page.imageWidths().toString());
     // The paired accuracy gain's interval, against t(0.975, 1 df) = 12.7062 from a table.
     JsonNode acc = json.get("by_fraction").get(0).get("ser_minus_seed_only");
     double g0 = acc.get("runs").get(0).asDouble();

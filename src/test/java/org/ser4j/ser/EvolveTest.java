@@ -230,7 +230,7 @@ class EvolveTest {
     String[] rule = {
       "--selection",
       "pair-confidence",
-      "--min-confidence",
+      "--min-pair-confidence",
       "0.7",
       "--target-precision",
       "0.8",
@@ -340,7 +340,7 @@ class EvolveTest {
       "1",
       "--selection",
       "pair-confidence",
-      "--min-confidence",
+      "--min-pair-confidence",
       "0.5",
       "--calibration-folds",
       "0"
@@ -388,7 +388,7 @@ class EvolveTest {
     run(
         evolve(
             out,
-            "--reward-scale",
+            "--selection-scale",
             "pool",
             "--selection",
             "difference",
@@ -464,13 +464,13 @@ class EvolveTest {
       "7",
       "--encoder",
       "minilm-l6-q",
-      "--input",
+      "--encoder-input",
       "response",
       "--max-length",
       "128",
       "--selection",
       "pair-confidence",
-      "--min-confidence",
+      "--min-pair-confidence",
       "0.6",
       "--decision-folds",
       "3",

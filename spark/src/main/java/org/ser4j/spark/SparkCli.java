@@ -42,6 +42,6 @@ public final class SparkCli implements Runnable {
     cli.registerConverter(java.nio.file.Path.class, engine.staged::convert);
     cli.setOut(out);
     cli.setErr(err);
-    return cli.execute(args);
+    return org.ser4j.cli.SerCli.execute(cli, args);
   }
 }

@@ -188,7 +188,7 @@ public final class FineTuner {
       double value = loss.getFloat();
       if (!Double.isFinite(value)) {
         throw new IllegalStateException(
-            "fine-tuning diverged: loss " + value + "; lower --encoder-lr / --head-lr");
+            "fine-tuning diverged: loss " + value + "; lower --encoder-lr / --finetune-head-lr");
       }
       gc.backward(loss.div(config.accumulation()));
       return value;
@@ -263,7 +263,7 @@ public final class FineTuner {
                 + step
                 + ", "
                 + bad.get(0)
-                + "); lower --encoder-lr / --head-lr");
+                + "); lower --encoder-lr / --finetune-head-lr");
       }
       return false;
     }

@@ -35,7 +35,7 @@ public record SelectionOptions(
   public SelectionOptions {
     if (!(minConfidence >= 0.5 && minConfidence < 1)) {
       throw new IllegalArgumentException(
-          "--min-confidence must be in [0.5, 1), got " + minConfidence);
+          "--min-pair-confidence must be in [0.5, 1), got " + minConfidence);
     }
     if (!(targetPrecision == 0 || (targetPrecision > 0.5 && targetPrecision < 1))) {
       throw new IllegalArgumentException(

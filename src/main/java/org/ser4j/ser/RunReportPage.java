@@ -1,0 +1,155 @@
+package org.ser4j.ser;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.ser4j.eval.HtmlPage;
+import org.ser4j.eval.Plots;
+import org.ser4j.util.Json;
+
+/**
+ * A run's report.html, from the files of its directory (report.json, run.json, final/config.json):
+ * what was kept and why, the loops, their plot, the settings and provenance, links to the files.
+ * One page that opens offline; written when the run stops.
+ */
+public final class RunReportPage {
+  public static final String FILE = "report.html";
+  static final String PLOT = "loops.png";
+
+  private RunReportPage() {}
+
+  /** Writes {@code dir}/loops.png and {@code dir}/report.html. */
+  public static void write(Path dir) throws IOException {
+    JsonNode report = Json.CANONICAL.readTree(dir.resolve(RunStore.REPORT).toFile());
+    JsonNode loops = report.path("loops");
+    int kept = report.path("final_loop").asInt();
+    JsonNode run =
+        Files.isRegularFile(dir.resolve(RunStore.RUN))
+            ? Json.CANONICAL.readTree(dir.resolve(RunStore.RUN).toFile())
+            : null;
+    boolean crossValidated = run != null && run.path("ser").path("decisionFolds").asInt(0) >= 2;
+    plot(loops, dir.resolve(PLOT));
+
+    HtmlPage page = new HtmlPage("SER run " + dir.toAbsolutePath().getFileName());
+    JsonNode k = loops.get(kept);
+    StringBuilder summary = new StringBuilder();
+    summary.append(
+        String.format(
+            Locale.ROOT,
+            "Stopped: %s. Kept loop %d, %s (%s), as final/.",
+            report.path("stop_reason").asText("not yet"),
+            kept,
+            run != null && run.path("ser").path("keepLast").asBoolean()
+                ? "the last loop (--keep last); its judged accuracy"
+                : crossValidated
+                    ? "the loop with the highest out-of-fold accuracy on the labeled seed"
+                    : "the loop with the highest accuracy on the seed's validation slice",
+            num(k.get("validation_accuracy"))));
+    if (k.hasNonNull("test_accuracy")) {
+      summary.append(
+          String.format(
+              Locale.ROOT,
+              " Test accuracy %s against %s for the seed-only RM (loop 0).",
+              num(k.get("test_accuracy")),
+              num(loops.get(0).get("test_accuracy"))));
+    } else {
+      summary.append(" No test set was given.");
+    }
+    page.paragraph(summary.toString());
+
+    page.heading("Loops");
+    List<List<String>> rows = new ArrayList<>();
+    for (JsonNode l : loops) {
+      rows.add(
+          List.of(
+              l.path("loop").asText(),
+              l.path("status").asText(),
+              l.path("selected").asText(),
+              l.path("selected_total").asText(),
+              num(l.get("self_label_precision")),
+              num(l.get("expected_precision")),
+              l.path("pool_remaining").asText(),
+              l.path("train_pairs").asText(),
+              num(l.get("validation_accuracy")),
+              num(l.get("test_accuracy")),
+              String.format(Locale.ROOT, "%.1f", l.path("seconds").asDouble())));
+    }
+    page.table(
+            "loops",
+            List.of(
+                "loop",
+                "status",
+                "selected",
+                "self-labels in all",
+                "precision (gold)",
+                "expected precision",
+                "pool left",
+                "train pairs",
+                crossValidated ? "out-of-fold accuracy" : "validation accuracy",
+                "test accuracy",
+                "seconds"),
+            rows)
+        .markRow("loops", String.valueOf(kept));
+    page.paragraph(
+        "Precision (gold) is the share of a loop's self-labels that agree with the hidden human labels (the experiment only); expected precision is what the RM believed (a pool nobody judged). The kept loop's row is marked.");
+    page.image(dir.resolve(PLOT), "accuracy and self-label precision per loop");
+
+    page.heading("Files");
+    List<String> files = new ArrayList<>(List.of("final/", RunStore.REPORT, RunStore.RUN));
+    files.add("options.properties"); // cli.SettingsFile.FILE, for --from-run
+    for (int i = 0; i < loops.size(); i++) {
+      files.add("loop-" + i + "/selected.jsonl");
+    }
+    page.links(dir, files);
+
+    Path finalConfig = dir.resolve(RunStore.FINAL).resolve("config.json");
+    if (Files.isRegularFile(finalConfig)) {
+      JsonNode provenance = Json.CANONICAL.readTree(finalConfig.toFile()).path("provenance");
+      if (!provenance.isMissingNode()) {
+        page.heading("Provenance of final/");
+        page.pre(Json.PRETTY.writeValueAsString(provenance));
+      }
+    }
+    if (run != null) {
+      page.heading("Settings (run.json)");
+      page.pre(Json.PRETTY.writeValueAsString(run));
+    }
+    page.write(dir.resolve(FILE));
+  }
+
+  private static void plot(JsonNode loops, Path png) throws IOException {
+    int n = loops.size();
+    double[] x = new double[n];
+    Map<String, double[]> series = new LinkedHashMap<>();
+    String[][] fields = {
+      {"validation_accuracy", "judged accuracy"},
+      {"test_accuracy", "test accuracy"},
+      {"self_label_precision", "self-label precision (gold)"},
+      {"expected_precision", "expected precision"}
+    };
+    for (String[] f : fields) {
+      double[] y = new double[n];
+      boolean any = false;
+      for (int i = 0; i < n; i++) {
+        x[i] = i;
+        JsonNode v = loops.get(i).get(f[0]);
+        y[i] = v != null && v.isNumber() ? v.asDouble() : Double.NaN;
+        any |= !Double.isNaN(y[i]);
+      }
+      if (any) {
+        series.put(f[1], y);
+      }
+    }
+    Plots.lines("SER loops", "loop", "", x, series, png);
+  }
+
+  private static String num(JsonNode v) {
+    return v == null || !v.isNumber() ? "-" : String.format(Locale.ROOT, "%.4f", v.asDouble());
+  }
+}
