@@ -111,6 +111,22 @@ public final class BenchCommand implements Callable<Integer> {
   List<Integer> serPools;
 
   @Option(
+      names = "--ask-pools",
+      paramLabel = "N,N,...",
+      split = ",",
+      defaultValue = "200000",
+      description =
+          "Pool sizes for timing `ser ask` strategies (fisher beside random) picking --ask-count pairs from synthetic 768-d pair differences, 150 labels held; empty to skip (default: ${DEFAULT-VALUE}).")
+  List<Integer> askPools;
+
+  @Option(
+      names = "--ask-count",
+      paramLabel = "N",
+      defaultValue = "1000",
+      description = "Pairs each strategy picks in the ask timing (default: ${DEFAULT-VALUE}).")
+  int askCount;
+
+  @Option(
       names = "--skip-encoder",
       description = "Skip the encoder measurement (default: ${DEFAULT-VALUE}).")
   boolean skipEncoder;
@@ -248,6 +264,20 @@ public final class BenchCommand implements Callable<Integer> {
           fig("  pairs selected / retrained on", "selected", "%12.0f"),
           fig("  heap used after the loop (MB)", "heap_mb", "%12.0f"));
     }
+    ArrayNode asking = json.putArray("ask");
+    for (int n : askPools) {
+      for (String strategy : List.of("random", "fisher")) {
+        ObjectNode row = askTiming(n, strategy);
+        asking.add(row);
+        rows(
+            log,
+            row,
+            fig(
+                "ser ask " + strategy + ": " + askCount + " of " + n + " pairs, seconds",
+                "seconds",
+                "%12.2f"));
+      }
+    }
     ArrayNode tuning = json.putArray("finetune");
     for (String mode : finetuneModes) {
       if (mode.isBlank()) {
@@ -301,6 +331,40 @@ public final class BenchCommand implements Callable<Integer> {
     }
     log.flush();
     return 0;
+  }
+
+  /**
+   * Times one acquisition strategy picking --ask-count of {@code n} synthetic pairs (768-d
+   * standardized differences, probabilities in (0, 1), 150 labels held).
+   */
+  private ObjectNode askTiming(int n, String strategy) {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+    int dim = 768;
+    float[][] diff = new float[n][dim];
+    double[] p = new double[n];
+    for (int i = 0; i < n; i++) {
+      for (int a = 0; a < dim; a++) {
+        diff[i][a] = (float) (r.nextDouble() * 2 - 1);
+      }
+      p[i] = 0.02 + 0.96 * r.nextDouble();
+    }
+    float[][] held = java.util.Arrays.copyOf(diff, 150);
+    double[] heldP = java.util.Arrays.copyOf(p, 150);
+    org.ser4j.ser.ask.AskPool pool =
+        new org.ser4j.ser.ask.AskPool(
+            java.util.Arrays.copyOfRange(diff, 150, n),
+            java.util.Arrays.copyOfRange(p, 150, n),
+            held,
+            heldP,
+            null);
+    long t0 = System.nanoTime();
+    int picked = org.ser4j.ser.ask.Acquisition.of(strategy, 1).pick(pool, askCount).size();
+    ObjectNode row = Json.PRETTY.createObjectNode();
+    row.put("strategy", strategy);
+    row.put("pool", n);
+    row.put("picked", picked);
+    row.put("seconds", (System.nanoTime() - t0) / 1e9);
+    return row;
   }
 
   /** One line of the table: the label, then the value in {@code format} (a %12 conversion). */

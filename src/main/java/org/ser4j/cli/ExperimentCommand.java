@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.ser4j.encoder.EncoderConfig;
+import org.ser4j.experiment.ActiveExperiment;
 import org.ser4j.experiment.Cell;
 import org.ser4j.experiment.Experiment;
 import org.ser4j.experiment.ExperimentBestOfN;
@@ -64,6 +65,42 @@ public final class ExperimentCommand implements Callable<Integer> {
   @Mixin FineTuneOptions finetune;
 
   @Option(
+      names = "--acquisition",
+      split = ",",
+      paramLabel = "NAME[,NAME...]",
+      description =
+          "Active labeling instead: a simulated annotator answers from the gold labels only when asked; each strategy (random, uncertainty, fisher, diverse, ensemble; random is always run, as the baseline) starts from the same --ask-start random labels and asks --ask-size more per round for --ask-rounds rounds; at each count the RM of those labels and SER from them are tested, paired with random labels (default: none, the labeled-fraction experiment).")
+  List<String> acquisition;
+
+  @Option(
+      names = "--ask-start",
+      paramLabel = "N",
+      defaultValue = "30",
+      description =
+          "Active labeling: random human labels to start from (default: ${DEFAULT-VALUE}).")
+  int askStart;
+
+  @Option(
+      names = "--ask-size",
+      paramLabel = "N",
+      defaultValue = "30",
+      description = "Active labeling: labels asked per round (default: ${DEFAULT-VALUE}).")
+  int askSize;
+
+  @Option(
+      names = "--ask-rounds",
+      paramLabel = "N",
+      defaultValue = "4",
+      description = "Active labeling: rounds of asking (default: ${DEFAULT-VALUE}).")
+  int askRounds;
+
+  @Option(
+      names = "--no-ask-ser",
+      description =
+          "Active labeling: measure the RM of the human labels only, not SER from them (default: ${DEFAULT-VALUE}).")
+  boolean noAskSer;
+
+  @Option(
       names = "--skip-full",
       description =
           "Do not train the full-label baseline (it is reported as NaN); saves one training per cell (default: ${DEFAULT-VALUE}).")
@@ -101,6 +138,30 @@ public final class ExperimentCommand implements Callable<Integer> {
     // Fingerprinted once: every cell's fine-tuned models name the same weights.
     EncoderConfig encoderConfig =
         ft == null ? encoder.toConfig(false) : encoder.toConfig(true).pinned();
+    if (acquisition != null && !acquisition.isEmpty()) {
+      if (ft != null) {
+        throw new IllegalArgumentException("--acquisition runs with a frozen encoder only");
+      }
+      ActiveExperiment.Settings active =
+          new ActiveExperiment.Settings(
+              acquisition,
+              askStart,
+              askSize,
+              askRounds,
+              data.seed,
+              seeds,
+              config,
+              encoderConfig,
+              !noAskSer,
+              !skipFull);
+      java.nio.file.Files.createDirectories(out);
+      SettingsFile.write(spec, out);
+      PrintWriter activeLog = spec.commandLine().getOut();
+      List<ActiveExperiment.Point> points =
+          new ActiveExperiment(active, data::toSpec, encoder.runtime.toRuntime(), activeLog).run();
+      ActiveExperiment.write(out, active, points, activeLog);
+      return 0;
+    }
     Experiment.Settings settings =
         new Experiment.Settings(
             fs, data.seed, seeds, config, ft, finetune.heads, encoderConfig, skipFull);

@@ -13,7 +13,7 @@ public final class ReadOptionsMixin {
       paramLabel = "FORMAT",
       defaultValue = "auto",
       description =
-          "Input format: auto, hh-rlhf, trl, ultrafeedback, summarize, stackexchange (default: ${DEFAULT-VALUE}, detected from the first record).")
+          "Input format: auto, hh-rlhf, trl, ultrafeedback, summarize, stackexchange, pairwise (default: ${DEFAULT-VALUE}, detected from the first record).")
   String format;
 
   @Option(

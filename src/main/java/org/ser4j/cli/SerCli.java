@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       ExperimentCommand.class,
       ServeCommand.class,
       BestOfNCommand.class,
+      AskCommand.class,
       ExportCommand.class,
       ExportOnnxCommand.class,
       ScaleCommand.class,

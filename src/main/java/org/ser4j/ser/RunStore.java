@@ -259,6 +259,11 @@ public final class RunStore {
     };
   }
 
+  /** How many loops are complete on disk (0 for a new run). */
+  public int loopCount() throws IOException {
+    return readLoops().size();
+  }
+
   /** The loops already complete on disk (empty for a new run). */
   List<LoopReport> readLoops() throws IOException {
     Path file = dir.resolve(REPORT);

@@ -22,7 +22,12 @@ public enum PreferenceFormat {
    */
   SUMMARIZE("summarize", new SummarizeParser()),
   /** StackExchange preferences: a {@code question} with scored {@code answers}. */
-  STACKEXCHANGE("stackexchange", new StackExchangeParser());
+  STACKEXCHANGE("stackexchange", new StackExchangeParser()),
+  /**
+   * Pairwise judgments: {@code prompt}, {@code response_a}, {@code response_b} and {@code
+   * preferred} ("a" or "b"), as `ser ask` writes them for people to fill in.
+   */
+  PAIRWISE("pairwise", new PairwiseParser());
 
   private final String cliName;
   private final RecordParser parser;
@@ -69,6 +74,9 @@ public enum PreferenceFormat {
     }
     if (record.has("answers") && (record.has("question") || record.has("qid"))) {
       return Optional.of(STACKEXCHANGE);
+    }
+    if (record.has("response_a") && record.has("preferred")) {
+      return Optional.of(PAIRWISE);
     }
     if (record.has("completions")) {
       return Optional.of(ULTRAFEEDBACK);

@@ -17,13 +17,13 @@ import org.ser4j.data.UnlabeledPair;
  * answers are paired in order: the first with the second, the second with the third, and so on
  * (West-of-N then builds each prompt's best against its worst on top). The prompt is a string or a
  * list of {role, content} messages. No label is ever read: a field that carries one ({@code
- * chosen}, {@code rejected}, {@code preference}, {@code label}, {@code winner}) is ignored, with a
- * warning. A malformed record is an error naming file, line and field.
+ * chosen}, {@code rejected}, {@code preference}, {@code preferred}, {@code label}, {@code winner})
+ * is ignored, with a warning. A malformed record is an error naming file, line and field.
  */
 public final class UnlabeledReader {
   /** Fields that would carry a preference; an unlabeled pool's are ignored. */
   static final List<String> LABEL_FIELDS =
-      List.of("chosen", "rejected", "preference", "label", "winner");
+      List.of("chosen", "rejected", "preference", "preferred", "label", "winner");
 
   /** The pool's pairs (keys 0, 1, ...), the records read, and what was ignored, said once each. */
   public record Result(List<UnlabeledPair> pairs, long records, List<String> warnings) {}

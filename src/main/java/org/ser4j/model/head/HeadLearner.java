@@ -20,11 +20,12 @@ import org.ser4j.util.Progress;
  * after which training and scoring touch only feature vectors. Where the vectors come from and
  * where the pool is scored is the {@link FeatureSource}'s business: this process, or a cluster.
  */
-public final class HeadLearner implements RewardLearner {
+public final class HeadLearner implements RewardLearner, org.ser4j.model.learn.PairGeometry {
   private final FeatureSource source;
   private final TrainConfig config;
   private final Progress.Hideable progress;
   private HeadFeatures in;
+  private SerDataset loaded; // the dataset whose vectors {@code in} holds
 
   private HeadLearner(
       FeatureSource source, HeadFeatures in, TrainConfig config, Progress progress) {
@@ -58,9 +59,34 @@ public final class HeadLearner implements RewardLearner {
 
   @Override
   public void load(SerDataset data) throws IOException {
-    if (in == null) {
-      in = source.encode(data);
+    if (in == null || (loaded != data && source != null)) {
+      in = source.encode(data); // another dataset (an active-labeling round): its vectors
+      loaded = data;
     }
+  }
+
+  @Override
+  public float[][] poolDifferences(TrainedModel model, List<UnlabeledPair> pairs) {
+    int[] keys = pairs.stream().mapToInt(UnlabeledPair::key).toArray();
+    return differences((HeadModel) model, in.pool(keys));
+  }
+
+  @Override
+  public float[][] differences(TrainedModel model, TrainingSet pairs) {
+    return differences((HeadModel) model, features(pairs));
+  }
+
+  private static float[][] differences(HeadModel model, PairFeatures pairs) {
+    float[][] c = model.normalizer().apply(pairs.chosen());
+    float[][] r = model.normalizer().apply(pairs.rejected());
+    float[][] d = new float[c.length][];
+    for (int i = 0; i < c.length; i++) {
+      d[i] = new float[c[i].length];
+      for (int a = 0; a < d[i].length; a++) {
+        d[i][a] = c[i][a] - r[i][a];
+      }
+    }
+    return d;
   }
 
   @Override

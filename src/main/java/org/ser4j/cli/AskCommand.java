@@ -1,0 +1,152 @@
+package org.ser4j.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
+import org.ser4j.data.UnlabeledPair;
+import org.ser4j.data.format.PairWriter;
+import org.ser4j.data.split.SerDataset;
+import org.ser4j.model.ModelStore;
+import org.ser4j.model.TrainedModel;
+import org.ser4j.model.learn.RewardLearner;
+import org.ser4j.ser.Learners;
+import org.ser4j.ser.RunSettings;
+import org.ser4j.ser.RunStore;
+import org.ser4j.ser.ask.Acquisition;
+import org.ser4j.ser.ask.Asker;
+import org.ser4j.util.AtomicFiles;
+import org.ser4j.util.Json;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * `ser ask`: the pairs of a run's pool that people should label next, ranked by an acquisition
+ * strategy for the run's final model; never a pair already labeled by a person or the RM.
+ */
+@Command(
+    name = "ask",
+    mixinStandardHelpOptions = true,
+    description =
+        "Write the N pool pairs of a SER run that people should label next, ranked by --strategy for the run's final model, each with the RM's probability that answer a wins (p_a) and the strategy's score; never a pair already labeled by a person or self-labeled. Fill in \"preferred\": \"a\" or \"b\" (or \"tie\"), then: ser evolve --resume DIR --add-labels FILE.")
+public final class AskCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--run", required = true, paramLabel = "DIR", description = "A ser evolve run.")
+  Path run;
+
+  @Option(
+      names = "--strategy",
+      paramLabel = "NAME",
+      defaultValue = "fisher",
+      description =
+          "random, uncertainty (probability nearest 0.5), fisher (greedy D-optimal on the head's Bradley-Terry Fisher information, counting the labels held; frozen-encoder runs), diverse (k-center on feature differences; frozen-encoder runs) or ensemble (disagreement of "
+              + Asker.ENSEMBLE_HEADS
+              + " bootstrap heads) (default: ${DEFAULT-VALUE}).")
+  String strategy;
+
+  @Option(
+      names = {"-n", "--count"},
+      paramLabel = "N",
+      defaultValue = "100",
+      description = "How many pairs to ask about (default: ${DEFAULT-VALUE}).")
+  int count;
+
+  @Option(
+      names = "--seed",
+      paramLabel = "S",
+      defaultValue = "42",
+      description = "Seed of the random and ensemble strategies (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "FILE",
+      description = "The questions, JSON Lines (.jsonl or .jsonl.gz).")
+  Path out;
+
+  @Mixin RuntimeOptions runtime;
+
+  @Override
+  public Integer call() throws Exception {
+    if (count < 1) {
+      throw new IllegalArgumentException("--count must be at least 1, got " + count);
+    }
+    Acquisition acquisition = Acquisition.of(strategy, seed);
+    RunStore store = new RunStore(run);
+    RunSettings settings = store.settings(12);
+    SerDataset data = SerDataset.load(settings.data());
+    BitSet labeled = data.added().poolKeys();
+    for (int loop = 1; loop < store.loopCount(); loop++) {
+      for (RunStore.SavedLabel s : store.readSelected(loop)) {
+        if (s.builtFrom() == null) {
+          labeled.set(s.poolKey()); // self-labeled: the RM has answered it
+        }
+      }
+    }
+    List<UnlabeledPair> candidates = new ArrayList<>();
+    for (UnlabeledPair p : data.pool()) {
+      if (!labeled.get(p.key())) {
+        candidates.add(p);
+      }
+    }
+    if (candidates.isEmpty()) {
+      throw new IllegalArgumentException(run + ": every pool pair is labeled already");
+    }
+    TrainedModel model = ModelStore.load(RunStore.modelDir(run));
+    long t0 = System.nanoTime();
+    List<Asker.Question> questions;
+    try (RewardLearner learner =
+        Learners.open(
+            settings.encoder(),
+            settings.ser().train(),
+            settings.finetune(),
+            settings.heads(),
+            runtime.toRuntime())) {
+      learner.load(data);
+      int[] held = IntStream.range(0, data.labeled().size()).toArray();
+      questions = Asker.ask(learner, model, candidates, held, acquisition, count, seed);
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    AtomicFiles.writeGzipByName(
+        out,
+        o -> {
+          for (Asker.Question q : questions) {
+            ObjectNode n = Json.LINE.createObjectNode();
+            n.put("rank", q.rank());
+            n.put("id", q.pair().id());
+            PairWriter.putPrompt(n, q.pair().prompt());
+            n.put("response_a", q.pair().first());
+            n.put("response_b", q.pair().second());
+            n.put("p_a", q.pFirst());
+            n.put("score", q.score());
+            n.put("strategy", acquisition.name());
+            n.putNull("preferred"); // for the person: "a", "b" or "tie"
+            o.write(Json.LINE.writeValueAsBytes(n));
+            o.write('\n');
+          }
+        });
+    PrintWriter log = spec.commandLine().getOut();
+    log.printf(
+        Locale.ROOT,
+        "asked %d of %d candidate pairs (strategy %s, %.1f s); wrote %s%n"
+            + "fill in \"preferred\": \"a\" or \"b\" (or \"tie\"), then: ser evolve --resume %s --add-labels %s%n",
+        questions.size(),
+        candidates.size(),
+        acquisition.name(),
+        seconds,
+        out,
+        run,
+        out);
+    log.flush();
+    return 0;
+  }
+}

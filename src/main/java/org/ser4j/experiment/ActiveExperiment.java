@@ -1,0 +1,380 @@
+package org.ser4j.experiment;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import org.ser4j.data.GoldLabels;
+import org.ser4j.data.PreferencePair;
+import org.ser4j.data.UnlabeledPair;
+import org.ser4j.data.split.SerDataset;
+import org.ser4j.encoder.EncoderConfig;
+import org.ser4j.encoder.EncoderRuntime;
+import org.ser4j.encoder.Featurizer;
+import org.ser4j.eval.HtmlPage;
+import org.ser4j.eval.Plots;
+import org.ser4j.model.Provenance;
+import org.ser4j.model.head.HeadLearner;
+import org.ser4j.model.learn.RewardLearner;
+import org.ser4j.ser.Baselines;
+import org.ser4j.ser.SerConfig;
+import org.ser4j.ser.SerLoop;
+import org.ser4j.ser.SerResult;
+import org.ser4j.ser.ask.Acquisition;
+import org.ser4j.ser.ask.Asker;
+import org.ser4j.util.AtomicFiles;
+import org.ser4j.util.Json;
+import org.ser4j.util.Progress;
+
+/**
+ * Active labeling, measured: a simulated annotator who answers from the data's gold labels only
+ * when asked. Per seed (its own split by prompt), every strategy starts from the same random {@code
+ * start} labels and asks {@code roundSize} more per round; at each count of human labels the RM of
+ * those labels alone ("active"; for random labels, "seed only") and SER started from them ("active
+ * + SER"; for random, "SER") are tested on the held-out prompts. Comparisons are paired: the same
+ * seed, split, start and budget. The pool a strategy sees never depends on a label that was not
+ * asked: each pair's answers are ordered by their text, not by the gold label.
+ */
+public final class ActiveExperiment {
+  /** What runs: strategies (random is the baseline), the schedule, seeds, SER settings. */
+  public record Settings(
+      List<String> strategies,
+      int start,
+      int roundSize,
+      int rounds,
+      long firstSeed,
+      int seeds,
+      SerConfig ser,
+      EncoderConfig encoder,
+      boolean withSer,
+      boolean withFull) {
+    public Settings {
+      strategies = new ArrayList<>(strategies);
+      if (!strategies.contains("random")) {
+        strategies.add(0, "random"); // the baseline every gain is measured against
+      }
+      strategies.forEach(name -> Acquisition.of(name, 0)); // unknown names fail here
+      if (start < 2 || roundSize < 1 || rounds < 1 || seeds < 1) {
+        throw new IllegalArgumentException(
+            "--ask-start must be >= 2, --ask-size, --ask-rounds and --seeds >= 1");
+      }
+    }
+
+    List<Integer> budgets() {
+      List<Integer> b = new ArrayList<>();
+      for (int r = 0; r <= rounds; r++) {
+        b.add(start + r * roundSize);
+      }
+      return b;
+    }
+  }
+
+  /** One measurement: a strategy's RMs at one budget under one seed. */
+  public record Point(
+      String strategy, long seed, int labels, double active, double activeSer, double full) {}
+
+  private final Settings s;
+  private final Experiment.CellData data;
+  private final EncoderRuntime runtime;
+  private final PrintWriter log;
+
+  public ActiveExperiment(
+      Settings settings, Experiment.CellData data, EncoderRuntime runtime, PrintWriter log) {
+    this.s = settings;
+    this.data = data;
+    this.runtime = runtime;
+    this.log = log;
+  }
+
+  public List<Point> run() throws IOException {
+    List<Point> points = new ArrayList<>();
+    try (Featurizer featurizer = runtime.open(s.encoder())) {
+      for (int k = 0; k < s.seeds(); k++) {
+        long seed = s.firstSeed() + k;
+        SerDataset all = SerDataset.load(data.at(1.0, seed)); // every training label, held back
+        List<Integer> start = startLabels(all.labeled().size(), s.start(), seed);
+        try (RewardLearner learner =
+            HeadLearner.encoding(featurizer, false, s.ser().train(), Progress.quiet())) {
+          double full = Double.NaN;
+          for (String name : s.strategies()) {
+            Acquisition strategy = Acquisition.of(name, seed);
+            List<Integer> known = new ArrayList<>(start);
+            for (int round = 0; round <= s.rounds(); round++) {
+              SerDataset round0 = datasetOf(all, known);
+              learner.load(round0);
+              if (s.withFull() && Double.isNaN(full)) {
+                full = Baselines.fullLabels(round0, learner, s.ser(), seed).testAccuracy();
+              }
+              SerResult seedOnly = run(round0, learner, 0, seed);
+              double activeSer =
+                  s.withSer()
+                      ? run(round0, learner, s.ser().maxLoops(), seed).kept().testAccuracy()
+                      : Double.NaN;
+              Point p =
+                  new Point(
+                      name, seed, known.size(), seedOnly.kept().testAccuracy(), activeSer, full);
+              points.add(p);
+              log.printf(
+                  Locale.ROOT,
+                  "seed %d, %s, %d labels: RM %.4f, with SER %.4f%n",
+                  seed,
+                  name,
+                  known.size(),
+                  p.active(),
+                  p.activeSer());
+              log.flush();
+              if (round < s.rounds()) {
+                List<Asker.Question> asked =
+                    Asker.ask(
+                        learner,
+                        seedOnly.keptModel(),
+                        round0.pool(),
+                        positions(known.size()),
+                        strategy,
+                        s.roundSize(),
+                        seed * 1000 + round);
+                int[] original = poolToTraining(all.labeled().size(), known);
+                for (Asker.Question q : asked) {
+                  known.add(original[q.pair().key()]);
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    return points;
+  }
+
+  private SerResult run(SerDataset d, RewardLearner learner, int maxLoops, long seed)
+      throws IOException {
+    SerConfig config = s.ser().withMaxLoops(maxLoops);
+    return new SerLoop(
+            config, seed, null, Provenance.UNKNOWN, new PrintWriter(java.io.Writer.nullWriter()))
+        .run(d, learner);
+  }
+
+  /**
+   * The first labels: {@code count} training pairs drawn by the seed, the same for every strategy.
+   */
+  static List<Integer> startLabels(int n, int count, long seed) {
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      order.add(i);
+    }
+    Collections.shuffle(order, new Random(seed * 0x9E3779B97F4A7C15L + 0xA5L));
+    return new ArrayList<>(order.subList(0, Math.min(count, n)));
+  }
+
+  private static int[] positions(int n) {
+    int[] p = new int[n];
+    for (int i = 0; i < n; i++) {
+      p[i] = i;
+    }
+    return p;
+  }
+
+  /**
+   * The data a round sees: the {@code known} training pairs as its labeled seed (in the order they
+   * were asked), the rest as its pool, each pool pair's answers ordered by their text (so that the
+   * pool reads the same whatever its gold labels say), the gold labels kept apart for measuring
+   * self-label precision only.
+   */
+  static SerDataset datasetOf(SerDataset all, List<Integer> known) {
+    List<PreferencePair> train = all.labeled();
+    BitSet isKnown = new BitSet();
+    known.forEach(isKnown::set);
+    List<PreferencePair> labeled = new ArrayList<>(known.size());
+    known.forEach(i -> labeled.add(train.get(i)));
+    List<UnlabeledPair> pool = new ArrayList<>();
+    BitSet firstPreferred = new BitSet();
+    for (int i = 0; i < train.size(); i++) {
+      if (isKnown.get(i)) {
+        continue;
+      }
+      PreferencePair p = train.get(i);
+      boolean chosenFirst = p.chosen().compareTo(p.rejected()) <= 0;
+      firstPreferred.set(pool.size(), chosenFirst);
+      pool.add(
+          new UnlabeledPair(
+              pool.size(),
+              p.id(),
+              p.prompt(),
+              chosenFirst ? p.chosen() : p.rejected(),
+              chosenFirst ? p.rejected() : p.chosen(),
+              p.source()));
+    }
+    return new SerDataset(
+        labeled, pool, new GoldLabels(firstPreferred, pool.size()), all.test(), all.counts());
+  }
+
+  /** Each round pool key's training position (the pool lists the unknown pairs in order). */
+  private static int[] poolToTraining(int n, List<Integer> known) {
+    BitSet isKnown = new BitSet();
+    known.forEach(isKnown::set);
+    int[] out = new int[n - isKnown.cardinality()];
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+      if (!isKnown.get(i)) {
+        out[k++] = i;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * experiment.json (per budget and method: means, paired gains over random with 95% t-intervals),
+   * experiment.md, label-efficiency.png and report.html in {@code out}.
+   */
+  public static void write(Path out, Settings s, List<Point> points, PrintWriter log)
+      throws IOException {
+    List<Integer> budgets = s.budgets();
+    ObjectNode json = Json.PRETTY.createObjectNode();
+    json.put(
+        "protocol", "active labeling with a simulated annotator (gold labels only when asked)");
+    json.put("seeds", s.seeds());
+    json.put("first_seed", s.firstSeed());
+    json.put("start", s.start());
+    json.put("round_size", s.roundSize());
+    json.put("rounds", s.rounds());
+    json.put("with_ser", s.withSer());
+    json.set("ser_config", Json.PRETTY.valueToTree(s.ser()));
+    json.put("encoder", s.encoder().name());
+    double full =
+        points.stream()
+            .mapToDouble(Point::full)
+            .filter(x -> !Double.isNaN(x))
+            .average()
+            .orElse(Double.NaN);
+    if (!Double.isNaN(full)) {
+      json.put("full_label_accuracy", full);
+    }
+    ArrayNode rows = json.putArray("by_budget");
+    StringBuilder md = new StringBuilder();
+    md.append("| human labels | method | accuracy | vs random (same method), paired [95% CI] |\n");
+    md.append("|---|---|---|---|\n");
+    Map<String, double[]> series = new LinkedHashMap<>();
+    for (int bi = 0; bi < budgets.size(); bi++) {
+      int b = budgets.get(bi);
+      for (String name : s.strategies()) {
+        for (boolean ser : s.withSer() ? new boolean[] {false, true} : new boolean[] {false}) {
+          List<Double> acc = new ArrayList<>();
+          List<Double> gain = new ArrayList<>();
+          for (Point p : points) {
+            if (p.strategy().equals(name) && p.labels() == b) {
+              double mine = ser ? p.activeSer() : p.active();
+              acc.add(mine);
+              Point base = find(points, "random", p.seed(), b);
+              gain.add(mine - (ser ? base.activeSer() : base.active()));
+            }
+          }
+          if (acc.isEmpty()) {
+            continue;
+          }
+          String method = label(name, ser);
+          ObjectNode row = rows.addObject();
+          row.put("labels", b);
+          row.put("strategy", name);
+          row.put("ser", ser);
+          row.put("method", method);
+          row.set("accuracy", ExperimentReport.stats(acc));
+          if (!name.equals("random")) {
+            row.set("minus_random", ExperimentReport.stats(gain));
+          }
+          series.computeIfAbsent(method, m -> new double[budgets.size()])[bi] =
+              row.get("accuracy").get("mean").asDouble();
+          md.append(
+              String.format(
+                  Locale.ROOT,
+                  "| %d | %s | %.4f | %s |%n",
+                  b,
+                  method,
+                  row.get("accuracy").get("mean").asDouble(),
+                  name.equals("random") ? "-" : interval(row.get("minus_random"))));
+        }
+      }
+    }
+    if (!Double.isNaN(full)) {
+      md.append(String.format(Locale.ROOT, "%nfull-label RM: %.4f%n", full));
+    }
+    AtomicFiles.writeString(
+        out.resolve("experiment.json"), Json.PRETTY.writeValueAsString(json) + "\n");
+    AtomicFiles.writeString(out.resolve("experiment.md"), md.toString());
+    double[] x = budgets.stream().mapToDouble(Integer::doubleValue).toArray();
+    if (!Double.isNaN(full)) {
+      double[] f = new double[x.length];
+      java.util.Arrays.fill(f, full);
+      series.put("full labels", f);
+    }
+    Plots.lines(
+        "Label efficiency",
+        "human labels",
+        "test accuracy",
+        x,
+        series,
+        out.resolve("label-efficiency.png"));
+    HtmlPage page =
+        new HtmlPage("Active labeling experiment " + out.toAbsolutePath().getFileName());
+    page.paragraph(
+        String.format(
+            Locale.ROOT,
+            "%d seeds; %d random labels to start, then %d rounds of %d asked by each strategy. Accuracy on held-out prompts; gains over random labels at the same count, paired by seed, with 95%% t-intervals.",
+            s.seeds(),
+            s.start(),
+            s.rounds(),
+            s.roundSize()));
+    page.table(
+        "budgets",
+        rows,
+        List.of(
+            "labels",
+            "method",
+            "accuracy.mean",
+            "minus_random.mean",
+            "minus_random.ci95_low",
+            "minus_random.ci95_high"));
+    page.image(out.resolve("label-efficiency.png"), "test accuracy by number of human labels");
+    page.links(out, List.of("experiment.json", "experiment.md", "options.properties"));
+    page.write(out.resolve("report.html"));
+    log.print(md);
+    log.println(
+        "wrote "
+            + out.resolve("experiment.json")
+            + ", experiment.md, label-efficiency.png, report.html");
+    log.flush();
+  }
+
+  private static String label(String strategy, boolean ser) {
+    if (strategy.equals("random")) {
+      return ser ? "SER (random labels)" : "seed only (random labels)";
+    }
+    return ser ? strategy + " + SER" : strategy;
+  }
+
+  private static String interval(com.fasterxml.jackson.databind.JsonNode g) {
+    return g.has("ci95_low")
+        ? String.format(
+            Locale.ROOT,
+            "%+.4f [%+.4f, %+.4f]",
+            g.get("mean").asDouble(),
+            g.get("ci95_low").asDouble(),
+            g.get("ci95_high").asDouble())
+        : String.format(Locale.ROOT, "%+.4f", g.get("mean").asDouble());
+  }
+
+  private static Point find(List<Point> points, String strategy, long seed, int labels) {
+    return points.stream()
+        .filter(p -> p.strategy().equals(strategy) && p.seed() == seed && p.labels() == labels)
+        .findFirst()
+        .orElseThrow();
+  }
+}

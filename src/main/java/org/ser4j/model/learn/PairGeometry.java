@@ -1,0 +1,19 @@
+package org.ser4j.model.learn;
+
+import java.util.List;
+import org.ser4j.data.UnlabeledPair;
+import org.ser4j.model.TrainedModel;
+
+/**
+ * Where pairs lie for a model's reward head: each pair's feature difference x(first) - x(second) in
+ * the head's input space (for a linear Bradley-Terry head, P(first preferred) = sigmoid(w . d)).
+ * What acquisition strategies that weigh information or spread need; learners whose head sits on
+ * fixed features offer it.
+ */
+public interface PairGeometry {
+  /** The differences of pool pairs (first minus second), in order. */
+  float[][] poolDifferences(TrainedModel model, List<UnlabeledPair> pairs);
+
+  /** The differences of a training set's pairs (chosen minus rejected), in order. */
+  float[][] differences(TrainedModel model, TrainingSet pairs);
+}
