@@ -45,11 +45,11 @@ public final class AskCommand implements Callable<Integer> {
   @Option(
       names = "--strategy",
       paramLabel = "NAME",
-      defaultValue = "fisher",
+      defaultValue = "random",
       description =
-          "random, uncertainty (probability nearest 0.5), fisher (greedy D-optimal on the head's Bradley-Terry Fisher information, counting the labels held; frozen-encoder runs), diverse (k-center on feature differences; frozen-encoder runs) or ensemble (disagreement of "
+          "random, uncertainty (probability nearest 0.5), fisher (greedy D-optimal on the head's Bradley-Terry Fisher information, counting the labels held; frozen-encoder runs), fisher-unit (the same on unit-length differences), diverse (k-center on feature differences; frozen-encoder runs) or ensemble (disagreement of "
               + Asker.ENSEMBLE_HEADS
-              + " bootstrap heads) (default: ${DEFAULT-VALUE}).")
+              + " bootstrap heads). Measured on AlpacaEval and HH-RLHF (docs/active-labeling.md), no strategy beat random labels yet, so random is the default (default: ${DEFAULT-VALUE}).")
   String strategy;
 
   @Option(

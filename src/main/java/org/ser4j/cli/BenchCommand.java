@@ -104,20 +104,18 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--ser-pools",
       paramLabel = "N,N,...",
-      split = ",",
       defaultValue = "10000,50000,200000",
       description =
           "Pool sizes for timing one SER loop on cached (synthetic, 768-d) features; empty to skip (default: ${DEFAULT-VALUE}).")
-  List<Integer> serPools;
+  String serPools;
 
   @Option(
       names = "--ask-pools",
       paramLabel = "N,N,...",
-      split = ",",
       defaultValue = "200000",
       description =
           "Pool sizes for timing `ser ask` strategies (fisher beside random) picking --ask-count pairs from synthetic 768-d pair differences, 150 labels held; empty to skip (default: ${DEFAULT-VALUE}).")
-  List<Integer> askPools;
+  String askPools;
 
   @Option(
       names = "--ask-count",
@@ -253,7 +251,7 @@ public final class BenchCommand implements Callable<Integer> {
         fig("head training pairs/s (linear, d=768)", "head_train_pairs_per_s", "%12.0f"),
         fig("seconds to score " + scorePairs + " cached pairs", "score_seconds", "%12.3f"));
     ArrayNode pools = json.putArray("ser_loop");
-    for (int n : serPools) {
+    for (int n : sizes(serPools)) {
       ObjectNode row = serLoop(n);
       pools.add(row);
       rows(
@@ -265,7 +263,7 @@ public final class BenchCommand implements Callable<Integer> {
           fig("  heap used after the loop (MB)", "heap_mb", "%12.0f"));
     }
     ArrayNode asking = json.putArray("ask");
-    for (int n : askPools) {
+    for (int n : sizes(askPools)) {
       for (String strategy : List.of("random", "fisher")) {
         ObjectNode row = askTiming(n, strategy);
         asking.add(row);
@@ -365,6 +363,17 @@ public final class BenchCommand implements Callable<Integer> {
     row.put("picked", picked);
     row.put("seconds", (System.nanoTime() - t0) / 1e9);
     return row;
+  }
+
+  /** A list of sizes such as "10000,50000"; empty: none. */
+  private static List<Integer> sizes(String list) {
+    List<Integer> out = new ArrayList<>();
+    for (String part : list.split(",")) {
+      if (!part.isBlank()) {
+        out.add(Integer.parseInt(part.strip()));
+      }
+    }
+    return out;
   }
 
   /** One line of the table: the label, then the value in {@code format} (a %12 conversion). */

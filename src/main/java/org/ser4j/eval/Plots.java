@@ -126,6 +126,8 @@ public final class Plots {
     chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
     if (logX) {
       chart.getStyler().setXAxisLogarithmic(true);
+    }
+    if (logX || series.size() > 4) { // many lines: the legend beside the plot, not over it
       chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
     }
     for (var e : series.entrySet()) {

@@ -23,7 +23,8 @@ public interface Acquisition {
     return switch (name.toLowerCase(Locale.ROOT)) {
       case "random" -> new RandomPicks(seed);
       case "uncertainty" -> new Uncertainty();
-      case "fisher" -> new DOptimal(DOptimal.RIDGE);
+      case "fisher" -> new DOptimal(DOptimal.RIDGE, false);
+      case "fisher-unit" -> new DOptimal(DOptimal.UNIT_RIDGE, true);
       case "diverse" -> new KCenter();
       case "ensemble" -> new Disagreement();
       default ->
@@ -34,5 +35,6 @@ public interface Acquisition {
     };
   }
 
-  List<String> NAMES = List.of("random", "uncertainty", "fisher", "diverse", "ensemble");
+  List<String> NAMES =
+      List.of("random", "uncertainty", "fisher", "fisher-unit", "diverse", "ensemble");
 }

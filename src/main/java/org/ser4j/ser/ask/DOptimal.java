@@ -22,19 +22,37 @@ final class DOptimal implements Acquisition {
   /** The prior's precision: M starts at RIDGE * I (features are standardized per dimension). */
   static final double RIDGE = 1.0;
 
-  private final double ridge;
+  /** The prior's precision for unit-length differences: small, so that directions count. */
+  static final double UNIT_RIDGE = 0.01;
 
-  DOptimal(double ridge) {
+  private final double ridge;
+  private final boolean unit;
+
+  /**
+   * @param unit design on unit-length differences (directions only), so that pairs whose answers
+   *     differ most in every way (outliers) do not win on length alone
+   */
+  DOptimal(double ridge, boolean unit) {
     this.ridge = ridge;
+    this.unit = unit;
   }
 
   @Override
   public String name() {
-    return "fisher";
+    return unit ? "fisher-unit" : "fisher";
   }
 
   @Override
   public List<Pick> pick(AskPool pool, int k) {
+    if (unit) {
+      pool =
+          new AskPool(
+              normalized(pool.diff()),
+              pool.p(),
+              normalized(pool.heldDiff()),
+              pool.heldP(),
+              pool.ensembleP());
+    }
     int n = pool.size();
     int dim = pool.dimension();
     double[][] inverse = initialInverse(pool, dim);
@@ -62,6 +80,22 @@ final class DOptimal implements Acquisition {
       }
       out.add(new Pick(i, gain));
       rankOne(inverse, u, weight(pool.p(i)), q);
+    }
+    return out;
+  }
+
+  private static float[][] normalized(float[][] rows) {
+    float[][] out = new float[rows.length][];
+    for (int i = 0; i < rows.length; i++) {
+      double norm = 0;
+      for (float x : rows[i]) {
+        norm += (double) x * x;
+      }
+      double scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+      out[i] = new float[rows[i].length];
+      for (int a = 0; a < out[i].length; a++) {
+        out[i][a] = (float) (rows[i][a] * scale);
+      }
     }
     return out;
   }
