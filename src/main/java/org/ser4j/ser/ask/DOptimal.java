@@ -2,7 +2,6 @@ package org.ser4j.ser.ask;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.PriorityQueue;
 import java.util.stream.IntStream;
 import org.apache.commons.math3.linear.CholeskyDecomposition;
 import org.apache.commons.math3.linear.MatrixUtils;
@@ -15,8 +14,9 @@ import org.apache.commons.math3.linear.RealMatrix;
  * gain log(1 + p(1 - p) d' M^-1 d), then M is updated by one rank-one (Sherman-Morrison) step, so a
  * batch is chosen jointly. Past-aware: M starts from the ridge plus the pairs already labeled. With
  * no model yet (p = 0.5 for every pair) it is the D-optimal design on feature differences alone,
- * which can choose a first seed. Lazy evaluation: log det is submodular, so a candidate's gain only
- * falls as picks are made, and only the top candidates' gains are recomputed.
+ * which can choose a first seed. Every candidate's gain is kept exact after each pick by one
+ * low-rank update (candidates x dimension per pick), and the first gains go through the labels'
+ * small matrix when there are fewer labels than dimensions.
  */
 final class DOptimal implements Acquisition {
   /** The prior's precision: M starts at RIDGE * I (features are standardized per dimension). */
@@ -55,48 +55,105 @@ final class DOptimal implements Acquisition {
     }
     int n = pool.size();
     int dim = pool.dimension();
+    float[][] diff = pool.diff();
     double[][] inverse = initialInverse(pool, dim);
-    // Upper bounds of each candidate's gain: exact against the starting M.
-    double[] bound = quadraticForms(inverse, pool.diff());
-    PriorityQueue<double[]> heap =
-        new PriorityQueue<>(
-            Math.max(1, n),
-            (a, b) -> a[0] != b[0] ? Double.compare(b[0], a[0]) : Double.compare(a[1], b[1]));
+    // Every candidate's q = d' M^-1 d, kept exact as picks are made: one pick with u = M^-1 d*
+    // lowers each q by c (d . u)^2 (Sherman-Morrison), N x dim per pick.
+    double[] q = initialForms(pool, dim);
+    double[] w = new double[n];
     for (int i = 0; i < n; i++) {
-      heap.add(new double[] {Math.log1p(weight(pool.p(i)) * bound[i]), i});
+      w[i] = weight(pool.p(i));
     }
+    boolean[] taken = new boolean[n];
     List<Pick> out = new ArrayList<>();
     double[] u = new double[dim];
-    while (out.size() < k && !heap.isEmpty()) {
-      double[] top = heap.poll();
-      int i = (int) top[1];
-      float[] d = pool.diff()[i];
-      multiply(inverse, d, u);
-      double q = dot(d, u);
-      double gain = Math.log1p(weight(pool.p(i)) * q);
-      if (!heap.isEmpty() && gain < heap.peek()[0] - 1e-12) {
-        heap.add(new double[] {gain, i}); // stale: back in with its current gain
-        continue;
+    while (out.size() < Math.min(k, n)) {
+      int best = -1;
+      double bestWq = Double.NEGATIVE_INFINITY; // log1p is monotone: compare w q itself
+      for (int i = 0; i < n; i++) {
+        double wq = w[i] * q[i];
+        if (!taken[i] && wq > bestWq) {
+          best = i;
+          bestWq = wq;
+        }
       }
-      out.add(new Pick(i, gain));
-      rankOne(inverse, u, weight(pool.p(i)), q);
+      taken[best] = true;
+      out.add(new Pick(best, Math.log1p(bestWq)));
+      multiply(inverse, diff[best], u);
+      double qBest = dot(diff[best], u);
+      double c = w[best] / (1 + w[best] * qBest);
+      rankOne(inverse, u, w[best], qBest);
+      IntStream.range(0, n)
+          .parallel()
+          .forEach(
+              i -> {
+                if (!taken[i]) {
+                  double a = dot(diff[i], u);
+                  q[i] -= c * a * a;
+                }
+              });
     }
     return out;
   }
 
-  private static float[][] normalized(float[][] rows) {
-    float[][] out = new float[rows.length][];
-    for (int i = 0; i < rows.length; i++) {
-      double norm = 0;
-      for (float x : rows[i]) {
-        norm += (double) x * x;
-      }
-      double scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-      out[i] = new float[rows[i].length];
-      for (int a = 0; a < out[i].length; a++) {
-        out[i][a] = (float) (rows[i][a] * scale);
+  /**
+   * d' M^-1 d for every candidate, M = ridge I + A'A with A the labeled pairs' differences scaled
+   * by sqrt(p(1 - p)). With fewer labels than dimensions, through the labels' small matrix
+   * (Woodbury): d' M^-1 d = (|d|^2 - |L^-1 A d|^2) / ridge, L L' = ridge I + A A'.
+   */
+  private double[] initialForms(AskPool pool, int dim) {
+    float[][] held = pool.heldDiff();
+    int h = held.length;
+    float[][] diff = pool.diff();
+    if (h >= dim) {
+      return quadraticForms(initialInverse(pool, dim), diff);
+    }
+    double[][] a = new double[h][dim];
+    for (int j = 0; j < h; j++) {
+      double s = Math.sqrt(weight(pool.heldP(j)));
+      for (int c = 0; c < dim; c++) {
+        a[j][c] = s * held[j][c];
       }
     }
+    double[][] kernel = new double[h][h];
+    for (int r = 0; r < h; r++) {
+      for (int c = 0; c <= r; c++) {
+        double dot = 0;
+        for (int x = 0; x < dim; x++) {
+          dot += a[r][x] * a[c][x];
+        }
+        kernel[r][c] = dot + (r == c ? ridge : 0);
+        kernel[c][r] = kernel[r][c];
+      }
+    }
+    double[][] l =
+        h == 0
+            ? new double[0][0]
+            : new CholeskyDecomposition(MatrixUtils.createRealMatrix(kernel)).getL().getData();
+    double[] out = new double[diff.length];
+    IntStream.range(0, diff.length)
+        .parallel()
+        .forEach(
+            i -> {
+              float[] d = diff[i];
+              double norm = 0;
+              for (float x : d) {
+                norm += (double) x * x;
+              }
+              double[] z = new double[h]; // L z = A d, forward substitution
+              for (int r = 0; r < h; r++) {
+                double v = dot(d, a[r]);
+                for (int c = 0; c < r; c++) {
+                  v -= l[r][c] * z[c];
+                }
+                z[r] = v / l[r][r];
+              }
+              double zz = 0;
+              for (double x : z) {
+                zz += x * x;
+              }
+              out[i] = (norm - zz) / ridge;
+            });
     return out;
   }
 
@@ -143,12 +200,7 @@ final class DOptimal implements Acquisition {
               float[] d = rows[i];
               double s = 0;
               for (int r = 0; r < d.length; r++) {
-                double[] row = a[r];
-                double t = 0;
-                for (int c = 0; c < d.length; c++) {
-                  t += row[c] * d[c];
-                }
-                s += d[r] * t;
+                s += d[r] * dot(d, a[r]);
               }
               out[i] = s;
             });
@@ -157,21 +209,27 @@ final class DOptimal implements Acquisition {
 
   private static void multiply(double[][] a, float[] d, double[] out) {
     for (int r = 0; r < d.length; r++) {
-      double t = 0;
-      double[] row = a[r];
-      for (int c = 0; c < d.length; c++) {
-        t += row[c] * d[c];
-      }
-      out[r] = t;
+      out[r] = dot(d, a[r]);
     }
   }
 
-  private static double dot(float[] d, double[] u) {
-    double s = 0;
-    for (int i = 0; i < d.length; i++) {
-      s += d[i] * u[i];
+  /** d . u with four accumulators (independent chains the CPU can overlap). */
+  static double dot(float[] d, double[] u) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int i = 0;
+    for (; i + 3 < d.length; i += 4) {
+      s0 += d[i] * u[i];
+      s1 += d[i + 1] * u[i + 1];
+      s2 += d[i + 2] * u[i + 2];
+      s3 += d[i + 3] * u[i + 3];
     }
-    return s;
+    for (; i < d.length; i++) {
+      s0 += d[i] * u[i];
+    }
+    return (s0 + s1) + (s2 + s3);
   }
 
   /** M^-1 for M + w d d': M^-1 - w u u' / (1 + w d' u), with u = M^-1 d and q = d' u. */
@@ -184,5 +242,21 @@ final class DOptimal implements Acquisition {
         row[s] -= cu * u[s];
       }
     }
+  }
+
+  private static float[][] normalized(float[][] rows) {
+    float[][] out = new float[rows.length][];
+    for (int i = 0; i < rows.length; i++) {
+      double norm = 0;
+      for (float x : rows[i]) {
+        norm += (double) x * x;
+      }
+      double scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+      out[i] = new float[rows[i].length];
+      for (int a = 0; a < out[i].length; a++) {
+        out[i][a] = (float) (rows[i][a] * scale);
+      }
+    }
+    return out;
   }
 }
