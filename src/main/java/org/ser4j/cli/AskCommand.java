@@ -39,8 +39,33 @@ import picocli.CommandLine.Option;
 public final class AskCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--run", required = true, paramLabel = "DIR", description = "A ser evolve run.")
+  @Option(
+      names = "--run",
+      paramLabel = "DIR",
+      description =
+          "A ser evolve run: its final model, its pool less every pair labeled or self-labeled, its human labels held (default: none; or give --model and --unlabeled).")
   Path run;
+
+  @Option(
+      names = "--model",
+      paramLabel = "DIR",
+      description =
+          "Instead of --run: a frozen-encoder model directory (or run directory), with --unlabeled (default: none).")
+  Path model;
+
+  @Option(
+      names = "--unlabeled",
+      paramLabel = "FILE",
+      description =
+          "With --model: the pool to ask from, as ser evolve --unlabeled reads it (default: none).")
+  Path unlabeled;
+
+  @Option(
+      names = "--labeled",
+      paramLabel = "FILE",
+      description =
+          "With --model: the human labels already held (they count in fisher and ensemble, and pairs they compare are not asked) (default: none).")
+  Path labeled;
 
   @Option(
       names = "--strategy",
@@ -81,6 +106,12 @@ public final class AskCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--count must be at least 1, got " + count);
     }
     Acquisition acquisition = Acquisition.of(strategy, seed);
+    if ((run == null) == (model == null) || (model != null) != (unlabeled != null)) {
+      throw new IllegalArgumentException("give --run DIR, or --model DIR with --unlabeled FILE");
+    }
+    if (model != null) {
+      return write(askModel(acquisition), acquisition, "--model " + model);
+    }
     RunStore store = new RunStore(run);
     RunSettings settings = store.settings(12);
     SerDataset data = SerDataset.load(settings.data());
@@ -116,6 +147,58 @@ public final class AskCommand implements Callable<Integer> {
       questions = Asker.ask(learner, model, candidates, held, acquisition, count, seed);
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
+    return write(new Asked(questions, candidates.size(), seconds), acquisition, "--run " + run);
+  }
+
+  /** The questions, how many candidates they came from, and the seconds it took. */
+  private record Asked(List<Asker.Question> questions, int candidates, double seconds) {}
+
+  /** From a model and a pool file: every pool pair a candidate, the --labeled pairs held. */
+  private Asked askModel(Acquisition acquisition) throws Exception {
+    TrainedModel m = ModelStore.load(RunStore.modelDir(model));
+    if (!(m instanceof org.ser4j.model.head.HeadModel)) {
+      throw new IllegalArgumentException(
+          model + " is a fine-tuned model; --model takes a frozen-encoder model (use --run)");
+    }
+    org.ser4j.data.format.ReadOptions read = org.ser4j.data.format.ReadOptions.defaults();
+    SerDataset data =
+        labeled != null
+            ? SerDataset.load(
+                org.ser4j.data.split.DataSpec.ownData(
+                    List.of(labeled), unlabeled, null, seed, read))
+            : poolOnly();
+    data.notes().forEach(n -> spec.commandLine().getOut().println("note: " + n));
+    if (data.labeled().isEmpty() && acquisition.name().equals("ensemble")) {
+      throw new IllegalArgumentException("--strategy ensemble fits heads on --labeled FILE");
+    }
+    long t0 = System.nanoTime();
+    try (RewardLearner learner =
+        Learners.open(
+            m.encoder(),
+            org.ser4j.model.head.TrainConfig.defaults(),
+            null,
+            12,
+            runtime.toRuntime())) {
+      learner.load(data);
+      int[] held = IntStream.range(0, data.labeled().size()).toArray();
+      List<Asker.Question> q = Asker.ask(learner, m, data.pool(), held, acquisition, count, seed);
+      return new Asked(q, data.pool().size(), (System.nanoTime() - t0) / 1e9);
+    }
+  }
+
+  private SerDataset poolOnly() {
+    org.ser4j.data.format.UnlabeledReader.Result r =
+        org.ser4j.data.format.UnlabeledReader.read(unlabeled);
+    r.warnings().forEach(w -> spec.commandLine().getOut().println("note: " + w));
+    if (r.pairs().isEmpty()) {
+      throw new IllegalArgumentException(unlabeled + ": no usable pool pair");
+    }
+    return new SerDataset(
+        List.of(), r.pairs(), org.ser4j.data.GoldLabels.unknown(r.pairs().size()), List.of(), null);
+  }
+
+  private int write(Asked asked, Acquisition acquisition, String source) throws Exception {
+    List<Asker.Question> questions = asked.questions();
     AtomicFiles.writeGzipByName(
         out,
         o -> {
@@ -137,15 +220,15 @@ public final class AskCommand implements Callable<Integer> {
     PrintWriter log = spec.commandLine().getOut();
     log.printf(
         Locale.ROOT,
-        "asked %d of %d candidate pairs (strategy %s, %.1f s); wrote %s%n"
-            + "fill in \"preferred\": \"a\" or \"b\" (or \"tie\"), then: ser evolve --resume %s --add-labels %s%n",
+        "asked %d of %d candidate pairs of %s (strategy %s, %.1f s); wrote %s%n"
+            + "fill in \"preferred\": \"a\" or \"b\" (or \"tie\")%s%n",
         questions.size(),
-        candidates.size(),
+        asked.candidates(),
+        source,
         acquisition.name(),
-        seconds,
+        asked.seconds(),
         out,
-        run,
-        out);
+        run == null ? "" : ", then: ser evolve --resume " + run + " --add-labels " + out);
     log.flush();
     return 0;
   }

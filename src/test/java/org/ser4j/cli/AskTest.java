@@ -119,6 +119,33 @@ class AskTest {
       }
     }
 
+    // From a model and a pool file (no run): every pool pair may be asked, the labels held count.
+    Path fromModel = dir.resolve("from-model.jsonl");
+    CliTest.Result m =
+        CliTest.run(
+            "ask",
+            "--model",
+            run.resolve("final").toString(),
+            "--unlabeled",
+            pool.toString(),
+            "--labeled",
+            split.resolve("labeled.jsonl").toString(),
+            "-n",
+            "5",
+            "--strategy",
+            "fisher",
+            "--cache",
+            cache,
+            "--out",
+            fromModel.toString());
+    assertEquals(0, m.code(), m.err());
+    assertTrue(m.out().contains("of 400 candidate pairs"), m.out());
+    List<String> modelQuestions = Files.readAllLines(fromModel);
+    assertEquals(5, modelQuestions.size());
+    for (String l : modelQuestions) {
+      assertTrue(poolIds.contains(JSON.readTree(l).get("id").asText()));
+    }
+
     // A person answers the fisher questions (here: the hidden labels), and the run takes them.
     List<String> answered = new ArrayList<>();
     for (String l : Files.readAllLines(dir.resolve("fisher.jsonl"))) {
