@@ -33,11 +33,17 @@ public final class HtmlPage {
 
   /** A table with {@code id}; each row's cells as text. */
   public HtmlPage table(String id, List<String> header, List<List<String>> rows) {
+    return table(id, header, rows, -1);
+  }
+
+  /** A table with {@code id} whose row {@code marked} (0-based; -1: none) is marked "kept". */
+  public HtmlPage table(String id, List<String> header, List<List<String>> rows, int marked) {
     body.append("<table id=\"").append(escape(id)).append("\">\n<thead><tr>");
     header.forEach(h -> body.append("<th>").append(escape(h)).append("</th>"));
     body.append("</tr></thead>\n<tbody>\n");
-    for (List<String> row : rows) {
-      body.append("<tr>");
+    for (int r = 0; r < rows.size(); r++) {
+      List<String> row = rows.get(r);
+      body.append(r == marked ? "<tr class=\"kept\">" : "<tr>");
       row.forEach(c -> body.append("<td>").append(escape(c)).append("</td>"));
       body.append("</tr>\n");
     }
@@ -150,17 +156,6 @@ public final class HtmlPage {
   /** Writes the page to {@code file} (temporary file, then rename). */
   public void write(Path file) throws IOException {
     AtomicFiles.writeString(file, html());
-  }
-
-  /** Marks the table row whose first cell is {@code firstCell} (the kept loop). */
-  public HtmlPage markRow(String tableId, String firstCell) {
-    String needle = "<tr><td>" + escape(firstCell) + "</td>";
-    int table = body.indexOf("<table id=\"" + escape(tableId) + "\">");
-    int at = table < 0 ? -1 : body.indexOf(needle, table);
-    if (at >= 0) {
-      body.replace(at, at + "<tr>".length(), "<tr class=\"kept\">");
-    }
-    return this;
   }
 
   static String escape(String s) {

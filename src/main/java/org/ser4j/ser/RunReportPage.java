@@ -50,14 +50,14 @@ public final class RunReportPage {
                 : crossValidated
                     ? "the loop with the highest out-of-fold accuracy on the labeled seed"
                     : "the loop with the highest accuracy on the seed's validation slice",
-            num(k.get("validation_accuracy"))));
+            HtmlPage.cell(k.get("validation_accuracy"))));
     if (k.hasNonNull("test_accuracy")) {
       summary.append(
           String.format(
               Locale.ROOT,
               " Test accuracy %s against %s for the seed-only RM (loop 0).",
-              num(k.get("test_accuracy")),
-              num(loops.get(0).get("test_accuracy"))));
+              HtmlPage.cell(k.get("test_accuracy")),
+              HtmlPage.cell(loops.get(0).get("test_accuracy"))));
     } else {
       summary.append(" No test set was given.");
     }
@@ -72,30 +72,30 @@ public final class RunReportPage {
               l.path("status").asText(),
               l.path("selected").asText(),
               l.path("selected_total").asText(),
-              num(l.get("self_label_precision")),
-              num(l.get("expected_precision")),
+              HtmlPage.cell(l.get("self_label_precision")),
+              HtmlPage.cell(l.get("expected_precision")),
               l.path("pool_remaining").asText(),
               l.path("train_pairs").asText(),
-              num(l.get("validation_accuracy")),
-              num(l.get("test_accuracy")),
+              HtmlPage.cell(l.get("validation_accuracy")),
+              HtmlPage.cell(l.get("test_accuracy")),
               String.format(Locale.ROOT, "%.1f", l.path("seconds").asDouble())));
     }
     page.table(
-            "loops",
-            List.of(
-                "loop",
-                "status",
-                "selected",
-                "self-labels in all",
-                "precision (gold)",
-                "expected precision",
-                "pool left",
-                "train pairs",
-                crossValidated ? "out-of-fold accuracy" : "validation accuracy",
-                "test accuracy",
-                "seconds"),
-            rows)
-        .markRow("loops", String.valueOf(kept));
+        "loops",
+        List.of(
+            "loop",
+            "status",
+            "selected",
+            "self-labels in all",
+            "precision (gold)",
+            "expected precision",
+            "pool left",
+            "train pairs",
+            crossValidated ? "out-of-fold accuracy" : "validation accuracy",
+            "test accuracy",
+            "seconds"),
+        rows,
+        kept);
     page.paragraph(
         "Precision (gold) is the share of a loop's self-labels that agree with the hidden human labels (the experiment only); expected precision is what the RM believed (a pool nobody judged). The kept loop's row is marked.");
     page.image(dir.resolve(PLOT), "accuracy and self-label precision per loop");
@@ -147,9 +147,5 @@ public final class RunReportPage {
       }
     }
     Plots.lines("SER loops", "loop", "", x, series, png);
-  }
-
-  private static String num(JsonNode v) {
-    return v == null || !v.isNumber() ? "-" : String.format(Locale.ROOT, "%.4f", v.asDouble());
   }
 }

@@ -91,10 +91,6 @@ public final class Asker {
   }
 
   private static double[] probabilities(PairRewards r) {
-    double[] p = new double[r.chosen().length];
-    for (int i = 0; i < p.length; i++) {
-      p[i] = Loss.sigmoid(r.chosen()[i] - r.rejected()[i]);
-    }
-    return p;
+    return java.util.Arrays.stream(r.margins()).map(Loss::sigmoid).toArray();
   }
 }

@@ -59,7 +59,7 @@ final class DOptimal implements Acquisition {
     double[][] inverse = initialInverse(pool, dim);
     // Every candidate's q = d' M^-1 d, kept exact as picks are made: one pick with u = M^-1 d*
     // lowers each q by c (d . u)^2 (Sherman-Morrison), N x dim per pick.
-    double[] q = initialForms(pool, dim);
+    double[] q = initialForms(pool, dim, inverse);
     double[] w = new double[n];
     for (int i = 0; i < n; i++) {
       w[i] = weight(pool.p(i));
@@ -101,12 +101,12 @@ final class DOptimal implements Acquisition {
    * by sqrt(p(1 - p)). With fewer labels than dimensions, through the labels' small matrix
    * (Woodbury): d' M^-1 d = (|d|^2 - |L^-1 A d|^2) / ridge, L L' = ridge I + A A'.
    */
-  private double[] initialForms(AskPool pool, int dim) {
+  private double[] initialForms(AskPool pool, int dim, double[][] inverse) {
     float[][] held = pool.heldDiff();
     int h = held.length;
     float[][] diff = pool.diff();
     if (h >= dim) {
-      return quadraticForms(initialInverse(pool, dim), diff);
+      return quadraticForms(inverse, diff); // as many labels as dimensions: M^-1 itself
     }
     double[][] a = new double[h][dim];
     for (int j = 0; j < h; j++) {
