@@ -28,6 +28,7 @@ class LayersTest {
           Map.entry("org.ser4j.ser.select", 9),
           Map.entry("org.ser4j.ser.ask", 9),
           Map.entry("org.ser4j.serve", 9),
+          Map.entry("org.ser4j.label", 9),
           Map.entry("org.ser4j.eval", 9),
           Map.entry("org.ser4j.model.finetune", 8),
           Map.entry("org.ser4j.model.head", 7),

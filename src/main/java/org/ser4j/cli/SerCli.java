@@ -22,12 +22,14 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       BestOfNCommand.class,
       AskCommand.class,
+      LabelCommand.class,
       ExportCommand.class,
       ExportOnnxCommand.class,
       ScaleCommand.class,
       InfoCommand.class,
       BenchCommand.class,
       BenchServerCommand.class,
+      BenchLabelCommand.class,
       picocli.AutoComplete.GenerateCompletion.class,
       CommandLine.HelpCommand.class
     })

@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.ser4j.model.RewardScorer;
-import org.ser4j.serve.ApiKey;
 import org.ser4j.serve.RewardServer;
+import org.ser4j.util.ApiKey;
 import org.ser4j.util.Progress;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -119,7 +119,7 @@ public final class ServeCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static boolean isLoopback(String host) {
+  static boolean isLoopback(String host) {
     try {
       return java.net.InetAddress.getByName(host).isLoopbackAddress();
     } catch (java.net.UnknownHostException e) {

@@ -16,6 +16,7 @@ import org.ser4j.encoder.ResponseInput;
 import org.ser4j.model.RewardScorer;
 import org.ser4j.model.head.FeatureScorer;
 import org.ser4j.model.head.HeadModel;
+import org.ser4j.util.ApiKey;
 import org.ser4j.util.Json;
 
 /**

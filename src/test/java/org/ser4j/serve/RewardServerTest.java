@@ -35,6 +35,7 @@ import org.ser4j.model.head.TrainConfig;
 import org.ser4j.model.head.TrainedHead;
 import org.ser4j.testing.SharedData;
 import org.ser4j.testing.TestEncoders;
+import org.ser4j.util.ApiKey;
 import org.ser4j.util.Progress;
 
 /** The real server on a free loopback port, called over HTTP. */

@@ -9,8 +9,9 @@ import org.ser4j.data.Role;
 
 /**
  * Pairwise judgments: {@code {prompt, response_a, response_b, preferred: "a" | "b"}}, the file `ser
- * ask` writes once a person has filled in {@code preferred}. A record whose {@code preferred} is
- * "tie", empty or null says nothing about preference and gives no pair.
+ * ask` writes once a person has filled in {@code preferred}, and `ser label` writes. A record whose
+ * {@code preferred} is "tie", "skip", empty or null says nothing about preference and gives no
+ * pair.
  */
 public final class PairwiseParser implements RecordParser {
   @Override
@@ -27,12 +28,13 @@ public final class PairwiseParser implements RecordParser {
     switch (which) {
       case "a" -> aWins = true;
       case "b" -> aWins = false;
-      case "tie", "" -> {
-        return List.of(); // a tie, or not answered yet: nothing to learn
+      case "tie", "skip", "" -> {
+        return List.of(); // a tie, a skip, or not answered yet: nothing to learn
       }
       default -> {
         if (!p.isNull() && !p.isMissingNode()) {
-          throw fields.bad("preferred", "wrong-type", "expected \"a\", \"b\" or \"tie\", got " + p);
+          throw fields.bad(
+              "preferred", "wrong-type", "expected \"a\", \"b\", \"tie\" or \"skip\", got " + p);
         }
         return List.of(); // not answered yet
       }

@@ -1,4 +1,4 @@
-package org.ser4j.serve;
+package org.ser4j.util;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
