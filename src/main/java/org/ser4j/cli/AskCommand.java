@@ -221,14 +221,16 @@ public final class AskCommand implements Callable<Integer> {
     log.printf(
         Locale.ROOT,
         "asked %d of %d candidate pairs of %s (strategy %s, %.1f s); wrote %s%n"
-            + "fill in \"preferred\": \"a\" or \"b\" (or \"tie\")%s%n",
+            + "label them in a browser: ser label --queue %s --out labels.jsonl%n"
+            + "(or fill in \"preferred\": \"a\", \"b\" or \"tie\" by hand)%s%n",
         questions.size(),
         asked.candidates(),
         source,
         acquisition.name(),
         asked.seconds(),
         out,
-        run == null ? "" : ", then: ser evolve --resume " + run + " --add-labels " + out);
+        out,
+        run == null ? "" : "; then: ser evolve --resume " + run + " --add-labels labels.jsonl");
     log.flush();
     return 0;
   }

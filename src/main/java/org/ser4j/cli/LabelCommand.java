@@ -138,6 +138,11 @@ public final class LabelCommand implements Callable<Integer> {
     String text = guidelines == null ? null : Files.readString(guidelines, StandardCharsets.UTF_8);
     PrintWriter log = spec.commandLine().getOut();
     LabelQueue q = LabelQueue.read(queue);
+    if (q.renamed() > 0) {
+      log.printf(
+          "note: %s: %d pairs repeat an earlier pair's id; told apart as ID~2, ID~3, ...%n",
+          queue, q.renamed());
+    }
     LabelDesk desk =
         LabelDesk.open(
             q, out, overlap, Math.round(leaseMinutes * 60_000), seed, System::currentTimeMillis);
@@ -162,6 +167,7 @@ public final class LabelCommand implements Callable<Integer> {
                 () -> {
                   try {
                     server.close();
+                    log.printf("stopped; %d labels in %s%n", desk.annotations().size(), out);
                     writeResolved(desk, rule, log);
                     desk.close();
                   } catch (Exception e) {
@@ -183,7 +189,7 @@ public final class LabelCommand implements Callable<Integer> {
         actual,
         out);
     log.printf(
-        "then: ser evolve --resume DIR --add-labels %s%n",
+        "then: ser evolve --resume RUN --add-labels %s%n",
         overlap > 1 && resolved != null ? resolved : out);
     log.flush();
     stopped.await();

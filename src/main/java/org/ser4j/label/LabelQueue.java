@@ -10,29 +10,39 @@ import org.ser4j.data.format.UnlabeledReader;
 /**
  * The pairs to label, in the order to ask them: the file `ser ask` writes, or any unlabeled pool
  * ({@code {prompt, response_a, response_b}} or {@code {prompt, responses: [...]}}). A pair is known
- * by its {@code id} (or file:line without one), which the label file repeats; ids must be unique,
- * since a restart finds each annotator's place by them.
+ * by its {@code id} (or file:line without one), which the label file repeats and by which a restart
+ * finds each annotator's place; a repeated id gets a suffix (~2, ~3, ...), the same on every
+ * reading.
  */
 public final class LabelQueue {
   private final Path file;
   private final List<UnlabeledPair> pairs;
   private final Map<String, Integer> index = new HashMap<>();
+  private final int renamed;
 
   private LabelQueue(Path file, List<UnlabeledPair> pairs) {
     this.file = file;
-    this.pairs = List.copyOf(pairs);
-    for (UnlabeledPair p : this.pairs) {
-      Integer before = index.put(p.id(), p.key());
-      if (before != null) {
-        throw new IllegalArgumentException(
-            p.source()
-                + ": field 'id': \""
-                + p.id()
-                + "\" is also the id of "
-                + this.pairs.get(before).source()
-                + "; a queue's ids must be unique");
+    List<UnlabeledPair> unique = new java.util.ArrayList<>(pairs.size());
+    int renamed = 0;
+    for (UnlabeledPair p : pairs) {
+      String id = p.id();
+      for (int k = 2; index.containsKey(id); k++) {
+        id = p.id() + "~" + k; // the same on every reading of the file, so restarts agree
       }
+      if (!id.equals(p.id())) {
+        renamed++;
+        p = new UnlabeledPair(p.key(), id, p.prompt(), p.first(), p.second(), p.source());
+      }
+      index.put(id, unique.size());
+      unique.add(p);
     }
+    this.pairs = List.copyOf(unique);
+    this.renamed = renamed;
+  }
+
+  /** How many pairs repeated an earlier pair's id and were told apart by a suffix (~2, ~3, ...). */
+  public int renamed() {
+    return renamed;
   }
 
   /** Reads {@code file}; the answers' labels, if any, are never read. */

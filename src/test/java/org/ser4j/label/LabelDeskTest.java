@@ -202,16 +202,21 @@ class LabelDeskTest {
   }
 
   @Test
-  void aQueueWithARepeatedIdIsRefused() throws IOException {
+  void repeatedIdsInTheQueueAreToldApartTheSameWayOnEveryReading() throws IOException {
     Path q = dir.resolve("dup.jsonl");
     Files.write(
         q,
         List.of(
             "{\"id\":\"x\",\"prompt\":\"p\",\"response_a\":\"1\",\"response_b\":\"2\"}",
-            "{\"id\":\"x\",\"prompt\":\"p\",\"response_a\":\"3\",\"response_b\":\"4\"}"));
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> LabelQueue.read(q));
-    assertTrue(e.getMessage().contains("dup.jsonl:2: field 'id'"), e.getMessage());
+            "{\"id\":\"x\",\"prompt\":\"p\",\"response_a\":\"3\",\"response_b\":\"4\"}",
+            "{\"id\":\"x\",\"prompt\":\"p\",\"response_a\":\"5\",\"response_b\":\"6\"}"));
+    LabelQueue queue = LabelQueue.read(q);
+    assertEquals(2, queue.renamed());
+    assertEquals(
+        List.of("x", "x~2", "x~3"),
+        List.of(queue.get(0).id(), queue.get(1).id(), queue.get(2).id()));
+    assertEquals(1, queue.position("x~2"));
+    assertEquals("3", queue.get(queue.position("x~2")).first());
   }
 
   @Test

@@ -77,7 +77,8 @@ public final class Browser {
         "--headless=new",
         "--no-sandbox",
         "--disable-dev-shm-usage",
-        "--allow-file-access-from-files");
+        "--allow-file-access-from-files",
+        "--window-size=1280,900");
     ChromeDriverService service =
         new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).build();
     return new ChromeDriver(service, options);

@@ -4,6 +4,9 @@
 (function () {
   const $ = (id) => document.getElementById(id);
   const NAME_KEY = 'ser-label-name';
+  // A lead can hand each annotator a link with their name: /?name=alice
+  const given = (new URLSearchParams(location.search).get('name') || '').trim();
+  if (given) localStorage.setItem(NAME_KEY, given);
   let me = localStorage.getItem(NAME_KEY) || '';
   let current = null; // the pair shown: {id, turns, left, right}
   let busy = false;
@@ -75,7 +78,8 @@
 
   function display(data) {
     const p = data.progress;
-    if (p) $('progress').textContent = `you: ${p.yours} labels · pairs done: ${p.pairs_done} of ${p.pairs}`;
+    if (p && p.yours === 0) $('guidelines').open = true; // read them before the first label
+    if (p) $('progress').textContent = `labeled by you: ${p.yours} · pairs done: ${p.pairs_done} of ${p.pairs}`;
     if (data.done) {
       current = null;
       delete document.body.dataset.pairId;
@@ -182,6 +186,12 @@
     b.addEventListener('click', () => choose(b.dataset.choice));
   }
   $('b-undo').addEventListener('click', undo);
+  $('who').addEventListener('click', () => { // not you? sign in under another name
+    localStorage.removeItem(NAME_KEY);
+    me = '';
+    show('name-form');
+    $('name-input').focus();
+  });
 
   document.addEventListener('keydown', (ev) => {
     if (ev.target instanceof HTMLInputElement || ev.ctrlKey || ev.metaKey || ev.altKey) return;
