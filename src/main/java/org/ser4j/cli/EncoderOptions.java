@@ -2,6 +2,8 @@ package org.ser4j.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.ser4j.encoder.EncoderConfig;
 import org.ser4j.encoder.EncoderSpec;
 import org.ser4j.encoder.Featurizer;
@@ -20,8 +22,8 @@ public final class EncoderOptions {
       paramLabel = "NAME",
       defaultValue = "auto",
       description =
-          "Built-in encoder: bge-small-q (bge-small-en-v1.5 int8, CLS pooling), minilm-l6-q (all-MiniLM-L6-v2 int8, mean pooling, about 1.7x faster, 2 points less accurate) "
-              + "minilm-l6 (all-MiniLM-L6-v2 float, 6 layers, can be fine-tuned) or bge-small (bge-small-en-v1.5 float, 12 layers, can be fine-tuned, about 2x slower); auto = bge-small-q with a frozen encoder, minilm-l6 with --finetune (default: ${DEFAULT-VALUE}).")
+          "Built-in encoder: bge-small-q (bge-small-en-v1.5 int8, CLS pooling), minilm-l6-q (all-MiniLM-L6-v2 int8, mean pooling, about 1.7x faster, 2 points less accurate), "
+              + "e5-small-q (e5-small-v2 int8, mean pooling, \"query: \" / \"passage: \" prefixes), minilm-l6 (all-MiniLM-L6-v2 float, 6 layers, can be fine-tuned) or bge-small (bge-small-en-v1.5 float, 12 layers, can be fine-tuned, about 2x slower); several frozen ones comma-separated (bge-small-q,minilm-l6-q): their features side by side under one head; auto = bge-small-q with a frozen encoder, minilm-l6 with --finetune (default: ${DEFAULT-VALUE}).")
   String encoder;
 
   @Option(
@@ -87,6 +89,16 @@ public final class EncoderOptions {
       spec =
           EncoderSpec.local(
               encoderModel, tokenizer, Pooling.valueOf(pooling.toUpperCase(java.util.Locale.ROOT)));
+    } else if (encoder.contains(",")) {
+      if (fineTune) {
+        throw new IllegalArgumentException(
+            "--encoder " + encoder + ": several encoders are read frozen; drop --finetune");
+      }
+      List<EncoderConfig> views = new ArrayList<>();
+      for (String name : encoder.split(",")) {
+        views.add(EncoderConfig.of(EncoderSpec.builtIn(name.strip()), false, maxLength, input));
+      }
+      return EncoderConfig.concat(views);
     } else {
       spec =
           encoder.equals("auto")

@@ -98,7 +98,7 @@ public final class LabelCommand implements Callable<Integer> {
   @Option(
       names = "--stats",
       description =
-          "Print the labels' statistics (labels per annotator, agreement and Cohen's kappa, position bias) as JSON and exit, without serving.")
+          "Print the labels' statistics (labels per annotator, agreement and Cohen's kappa, position bias) as JSON and exit, without serving (default: false).")
   boolean stats;
 
   @Option(

@@ -15,8 +15,64 @@ public record EncoderConfig(
     Pooling pooling,
     int maxLength,
     InputStrategy strategy,
-    String fingerprint)
+    String fingerprint,
+    java.util.List<EncoderConfig> views)
     implements java.io.Serializable, EncoderConfigBuilder.With {
+  public EncoderConfig {
+    views = views == null ? java.util.List.of() : java.util.List.copyOf(views);
+  }
+
+  /** One encoder: no views. */
+  public EncoderConfig(
+      String name,
+      String model,
+      String tokenizer,
+      Pooling pooling,
+      int maxLength,
+      InputStrategy strategy,
+      String fingerprint) {
+    this(name, model, tokenizer, pooling, maxLength, strategy, fingerprint, null);
+  }
+
+  /**
+   * Several encoders read as one: a text's features are the views' features side by side (each view
+   * keeps its own cache). Named and fingerprinted by its views, joined with "+".
+   */
+  public static EncoderConfig concat(java.util.List<EncoderConfig> views) {
+    if (views.size() < 2) {
+      throw new IllegalArgumentException(
+          "concatenating encoders needs two or more, got " + views.size());
+    }
+    EncoderConfig first = views.get(0);
+    java.util.Set<String> names = new java.util.HashSet<>();
+    for (EncoderConfig v : views) {
+      if (v.isConcat()) {
+        throw new IllegalArgumentException("a view cannot itself be several encoders");
+      }
+      if (!names.add(v.name())) {
+        throw new IllegalArgumentException("encoder " + v.name() + " is given twice");
+      }
+      if (v.maxLength() != first.maxLength() || v.strategy() != first.strategy()) {
+        throw new IllegalArgumentException("the views must share max length and input strategy");
+      }
+    }
+    boolean pinned = views.stream().allMatch(v -> v.fingerprint() != null);
+    return new EncoderConfig(
+        String.join("+", views.stream().map(EncoderConfig::name).toList()),
+        "views",
+        "views",
+        first.pooling(),
+        first.maxLength(),
+        first.strategy(),
+        pinned ? String.join("+", views.stream().map(EncoderConfig::fingerprint).toList()) : null,
+        views);
+  }
+
+  /** Whether this is several encoders read side by side ({@link #concat}). */
+  public boolean isConcat() {
+    return !views.isEmpty();
+  }
+
   /**
    * Max tokens per sequence and what is encoded, for a frozen encoder and for one that learns (CPU
    * time).
@@ -54,6 +110,9 @@ public record EncoderConfig(
   }
 
   public EncoderSpec spec() {
+    if (isConcat()) {
+      throw new IllegalStateException(name + " is several encoders; each view has its own spec");
+    }
     return new EncoderSpec(name, model, tokenizer, pooling);
   }
 
@@ -86,6 +145,16 @@ public record EncoderConfig(
 
   /** This config with the fingerprint of its weights file (hashed only when not known yet). */
   public EncoderConfig pinned() throws java.io.IOException {
-    return fingerprint != null ? this : withFingerprint(EncoderSpec.fingerprint(model));
+    if (fingerprint != null) {
+      return this;
+    }
+    if (isConcat()) {
+      java.util.List<EncoderConfig> pinnedViews = new java.util.ArrayList<>();
+      for (EncoderConfig v : views) {
+        pinnedViews.add(v.pinned());
+      }
+      return concat(pinnedViews);
+    }
+    return withFingerprint(EncoderSpec.fingerprint(model));
   }
 }

@@ -17,6 +17,8 @@ public record EncoderSpec(String name, String model, String tokenizer, Pooling p
   /** Built-in encoders, from Maven Central artifacts on the classpath. */
   public static final Map<String, EncoderSpec> BUILT_IN = new LinkedHashMap<>();
 
+  private static final Map<String, String[]> PREFIXES = new java.util.HashMap<>();
+
   static {
     add(
         new EncoderSpec(
@@ -45,6 +47,28 @@ public record EncoderSpec(String name, String model, String tokenizer, Pooling p
             "classpath:bge-small-en-v1.5-tokenizer.json",
             Pooling.CLS));
   }
+
+  static {
+    // e5 was trained with these prefixes on queries and passages, and reads text without them
+    // worse.
+    add(
+        new EncoderSpec(
+            "e5-small-q",
+            "classpath:e5-small-v2-q.onnx",
+            "classpath:e5-small-v2-q-tokenizer.json",
+            Pooling.MEAN));
+    PREFIXES.put("e5-small-q", new String[] {"query: ", "passage: "});
+  }
+
+  /**
+   * The prefixes a built-in encoder expects before a prompt (a query) and before a response (a
+   * passage): {"", ""} for most.
+   */
+  public static String[] prefixes(String name) {
+    return PREFIXES.getOrDefault(name, NO_PREFIXES).clone();
+  }
+
+  private static final String[] NO_PREFIXES = {"", ""};
 
   private static void add(EncoderSpec spec) {
     BUILT_IN.put(spec.name(), spec);

@@ -30,6 +30,10 @@ public final class Featurizer implements AutoCloseable {
   private final Progress progress;
   private final int batchSize;
   private final int threads;
+  private final String[] prefixes;
+
+  /** For several encoders read as one ({@link EncoderConfig#concat}): one featurizer per view. */
+  private final List<Featurizer> views;
 
   private Featurizer(
       EncoderConfig config,
@@ -46,6 +50,20 @@ public final class Featurizer implements AutoCloseable {
     this.progress = progress;
     this.batchSize = batchSize;
     this.threads = threads;
+    this.prefixes = EncoderSpec.prefixes(config.name());
+    this.views = List.of();
+  }
+
+  private Featurizer(EncoderConfig config, List<Featurizer> views) {
+    this.config = config;
+    this.views = List.copyOf(views);
+    this.tokenizer = null;
+    this.encoder = null;
+    this.cache = views.get(0).cache;
+    this.progress = views.get(0).progress;
+    this.batchSize = views.get(0).batchSize;
+    this.threads = views.get(0).threads;
+    this.prefixes = new String[] {"", ""};
   }
 
   /**
@@ -56,6 +74,30 @@ public final class Featurizer implements AutoCloseable {
   public static Featurizer open(
       EncoderConfig config, Path cacheRoot, Progress progress, int threads, int batchSize)
       throws IOException {
+    if (config.isConcat()) {
+      List<Featurizer> opened = new ArrayList<>();
+      try {
+        for (EncoderConfig v : config.views()) {
+          opened.add(open(v, cacheRoot, progress, threads, batchSize));
+        }
+      } catch (IOException | RuntimeException e) {
+        opened.forEach(Featurizer::close);
+        throw e;
+      }
+      EncoderConfig resolved =
+          EncoderConfig.concat(opened.stream().map(Featurizer::config).toList());
+      if (config.fingerprint() != null && !config.fingerprint().equals(resolved.fingerprint())) {
+        opened.forEach(Featurizer::close);
+        throw new IllegalArgumentException(
+            "encoder mismatch: the model was trained with "
+                + config.name()
+                + " weights "
+                + config.fingerprint()
+                + ", but they now have weights "
+                + resolved.fingerprint());
+      }
+      return new Featurizer(resolved, opened);
+    }
     OnnxEncoder encoder = new OnnxEncoder(config.spec(), 1);
     if (config.fingerprint() != null && !config.fingerprint().equals(encoder.fingerprint())) {
       encoder.close();
@@ -92,27 +134,36 @@ public final class Featurizer implements AutoCloseable {
     return cache;
   }
 
-  /** Width of one feature vector. */
+  /** Width of one feature vector: with several encoders, the sum of theirs. */
   public int dimension() {
+    if (!views.isEmpty()) {
+      return views.stream().mapToInt(Featurizer::dimension).sum();
+    }
     return encoder.dimension() * config.strategy().segments();
   }
 
-  /** What the encoder reads for one input: (context, text) segments. */
+  /**
+   * What the encoder reads for one input: (context, text) segments, with the prefixes the encoder
+   * expects (e5: "query: " before the prompt, "passage: " before the response).
+   */
   private List<String[]> segments(ResponseInput input) {
-    String prompt = input.prompt().transcript();
+    String prompt = prefixes[0] + input.prompt().transcript();
+    String response = prefixes[1] + input.response();
     switch (config.strategy()) {
       case PAIR:
-        return List.<String[]>of(new String[] {prompt, input.response()});
+        return List.<String[]>of(new String[] {prompt, response});
       case RESPONSE:
-        return List.<String[]>of(new String[] {null, input.response()});
+        return List.<String[]>of(new String[] {null, response});
       default:
-        return List.of(
-            new String[] {prompt, input.response()}, new String[] {null, input.response()});
+        return List.of(new String[] {prompt, response}, new String[] {null, response});
     }
   }
 
   /** Feature vectors for {@code inputs}, in order. */
   public float[][] features(List<ResponseInput> inputs) throws IOException {
+    if (!views.isEmpty()) {
+      return concatenated(inputs);
+    }
     List<List<FeatureCache.Key>> keys = new ArrayList<>(inputs.size());
     Map<FeatureCache.Key, String[]> missing = new LinkedHashMap<>();
     for (ResponseInput input : inputs) {
@@ -138,6 +189,24 @@ public final class Featurizer implements AutoCloseable {
       out[i] = row;
     }
     return out;
+  }
+
+  private float[][] concatenated(List<ResponseInput> inputs) throws IOException {
+    float[][] out = new float[inputs.size()][dimension()];
+    int offset = 0;
+    for (Featurizer v : views) {
+      float[][] part = v.features(inputs);
+      for (int i = 0; i < out.length; i++) {
+        System.arraycopy(part[i], 0, out[i], offset, part[i].length);
+      }
+      offset += v.dimension();
+    }
+    return out;
+  }
+
+  /** The featurizers of several encoders read as one; empty for one encoder. */
+  public List<Featurizer> views() {
+    return views;
   }
 
   private void encodeMissing(Map<FeatureCache.Key, String[]> missing) throws IOException {
@@ -170,6 +239,10 @@ public final class Featurizer implements AutoCloseable {
 
   @Override
   public void close() {
+    if (!views.isEmpty()) {
+      views.forEach(Featurizer::close);
+      return;
+    }
     tokenizer.close();
     encoder.close();
   }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -99,6 +100,13 @@ public final class ModelStore {
 
   public static EncoderConfig readEncoder(JsonNode config) {
     JsonNode enc = config.path("encoder");
+    if (enc.has("views")) {
+      List<EncoderConfig> views = new java.util.ArrayList<>();
+      for (JsonNode v : enc.get("views")) {
+        views.add(readEncoder(Json.CANONICAL.createObjectNode().set("encoder", v)));
+      }
+      return EncoderConfig.concat(views);
+    }
     return new EncoderConfig(
         enc.path("name").asText(),
         enc.path("model").asText(),
@@ -131,6 +139,14 @@ public final class ModelStore {
   }
 
   private static void writeEncoder(ObjectNode enc, EncoderConfig e) {
+    if (e.isConcat()) {
+      enc.put("name", e.name());
+      com.fasterxml.jackson.databind.node.ArrayNode views = enc.putArray("views");
+      for (EncoderConfig v : e.views()) {
+        writeEncoder(views.addObject(), v);
+      }
+      return;
+    }
     enc.put("name", e.name());
     enc.put("model", e.model());
     enc.put("tokenizer", e.tokenizer());
