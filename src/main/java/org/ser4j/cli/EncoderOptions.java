@@ -79,6 +79,29 @@ public final class EncoderOptions {
    * The encoder settings, with the auto defaults resolved for a frozen ({@code fineTune} false) or
    * learning encoder.
    */
+  /** As {@link #toConfig(boolean)}, the encoders of {@code training}'s --views when given. */
+  EncoderConfig toConfig(boolean fineTune, TrainOptions training) {
+    if (training.views == null) {
+      return toConfig(fineTune);
+    }
+    if (fineTune) {
+      throw new IllegalArgumentException("--views co-trains frozen encoders; drop --finetune");
+    }
+    if (!encoder.equals("auto") || encoderModel != null) {
+      throw new IllegalArgumentException("give --views NAMES or --encoder, not both");
+    }
+    if (!training.views.contains(",")) {
+      throw new IllegalArgumentException("--views needs two or more encoders, comma-separated");
+    }
+    String own = encoder;
+    encoder = training.views;
+    try {
+      return toConfig(false);
+    } finally {
+      encoder = own;
+    }
+  }
+
   EncoderConfig toConfig(boolean fineTune) {
     EncoderSpec spec;
     if (encoderModel != null) {

@@ -158,7 +158,7 @@ public final class EvolveCommand implements Callable<Integer> {
       serConfig = ser.toConfig(training.toConfig(data.seed), finetune.enabled());
       seed = data.seed;
       fineTune = finetune.toConfig(serConfig.train(), serConfig.validationFraction(), seed, true);
-      encoderConfig = encoder.toConfig(fineTune != null);
+      encoderConfig = encoder.toConfig(fineTune != null, training);
     }
     SerDataset dataset = SerDataset.load(dataSpec);
     if (added != null) {

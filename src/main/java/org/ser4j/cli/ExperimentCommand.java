@@ -137,7 +137,7 @@ public final class ExperimentCommand implements Callable<Integer> {
         finetune.toConfig(config.train(), config.validationFraction(), data.seed, true);
     // Fingerprinted once: every cell's fine-tuned models name the same weights.
     EncoderConfig encoderConfig =
-        ft == null ? encoder.toConfig(false) : encoder.toConfig(true).pinned();
+        ft == null ? encoder.toConfig(false, training) : encoder.toConfig(true, training).pinned();
     if (acquisition != null && !acquisition.isEmpty()) {
       if (ft != null) {
         throw new IllegalArgumentException("--acquisition runs with a frozen encoder only");

@@ -78,7 +78,7 @@ public final class TrainCommand implements Callable<Integer> {
     FineTuneConfig fineTune = finetune.toConfig(head, head.validationFraction(), data.seed, false);
     try (RewardLearner learner =
         org.ser4j.ser.Learners.open(
-            encoder.toConfig(fineTune != null),
+            encoder.toConfig(fineTune != null, training),
             head,
             fineTune,
             finetune.heads,

@@ -1,6 +1,7 @@
 package org.ser4j.cli;
 
 import org.ser4j.model.Loss;
+import org.ser4j.model.head.CoTraining;
 import org.ser4j.model.head.HeadType;
 import org.ser4j.model.head.TrainConfig;
 import picocli.CommandLine.Option;
@@ -73,6 +74,54 @@ public final class TrainOptions {
           "Share of the labeled pairs (in evolve: of the seed) held out to early-stop training and, without cross-validated decisions, to judge loops; never the test set (default: ${DEFAULT-VALUE}).")
   double validationFraction;
 
+  @Option(
+      names = "--views",
+      paramLabel = "NAMES",
+      description =
+          "Co-training across encoders: two or three built-in frozen encoders (bge-small-q,minilm-l6-q[,e5-small-q]) read side by side, one linear head each; a self-label trains a view only where the other views, fitted on the human labels, vouch for it. Replaces --encoder (default: none, one encoder).")
+  String views;
+
+  @Option(
+      names = "--view-labels",
+      paramLabel = "RULE",
+      defaultValue = "others",
+      description =
+          "With --views: others (a view takes the self-labels the other views vouch for) or unsure (only those it is itself unsure of) (default: ${DEFAULT-VALUE}).")
+  String viewLabels;
+
+  @Option(
+      names = "--view-confidence",
+      paramLabel = "P",
+      defaultValue = "0.8",
+      description =
+          "With --views: the other views' mean probability at which they vouch for a self-label (default: ${DEFAULT-VALUE}).")
+  double viewConfidence;
+
+  @Option(
+      names = "--views-final",
+      paramLabel = "MODEL",
+      defaultValue = "ensemble",
+      description =
+          "With --views: the model kept: ensemble (the views' mean of standardized rewards, as one linear head) or concat (one head on all the features, trained on the seed and every vouched self-label) (default: ${DEFAULT-VALUE}).")
+  String viewsFinal;
+
+  /** The co-training settings, or null without --views. */
+  CoTraining coTraining() {
+    if (views == null) {
+      return null;
+    }
+    if (!viewLabels.equals("others") && !viewLabels.equals("unsure")) {
+      throw new IllegalArgumentException(
+          "--view-labels: expected others or unsure, got " + viewLabels);
+    }
+    if (!viewsFinal.equals("ensemble") && !viewsFinal.equals("concat")) {
+      throw new IllegalArgumentException(
+          "--views-final: expected ensemble or concat, got " + viewsFinal);
+    }
+    return new CoTraining(
+        viewConfidence, viewLabels.equals("unsure"), viewsFinal.equals("ensemble"));
+  }
+
   TrainConfig toConfig(long seed) {
     if (batch < 1 || epochs < 1 || patience < 1 || hidden < 1) {
       throw new IllegalArgumentException(
@@ -85,6 +134,16 @@ public final class TrainOptions {
     HeadType h = HeadType.valueOf(head.toUpperCase(java.util.Locale.ROOT));
     Loss l = Loss.valueOf(loss.toUpperCase(java.util.Locale.ROOT));
     return new TrainConfig(
-        h, hidden, l, lr, weightDecay, batch, epochs, patience, validationFraction, seed);
+        h,
+        hidden,
+        l,
+        lr,
+        weightDecay,
+        batch,
+        epochs,
+        patience,
+        validationFraction,
+        seed,
+        coTraining());
   }
 }

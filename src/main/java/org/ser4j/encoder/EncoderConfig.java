@@ -69,6 +69,7 @@ public record EncoderConfig(
   }
 
   /** Whether this is several encoders read side by side ({@link #concat}). */
+  @com.fasterxml.jackson.annotation.JsonIgnore
   public boolean isConcat() {
     return !views.isEmpty();
   }

@@ -32,9 +32,7 @@ public final class Baselines {
     int n = data.labeled().size();
     List<SelfLabel> gold = new ArrayList<>(data.pool().size());
     for (UnlabeledPair p : data.pool()) {
-      gold.add(
-          new SelfLabel(
-              Comparison.of(p), data.gold().firstPreferred(p), Double.NaN, Double.NaN, 0));
+      gold.add(SelfLabel.human(Comparison.of(p), data.gold().firstPreferred(p)));
     }
     TrainedModel model;
     if (!config.crossValidated()) {

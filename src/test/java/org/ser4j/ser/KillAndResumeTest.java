@@ -30,25 +30,31 @@ class KillAndResumeTest {
   @TempDir Path dir;
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  private List<String> extra = List.of();
+
   private List<String> args(Path out) {
-    return List.of(
-        "evolve",
-        "--train",
-        SharedData.require(SharedData.HH_RLHF).toString(),
-        "--test-fraction",
-        "0.2",
-        "--seed",
-        "11",
-        "--skip-bad",
-        "--quiet",
-        "--max-loops",
-        "3",
-        "--min-new",
-        "5",
-        "--cache",
-        TestEncoders.CACHE.toString(),
-        "--out",
-        out.toString());
+    List<String> a = new ArrayList<>(extra);
+    a.addAll(
+        0,
+        List.of(
+            "evolve",
+            "--train",
+            SharedData.require(SharedData.HH_RLHF).toString(),
+            "--test-fraction",
+            "0.2",
+            "--seed",
+            "11",
+            "--skip-bad",
+            "--quiet",
+            "--max-loops",
+            "3",
+            "--min-new",
+            "5",
+            "--cache",
+            TestEncoders.CACHE.toString(),
+            "--out",
+            out.toString()));
+    return a;
   }
 
   private static Process child(List<String> cliArgs, Path log) throws IOException {
@@ -81,6 +87,12 @@ class KillAndResumeTest {
     } catch (IOException | RuntimeException e) {
       return 0;
     }
+  }
+
+  @Test
+  void aCoTrainedRunOnTwoEncodersKilledAndResumedEndsLikeAnUninterruptedRun() throws Exception {
+    extra = List.of("--views", "bge-small-q,minilm-l6-q");
+    killedAtRandomAndResumedEndsLikeAnUninterruptedRun();
   }
 
   @Test

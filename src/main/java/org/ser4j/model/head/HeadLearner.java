@@ -104,6 +104,9 @@ public final class HeadLearner implements RewardLearner, org.ser4j.model.learn.P
   private Fit fit(TrainingSet train, TrainingSet validation, TrainConfig cfg, HeadModel start) {
     PairFeatures t = features(train);
     PairFeatures v = features(validation);
+    if (cfg.coTraining() != null) {
+      return coTrained(train, t, v, cfg);
+    }
     RewardTrainer trainer = new RewardTrainer(cfg, progress);
     if (!train.unweighted()) {
       double[] w = new double[train.size()];
@@ -117,6 +120,29 @@ public final class HeadLearner implements RewardLearner, org.ser4j.model.learn.P
     HeadModel model =
         new HeadModel(in.encoder(), head.normalizer(), head.head(), Provenance.UNKNOWN);
     Map<String, Object> details = source == null ? Map.of() : new LinkedHashMap<>(source.details());
+    return new Fit(model, head.history(), head.bestEpoch(), head.validationPairs(), details);
+  }
+
+  /** Co-training across the encoders of a several-encoder model ({@link CoTraining}). */
+  private Fit coTrained(TrainingSet train, PairFeatures t, PairFeatures v, TrainConfig cfg) {
+    // Human labels (the seed, and a baseline's gold labels on the pool) train every view.
+    int seedPairs = train.labeled().length;
+    List<Integer> seedRows = new java.util.ArrayList<>();
+    List<Integer> selfRows = new java.util.ArrayList<>();
+    for (int i = 0; i < t.size(); i++) {
+      boolean human = i < seedPairs || train.selfLabeled().get(i - seedPairs).isHuman();
+      (human ? seedRows : selfRows).add(i);
+    }
+    int[] seed = seedRows.stream().mapToInt(Integer::intValue).toArray();
+    int[] self = selfRows.stream().mapToInt(Integer::intValue).toArray();
+    CoTrainer.Result r =
+        new CoTrainer(cfg, in.encoder().views().size(), progress)
+            .fit(t.select(seed), t.select(self), train.selfLabelWeight(), v, in.test());
+    TrainedHead head = r.head();
+    HeadModel model =
+        new HeadModel(in.encoder(), head.normalizer(), head.head(), Provenance.UNKNOWN);
+    Map<String, Object> details = new LinkedHashMap<>(source == null ? Map.of() : source.details());
+    details.putAll(r.details());
     return new Fit(model, head.history(), head.bestEpoch(), head.validationPairs(), details);
   }
 

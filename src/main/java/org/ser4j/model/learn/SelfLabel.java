@@ -11,6 +11,19 @@ public record SelfLabel(Comparison pair, boolean firstPreferred, double s1, doub
     return new SelfLabel(pair, s1 >= s2, s1, s2, loop);
   }
 
+  /**
+   * A pool pair labeled by a person, not by the RM: the full-label baseline's gold labels, loop 0
+   * (the RM's own labels come from loop 1 on).
+   */
+  public static SelfLabel human(Comparison pair, boolean firstPreferred) {
+    return new SelfLabel(pair, firstPreferred, Double.NaN, Double.NaN, 0);
+  }
+
+  /** Whether a person gave this label ({@link #human}). */
+  public boolean isHuman() {
+    return loop == 0;
+  }
+
   public static SelfLabel of(UnlabeledPair pair, double s1, double s2, int loop) {
     return of(Comparison.of(pair), s1, s2, loop);
   }
