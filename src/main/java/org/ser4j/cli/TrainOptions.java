@@ -105,6 +105,14 @@ public final class TrainOptions {
           "With --views: the model kept: ensemble (the views' mean of standardized rewards, as one linear head) or concat (one head on all the features, trained on the seed and every vouched self-label) (default: ${DEFAULT-VALUE}).")
   String viewsFinal;
 
+  @Option(
+      names = "--view-select",
+      paramLabel = "RULE",
+      defaultValue = "ensemble",
+      description =
+          "With --views: which rewards the loop selects self-labels by: ensemble (the views' mean) or any (each pair by the view most sure of it, so one view's certainty can teach the others) (default: ${DEFAULT-VALUE}).")
+  String viewSelect;
+
   /** The co-training settings, or null without --views. */
   CoTraining coTraining() {
     if (views == null) {
@@ -118,8 +126,15 @@ public final class TrainOptions {
       throw new IllegalArgumentException(
           "--views-final: expected ensemble or concat, got " + viewsFinal);
     }
+    if (!viewSelect.equals("ensemble") && !viewSelect.equals("any")) {
+      throw new IllegalArgumentException(
+          "--view-select: expected ensemble or any, got " + viewSelect);
+    }
     return new CoTraining(
-        viewConfidence, viewLabels.equals("unsure"), viewsFinal.equals("ensemble"));
+        viewConfidence,
+        viewLabels.equals("unsure"),
+        viewsFinal.equals("ensemble"),
+        viewSelect.equals("any"));
   }
 
   TrainConfig toConfig(long seed) {

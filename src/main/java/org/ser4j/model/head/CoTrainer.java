@@ -174,6 +174,46 @@ final class CoTrainer {
         first.validationPairs());
   }
 
+  /**
+   * The rewards of the view most sure of each pair: a folded ensemble's head is, on view v's slice,
+   * view v's standardized reward divided by the view count (bias aside), so each view's own rewards
+   * come from the same head with the other slices zeroed and the slice scaled back.
+   */
+  static org.ser4j.model.PairRewards surestView(
+      HeadModel model,
+      int views,
+      java.util.function.Function<HeadModel, org.ser4j.model.PairRewards> score) {
+    double[] p = ((LinearHead) model.head()).parameters();
+    int d = p.length - 1;
+    int width = d / views;
+    org.ser4j.model.PairRewards[] byView = new org.ser4j.model.PairRewards[views];
+    for (int v = 0; v < views; v++) {
+      double[] own = new double[d + 1];
+      for (int a = v * width; a < (v + 1) * width; a++) {
+        own[a] = p[a] * views;
+      }
+      HeadModel view =
+          new HeadModel(
+              model.encoder(), model.normalizer(), new LinearHead(d, own), model.provenance());
+      byView[v] = score.apply(view);
+    }
+    int n = byView[0].chosen().length;
+    double[] first = new double[n];
+    double[] second = new double[n];
+    for (int i = 0; i < n; i++) {
+      int best = 0;
+      for (int v = 1; v < views; v++) {
+        if (Math.abs(byView[v].chosen()[i] - byView[v].rejected()[i])
+            > Math.abs(byView[best].chosen()[i] - byView[best].rejected()[i])) {
+          best = v;
+        }
+      }
+      first[i] = byView[best].chosen()[i];
+      second[i] = byView[best].rejected()[i];
+    }
+    return new org.ser4j.model.PairRewards(first, second);
+  }
+
   private static double[] probabilities(TrainedHead h, PairFeatures pairs) {
     double[] p = new double[pairs.size()];
     for (int i = 0; i < p.length; i++) {

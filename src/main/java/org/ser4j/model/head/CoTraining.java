@@ -12,8 +12,10 @@ package org.ser4j.model.head;
  * @param ensemble the final model is the views' mean of standardized rewards (each view's rewards
  *     over the seed's answers scaled to mean 0 and deviation 1), folded into one linear head; else
  *     one head on all the features, trained on the seed and every vouched self-label
+ * @param anyView the loop selects self-labels by the view most sure of each pair (its standardized
+ *     margin), so a pair one view is sure of can teach the others; else by the views' ensemble
  */
-public record CoTraining(double confidence, boolean onlyUnsure, boolean ensemble)
+public record CoTraining(double confidence, boolean onlyUnsure, boolean ensemble, boolean anyView)
     implements java.io.Serializable {
   public static final double DEFAULT_CONFIDENCE = 0.8;
 

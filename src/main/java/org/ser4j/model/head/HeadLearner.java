@@ -166,7 +166,11 @@ public final class HeadLearner implements RewardLearner, org.ser4j.model.learn.P
 
   @Override
   public PairRewards poolRewards(TrainedModel model, List<UnlabeledPair> pairs) {
-    return in.poolRewards((HeadModel) model, pairs);
+    HeadModel m = (HeadModel) model;
+    if (config.coTraining() != null && config.coTraining().anyView()) {
+      return CoTrainer.surestView(m, in.encoder().views().size(), v -> in.poolRewards(v, pairs));
+    }
+    return in.poolRewards(m, pairs);
   }
 
   @Override

@@ -46,7 +46,7 @@ class CoTrainerTest {
     return TrainConfig.defaults()
         .withLearningRate(0.05)
         .withMaxEpochs(60)
-        .withCoTraining(new CoTraining(0.8, onlyUnsure, ensemble));
+        .withCoTraining(new CoTraining(0.8, onlyUnsure, ensemble, false));
   }
 
   static PairFeatures none() {
@@ -114,6 +114,42 @@ class CoTrainerTest {
       }
       assertEquals(expected, score(r.head(), x), 1e-5);
     }
+  }
+
+  @Test
+  void anyViewSelectionTakesEachPairsMarginFromTheViewSurestOfIt() {
+    SplittableRandom random = new SplittableRandom(3);
+    PairFeatures seed = pairs(200, 1.5, 1.5, random);
+    CoTrainer.Result r =
+        new CoTrainer(config(false, true), 2, Progress.quiet())
+            .fit(seed, none(), 1.0, none(), none());
+    HeadModel folded =
+        new HeadModel(
+            null, r.head().normalizer(), r.head().head(), org.ser4j.model.Provenance.UNKNOWN);
+    PairFeatures pool = pairs(30, 3, 0, random).concat(pairs(30, 0, 3, random));
+    org.ser4j.model.PairRewards surest =
+        CoTrainer.surestView(
+            folded,
+            2,
+            m -> new org.ser4j.model.PairRewards(m.score(pool.chosen()), m.score(pool.rejected())));
+    for (int i = 0; i < pool.size(); i++) {
+      int v = i < 30 ? 0 : 1; // the view that sees the pair
+      float[] c = java.util.Arrays.copyOfRange(pool.chosen()[i], v * W, (v + 1) * W);
+      float[] rj = java.util.Arrays.copyOfRange(pool.rejected()[i], v * W, (v + 1) * W);
+      double sd = sdOverSeed(r.views()[v], CoTrainer.slice(seed, v, W));
+      double expected = (score(r.views()[v], c) - score(r.views()[v], rj)) / sd;
+      assertEquals(expected, surest.chosen()[i] - surest.rejected()[i], 1e-4, "pair " + i);
+    }
+  }
+
+  static double sdOverSeed(TrainedHead h, PairFeatures s) {
+    List<Double> rs = new ArrayList<>();
+    for (int i = 0; i < s.size(); i++) {
+      rs.add(score(h, s.chosen()[i]));
+      rs.add(score(h, s.rejected()[i]));
+    }
+    double m = rs.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+    return Math.sqrt(rs.stream().mapToDouble(x -> (x - m) * (x - m)).average().orElseThrow());
   }
 
   static double score(TrainedHead h, float[] x) {
