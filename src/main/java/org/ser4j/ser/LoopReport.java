@@ -37,7 +37,51 @@ public record LoopReport(
         Double expectedPrecision,
     @JsonProperty("labels_added") @JsonInclude(JsonInclude.Include.NON_NULL) Integer labelsAdded,
     @JsonProperty("self_labels_contradicted") @JsonInclude(JsonInclude.Include.NON_NULL)
-        Integer selfLabelsContradicted) {
+        Integer selfLabelsContradicted,
+    @JsonProperty("views") @JsonInclude(JsonInclude.Include.NON_NULL)
+        java.util.Map<String, Object> views) {
+
+  /** A loop without co-trained views. */
+  public LoopReport(
+      int loop,
+      LoopStatus status,
+      String rule,
+      int selected,
+      int selectedTotal,
+      Double selfLabelPrecision,
+      int poolRemaining,
+      int trainPairs,
+      double trainLoss,
+      double validationLoss,
+      double validationAccuracy,
+      Double testAccuracy,
+      int bestEpoch,
+      double seconds,
+      LoopDiagnostics diagnostics,
+      Double expectedPrecision,
+      Integer labelsAdded,
+      Integer selfLabelsContradicted) {
+    this(
+        loop,
+        status,
+        rule,
+        selected,
+        selectedTotal,
+        selfLabelPrecision,
+        poolRemaining,
+        trainPairs,
+        trainLoss,
+        validationLoss,
+        validationAccuracy,
+        testAccuracy,
+        bestEpoch,
+        seconds,
+        diagnostics,
+        expectedPrecision,
+        labelsAdded,
+        selfLabelsContradicted,
+        null);
+  }
 
   /** Whether this loop began a new phase: people added labels to the seed before it. */
   public boolean startsPhase() {

@@ -299,7 +299,8 @@ public final class SerLoop {
               s.diagnostics(),
               data.gold().known() ? null : expectedPrecision(s.selected()),
               added ? data.added().pairs() : null,
-              added ? contradicted : null);
+              added ? contradicted : null,
+              views(fit));
       // Saved stamped with its provenance; scored on as the learner returned it (one network).
       TrainedModel stamped = fit.model().withProvenance(provenance.forLoop(loop, train.size()));
       loops.add(report);
@@ -308,6 +309,12 @@ public final class SerLoop {
       }
       current = fit.model();
       models.add(stamped);
+    }
+
+    /** A co-trained fit's figures per view ({@code CoTraining}); null for one model. */
+    @SuppressWarnings("unchecked")
+    private static java.util.Map<String, Object> views(RewardLearner.Fit fit) {
+      return (java.util.Map<String, Object>) fit.details().get("views");
     }
 
     /** The mean probability the RM gave its self-labels' chosen answers; null for none. */

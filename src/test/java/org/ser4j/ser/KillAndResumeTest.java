@@ -93,6 +93,21 @@ class KillAndResumeTest {
   void aCoTrainedRunOnTwoEncodersKilledAndResumedEndsLikeAnUninterruptedRun() throws Exception {
     extra = List.of("--views", "bge-small-q,minilm-l6-q");
     killedAtRandomAndResumedEndsLikeAnUninterruptedRun();
+    // Each loop reports what each view did; a loop with self-labels says who was taught what.
+    JsonNode loop1 =
+        JSON.readTree(dir.resolve("reference").resolve("report.json").toFile()).get("loops").get(1);
+    JsonNode views = loop1.get("views").get("views");
+    assertEquals(2, views.size(), loop1.toString());
+    assertEquals("bge-small-q", views.get(0).get("encoder").asText());
+    assertEquals("minilm-l6-q", views.get(1).get("encoder").asText());
+    int selected = loop1.get("selected_total").asInt();
+    for (JsonNode v : views) {
+      int taught = v.get("self_labels_taught").asInt();
+      assertTrue(taught >= 0 && taught <= selected, v.toString());
+      assertTrue(v.get("test_accuracy").asDouble() > 0.5, v.toString());
+    }
+    double agreement = loop1.get("views").get("agreement_on_self_labels").asDouble();
+    assertTrue(agreement > 0 && agreement <= 1, loop1.toString());
   }
 
   @Test

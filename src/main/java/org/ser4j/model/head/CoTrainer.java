@@ -2,9 +2,7 @@ package org.ser4j.model.head;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.ser4j.model.Loss;
 import org.ser4j.util.Progress;
 
@@ -21,12 +19,18 @@ final class CoTrainer {
   private final Progress progress;
 
   /** What a co-trained fit made: the model's head, and each view's share of the self-labels. */
+  /**
+   * @param taught per view, which self-labels trained it
+   * @param agreement the share of the self-labels on which every view, fitted on the human labels,
+   *     picks the same answer (null without self-labels)
+   */
   record Result(
       TrainedHead head,
       TrainedHead[] views,
       int[] vouched,
+      boolean[][] taught,
       double[] viewTestAccuracy,
-      Map<String, Object> details) {}
+      Double agreement) {}
 
   CoTrainer(TrainConfig config, int views, Progress progress) {
     if (config.head() != HeadType.LINEAR) {
@@ -100,10 +104,17 @@ final class CoTrainer {
     } else {
       head = train(seed, self.select(indices(any)), selfWeight, validation);
     }
-    Map<String, Object> details = new LinkedHashMap<>();
-    details.put("views_vouched_self_labels", counts.clone());
-    details.put("views_test_accuracy", viewTest.clone());
-    return new Result(head, taught, counts, viewTest, details);
+    int same = 0;
+    for (int s = 0; s < self.size(); s++) {
+      boolean first = p[0][s] >= 0.5;
+      boolean all = true;
+      for (int v = 1; v < views; v++) {
+        all &= (p[v][s] >= 0.5) == first;
+      }
+      same += all ? 1 : 0;
+    }
+    Double agreement = self.size() == 0 ? null : (double) same / self.size();
+    return new Result(head, taught, counts, vouched, viewTest, agreement);
   }
 
   private int width(int total) {

@@ -142,8 +142,43 @@ public final class HeadLearner implements RewardLearner, org.ser4j.model.learn.P
     HeadModel model =
         new HeadModel(in.encoder(), head.normalizer(), head.head(), Provenance.UNKNOWN);
     Map<String, Object> details = new LinkedHashMap<>(source == null ? Map.of() : source.details());
-    details.putAll(r.details());
+    details.put("views", viewFigures(train, self, seedPairs, r));
     return new Fit(model, head.history(), head.bestEpoch(), head.validationPairs(), details);
+  }
+
+  /**
+   * What each view did in a co-trained fit, for the loop's report: its encoder, the self-labels it
+   * was taught (those the other views vouched for), the share of them the hidden gold labels
+   * confirm (null without gold), its test accuracy, and the views' agreement on the self-labels.
+   */
+  private Map<String, Object> viewFigures(
+      TrainingSet train, int[] selfRows, int seedPairs, CoTrainer.Result r) {
+    List<org.ser4j.encoder.EncoderConfig> encoders = in.encoder().views();
+    List<Map<String, Object>> views = new java.util.ArrayList<>();
+    for (int v = 0; v < encoders.size(); v++) {
+      int right = 0;
+      int known = 0;
+      for (int s = 0; s < selfRows.length; s++) {
+        if (r.taught()[v][s] && loaded != null) {
+          Boolean ok = train.selfLabeled().get(selfRows[s] - seedPairs).right(loaded.gold());
+          if (ok != null) {
+            known++;
+            right += ok ? 1 : 0;
+          }
+        }
+      }
+      Map<String, Object> f = new LinkedHashMap<>();
+      f.put("encoder", encoders.get(v).name());
+      f.put("self_labels_taught", r.vouched()[v]);
+      f.put("taught_precision", known == 0 ? null : (double) right / known);
+      double test = r.viewTestAccuracy()[v];
+      f.put("test_accuracy", Double.isNaN(test) ? null : test);
+      views.add(f);
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("views", views);
+    out.put("agreement_on_self_labels", r.agreement());
+    return out;
   }
 
   private PairFeatures features(TrainingSet set) {
