@@ -71,11 +71,11 @@ record HhSplit(Path train, Path test) {
   /**
    * `ser evolve` in this process on the split, writing {@code out}; fails with its error output.
    */
-  void evolveInProcess(Path out) {
+  void evolveInProcess(Path out, String... extra) {
     java.io.StringWriter err = new java.io.StringWriter();
     int code =
         org.ser4j.cli.SerCli.run(
-            evolve(out),
+            evolve(out, extra),
             new java.io.PrintWriter(new java.io.StringWriter()),
             new java.io.PrintWriter(err));
     org.junit.jupiter.api.Assertions.assertEquals(0, code, err.toString());

@@ -135,6 +135,43 @@ class SparkEvolveTest {
   }
 
   /**
+   * Co-training across two encoders on Spark: the executors encode with both, and the run selects
+   * the same pairs and trains the same weights as in one process.
+   */
+  @Test
+  void coTrainedViewsOnSparkEqualTheInProcessRun() throws Exception {
+    Path local = dir.resolve("views-local");
+    Path remote = dir.resolve("views-spark");
+    String[] views = {"--views", "bge-small-q,minilm-l6-q"};
+    split.evolveInProcess(local, views);
+    Result r = spark(evolve(remote, "--partitions", "3", "--views", "bge-small-q,minilm-l6-q"));
+    assertEquals(0, r.code(), r.err());
+    ObjectMapper json = new ObjectMapper();
+    JsonNode a = json.readTree(local.resolve("report.json").toFile());
+    JsonNode b = json.readTree(remote.resolve("report.json").toFile());
+    assertEquals(a.get("loops").size(), b.get("loops").size());
+    for (int i = 0; i < a.get("loops").size(); i++) {
+      for (String field : List.of("selected", "test_accuracy", "views")) {
+        assertEquals(
+            a.get("loops").get(i).get(field),
+            b.get("loops").get(i).get(field),
+            "loop " + i + " " + field);
+      }
+      Path loop = Path.of("loop-" + i, "model", "model.safetensors");
+      assertArrayEquals(
+          Files.readAllBytes(local.resolve(loop)),
+          Files.readAllBytes(remote.resolve(loop)),
+          "loop " + i);
+    }
+    assertEquals(
+        "bge-small-q+minilm-l6-q",
+        json.readTree(remote.resolve("final").resolve("config.json").toFile())
+            .get("encoder")
+            .get("name")
+            .asText());
+  }
+
+  /**
    * West-of-N pairs span two pool pairs, whose vectors the Spark pool fetches from the executors:
    * on an AlpacaEval slice (prompts with several answers) the Spark run builds and selects the same
    * pairs and trains the same weights as the in-process run.

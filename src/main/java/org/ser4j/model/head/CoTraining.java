@@ -11,7 +11,8 @@ package org.ser4j.model.head;
  *
  * @param ensemble the final model is the views' mean of standardized rewards (each view's rewards
  *     over the seed's answers scaled to mean 0 and deviation 1), folded into one linear head; else
- *     one head on all the features, trained on the seed and every vouched self-label
+ *     (the CLI's default) one head on all the features, trained on the seed and every vouched
+ *     self-label
  * @param anyView the loop selects self-labels by the view most sure of each pair (its standardized
  *     margin), so a pair one view is sure of can teach the others; else by the views' ensemble
  */
