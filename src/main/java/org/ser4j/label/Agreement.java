@@ -151,6 +151,19 @@ public final class Agreement {
     return pe >= 1 ? null : (po - pe) / (1 - pe);
   }
 
+  /** Each pair's labels counted by answer (skips left out), pairs in the order first labeled. */
+  static Map<String, Map<Choice, Integer>> votes(List<Annotation> annotations) {
+    Map<String, Map<Choice, Integer>> votes = new LinkedHashMap<>();
+    for (Annotation a : annotations) {
+      if (a.choice().isLabel()) {
+        votes
+            .computeIfAbsent(a.id(), k -> new EnumMap<>(Choice.class))
+            .merge(a.choice(), 1, Integer::sum);
+      }
+    }
+    return votes;
+  }
+
   /** The 95% Wilson score interval of {@code k} successes in {@code n}. */
   static double[] wilson(int k, int n) {
     double z = 1.959963984540054;
@@ -166,14 +179,7 @@ public final class Agreement {
    * by {@code rule}, in queue order; a pair with no label (only skips) is left out.
    */
   public static Map<String, Choice> resolve(List<Annotation> annotations, Resolve rule) {
-    Map<String, Map<Choice, Integer>> votes = new LinkedHashMap<>();
-    for (Annotation a : annotations) {
-      if (a.choice().isLabel()) {
-        votes
-            .computeIfAbsent(a.id(), k -> new EnumMap<>(Choice.class))
-            .merge(a.choice(), 1, Integer::sum);
-      }
-    }
+    Map<String, Map<Choice, Integer>> votes = votes(annotations);
     Map<String, Choice> out = new LinkedHashMap<>();
     votes.forEach(
         (id, v) -> {

@@ -213,14 +213,7 @@ public final class LabelDesk implements Closeable {
   public int writeResolved(Path file, Agreement.Resolve rule) throws IOException {
     List<Annotation> labels = annotations();
     Map<String, Choice> resolved = Agreement.resolve(labels, rule);
-    Map<String, Map<String, Integer>> votes = new HashMap<>();
-    for (Annotation a : labels) {
-      if (a.choice().isLabel()) {
-        votes
-            .computeIfAbsent(a.id(), k -> new java.util.TreeMap<>())
-            .merge(a.choice().value(), 1, Integer::sum);
-      }
-    }
+    Map<String, Map<Choice, Integer>> votes = Agreement.votes(labels);
     int[] written = {0};
     org.ser4j.util.AtomicFiles.write(
         file,
@@ -231,14 +224,9 @@ public final class LabelDesk implements Closeable {
             if (c == null) {
               continue;
             }
-            com.fasterxml.jackson.databind.node.ObjectNode n =
-                org.ser4j.util.Json.LINE.createObjectNode();
-            n.put("id", p.id());
-            org.ser4j.data.format.PairWriter.putPrompt(n, p.prompt());
-            n.put("response_a", p.first());
-            n.put("response_b", p.second());
-            n.put("preferred", c.value());
-            n.set("votes", org.ser4j.util.Json.LINE.valueToTree(votes.get(p.id())));
+            com.fasterxml.jackson.databind.node.ObjectNode n = LabelLog.pairwise(p, c);
+            com.fasterxml.jackson.databind.node.ObjectNode v = n.putObject("votes");
+            votes.get(p.id()).forEach((choice, count) -> v.put(choice.value(), count));
             out.write(org.ser4j.util.Json.LINE.writeValueAsBytes(n));
             out.write('\n');
             written[0]++;

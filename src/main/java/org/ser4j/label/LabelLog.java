@@ -154,14 +154,19 @@ final class LabelLog implements Closeable {
     }
   }
 
-  private byte[] line(Annotation a) throws IOException {
-    UnlabeledPair p = queue.get(queue.position(a.id()));
+  /** A pair with its answer as the pairwise format writes it: what --add-labels reads. */
+  static ObjectNode pairwise(UnlabeledPair p, Choice choice) {
     ObjectNode n = Json.LINE.createObjectNode();
-    n.put("id", a.id());
+    n.put("id", p.id());
     PairWriter.putPrompt(n, p.prompt());
     n.put("response_a", p.first());
     n.put("response_b", p.second());
-    n.put("preferred", a.choice().value());
+    n.put("preferred", choice.value());
+    return n;
+  }
+
+  private byte[] line(Annotation a) throws IOException {
+    ObjectNode n = pairwise(queue.get(queue.position(a.id())), a.choice());
     n.put("annotator", a.annotator());
     n.put("time", a.time().toString());
     n.put("shown_left", a.aLeft() ? "a" : "b");
