@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
     name = "scale-pairs",
     mixinStandardHelpOptions = true,
     description =
-        "Write a large preference file for scale tests: AlpacaEval responses to the same prompt paired anew, the model with the higher overall win rate in the file chosen. A proxy label: for time and memory, not accuracy.")
+        "Write a large preference file for scale tests: AlpacaEval responses to the same prompt paired anew, the model with the higher overall win rate in the file chosen; beyond the about 960k such pairs, an answer to the prompt chosen over an answer to another prompt. A proxy label: for time and memory, not accuracy.")
 public final class DataScalePairsCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

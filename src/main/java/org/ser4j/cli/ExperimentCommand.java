@@ -110,7 +110,7 @@ public final class ExperimentCommand implements Callable<Integer> {
       names = "--best-of-n",
       paramLabel = "FILE",
       description =
-          "Judged candidate sets (ser data candidates): adds each RM's best-of-n win rate (seed-only, the SER loop kept, the last SER loop, full) to experiment.json, paired by seed (default: none).")
+          "Judged candidate sets (ser data candidates): adds each RM's best-of-n win rate (seed-only, the SER loop kept, the last SER loop, full; with --acquisition, each method's at each label count, at the first n of --best-of-n-at) to experiment.json, paired by seed (default: none).")
   Path bestOfNFile;
 
   @Option(
@@ -138,6 +138,8 @@ public final class ExperimentCommand implements Callable<Integer> {
     // Fingerprinted once: every cell's fine-tuned models name the same weights.
     EncoderConfig encoderConfig =
         ft == null ? encoder.toConfig(false, training) : encoder.toConfig(true, training).pinned();
+    ExperimentBestOfN bon =
+        bestOfNFile == null ? null : new ExperimentBestOfN(bestOfNFile, bestOfNAt);
     if (acquisition != null && !acquisition.isEmpty()) {
       if (ft != null) {
         throw new IllegalArgumentException("--acquisition runs with a frozen encoder only");
@@ -158,15 +160,14 @@ public final class ExperimentCommand implements Callable<Integer> {
       SettingsFile.write(spec, out);
       PrintWriter activeLog = spec.commandLine().getOut();
       List<ActiveExperiment.Point> points =
-          new ActiveExperiment(active, data::toSpec, encoder.runtime.toRuntime(), activeLog).run();
-      ActiveExperiment.write(out, active, points, activeLog);
+          new ActiveExperiment(active, data::toSpec, encoder.runtime.toRuntime(), bon, activeLog)
+              .run();
+      ActiveExperiment.write(out, active, points, bon, activeLog);
       return 0;
     }
     Experiment.Settings settings =
         new Experiment.Settings(
             fs, data.seed, seeds, config, ft, finetune.heads, encoderConfig, skipFull);
-    ExperimentBestOfN bon =
-        bestOfNFile == null ? null : new ExperimentBestOfN(bestOfNFile, bestOfNAt);
     PrintWriter log = spec.commandLine().getOut();
     java.nio.file.Files.createDirectories(out);
     SettingsFile.write(spec, out);

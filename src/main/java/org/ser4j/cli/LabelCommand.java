@@ -160,23 +160,15 @@ public final class LabelCommand implements Callable<Integer> {
     }
     LabelServer server = new LabelServer(desk, text, key);
     int actual = server.start(host, port);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  try {
-                    server.close();
-                    log.printf("stopped; %d labels in %s%n", desk.annotations().size(), out);
-                    writeResolved(desk, rule, log);
-                    desk.close();
-                  } catch (Exception e) {
-                    log.println("error while stopping: " + e.getMessage());
-                  } finally {
-                    log.flush();
-                    stopped.countDown();
-                  }
-                }));
+    CountDownLatch stopped =
+        StopHook.install(
+            () -> {
+              server.close();
+              log.printf("stopped; %d labels in %s%n", desk.annotations().size(), out);
+              writeResolved(desk, rule, log);
+              desk.close();
+            },
+            log);
     LabelDesk.Progress p = desk.progress("");
     log.printf(
         Locale.ROOT,

@@ -85,20 +85,13 @@ public final class ServeCommand implements Callable<Integer> {
             new RewardServer.Limits(maxBody, maxTexts, maxWait, maxBatch),
             key);
     int actual = server.start(host, port);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  try {
-                    server.stop(30_000);
-                    rm.close();
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                  } finally {
-                    stopped.countDown();
-                  }
-                }));
+    CountDownLatch stopped =
+        StopHook.install(
+            () -> {
+              server.stop(30_000);
+              rm.close();
+            },
+            spec.commandLine().getErr());
     spec.commandLine()
         .getOut()
         .printf(

@@ -3,6 +3,7 @@ package org.ser4j.encoder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -159,11 +160,36 @@ public final class Featurizer implements AutoCloseable {
     }
   }
 
-  /** Feature vectors for {@code inputs}, in order. */
+  /**
+   * Feature vectors for {@code inputs}, in order. Equal inputs share one row (the same array), so a
+   * pool that re-pairs the same answers costs one vector per distinct answer, not per pair; rows
+   * are read-only.
+   */
   public float[][] features(List<ResponseInput> inputs) throws IOException {
-    if (!views.isEmpty()) {
-      return concatenated(inputs);
+    Map<ResponseInput, Integer> index = new HashMap<>();
+    List<ResponseInput> distinct = new ArrayList<>();
+    int[] rowOf = new int[inputs.size()];
+    for (int i = 0; i < rowOf.length; i++) {
+      rowOf[i] =
+          index.computeIfAbsent(
+              inputs.get(i),
+              in -> {
+                distinct.add(in);
+                return distinct.size() - 1;
+              });
     }
+    float[][] rows = views.isEmpty() ? distinctFeatures(distinct) : concatenated(distinct);
+    if (rows.length == inputs.size()) {
+      return rows;
+    }
+    float[][] out = new float[inputs.size()][];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = rows[rowOf[i]];
+    }
+    return out;
+  }
+
+  private float[][] distinctFeatures(List<ResponseInput> inputs) throws IOException {
     List<List<FeatureCache.Key>> keys = new ArrayList<>(inputs.size());
     Map<FeatureCache.Key, String[]> missing = new LinkedHashMap<>();
     for (ResponseInput input : inputs) {
@@ -195,7 +221,7 @@ public final class Featurizer implements AutoCloseable {
     float[][] out = new float[inputs.size()][dimension()];
     int offset = 0;
     for (Featurizer v : views) {
-      float[][] part = v.features(inputs);
+      float[][] part = v.distinctFeatures(inputs);
       for (int i = 0; i < out.length; i++) {
         System.arraycopy(part[i], 0, out[i], offset, part[i].length);
       }

@@ -80,18 +80,35 @@ public final class ActiveExperiment {
 
   /** One measurement: a strategy's RMs at one budget under one seed. */
   public record Point(
-      String strategy, long seed, int labels, double active, double activeSer, double full) {}
+      String strategy,
+      long seed,
+      int labels,
+      double active,
+      double activeSer,
+      double full,
+      double activeBestOfN,
+      double activeSerBestOfN) {}
 
   private final Settings s;
   private final Experiment.CellData data;
   private final EncoderRuntime runtime;
   private final PrintWriter log;
+  private final ExperimentBestOfN bestOfN;
 
+  /**
+   * @param bestOfN judged candidate sets to measure each RM's best-of-n win rate on (at its first
+   *     n), or null
+   */
   public ActiveExperiment(
-      Settings settings, Experiment.CellData data, EncoderRuntime runtime, PrintWriter log) {
+      Settings settings,
+      Experiment.CellData data,
+      EncoderRuntime runtime,
+      ExperimentBestOfN bestOfN,
+      PrintWriter log) {
     this.s = settings;
     this.data = data;
     this.runtime = runtime;
+    this.bestOfN = bestOfN;
     this.log = log;
   }
 
@@ -115,22 +132,35 @@ public final class ActiveExperiment {
                 full = Baselines.fullLabels(round0, learner, s.ser(), seed).testAccuracy();
               }
               SerResult seedOnly = run(round0, learner, 0, seed);
-              double activeSer =
-                  s.withSer()
-                      ? run(round0, learner, s.ser().maxLoops(), seed).kept().testAccuracy()
-                      : Double.NaN;
+              SerResult withSer =
+                  s.withSer() ? run(round0, learner, s.ser().maxLoops(), seed) : null;
               Point p =
                   new Point(
-                      name, seed, known.size(), seedOnly.kept().testAccuracy(), activeSer, full);
+                      name,
+                      seed,
+                      known.size(),
+                      seedOnly.kept().testAccuracy(),
+                      withSer == null ? Double.NaN : withSer.kept().testAccuracy(),
+                      full,
+                      winRate(seedOnly),
+                      winRate(withSer));
               points.add(p);
               log.printf(
                   Locale.ROOT,
-                  "seed %d, %s, %d labels: RM %.4f, with SER %.4f%n",
+                  "seed %d, %s, %d labels: RM %.4f, with SER %.4f%s%n",
                   seed,
                   name,
                   known.size(),
                   p.active(),
-                  p.activeSer());
+                  p.activeSer(),
+                  bestOfN == null
+                      ? ""
+                      : String.format(
+                          Locale.ROOT,
+                          "; best-of-%s win rate %.3f, with SER %.3f",
+                          bestOfN.firstN(),
+                          p.activeBestOfN(),
+                          p.activeSerBestOfN()));
               log.flush();
               if (round < s.rounds()) {
                 List<Asker.Question> asked =
@@ -153,6 +183,17 @@ public final class ActiveExperiment {
       }
     }
     return points;
+  }
+
+  /** The kept model's best-of-n win rate at the first n; NaN without candidates or a run. */
+  private double winRate(SerResult result) throws IOException {
+    if (bestOfN == null || result == null) {
+      return Double.NaN;
+    }
+    EncoderRuntime quiet =
+        new EncoderRuntime(
+            runtime.cacheRoot(), runtime.threads(), runtime.batchSize(), Progress.quiet());
+    return bestOfN.measure(result.keptModel(), quiet).winRate()[0];
   }
 
   private SerResult run(SerDataset d, RewardLearner learner, int maxLoops, long seed)
@@ -235,7 +276,8 @@ public final class ActiveExperiment {
    * experiment.json (per budget and method: means, paired gains over random with 95% t-intervals),
    * experiment.md, label-efficiency.png and report.html in {@code out}.
    */
-  public static void write(Path out, Settings s, List<Point> points, PrintWriter log)
+  public static void write(
+      Path out, Settings s, List<Point> points, ExperimentBestOfN bestOfN, PrintWriter log)
       throws IOException {
     List<Integer> budgets = s.budgets();
     ObjectNode json = Json.PRETTY.createObjectNode();
@@ -258,26 +300,25 @@ public final class ActiveExperiment {
     if (!Double.isNaN(full)) {
       json.put("full_label_accuracy", full);
     }
+    if (bestOfN != null) {
+      json.set("best_of_n", bestOfN.header().put("n", bestOfN.firstN()));
+    }
     ArrayNode rows = json.putArray("by_budget");
     StringBuilder md = new StringBuilder();
-    md.append("| human labels | method | accuracy | vs random (same method), paired [95% CI] |\n");
-    md.append("|---|---|---|---|\n");
+    md.append("| human labels | method | accuracy | vs random (same method), paired [95% CI] |");
+    md.append(bestOfN == null ? "\n|---|---|---|---|\n" : " best-of-n win rate | vs random |\n");
+    if (bestOfN != null) {
+      md.append("|---|---|---|---|---|---|\n");
+    }
     Map<String, double[]> series = new LinkedHashMap<>();
+    Map<String, double[]> winSeries = new LinkedHashMap<>();
     for (int bi = 0; bi < budgets.size(); bi++) {
       int b = budgets.get(bi);
       for (String name : s.strategies()) {
         for (boolean ser : s.withSer() ? new boolean[] {false, true} : new boolean[] {false}) {
-          List<Double> acc = new ArrayList<>();
-          List<Double> gain = new ArrayList<>();
-          for (Point p : points) {
-            if (p.strategy().equals(name) && p.labels() == b) {
-              double mine = ser ? p.activeSer() : p.active();
-              acc.add(mine);
-              Point base = find(points, "random", p.seed(), b);
-              gain.add(mine - (ser ? base.activeSer() : base.active()));
-            }
-          }
-          if (acc.isEmpty()) {
+          List<Point> mine =
+              points.stream().filter(p -> p.strategy().equals(name) && p.labels() == b).toList();
+          if (mine.isEmpty()) {
             continue;
           }
           String method = label(name, ser);
@@ -286,20 +327,44 @@ public final class ActiveExperiment {
           row.put("strategy", name);
           row.put("ser", ser);
           row.put("method", method);
-          row.set("accuracy", ExperimentReport.stats(acc));
-          if (!name.equals("random")) {
-            row.set("minus_random", ExperimentReport.stats(gain));
-          }
+          boolean random = name.equals("random");
+          measure(
+              row,
+              "accuracy",
+              "minus_random",
+              points,
+              mine,
+              ser ? Point::activeSer : Point::active,
+              random);
           series.computeIfAbsent(method, m -> new double[budgets.size()])[bi] =
               row.get("accuracy").get("mean").asDouble();
           md.append(
               String.format(
                   Locale.ROOT,
-                  "| %d | %s | %.4f | %s |%n",
+                  "| %d | %s | %.4f | %s |",
                   b,
                   method,
                   row.get("accuracy").get("mean").asDouble(),
-                  name.equals("random") ? "-" : interval(row.get("minus_random"))));
+                  random ? "-" : interval(row.get("minus_random"))));
+          if (bestOfN != null) {
+            measure(
+                row,
+                "best_of_n",
+                "best_of_n_minus_random",
+                points,
+                mine,
+                ser ? Point::activeSerBestOfN : Point::activeBestOfN,
+                random);
+            winSeries.computeIfAbsent(method, m -> new double[budgets.size()])[bi] =
+                row.get("best_of_n").get("mean").asDouble();
+            md.append(
+                String.format(
+                    Locale.ROOT,
+                    " %.4f | %s |",
+                    row.get("best_of_n").get("mean").asDouble(),
+                    random ? "-" : interval(row.get("best_of_n_minus_random"))));
+          }
+          md.append('\n');
         }
       }
     }
@@ -322,6 +387,15 @@ public final class ActiveExperiment {
         x,
         series,
         out.resolve("label-efficiency.png"));
+    if (bestOfN != null) {
+      Plots.lines(
+          "Label efficiency, best-of-" + bestOfN.firstN(),
+          "human labels",
+          "mean gold score of the RM's pick",
+          x,
+          winSeries,
+          out.resolve("label-efficiency-best-of-n.png"));
+    }
     HtmlPage page =
         new HtmlPage("Active labeling experiment " + out.toAbsolutePath().getFileName());
     page.paragraph(
@@ -343,6 +417,21 @@ public final class ActiveExperiment {
             "minus_random.ci95_low",
             "minus_random.ci95_high"));
     page.image(out.resolve("label-efficiency.png"), "test accuracy by number of human labels");
+    if (bestOfN != null) {
+      page.table(
+          "best-of-" + bestOfN.firstN(),
+          rows,
+          List.of(
+              "labels",
+              "method",
+              "best_of_n.mean",
+              "best_of_n_minus_random.mean",
+              "best_of_n_minus_random.ci95_low",
+              "best_of_n_minus_random.ci95_high"));
+      page.image(
+          out.resolve("label-efficiency-best-of-n.png"),
+          "best-of-" + bestOfN.firstN() + " by number of human labels");
+    }
     page.links(out, List.of("experiment.json", "experiment.md", "options.properties"));
     page.write(out.resolve("report.html"));
     log.print(md);
@@ -351,6 +440,33 @@ public final class ActiveExperiment {
             + out.resolve("experiment.json")
             + ", experiment.md, label-efficiency.png, report.html");
     log.flush();
+  }
+
+  /**
+   * {@code name}: the statistics of {@code value} over {@code mine} (one point a seed); unless
+   * {@code random}, {@code gainName}: its paired gain over random labels at the same seed and
+   * budget.
+   */
+  private static void measure(
+      ObjectNode row,
+      String name,
+      String gainName,
+      List<Point> points,
+      List<Point> mine,
+      java.util.function.ToDoubleFunction<Point> value,
+      boolean random) {
+    List<Double> values = new ArrayList<>();
+    List<Double> gains = new ArrayList<>();
+    for (Point p : mine) {
+      values.add(value.applyAsDouble(p));
+      gains.add(
+          value.applyAsDouble(p)
+              - value.applyAsDouble(find(points, "random", p.seed(), p.labels())));
+    }
+    row.set(name, ExperimentReport.stats(values));
+    if (!random) {
+      row.set(gainName, ExperimentReport.stats(gains));
+    }
   }
 
   private static String label(String strategy, boolean ser) {

@@ -7,6 +7,7 @@ import org.ser4j.data.split.SeedSplit;
 import org.ser4j.model.Loss;
 import org.ser4j.model.PairRewards;
 import org.ser4j.model.TrainedModel;
+import org.ser4j.model.learn.Comparison;
 import org.ser4j.model.learn.RewardLearner;
 import org.ser4j.model.learn.SelfLabel;
 import org.ser4j.model.learn.TrainingSet;
@@ -31,14 +32,35 @@ final class FoldJudge implements LoopJudge {
         throws IOException;
   }
 
-  /** Out-of-fold margins of labeled seed pairs, and each fold's best epoch. */
-  record OutOfFold(double[] margins, int[] bestEpochs) {
+  /**
+   * The most self-labels a fold fit trains on. Beyond it, each fold fits on a seeded sample of its
+   * self-labels, weighted up to stand for all of them, so that the five fold fits cost a bounded
+   * amount however large the pool (they were 60 of a loop's 69 s at 200k pairs); the stored
+   * experiments never reach it.
+   */
+  static final int MAX_FOLD_SELF_LABELS = 20_000;
+
+  /** Out-of-fold margins of labeled seed pairs, each fold's best epoch, and its training rows. */
+  record OutOfFold(double[] margins, int[] bestEpochs, long foldRows, boolean sampled) {
     Loss.Evaluation evaluation() {
       return Loss.PAIRWISE.evaluate(new PairRewards(margins, new double[margins.length]));
     }
 
     int medianEpoch() {
       return median(bestEpochs);
+    }
+
+    /**
+     * Epochs for the main fit on {@code mainRows} pairs: the folds' median best epoch; when the
+     * folds trained on a sample, as many optimizer steps as that many epochs took on a fold.
+     */
+    int mainEpochs(int mainRows) {
+      int median = medianEpoch();
+      if (!sampled) {
+        return median;
+      }
+      double stepsPerFold = (double) median * foldRows / bestEpochs.length;
+      return (int) Math.max(1, Math.min(median, Math.round(stepsPerFold / mainRows)));
     }
   }
 
@@ -108,7 +130,7 @@ final class FoldJudge implements LoopJudge {
   public Judged fit(int loop, TrainingSet train, TrainedModel start) throws IOException {
     OutOfFold cv = advance(loop);
     return new Judged(
-        learner.fitEpochs(train, cv.medianEpoch(), seed + loop, start), cv.evaluation());
+        learner.fitEpochs(train, cv.mainEpochs(train.size()), seed + loop, start), cv.evaluation());
   }
 
   /** Fitted on the last loop's out-of-fold margins. */
@@ -137,6 +159,7 @@ final class FoldJudge implements LoopJudge {
     boolean warm = loop > 0 && config.warmStart();
     List<Double> margins = new ArrayList<>();
     int[] bestEpochs = new int[heldOut.length];
+    long[] foldRows = {0};
     // Only pair-confidence reads T; it is the same for every fold, so fitted once.
     double temperature =
         last != null && config.rule() == SelectionRule.PAIR_CONFIDENCE
@@ -156,8 +179,8 @@ final class FoldJudge implements LoopJudge {
                   selected.get(f).addAll(chosen);
                 }
                 TrainingSet heldOutSet = TrainingSet.labeled(heldOut[f]);
-                TrainingSet foldTrain =
-                    new TrainingSet(this.train[f], selected.get(f), config.selfLabelWeight());
+                TrainingSet foldTrain = foldTraining(f);
+                foldRows[0] += foldTrain.size();
                 RewardLearner.Fit fit =
                     learner.fit(foldTrain, heldOutSet, seed + loop, warm ? models[f] : null);
                 bestEpochs[f] = fit.bestEpoch();
@@ -168,7 +191,68 @@ final class FoldJudge implements LoopJudge {
                 task.step(1);
               }
             });
-    last = new OutOfFold(margins.stream().mapToDouble(Double::doubleValue).toArray(), bestEpochs);
+    boolean sampled = selected.stream().anyMatch(l -> l.size() > MAX_FOLD_SELF_LABELS);
+    last =
+        new OutOfFold(
+            margins.stream().mapToDouble(Double::doubleValue).toArray(),
+            bestEpochs,
+            foldRows[0],
+            sampled);
     return last;
+  }
+
+  /** Fold f's training pairs: the other folds, and its self-labels or a sample of them. */
+  private TrainingSet foldTraining(int f) {
+    List<SelfLabel> all = selected.get(f);
+    if (all.size() <= MAX_FOLD_SELF_LABELS) {
+      return new TrainingSet(train[f], all, config.selfLabelWeight());
+    }
+    return new TrainingSet(
+        train[f],
+        sample(all, MAX_FOLD_SELF_LABELS, seed + f),
+        config.selfLabelWeight() * all.size() / MAX_FOLD_SELF_LABELS);
+  }
+
+  private static final long POSITION = (1L << 24) - 1;
+
+  /**
+   * {@code n} of {@code labels}, drawn by a hash of each comparison and {@code seed}: the same
+   * pairs whatever the list's order, in the list's order.
+   */
+  static List<SelfLabel> sample(List<SelfLabel> labels, int n, long seed) {
+    if (labels.size() > POSITION) {
+      throw new IllegalStateException("more than " + POSITION + " self-labels in one fold");
+    }
+    // High bits: the hash (the draw); low 24 bits: the position (which also breaks ties).
+    long[] ranked = new long[labels.size()];
+    for (int i = 0; i < ranked.length; i++) {
+      ranked[i] = (mix(identity(labels.get(i)) ^ seed) & ~POSITION) | i;
+    }
+    java.util.Arrays.sort(ranked);
+    int[] keep = new int[n];
+    for (int i = 0; i < n; i++) {
+      keep[i] = (int) (ranked[i] & POSITION);
+    }
+    java.util.Arrays.sort(keep);
+    List<SelfLabel> out = new ArrayList<>(n);
+    for (int i : keep) {
+      out.add(labels.get(i));
+    }
+    return out;
+  }
+
+  private static long identity(SelfLabel l) {
+    Comparison c = l.pair();
+    return ((long) c.first().pair().key() << 33)
+        ^ ((long) c.second().pair().key() << 2)
+        ^ (c.first().isFirst() ? 2 : 0)
+        ^ (c.second().isFirst() ? 1 : 0);
+  }
+
+  /** SplitMix64's finalizer: a well-spread hash of a long. */
+  private static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+    z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+    return z ^ (z >>> 31);
   }
 }

@@ -227,6 +227,80 @@ class JudgedBestOfNTest {
   }
 
   @Test
+  void activeExperimentReportsEachMethodsBestOfNAtEachBudget() throws Exception {
+    Path exp = dir.resolve("active");
+    CliTest.Result r =
+        CliTest.run(
+            with(
+                new String[] {
+                  "experiment",
+                  "--train",
+                  data.resolve("train.jsonl").toString(),
+                  "--acquisition",
+                  "random,uncertainty",
+                  "--ask-start",
+                  "20",
+                  "--ask-size",
+                  "20",
+                  "--ask-rounds",
+                  "1",
+                  "--seeds",
+                  "2",
+                  "--max-loops",
+                  "1",
+                  "--skip-full",
+                  "--best-of-n",
+                  data.resolve("candidates.jsonl").toString(),
+                  "--best-of-n-at",
+                  "4,all",
+                  "--quiet",
+                  "--cache",
+                  TestEncoders.CACHE.toString(),
+                  "--out",
+                  exp.toString()
+                },
+                ENCODER));
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("best-of-n win rate"), r.out());
+    ModelCommandsTest.assertPng(exp.resolve("label-efficiency-best-of-n.png"));
+    JsonNode json = JSON.readTree(exp.resolve("experiment.json").toFile());
+    assertEquals("4", json.get("best_of_n").get("n").asText(), "the first n of --best-of-n-at");
+    JsonNode rows = json.get("by_budget");
+    assertEquals(2 * 2 * 2, rows.size(), "2 budgets x 2 strategies x (alone, with SER)");
+    for (JsonNode row : rows) {
+      JsonNode win = row.get("best_of_n");
+      assertEquals(2, win.get("runs").size(), "one per seed");
+      for (JsonNode w : win.get("runs")) {
+        assertTrue(w.asDouble() >= 0 && w.asDouble() <= 1, "a mean 0/1 gold score: " + w);
+      }
+      if (row.get("strategy").asText().equals("random")) {
+        continue;
+      }
+      // Paired by seed against random labels at the same budget and with the same SER setting.
+      JsonNode base = null;
+      for (JsonNode other : rows) {
+        if (other.get("strategy").asText().equals("random")
+            && other.get("labels").asInt() == row.get("labels").asInt()
+            && other.get("ser").asBoolean() == row.get("ser").asBoolean()) {
+          base = other;
+        }
+      }
+      for (int k = 0; k < 2; k++) {
+        assertEquals(
+            win.get("runs").get(k).asDouble() - base.get("best_of_n").get("runs").get(k).asDouble(),
+            row.get("best_of_n_minus_random").get("runs").get(k).asDouble(),
+            1e-12);
+      }
+    }
+    // At the start every method has the same 20 random labels: the same RM, the same picks.
+    for (JsonNode row : rows) {
+      if (row.get("labels").asInt() == 20 && !row.get("strategy").asText().equals("random")) {
+        assertEquals(0.0, row.get("best_of_n_minus_random").get("mean").asDouble(), 1e-12);
+      }
+    }
+  }
+
+  @Test
   void experimentReportsEachRmsBestOfNAndMatchesTheCommand() throws Exception {
     String cache = TestEncoders.CACHE.toString();
     String candidates = data.resolve("candidates.jsonl").toString();

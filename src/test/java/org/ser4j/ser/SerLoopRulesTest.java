@@ -431,4 +431,62 @@ class SerLoopRulesTest {
     assertEquals(0, KeepRule.phaseStart(loops.subList(0, 2)));
     assertEquals(1, KeepRule.kept(loops.subList(0, 2), config));
   }
+
+  @Test
+  void foldFitsTrainOnABoundedSampleOfTheirSelfLabelsWeightedUpToAll() throws IOException {
+    // 60,000 pairs, 6,000 labeled: each fold run selects more than the bound in loop 1.
+    SerDataset big = FakeLearner.data(60_000, 0.1, i -> (i % 30) * 0.05, i -> -(i % 30) * 0.05);
+    FakeLearner learner = learner(t -> 0.7, SHARPER);
+    SerConfig config = slice().withDecisionFolds(5).withMaxLoops(1).withSelfLabelWeight(0.5);
+    SerResult r = run(config, learner, big, null);
+    assertEquals(2, r.loops().size());
+    List<FakeLearner.FitCall> loop1 = learner.fits.subList(6, 12);
+    int selectedByMain = r.loops().get(1).selected();
+    assertTrue(selectedByMain > FoldJudge.MAX_FOLD_SELF_LABELS, "selected " + selectedByMain);
+    for (int f = 0; f < 5; f++) {
+      TrainingSet t = loop1.get(f).train();
+      assertEquals(FoldJudge.MAX_FOLD_SELF_LABELS, t.selfLabeled().size(), "fold " + f);
+      // Weighted up: the sample stands for all the fold's self-labels (as many as the main run's).
+      assertEquals(
+          0.5 * selectedByMain / FoldJudge.MAX_FOLD_SELF_LABELS, t.selfLabelWeight(), 1e-9);
+    }
+    assertEquals(selectedByMain, loop1.get(5).train().selfLabeled().size(), "the main fit: all");
+    assertEquals(0.5, loop1.get(5).train().selfLabelWeight());
+  }
+
+  @Test
+  void theFoldSampleIsSeededAndIndependentOfOrder() {
+    SerDataset d = data();
+    List<SelfLabel> labels = new ArrayList<>();
+    for (UnlabeledPair p : d.pool()) {
+      labels.add(SelfLabel.of(p, 1, 0, 1));
+    }
+    List<SelfLabel> a = FoldJudge.sample(labels, 100, 7);
+    assertEquals(100, a.size());
+    assertEquals(100, new HashSet<>(a).size());
+    assertEquals(a, FoldJudge.sample(labels, 100, 7), "the same seed, the same sample");
+    assertFalse(a.equals(FoldJudge.sample(labels, 100, 8)), "another seed, another sample");
+    List<SelfLabel> reversed = new ArrayList<>(labels);
+    java.util.Collections.reverse(reversed);
+    assertEquals(new HashSet<>(a), new HashSet<>(FoldJudge.sample(reversed, 100, 7)));
+    // In the list's order.
+    for (int i = 1; i < a.size(); i++) {
+      assertTrue(labels.indexOf(a.get(i - 1)) < labels.indexOf(a.get(i)));
+    }
+    // Not the first 100: drawn across the list.
+    assertTrue(labels.indexOf(a.get(a.size() - 1)) > 400);
+  }
+
+  @Test
+  void aSampledJudgeGivesTheMainFitTheFoldsStepsNotTheirEpochs() {
+    int[] best = {6, 8, 8, 10, 12};
+    FoldJudge.OutOfFold whole = new FoldJudge.OutOfFold(new double[0], best, 5 * 10_000, false);
+    assertEquals(8, whole.mainEpochs(100_000), "unsampled: the median epoch, as before");
+    // Each fold trained on 10,000 rows for 8 epochs: 80,000 steps' worth of rows; the main fit on
+    // 40,000 rows gets 2 epochs, never more than the median, never fewer than 1.
+    FoldJudge.OutOfFold sampled = new FoldJudge.OutOfFold(new double[0], best, 5 * 10_000, true);
+    assertEquals(2, sampled.mainEpochs(40_000));
+    assertEquals(8, sampled.mainEpochs(1_000));
+    assertEquals(1, sampled.mainEpochs(10_000_000));
+  }
 }

@@ -56,11 +56,12 @@ public final class PairReader implements Iterator<PreferencePair>, AutoCloseable
     }
   }
 
-  /** Reads a whole file into a list (convenience for files that fit in memory). */
+  /** Reads a whole file into a list, each distinct text held once ({@link TextInterner}). */
   public static ReadResult readAll(Path file, ReadOptions options) {
     List<PreferencePair> pairs = new ArrayList<>();
+    TextInterner interner = new TextInterner();
     try (PairReader reader = open(file, options)) {
-      reader.forEachRemaining(pairs::add);
+      reader.forEachRemaining(p -> pairs.add(interner.pair(p)));
       return new ReadResult(file, reader.format(), reader.records(), pairs, reader.skipped());
     }
   }

@@ -34,6 +34,7 @@ public final class UnlabeledReader {
     List<UnlabeledPair> pairs = new ArrayList<>();
     Map<String, Integer> labelFields = new TreeMap<>();
     int sameAnswers = 0;
+    TextInterner interner = new TextInterner(); // pools repeat prompts and answers
     try (JsonLines lines = JsonLines.open(file)) {
       while (lines.hasNext()) {
         JsonLines.Record r = lines.next();
@@ -45,10 +46,11 @@ public final class UnlabeledReader {
           }
         }
         Prompt prompt =
-            new Prompt(
-                TrlParser.turns(
-                    fields.require(json, "prompt", "prompt"), "prompt", Role.USER, fields));
-        List<String> answers = answers(json, fields);
+            interner.prompt(
+                new Prompt(
+                    TrlParser.turns(
+                        fields.require(json, "prompt", "prompt"), "prompt", Role.USER, fields)));
+        List<String> answers = answers(json, fields).stream().map(interner::text).toList();
         String id = Fields.idOrNull(json, "id");
         for (int i = 0; i + 1 < answers.size(); i++) {
           if (answers.get(i).equals(answers.get(i + 1))) {

@@ -38,10 +38,12 @@ public record FeatureNormalizer(float[] mean, float[] std) implements java.io.Se
     return out;
   }
 
+  /** Rows standardized; a row that appears several times (a re-paired answer) is done once. */
   public float[][] apply(float[][] xs) {
     float[][] out = new float[xs.length][];
+    java.util.Map<float[], float[]> done = new java.util.IdentityHashMap<>();
     for (int i = 0; i < xs.length; i++) {
-      out[i] = apply(xs[i]);
+      out[i] = done.computeIfAbsent(xs[i], this::apply);
     }
     return out;
   }
