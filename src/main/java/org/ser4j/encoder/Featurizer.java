@@ -161,20 +161,21 @@ public final class Featurizer implements AutoCloseable {
   }
 
   /**
-   * Feature vectors for {@code inputs}, in order. Equal inputs share one row (the same array), so a
-   * pool that re-pairs the same answers costs one vector per distinct answer, not per pair; rows
-   * are read-only.
+   * Feature vectors for {@code inputs}, in order. Inputs the encoder reads alike ({@link
+   * InputStrategy#identity}) share one row (the same array), so a pool that re-pairs the same
+   * answers costs one vector per distinct answer, not per pair; rows are read-only.
    */
   public float[][] features(List<ResponseInput> inputs) throws IOException {
-    Map<ResponseInput, Integer> index = new HashMap<>();
+    Map<Object, Integer> index = new HashMap<>();
     List<ResponseInput> distinct = new ArrayList<>();
     int[] rowOf = new int[inputs.size()];
     for (int i = 0; i < rowOf.length; i++) {
+      ResponseInput input = inputs.get(i);
       rowOf[i] =
           index.computeIfAbsent(
-              inputs.get(i),
-              in -> {
-                distinct.add(in);
+              config.strategy().identity(input),
+              key -> {
+                distinct.add(input);
                 return distinct.size() - 1;
               });
     }

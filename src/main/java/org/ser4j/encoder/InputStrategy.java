@@ -23,6 +23,15 @@ public enum InputStrategy {
         "unknown input strategy '" + name + "'; expected pair, pair+response or response");
   }
 
+  /**
+   * What {@code input}'s vector depends on: the response alone for {@link #RESPONSE}, else the
+   * prompt and the response. Inputs with equal identities get the same vector, so each is encoded
+   * and held once (a re-paired pool puts one answer beside several prompts).
+   */
+  public Object identity(ResponseInput input) {
+    return this == RESPONSE ? input.response() : input;
+  }
+
   int segments() {
     return this == PAIR_AND_RESPONSE ? 2 : 1;
   }

@@ -190,10 +190,7 @@ public final class ActiveExperiment {
     if (bestOfN == null || result == null) {
       return Double.NaN;
     }
-    EncoderRuntime quiet =
-        new EncoderRuntime(
-            runtime.cacheRoot(), runtime.threads(), runtime.batchSize(), Progress.quiet());
-    return bestOfN.measure(result.keptModel(), quiet).winRate()[0];
+    return bestOfN.measure(result.keptModel(), runtime.withProgress(Progress.quiet())).winRate()[0];
   }
 
   private SerResult run(SerDataset d, RewardLearner learner, int maxLoops, long seed)
@@ -303,15 +300,26 @@ public final class ActiveExperiment {
     if (bestOfN != null) {
       json.set("best_of_n", bestOfN.header().put("n", bestOfN.firstN()));
     }
-    ArrayNode rows = json.putArray("by_budget");
-    StringBuilder md = new StringBuilder();
-    md.append("| human labels | method | accuracy | vs random (same method), paired [95% CI] |");
-    md.append(bestOfN == null ? "\n|---|---|---|---|\n" : " best-of-n win rate | vs random |\n");
+    List<Metric> metrics = new ArrayList<>();
+    metrics.add(
+        new Metric("accuracy", "minus_random", "accuracy", Point::active, Point::activeSer));
     if (bestOfN != null) {
-      md.append("|---|---|---|---|---|---|\n");
+      metrics.add(
+          new Metric(
+              "best_of_n",
+              "best_of_n_minus_random",
+              "best-of-n win rate",
+              Point::activeBestOfN,
+              Point::activeSerBestOfN));
     }
-    Map<String, double[]> series = new LinkedHashMap<>();
-    Map<String, double[]> winSeries = new LinkedHashMap<>();
+    ArrayNode rows = json.putArray("by_budget");
+    StringBuilder md = new StringBuilder("| human labels | method |");
+    StringBuilder rule = new StringBuilder("|---|---|");
+    for (Metric m : metrics) {
+      md.append(' ').append(m.header()).append(" | vs random (same method), paired [95% CI] |");
+      rule.append("---|---|");
+    }
+    md.append('\n').append(rule).append('\n');
     for (int bi = 0; bi < budgets.size(); bi++) {
       int b = budgets.get(bi);
       for (String name : s.strategies()) {
@@ -328,46 +336,23 @@ public final class ActiveExperiment {
           row.put("ser", ser);
           row.put("method", method);
           boolean random = name.equals("random");
-          measure(
-              row,
-              "accuracy",
-              "minus_random",
-              points,
-              mine,
-              ser ? Point::activeSer : Point::active,
-              random);
-          series.computeIfAbsent(method, m -> new double[budgets.size()])[bi] =
-              row.get("accuracy").get("mean").asDouble();
-          md.append(
-              String.format(
-                  Locale.ROOT,
-                  "| %d | %s | %.4f | %s |",
-                  b,
-                  method,
-                  row.get("accuracy").get("mean").asDouble(),
-                  random ? "-" : interval(row.get("minus_random"))));
-          if (bestOfN != null) {
-            measure(
-                row,
-                "best_of_n",
-                "best_of_n_minus_random",
-                points,
-                mine,
-                ser ? Point::activeSerBestOfN : Point::activeBestOfN,
-                random);
-            winSeries.computeIfAbsent(method, m -> new double[budgets.size()])[bi] =
-                row.get("best_of_n").get("mean").asDouble();
+          md.append(String.format(Locale.ROOT, "| %d | %s |", b, method));
+          for (Metric m : metrics) {
+            m.measure(row, points, mine, ser, random);
+            double mean = row.get(m.key()).get("mean").asDouble();
+            m.series().computeIfAbsent(method, k -> new double[budgets.size()])[bi] = mean;
             md.append(
                 String.format(
                     Locale.ROOT,
                     " %.4f | %s |",
-                    row.get("best_of_n").get("mean").asDouble(),
-                    random ? "-" : interval(row.get("best_of_n_minus_random"))));
+                    mean,
+                    random ? "-" : interval(row.get(m.gainKey()))));
           }
           md.append('\n');
         }
       }
     }
+    Map<String, double[]> series = metrics.get(0).series();
     if (!Double.isNaN(full)) {
       md.append(String.format(Locale.ROOT, "%nfull-label RM: %.4f%n", full));
     }
@@ -393,7 +378,7 @@ public final class ActiveExperiment {
           "human labels",
           "mean gold score of the RM's pick",
           x,
-          winSeries,
+          metrics.get(1).series(),
           out.resolve("label-efficiency-best-of-n.png"));
     }
     HtmlPage page =
@@ -443,29 +428,41 @@ public final class ActiveExperiment {
   }
 
   /**
-   * {@code name}: the statistics of {@code value} over {@code mine} (one point a seed); unless
-   * {@code random}, {@code gainName}: its paired gain over random labels at the same seed and
-   * budget.
+   * One figure measured per method and budget: {@code key} holds its statistics over seeds, {@code
+   * gainKey} its paired gain over random labels at the same seed and budget; {@code series} the
+   * means by budget, for the plot.
    */
-  private static void measure(
-      ObjectNode row,
-      String name,
-      String gainName,
-      List<Point> points,
-      List<Point> mine,
-      java.util.function.ToDoubleFunction<Point> value,
-      boolean random) {
-    List<Double> values = new ArrayList<>();
-    List<Double> gains = new ArrayList<>();
-    for (Point p : mine) {
-      values.add(value.applyAsDouble(p));
-      gains.add(
-          value.applyAsDouble(p)
-              - value.applyAsDouble(find(points, "random", p.seed(), p.labels())));
+  private record Metric(
+      String key,
+      String gainKey,
+      String header,
+      java.util.function.ToDoubleFunction<Point> alone,
+      java.util.function.ToDoubleFunction<Point> withSer,
+      Map<String, double[]> series) {
+    Metric(
+        String key,
+        String gainKey,
+        String header,
+        java.util.function.ToDoubleFunction<Point> alone,
+        java.util.function.ToDoubleFunction<Point> withSer) {
+      this(key, gainKey, header, alone, withSer, new LinkedHashMap<>());
     }
-    row.set(name, ExperimentReport.stats(values));
-    if (!random) {
-      row.set(gainName, ExperimentReport.stats(gains));
+
+    void measure(
+        ObjectNode row, List<Point> points, List<Point> mine, boolean ser, boolean random) {
+      java.util.function.ToDoubleFunction<Point> value = ser ? withSer : alone;
+      List<Double> values = new ArrayList<>();
+      List<Double> gains = new ArrayList<>();
+      for (Point p : mine) {
+        values.add(value.applyAsDouble(p));
+        gains.add(
+            value.applyAsDouble(p)
+                - value.applyAsDouble(find(points, "random", p.seed(), p.labels())));
+      }
+      row.set(key, ExperimentReport.stats(values));
+      if (!random) {
+        row.set(gainKey, ExperimentReport.stats(gains));
+      }
     }
   }
 

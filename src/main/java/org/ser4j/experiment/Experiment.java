@@ -126,12 +126,7 @@ public final class Experiment {
             double full = fullRm == null ? Double.NaN : fullRm.testAccuracy();
             Map<String, ExperimentBestOfN.Result> picks = new LinkedHashMap<>();
             if (bon != null) {
-              var quiet =
-                  new EncoderRuntime(
-                      runtime.cacheRoot(),
-                      runtime.threads(),
-                      runtime.batchSize(),
-                      Progress.quiet());
+              EncoderRuntime quiet = runtime.withProgress(Progress.quiet());
               picks.put("seed_only", bon.measure(store.loadModel(0), quiet));
               picks.put("ser", bon.measure(result.keptModel(), quiet));
               picks.put("ser_last", bon.measure(store.loadModel(result.loops().size() - 1), quiet));

@@ -56,7 +56,7 @@ public final class SparkFeatures implements FeatureSource {
   @Override
   public HeadFeatures encode(SerDataset data) {
     long t0 = System.nanoTime();
-    TextIds ids = new TextIds(encoder.strategy() == InputStrategy.RESPONSE);
+    TextIds ids = new TextIds(encoder.strategy());
     int[] poolFirst = new int[data.pool().size()];
     int[] poolSecond = new int[data.pool().size()];
     for (UnlabeledPair p : data.pool()) {
@@ -108,22 +108,22 @@ public final class SparkFeatures implements FeatureSource {
   }
 
   /**
-   * Numbers each distinct text once, in order of first appearance: each (prompt, answer), or each
-   * answer when the encoder reads the answer alone (a re-paired pool puts one answer beside several
-   * prompts: 74k rows instead of 33k at 1M pairs).
+   * Numbers each distinct text once, in order of first appearance, as the in-process featurizer
+   * shares rows: by what the encoder reads ({@link InputStrategy#identity}; with the answer alone,
+   * 33k rows instead of 74k on a 1M-pair re-paired pool).
    */
   private static final class TextIds {
     final List<TextRow> rows = new ArrayList<>();
     private final Map<Object, Integer> ids = new HashMap<>();
-    private final boolean answerOnly;
+    private final InputStrategy strategy;
 
-    TextIds(boolean answerOnly) {
-      this.answerOnly = answerOnly;
+    TextIds(InputStrategy strategy) {
+      this.strategy = strategy;
     }
 
     int of(ResponseInput input) {
       return ids.computeIfAbsent(
-          answerOnly ? input.response() : input,
+          strategy.identity(input),
           k -> {
             rows.add(new TextRow(rows.size(), input));
             return rows.size() - 1;

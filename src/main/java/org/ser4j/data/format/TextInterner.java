@@ -28,9 +28,4 @@ public final class TextInterner {
     return new PreferencePair(
         p.id(), prompt(p.prompt()), text(p.chosen()), text(p.rejected()), p.source());
   }
-
-  /** Distinct texts held (answers; prompts are counted apart). */
-  public int size() {
-    return texts.size();
-  }
 }

@@ -245,18 +245,10 @@ final class CoTrainer {
     return new PairFeatures(slice(f.chosen(), view, width), slice(f.rejected(), view, width));
   }
 
-  /**
-   * One view's part of each row; a row shared by several pairs (a re-paired answer) is cut once.
-   */
+  /** One view's part of each row; a row several pairs share is cut once. */
   private static float[][] slice(float[][] x, int view, int width) {
-    float[][] out = new float[x.length][];
-    java.util.Map<float[], float[]> done = new java.util.IdentityHashMap<>();
-    for (int i = 0; i < x.length; i++) {
-      out[i] =
-          done.computeIfAbsent(
-              x[i], row -> Arrays.copyOfRange(row, view * width, (view + 1) * width));
-    }
-    return out;
+    return PairFeatures.mapRows(
+        x, row -> Arrays.copyOfRange(row, view * width, (view + 1) * width));
   }
 
   private static int[] indices(boolean[] mask) {

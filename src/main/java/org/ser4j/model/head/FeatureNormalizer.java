@@ -38,13 +38,8 @@ public record FeatureNormalizer(float[] mean, float[] std) implements java.io.Se
     return out;
   }
 
-  /** Rows standardized; a row that appears several times (a re-paired answer) is done once. */
+  /** Rows standardized; a row several pairs share is done once ({@link PairFeatures#mapRows}). */
   public float[][] apply(float[][] xs) {
-    float[][] out = new float[xs.length][];
-    java.util.Map<float[], float[]> done = new java.util.IdentityHashMap<>();
-    for (int i = 0; i < xs.length; i++) {
-      out[i] = done.computeIfAbsent(xs[i], this::apply);
-    }
-    return out;
+    return PairFeatures.mapRows(xs, this::apply);
   }
 }

@@ -16,6 +16,19 @@ public record PairFeatures(float[][] chosen, float[][] rejected) {
     return chosen.length;
   }
 
+  /**
+   * {@code f} of each row, computed once for a row that several pairs share (a re-paired answer's
+   * vector is one array; {@link org.ser4j.encoder.Featurizer#features}), so the results share too.
+   */
+  public static float[][] mapRows(float[][] rows, java.util.function.UnaryOperator<float[]> f) {
+    float[][] out = new float[rows.length][];
+    java.util.Map<float[], float[]> done = new java.util.IdentityHashMap<>();
+    for (int i = 0; i < rows.length; i++) {
+      out[i] = done.computeIfAbsent(rows[i], f);
+    }
+    return out;
+  }
+
   /** Rows {@code idx} only. */
   public PairFeatures select(int[] idx) {
     float[][] c = new float[idx.length][];
