@@ -14,6 +14,7 @@ import org.ser4j.model.finetune.FineTuneConfig;
 import org.ser4j.model.finetune.FineTunedModel;
 import org.ser4j.model.learn.RewardLearner;
 import org.ser4j.ser.LearnerEngine;
+import org.ser4j.ser.LearnerEngines;
 import org.ser4j.ser.RunSettings;
 import org.ser4j.ser.RunStore;
 import org.ser4j.ser.SerConfig;
@@ -97,21 +98,78 @@ public final class EvolveCommand implements Callable<Integer> {
           "With --finetune, do not export the final model to model.onnx (scored by ONNX Runtime in eval, score, best-of-n and serve; 90 MB for MiniLM) (default: ${DEFAULT-VALUE}).")
   boolean noOnnx;
 
-  private final LearnerEngine engine;
+  @Option(
+      names = "--engine",
+      paramLabel = "NAME",
+      description =
+          "Where the learner runs: local (this process) or an engine on the class path, found by name: spark with ser-spark, whose options then apply (default: local; ser-spark: spark).")
+  String engineName;
 
-  /** `ser evolve`: the learner runs in this process. */
+  private final List<LearnerEngine> engines;
+  private final String defaultEngine;
+
+  /** Inputs an engine must fetch first, by the value given, and the engine that fetches them. */
+  private final java.util.Map<String, LearnerEngine> staged = new java.util.LinkedHashMap<>();
+
+  /**
+   * `ser evolve` with the engines on the class path; the learner runs in this process by default.
+   */
   public EvolveCommand() {
-    this(LearnerEngine.LOCAL);
+    this(LearnerEngines.available(), LearnerEngine.LOCAL.name());
   }
 
-  /** `ser evolve` with its learner on {@code engine} (ser4j-spark's cluster); all else the same. */
-  public EvolveCommand(LearnerEngine engine) {
-    this.engine = engine;
+  /** `ser evolve` choosing among {@code engines}, {@code defaultEngine} unless --engine says. */
+  public EvolveCommand(List<LearnerEngine> engines, String defaultEngine) {
+    this.engines = List.copyOf(engines);
+    this.defaultEngine = defaultEngine;
+    LearnerEngines.named(defaultEngine, this.engines);
+  }
+
+  /**
+   * Plugs the engines into {@code evolve} (a command line of an EvolveCommand): each engine's own
+   * options as a mixin named after it, and path options read through the engines (an engine may
+   * fetch a Hadoop URI or Parquet file before the run).
+   */
+  public static CommandLine plugEngines(CommandLine evolve) {
+    EvolveCommand command = evolve.getCommand();
+    for (LearnerEngine e : command.engines) {
+      if (!CommandLine.Model.CommandSpec.forAnnotatedObjectLenient(e).options().isEmpty()) {
+        evolve.addMixin(e.name(), e);
+      }
+    }
+    evolve.registerConverter(Path.class, command::path);
+    return evolve;
+  }
+
+  private Path path(String value) throws java.io.IOException {
+    for (LearnerEngine e : engines) {
+      Path local = e.stage(value);
+      if (local != null) {
+        staged.put(value, e);
+        return local;
+      }
+    }
+    return Path.of(value);
+  }
+
+  /** The engine --engine names; an input only another engine can fetch is an error. */
+  private LearnerEngine engine() {
+    LearnerEngine chosen =
+        LearnerEngines.named(engineName == null ? defaultEngine : engineName, engines);
+    staged.forEach(
+        (value, e) -> {
+          if (e != chosen) {
+            throw new IllegalArgumentException(
+                value + ": only the " + e.name() + " engine reads it; add --engine " + e.name());
+          }
+        });
+    return chosen;
   }
 
   @Override
   public Integer call() throws Exception {
     PrintWriter log = spec.commandLine().getOut();
+    LearnerEngine engine = engine();
     engine.start(spec.commandLine().getErr());
     RunStore store;
     DataSpec dataSpec;

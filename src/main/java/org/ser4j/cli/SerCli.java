@@ -66,7 +66,9 @@ public final class SerCli implements Runnable {
   }
 
   public static CommandLine commandLine() {
-    return configured(new CommandLine(new SerCli()));
+    CommandLine cli = new CommandLine(new SerCli());
+    EvolveCommand.plugEngines(cli.getSubcommands().get("evolve"));
+    return configured(cli);
   }
 
   /**

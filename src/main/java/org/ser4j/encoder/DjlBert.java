@@ -283,7 +283,7 @@ public final class DjlBert implements AutoCloseable {
                   .toType(DataType.FLOAT32, false)
                   .div(1 - loraDropout));
     }
-    return y.add(in.matMul(a).matMul(p.get(name + ".lora_B")).mul(loraScale));
+    return y.add(in.matMul(a).matMul(p.get(name + ".lora_B")).mul(scalar(x, loraScale)));
   }
 
   private NDArray layerNorm(NDArray x, String name) {
@@ -301,7 +301,8 @@ public final class DjlBert implements AutoCloseable {
     NDArray q = split(linear(x, prefix + "attention.self.query"), b, len, dh);
     NDArray k = split(linear(x, prefix + "attention.self.key"), b, len, dh);
     NDArray v = split(linear(x, prefix + "attention.self.value"), b, len, dh);
-    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div((float) Math.sqrt(dh)).add(additiveMask);
+    NDArray scores =
+        q.matMul(k.transpose(0, 1, 3, 2)).div(scalar(q, (float) Math.sqrt(dh))).add(additiveMask);
     NDArray context = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(b, len, hidden);
     NDArray attended =
         layerNorm(
@@ -309,9 +310,23 @@ public final class DjlBert implements AutoCloseable {
             prefix + "attention.output.LayerNorm");
     NDArray h = linear(attended, prefix + "intermediate.dense");
     NDArray gelu =
-        h.mul(h.div((float) Math.sqrt(2)).erf().add(1)).mul(0.5f); // exact (erf) GELU, as BERT
+        h.mul(h.div(scalar(h, (float) Math.sqrt(2))).erf().add(1))
+            .mul(scalar(h, 0.5f)); // exact (erf) GELU, as BERT
     return layerNorm(
         linear(gelu, prefix + "output.dense").add(attended), prefix + "output.LayerNorm");
+  }
+
+  /**
+   * A scalar operand for an op whose backward pass needs it (x * c, x / c, max(x, c)), held by
+   * {@code like}'s manager (the step's scope) until that closes, after the backward pass. DJL's
+   * {@code x.mul(0.5f)} wraps the number in a tensor over a Java direct buffer and closes it as
+   * soon as the op returns, while autograd keeps that tensor for the backward pass; once the
+   * collector frees the buffer the backward pass reads freed memory: the non-finite and run-to-run
+   * different fine-tuning gradients of issue 24. (x + c needs nothing kept and may take the
+   * number.)
+   */
+  public static NDArray scalar(NDArray like, float value) {
+    return like.getManager().create(value);
   }
 
   private NDArray split(NDArray x, int b, int len, int dh) {

@@ -73,6 +73,30 @@ class CliTest {
     }
   }
 
+  /**
+   * Learner engines are found by name on the class path; the core's has only `local`, and asking
+   * for another says which there are before anything is read or written.
+   */
+  @Test
+  void anEngineNotOnTheClassPathIsAClearError(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    assertEquals(
+        java.util.List.of("local"),
+        org.ser4j.ser.LearnerEngines.available().stream()
+            .map(org.ser4j.ser.LearnerEngine::name)
+            .toList());
+    java.nio.file.Path out = dir.resolve("run");
+    Result r =
+        run("evolve", "--engine", "spark", "--train", "nowhere.jsonl", "--out", out.toString());
+    assertEquals(1, r.code(), r.err());
+    assertTrue(
+        r.err()
+            .contains(
+                "--engine spark: no such learner engine on this class path (there are: local); the Spark engine comes with ser-spark"),
+        r.err());
+    assertTrue(!java.nio.file.Files.exists(out), "nothing written");
+  }
+
   /** Every option of every command shows its default in --help (flags and required ones aside). */
   @Test
   void everyOptionShowsItsDefault() {

@@ -3,6 +3,7 @@ package org.ser4j.spark;
 import java.io.PrintWriter;
 import org.ser4j.cli.EvolveCommand;
 import org.ser4j.cli.SerCli;
+import org.ser4j.ser.LearnerEngines;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -27,11 +28,10 @@ public final class SparkCli implements Runnable {
   }
 
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    // The core's `ser evolve`, its learner on Spark: the engine is a part of the command (and its
-    // options a mixin), not a subclass.
-    SparkEngine engine = new SparkEngine();
-    CommandLine evolve = new CommandLine(new EvolveCommand(engine));
-    evolve.addMixin("spark", engine);
+    // The core's `ser evolve` with the engines on this class path, Spark's the default: the same
+    // command as `ser evolve --engine spark`, not a subclass.
+    EvolveCommand command = new EvolveCommand(LearnerEngines.available(), SparkEngine.NAME);
+    CommandLine evolve = EvolveCommand.plugEngines(new CommandLine(command));
     evolve
         .getCommandSpec()
         .usageMessage()
@@ -39,7 +39,6 @@ public final class SparkCli implements Runnable {
             "ser evolve on Apache Spark: the texts are encoded and the pool is scored on the executors; the head is trained and pairs are selected on the driver. Same options, run directory and resume as ser evolve.");
     CommandLine cli =
         SerCli.configured(new CommandLine(new SparkCli()).addSubcommand("evolve", evolve));
-    cli.registerConverter(java.nio.file.Path.class, engine.staged::convert);
     cli.setOut(out);
     cli.setErr(err);
     return org.ser4j.cli.SerCli.execute(cli, args);

@@ -13,12 +13,15 @@ import org.ser4j.util.Progress;
 import picocli.CommandLine.Option;
 
 /**
- * `ser-spark evolve`: the core's `ser evolve` (same inputs, settings, run directory, resume) with
- * this engine as its learner's place: the texts are encoded and the pool is scored on a Spark
- * cluster; the head is trained and pairs are selected on the driver. Its options join the command
- * as a picocli mixin ({@link SparkCli}).
+ * The learner engine named {@code spark} (found through {@code META-INF/services}): `ser evolve
+ * --engine spark`, which `ser-spark evolve` runs, has the core's inputs, settings, run directory
+ * and resume, with the texts encoded and the pool scored on a Spark cluster; the head is trained
+ * and pairs are selected on the driver. Its options join the command as a picocli mixin.
  */
 public final class SparkEngine implements LearnerEngine {
+  /** The name `--engine` takes. */
+  public static final String NAME = "spark";
+
   @Option(
       names = "--master",
       paramLabel = "URL",
@@ -42,13 +45,21 @@ public final class SparkEngine implements LearnerEngine {
           "A Spark setting, as spark-submit's --conf (repeatable): spark.executor.memory=4g, spark.driver.host=..., (default: none).")
   java.util.Map<String, String> conf = new java.util.LinkedHashMap<>();
 
-  /**
-   * Inputs on Hadoop file systems or in Parquet, staged on the driver (set by {@link SparkCli}).
-   */
-  final StagedInputs staged = new StagedInputs();
+  /** Inputs on Hadoop file systems or in Parquet, staged on the driver. */
+  private final StagedInputs staged = new StagedInputs();
 
   /** The run's session, made once: inputs are staged with it, then the learner runs on it. */
   private SparkSession spark;
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public java.nio.file.Path stage(String value) throws java.io.IOException {
+    return staged.convert(value);
+  }
 
   @Override
   public void start(PrintWriter log) {

@@ -25,10 +25,10 @@ final class StagedInputs {
   private final Map<String, Path> pending = new LinkedHashMap<>();
   private Path dir;
 
-  /** Picocli's converter for every path option: local paths pass through, the rest are staged. */
+  /** The local file {@code value} is staged as; null for a local path, which is read as it is. */
   Path convert(String value) throws IOException {
     if (!value.contains("://") && !isParquet(value)) {
-      return Path.of(value);
+      return null;
     }
     if (dir == null) {
       dir = Files.createTempDirectory("ser4j-staged-");

@@ -356,9 +356,17 @@ class SparkEvolveTest {
                 java.nio.charset.StandardCharsets.UTF_8))) {
       Files.write(raw, in.lines().limit(200).toList());
     }
+    // The core's own `ser evolve`, with the Spark engine found on the class path by name.
     Path plain = dir.resolve("plain");
-    Result p = spark(HhSplit.evolveOn(raw.toString(), test.toString(), plain, "--skip-bad"));
-    assertEquals(0, p.code(), p.err());
+    StringWriter coreErr = new StringWriter();
+    String[] core =
+        append(HhSplit.evolveOn(raw.toString(), test.toString(), plain, "--skip-bad"), "--engine");
+    int code =
+        org.ser4j.cli.SerCli.run(
+            append(core, "spark"),
+            new PrintWriter(new StringWriter(), true),
+            new PrintWriter(coreErr, true));
+    assertEquals(0, code, coreErr.toString());
     Path parquet = dir.resolve("train.parquet");
     spark.read().json(raw.toString()).coalesce(1).write().parquet(parquet.toString());
     Path staged = dir.resolve("staged");
@@ -366,6 +374,18 @@ class SparkEvolveTest {
         spark(HhSplit.evolveOn(parquet.toString(), test.toUri().toString(), staged, "--skip-bad"));
     assertEquals(0, r.code(), r.err());
     assertTrue(r.err().contains("staged " + parquet), r.err());
+    Result local =
+        spark(
+            append(
+                append(
+                    HhSplit.evolveOn(
+                        parquet.toString(), test.toString(), dir.resolve("local"), "--skip-bad"),
+                    "--engine"),
+                "local"));
+    assertEquals(1, local.code(), local.err());
+    assertTrue(
+        local.err().contains(parquet + ": only the spark engine reads it; add --engine spark"),
+        local.err());
     ObjectMapper json = new ObjectMapper();
     JsonNode a = json.readTree(plain.resolve("report.json").toFile());
     JsonNode b = json.readTree(staged.resolve("report.json").toFile());

@@ -115,7 +115,6 @@ public final class FineTuneLearner implements RewardLearner {
     inNet = FineTunedModel.of(net, encoder, heads, cfg, Provenance.UNKNOWN);
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("optimizer_steps", result.steps());
-    details.put("skipped_steps", result.skippedSteps());
     details.put(
         "train_sequences_per_second",
         result.history().stream()

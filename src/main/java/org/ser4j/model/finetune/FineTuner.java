@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import org.ser4j.encoder.DjlBert;
 import org.ser4j.encoder.TokenizedInput;
 import org.ser4j.model.AdamW;
 import org.ser4j.model.Epoch;
@@ -35,7 +36,6 @@ import org.ser4j.util.Progress;
  * and thread count.
  */
 public final class FineTuner {
-  private static final int MAX_SKIPPED = 5;
   private final FineTuneConfig config;
   private final Progress progress;
 
@@ -47,8 +47,7 @@ public final class FineTuner {
   /**
    * What training did: every epoch, the one whose weights were kept, and the optimizer steps taken.
    */
-  public record Result(
-      List<Epoch> history, int bestEpoch, int validationPairs, int steps, int skippedSteps) {
+  public record Result(List<Epoch> history, int bestEpoch, int validationPairs, int steps) {
     public Epoch best() {
       return history.get(bestEpoch - 1);
     }
@@ -67,9 +66,8 @@ public final class FineTuner {
       probeHead(net, train, validation);
     }
     Map<String, NDArray> params = net.trainable();
-    // Backward adds into a weight's gradient buffer, and marking a weight trainable does not
-    // clear what that buffer held (memory the allocator hands back): cleared here, before the
-    // first step, or leftovers enter it (run-to-run differences, non-finite gradients).
+    // Backward adds into a weight's gradient buffer, which a network trained before still holds:
+    // every training starts from zero.
     for (NDArray p : params.values()) {
       try (NDArray g = p.getGradient()) {
         g.set(new NDIndex("..."), 0f);
@@ -146,7 +144,7 @@ public final class FineTuner {
     for (Map.Entry<String, NDArray> e : params.entrySet()) {
       BertRewardNet.copyInto(e.getValue(), best.get(0).get(e.getKey()), e.getKey());
     }
-    return new Result(r.history(), r.bestEpoch(), validation.size(), step[0], skipped);
+    return new Result(r.history(), r.bestEpoch(), validation.size(), step[0]);
   }
 
   /**
@@ -190,7 +188,7 @@ public final class FineTuner {
         throw new IllegalStateException(
             "fine-tuning diverged: loss " + value + "; lower --encoder-lr / --finetune-head-lr");
       }
-      gc.backward(loss.div(config.accumulation()));
+      gc.backward(loss.div(DjlBert.scalar(loss, config.accumulation())));
       return value;
     }
   }
@@ -213,16 +211,15 @@ public final class FineTuner {
 
   /** log(1 + e^x) = max(x, 0) + log(1 + e^-|x|). */
   static NDArray softplus(NDArray x) {
-    return x.maximum(0f).add(x.abs().neg().exp().add(1f).log());
+    return x.maximum(DjlBert.scalar(x, 0f)).add(x.abs().neg().exp().add(1f).log());
   }
 
   /**
-   * Steps skipped for a non-finite gradient: a few are tolerated (and reported), more stop
-   * training.
+   * One optimizer step from the accumulated gradients, which are then zeroed. A non-finite gradient
+   * stops training: the network diverged (a freed scalar operand read by the backward pass caused
+   * such gradients once and was fixed at its cause, {@code DjlBert.scalar}; steps are not skipped).
    */
-  private int skipped;
-
-  private boolean update(
+  private void update(
       Map<String, NDArray> params,
       Map<String, float[]> weights,
       Map<String, AdamW> optimizers,
@@ -230,7 +227,6 @@ public final class FineTuner {
       int step) {
     Map<String, float[]> grads = new LinkedHashMap<>();
     double sq = 0;
-    List<String> bad = new ArrayList<>();
     for (Map.Entry<String, NDArray> e : params.entrySet()) {
       try (NDArray g = e.getValue().getGradient()) {
         float[] values = g.toFloatArray();
@@ -238,34 +234,18 @@ public final class FineTuner {
         for (float v : values) {
           part += (double) v * v;
         }
-        if (Double.isFinite(part)) {
-          g.muli(0f); // zero the accumulated gradient for the next step
-        } else {
-          g.set(new NDIndex("..."), 0f); // 0 * NaN would stay NaN
-          bad.add(e.getKey());
+        if (!Double.isFinite(part)) {
+          throw new IllegalStateException(
+              "fine-tuning diverged: non-finite gradient in "
+                  + e.getKey()
+                  + " at step "
+                  + step
+                  + "; lower --encoder-lr / --finetune-head-lr");
         }
+        g.muli(0f); // zero the accumulated gradient for the next step
         sq += part;
         grads.put(e.getKey(), values);
       }
-    }
-    if (!bad.isEmpty()) {
-      // Skip the step, as mixed-precision trainers do with overflowing gradients; the weights stay
-      // as they were.
-      skipped++;
-      System.err.printf(
-          "fine-tune: step %d skipped, non-finite gradient in %s%n",
-          step, bad.size() > 4 ? bad.subList(0, 4) + " and " + (bad.size() - 4) + " more" : bad);
-      if (skipped > MAX_SKIPPED) {
-        throw new IllegalStateException(
-            "fine-tuning diverged: non-finite gradients in "
-                + skipped
-                + " steps (last: step "
-                + step
-                + ", "
-                + bad.get(0)
-                + "); lower --encoder-lr / --finetune-head-lr");
-      }
-      return false;
     }
     double norm = Math.sqrt(sq);
     double scale =
@@ -277,7 +257,6 @@ public final class FineTuner {
       optimizers.get(name).step(w, grads.get(name), lr, scale);
       BertRewardNet.copyInto(e.getValue(), w, name);
     }
-    return true;
   }
 
   /** Mean loss and accuracy of the pairs under the current weights (no dropout, no gradients). */
