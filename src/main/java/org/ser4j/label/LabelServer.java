@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
 import org.ser4j.data.Turn;
 import org.ser4j.util.ApiKey;
 import org.ser4j.util.Json;
+import org.ser4j.util.JsonApi;
+import org.ser4j.util.JsonApi.Refused;
 
 /**
  * The labeling page over HTTP (Javalin, as `ser serve`). The page is plain HTML, CSS and JavaScript
@@ -54,16 +56,6 @@ public final class LabelServer implements AutoCloseable {
   private final SecureRandom random = new SecureRandom();
   private Javalin app;
 
-  /** A client error: status and message, sent as {"error": message}. */
-  static final class Refused extends RuntimeException {
-    final int status;
-
-    Refused(int status, String message) {
-      super(message);
-      this.status = status;
-    }
-  }
-
   /**
    * @param guidelines shown on the page as text (null: none)
    * @param key required on the API when not null
@@ -90,12 +82,12 @@ public final class LabelServer implements AutoCloseable {
     app.post("/api/label", this::label);
     app.post("/api/undo", this::undo);
     app.get("/api/stats", ctx -> json(ctx, stats()));
-    app.exception(Refused.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
-    app.exception(
+    JsonApi.handleErrors(app);
+    app.exception( // an oversized body is the client's malformed request here, as in guard()
         HttpResponseException.class,
-        (e, ctx) -> error(ctx, e.getStatus() == 413 ? 400 : e.getStatus(), e.getMessage()));
-    app.exception(Exception.class, (e, ctx) -> error(ctx, 500, "internal error"));
-    app.error(404, ctx -> error(ctx, 404, "no such page: " + ctx.method() + " " + ctx.path()));
+        (e, ctx) -> JsonApi.error(ctx, e.getStatus() == 413 ? 400 : e.getStatus(), e.getMessage()));
+    app.error(
+        404, ctx -> JsonApi.error(ctx, 404, "no such page: " + ctx.method() + " " + ctx.path()));
     app.start(host, port);
     return app.port();
   }
@@ -307,25 +299,10 @@ public final class LabelServer implements AutoCloseable {
   }
 
   private static JsonNode body(Context ctx) {
-    JsonNode cached = ctx.attribute("body");
-    if (cached != null) {
-      return cached;
-    }
-    byte[] bytes = ctx.bodyAsBytes();
-    if (bytes.length > MAX_BODY) {
+    if (ctx.bodyAsBytes().length > MAX_BODY) { // a body sent without its length
       throw new Refused(400, "body larger than " + MAX_BODY + " bytes");
     }
-    JsonNode node;
-    try {
-      node = Json.LINE.readTree(bytes);
-    } catch (IOException e) {
-      throw new Refused(400, "malformed JSON");
-    }
-    if (node == null || !node.isObject()) {
-      throw new Refused(400, "expected a JSON object");
-    }
-    ctx.attribute("body", node);
-    return node;
+    return JsonApi.object(ctx);
   }
 
   private static String annotator(JsonNode body) {
@@ -337,24 +314,15 @@ public final class LabelServer implements AutoCloseable {
   }
 
   private static String text(JsonNode body, String field, int max) {
-    JsonNode v = body.get(field);
-    if (v == null || !v.isTextual()) {
-      throw new Refused(400, "field '" + field + "': expected a string");
-    }
-    if (v.textValue().length() > max) {
+    String v = JsonApi.string(body.get(field), field);
+    if (v.length() > max) {
       throw new Refused(400, "field '" + field + "': longer than " + max + " characters");
     }
-    return v.textValue();
+    return v;
   }
 
   private static void json(Context ctx, JsonNode n) throws JsonProcessingException {
     ctx.contentType("application/json").result(Json.LINE.writeValueAsString(n));
-  }
-
-  private static void error(Context ctx, int status, String message) {
-    ctx.status(status)
-        .contentType("application/json")
-        .result(Json.LINE.createObjectNode().put("error", message).toString());
   }
 
   /** Stops taking requests; labels already confirmed are on disk. */

@@ -1,12 +1,10 @@
 package org.ser4j.serve;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.javalin.http.HttpResponseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -18,6 +16,8 @@ import org.ser4j.model.head.FeatureScorer;
 import org.ser4j.model.head.HeadModel;
 import org.ser4j.util.ApiKey;
 import org.ser4j.util.Json;
+import org.ser4j.util.JsonApi;
+import org.ser4j.util.JsonApi.Refused;
 
 /**
  * The reward model over HTTP (Javalin on Jetty). POST /get_reward speaks OpenRLHF's remote reward
@@ -31,16 +31,6 @@ public final class RewardServer implements AutoCloseable {
   public record Limits(long maxBodyBytes, int maxTexts, long maxWaitMillis, int maxBatchTexts) {
     public static Limits defaults() {
       return new Limits(16L << 20, 1024, 5, 1024);
-    }
-  }
-
-  /** A client error: status and message, sent as {"error": message}. */
-  static final class BadRequest extends RuntimeException {
-    final int status;
-
-    BadRequest(int status, String message) {
-      super(message);
-      this.status = status;
     }
   }
 
@@ -89,13 +79,13 @@ public final class RewardServer implements AutoCloseable {
     app.before(
         ctx -> {
           if (draining) {
-            throw new BadRequest(503, "server is shutting down");
+            throw new Refused(503, "server is shutting down");
           }
           if (apiKey != null
               && ctx.method() == io.javalin.http.HandlerType.POST
               && !apiKey.accepts(ctx.header("Authorization"), ctx.header("X-API-Key"))) {
             ctx.header("WWW-Authenticate", "Bearer");
-            throw new BadRequest(401, "missing or wrong API key (send Authorization: Bearer KEY)");
+            throw new Refused(401, "missing or wrong API key (send Authorization: Bearer KEY)");
           }
           inFlight.incrementAndGet();
           ctx.attribute("t0", System.nanoTime());
@@ -118,27 +108,19 @@ public final class RewardServer implements AutoCloseable {
         "/metrics",
         ctx ->
             ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
-    app.exception(BadRequest.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
-    app.exception(
-        HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
-    app.exception(Exception.class, (e, ctx) -> error(ctx, 500, "internal error"));
+    JsonApi.handleErrors(app);
     app.error(
         404,
         ctx -> {
           if (ctx.result() == null || ctx.result().isEmpty()) {
-            error(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path());
+            JsonApi.error(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path());
           }
         });
     app.error(
-        405, ctx -> error(ctx, 405, "method not allowed: " + ctx.method() + " " + ctx.path()));
+        405,
+        ctx -> JsonApi.error(ctx, 405, "method not allowed: " + ctx.method() + " " + ctx.path()));
     app.start(host, port);
     return app.port();
-  }
-
-  private static void error(Context ctx, int status, String message) {
-    ctx.status(status)
-        .contentType("application/json")
-        .result(Json.LINE.createObjectNode().put("error", message).toString());
   }
 
   private ObjectNode health() {
@@ -153,45 +135,17 @@ public final class RewardServer implements AutoCloseable {
     return n;
   }
 
-  private JsonNode body(Context ctx) {
-    String text = ctx.body();
-    if (text.isBlank()) {
-      throw new BadRequest(400, "empty body; expected a JSON object");
-    }
-    try {
-      JsonNode node = Json.LINE.readTree(text);
-      if (node == null || !node.isObject()) {
-        throw new BadRequest(400, "expected a JSON object");
-      }
-      return node;
-    } catch (JsonProcessingException e) {
-      String why = e.getOriginalMessage();
-      int source = why.indexOf(" (start marker at [Source");
-      var at = e.getLocation(); // null for limit violations such as nesting depth
-      throw new BadRequest(
-          400,
-          "malformed JSON"
-              + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr())
-              + ": "
-              + (source > 0 ? why.substring(0, source) : why));
-    }
-  }
-
   private ArrayNode array(JsonNode body, String field) {
     JsonNode value = body.get(field);
     if (value == null || value.isNull()) {
-      throw new BadRequest(400, "field '" + field + "': missing; expected an array");
+      throw new Refused(400, "field '" + field + "': missing; expected an array");
     }
     if (!value.isArray()) {
-      throw new BadRequest(
-          400,
-          "field '"
-              + field
-              + "': expected an array, got "
-              + value.getNodeType().toString().toLowerCase(java.util.Locale.ROOT));
+      throw new Refused(
+          400, "field '" + field + "': expected an array, got " + JsonApi.type(value));
     }
     if (value.size() > limits.maxTexts()) {
-      throw new BadRequest(
+      throw new Refused(
           413,
           "field '"
               + field
@@ -204,20 +158,6 @@ public final class RewardServer implements AutoCloseable {
     return (ArrayNode) value;
   }
 
-  private static String string(JsonNode value, String path) {
-    if (value == null || !value.isTextual()) {
-      throw new BadRequest(
-          400,
-          "field '"
-              + path
-              + "': expected a string"
-              + (value == null
-                  ? ", missing"
-                  : ", got " + value.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)));
-    }
-    return value.textValue();
-  }
-
   private double[] rewards(List<ResponseInput> inputs) throws Exception {
     try {
       return scorer.submit(inputs).get();
@@ -227,25 +167,25 @@ public final class RewardServer implements AutoCloseable {
   }
 
   private void getReward(Context ctx) throws Exception {
-    JsonNode body = body(ctx);
+    JsonNode body = JsonApi.object(ctx);
     ArrayNode queries = array(body, "query");
     ArrayNode prompts = body.hasNonNull("prompts") ? array(body, "prompts") : null;
     if (prompts != null && prompts.size() != queries.size()) {
-      throw new BadRequest(
+      throw new Refused(
           400, "field 'prompts': " + prompts.size() + " items, but 'query' has " + queries.size());
     }
     // OpenRLHF sends each sample's label (a reference answer, for rule-based rewards); a learned
     // RM does not use it, but a malformed one is still the caller's error.
     ArrayNode labels = body.hasNonNull("labels") ? array(body, "labels") : null;
     if (labels != null && labels.size() != queries.size()) {
-      throw new BadRequest(
+      throw new Refused(
           400, "field 'labels': " + labels.size() + " items, but 'query' has " + queries.size());
     }
     List<ResponseInput> inputs = new ArrayList<>(queries.size());
     for (int i = 0; i < queries.size(); i++) {
-      String prompt = prompts == null ? null : string(prompts.get(i), "prompts[" + i + "]");
+      String prompt = prompts == null ? null : JsonApi.string(prompts.get(i), "prompts[" + i + "]");
       QuerySplitter.Split split =
-          QuerySplitter.split(string(queries.get(i), "query[" + i + "]"), prompt);
+          QuerySplitter.split(JsonApi.string(queries.get(i), "query[" + i + "]"), prompt);
       if (!split.recognized()) {
         metrics.unsplit.inc();
       }
@@ -274,7 +214,7 @@ public final class RewardServer implements AutoCloseable {
   private List<ResponseInput> pairs(JsonNode body, String... responseFields) {
     ArrayNode pairs = array(body, "pairs");
     if ((long) pairs.size() * responseFields.length > limits.maxTexts()) {
-      throw new BadRequest(
+      throw new Refused(
           413,
           "field 'pairs': "
               + pairs.size() * responseFields.length
@@ -287,11 +227,11 @@ public final class RewardServer implements AutoCloseable {
       JsonNode p = pairs.get(i);
       String at = "pairs[" + i + "]";
       if (!p.isObject()) {
-        throw new BadRequest(400, "field '" + at + "': expected an object");
+        throw new Refused(400, "field '" + at + "': expected an object");
       }
       var prompt = parsePrompt(p.get("prompt"), at + ".prompt");
       for (String f : responseFields) {
-        inputs.add(new ResponseInput(prompt, string(p.get(f), at + "." + f)));
+        inputs.add(new ResponseInput(prompt, JsonApi.string(p.get(f), at + "." + f)));
       }
     }
     return inputs;
@@ -301,12 +241,12 @@ public final class RewardServer implements AutoCloseable {
     try {
       return Prompts.parse(value, path);
     } catch (IllegalArgumentException e) {
-      throw new BadRequest(400, e.getMessage());
+      throw new Refused(400, e.getMessage());
     }
   }
 
   private void score(Context ctx) throws Exception {
-    List<ResponseInput> inputs = pairs(body(ctx), "response");
+    List<ResponseInput> inputs = pairs(JsonApi.object(ctx), "response");
     double[] raw = rewards(inputs);
     ObjectNode out = Json.LINE.createObjectNode();
     ArrayNode r = out.putArray("rewards");
@@ -317,7 +257,7 @@ public final class RewardServer implements AutoCloseable {
   }
 
   private void compare(Context ctx) throws Exception {
-    List<ResponseInput> inputs = pairs(body(ctx), "a", "b");
+    List<ResponseInput> inputs = pairs(JsonApi.object(ctx), "a", "b");
     double[] raw = rewards(inputs);
     ObjectNode out = Json.LINE.createObjectNode();
     ArrayNode p = out.putArray("probabilities");
