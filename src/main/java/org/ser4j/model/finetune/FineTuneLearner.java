@@ -19,6 +19,7 @@ import org.ser4j.model.PairRewards;
 import org.ser4j.model.Provenance;
 import org.ser4j.model.TrainedModel;
 import org.ser4j.model.learn.Comparison;
+import org.ser4j.model.learn.PairGeometry;
 import org.ser4j.model.learn.RewardLearner;
 import org.ser4j.model.learn.SelfLabel;
 import org.ser4j.model.learn.TrainingSet;
@@ -33,7 +34,7 @@ import org.ser4j.util.Progress;
  * OnnxExport}), which ONNX Runtime runs about 1.5x faster than DJL; with cached lower layers
  * (top:K) DJL runs only the top K and stays faster.
  */
-public final class FineTuneLearner implements RewardLearner {
+public final class FineTuneLearner implements RewardLearner, PairGeometry {
   private final FineTuneConfig training;
   private final EncoderConfig encoder;
   private final int heads;
@@ -186,6 +187,40 @@ public final class FineTuneLearner implements RewardLearner {
 
   private PairRewards rewards(SequencePairs pairs) {
     return PairRewards.ofConcatenated(net.score(pairs.all(), true, Progress.quiet()));
+  }
+
+  /**
+   * The head's input space of a fine-tuned model is its network's last layer, mean-pooled (r = w .
+   * pool + b, no normalizer), so a pair's difference is pool(first) - pool(second) under the
+   * model's own weights: what Fisher-information and k-center acquisition weigh.
+   */
+  @Override
+  public float[][] poolDifferences(TrainedModel model, List<UnlabeledPair> pairs) {
+    List<TokenizedInput> a = new ArrayList<>(pairs.size());
+    List<TokenizedInput> b = new ArrayList<>(pairs.size());
+    for (UnlabeledPair p : pairs) {
+      a.add(first.get(p.key()));
+      b.add(second.get(p.key()));
+    }
+    return differences(model, new SequencePairs(a, b));
+  }
+
+  @Override
+  public float[][] differences(TrainedModel model, TrainingSet pairs) {
+    return differences(model, sequences(pairs));
+  }
+
+  private float[][] differences(TrainedModel model, SequencePairs pairs) {
+    hold(model);
+    net.bert().setTraining(false);
+    float[][] a = net.pooled(pairs.chosen());
+    float[][] b = net.pooled(pairs.rejected());
+    for (int i = 0; i < a.length; i++) {
+      for (int d = 0; d < a[i].length; d++) {
+        a[i][d] -= b[i][d];
+      }
+    }
+    return a;
   }
 
   @Override

@@ -7,8 +7,9 @@ import org.ser4j.model.TrainedModel;
 /**
  * Where pairs lie for a model's reward head: each pair's feature difference x(first) - x(second) in
  * the head's input space (for a linear Bradley-Terry head, P(first preferred) = sigmoid(w . d)).
- * What acquisition strategies that weigh information or spread need; learners whose head sits on
- * fixed features offer it.
+ * What acquisition strategies that weigh information or spread need. The frozen-encoder learner
+ * offers it on its (standardized) features, the fine-tuning learner on the network's pooled last
+ * layer under the model's weights.
  */
 public interface PairGeometry {
   /** The differences of pool pairs (first minus second), in order. */

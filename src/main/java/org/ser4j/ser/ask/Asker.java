@@ -46,7 +46,7 @@ public final class Asker {
         throw new IllegalArgumentException(
             "--strategy "
                 + strategy.name()
-                + " needs a reward head on fixed features (a frozen-encoder run); use uncertainty, ensemble or random");
+                + " needs the pairs' places in the reward head's input space, which this learner does not give; use uncertainty, ensemble or random");
       }
       TrainingSet heldSet = TrainingSet.labeled(held);
       diff = g.poolDifferences(model, candidates);

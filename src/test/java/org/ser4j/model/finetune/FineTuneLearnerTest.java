@@ -87,4 +87,39 @@ public class FineTuneLearnerTest {
       assertFalse(((FineTuneLearner) top).scoresThroughOnnx(), "top:2 scores on cached layers");
     }
   }
+
+  /**
+   * Acquisition on a fine-tuned RM: a pool pair's difference is taken on the network's pooled last
+   * layer under the model's weights, so the head's weights times it give the model's own reward
+   * margin; Fisher-information picks run on it, each pair at most once.
+   */
+  @Test
+  void fineTunedPairsLieInTheHeadsInputSpace() throws Exception {
+    SerDataset data = data();
+    try (RewardLearner top = learner("top:2")) {
+      top.load(data);
+      TrainedModel model = top.fitLabeled(data.labeled().size(), 0.2, 5).model();
+      List<UnlabeledPair> pool = data.pool();
+      float[][] d = ((org.ser4j.model.learn.PairGeometry) top).poolDifferences(model, pool);
+      float[] w = ((FineTunedModel) model).tensors().get(BertRewardNet.HEAD_WEIGHT).values();
+      double[] margins = top.poolRewards(model, pool).margins();
+      double spread = 0;
+      for (int i = 0; i < pool.size(); i++) {
+        double dot = 0;
+        for (int k = 0; k < w.length; k++) {
+          dot += (double) w[k] * d[i][k];
+        }
+        assertEquals(margins[i], dot, 1e-4, "pool pair " + i);
+        spread = Math.max(spread, Math.abs(margins[i] - margins[0]));
+      }
+      assertTrue(spread > 1e-3, "margins differ between pairs, so equality means something");
+      int[] held = java.util.stream.IntStream.range(0, data.labeled().size()).toArray();
+      List<org.ser4j.ser.ask.Asker.Question> asked =
+          org.ser4j.ser.ask.Asker.ask(
+              top, model, pool, held, org.ser4j.ser.ask.Acquisition.of("fisher", 1), 5, 1);
+      assertEquals(5, asked.size());
+      assertEquals(
+          5, asked.stream().map(q -> q.pair().key()).distinct().count(), "no pair asked twice");
+    }
+  }
 }
