@@ -76,6 +76,11 @@ public final class HeadLearner implements RewardLearner, org.ser4j.model.learn.P
     return differences((HeadModel) model, features(pairs));
   }
 
+  @Override
+  public float[] rawScale(TrainedModel model) {
+    return ((HeadModel) model).normalizer().std();
+  }
+
   private static float[][] differences(HeadModel model, PairFeatures pairs) {
     float[][] c = model.normalizer().apply(pairs.chosen());
     float[][] r = model.normalizer().apply(pairs.rejected());

@@ -17,4 +17,12 @@ public interface PairGeometry {
 
   /** The differences of a training set's pairs (chosen minus rejected), in order. */
   float[][] differences(TrainedModel model, TrainingSet pairs);
+
+  /**
+   * Per dimension, the factor from the head's input space back to the encoder's own features (a
+   * standardizing head's deviations), or null where the head reads the features as they are.
+   */
+  default float[] rawScale(TrainedModel model) {
+    return null;
+  }
 }

@@ -23,18 +23,18 @@ public interface Acquisition {
     return switch (name.toLowerCase(Locale.ROOT)) {
       case "random" -> new RandomPicks(seed);
       case "uncertainty" -> new Uncertainty();
-      case "fisher" -> new DOptimal(DOptimal.RIDGE, false);
-      case "fisher-unit" -> new DOptimal(DOptimal.UNIT_RIDGE, true);
+      case "fisher" -> new DOptimal(DOptimal.RIDGE, DOptimal.Space.HEAD);
+      case "fisher-unit" -> new DOptimal(DOptimal.UNIT_RIDGE, DOptimal.Space.UNIT);
+      case "fisher-raw" -> new DOptimal(DOptimal.RAW_RIDGE, DOptimal.Space.RAW);
       case "diverse" -> new KCenter();
       case "ensemble" -> new Disagreement();
       default ->
           throw new IllegalArgumentException(
-              "unknown strategy '"
-                  + name
-                  + "'; expected random, uncertainty, fisher, diverse or ensemble");
+              "unknown strategy '" + name + "'; expected one of " + String.join(", ", NAMES));
     };
   }
 
   List<String> NAMES =
-      List.of("random", "uncertainty", "fisher", "fisher-unit", "diverse", "ensemble");
+      List.of(
+          "random", "uncertainty", "fisher", "fisher-unit", "fisher-raw", "diverse", "ensemble");
 }

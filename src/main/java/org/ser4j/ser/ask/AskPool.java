@@ -11,13 +11,27 @@ package org.ser4j.ser.ask;
  *     Fisher information and distances do not depend on it); may be empty
  * @param heldP the RM's probabilities for the labeled pairs (null: 0.5 each, no model yet)
  * @param ensembleP per bootstrap head, each candidate's probability (null: no ensemble)
+ * @param rawScale per dimension, the factor from the head's input space back to the encoder's own
+ *     features (the frozen head's standard deviations: raw d = d * rawScale); null where the head
+ *     reads the features as they are
  */
 public record AskPool(
-    float[][] diff, double[] p, float[][] heldDiff, double[] heldP, double[][] ensembleP) {
+    float[][] diff,
+    double[] p,
+    float[][] heldDiff,
+    double[] heldP,
+    double[][] ensembleP,
+    float[] rawScale) {
   public AskPool {
     if (p != null && p.length != diff.length) {
       throw new IllegalArgumentException(p.length + " probabilities for " + diff.length + " pairs");
     }
+  }
+
+  /** A pool whose differences are the encoder's features as they are. */
+  public AskPool(
+      float[][] diff, double[] p, float[][] heldDiff, double[] heldP, double[][] ensembleP) {
+    this(diff, p, heldDiff, heldP, ensembleP, null);
   }
 
   public int size() {

@@ -40,6 +40,7 @@ public final class Asker {
     float[][] diff;
     float[][] heldDiff;
     double[] heldP;
+    float[] rawScale = null;
     boolean geometric = strategy instanceof DOptimal || strategy instanceof KCenter;
     if (geometric) {
       if (!(learner instanceof PairGeometry g)) {
@@ -52,6 +53,7 @@ public final class Asker {
       diff = g.poolDifferences(model, candidates);
       heldDiff = g.differences(model, heldSet);
       heldP = probabilities(learner.rewards(model, heldSet));
+      rawScale = g.rawScale(model);
     } else {
       diff = new float[candidates.size()][0];
       heldDiff = new float[0][0];
@@ -62,7 +64,7 @@ public final class Asker {
             ? ensemble(learner, candidates, held, seed, ENSEMBLE_HEADS)
             : null;
     List<Acquisition.Pick> picks =
-        strategy.pick(new AskPool(diff, p, heldDiff, heldP, ensemble), n);
+        strategy.pick(new AskPool(diff, p, heldDiff, heldP, ensemble, rawScale), n);
     List<Question> out = new ArrayList<>(picks.size());
     for (Acquisition.Pick pick : picks) {
       out.add(

@@ -25,31 +25,62 @@ final class DOptimal implements Acquisition {
   /** The prior's precision for unit-length differences: small, so that directions count. */
   static final double UNIT_RIDGE = 0.01;
 
-  private final double ridge;
-  private final boolean unit;
-
   /**
-   * @param unit design on unit-length differences (directions only), so that pairs whose answers
-   *     differ most in every way (outliers) do not win on length alone
+   * The prior's precision on the encoder's own features (unit-length embeddings, so a difference is
+   * at most 2 long per encoder): small, as for unit-length differences.
    */
-  DOptimal(double ridge, boolean unit) {
+  static final double RAW_RIDGE = 0.01;
+
+  /** Where the design is made. */
+  enum Space {
+    /** The head's input space: standardized features. */
+    HEAD("fisher"),
+    /** Unit-length differences in the head's input space: directions only. */
+    UNIT("fisher-unit"),
+    /**
+     * The encoder's own features, before standardization: with few labels the standardizing
+     * deviations come from a few dozen vectors, and dimensions that barely varied among them make
+     * every pool pair that differs there look informative.
+     */
+    RAW("fisher-raw");
+
+    final String strategy;
+
+    Space(String strategy) {
+      this.strategy = strategy;
+    }
+  }
+
+  private final double ridge;
+  private final Space space;
+
+  /** Greedy D-optimal design with a prior of precision {@code ridge}, made in {@code space}. */
+  DOptimal(double ridge, Space space) {
     this.ridge = ridge;
-    this.unit = unit;
+    this.space = space;
   }
 
   @Override
   public String name() {
-    return unit ? "fisher-unit" : "fisher";
+    return space.strategy;
   }
 
   @Override
   public List<Pick> pick(AskPool pool, int k) {
-    if (unit) {
+    if (space == Space.UNIT) {
       pool =
           new AskPool(
               normalized(pool.diff()),
               pool.p(),
               normalized(pool.heldDiff()),
+              pool.heldP(),
+              pool.ensembleP());
+    } else if (space == Space.RAW && pool.rawScale() != null) {
+      pool =
+          new AskPool(
+              scaled(pool.diff(), pool.rawScale()),
+              pool.p(),
+              scaled(pool.heldDiff(), pool.rawScale()),
               pool.heldP(),
               pool.ensembleP());
     }
@@ -242,6 +273,17 @@ final class DOptimal implements Acquisition {
         row[s] -= cu * u[s];
       }
     }
+  }
+
+  private static float[][] scaled(float[][] rows, float[] scale) {
+    float[][] out = new float[rows.length][];
+    for (int i = 0; i < rows.length; i++) {
+      out[i] = new float[rows[i].length];
+      for (int a = 0; a < out[i].length; a++) {
+        out[i][a] = rows[i][a] * scale[a];
+      }
+    }
+    return out;
   }
 
   private static float[][] normalized(float[][] rows) {

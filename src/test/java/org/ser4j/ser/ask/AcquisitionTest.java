@@ -44,8 +44,12 @@ class AcquisitionTest {
 
   /** log det(ridge I + sum of w d d') over {@code held} and the candidates {@code chosen}. */
   private static double logDet(AskPool pool, List<Integer> chosen, int extra) {
+    return logDet(pool, chosen, extra, DOptimal.RIDGE);
+  }
+
+  private static double logDet(AskPool pool, List<Integer> chosen, int extra, double ridge) {
     int dim = pool.dimension();
-    RealMatrix m = MatrixUtils.createRealIdentityMatrix(dim).scalarMultiply(DOptimal.RIDGE);
+    RealMatrix m = MatrixUtils.createRealIdentityMatrix(dim).scalarMultiply(ridge);
     for (int j = 0; j < pool.heldDiff().length; j++) {
       m = m.add(outer(pool.heldDiff()[j], DOptimal.weight(pool.heldP()[j])));
     }
@@ -92,6 +96,71 @@ class AcquisitionTest {
         chosen.add(best);
       }
     }
+  }
+
+  /**
+   * fisher-raw: the same brute force on the encoder's own features (the standardized differences
+   * times the head's deviations), with the small prior of unit-scale features.
+   */
+  @Test
+  void fisherRawIsTheDesignOnTheEncodersOwnFeatures() {
+    AskPool standardized = pool(30, 5, 6, 3);
+    Random r = new Random(11);
+    float[] std = new float[5];
+    for (int a = 0; a < std.length; a++) {
+      std[a] = (float) (0.02 + 0.3 * r.nextDouble()); // unit-length embeddings: small deviations
+    }
+    AskPool asked =
+        new AskPool(
+            standardized.diff(),
+            standardized.p(),
+            standardized.heldDiff(),
+            standardized.heldP(),
+            null,
+            std);
+    AskPool raw =
+        new AskPool(
+            times(standardized.diff(), std),
+            standardized.p(),
+            times(standardized.heldDiff(), std),
+            standardized.heldP(),
+            null);
+    List<Acquisition.Pick> picks = Acquisition.of("fisher-raw", 0).pick(asked, 10);
+    List<Integer> chosen = new ArrayList<>();
+    for (Acquisition.Pick pick : picks) {
+      double base = logDet(raw, chosen, -1, DOptimal.RAW_RIDGE);
+      int best = -1;
+      double bestGain = Double.NEGATIVE_INFINITY;
+      for (int i = 0; i < raw.size(); i++) {
+        if (!chosen.contains(i)) {
+          double g = logDet(raw, chosen, i, DOptimal.RAW_RIDGE) - base;
+          if (g > bestGain + 1e-12) {
+            best = i;
+            bestGain = g;
+          }
+        }
+      }
+      assertEquals(best, pick.index(), "pick " + chosen.size());
+      assertEquals(bestGain, pick.score(), 1e-6, "its gain in log det");
+      chosen.add(best);
+    }
+    assertNotEquals(
+        Acquisition.of("fisher", 0).pick(standardized, 10).stream()
+            .map(Acquisition.Pick::index)
+            .toList(),
+        chosen,
+        "the space the design is made in matters");
+  }
+
+  private static float[][] times(float[][] rows, float[] scale) {
+    float[][] out = new float[rows.length][];
+    for (int i = 0; i < rows.length; i++) {
+      out[i] = new float[rows[i].length];
+      for (int a = 0; a < scale.length; a++) {
+        out[i][a] = rows[i][a] * scale[a];
+      }
+    }
+    return out;
   }
 
   @Test
