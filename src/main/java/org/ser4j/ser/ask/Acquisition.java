@@ -27,6 +27,7 @@ public interface Acquisition {
       case "fisher-unit" -> new DOptimal(DOptimal.UNIT_RIDGE, DOptimal.Space.UNIT);
       case "fisher-raw" -> new DOptimal(DOptimal.RAW_RIDGE, DOptimal.Space.RAW);
       case "diverse" -> new KCenter();
+      case "typical" -> new Typical(seed);
       case "ensemble" -> new Disagreement();
       default ->
           throw new IllegalArgumentException(
@@ -36,5 +37,12 @@ public interface Acquisition {
 
   List<String> NAMES =
       List.of(
-          "random", "uncertainty", "fisher", "fisher-unit", "fisher-raw", "diverse", "ensemble");
+          "random",
+          "uncertainty",
+          "fisher",
+          "fisher-unit",
+          "fisher-raw",
+          "diverse",
+          "typical",
+          "ensemble");
 }

@@ -41,7 +41,8 @@ public final class Asker {
     float[][] heldDiff;
     double[] heldP;
     float[] rawScale = null;
-    boolean geometric = strategy instanceof DOptimal || strategy instanceof KCenter;
+    boolean geometric =
+        strategy instanceof DOptimal || strategy instanceof KCenter || strategy instanceof Typical;
     if (geometric) {
       if (!(learner instanceof PairGeometry g)) {
         throw new IllegalArgumentException(
