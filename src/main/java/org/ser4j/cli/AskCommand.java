@@ -72,7 +72,7 @@ public final class AskCommand implements Callable<Integer> {
       paramLabel = "NAME",
       defaultValue = "random",
       description =
-          "random, uncertainty (probability nearest 0.5), fisher (greedy D-optimal on the head's Bradley-Terry Fisher information, counting the labels held; on a fine-tuned run, on its pooled last layer), fisher-unit (the same on unit-length differences), fisher-raw (the same on the encoder's features before standardization), diverse (k-center on feature differences) or ensemble (disagreement of "
+          "random, uncertainty (probability nearest 0.5), fisher (greedy D-optimal on the head's Bradley-Terry Fisher information, counting the labels held; on a fine-tuned run, on its pooled last layer), fisher-unit (the same on unit-length differences), fisher-raw (the same on the encoder's features before standardization), diverse (k-center on feature differences), typical (TypiClust: the most typical pair of each uncovered k-means cluster) or ensemble (disagreement of "
               + Asker.ENSEMBLE_HEADS
               + " bootstrap heads). Measured on AlpacaEval and HH-RLHF (docs/active-labeling.md), no strategy beat random labels yet, so random is the default (default: ${DEFAULT-VALUE}).")
   String strategy;

@@ -69,7 +69,7 @@ public final class ExperimentCommand implements Callable<Integer> {
       split = ",",
       paramLabel = "NAME[,NAME...]",
       description =
-          "Active labeling instead: a simulated annotator answers from the gold labels only when asked; each strategy (random, uncertainty, fisher, fisher-unit, fisher-raw, diverse, ensemble; random is always run, as the baseline) starts from the same --ask-start random labels and asks --ask-size more per round for --ask-rounds rounds; at each count the RM of those labels and SER from them are tested, paired with random labels (default: none, the labeled-fraction experiment).")
+          "Active labeling instead: a simulated annotator answers from the gold labels only when asked; each strategy (random, uncertainty, fisher, fisher-unit, fisher-raw, diverse, typical, ensemble; random is always run, as the baseline) starts from the same --ask-start random labels and asks --ask-size more per round for --ask-rounds rounds; at each count the RM of those labels and SER from them are tested, paired with random labels (default: none, the labeled-fraction experiment).")
   List<String> acquisition;
 
   @Option(
