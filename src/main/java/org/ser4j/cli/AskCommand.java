@@ -168,7 +168,7 @@ public final class AskCommand implements Callable<Integer> {
                     List.of(labeled), unlabeled, null, seed, read))
             : poolOnly();
     data.notes().forEach(n -> spec.commandLine().getOut().println("note: " + n));
-    if (data.labeled().isEmpty() && acquisition.name().equals("ensemble")) {
+    if (data.labeled().isEmpty() && acquisition.readsEnsemble()) {
       throw new IllegalArgumentException("--strategy ensemble fits heads on --labeled FILE");
     }
     long t0 = System.nanoTime();

@@ -18,6 +18,19 @@ public interface Acquisition {
   /** Picks min(k, pool size) candidates, best first. */
   List<Pick> pick(AskPool pool, int k);
 
+  /**
+   * Whether the strategy reads the pairs' feature differences ({@link AskPool#diff}, the labeled
+   * pairs' too); without them the pool holds probabilities only.
+   */
+  default boolean readsDifferences() {
+    return false;
+  }
+
+  /** Whether the strategy reads bootstrap heads' probabilities ({@link AskPool#ensembleP}). */
+  default boolean readsEnsemble() {
+    return false;
+  }
+
   /** The strategies by name: random, uncertainty, fisher, diverse, ensemble. */
   static Acquisition of(String name, long seed) {
     return switch (name.toLowerCase(Locale.ROOT)) {

@@ -41,9 +41,7 @@ public final class Asker {
     float[][] heldDiff;
     double[] heldP;
     float[] rawScale = null;
-    boolean geometric =
-        strategy instanceof DOptimal || strategy instanceof KCenter || strategy instanceof Typical;
-    if (geometric) {
+    if (strategy.readsDifferences()) {
       if (!(learner instanceof PairGeometry g)) {
         throw new IllegalArgumentException(
             "--strategy "
@@ -61,9 +59,7 @@ public final class Asker {
       heldP = null;
     }
     double[][] ensemble =
-        strategy instanceof Disagreement
-            ? ensemble(learner, candidates, held, seed, ENSEMBLE_HEADS)
-            : null;
+        strategy.readsEnsemble() ? ensemble(learner, candidates, held, seed, ENSEMBLE_HEADS) : null;
     List<Acquisition.Pick> picks =
         strategy.pick(new AskPool(diff, p, heldDiff, heldP, ensemble, rawScale), n);
     List<Question> out = new ArrayList<>(picks.size());

@@ -66,6 +66,11 @@ final class DOptimal implements Acquisition {
   }
 
   @Override
+  public boolean readsDifferences() {
+    return true;
+  }
+
+  @Override
   public List<Pick> pick(AskPool pool, int k) {
     if (space == Space.UNIT) {
       pool =

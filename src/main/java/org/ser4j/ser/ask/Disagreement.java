@@ -16,6 +16,11 @@ final class Disagreement implements Acquisition {
   }
 
   @Override
+  public boolean readsEnsemble() {
+    return true;
+  }
+
+  @Override
   public List<Pick> pick(AskPool pool, int k) {
     double[][] e = pool.ensembleP();
     if (e == null || e.length < 2) {

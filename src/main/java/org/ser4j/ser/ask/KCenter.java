@@ -19,6 +19,11 @@ final class KCenter implements Acquisition {
   }
 
   @Override
+  public boolean readsDifferences() {
+    return true;
+  }
+
+  @Override
   public List<Pick> pick(AskPool pool, int k) {
     float[][] diff = pool.diff();
     double[] nearest = new double[diff.length];

@@ -32,6 +32,11 @@ final class Typical implements Acquisition {
   }
 
   @Override
+  public boolean readsDifferences() {
+    return true;
+  }
+
+  @Override
   public List<Pick> pick(AskPool pool, int k) {
     float[][] d = pool.diff();
     int n = d.length;
@@ -44,7 +49,8 @@ final class Typical implements Acquisition {
     int[] member = new int[n];
     for (int pass = 0; pass < PASSES; pass++) {
       double[][] c = centers;
-      int[] next = IntStream.range(0, n).parallel().map(i -> nearest(d[i], c)).toArray();
+      double[] cc = squares(c);
+      int[] next = IntStream.range(0, n).parallel().map(i -> nearest(d[i], c, cc)).toArray();
       boolean moved = pass == 0 || !Arrays.equals(next, member);
       member = next;
       centers = means(d, member, centers);
@@ -53,8 +59,9 @@ final class Typical implements Acquisition {
       }
     }
     boolean[] covered = new boolean[clusters];
+    double[] cc = squares(centers);
     for (float[] h : pool.heldDiff()) {
-      covered[nearest(h, centers)] = true;
+      covered[nearest(h, centers, cc)] = true;
     }
     List<List<Integer>> members = new ArrayList<>();
     for (int c = 0; c < clusters; c++) {
@@ -132,11 +139,13 @@ final class Typical implements Acquisition {
     centers[0] = toDouble(d[random.nextInt(n)]);
     double[] nearest = new double[n];
     Arrays.fill(nearest, Double.POSITIVE_INFINITY);
+    double[] xx = IntStream.range(0, n).parallel().mapToDouble(i -> square(d[i])).toArray();
     for (int c = 1; c < k; c++) {
       double[] last = centers[c - 1];
+      double cc = square(last);
       IntStream.range(0, n)
           .parallel()
-          .forEach(i -> nearest[i] = Math.min(nearest[i], gap(d[i], last)));
+          .forEach(i -> nearest[i] = Math.min(nearest[i], gap(xx[i], dot(d[i], last), cc)));
       double total = 0;
       for (double x : nearest) {
         total += x;
@@ -184,11 +193,12 @@ final class Typical implements Acquisition {
     return sum;
   }
 
-  private static int nearest(float[] x, double[][] centers) {
+  private static int nearest(float[] x, double[][] centers, double[] cc) {
+    double xx = square(x);
     int best = 0;
     double bestGap = Double.POSITIVE_INFINITY;
     for (int c = 0; c < centers.length; c++) {
-      double g = gap(x, centers[c]);
+      double g = gap(xx, dot(x, centers[c]), cc[c]);
       if (g < bestGap) {
         best = c;
         bestGap = g;
@@ -197,17 +207,33 @@ final class Typical implements Acquisition {
     return best;
   }
 
-  /** min(|x - c|^2, |x + c|^2) = |x|^2 + |c|^2 - 2 |x . c|. */
-  private static double gap(float[] x, double[] c) {
-    double xx = 0;
-    double cc = 0;
-    double xc = 0;
-    for (int a = 0; a < x.length; a++) {
-      xx += (double) x[a] * x[a];
-      cc += c[a] * c[a];
-      xc += x[a] * c[a];
-    }
+  /** min(|x - c|^2, |x + c|^2) = |x|^2 + |c|^2 - 2 |x . c|, from |x|^2, x . c and |c|^2. */
+  private static double gap(double xx, double xc, double cc) {
     return Math.max(0, xx + cc - 2 * Math.abs(xc));
+  }
+
+  private static double square(float[] x) {
+    double s = 0;
+    for (float v : x) {
+      s += (double) v * v;
+    }
+    return s;
+  }
+
+  private static double square(double[] c) {
+    double s = 0;
+    for (double v : c) {
+      s += v * v;
+    }
+    return s;
+  }
+
+  private static double[] squares(double[][] centers) {
+    double[] out = new double[centers.length];
+    for (int c = 0; c < out.length; c++) {
+      out[c] = square(centers[c]);
+    }
+    return out;
   }
 
   private static double dot(float[] x, double[] c) {
