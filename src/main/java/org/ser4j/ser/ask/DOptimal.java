@@ -1,6 +1,5 @@
 package org.ser4j.ser.ask;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.apache.commons.math3.linear.CholeskyDecomposition;
@@ -14,9 +13,8 @@ import org.apache.commons.math3.linear.RealMatrix;
  * gain log(1 + p(1 - p) d' M^-1 d), then M is updated by one rank-one (Sherman-Morrison) step, so a
  * batch is chosen jointly. Past-aware: M starts from the ridge plus the pairs already labeled. With
  * no model yet (p = 0.5 for every pair) it is the D-optimal design on feature differences alone,
- * which can choose a first seed. Every candidate's gain is kept exact after each pick by one
- * low-rank update (candidates x dimension per pick), and the first gains go through the labels'
- * small matrix when there are fewer labels than dimensions.
+ * which can choose a first seed. The first gains go through the labels' small matrix when there are
+ * fewer labels than dimensions; the picks are made by {@link BlockGreedy}.
  */
 final class DOptimal implements Acquisition {
   /** The prior's precision: M starts at RIDGE * I (features are standardized per dimension). */
@@ -93,43 +91,14 @@ final class DOptimal implements Acquisition {
     int dim = pool.dimension();
     float[][] diff = pool.diff();
     double[][] inverse = initialInverse(pool, dim);
-    // Every candidate's q = d' M^-1 d, kept exact as picks are made: one pick with u = M^-1 d*
-    // lowers each q by c (d . u)^2 (Sherman-Morrison), N x dim per pick.
+    // Every candidate's q = d' M^-1 d: one pick with u = M^-1 d* lowers each q by c (d . u)^2
+    // (Sherman-Morrison), brought up to date lazily within blocks of picks (BlockGreedy).
     double[] q = initialForms(pool, dim, inverse);
     double[] w = new double[n];
     for (int i = 0; i < n; i++) {
       w[i] = weight(pool.p(i));
     }
-    boolean[] taken = new boolean[n];
-    List<Pick> out = new ArrayList<>();
-    double[] u = new double[dim];
-    while (out.size() < Math.min(k, n)) {
-      int best = -1;
-      double bestWq = Double.NEGATIVE_INFINITY; // log1p is monotone: compare w q itself
-      for (int i = 0; i < n; i++) {
-        double wq = w[i] * q[i];
-        if (!taken[i] && wq > bestWq) {
-          best = i;
-          bestWq = wq;
-        }
-      }
-      taken[best] = true;
-      out.add(new Pick(best, Math.log1p(bestWq)));
-      multiply(inverse, diff[best], u);
-      double qBest = dot(diff[best], u);
-      double c = w[best] / (1 + w[best] * qBest);
-      rankOne(inverse, u, w[best], qBest);
-      IntStream.range(0, n)
-          .parallel()
-          .forEach(
-              i -> {
-                if (!taken[i]) {
-                  double a = dot(diff[i], u);
-                  q[i] -= c * a * a;
-                }
-              });
-    }
-    return out;
+    return new BlockGreedy(diff, w, q, inverse).pick(Math.min(k, n));
   }
 
   /**
@@ -166,31 +135,51 @@ final class DOptimal implements Acquisition {
         h == 0
             ? new double[0][0]
             : new CholeskyDecomposition(MatrixUtils.createRealMatrix(kernel)).getL().getData();
+    double[][] aByDim = new double[dim][h];
+    for (int j = 0; j < h; j++) {
+      for (int c = 0; c < dim; c++) {
+        aByDim[c][j] = a[j][c];
+      }
+    }
     double[] out = new double[diff.length];
-    IntStream.range(0, diff.length)
+    int chunk = 512;
+    IntStream.range(0, (diff.length + chunk - 1) / chunk)
         .parallel()
         .forEach(
-            i -> {
-              float[] d = diff[i];
-              double norm = 0;
-              for (float x : d) {
-                norm += (double) x * x;
+            part -> {
+              ManyDots dots = new ManyDots(aByDim, h);
+              double[] ad1 = new double[h];
+              double[] ad2 = new double[h];
+              int end = Math.min(diff.length, (part + 1) * chunk);
+              for (int i = part * chunk; i < end; i += 2) {
+                int i2 = Math.min(i + 1, end - 1);
+                dots.two(diff[i], diff[i2], h, ad1, ad2);
+                out[i] = woodburyForm(diff[i], ad1, l, h);
+                out[i2] = woodburyForm(diff[i2], ad2, l, h);
               }
-              double[] z = new double[h]; // L z = A d, forward substitution
-              for (int r = 0; r < h; r++) {
-                double v = dot(d, a[r]);
-                for (int c = 0; c < r; c++) {
-                  v -= l[r][c] * z[c];
-                }
-                z[r] = v / l[r][r];
-              }
-              double zz = 0;
-              for (double x : z) {
-                zz += x * x;
-              }
-              out[i] = (norm - zz) / ridge;
             });
     return out;
+  }
+
+  /** (|d|^2 - |z|^2) / ridge with L z = A d (forward substitution), given A d. */
+  private double woodburyForm(float[] d, double[] ad, double[][] l, int h) {
+    double norm = 0;
+    for (float x : d) {
+      norm += (double) x * x;
+    }
+    double[] z = new double[h];
+    for (int r = 0; r < h; r++) {
+      double v = ad[r];
+      for (int c = 0; c < r; c++) {
+        v -= l[r][c] * z[c];
+      }
+      z[r] = v / l[r][r];
+    }
+    double zz = 0;
+    for (double x : z) {
+      zz += x * x;
+    }
+    return (norm - zz) / ridge;
   }
 
   /** p(1 - p): how much a label of this pair tells a Bradley-Terry head. */
@@ -243,12 +232,6 @@ final class DOptimal implements Acquisition {
     return out;
   }
 
-  private static void multiply(double[][] a, float[] d, double[] out) {
-    for (int r = 0; r < d.length; r++) {
-      out[r] = dot(d, a[r]);
-    }
-  }
-
   /** d . u with four accumulators (independent chains the CPU can overlap). */
   static double dot(float[] d, double[] u) {
     double s0 = 0;
@@ -266,18 +249,6 @@ final class DOptimal implements Acquisition {
       s0 += d[i] * u[i];
     }
     return (s0 + s1) + (s2 + s3);
-  }
-
-  /** M^-1 for M + w d d': M^-1 - w u u' / (1 + w d' u), with u = M^-1 d and q = d' u. */
-  private static void rankOne(double[][] inverse, double[] u, double w, double q) {
-    double c = w / (1 + w * q);
-    for (int r = 0; r < u.length; r++) {
-      double cu = c * u[r];
-      double[] row = inverse[r];
-      for (int s = 0; s < u.length; s++) {
-        row[s] -= cu * u[s];
-      }
-    }
   }
 
   private static float[][] scaled(float[][] rows, float[] scale) {
