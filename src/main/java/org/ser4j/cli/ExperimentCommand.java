@@ -2,6 +2,7 @@ package org.ser4j.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.ser4j.encoder.EncoderConfig;
@@ -95,6 +96,14 @@ public final class ExperimentCommand implements Callable<Integer> {
   int askRounds;
 
   @Option(
+      names = "--samples",
+      split = ",",
+      paramLabel = "FILE",
+      description =
+          "Active labeling: more samples of the same data, training files read as --train is (such as ser data candidates --seed 7 writes): every seed runs on each, and the gains over random labels are paired within a sample and seed and pooled over all samples (default: none).")
+  List<Path> samples;
+
+  @Option(
       names = "--no-ask-ser",
       description =
           "Active labeling: measure the RM of the human labels only, not SER from them (default: ${DEFAULT-VALUE}).")
@@ -144,6 +153,17 @@ public final class ExperimentCommand implements Callable<Integer> {
       if (ft != null) {
         throw new IllegalArgumentException("--acquisition runs with a frozen encoder only");
       }
+      List<Path> trainFiles = new ArrayList<>();
+      trainFiles.add(data.train);
+      if (samples != null) {
+        trainFiles.addAll(samples);
+      }
+      List<Experiment.CellData> sampleData = new ArrayList<>();
+      List<String> sampleNames = new ArrayList<>();
+      for (Path file : trainFiles) {
+        sampleData.add((fraction, seed) -> data.toSpec(fraction, seed).withTrain(file));
+        sampleNames.add(file.toString());
+      }
       ActiveExperiment.Settings active =
           new ActiveExperiment.Settings(
               acquisition,
@@ -155,15 +175,19 @@ public final class ExperimentCommand implements Callable<Integer> {
               config,
               encoderConfig,
               !noAskSer,
-              !skipFull);
+              !skipFull,
+              sampleNames);
       java.nio.file.Files.createDirectories(out);
       SettingsFile.write(spec, out);
       PrintWriter activeLog = spec.commandLine().getOut();
       List<ActiveExperiment.Point> points =
-          new ActiveExperiment(active, data::toSpec, encoder.runtime.toRuntime(), bon, activeLog)
+          new ActiveExperiment(active, sampleData, encoder.runtime.toRuntime(), bon, activeLog)
               .run();
       ActiveExperiment.write(out, active, points, bon, activeLog);
       return 0;
+    }
+    if (samples != null && !samples.isEmpty()) {
+      throw new IllegalArgumentException("--samples goes with --acquisition");
     }
     Experiment.Settings settings =
         new Experiment.Settings(

@@ -41,8 +41,10 @@ import org.ser4j.util.Progress;
  * start} labels and asks {@code roundSize} more per round; at each count of human labels the RM of
  * those labels alone ("active"; for random labels, "seed only") and SER started from them ("active
  * + SER"; for random, "SER") are tested on the held-out prompts. Comparisons are paired: the same
- * seed, split, start and budget. The pool a strategy sees never depends on a label that was not
- * asked: each pair's answers are ordered by their text, not by the gold label.
+ * sample, seed, split, start and budget. With several samples (training files drawn from the same
+ * data) every seed runs on each, and the gains are pooled over all of them. The pool a strategy
+ * sees never depends on a label that was not asked: each pair's answers are ordered by their text,
+ * not by the gold label.
  */
 public final class ActiveExperiment {
   /** What runs: strategies (random is the baseline), the schedule, seeds, SER settings. */
@@ -56,8 +58,10 @@ public final class ActiveExperiment {
       SerConfig ser,
       EncoderConfig encoder,
       boolean withSer,
-      boolean withFull) {
+      boolean withFull,
+      List<String> samples) {
     public Settings {
+      samples = samples == null || samples.isEmpty() ? List.of("train") : List.copyOf(samples);
       strategies = new ArrayList<>(strategies);
       if (!strategies.contains("random")) {
         strategies.add(0, "random"); // the baseline every gain is measured against
@@ -78,8 +82,9 @@ public final class ActiveExperiment {
     }
   }
 
-  /** One measurement: a strategy's RMs at one budget under one seed. */
+  /** One measurement: a strategy's RMs at one budget under one seed of one sample. */
   public record Point(
+      int sample,
       String strategy,
       long seed,
       int labels,
@@ -90,23 +95,28 @@ public final class ActiveExperiment {
       double activeSerBestOfN) {}
 
   private final Settings s;
-  private final Experiment.CellData data;
+  private final List<Experiment.CellData> samples;
   private final EncoderRuntime runtime;
   private final PrintWriter log;
   private final ExperimentBestOfN bestOfN;
 
   /**
+   * @param samples each sample's data, in the order of the settings' sample names
    * @param bestOfN judged candidate sets to measure each RM's best-of-n win rate on (at its first
    *     n), or null
    */
   public ActiveExperiment(
       Settings settings,
-      Experiment.CellData data,
+      List<Experiment.CellData> samples,
       EncoderRuntime runtime,
       ExperimentBestOfN bestOfN,
       PrintWriter log) {
     this.s = settings;
-    this.data = data;
+    if (samples.size() != settings.samples().size()) {
+      throw new IllegalArgumentException(
+          samples.size() + " samples' data for " + settings.samples().size() + " names");
+    }
+    this.samples = List.copyOf(samples);
     this.runtime = runtime;
     this.bestOfN = bestOfN;
     this.log = log;
@@ -115,74 +125,83 @@ public final class ActiveExperiment {
   public List<Point> run() throws IOException {
     List<Point> points = new ArrayList<>();
     try (Featurizer featurizer = runtime.open(s.encoder())) {
-      for (int k = 0; k < s.seeds(); k++) {
-        long seed = s.firstSeed() + k;
-        SerDataset all = SerDataset.load(data.at(1.0, seed)); // every training label, held back
-        List<Integer> start = startLabels(all.labeled().size(), s.start(), seed);
-        try (RewardLearner learner =
-            HeadLearner.encoding(featurizer, false, s.ser().train(), Progress.quiet())) {
-          double full = Double.NaN;
-          for (String name : s.strategies()) {
-            Acquisition strategy = Acquisition.of(name, seed);
-            List<Integer> known = new ArrayList<>(start);
-            for (int round = 0; round <= s.rounds(); round++) {
-              SerDataset round0 = datasetOf(all, known);
-              learner.load(round0);
-              if (s.withFull() && Double.isNaN(full)) {
-                full = Baselines.fullLabels(round0, learner, s.ser(), seed).testAccuracy();
-              }
-              SerResult seedOnly = run(round0, learner, 0, seed);
-              SerResult withSer =
-                  s.withSer() ? run(round0, learner, s.ser().maxLoops(), seed) : null;
-              Point p =
-                  new Point(
-                      name,
-                      seed,
-                      known.size(),
-                      seedOnly.kept().testAccuracy(),
-                      withSer == null ? Double.NaN : withSer.kept().testAccuracy(),
-                      full,
-                      winRate(seedOnly),
-                      winRate(withSer));
-              points.add(p);
-              log.printf(
-                  Locale.ROOT,
-                  "seed %d, %s, %d labels: RM %.4f, with SER %.4f%s%n",
-                  seed,
+      for (int j = 0; j < samples.size(); j++) {
+        for (int k = 0; k < s.seeds(); k++) {
+          runSeed(j, s.firstSeed() + k, featurizer, points);
+        }
+      }
+    }
+    return points;
+  }
+
+  /** Every strategy's rounds under one seed of sample {@code j}. */
+  private void runSeed(int j, long seed, Featurizer featurizer, List<Point> points)
+      throws IOException {
+    SerDataset all =
+        SerDataset.load(samples.get(j).at(1.0, seed)); // every training label, held back
+    List<Integer> start = startLabels(all.labeled().size(), s.start(), seed);
+    try (RewardLearner learner =
+        HeadLearner.encoding(featurizer, false, s.ser().train(), Progress.quiet())) {
+      double full = Double.NaN;
+      for (String name : s.strategies()) {
+        Acquisition strategy = Acquisition.of(name, seed);
+        List<Integer> known = new ArrayList<>(start);
+        for (int round = 0; round <= s.rounds(); round++) {
+          SerDataset round0 = datasetOf(all, known);
+          learner.load(round0);
+          if (s.withFull() && Double.isNaN(full)) {
+            full = Baselines.fullLabels(round0, learner, s.ser(), seed).testAccuracy();
+          }
+          SerResult seedOnly = run(round0, learner, 0, seed);
+          SerResult withSer = s.withSer() ? run(round0, learner, s.ser().maxLoops(), seed) : null;
+          Point p =
+              new Point(
+                  j,
                   name,
+                  seed,
                   known.size(),
-                  p.active(),
-                  p.activeSer(),
-                  bestOfN == null
-                      ? ""
-                      : String.format(
-                          Locale.ROOT,
-                          "; best-of-%s win rate %.3f, with SER %.3f",
-                          bestOfN.firstN(),
-                          p.activeBestOfN(),
-                          p.activeSerBestOfN()));
-              log.flush();
-              if (round < s.rounds()) {
-                List<Asker.Question> asked =
-                    Asker.ask(
-                        learner,
-                        seedOnly.keptModel(),
-                        round0.pool(),
-                        positions(known.size()),
-                        strategy,
-                        s.roundSize(),
-                        seed * 1000 + round);
-                int[] original = poolToTraining(all.labeled().size(), known);
-                for (Asker.Question q : asked) {
-                  known.add(original[q.pair().key()]);
-                }
-              }
+                  seedOnly.kept().testAccuracy(),
+                  withSer == null ? Double.NaN : withSer.kept().testAccuracy(),
+                  full,
+                  winRate(seedOnly),
+                  winRate(withSer));
+          points.add(p);
+          log.printf(
+              Locale.ROOT,
+              "%sseed %d, %s, %d labels: RM %.4f, with SER %.4f%s%n",
+              samples.size() > 1 ? s.samples().get(j) + ", " : "",
+              seed,
+              name,
+              known.size(),
+              p.active(),
+              p.activeSer(),
+              bestOfN == null
+                  ? ""
+                  : String.format(
+                      Locale.ROOT,
+                      "; best-of-%s win rate %.3f, with SER %.3f",
+                      bestOfN.firstN(),
+                      p.activeBestOfN(),
+                      p.activeSerBestOfN()));
+          log.flush();
+          if (round < s.rounds()) {
+            List<Asker.Question> asked =
+                Asker.ask(
+                    learner,
+                    seedOnly.keptModel(),
+                    round0.pool(),
+                    positions(known.size()),
+                    strategy,
+                    s.roundSize(),
+                    seed * 1000 + round);
+            int[] original = poolToTraining(all.labeled().size(), known);
+            for (Asker.Question q : asked) {
+              known.add(original[q.pair().key()]);
             }
           }
         }
       }
     }
-    return points;
   }
 
   /** The kept model's best-of-n win rate at the first n; NaN without candidates or a run. */
@@ -282,6 +301,8 @@ public final class ActiveExperiment {
         "protocol", "active labeling with a simulated annotator (gold labels only when asked)");
     json.put("seeds", s.seeds());
     json.put("first_seed", s.firstSeed());
+    ArrayNode sampleNames = json.putArray("samples"); // runs are sample by sample, seed by seed
+    s.samples().forEach(sampleNames::add);
     json.put("start", s.start());
     json.put("round_size", s.roundSize());
     json.put("rounds", s.rounds());
@@ -353,6 +374,15 @@ public final class ActiveExperiment {
       }
     }
     Map<String, double[]> series = metrics.get(0).series();
+    if (s.samples().size() > 1) {
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "%n%d samples (%s) x %d seeds; each gain paired within its sample and seed.%n",
+              s.samples().size(),
+              String.join(", ", s.samples()),
+              s.seeds()));
+    }
     if (!Double.isNaN(full)) {
       md.append(String.format(Locale.ROOT, "%nfull-label RM: %.4f%n", full));
     }
@@ -386,7 +416,8 @@ public final class ActiveExperiment {
     page.paragraph(
         String.format(
             Locale.ROOT,
-            "%d seeds; %d random labels to start, then %d rounds of %d asked by each strategy. Accuracy on held-out prompts; gains over random labels at the same count, paired by seed, with 95%% t-intervals.",
+            "%s%d seeds; %d random labels to start, then %d rounds of %d asked by each strategy. Accuracy on held-out prompts; gains over random labels at the same count, paired by sample and seed, with 95%% t-intervals.",
+            s.samples().size() > 1 ? s.samples().size() + " samples x " : "",
             s.seeds(),
             s.start(),
             s.rounds(),
@@ -457,7 +488,7 @@ public final class ActiveExperiment {
         values.add(value.applyAsDouble(p));
         gains.add(
             value.applyAsDouble(p)
-                - value.applyAsDouble(find(points, "random", p.seed(), p.labels())));
+                - value.applyAsDouble(find(points, "random", p.sample(), p.seed(), p.labels())));
       }
       row.set(key, ExperimentReport.stats(values));
       if (!random) {
@@ -484,9 +515,15 @@ public final class ActiveExperiment {
         : String.format(Locale.ROOT, "%+.4f", g.get("mean").asDouble());
   }
 
-  private static Point find(List<Point> points, String strategy, long seed, int labels) {
+  private static Point find(
+      List<Point> points, String strategy, int sample, long seed, int labels) {
     return points.stream()
-        .filter(p -> p.strategy().equals(strategy) && p.seed() == seed && p.labels() == labels)
+        .filter(
+            p ->
+                p.strategy().equals(strategy)
+                    && p.sample() == sample
+                    && p.seed() == seed
+                    && p.labels() == labels)
         .findFirst()
         .orElseThrow();
   }

@@ -427,4 +427,93 @@ class JudgedBestOfNTest {
       }
     }
   }
+
+  /**
+   * Several samples: every seed runs on each, and each gain is paired within its own sample and
+   * seed. At the start every method holds the same random labels of the same sample, so a gain
+   * paired across samples would not be zero there.
+   */
+  @Test
+  void activeExperimentPoolsSamplesPairedWithinEach() throws Exception {
+    Path other = dir.resolve("alpaca7");
+    CliTest.Result c =
+        CliTest.run(
+            "data",
+            "candidates",
+            "--input",
+            SharedData.require(SharedData.ALPACAEVAL).toString(),
+            "--test-fraction",
+            "0.03",
+            "--train-pairs",
+            "500",
+            "--seed",
+            "7",
+            "--out",
+            other.toString());
+    assertEquals(0, c.code(), c.err());
+    Path exp = dir.resolve("active-samples");
+    String[] args =
+        with(
+            new String[] {
+              "experiment",
+              "--train",
+              data.resolve("train.jsonl").toString(),
+              "--samples",
+              other.resolve("train.jsonl").toString(),
+              "--acquisition",
+              "uncertainty",
+              "--ask-start",
+              "20",
+              "--ask-size",
+              "20",
+              "--ask-rounds",
+              "1",
+              "--seeds",
+              "2",
+              "--no-ask-ser",
+              "--skip-full",
+              "--quiet",
+              "--cache",
+              TestEncoders.CACHE.toString(),
+              "--out",
+              exp.toString()
+            },
+            ENCODER);
+    CliTest.Result r = CliTest.run(args);
+    assertEquals(0, r.code(), r.err());
+    JsonNode json = JSON.readTree(exp.resolve("experiment.json").toFile());
+    assertEquals(2, json.get("samples").size());
+    assertTrue(json.get("samples").get(1).asText().contains("alpaca7"));
+    assertTrue(Files.readString(exp.resolve("experiment.md")).contains("2 samples"));
+    JsonNode rows = json.get("by_budget");
+    assertEquals(2 * 2, rows.size(), "2 budgets x (random, uncertainty), without SER");
+    JsonNode randomStart = null;
+    for (JsonNode row : rows) {
+      assertEquals(4, row.get("accuracy").get("runs").size(), "2 samples x 2 seeds");
+      if (row.get("strategy").asText().equals("random") && row.get("labels").asInt() == 20) {
+        randomStart = row.get("accuracy").get("runs");
+      }
+    }
+    JsonNode start = randomStart;
+    assertTrue(
+        start.get(0).asDouble() != start.get(2).asDouble()
+            || start.get(1).asDouble() != start.get(3).asDouble(),
+        "the second sample is other data: " + start);
+    for (JsonNode row : rows) {
+      if (row.get("strategy").asText().equals("uncertainty") && row.get("labels").asInt() == 20) {
+        for (JsonNode g : row.get("minus_random").get("runs")) {
+          assertEquals(0.0, g.asDouble(), 1e-12, "the same start within a sample and seed");
+        }
+      }
+    }
+    String[] plain = args.clone();
+    List<String> list = java.util.Arrays.asList(plain);
+    plain[list.indexOf("--out") + 1] = dir.resolve("not-active").toString();
+    int at = list.indexOf("--acquisition");
+    plain[at] = "--labeled-fraction";
+    plain[at + 1] = "0.1";
+    CliTest.Result refused = CliTest.run(plain);
+    assertEquals(1, refused.code(), "an error, before any work");
+    assertTrue(refused.err().contains("--samples goes with --acquisition"), refused.err());
+  }
 }

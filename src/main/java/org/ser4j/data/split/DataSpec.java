@@ -79,6 +79,12 @@ public record DataSpec(
     return !labeled.isEmpty();
   }
 
+  /** The same experiment on another training file (another sample of the same data). */
+  public DataSpec withTrain(Path file) {
+    return new DataSpec(
+        file, test, testFraction, labeledFraction, seed, read, labeled, unlabeled, addedLabels);
+  }
+
   /** This data with {@code file}'s human labels added to the seed. */
   public DataSpec withAddedLabels(Path file) {
     List<Path> added = new ArrayList<>(addedLabels);
