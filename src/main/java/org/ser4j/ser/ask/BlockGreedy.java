@@ -1,8 +1,8 @@
 package org.ser4j.ser.ask;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.stream.IntStream;
 
 /**
  * The greedy picks of {@link DOptimal}, made in blocks so that the costly part vectorizes. Each
@@ -21,9 +21,6 @@ import java.util.stream.IntStream;
 final class BlockGreedy {
   /** Picks per block: the block's directions (dimension x BLOCK doubles) stay in the L2 cache. */
   static final int BLOCK = 64;
-
-  /** Candidates per task of the end-of-block pass. */
-  private static final int CHUNK = 512;
 
   private final float[][] diff;
   private final double[] w;
@@ -142,34 +139,9 @@ final class BlockGreedy {
 
   /** Every candidate's q after all of the block's picks: one pass over the pool. */
   private void finishBlock(int picks) {
-    int n = diff.length;
-    IntStream.range(0, (n + CHUNK - 1) / CHUNK)
-        .parallel()
-        .forEach(
-            chunk -> {
-              ManyDots dots = new ManyDots(uByDim, picks);
-              double[] a1 = new double[picks];
-              double[] a2 = new double[picks];
-              int[] behind = new int[CHUNK];
-              int count = 0;
-              for (int i = chunk * CHUNK; i < Math.min(n, (chunk + 1) * CHUNK); i++) {
-                if (!taken[i] && seen[i] < picks) {
-                  behind[count++] = i;
-                }
-              }
-              for (int x = 0; x < count; x += 2) {
-                int i1 = behind[x];
-                int i2 = behind[Math.min(x + 1, count - 1)];
-                dots.two(diff[i1], diff[i2], picks, a1, a2);
-                lower(i1, a1, picks);
-                if (i2 != i1) {
-                  lower(i2, a2, picks);
-                }
-              }
-              for (int i = chunk * CHUNK; i < Math.min(n, (chunk + 1) * CHUNK); i++) {
-                seen[i] = 0;
-              }
-            });
+    ManyDots.forEachRow(
+        diff, i -> !taken[i] && seen[i] < picks, uByDim, picks, (i, a) -> lower(i, a, picks));
+    Arrays.fill(seen, 0);
   }
 
   /** Candidate i's q after the block's picks it has not seen, given its products with them. */
@@ -199,7 +171,7 @@ final class BlockGreedy {
     /** Appends without order: heapify before use. */
     void add(int i) {
       if (size == items.length) {
-        items = java.util.Arrays.copyOf(items, size * 2);
+        items = Arrays.copyOf(items, size * 2);
       }
       items[size++] = i;
     }

@@ -98,7 +98,7 @@ final class DOptimal implements Acquisition {
     for (int i = 0; i < n; i++) {
       w[i] = weight(pool.p(i));
     }
-    return new BlockGreedy(diff, w, q, inverse).pick(Math.min(k, n));
+    return new BlockGreedy(diff, w, q, inverse).pick(k);
   }
 
   /**
@@ -142,22 +142,8 @@ final class DOptimal implements Acquisition {
       }
     }
     double[] out = new double[diff.length];
-    int chunk = 512;
-    IntStream.range(0, (diff.length + chunk - 1) / chunk)
-        .parallel()
-        .forEach(
-            part -> {
-              ManyDots dots = new ManyDots(aByDim, h);
-              double[] ad1 = new double[h];
-              double[] ad2 = new double[h];
-              int end = Math.min(diff.length, (part + 1) * chunk);
-              for (int i = part * chunk; i < end; i += 2) {
-                int i2 = Math.min(i + 1, end - 1);
-                dots.two(diff[i], diff[i2], h, ad1, ad2);
-                out[i] = woodburyForm(diff[i], ad1, l, h);
-                out[i2] = woodburyForm(diff[i2], ad2, l, h);
-              }
-            });
+    ManyDots.forEachRow(
+        diff, i -> true, aByDim, h, (i, ad) -> out[i] = woodburyForm(diff[i], ad, l, h));
     return out;
   }
 

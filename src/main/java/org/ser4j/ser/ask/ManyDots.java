@@ -1,6 +1,8 @@
 package org.ser4j.ser.ask;
 
 import java.util.Arrays;
+import java.util.function.IntPredicate;
+import java.util.stream.IntStream;
 
 /**
  * The dot products of pool rows with many vectors at once, each exactly as {@link DOptimal#dot}
@@ -10,8 +12,49 @@ import java.util.Arrays;
  * two rows share each load of the vectors.
  */
 final class ManyDots {
+  /** Rows per task of a parallel pass. */
+  private static final int CHUNK = 512;
+
+  /** What is done with one row's products; the array is reused once the call returns. */
+  interface RowUse {
+    void accept(int row, double[] products);
+  }
+
   private final double[][] byDim;
   private final double[][] partial;
+
+  /**
+   * For every row i of {@code rows} that {@code wanted} accepts, in parallel (chunks of rows, two
+   * rows at a time): {@code use.accept(i, products)} with products[t] = rows[i] . v[t] for the
+   * first {@code m} vectors of {@code byDim}. Calls for different rows may run at the same time.
+   */
+  static void forEachRow(float[][] rows, IntPredicate wanted, double[][] byDim, int m, RowUse use) {
+    int n = rows.length;
+    IntStream.range(0, (n + CHUNK - 1) / CHUNK)
+        .parallel()
+        .forEach(
+            chunk -> {
+              ManyDots dots = new ManyDots(byDim, m);
+              double[] a1 = new double[m];
+              double[] a2 = new double[m];
+              int[] here = new int[CHUNK];
+              int count = 0;
+              for (int i = chunk * CHUNK; i < Math.min(n, (chunk + 1) * CHUNK); i++) {
+                if (wanted.test(i)) {
+                  here[count++] = i;
+                }
+              }
+              for (int x = 0; x < count; x += 2) {
+                int i1 = here[x];
+                int i2 = here[Math.min(x + 1, count - 1)];
+                dots.two(rows[i1], rows[i2], m, a1, a2);
+                use.accept(i1, a1);
+                if (i2 != i1) {
+                  use.accept(i2, a2);
+                }
+              }
+            });
+  }
 
   /**
    * @param byDim the vectors by dimension: byDim[a][t] is vector t's coordinate a
