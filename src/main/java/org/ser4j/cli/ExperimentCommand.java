@@ -158,12 +158,8 @@ public final class ExperimentCommand implements Callable<Integer> {
       if (samples != null) {
         trainFiles.addAll(samples);
       }
-      List<Experiment.CellData> sampleData = new ArrayList<>();
-      List<String> sampleNames = new ArrayList<>();
-      for (Path file : trainFiles) {
-        sampleData.add((fraction, seed) -> data.toSpec(fraction, seed).withTrain(file));
-        sampleNames.add(file.toString());
-      }
+      ActiveExperiment.SampleData sampleData =
+          (j, seed) -> data.toSpec(1.0, seed).withTrain(trainFiles.get(j));
       ActiveExperiment.Settings active =
           new ActiveExperiment.Settings(
               acquisition,
@@ -176,7 +172,7 @@ public final class ExperimentCommand implements Callable<Integer> {
               encoderConfig,
               !noAskSer,
               !skipFull,
-              sampleNames);
+              trainFiles.stream().map(Path::toString).toList());
       java.nio.file.Files.createDirectories(out);
       SettingsFile.write(spec, out);
       PrintWriter activeLog = spec.commandLine().getOut();

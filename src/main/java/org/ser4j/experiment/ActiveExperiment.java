@@ -16,6 +16,7 @@ import java.util.Random;
 import org.ser4j.data.GoldLabels;
 import org.ser4j.data.PreferencePair;
 import org.ser4j.data.UnlabeledPair;
+import org.ser4j.data.split.DataSpec;
 import org.ser4j.data.split.SerDataset;
 import org.ser4j.encoder.EncoderConfig;
 import org.ser4j.encoder.EncoderRuntime;
@@ -82,6 +83,11 @@ public final class ActiveExperiment {
     }
   }
 
+  /** Sample {@code sample}'s data under split {@code seed}, every training label in it. */
+  public interface SampleData {
+    DataSpec at(int sample, long seed);
+  }
+
   /** One measurement: a strategy's RMs at one budget under one seed of one sample. */
   public record Point(
       int sample,
@@ -95,28 +101,24 @@ public final class ActiveExperiment {
       double activeSerBestOfN) {}
 
   private final Settings s;
-  private final List<Experiment.CellData> samples;
+  private final SampleData data;
   private final EncoderRuntime runtime;
   private final PrintWriter log;
   private final ExperimentBestOfN bestOfN;
 
   /**
-   * @param samples each sample's data, in the order of the settings' sample names
+   * @param data each sample's data, by its place in the settings' sample names
    * @param bestOfN judged candidate sets to measure each RM's best-of-n win rate on (at its first
    *     n), or null
    */
   public ActiveExperiment(
       Settings settings,
-      List<Experiment.CellData> samples,
+      SampleData data,
       EncoderRuntime runtime,
       ExperimentBestOfN bestOfN,
       PrintWriter log) {
     this.s = settings;
-    if (samples.size() != settings.samples().size()) {
-      throw new IllegalArgumentException(
-          samples.size() + " samples' data for " + settings.samples().size() + " names");
-    }
-    this.samples = List.copyOf(samples);
+    this.data = data;
     this.runtime = runtime;
     this.bestOfN = bestOfN;
     this.log = log;
@@ -125,7 +127,7 @@ public final class ActiveExperiment {
   public List<Point> run() throws IOException {
     List<Point> points = new ArrayList<>();
     try (Featurizer featurizer = runtime.open(s.encoder())) {
-      for (int j = 0; j < samples.size(); j++) {
+      for (int j = 0; j < s.samples().size(); j++) {
         for (int k = 0; k < s.seeds(); k++) {
           runSeed(j, s.firstSeed() + k, featurizer, points);
         }
@@ -137,8 +139,7 @@ public final class ActiveExperiment {
   /** Every strategy's rounds under one seed of sample {@code j}. */
   private void runSeed(int j, long seed, Featurizer featurizer, List<Point> points)
       throws IOException {
-    SerDataset all =
-        SerDataset.load(samples.get(j).at(1.0, seed)); // every training label, held back
+    SerDataset all = SerDataset.load(data.at(j, seed)); // every training label, held back
     List<Integer> start = startLabels(all.labeled().size(), s.start(), seed);
     try (RewardLearner learner =
         HeadLearner.encoding(featurizer, false, s.ser().train(), Progress.quiet())) {
@@ -169,7 +170,7 @@ public final class ActiveExperiment {
           log.printf(
               Locale.ROOT,
               "%sseed %d, %s, %d labels: RM %.4f, with SER %.4f%s%n",
-              samples.size() > 1 ? s.samples().get(j) + ", " : "",
+              s.samples().size() > 1 ? s.samples().get(j) + ", " : "",
               seed,
               name,
               known.size(),
