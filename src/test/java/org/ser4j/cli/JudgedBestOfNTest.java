@@ -37,6 +37,33 @@ class JudgedBestOfNTest {
     return out;
   }
 
+  /**
+   * ser experiment on the training pairs with a small active schedule (20 random labels, one round
+   * of 20, two seeds, no full-label RM), writing to {@code out}, plus {@code more}.
+   */
+  static String[] activeExperiment(Path out, String... more) {
+    String[] schedule = {
+      "experiment",
+      "--train",
+      data.resolve("train.jsonl").toString(),
+      "--ask-start",
+      "20",
+      "--ask-size",
+      "20",
+      "--ask-rounds",
+      "1",
+      "--seeds",
+      "2",
+      "--skip-full",
+      "--quiet",
+      "--cache",
+      TestEncoders.CACHE.toString(),
+      "--out",
+      out.toString()
+    };
+    return with(with(schedule, more), ENCODER);
+  }
+
   @BeforeAll
   static void candidatesAndModel() throws Exception {
     String alpaca = SharedData.require(SharedData.ALPACAEVAL).toString();
@@ -231,35 +258,16 @@ class JudgedBestOfNTest {
     Path exp = dir.resolve("active");
     CliTest.Result r =
         CliTest.run(
-            with(
-                new String[] {
-                  "experiment",
-                  "--train",
-                  data.resolve("train.jsonl").toString(),
-                  "--acquisition",
-                  "random,uncertainty",
-                  "--ask-start",
-                  "20",
-                  "--ask-size",
-                  "20",
-                  "--ask-rounds",
-                  "1",
-                  "--seeds",
-                  "2",
-                  "--max-loops",
-                  "1",
-                  "--skip-full",
-                  "--best-of-n",
-                  data.resolve("candidates.jsonl").toString(),
-                  "--best-of-n-at",
-                  "4,all",
-                  "--quiet",
-                  "--cache",
-                  TestEncoders.CACHE.toString(),
-                  "--out",
-                  exp.toString()
-                },
-                ENCODER));
+            activeExperiment(
+                exp,
+                "--acquisition",
+                "random,uncertainty",
+                "--max-loops",
+                "1",
+                "--best-of-n",
+                data.resolve("candidates.jsonl").toString(),
+                "--best-of-n-at",
+                "4,all"));
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("best-of-n win rate"), r.out());
     ModelCommandsTest.assertPng(exp.resolve("label-efficiency-best-of-n.png"));
@@ -453,32 +461,13 @@ class JudgedBestOfNTest {
     assertEquals(0, c.code(), c.err());
     Path exp = dir.resolve("active-samples");
     String[] args =
-        with(
-            new String[] {
-              "experiment",
-              "--train",
-              data.resolve("train.jsonl").toString(),
-              "--samples",
-              other.resolve("train.jsonl").toString(),
-              "--acquisition",
-              "uncertainty",
-              "--ask-start",
-              "20",
-              "--ask-size",
-              "20",
-              "--ask-rounds",
-              "1",
-              "--seeds",
-              "2",
-              "--no-ask-ser",
-              "--skip-full",
-              "--quiet",
-              "--cache",
-              TestEncoders.CACHE.toString(),
-              "--out",
-              exp.toString()
-            },
-            ENCODER);
+        activeExperiment(
+            exp,
+            "--samples",
+            other.resolve("train.jsonl").toString(),
+            "--acquisition",
+            "uncertainty",
+            "--no-ask-ser");
     CliTest.Result r = CliTest.run(args);
     assertEquals(0, r.code(), r.err());
     JsonNode json = JSON.readTree(exp.resolve("experiment.json").toFile());
