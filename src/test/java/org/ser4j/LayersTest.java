@@ -24,6 +24,7 @@ class LayersTest {
           Map.entry("org.ser4j.cli", 12),
           Map.entry("org.ser4j.api", 12),
           Map.entry("org.ser4j.experiment", 11),
+          Map.entry("org.ser4j.bench", 11),
           Map.entry("org.ser4j.ser", 10),
           Map.entry("org.ser4j.ser.select", 9),
           Map.entry("org.ser4j.ser.ask", 9),

@@ -100,6 +100,8 @@ public final class AskCommand implements Callable<Integer> {
 
   @Mixin RuntimeOptions runtime;
 
+  @Mixin SkipBadOption skip;
+
   @Override
   public Integer call() throws Exception {
     if (count < 1) {
@@ -160,7 +162,8 @@ public final class AskCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           model + " is a fine-tuned model; --model takes a frozen-encoder model (use --run)");
     }
-    org.ser4j.data.format.ReadOptions read = org.ser4j.data.format.ReadOptions.defaults();
+    org.ser4j.data.format.ReadOptions read =
+        org.ser4j.data.format.ReadOptions.defaults().withSkipBad(skip.skipBad);
     SerDataset data =
         labeled != null
             ? SerDataset.load(
@@ -168,6 +171,9 @@ public final class AskCommand implements Callable<Integer> {
                     List.of(labeled), unlabeled, null, seed, read))
             : poolOnly();
     data.notes().forEach(n -> spec.commandLine().getOut().println("note: " + n));
+    if (data.counts() != null && data.counts().trainSkipped().total() > 0) {
+      spec.commandLine().getOut().println("note: " + data.counts().trainSkipped().summary());
+    }
     if (data.labeled().isEmpty() && acquisition.readsEnsemble()) {
       throw new IllegalArgumentException("--strategy ensemble fits heads on --labeled FILE");
     }
@@ -188,8 +194,11 @@ public final class AskCommand implements Callable<Integer> {
 
   private SerDataset poolOnly() {
     org.ser4j.data.format.UnlabeledReader.Result r =
-        org.ser4j.data.format.UnlabeledReader.read(unlabeled);
+        org.ser4j.data.format.UnlabeledReader.read(unlabeled, skip.skipBad);
     r.warnings().forEach(w -> spec.commandLine().getOut().println("note: " + w));
+    if (r.skipped().total() > 0) {
+      spec.commandLine().getOut().println("note: " + unlabeled + ": " + r.skipped().summary());
+    }
     if (r.pairs().isEmpty()) {
       throw new IllegalArgumentException(unlabeled + ": no usable pool pair");
     }

@@ -44,11 +44,7 @@ public final class DataSpecMixin {
       description = "Seed for splits and training (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(
-      names = "--skip-bad",
-      description =
-          "Skip malformed records and count them by reason, instead of failing on the first (default: ${DEFAULT-VALUE}).")
-  boolean skipBad;
+  @Mixin SkipBadOption skip;
 
   @Mixin ReadOptionsMixin read;
 
@@ -65,7 +61,7 @@ public final class DataSpecMixin {
     Double fraction =
         testSource == null ? Double.valueOf(DEFAULT_TEST_FRACTION) : testSource.testFraction;
     return new DataSpec(
-        train, test, fraction, labeledFraction, seed, read.toReadOptions(seed, skipBad));
+        train, test, fraction, labeledFraction, seed, read.toReadOptions(seed, skip.skipBad));
   }
 
   /** Your own data: human labels, an unlabeled pool and, with --test, a test file. */
@@ -83,6 +79,6 @@ public final class DataSpecMixin {
           "--test-fraction splits --train; with --labeled, give --test FILE or no test set");
     }
     Path test = testSource == null ? null : testSource.test;
-    return DataSpec.ownData(labeled, unlabeled, test, seed, read.toReadOptions(seed, skipBad));
+    return DataSpec.ownData(labeled, unlabeled, test, seed, read.toReadOptions(seed, skip.skipBad));
   }
 }

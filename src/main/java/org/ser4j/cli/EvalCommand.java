@@ -45,10 +45,7 @@ public final class EvalCommand implements Callable<Integer> {
       description = "Where to write eval.json and the plots (default: MODEL/eval).")
   Path out;
 
-  @Option(
-      names = "--skip-bad",
-      description = "Skip malformed records and count them (default: ${DEFAULT-VALUE}).")
-  boolean skipBad;
+  @Mixin SkipBadOption skip;
 
   @Mixin ReadOptionsMixin read;
 
@@ -56,7 +53,7 @@ public final class EvalCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Path outDir = out != null ? out : model.dir.resolve("eval");
     model.requireModel();
-    PairReader.ReadResult data = PairReader.readAll(test, read.toReadOptions(42, skipBad));
+    PairReader.ReadResult data = PairReader.readAll(test, read.toReadOptions(42, skip.skipBad));
     Splits.TieFilter ties = Splits.dropTies(data.pairs());
     List<PreferencePair> pairs = ties.kept();
     if (pairs.isEmpty()) {

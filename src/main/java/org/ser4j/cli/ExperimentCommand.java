@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.ser4j.encoder.EncoderConfig;
 import org.ser4j.experiment.ActiveExperiment;
+import org.ser4j.experiment.ActiveReport;
+import org.ser4j.experiment.ActiveSchedule;
 import org.ser4j.experiment.Cell;
 import org.ser4j.experiment.Experiment;
 import org.ser4j.experiment.ExperimentBestOfN;
@@ -163,9 +165,7 @@ public final class ExperimentCommand implements Callable<Integer> {
       ActiveExperiment.Settings active =
           new ActiveExperiment.Settings(
               acquisition,
-              askStart,
-              askSize,
-              askRounds,
+              new ActiveSchedule(askStart, askSize, askRounds),
               data.seed,
               seeds,
               config,
@@ -179,7 +179,7 @@ public final class ExperimentCommand implements Callable<Integer> {
       List<ActiveExperiment.Point> points =
           new ActiveExperiment(active, sampleData, encoder.runtime.toRuntime(), bon, activeLog)
               .run();
-      ActiveExperiment.write(out, active, points, bon, activeLog);
+      ActiveReport.write(out, active, points, bon, activeLog);
       return 0;
     }
     if (samples != null && !samples.isEmpty()) {

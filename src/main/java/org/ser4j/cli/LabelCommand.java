@@ -16,6 +16,7 @@ import org.ser4j.util.ApiKey;
 import org.ser4j.util.Json;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** `ser label`: a labeling page on which people answer the pairs `ser ask` chose. */
@@ -116,6 +117,8 @@ public final class LabelCommand implements Callable<Integer> {
           "For --resolved: majority (the answer most labels gave; a pair whose top answers tie is left out) or drop (only pairs every label agrees on) (default: ${DEFAULT-VALUE}).")
   String disagreements;
 
+  @Mixin SkipBadOption skip;
+
   @Override
   public Integer call() throws Exception {
     Agreement.Resolve rule =
@@ -137,7 +140,10 @@ public final class LabelCommand implements Callable<Integer> {
     }
     String text = guidelines == null ? null : Files.readString(guidelines, StandardCharsets.UTF_8);
     PrintWriter log = spec.commandLine().getOut();
-    LabelQueue q = LabelQueue.read(queue);
+    LabelQueue q = LabelQueue.read(queue, skip.skipBad);
+    if (q.skipped().total() > 0) {
+      log.printf("note: %s: %s%n", queue, q.skipped().summary());
+    }
     if (q.renamed() > 0) {
       log.printf(
           "note: %s: %d pairs repeat an earlier pair's id; told apart as ID~2, ID~3, ...%n",

@@ -61,10 +61,7 @@ public final class ScoreCommand implements Callable<Integer> {
       description = "Records encoded per chunk (default: ${DEFAULT-VALUE}).")
   int chunk;
 
-  @Option(
-      names = "--skip-bad",
-      description = "Skip malformed preference records and count them (default: ${DEFAULT-VALUE}).")
-  boolean skipBad;
+  @Mixin SkipBadOption skip;
 
   @Mixin ReadOptionsMixin read;
 
@@ -99,7 +96,8 @@ public final class ScoreCommand implements Callable<Integer> {
                         task);
               }
             } else {
-              try (PairReader reader = PairReader.open(input, read.toReadOptions(42, skipBad))) {
+              try (PairReader reader =
+                  PairReader.open(input, read.toReadOptions(42, skip.skipBad))) {
                 count[0] =
                     scoreInChunks(
                         reader,

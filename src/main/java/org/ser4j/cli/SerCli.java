@@ -83,7 +83,9 @@ public final class SerCli implements Runnable {
           PrintWriter err = commandLine.getErr();
           if (e instanceof BadRecordException) {
             err.println("ser: bad record: " + e.getMessage());
-            err.println("ser: pass --skip-bad to skip and count such records instead");
+            if (commandLine.getCommandSpec().findOption(SkipBadOption.NAME) != null) {
+              err.println("ser: pass --skip-bad to skip and count such records instead");
+            }
           } else if (e instanceof DataFileException || e instanceof IllegalArgumentException) {
             err.println("ser: " + e.getMessage());
           } else {

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.ser4j.data.SkipCounts;
 import org.ser4j.data.UnlabeledPair;
 import org.ser4j.data.format.UnlabeledReader;
 
@@ -19,9 +20,11 @@ public final class LabelQueue {
   private final List<UnlabeledPair> pairs;
   private final Map<String, Integer> index = new HashMap<>();
   private final int renamed;
+  private final SkipCounts skipped;
 
-  private LabelQueue(Path file, List<UnlabeledPair> pairs) {
+  private LabelQueue(Path file, List<UnlabeledPair> pairs, SkipCounts skipped) {
     this.file = file;
+    this.skipped = skipped;
     List<UnlabeledPair> unique = new java.util.ArrayList<>(pairs.size());
     int renamed = 0;
     for (UnlabeledPair p : pairs) {
@@ -47,15 +50,28 @@ public final class LabelQueue {
 
   /** Reads {@code file}; the answers' labels, if any, are never read. */
   public static LabelQueue read(Path file) {
-    UnlabeledReader.Result r = UnlabeledReader.read(file);
+    return read(file, false);
+  }
+
+  /**
+   * Reads {@code file}, skipping (and counting, {@link #skipped()}) bad records when {@code
+   * skipBad}, else failing on the first.
+   */
+  public static LabelQueue read(Path file, boolean skipBad) {
+    UnlabeledReader.Result r = UnlabeledReader.read(file, skipBad);
     if (r.pairs().isEmpty()) {
       throw new IllegalArgumentException(file + ": no pair to label");
     }
-    return new LabelQueue(file, r.pairs());
+    return new LabelQueue(file, r.pairs(), r.skipped());
+  }
+
+  /** The bad records skipped while reading (none unless read with skipBad). */
+  public SkipCounts skipped() {
+    return skipped;
   }
 
   public static LabelQueue of(Path file, List<UnlabeledPair> pairs) {
-    return new LabelQueue(file, pairs);
+    return new LabelQueue(file, pairs, new SkipCounts(0));
   }
 
   public Path file() {

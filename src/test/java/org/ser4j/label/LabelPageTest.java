@@ -293,10 +293,11 @@ class LabelPageTest {
   void afterKillNineTheServerRestartsAndTheAnnotatorContinuesWhereTheyStopped() throws Exception {
     Path queue = queue();
     Path out = dir.resolve("labels.jsonl");
-    Process first = start(queue, out, 0);
-    int port = port(first);
-    ChromeDriver d = Browser.open();
+    ChromeDriver d = Browser.open(); // first: without a browser the test ends before a server runs
+    Process first = null;
     try {
+      first = start(queue, out, 0);
+      int port = port(first);
       String url = "http://127.0.0.1:" + port + "/";
       String id = begin(d, url, "ann");
       id = press(d, "1", id);
@@ -321,7 +322,10 @@ class LabelPageTest {
       }
     } finally {
       d.quit();
-      first.destroyForcibly();
+      if (first != null) {
+        first.destroyForcibly();
+        first.waitFor(20, TimeUnit.SECONDS);
+      }
     }
   }
 

@@ -6,8 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.ser4j.data.BadRecordException;
 import org.ser4j.data.Prompt;
 import org.ser4j.data.Role;
+import org.ser4j.data.SkipCounts;
 import org.ser4j.data.UnlabeledPair;
 
 /**
@@ -18,39 +20,65 @@ import org.ser4j.data.UnlabeledPair;
  * (West-of-N then builds each prompt's best against its worst on top). The prompt is a string or a
  * list of {role, content} messages. No label is ever read: a field that carries one ({@code
  * chosen}, {@code rejected}, {@code preference}, {@code preferred}, {@code label}, {@code winner})
- * is ignored, with a warning. A malformed record is an error naming file, line and field.
+ * is ignored, with a warning. A malformed record is an error naming file, line and field, or, when
+ * bad records are skipped ({@code --skip-bad}), counted in {@link Result#skipped()}.
  */
 public final class UnlabeledReader {
   /** Fields that would carry a preference; an unlabeled pool's are ignored. */
   static final List<String> LABEL_FIELDS =
       List.of("chosen", "rejected", "preference", "preferred", "label", "winner");
 
-  /** The pool's pairs (keys 0, 1, ...), the records read, and what was ignored, said once each. */
-  public record Result(List<UnlabeledPair> pairs, long records, List<String> warnings) {}
+  /**
+   * The pool's pairs (keys 0, 1, ...), the records read, what was ignored (said once each), and the
+   * bad records skipped.
+   */
+  public record Result(
+      List<UnlabeledPair> pairs, long records, List<String> warnings, SkipCounts skipped) {
+    public static Result empty() {
+      return new Result(List.of(), 0, List.of(), new SkipCounts(0));
+    }
+  }
 
   private UnlabeledReader() {}
 
+  /** Reads {@code file}; the first bad record is an error. */
   public static Result read(Path file) {
+    return read(file, false);
+  }
+
+  /** Reads {@code file}; with {@code skipBad}, bad records are skipped and counted instead. */
+  public static Result read(Path file, boolean skipBad) {
     List<UnlabeledPair> pairs = new ArrayList<>();
     Map<String, Integer> labelFields = new TreeMap<>();
     int sameAnswers = 0;
+    SkipCounts skipped = new SkipCounts(5);
     TextInterner interner = new TextInterner(); // pools repeat prompts and answers
     try (JsonLines lines = JsonLines.open(file)) {
       while (lines.hasNext()) {
         JsonLines.Record r = lines.next();
         JsonNode json = r.json();
         Fields fields = new Fields(r.source());
+        Prompt prompt;
+        List<String> answers;
+        try {
+          prompt =
+              interner.prompt(
+                  new Prompt(
+                      TrlParser.turns(
+                          fields.require(json, "prompt", "prompt"), "prompt", Role.USER, fields)));
+          answers = answers(json, fields).stream().map(interner::text).toList();
+        } catch (BadRecordException e) {
+          if (!skipBad) {
+            throw e;
+          }
+          skipped.add(e);
+          continue;
+        }
         for (String f : LABEL_FIELDS) {
           if (json.has(f)) {
             labelFields.merge(f, 1, Integer::sum);
           }
         }
-        Prompt prompt =
-            interner.prompt(
-                new Prompt(
-                    TrlParser.turns(
-                        fields.require(json, "prompt", "prompt"), "prompt", Role.USER, fields)));
-        List<String> answers = answers(json, fields).stream().map(interner::text).toList();
         String id = Fields.idOrNull(json, "id");
         for (int i = 0; i + 1 < answers.size(); i++) {
           if (answers.get(i).equals(answers.get(i + 1))) {
@@ -77,7 +105,7 @@ public final class UnlabeledReader {
                 "%s: left out %d pair%s of two identical answers",
                 file, sameAnswers, sameAnswers == 1 ? "" : "s"));
       }
-      return new Result(pairs, lines.records(), warnings);
+      return new Result(pairs, lines.records(), warnings, skipped);
     }
   }
 

@@ -148,9 +148,10 @@ public record SerDataset(
     test.forEach(p -> known.put(contentKey(p.prompt(), p.chosen(), p.rejected()), p));
     UnlabeledReader.Result read =
         spec.unlabeled() == null
-            ? new UnlabeledReader.Result(List.of(), 0, List.of())
-            : UnlabeledReader.read(spec.unlabeled());
+            ? UnlabeledReader.Result.empty()
+            : UnlabeledReader.read(spec.unlabeled(), spec.read().skipBad());
     notes.addAll(read.warnings());
+    skipped.addAll(read.skipped()); // the pool's bad records, counted with the labels'
     List<UnlabeledPair> pool = new ArrayList<>(read.pairs().size());
     int overlap = 0;
     for (UnlabeledPair p : read.pairs()) {

@@ -1,4 +1,4 @@
-package org.ser4j.cli;
+package org.ser4j.bench;
 
 import java.util.ArrayList;
 import java.util.List;
