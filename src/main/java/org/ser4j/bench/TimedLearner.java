@@ -21,7 +21,7 @@ final class TimedLearner implements RewardLearner {
   record FitTime(boolean judged, int pairs, int epochs, double seconds) {}
 
   private final RewardLearner inner;
-  private final List<FitTime> fits = new ArrayList<>();
+  private final List<FitTime> fits = java.util.Collections.synchronizedList(new ArrayList<>());
 
   TimedLearner(RewardLearner inner) {
     this.inner = inner;
@@ -29,11 +29,9 @@ final class TimedLearner implements RewardLearner {
 
   /** The fits so far, in order. */
   List<FitTime> fits() {
-    return List.copyOf(fits);
-  }
-
-  void clear() {
-    fits.clear();
+    synchronized (fits) {
+      return List.copyOf(fits);
+    }
   }
 
   @Override
@@ -52,6 +50,11 @@ final class TimedLearner implements RewardLearner {
     Fit f = inner.fitEpochs(train, epochs, seed, start);
     fits.add(new FitTime(false, train.size(), f.history().size(), Timing.since(t0)));
     return f;
+  }
+
+  @Override
+  public boolean concurrentFits() {
+    return inner.concurrentFits();
   }
 
   @Override

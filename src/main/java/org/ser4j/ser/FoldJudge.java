@@ -157,9 +157,9 @@ final class FoldJudge implements LoopJudge {
    */
   private OutOfFold advance(int loop) throws IOException {
     boolean warm = loop > 0 && config.warmStart();
-    List<Double> margins = new ArrayList<>();
+    double[][] foldMargins = new double[heldOut.length][];
     int[] bestEpochs = new int[heldOut.length];
-    long[] foldRows = {0};
+    long[] foldRows = new long[heldOut.length];
     // Only pair-confidence reads T; it is the same for every fold, so fitted once.
     double temperature =
         last != null && config.rule() == SelectionRule.PAIR_CONFIDENCE
@@ -171,32 +171,35 @@ final class FoldJudge implements LoopJudge {
             "decision folds, loop " + loop,
             heldOut.length,
             "fits",
-            task -> {
-              for (int f = 0; f < heldOut.length; f++) {
-                if (loop > 0) {
-                  List<SelfLabel> chosen = selection.select(models[f], taken[f], temperature, loop);
-                  taken[f].addAll(chosen);
-                  selected.get(f).addAll(chosen);
-                }
-                TrainingSet heldOutSet = TrainingSet.labeled(heldOut[f]);
-                TrainingSet foldTrain = foldTraining(f);
-                foldRows[0] += foldTrain.size();
-                RewardLearner.Fit fit =
-                    learner.fit(foldTrain, heldOutSet, seed + loop, warm ? models[f] : null);
-                bestEpochs[f] = fit.bestEpoch();
-                models[f] = fit.model();
-                for (double m : learner.rewards(models[f], heldOutSet).margins()) {
-                  margins.add(m);
-                }
-                task.step(1);
-              }
-            });
+            task ->
+                FoldRunner.forEach(
+                    heldOut.length,
+                    learner.concurrentFits(),
+                    f -> {
+                      if (loop > 0) {
+                        List<SelfLabel> chosen =
+                            selection.select(models[f], taken[f], temperature, loop);
+                        taken[f].addAll(chosen);
+                        selected.get(f).addAll(chosen);
+                      }
+                      TrainingSet heldOutSet = TrainingSet.labeled(heldOut[f]);
+                      TrainingSet foldTrain = foldTraining(f);
+                      foldRows[f] = foldTrain.size();
+                      RewardLearner.Fit fit =
+                          learner.fit(foldTrain, heldOutSet, seed + loop, warm ? models[f] : null);
+                      bestEpochs[f] = fit.bestEpoch();
+                      models[f] = fit.model();
+                      foldMargins[f] = learner.rewards(models[f], heldOutSet).margins();
+                      task.step(1);
+                    }));
     boolean sampled = selected.stream().anyMatch(l -> l.size() > MAX_FOLD_SELF_LABELS);
     last =
         new OutOfFold(
-            margins.stream().mapToDouble(Double::doubleValue).toArray(),
+            java.util.Arrays.stream(foldMargins)
+                .flatMapToDouble(java.util.Arrays::stream)
+                .toArray(),
             bestEpochs,
-            foldRows[0],
+            java.util.Arrays.stream(foldRows).sum(),
             sampled);
     return last;
   }

@@ -90,7 +90,7 @@ public interface Progress {
   /** See {@link #hideable}. */
   final class Hideable implements Progress {
     private final Progress shown;
-    private int hidden;
+    private volatile int hidden; // read by fits on other threads (the decision folds)
 
     private Hideable(Progress shown) {
       this.shown = shown;

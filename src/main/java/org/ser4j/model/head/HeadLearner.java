@@ -94,6 +94,12 @@ public final class HeadLearner implements RewardLearner, org.ser4j.model.learn.P
     return d;
   }
 
+  /** Fits touch only vectors held in this process; a cluster's source is left to one at a time. */
+  @Override
+  public boolean concurrentFits() {
+    return source == null || source instanceof LocalFeatures;
+  }
+
   @Override
   public Fit fit(TrainingSet train, TrainingSet validation, long seed, TrainedModel start) {
     return fit(train, validation, config.withSeed(seed), (HeadModel) start);

@@ -95,13 +95,27 @@ public final class HeadModel implements TrainedModel {
     return head.score(normalizer.apply(features));
   }
 
+  /**
+   * The rewards of raw feature vectors, each as {@link #score(float[])} gives it; large sets in
+   * chunks on every core (rows are independent, so the result does not depend on the split).
+   */
   public double[] score(float[][] features) {
     double[] out = new double[features.length];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = score(features[i]);
-    }
+    int chunks = (features.length + CHUNK - 1) / CHUNK;
+    java.util.stream.IntStream stream = java.util.stream.IntStream.range(0, chunks);
+    (chunks > 1 ? stream.parallel() : stream)
+        .forEach(
+            c -> {
+              int from = c * CHUNK;
+              int to = Math.min(features.length, from + CHUNK);
+              double[] part = new double[to - from];
+              head.scoreRows(features, normalizer, null, from, to, part);
+              System.arraycopy(part, 0, out, from, part.length);
+            });
     return out;
   }
+
+  private static final int CHUNK = 4096;
 
   /**
    * Rewards of texts, encoded (or found in the cache) by {@code featurizer}, which must be this

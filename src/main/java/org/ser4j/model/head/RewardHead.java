@@ -14,6 +14,20 @@ public interface RewardHead {
   double score(float[] x);
 
   /**
+   * {@code out[k - from] = score(z(xs[rows[k]]))} for k in [from, to): a batch's rewards, where z
+   * standardizes a row with {@code normalizer} (null: the rows are standardized already). A head
+   * may compute several at a time, and standardize as it goes; each reward is the same to the bit
+   * as {@link #score} of the standardized row. {@code rows} null: rows from to to in order.
+   */
+  default void scoreRows(
+      float[][] xs, FeatureNormalizer normalizer, int[] rows, int from, int to, double[] out) {
+    for (int k = from; k < to; k++) {
+      float[] x = xs[rows == null ? k : rows[k]];
+      out[k - from] = score(normalizer == null ? x : normalizer.apply(x));
+    }
+  }
+
+  /**
    * Adds {@code dScore} times the gradient of r(x) with respect to every parameter to {@code grad}.
    */
   void backward(float[] x, double dScore, double[] grad);

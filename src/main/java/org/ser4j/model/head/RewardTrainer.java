@@ -92,6 +92,7 @@ public final class RewardTrainer {
     double weightSum = weights == null ? trainRaw.size() : java.util.Arrays.stream(weights).sum();
     Random random = new Random(config.seed() * 31 + 17);
     int nVal = validationRaw.size();
+    // Standardized once: every epoch reads them.
     PairFeatures val = normalize(validationRaw, normalizer);
     PairFeatures train = normalize(trainRaw, normalizer);
 
@@ -104,6 +105,8 @@ public final class RewardTrainer {
     for (int i = 0; i < idx.length; i++) {
       idx[i] = i;
     }
+    double[] chosenScores = new double[config.batchSize()];
+    double[] rejectedScores = new double[config.batchSize()];
     EpochLoop.Trainee trainee =
         new EpochLoop.Trainee() {
           @Override
@@ -113,10 +116,14 @@ public final class RewardTrainer {
             for (int startRow = 0; startRow < idx.length; startRow += config.batchSize()) {
               int end = Math.min(idx.length, startRow + config.batchSize());
               java.util.Arrays.fill(grad, 0);
+              // The batch's rewards first (the parameters change only after the batch).
+              head.scoreRows(train.chosen(), null, idx, startRow, end, chosenScores);
+              head.scoreRows(train.rejected(), null, idx, startRow, end, rejectedScores);
               for (int k = startRow; k < end; k++) {
                 float[] c = train.chosen()[idx[k]];
                 float[] r = train.rejected()[idx[k]];
-                Loss.PairLoss l = config.loss().of(head.score(c), head.score(r));
+                Loss.PairLoss l =
+                    config.loss().of(chosenScores[k - startRow], rejectedScores[k - startRow]);
                 double w = weights == null ? 1.0 : weights[idx[k]];
                 lossSum += w * l.loss();
                 double scale = w / (end - startRow);
@@ -159,14 +166,12 @@ public final class RewardTrainer {
     }
   }
 
-  /** Mean loss and accuracy of {@code head} on normalized pairs. */
+  /** Mean loss and accuracy of {@code head} on standardized pairs. */
   Loss.Evaluation evaluate(RewardHead head, PairFeatures pairs) {
     double[] c = new double[pairs.size()];
     double[] r = new double[pairs.size()];
-    for (int i = 0; i < pairs.size(); i++) {
-      c[i] = head.score(pairs.chosen()[i]);
-      r[i] = head.score(pairs.rejected()[i]);
-    }
+    head.scoreRows(pairs.chosen(), null, null, 0, pairs.size(), c);
+    head.scoreRows(pairs.rejected(), null, null, 0, pairs.size(), r);
     return config.loss().evaluate(new PairRewards(c, r));
   }
 

@@ -55,12 +55,12 @@ public record SerInputs(
 
   @Override
   public PairRewards poolRewards(HeadModel model, List<UnlabeledPair> pairs) {
-    double[] r1 = new double[pairs.size()];
-    double[] r2 = new double[pairs.size()];
+    float[][] first = new float[pairs.size()][];
+    float[][] second = new float[pairs.size()][];
     for (int i = 0; i < pairs.size(); i++) {
-      r1[i] = model.score(poolFirst[pairs.get(i).key()]);
-      r2[i] = model.score(poolSecond[pairs.get(i).key()]);
+      first[i] = poolFirst[pairs.get(i).key()];
+      second[i] = poolSecond[pairs.get(i).key()];
     }
-    return new PairRewards(r1, r2);
+    return new PairRewards(model.score(first), model.score(second));
   }
 }

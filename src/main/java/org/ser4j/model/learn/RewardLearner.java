@@ -48,6 +48,14 @@ public interface RewardLearner extends AutoCloseable {
   }
 
   /**
+   * Whether several fits (and pool scorings) may run at once on this learner, as the decision
+   * folds' do on idle cores: true only where they share nothing mutable (default false).
+   */
+  default boolean concurrentFits() {
+    return false;
+  }
+
+  /**
    * {@code model}'s rewards of pool pairs: first answers as {@code chosen}, second as {@code
    * rejected}.
    */
