@@ -39,6 +39,33 @@ public interface LoopJudge {
   /** On resume after loop {@code last}: brings the judge's own state back to where it was. */
   default void resume(int last) throws IOException {}
 
+  /**
+   * How the seed's {@code labeled} pairs divide between training and the judge: all of them train
+   * when the judge cross-validates; else a seeded validation slice is held out.
+   */
+  static org.ser4j.data.split.SeedSplit seedSplit(SerConfig config, int labeled, long seed) {
+    return config.crossValidated()
+        ? org.ser4j.data.split.SeedSplit.whole(labeled)
+        : org.ser4j.data.split.SeedSplit.of(labeled, config.validationFraction(), seed);
+  }
+
+  /**
+   * The judge {@code config} asks for: cross-validated over the whole seed ({@link FoldJudge},
+   * whose fold runs pick with {@code foldSelection} and never select the pool pairs {@code
+   * excluded}), or on the validation slice of {@code split} ({@link SliceJudge}).
+   */
+  static LoopJudge of(
+      RewardLearner learner,
+      SerConfig config,
+      long seed,
+      org.ser4j.data.split.SeedSplit split,
+      java.util.BitSet excluded,
+      FoldJudge.FoldSelection foldSelection) {
+    return config.crossValidated()
+        ? new FoldJudge(learner, config, seed, split.train(), excluded, foldSelection)
+        : new SliceJudge(learner, config, seed, split);
+  }
+
   /** A loop's fit and its judged loss and accuracy. */
   record Judged(RewardLearner.Fit fit, Loss.Evaluation evaluation) {}
 }

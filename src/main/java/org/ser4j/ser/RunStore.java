@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.ser4j.data.UnlabeledPair;
+import org.ser4j.data.split.SerDataset;
 import org.ser4j.model.ModelStore;
 import org.ser4j.model.TrainedModel;
 import org.ser4j.model.learn.Comparison;
@@ -159,6 +160,31 @@ public final class RunStore {
               new Comparison.Answer(b, builtFrom.secondIsFirst()));
     }
   }
+
+  /**
+   * The self-labels that loops 1 to {@code loops - 1} saved and that still stand over {@code
+   * data}'s pool: less those of pairs people have labeled since, which count as contradicted where
+   * the person disagreed.
+   */
+  public Standing standingSelfLabels(SerDataset data, int loops) throws IOException {
+    List<SelfLabel> standing = new ArrayList<>();
+    int contradicted = 0;
+    for (int loop = 1; loop < loops; loop++) {
+      for (SavedLabel s : readSelected(loop)) {
+        Comparison c = s.comparison(data.pool()::get);
+        Boolean human = c.built() ? null : data.added().onPool().get(c.key());
+        if (human != null) { // the person's label is in the seed now
+          contradicted += human == s.firstPreferred() ? 0 : 1;
+          continue;
+        }
+        standing.add(new SelfLabel(c, s.firstPreferred(), Double.NaN, Double.NaN, loop));
+      }
+    }
+    return new Standing(standing, contradicted);
+  }
+
+  /** See {@link #standingSelfLabels}. */
+  public record Standing(List<SelfLabel> labels, int contradicted) {}
 
   /** The pool pairs selected in {@code loop}, with the labels the RM gave. */
   public List<SavedLabel> readSelected(int loop) throws IOException {

@@ -6,10 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.ser4j.data.split.SeedSplit;
 import org.ser4j.data.split.SerDataset;
-import org.ser4j.model.PairRewards;
 import org.ser4j.model.Provenance;
 import org.ser4j.model.TrainedModel;
-import org.ser4j.model.learn.Comparison;
 import org.ser4j.model.learn.RewardLearner;
 import org.ser4j.model.learn.SelfLabel;
 import org.ser4j.model.learn.TrainingSet;
@@ -17,8 +15,6 @@ import org.ser4j.ser.select.CandidateSource;
 import org.ser4j.ser.select.LengthBalance;
 import org.ser4j.ser.select.LoopStatus;
 import org.ser4j.ser.select.PairSelection;
-import org.ser4j.ser.select.Reviewers;
-import org.ser4j.ser.select.SelectionRule;
 import org.ser4j.ser.select.SelfLabelFilter;
 import org.ser4j.ser.select.Taken;
 
@@ -54,9 +50,7 @@ public final class SerLoop {
     this.log = log;
     this.candidates = CandidateSource.of(config.selection());
     this.selection =
-        config.rule() == SelectionRule.PAIR_CONFIDENCE
-            ? PairSelection.calibrated(config.selection())
-            : PairSelection.thresholds(config.rule(), config.thresholds(), config.scale());
+        PairSelection.of(config.rule(), config.selection(), config.thresholds(), config.scale());
   }
 
   /** Runs (or resumes) SER on {@code data} with {@code learner}. */
@@ -77,12 +71,13 @@ public final class SerLoop {
     boolean fell = run.fell();
     for (int loop = run.loops.size(); loop - run.phase <= config.maxLoops() && !fell; loop++) {
       long t0 = System.nanoTime();
-      Round round = run.selfLabel(loop); // steps 1 to 3
-      if (round.selected().size() < config.minNew()) {
+      LoopSelection round = run.selfLabel(loop); // steps 1 to 3
+      int found = round.selected().size();
+      if (found < config.minNew()) {
         for (LoopListener l : run.listeners) {
-          l.tooFewNew(loop, round.selected().size(), config.minNew());
+          l.tooFewNew(loop, found, config.minNew());
         }
-        stop = StopReason.fewNew(round.selected().size(), config.minNew());
+        stop = StopReason.fewNew(found, config.minNew());
         break;
       }
       run.train(loop, round, t0); // step 4
@@ -103,7 +98,7 @@ public final class SerLoop {
     final SerDataset data;
     final RewardLearner learner;
     final LoopJudge judge;
-    final List<SelfLabelFilter> filters = new ArrayList<>();
+    final List<SelfLabelFilter> filters;
     final List<LoopListener> listeners = new ArrayList<>();
     final double seedLonger; // the seed's share of longer chosen answers, for length balance
     final List<LoopReport> loops;
@@ -118,34 +113,19 @@ public final class SerLoop {
       this.data = data;
       this.learner = learner;
       this.taken = Taken.excluding(data.added().poolKeys());
-      SeedSplit split =
-          config.crossValidated()
-              ? SeedSplit.whole(data.labeled().size())
-              : SeedSplit.of(data.labeled().size(), config.validationFraction(), seed);
+      SeedSplit split = LoopJudge.seedSplit(config, data.labeled().size(), seed);
       seedLonger = LengthBalance.chosenLongerShare(data.labeled(), split.train());
-      if (config.selection().reviewers() >= 2) {
-        filters.add(
-            new Reviewers(
-                learner,
-                config.selection().reviewers(),
-                split.train(),
-                TrainingSet.labeled(split.validation()),
-                config.selfLabelWeight(),
-                seed));
-      }
-      if (config.selection().balanceLength()) {
-        filters.add(SelfLabelFilter.lengthBalance(seedLonger));
-      }
+      filters =
+          SelfLabelFilter.of(
+              config.selection(),
+              learner,
+              split.train(),
+              TrainingSet.labeled(split.validation()),
+              config.selfLabelWeight(),
+              seedLonger,
+              seed);
       judge =
-          config.crossValidated()
-              ? new FoldJudge(
-                  learner,
-                  config,
-                  seed,
-                  split.train(),
-                  data.added().poolKeys(),
-                  this::foldSelection)
-              : new SliceJudge(learner, config, seed, split);
+          LoopJudge.of(learner, config, seed, split, data.added().poolKeys(), this::foldSelection);
       if (store != null) {
         listeners.add(store.listener(config, learner.finetune()));
       }
@@ -165,8 +145,7 @@ public final class SerLoop {
 
     /** Loop 0: the RM of the labeled seed alone. */
     void seedOnly() throws IOException {
-      LoopSelection none =
-          new LoopSelection(LoopStatus.SEED, "-", List.of(), 0, null, data.pool().size(), null);
+      LoopSelection none = LoopSelection.none(LoopStatus.SEED, 0, data.pool().size());
       fit(0, TrainingSet.labeled(judge.train()), null, none, System.nanoTime());
     }
 
@@ -176,19 +155,10 @@ public final class SerLoop {
      * added.
      */
     boolean resume() throws IOException {
-      for (int loop = 1; loop < loops.size(); loop++) {
-        for (RunStore.SavedLabel s : store.readSelected(loop)) {
-          Comparison c = s.comparison(data.pool()::get);
-          Boolean human = c.built() ? null : data.added().onPool().get(c.key());
-          if (human != null) { // the person's label is in the seed now
-            contradicted += human == s.firstPreferred() ? 0 : 1;
-            continue;
-          }
-          SelfLabel label = new SelfLabel(c, s.firstPreferred(), Double.NaN, Double.NaN, loop);
-          taken.add(label);
-          selectedSoFar.add(label);
-        }
-      }
+      RunStore.Standing saved = store.standingSelfLabels(data, loops.size());
+      contradicted = saved.contradicted();
+      taken.addAll(saved.labels());
+      selectedSoFar.addAll(saved.labels());
       int last = loops.size() - 1;
       boolean pending = labelsPending();
       boolean finished = store.finished() && !pending;
@@ -213,18 +183,16 @@ public final class SerLoop {
       int loop = loops.size();
       phase = loop;
       int poolLeft = (int) data.pool().stream().filter(p -> !taken.has(p)).count();
-      LoopSelection s =
-          new LoopSelection(
-              LoopStatus.LABELS_ADDED, "-", List.of(), selectedSoFar.size(), null, poolLeft, null);
+      LoopSelection s = LoopSelection.none(LoopStatus.LABELS_ADDED, selectedSoFar.size(), poolLeft);
       TrainingSet train = new TrainingSet(judge.train(), selectedSoFar, config.selfLabelWeight());
       fit(loop, train, config.warmStart() ? current : null, s, t0);
     }
 
     /** Steps 1 to 3 of loop {@code loop}: candidates, the current RM's picks, second looks. */
-    Round selfLabel(int loop) throws IOException {
+    LoopSelection selfLabel(int loop) throws IOException {
       TrainedModel rm = current;
-      Context context =
-          new Context(
+      SelectionContext context =
+          new SelectionContext(
               loop,
               judge.validation().size() > 0
                   ? () -> learner.rewards(rm, judge.validation())
@@ -237,38 +205,23 @@ public final class SerLoop {
       for (SelfLabelFilter f : filters) {
         selected = f.apply(selected, selectedSoFar, loop);
       }
-      return new Round(picked, selected, c.poolLeft());
+      return LoopSelection.picked(
+          picked, selected, selectedSoFar.size(), c.poolLeft(), data.gold(), seedLonger, config);
     }
 
     /** A fold run's picks: as the main run's, without its reviewers. */
     private List<SelfLabel> foldSelection(
         TrainedModel model, Taken foldTaken, double temperature, int loop) throws IOException {
-      Context context = new Context(loop, () -> null, () -> temperature, null);
+      SelectionContext context = new SelectionContext(loop, () -> null, () -> temperature, null);
       CandidateSource.Candidates c = candidates.score(learner, model, data.pool(), foldTaken);
       List<SelfLabel> picked = selection.pick(c, context).selected();
       return config.selection().balanceLength() ? LengthBalance.match(picked, seedLonger) : picked;
     }
 
     /** Step 4 of loop {@code loop}: the seed plus every self-label so far, fitted and judged. */
-    void train(int loop, Round round, long t0) throws IOException {
-      List<SelfLabel> selected = round.selected();
-      taken.addAll(selected);
-      selectedSoFar.addAll(selected);
-      PairSelection.Picked p = round.picked();
-      LoopSelection s =
-          new LoopSelection(
-              p.status(),
-              p.rule().cliName(),
-              selected,
-              selectedSoFar.size(),
-              LoopDiagnostics.precision(selected, data.gold()),
-              round.poolLeft() - (int) selected.stream().filter(x -> !x.pair().built()).count(),
-              LoopDiagnostics.of(
-                  selected,
-                  data.gold(),
-                  p.temperature(),
-                  seedLonger,
-                  config.selection().westOfN()));
+    void train(int loop, LoopSelection s, long t0) throws IOException {
+      taken.addAll(s.selected());
+      selectedSoFar.addAll(s.selected());
       TrainingSet train = new TrainingSet(judge.train(), selectedSoFar, config.selfLabelWeight());
       fit(loop, train, config.warmStart() ? current : null, s, t0);
     }
@@ -277,51 +230,18 @@ public final class SerLoop {
     private void fit(int loop, TrainingSet train, TrainedModel start, LoopSelection s, long t0)
         throws IOException {
       LoopJudge.Judged judged = judge.fit(loop - phase, train, start);
-      boolean added = s.status() == LoopStatus.LABELS_ADDED;
-      RewardLearner.Fit fit = judged.fit();
-      double loss = judged.evaluation().loss();
-      LoopReport report =
-          new LoopReport(
-              loop,
-              s.status(),
-              s.rule(),
-              s.selected().size(),
-              s.total(),
-              s.precision(),
-              s.poolLeft(),
-              train.size(),
-              fit.best().trainLoss(),
-              Double.isNaN(loss) ? 0 : loss,
-              judged.evaluation().accuracy(),
-              data.test().isEmpty() ? null : learner.testRewards(fit.model()).accuracy(),
-              fit.bestEpoch(),
-              (System.nanoTime() - t0) / 1e9,
-              s.diagnostics(),
-              data.gold().known() ? null : expectedPrecision(s.selected()),
-              added ? data.added().pairs() : null,
-              added ? contradicted : null,
-              views(fit));
+      TrainedModel model = judged.fit().model();
+      Double test = data.test().isEmpty() ? null : learner.testRewards(model).accuracy();
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      LoopReport report = s.report(loop, train, judged, data, test, seconds, contradicted);
       // Saved stamped with its provenance; scored on as the learner returned it (one network).
-      TrainedModel stamped = fit.model().withProvenance(provenance.forLoop(loop, train.size()));
+      TrainedModel stamped = model.withProvenance(provenance.forLoop(loop, train.size()));
       loops.add(report);
       for (LoopListener l : listeners) {
         l.loopDone(report, stamped, s.selected(), loops);
       }
-      current = fit.model();
+      current = model;
       models.add(stamped);
-    }
-
-    /** A co-trained fit's figures per view ({@code CoTraining}); null for one model. */
-    @SuppressWarnings("unchecked")
-    private static java.util.Map<String, Object> views(RewardLearner.Fit fit) {
-      return (java.util.Map<String, Object>) fit.details().get("views");
-    }
-
-    /** The mean probability the RM gave its self-labels' chosen answers; null for none. */
-    private static Double expectedPrecision(List<SelfLabel> selected) {
-      return selected.isEmpty()
-          ? null
-          : selected.stream().mapToDouble(SelfLabel::confidence).average().getAsDouble();
     }
 
     /** Whether the last loop's judged accuracy fell below an earlier loop's. */
@@ -338,41 +258,6 @@ public final class SerLoop {
       // A resumed run holds only the models it trained itself; the saved ones are identical.
       return new SerResult(
           loops, kept, stop, store != null ? store.loadModel(kept) : models.get(kept));
-    }
-  }
-
-  /** What a loop selected, for its report. */
-  private record LoopSelection(
-      LoopStatus status,
-      String rule,
-      List<SelfLabel> selected,
-      int total,
-      Double precision,
-      int poolLeft,
-      LoopDiagnostics diagnostics) {}
-
-  /**
-   * A loop's selection: the rule's picks, what the filters kept of them, and how many pool pairs
-   * were left to choose from.
-   */
-  private record Round(PairSelection.Picked picked, List<SelfLabel> selected, int poolLeft) {}
-
-  /** Something read from the RM only when a rule asks for it. */
-  private interface Lazy<T> {
-    T get() throws IOException;
-  }
-
-  private record Context(
-      int loop, Lazy<PairRewards> validation, Lazy<Double> calibration, PrintWriter log)
-      implements PairSelection.Context {
-    @Override
-    public PairRewards validationRewards() throws IOException {
-      return validation.get();
-    }
-
-    @Override
-    public double temperature() throws IOException {
-      return calibration.get();
     }
   }
 }

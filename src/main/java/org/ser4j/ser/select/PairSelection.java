@@ -36,6 +36,14 @@ public interface PairSelection {
     PrintWriter log();
   }
 
+  /** The rule {@code rule} names: calibrated pair confidence, or the paper's thresholds. */
+  static PairSelection of(
+      SelectionRule rule, SelectionOptions options, Thresholds thresholds, ConfidenceScale how) {
+    return rule == SelectionRule.PAIR_CONFIDENCE
+        ? calibrated(options)
+        : thresholds(rule, thresholds, how);
+  }
+
   /**
    * The paper's rules on s = sigmoid(r) per answer (r read on the pool's scale with {@link
    * ConfidenceScale#POOL}); {@code auto} takes the rule that is right more often on the validation

@@ -16,6 +16,30 @@ public interface SelfLabelFilter {
   List<SelfLabel> apply(List<SelfLabel> selected, List<SelfLabel> earlier, int loop)
       throws IOException;
 
+  /**
+   * A run's filters, in order: reviewers (with {@code reviewers >= 2}: models fitted on the seed
+   * positions {@code train}, early-stopped on {@code validation}), then length balance to the
+   * seed's share {@code seedLongerShare} of longer chosen answers (when asked).
+   */
+  static java.util.List<SelfLabelFilter> of(
+      SelectionOptions options,
+      org.ser4j.model.learn.RewardLearner learner,
+      int[] train,
+      org.ser4j.model.learn.TrainingSet validation,
+      double selfLabelWeight,
+      double seedLongerShare,
+      long seed) {
+    java.util.List<SelfLabelFilter> filters = new java.util.ArrayList<>();
+    if (options.reviewers() >= 2) {
+      filters.add(
+          new Reviewers(learner, options.reviewers(), train, validation, selfLabelWeight, seed));
+    }
+    if (options.balanceLength()) {
+      filters.add(lengthBalance(seedLongerShare));
+    }
+    return filters;
+  }
+
   /** Length balance ({@link LengthBalance}): the seed's share of longer chosen answers. */
   static SelfLabelFilter lengthBalance(double seedLongerShare) {
     return (selected, earlier, loop) -> LengthBalance.match(selected, seedLongerShare);
