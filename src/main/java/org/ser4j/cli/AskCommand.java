@@ -3,8 +3,6 @@ package org.ser4j.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -117,20 +115,7 @@ public final class AskCommand implements Callable<Integer> {
     RunStore store = new RunStore(run);
     RunSettings settings = store.settings(12);
     SerDataset data = SerDataset.load(settings.data());
-    BitSet labeled = data.added().poolKeys();
-    for (int loop = 1; loop < store.loopCount(); loop++) {
-      for (RunStore.SavedLabel s : store.readSelected(loop)) {
-        if (s.builtFrom() == null) {
-          labeled.set(s.poolKey()); // self-labeled: the RM has answered it
-        }
-      }
-    }
-    List<UnlabeledPair> candidates = new ArrayList<>();
-    for (UnlabeledPair p : data.pool()) {
-      if (!labeled.get(p.key())) {
-        candidates.add(p);
-      }
-    }
+    List<UnlabeledPair> candidates = store.unanswered(data);
     if (candidates.isEmpty()) {
       throw new IllegalArgumentException(run + ": every pool pair is labeled already");
     }

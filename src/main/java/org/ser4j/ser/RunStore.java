@@ -183,6 +183,22 @@ public final class RunStore {
     return new Standing(standing, contradicted);
   }
 
+  /**
+   * The pool pairs of {@code data} nobody has answered yet: neither labeled by people nor
+   * self-labeled by a saved loop (what `ser ask` may ask about).
+   */
+  public List<UnlabeledPair> unanswered(SerDataset data) throws IOException {
+    java.util.BitSet answered = data.added().poolKeys();
+    for (int loop = 1; loop < loopCount(); loop++) {
+      for (SavedLabel s : readSelected(loop)) {
+        if (s.builtFrom() == null) {
+          answered.set(s.poolKey()); // self-labeled: the RM has answered it
+        }
+      }
+    }
+    return data.pool().stream().filter(p -> !answered.get(p.key())).toList();
+  }
+
   /** See {@link #standingSelfLabels}. */
   public record Standing(List<SelfLabel> labels, int contradicted) {}
 
