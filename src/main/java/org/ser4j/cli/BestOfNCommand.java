@@ -1,18 +1,13 @@
 package org.ser4j.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.ser4j.data.candidates.CandidateFile;
 import org.ser4j.data.candidates.Candidates;
-import org.ser4j.data.format.PairWriter;
 import org.ser4j.encoder.ResponseInput;
 import org.ser4j.eval.BestOfN;
 import org.ser4j.eval.BestOfNReport;
@@ -91,35 +86,8 @@ public final class BestOfNCommand implements Callable<Integer> {
     for (int i = 0; i < raw.length; i++) {
       keys[i] = scale.corrected(raw[i], inputs.get(i).response().length());
     }
-    int at = 0;
-    int judged = 0;
-    int agree = 0;
-    List<ObjectNode> lines = new ArrayList<>();
-    for (Candidates c : all) {
-      int best = 0;
-      ObjectNode n = Json.PRETTY.createObjectNode();
-      n.put("id", c.id());
-      PairWriter.putPrompt(n, c.prompt());
-      ArrayNode r = n.putArray("rewards");
-      for (int k = 0; k < c.size(); k++) {
-        r.add(scale.apply(keys[at + k]));
-        if (keys[at + k] > keys[at + best]) {
-          best = k;
-        }
-      }
-      at += c.size();
-      n.put("best_index", best);
-      n.put("best", c.responses().get(best));
-      if (c.judged()) {
-        n.put("best_score", c.scores()[best]);
-      }
-      if (c.preferred() >= 0) {
-        judged++;
-        agree += best == c.preferred() ? 1 : 0;
-        n.put("human_index", c.preferred());
-      }
-      lines.add(n);
-    }
+    BestOfNReport.Picks picks = BestOfNReport.picks(all, keys, scale);
+    List<ObjectNode> lines = picks.lines();
     AtomicFiles.write(
         out,
         o -> {
@@ -130,86 +98,25 @@ public final class BestOfNCommand implements Callable<Integer> {
         });
     PrintWriter log = spec.commandLine().getOut();
     log.printf(Locale.ROOT, "prompts: %d, candidates: %d%n", all.size(), inputs.size());
-    if (judged > 0) {
+    if (picks.judged() > 0) {
       log.printf(
           Locale.ROOT,
           "agreement with the human choice: %.4f (%d of %d prompts)%n",
-          (double) agree / judged,
-          agree,
-          judged);
+          (double) picks.agree() / picks.judged(),
+          picks.agree(),
+          picks.judged());
     }
     List<BestOfN.Judged> gold = BestOfNReport.judged(all, keys);
     if (!gold.isEmpty()) {
       // The uncorrected picks are reported beside the corrected ones where the model corrects.
       List<BestOfN.Judged> uncorrected =
           scale.correctsLength() ? BestOfNReport.judged(all, raw) : null;
-      writeCurve(log, nList, gold, uncorrected);
+      Path dir = report != null ? report : out.toAbsolutePath().getParent();
+      BestOfNReport.writeCurve(
+          dir, model.dir.toString(), input, nList, seed, gold, uncorrected, log);
     }
     log.println("wrote " + out);
     log.flush();
     return 0;
-  }
-
-  private void writeCurve(
-      PrintWriter log, int[] nList, List<BestOfN.Judged> gold, List<BestOfN.Judged> uncorrected)
-      throws java.io.IOException {
-    boolean corrects = uncorrected != null;
-    List<BestOfN.Point> curve = BestOfN.curve(gold, nList, seed);
-    Path dir = report != null ? report : out.toAbsolutePath().getParent();
-    ObjectNode json = Json.PRETTY.createObjectNode();
-    json.put("model", model.dir.toString());
-    json.put("input", input.toString());
-    json.put("judged_prompts", gold.size());
-    json.put("candidates", gold.stream().mapToInt(j -> j.keys().length).sum());
-    json.put("length_correction", corrects);
-    json.put("seed", seed);
-    json.put(
-        "method",
-        "exact expectation over uniform draws of n candidates per prompt; 95% percentile bootstrap over prompts");
-    json.set("curve", BestOfNReport.curveJson(curve));
-    json.set("length_bias", BestOfNReport.lengthBiasJson(gold));
-    Map<String, List<BestOfN.Point>> plotted = new LinkedHashMap<>();
-    plotted.put(corrects ? "RM (length-corrected)" : "RM", curve);
-    BestOfNReport.printTable(
-        log,
-        "best-of-n (mean gold score of the pick)" + (corrects ? ", length-corrected RM" : ""),
-        curve);
-    if (corrects) {
-      List<BestOfN.Point> plain = BestOfN.curve(uncorrected, nList, seed);
-      json.set("curve_without_length_correction", BestOfNReport.curveJson(plain));
-      json.set("length_bias_without_correction", BestOfNReport.lengthBiasJson(uncorrected));
-      plotted.put("RM (no length correction)", plain);
-      BestOfNReport.printTable(log, "the same RM without its length correction", plain);
-    }
-    AtomicFiles.writeString(
-        dir.resolve("best-of-n.json"), Json.PRETTY.writeValueAsString(json) + "\n");
-    BestOfNReport.plot(
-        plotted, "Best-of-n on " + input.getFileName(), dir.resolve("best-of-n.png"));
-    log.printf(
-        Locale.ROOT,
-        "reward-length correlation (within prompt, Spearman): %.3f%n",
-        BestOfNReport.meanWithinPromptSpearman(gold));
-    org.ser4j.eval.HtmlPage page =
-        new org.ser4j.eval.HtmlPage("Best-of-n on " + input.getFileName());
-    page.paragraph(
-        String.format(
-            Locale.ROOT,
-            "Model %s on %d judged prompts (%d candidates)%s: the mean gold score of the RM's pick at each n, against a random pick, the longest answer and the oracle (exact expectations over uniform draws of n candidates; 95%% bootstrap intervals over prompts).",
-            model.dir,
-            gold.size(),
-            json.get("candidates").asInt(),
-            corrects ? ", length-corrected" : ""));
-    page.table("curve", json.get("curve"), null);
-    page.image(dir.resolve("best-of-n.png"), "best-of-n curve");
-    page.heading("Files");
-    page.links(dir, List.of("best-of-n.json", "best-of-n.png"));
-    page.write(dir.resolve("report.html"));
-    log.println(
-        "wrote "
-            + dir.resolve("best-of-n.json")
-            + ", "
-            + dir.resolve("best-of-n.png")
-            + ", "
-            + dir.resolve("report.html"));
   }
 }

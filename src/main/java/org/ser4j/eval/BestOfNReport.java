@@ -11,8 +11,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.ser4j.data.candidates.Candidates;
+import org.ser4j.data.format.PairWriter;
 import org.ser4j.encoder.ResponseInput;
+import org.ser4j.model.RewardScale;
 import org.ser4j.model.RewardScorer;
+import org.ser4j.util.AtomicFiles;
 import org.ser4j.util.Json;
 
 /**
@@ -170,5 +173,119 @@ public final class BestOfNReport {
         series,
         true,
         png);
+  }
+
+  /** The picks: one line per prompt, and how often the pick was the human's choice. */
+  public record Picks(List<ObjectNode> lines, int judged, int agree) {}
+
+  /**
+   * Each prompt's pick by {@code keys} (the candidates' rewards in order, corrected as the model
+   * corrects them): its rewards on the model's {@code scale}, the best index and answer, its gold
+   * score where judged, and the human's choice where given.
+   */
+  public static Picks picks(List<Candidates> all, double[] keys, RewardScale scale) {
+    int at = 0;
+    int judged = 0;
+    int agree = 0;
+    List<ObjectNode> lines = new ArrayList<>();
+    for (Candidates c : all) {
+      int best = 0;
+      ObjectNode n = Json.PRETTY.createObjectNode();
+      n.put("id", c.id());
+      PairWriter.putPrompt(n, c.prompt());
+      ArrayNode r = n.putArray("rewards");
+      for (int k = 0; k < c.size(); k++) {
+        r.add(scale.apply(keys[at + k]));
+        if (keys[at + k] > keys[at + best]) {
+          best = k;
+        }
+      }
+      at += c.size();
+      n.put("best_index", best);
+      n.put("best", c.responses().get(best));
+      if (c.judged()) {
+        n.put("best_score", c.scores()[best]);
+      }
+      if (c.preferred() >= 0) {
+        judged++;
+        agree += best == c.preferred() ? 1 : 0;
+        n.put("human_index", c.preferred());
+      }
+      lines.add(n);
+    }
+    return new Picks(lines, judged, agree);
+  }
+
+  /**
+   * The best-of-n curve of {@code gold} (the RM's picks on judged prompts) at each of {@code
+   * nList}, with bootstrap intervals drawn by {@code seed}, and beside it the curve of {@code
+   * uncorrected} (the same RM without its length correction; null where it corrects nothing):
+   * tables on {@code log}; best-of-n.json, best-of-n.png and report.html in {@code dir}.
+   */
+  public static void writeCurve(
+      Path dir,
+      String model,
+      Path input,
+      int[] nList,
+      long seed,
+      List<BestOfN.Judged> gold,
+      List<BestOfN.Judged> uncorrected,
+      PrintWriter log)
+      throws IOException {
+    boolean corrects = uncorrected != null;
+    List<BestOfN.Point> curve = BestOfN.curve(gold, nList, seed);
+    ObjectNode json = Json.PRETTY.createObjectNode();
+    json.put("model", model);
+    json.put("input", input.toString());
+    json.put("judged_prompts", gold.size());
+    json.put("candidates", gold.stream().mapToInt(j -> j.keys().length).sum());
+    json.put("length_correction", corrects);
+    json.put("seed", seed);
+    json.put(
+        "method",
+        "exact expectation over uniform draws of n candidates per prompt; 95% percentile bootstrap over prompts");
+    json.set("curve", curveJson(curve));
+    json.set("length_bias", lengthBiasJson(gold));
+    Map<String, List<BestOfN.Point>> plotted = new LinkedHashMap<>();
+    plotted.put(corrects ? "RM (length-corrected)" : "RM", curve);
+    printTable(
+        log,
+        "best-of-n (mean gold score of the pick)" + (corrects ? ", length-corrected RM" : ""),
+        curve);
+    if (corrects) {
+      List<BestOfN.Point> plain = BestOfN.curve(uncorrected, nList, seed);
+      json.set("curve_without_length_correction", curveJson(plain));
+      json.set("length_bias_without_correction", lengthBiasJson(uncorrected));
+      plotted.put("RM (no length correction)", plain);
+      printTable(log, "the same RM without its length correction", plain);
+    }
+    AtomicFiles.writeString(
+        dir.resolve("best-of-n.json"), Json.PRETTY.writeValueAsString(json) + "\n");
+    plot(plotted, "Best-of-n on " + input.getFileName(), dir.resolve("best-of-n.png"));
+    log.printf(
+        Locale.ROOT,
+        "reward-length correlation (within prompt, Spearman): %.3f%n",
+        meanWithinPromptSpearman(gold));
+    HtmlPage page = new HtmlPage("Best-of-n on " + input.getFileName());
+    page.paragraph(
+        String.format(
+            Locale.ROOT,
+            "Model %s on %d judged prompts (%d candidates)%s: the mean gold score of the RM's pick at each n, against a random pick, the longest answer and the oracle (exact expectations over uniform draws of n candidates; 95%% bootstrap intervals over prompts).",
+            model,
+            gold.size(),
+            json.get("candidates").asInt(),
+            corrects ? ", length-corrected" : ""));
+    page.table("curve", json.get("curve"), null);
+    page.image(dir.resolve("best-of-n.png"), "best-of-n curve");
+    page.heading("Files");
+    page.links(dir, List.of("best-of-n.json", "best-of-n.png"));
+    page.write(dir.resolve("report.html"));
+    log.println(
+        "wrote "
+            + dir.resolve("best-of-n.json")
+            + ", "
+            + dir.resolve("best-of-n.png")
+            + ", "
+            + dir.resolve("report.html"));
   }
 }
