@@ -56,8 +56,8 @@ public final class ScaleCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     RewardScorer rm = model.open(model.runtime.progress());
-    RewardScale correction = RewardScale.NONE;
-    double[] referenceRewards = null;
+    double[] rewards = null;
+    double[] lengths = null;
     if (method.equals("zscore") || lengthDebias) {
       if (reference == null) {
         throw new IllegalArgumentException(
@@ -71,31 +71,10 @@ public final class ScaleCommand implements Callable<Integer> {
         inputs.add(new ResponseInput(p.prompt(), p.chosen()));
         inputs.add(new ResponseInput(p.prompt(), p.rejected()));
       }
-      referenceRewards = rm.rewards(inputs);
-      if (lengthDebias) {
-        double[] lengths = inputs.stream().mapToDouble(i -> i.response().length()).toArray();
-        correction = RewardScale.lengthCorrection(referenceRewards, lengths);
-        for (int i = 0; i < referenceRewards.length; i++) {
-          referenceRewards[i] =
-              correction.corrected(referenceRewards[i], inputs.get(i).response().length());
-        }
-      }
+      rewards = rm.rewards(inputs);
+      lengths = inputs.stream().mapToDouble(i -> i.response().length()).toArray();
     }
-    RewardScale scale;
-    switch (method) {
-      case "zscore":
-        scale = correction.withZscore(referenceRewards);
-        break;
-      case "baseline":
-        scale = RewardScale.baseline(baseline).withLengthCorrectionOf(correction);
-        break;
-      case "none":
-        scale = correction;
-        break;
-      default:
-        throw new IllegalArgumentException(
-            "unknown --method '" + method + "'; expected zscore, baseline or none");
-    }
+    RewardScale scale = RewardScale.fit(method, baseline, lengthDebias, rewards, lengths);
     rm.model().withScale(scale).save(model.modelDir());
     rm.close();
     spec.commandLine()

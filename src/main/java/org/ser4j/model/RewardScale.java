@@ -45,6 +45,34 @@ public record RewardScale(
     }
   }
 
+  /**
+   * The scale `ser scale` fits: {@code method} zscore (on the reference rewards, after the length
+   * correction if any), baseline ({@code baseline} subtracted) or none, with a least-squares length
+   * correction fitted on the reference answers' rewards and lengths when {@code lengthDebias}.
+   * {@code rewards} and {@code lengths} may be null where neither zscore nor the correction reads
+   * them.
+   */
+  public static RewardScale fit(
+      String method, double baseline, boolean lengthDebias, double[] rewards, double[] lengths) {
+    RewardScale correction = RewardScale.NONE;
+    double[] reference = rewards;
+    if (lengthDebias) {
+      correction = lengthCorrection(rewards, lengths);
+      reference = new double[rewards.length];
+      for (int i = 0; i < rewards.length; i++) {
+        reference[i] = correction.corrected(rewards[i], (int) lengths[i]);
+      }
+    }
+    return switch (method) {
+      case "zscore" -> correction.withZscore(reference);
+      case "baseline" -> baseline(baseline).withLengthCorrectionOf(correction);
+      case "none" -> correction;
+      default ->
+          throw new IllegalArgumentException(
+              "unknown --method '" + method + "'; expected zscore, baseline or none");
+    };
+  }
+
   /** z-scores over {@code referenceRewards} (already length-corrected, where that is on). */
   public RewardScale withZscore(double[] referenceRewards) {
     double m = 0;

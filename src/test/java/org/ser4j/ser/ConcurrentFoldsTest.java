@@ -9,11 +9,8 @@ import java.io.PrintWriter;
 import java.io.Writer;
 import org.junit.jupiter.api.Test;
 import org.ser4j.bench.SyntheticPool;
-import org.ser4j.data.split.SerDataset;
-import org.ser4j.encoder.EncoderConfig;
 import org.ser4j.model.Provenance;
 import org.ser4j.model.head.FeatureSource;
-import org.ser4j.model.head.HeadFeatures;
 import org.ser4j.model.head.HeadLearner;
 import org.ser4j.model.head.HeadModel;
 
@@ -33,21 +30,7 @@ class ConcurrentFoldsTest {
     SyntheticPool.Synthetic pool = SyntheticPool.of(3000, 0.15, 300, 24, 11);
     SerConfig config = SerConfig.defaults().withMaxLoops(3).withMinNew(1);
     // A source of its own is not this process's featurizer: its fits run one at a time.
-    FeatureSource inTurn =
-        new FeatureSource() {
-          @Override
-          public HeadFeatures encode(SerDataset data) {
-            return pool.features();
-          }
-
-          @Override
-          public EncoderConfig encoder() {
-            return null;
-          }
-
-          @Override
-          public void close() {}
-        };
+    FeatureSource inTurn = SideFitProgressTest.fixed(pool.features());
     SerResult a;
     SerResult b;
     try (HeadLearner sequential =

@@ -57,6 +57,24 @@ class SideFitProgressTest {
     };
   }
 
+  /** A source that hands out {@code features} whatever the data (not this process's featurizer). */
+  static FeatureSource fixed(HeadFeatures features) {
+    return new FeatureSource() {
+      @Override
+      public HeadFeatures encode(SerDataset data) {
+        return features;
+      }
+
+      @Override
+      public EncoderConfig encoder() {
+        return null;
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
   @Test
   void foldRunsAndReviewersDrawOneBarEachPerLoop() throws IOException {
     SyntheticPool.Synthetic pool = SyntheticPool.of(1500, 0.15, 300, 16, 3);
@@ -66,21 +84,7 @@ class SideFitProgressTest {
             .withMinNew(1)
             .withSelection(new SelectionOptions(0.8, 0, 5, false, 3, false));
     List<Started> tasks = new ArrayList<>();
-    FeatureSource source =
-        new FeatureSource() {
-          @Override
-          public HeadFeatures encode(SerDataset data) {
-            return pool.features();
-          }
-
-          @Override
-          public EncoderConfig encoder() {
-            return null;
-          }
-
-          @Override
-          public void close() {}
-        };
+    FeatureSource source = fixed(pool.features());
     SerResult result;
     try (HeadLearner learner = HeadLearner.over(source, config.train(), recording(tasks))) {
       result =
