@@ -26,6 +26,7 @@ import org.ser4j.ser.RunStore;
 import org.ser4j.ser.SerConfig;
 import org.ser4j.ser.SerLoop;
 import org.ser4j.ser.SerResult;
+import org.ser4j.ser.Training;
 import org.ser4j.ser.select.SelectionRule;
 import org.ser4j.util.Progress;
 
@@ -257,12 +258,14 @@ public final class Ser4j {
       DataSpec spec = spec(1.0);
       SerDataset data = SerDataset.load(spec);
       try (RewardLearner learner = learner(fineTuneConfig(false))) {
-        learner.load(data);
         TrainedModel model =
-            learner
-                .fitLabeled(data.labeled().size(), ser.train().validationFraction(), seed)
-                .model()
-                .withProvenance(provenance("api-train", spec, data));
+            Training.run(
+                    learner,
+                    data,
+                    ser.train().validationFraction(),
+                    seed,
+                    provenance("api-train", spec, data))
+                .model();
         if (out != null) {
           model.save(out);
         }

@@ -184,16 +184,8 @@ public final class EvolveCommand implements Callable<Integer> {
     RunSettings added = null;
     if (resume != null) {
       store = new RunStore(resume);
-      RunSettings run = store.settings(heads);
-      if (addLabels != null) {
-        if (!run.data().ownData()) {
-          throw new IllegalArgumentException(
-              resume
-                  + " is an experiment run (--train); labels can be added only to a run on your own data (--labeled, --unlabeled)");
-        }
-        run = run.withData(run.data().withAddedLabels(addLabels));
-        added = run;
-      }
+      RunSettings run = store.resumeSettings(heads, addLabels);
+      added = addLabels != null ? run : null;
       dataSpec = run.data();
       encoderConfig = run.encoder();
       serConfig = run.ser();
@@ -204,11 +196,7 @@ public final class EvolveCommand implements Callable<Integer> {
       if (out == null) {
         throw new IllegalArgumentException("give --out DIR for a new run, or --resume DIR");
       }
-      store = new RunStore(out);
-      if (store.hasRun()) {
-        throw new IllegalArgumentException(
-            out + " already holds a run; use --resume " + out + " or another --out");
-      }
+      store = RunStore.fresh(out);
       dataSpec =
           unlabeled != null || labeled != null
               ? data.ownData(labeled, unlabeled)

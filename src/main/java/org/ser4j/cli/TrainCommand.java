@@ -12,13 +12,13 @@ import org.ser4j.data.split.SerDataset;
 import org.ser4j.eval.PairMetrics;
 import org.ser4j.eval.Plots;
 import org.ser4j.model.ModelStore;
-import org.ser4j.model.PairRewards;
 import org.ser4j.model.Provenance;
 import org.ser4j.model.TrainedModel;
 import org.ser4j.model.finetune.FineTuneConfig;
 import org.ser4j.model.finetune.FineTunedModel;
 import org.ser4j.model.head.TrainConfig;
 import org.ser4j.model.learn.RewardLearner;
+import org.ser4j.ser.Training;
 import org.ser4j.util.AtomicFiles;
 import org.ser4j.util.Json;
 import picocli.CommandLine;
@@ -83,23 +83,22 @@ public final class TrainCommand implements Callable<Integer> {
             fineTune,
             finetune.heads,
             encoder.runtime.toRuntime())) {
-      long t0 = System.nanoTime();
-      learner.load(dataset);
-      double loadSeconds = (System.nanoTime() - t0) / 1e9;
-      long t1 = System.nanoTime();
-      RewardLearner.Fit fit =
-          learner.fitLabeled(dataset.labeled().size(), head.validationFraction(), data.seed);
-      double trainSeconds = (System.nanoTime() - t1) / 1e9;
-      PairRewards r = learner.testRewards(fit.model());
-      PairMetrics test = PairMetrics.of(r.chosen(), r.rejected());
-      TrainedModel model =
-          fit.model()
-              .withProvenance(
-                  Provenance.forRun(
-                      "train",
-                      dataSpec,
-                      dataset.labeled(),
-                      Map.of("train", fineTune == null ? head : fineTune)));
+      Training.Result trained =
+          Training.run(
+              learner,
+              dataset,
+              head.validationFraction(),
+              data.seed,
+              Provenance.forRun(
+                  "train",
+                  dataSpec,
+                  dataset.labeled(),
+                  Map.of("train", fineTune == null ? head : fineTune)));
+      TrainedModel model = trained.model();
+      RewardLearner.Fit fit = trained.fit();
+      PairMetrics test = PairMetrics.of(trained.test().chosen(), trained.test().rejected());
+      double loadSeconds = trained.loadSeconds();
+      double trainSeconds = trained.trainSeconds();
       model.save(out);
       SettingsFile.write(spec, out);
       if (model instanceof FineTunedModel ft && !noOnnx) {

@@ -60,6 +60,35 @@ public final class RunStore {
     return Json.CANONICAL.readTree(file.toFile());
   }
 
+  /**
+   * What `ser evolve --resume` runs: this run's settings, with the labels people gave in {@code
+   * addedLabels} (null: none) joining its data. Labels can be added only to a run on your own data;
+   * the caller writes the new settings once the file has been read whole.
+   */
+  public RunSettings resumeSettings(int defaultHeads, Path addedLabels) throws IOException {
+    RunSettings run = settings(defaultHeads);
+    if (addedLabels == null) {
+      return run;
+    }
+    if (!run.data().ownData()) {
+      throw new IllegalArgumentException(
+          dir
+              + " is an experiment run (--train); labels can be added only to a run on your own"
+              + " data (--labeled, --unlabeled)");
+    }
+    return run.withData(run.data().withAddedLabels(addedLabels));
+  }
+
+  /** A store for a new run in {@code dir}, which must not hold one already. */
+  public static RunStore fresh(Path dir) {
+    RunStore store = new RunStore(dir);
+    if (store.hasRun()) {
+      throw new IllegalArgumentException(
+          dir + " already holds a run; use --resume " + dir + " or another --out");
+    }
+    return store;
+  }
+
   /** The run's settings; {@code defaultHeads} for a frozen run, which records none. */
   public RunSettings settings(int defaultHeads) throws IOException {
     return RunSettings.of(readRun(), defaultHeads);
