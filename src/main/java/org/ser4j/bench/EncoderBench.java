@@ -98,4 +98,75 @@ public final class EncoderBench {
       pool.shutdownNow();
     }
   }
+
+  /**
+   * Several encoders side by side, as `--encoder A,B,C` reads texts: for the first encoder alone,
+   * the first two, and so on, our featurizer's texts/s against ONNX Runtime alone on the same
+   * pre-tokenized texts with each of those encoders one after the other (the sum of their times),
+   * with the seconds spent tokenizing for them and the share of texts each encoder's tokenizer
+   * turns into the same token ids as the first's (where they agree, one tokenization could serve).
+   * Keys per row: encoders, encoder_texts_per_s, onnxruntime_texts_per_s, encoder_vs_ceiling,
+   * tokenize_seconds, same_ids_as_first.
+   */
+  public static List<ObjectNode> views(
+      List<EncoderConfig> views, List<ResponseInput> inputs, int threads, int batch)
+      throws Exception {
+    int n = views.size();
+    double[] rawSeconds = new double[n];
+    double[] tokenizeSeconds = new double[n];
+    double[] sameIds = new double[n];
+    List<TokenizedInput> first = null;
+    for (int v = 0; v < n; v++) {
+      try (Featurizer f = Featurizer.open(views.get(v), null, Progress.quiet(), threads, batch)) {
+        List<TokenizedInput> tokenized = new ArrayList<>();
+        long t0 = System.nanoTime();
+        for (ResponseInput in : inputs) {
+          tokenized.add(f.tokenizer().pair(in.prompt().transcript(), in.response()));
+        }
+        tokenizeSeconds[v] = Timing.since(t0);
+        if (first == null) {
+          first = tokenized;
+        }
+        int same = 0;
+        for (int i = 0; i < tokenized.size(); i++) {
+          same += java.util.Arrays.equals(tokenized.get(i).ids(), first.get(i).ids()) ? 1 : 0;
+        }
+        sameIds[v] = (double) same / tokenized.size();
+        List<TokenizedInput> sorted = new ArrayList<>(tokenized);
+        sorted.sort(Comparator.comparingInt(TokenizedInput::length));
+        f.features(inputs.subList(0, Math.min(40, inputs.size()))); // JIT and ORT warm-up
+        double best = 0;
+        for (int rep = 0; rep < 2; rep++) {
+          best = Math.max(best, rawThroughput(f, sorted, threads, batch));
+        }
+        rawSeconds[v] = sorted.size() / best;
+      }
+    }
+    List<ObjectNode> rows = new ArrayList<>();
+    for (int k = 1; k <= n; k++) {
+      List<EncoderConfig> used = views.subList(0, k);
+      EncoderConfig config = k == 1 ? used.get(0) : EncoderConfig.concat(used);
+      double ours = 0;
+      for (int rep = 0; rep < 2; rep++) {
+        try (Featurizer fresh = Featurizer.open(config, null, Progress.quiet(), threads, batch)) {
+          ours = Math.max(ours, inputs.size() / Timing.seconds(() -> fresh.features(inputs)));
+        }
+      }
+      double raw = 0;
+      double tokenize = 0;
+      for (int v = 0; v < k; v++) {
+        raw += rawSeconds[v];
+        tokenize += tokenizeSeconds[v];
+      }
+      ObjectNode row = Json.PRETTY.createObjectNode();
+      row.put("encoders", config.name());
+      row.put("encoder_texts_per_s", ours);
+      row.put("onnxruntime_texts_per_s", inputs.size() / raw);
+      row.put("encoder_vs_ceiling", ours / (inputs.size() / raw));
+      row.put("tokenize_seconds", tokenize);
+      row.put("same_ids_as_first", sameIds[k - 1]);
+      rows.add(row);
+    }
+    return rows;
+  }
 }

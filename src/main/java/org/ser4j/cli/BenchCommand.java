@@ -18,6 +18,7 @@ import org.ser4j.data.PreferencePair;
 import org.ser4j.data.format.PairReader;
 import org.ser4j.data.format.ReadOptions;
 import org.ser4j.encoder.EncoderConfig;
+import org.ser4j.encoder.EncoderSpec;
 import org.ser4j.encoder.ResponseInput;
 import org.ser4j.model.finetune.FineTuneMode;
 import org.ser4j.util.AtomicFiles;
@@ -119,6 +120,14 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Max tokens per sequence when fine-tuning (default: ${DEFAULT-VALUE}).")
   int finetuneLength;
 
+  @Option(
+      names = "--encoders",
+      paramLabel = "E,E,...",
+      split = ",",
+      description =
+          "Built-in encoders timed side by side, as --encoder E,E,... reads texts: the first alone, the first two, ..., each against ONNX Runtime alone on the same texts with the same encoders; empty to skip (default: none).")
+  List<String> encoders = List.of();
+
   @Mixin EncoderOptions encoder;
 
   @Override
@@ -142,6 +151,18 @@ public final class BenchCommand implements Callable<Integer> {
       json.setAll(EncoderBench.measure(config, inputs, threads, batch));
     }
     json.setAll(HeadBench.measure(scorePairs));
+    ArrayNode side = json.putArray("encoders_side_by_side");
+    List<EncoderConfig> views =
+        encoders.stream()
+            .filter(e -> !e.isBlank())
+            .map(
+                e ->
+                    EncoderConfig.of(
+                        EncoderSpec.builtIn(e.strip()), false, config.maxLength(), "pair"))
+            .toList();
+    if (!views.isEmpty()) {
+      EncoderBench.views(views, inputs, threads, batch).forEach(side::add);
+    }
 
     row(log, "measure", "%12s", "value");
     if (!skipEncoder) {
@@ -160,6 +181,19 @@ public final class BenchCommand implements Callable<Integer> {
           batch,
           config.maxLength(),
           processors);
+    }
+    for (JsonNode row : side) {
+      rows(
+          log,
+          row,
+          fig(
+              "encoders " + row.get("encoders").asText() + ", texts/s",
+              "encoder_texts_per_s",
+              "%12.1f"),
+          fig("  ONNX Runtime alone, each in turn, texts/s", "onnxruntime_texts_per_s", "%12.1f"),
+          fig("  ours / ceiling", "encoder_vs_ceiling", "%12.3f"),
+          fig("  tokenizing, s (every encoder's own)", "tokenize_seconds", "%12.2f"),
+          fig("  last one's token ids as the first's", "same_ids_as_first", "%12.3f"));
     }
     rows(
         log,
