@@ -32,10 +32,15 @@ public record FeatureNormalizer(float[] mean, float[] std) implements java.io.Se
 
   public float[] apply(float[] x) {
     float[] out = new float[x.length];
+    applyInto(x, out);
+    return out;
+  }
+
+  /** {@link #apply(float[])} into {@code out}, a row the caller reuses. */
+  public void applyInto(float[] x, float[] out) {
     for (int i = 0; i < x.length; i++) {
       out[i] = (x[i] - mean[i]) / std[i];
     }
-    return out;
   }
 
   /** Rows standardized; a row several pairs share is done once ({@link PairFeatures#mapRows}). */

@@ -97,7 +97,8 @@ public final class HeadModel implements TrainedModel {
 
   /**
    * The rewards of raw feature vectors, each as {@link #score(float[])} gives it; large sets in
-   * chunks on every core (rows are independent, so the result does not depend on the split).
+   * chunks on every core (rows are independent, so the result does not depend on the split). Rows
+   * are standardized a block at a time into rows reused for the whole chunk, not copied whole.
    */
   public double[] score(float[][] features) {
     double[] out = new double[features.length];
@@ -106,16 +107,25 @@ public final class HeadModel implements TrainedModel {
     (chunks > 1 ? stream.parallel() : stream)
         .forEach(
             c -> {
-              int from = c * CHUNK;
-              int to = Math.min(features.length, from + CHUNK);
-              double[] part = new double[to - from];
-              head.scoreRows(features, normalizer, null, from, to, part);
-              System.arraycopy(part, 0, out, from, part.length);
+              float[][] block = new float[BLOCK][head.inputDimension()];
+              double[] part = new double[BLOCK];
+              int end = Math.min(features.length, (c + 1) * CHUNK);
+              for (int from = c * CHUNK; from < end; from += BLOCK) {
+                int n = Math.min(BLOCK, end - from);
+                for (int k = 0; k < n; k++) {
+                  normalizer.applyInto(features[from + k], block[k]);
+                }
+                head.scoreRows(block, null, 0, n, part);
+                System.arraycopy(part, 0, out, from, n);
+              }
             });
     return out;
   }
 
+  /** Rows scored per task, and rows standardized at a time within it (they stay in cache). */
   private static final int CHUNK = 4096;
+
+  private static final int BLOCK = 64;
 
   /**
    * Rewards of texts, encoded (or found in the cache) by {@code featurizer}, which must be this

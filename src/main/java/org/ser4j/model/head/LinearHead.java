@@ -44,51 +44,12 @@ public final class LinearHead implements RewardHead {
   }
 
   /**
-   * Four rewards at a time, each row standardized element by element as {@link
-   * FeatureNormalizer#apply} does it (in float) and summed in {@link #score}'s order: the same
-   * rewards to the bit, without a standardized copy. The four sums are independent chains the
-   * processor overlaps, where one chain waits on each addition (the training loop's dominant cost).
+   * Four rewards at a time, each summed in {@link #score}'s order, so each is the same to the bit:
+   * the four sums are independent chains the processor overlaps, where one chain waits on each
+   * addition (the training loop's dominant cost).
    */
   @Override
-  public void scoreRows(
-      float[][] xs, FeatureNormalizer normalizer, int[] rows, int from, int to, double[] out) {
-    if (normalizer == null) {
-      scoreStandardized(xs, rows, from, to, out);
-      return;
-    }
-    float[] mean = normalizer.mean();
-    float[] std = normalizer.std();
-    int k = from;
-    for (; k + 3 < to; k += 4) {
-      float[] x0 = xs[rows == null ? k : rows[k]];
-      float[] x1 = xs[rows == null ? k + 1 : rows[k + 1]];
-      float[] x2 = xs[rows == null ? k + 2 : rows[k + 2]];
-      float[] x3 = xs[rows == null ? k + 3 : rows[k + 3]];
-      double s0 = p[d];
-      double s1 = p[d];
-      double s2 = p[d];
-      double s3 = p[d];
-      for (int i = 0; i < d; i++) {
-        double w = p[i];
-        float m = mean[i];
-        float sd = std[i];
-        s0 += w * ((x0[i] - m) / sd);
-        s1 += w * ((x1[i] - m) / sd);
-        s2 += w * ((x2[i] - m) / sd);
-        s3 += w * ((x3[i] - m) / sd);
-      }
-      out[k - from] = s0;
-      out[k + 1 - from] = s1;
-      out[k + 2 - from] = s2;
-      out[k + 3 - from] = s3;
-    }
-    for (; k < to; k++) {
-      out[k - from] = score(normalizer.apply(xs[rows == null ? k : rows[k]]));
-    }
-  }
-
-  /** {@link #scoreRows} of rows standardized already. */
-  private void scoreStandardized(float[][] xs, int[] rows, int from, int to, double[] out) {
+  public void scoreRows(float[][] xs, int[] rows, int from, int to, double[] out) {
     int k = from;
     for (; k + 3 < to; k += 4) {
       float[] x0 = xs[rows == null ? k : rows[k]];

@@ -14,16 +14,13 @@ public interface RewardHead {
   double score(float[] x);
 
   /**
-   * {@code out[k - from] = score(z(xs[rows[k]]))} for k in [from, to): a batch's rewards, where z
-   * standardizes a row with {@code normalizer} (null: the rows are standardized already). A head
-   * may compute several at a time, and standardize as it goes; each reward is the same to the bit
-   * as {@link #score} of the standardized row. {@code rows} null: rows from to to in order.
+   * {@code out[k - from] = score(xs[rows[k]])} for k in [from, to) ({@code rows} null: rows from to
+   * to in order): a batch's rewards, which a head may compute several at a time, each the same to
+   * the bit as {@link #score} gives it.
    */
-  default void scoreRows(
-      float[][] xs, FeatureNormalizer normalizer, int[] rows, int from, int to, double[] out) {
+  default void scoreRows(float[][] xs, int[] rows, int from, int to, double[] out) {
     for (int k = from; k < to; k++) {
-      float[] x = xs[rows == null ? k : rows[k]];
-      out[k - from] = score(normalizer == null ? x : normalizer.apply(x));
+      out[k - from] = score(xs[rows == null ? k : rows[k]]);
     }
   }
 

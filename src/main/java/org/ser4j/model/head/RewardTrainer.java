@@ -117,8 +117,8 @@ public final class RewardTrainer {
               int end = Math.min(idx.length, startRow + config.batchSize());
               java.util.Arrays.fill(grad, 0);
               // The batch's rewards first (the parameters change only after the batch).
-              head.scoreRows(train.chosen(), null, idx, startRow, end, chosenScores);
-              head.scoreRows(train.rejected(), null, idx, startRow, end, rejectedScores);
+              head.scoreRows(train.chosen(), idx, startRow, end, chosenScores);
+              head.scoreRows(train.rejected(), idx, startRow, end, rejectedScores);
               for (int k = startRow; k < end; k++) {
                 float[] c = train.chosen()[idx[k]];
                 float[] r = train.rejected()[idx[k]];
@@ -170,8 +170,8 @@ public final class RewardTrainer {
   Loss.Evaluation evaluate(RewardHead head, PairFeatures pairs) {
     double[] c = new double[pairs.size()];
     double[] r = new double[pairs.size()];
-    head.scoreRows(pairs.chosen(), null, null, 0, pairs.size(), c);
-    head.scoreRows(pairs.rejected(), null, null, 0, pairs.size(), r);
+    head.scoreRows(pairs.chosen(), null, 0, pairs.size(), c);
+    head.scoreRows(pairs.rejected(), null, 0, pairs.size(), r);
     return config.loss().evaluate(new PairRewards(c, r));
   }
 
