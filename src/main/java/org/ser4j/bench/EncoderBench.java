@@ -49,34 +49,55 @@ public final class EncoderBench {
    */
   public static ObjectNode measure(
       EncoderConfig config, List<ResponseInput> inputs, int threads, int batch) throws Exception {
-    double bestOurs = 0;
-    double bestRaw = 0;
-    double meanTokens;
+    Ceiling c;
     try (Featurizer warm = Featurizer.open(config, null, Progress.quiet(), threads, batch)) {
-      List<TokenizedInput> tokenized = new ArrayList<>();
-      long tokens = 0;
-      for (ResponseInput in : inputs) {
-        TokenizedInput t = warm.tokenizer().pair(in.prompt().transcript(), in.response());
-        tokenized.add(t);
-        tokens += t.length();
-      }
-      meanTokens = (double) tokens / tokenized.size();
-      tokenized.sort(Comparator.comparingInt(TokenizedInput::length));
-      warm.features(inputs.subList(0, Math.min(40, inputs.size()))); // JIT and ORT warm-up
-      for (int rep = 0; rep < 2; rep++) {
-        bestRaw = Math.max(bestRaw, rawThroughput(warm, tokenized, threads, batch));
-        try (Featurizer fresh = Featurizer.open(config, null, Progress.quiet(), threads, batch)) {
-          bestOurs =
-              Math.max(bestOurs, inputs.size() / Timing.seconds(() -> fresh.features(inputs)));
-        }
+      c = ceiling(warm, inputs, threads, batch);
+    }
+    double ours = ours(config, inputs, threads, batch);
+    long tokens = c.tokenized().stream().mapToLong(TokenizedInput::length).sum();
+    ObjectNode row = Json.PRETTY.createObjectNode();
+    row.put("mean_tokens", (double) tokens / c.tokenized().size());
+    row.put("encoder_texts_per_s", ours);
+    row.put("onnxruntime_texts_per_s", c.textsPerS());
+    row.put("encoder_vs_ceiling", ours / c.textsPerS());
+    return row;
+  }
+
+  /**
+   * One encoder's ceiling: {@code inputs} tokenized by it (in order, and the seconds that took),
+   * and ONNX Runtime alone on them, length-sorted, best of two runs after a warm-up.
+   */
+  private record Ceiling(
+      List<TokenizedInput> tokenized, double tokenizeSeconds, double textsPerS) {}
+
+  private static Ceiling ceiling(Featurizer f, List<ResponseInput> inputs, int threads, int batch)
+      throws Exception {
+    List<TokenizedInput> tokenized = new ArrayList<>();
+    long t0 = System.nanoTime();
+    for (ResponseInput in : inputs) {
+      tokenized.add(f.tokenizer().pair(in.prompt().transcript(), in.response()));
+    }
+    double tokenizeSeconds = Timing.since(t0);
+    List<TokenizedInput> sorted = new ArrayList<>(tokenized);
+    sorted.sort(Comparator.comparingInt(TokenizedInput::length));
+    f.features(inputs.subList(0, Math.min(40, inputs.size()))); // JIT and ORT warm-up
+    double best = 0;
+    for (int rep = 0; rep < 2; rep++) {
+      best = Math.max(best, rawThroughput(f, sorted, threads, batch));
+    }
+    return new Ceiling(tokenized, tokenizeSeconds, best);
+  }
+
+  /** Our whole pipeline on {@code inputs}, texts/s: best of two featurizers with cold caches. */
+  private static double ours(
+      EncoderConfig config, List<ResponseInput> inputs, int threads, int batch) throws Exception {
+    double best = 0;
+    for (int rep = 0; rep < 2; rep++) {
+      try (Featurizer fresh = Featurizer.open(config, null, Progress.quiet(), threads, batch)) {
+        best = Math.max(best, inputs.size() / Timing.seconds(() -> fresh.features(inputs)));
       }
     }
-    ObjectNode row = Json.PRETTY.createObjectNode();
-    row.put("mean_tokens", meanTokens);
-    row.put("encoder_texts_per_s", bestOurs);
-    row.put("onnxruntime_texts_per_s", bestRaw);
-    row.put("encoder_vs_ceiling", bestOurs / bestRaw);
-    return row;
+    return best;
   }
 
   /** ONNX Runtime alone on pre-tokenized, length-sorted batches, with our parallelism. */
@@ -112,59 +133,38 @@ public final class EncoderBench {
       List<EncoderConfig> views, List<ResponseInput> inputs, int threads, int batch)
       throws Exception {
     int n = views.size();
-    double[] rawSeconds = new double[n];
-    double[] tokenizeSeconds = new double[n];
-    double[] sameIds = new double[n];
-    List<TokenizedInput> first = null;
+    Ceiling[] ceilings = new Ceiling[n];
     for (int v = 0; v < n; v++) {
       try (Featurizer f = Featurizer.open(views.get(v), null, Progress.quiet(), threads, batch)) {
-        List<TokenizedInput> tokenized = new ArrayList<>();
-        long t0 = System.nanoTime();
-        for (ResponseInput in : inputs) {
-          tokenized.add(f.tokenizer().pair(in.prompt().transcript(), in.response()));
-        }
-        tokenizeSeconds[v] = Timing.since(t0);
-        if (first == null) {
-          first = tokenized;
-        }
-        int same = 0;
-        for (int i = 0; i < tokenized.size(); i++) {
-          same += java.util.Arrays.equals(tokenized.get(i).ids(), first.get(i).ids()) ? 1 : 0;
-        }
-        sameIds[v] = (double) same / tokenized.size();
-        List<TokenizedInput> sorted = new ArrayList<>(tokenized);
-        sorted.sort(Comparator.comparingInt(TokenizedInput::length));
-        f.features(inputs.subList(0, Math.min(40, inputs.size()))); // JIT and ORT warm-up
-        double best = 0;
-        for (int rep = 0; rep < 2; rep++) {
-          best = Math.max(best, rawThroughput(f, sorted, threads, batch));
-        }
-        rawSeconds[v] = sorted.size() / best;
+        ceilings[v] = ceiling(f, inputs, threads, batch);
       }
     }
     List<ObjectNode> rows = new ArrayList<>();
+    double rawSeconds = 0;
+    double tokenizeSeconds = 0;
     for (int k = 1; k <= n; k++) {
+      Ceiling last = ceilings[k - 1];
+      rawSeconds += inputs.size() / last.textsPerS();
+      tokenizeSeconds += last.tokenizeSeconds();
+      int same = 0;
+      for (int i = 0; i < inputs.size(); i++) {
+        same +=
+            java.util.Arrays.equals(
+                    last.tokenized().get(i).ids(), ceilings[0].tokenized().get(i).ids())
+                ? 1
+                : 0;
+      }
       List<EncoderConfig> used = views.subList(0, k);
       EncoderConfig config = k == 1 ? used.get(0) : EncoderConfig.concat(used);
-      double ours = 0;
-      for (int rep = 0; rep < 2; rep++) {
-        try (Featurizer fresh = Featurizer.open(config, null, Progress.quiet(), threads, batch)) {
-          ours = Math.max(ours, inputs.size() / Timing.seconds(() -> fresh.features(inputs)));
-        }
-      }
-      double raw = 0;
-      double tokenize = 0;
-      for (int v = 0; v < k; v++) {
-        raw += rawSeconds[v];
-        tokenize += tokenizeSeconds[v];
-      }
+      double ours = ours(config, inputs, threads, batch);
+      double ceiling = inputs.size() / rawSeconds;
       ObjectNode row = Json.PRETTY.createObjectNode();
       row.put("encoders", config.name());
       row.put("encoder_texts_per_s", ours);
-      row.put("onnxruntime_texts_per_s", inputs.size() / raw);
-      row.put("encoder_vs_ceiling", ours / (inputs.size() / raw));
-      row.put("tokenize_seconds", tokenize);
-      row.put("same_ids_as_first", sameIds[k - 1]);
+      row.put("onnxruntime_texts_per_s", ceiling);
+      row.put("encoder_vs_ceiling", ours / ceiling);
+      row.put("tokenize_seconds", tokenizeSeconds);
+      row.put("same_ids_as_first", (double) same / inputs.size());
       rows.add(row);
     }
     return rows;

@@ -57,7 +57,7 @@ public final class ScaleCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     RewardScorer rm = model.open(model.runtime.progress());
     double[] rewards = null;
-    double[] lengths = null;
+    int[] lengths = null;
     if (method.equals("zscore") || lengthDebias) {
       if (reference == null) {
         throw new IllegalArgumentException(
@@ -72,7 +72,7 @@ public final class ScaleCommand implements Callable<Integer> {
         inputs.add(new ResponseInput(p.prompt(), p.rejected()));
       }
       rewards = rm.rewards(inputs);
-      lengths = inputs.stream().mapToDouble(i -> i.response().length()).toArray();
+      lengths = inputs.stream().mapToInt(i -> i.response().length()).toArray();
     }
     RewardScale scale = RewardScale.fit(method, baseline, lengthDebias, rewards, lengths);
     rm.model().withScale(scale).save(model.modelDir());

@@ -53,14 +53,15 @@ public record RewardScale(
    * them.
    */
   public static RewardScale fit(
-      String method, double baseline, boolean lengthDebias, double[] rewards, double[] lengths) {
+      String method, double baseline, boolean lengthDebias, double[] rewards, int[] lengths) {
     RewardScale correction = RewardScale.NONE;
     double[] reference = rewards;
     if (lengthDebias) {
-      correction = lengthCorrection(rewards, lengths);
+      correction =
+          lengthCorrection(rewards, java.util.Arrays.stream(lengths).asDoubleStream().toArray());
       reference = new double[rewards.length];
       for (int i = 0; i < rewards.length; i++) {
-        reference[i] = correction.corrected(rewards[i], (int) lengths[i]);
+        reference[i] = correction.corrected(rewards[i], lengths[i]);
       }
     }
     return switch (method) {
