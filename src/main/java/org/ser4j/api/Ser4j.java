@@ -21,6 +21,7 @@ import org.ser4j.model.TrainedModel;
 import org.ser4j.model.finetune.FineTuneConfig;
 import org.ser4j.model.finetune.FineTuneMode;
 import org.ser4j.model.learn.RewardLearner;
+import org.ser4j.ser.EncoderSearch;
 import org.ser4j.ser.RunSettings;
 import org.ser4j.ser.RunStore;
 import org.ser4j.ser.SerConfig;
@@ -159,7 +160,11 @@ public final class Ser4j {
       return this;
     }
 
-    /** A built-in encoder by name (bge-small-q, minilm-l6-q, minilm-l6). */
+    /**
+     * A built-in encoder by name (bge-small-q, minilm-l6-q, e5-small-q, minilm-l6, bge-small),
+     * several frozen ones comma-separated (side by side), or "auto" (the default): with a frozen
+     * encoder, chosen from the labeled pairs by cross-validation as `--encoder auto` does.
+     */
     public Job encoder(String name) {
       this.encoder = name;
       return this;
@@ -237,15 +242,18 @@ public final class Ser4j {
       DataSpec spec = spec(0.15);
       SerDataset data = SerDataset.load(spec);
       FineTuneConfig ft = fineTuneConfig(true);
-      try (RewardLearner learner = learner(ft)) {
+      EncoderSearch.Choice choice = choose(ft, data);
+      try (RewardLearner learner = learner(ft, choice)) {
         // run.json as the CLI writes it, so `ser export --run` and `ser evolve --resume` open the
         // run; a directory holding a run with other settings is refused.
         RunStore store =
             out == null
                 ? null
                 : RunStore.reuseOrCreate(
-                    out, new RunSettings(spec, learner.encoder(), ser, ft, HEADS));
-        return new SerLoop(ser, seed, store, provenance("api-evolve", spec, data), log)
+                    out,
+                    new RunSettings(
+                        spec, learner.encoder(), ser, ft, HEADS, RunSettings.choiceJson(choice)));
+        return new SerLoop(ser, seed, store, provenance("api-evolve", spec, data, choice), log)
             .run(data, learner);
       }
     }
@@ -257,14 +265,16 @@ public final class Ser4j {
     public TrainedModel train() throws IOException {
       DataSpec spec = spec(1.0);
       SerDataset data = SerDataset.load(spec);
-      try (RewardLearner learner = learner(fineTuneConfig(false))) {
+      FineTuneConfig ft = fineTuneConfig(false);
+      EncoderSearch.Choice choice = choose(ft, data);
+      try (RewardLearner learner = learner(ft, choice)) {
         TrainedModel model =
             Training.run(
                     learner,
                     data,
                     ser.train().validationFraction(),
                     seed,
-                    provenance("api-train", spec, data))
+                    provenance("api-train", spec, data, choice))
                 .model();
         if (out != null) {
           model.save(out);
@@ -328,21 +338,62 @@ public final class Ser4j {
           .withProbeHead(probeHead);
     }
 
-    private RewardLearner learner(FineTuneConfig ft) throws IOException {
+    /**
+     * The encoder: the one named, or for "auto" with a frozen encoder the one chosen from the
+     * labeled pairs, as the CLI chooses ({@link EncoderSearch}).
+     */
+    private EncoderSearch.Choice choose(FineTuneConfig ft, SerDataset data) throws IOException {
       boolean learns = ft != null;
-      EncoderSpec spec =
-          encoder.equals("auto") ? EncoderConfig.defaultSpec(learns) : EncoderSpec.builtIn(encoder);
-      return org.ser4j.ser.Learners.open(
-          EncoderConfig.of(spec, learns, 0, "auto"),
-          ser.train().withSeed(seed),
-          ft,
-          HEADS,
-          EncoderRuntime.defaults(cache).withProgress(progress));
+      EncoderConfig fixed;
+      if (encoder.contains(",")) {
+        java.util.List<EncoderConfig> views = new java.util.ArrayList<>();
+        for (String name : encoder.split(",")) {
+          views.add(EncoderConfig.of(EncoderSpec.builtIn(name.strip()), false, 0, "auto"));
+        }
+        fixed = EncoderConfig.concat(views);
+      } else {
+        EncoderSpec spec =
+            encoder.equals("auto")
+                ? EncoderConfig.defaultSpec(learns)
+                : EncoderSpec.builtIn(encoder);
+        fixed = EncoderConfig.of(spec, learns, 0, "auto");
+      }
+      if (learns || !encoder.equals("auto")) {
+        return EncoderSearch.Choice.fixed(fixed);
+      }
+      EncoderSearch.Choice choice =
+          EncoderSearch.search(
+              EncoderSearch.defaultSpace(
+                  EncoderSearch.DEFAULT_CANDIDATES, EncoderConfig.DEFAULT_MAX_LENGTH, "auto"),
+              fixed,
+              data.labeled(),
+              ser.train().withSeed(seed),
+              runtime(),
+              seed);
+      choice.lines().forEach(log::println);
+      log.flush();
+      return choice;
     }
 
-    private Provenance provenance(String command, DataSpec spec, SerDataset data) {
-      return Provenance.forRun(
-          command, spec, data.labeled(), Map.of("ser", ser, "finetune", fineTune.cliName()));
+    private EncoderRuntime runtime() {
+      return EncoderRuntime.defaults(cache).withProgress(progress);
+    }
+
+    private RewardLearner learner(FineTuneConfig ft, EncoderSearch.Choice choice)
+        throws IOException {
+      return org.ser4j.ser.Learners.open(
+          choice.chosen(), ser.train().withSeed(seed), ft, HEADS, runtime());
+    }
+
+    private Provenance provenance(
+        String command, DataSpec spec, SerDataset data, EncoderSearch.Choice choice) {
+      Map<String, Object> settings = new java.util.LinkedHashMap<>();
+      settings.put("ser", ser);
+      settings.put("finetune", fineTune.cliName());
+      if (choice.searched()) {
+        settings.put("encoder_choice", choice.toJson());
+      }
+      return Provenance.forRun(command, spec, data.labeled(), settings);
     }
   }
 }

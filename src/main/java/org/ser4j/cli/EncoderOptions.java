@@ -1,13 +1,17 @@
 package org.ser4j.cli;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.ser4j.data.PreferencePair;
 import org.ser4j.encoder.EncoderConfig;
 import org.ser4j.encoder.EncoderSpec;
 import org.ser4j.encoder.Featurizer;
 import org.ser4j.encoder.Pooling;
+import org.ser4j.model.head.TrainConfig;
+import org.ser4j.ser.EncoderSearch;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -23,8 +27,17 @@ public final class EncoderOptions {
       defaultValue = "auto",
       description =
           "Built-in encoder: bge-small-q (bge-small-en-v1.5 int8, CLS pooling), minilm-l6-q (all-MiniLM-L6-v2 int8, mean pooling, about 1.7x faster, 2 points less accurate), "
-              + "e5-small-q (e5-small-v2 int8, mean pooling, \"query: \" / \"passage: \" prefixes), minilm-l6 (all-MiniLM-L6-v2 float, 6 layers, can be fine-tuned) or bge-small (bge-small-en-v1.5 float, 12 layers, can be fine-tuned, about 2x slower); several frozen ones comma-separated (bge-small-q,minilm-l6-q): their features side by side under one head; auto = bge-small-q with a frozen encoder, minilm-l6 with --finetune (default: ${DEFAULT-VALUE}).")
+              + "e5-small-q (e5-small-v2 int8, mean pooling, \"query: \" / \"passage: \" prefixes), minilm-l6 (all-MiniLM-L6-v2 float, 6 layers, can be fine-tuned) or bge-small (bge-small-en-v1.5 float, 12 layers, can be fine-tuned, about 2x slower); several frozen ones comma-separated (bge-small-q,minilm-l6-q): their features side by side under one head; "
+              + "auto = chosen from your labeled pairs: each set of --encoder-candidates (alone and side by side), reading pair+response or the response alone (with --encoder-input auto), is scored by out-of-fold accuracy over the labeled pairs (folds by prompt), and the richest (most encoders, then pair+response) within one standard error of the best is used; only the labeled pairs are encoded by every candidate (see docs/encoder-choice.md); "
+              + "with --finetune, auto = minilm-l6 (default: ${DEFAULT-VALUE}).")
   String encoder;
+
+  @Option(
+      names = "--encoder-candidates",
+      paramLabel = "LIST",
+      description =
+          "The encoders --encoder auto chooses among, comma-separated; 'model' names the --encoder-model file (default: bge-small-q,minilm-l6-q,e5-small-q).")
+  String candidates;
 
   @Option(
       names = "--encoder-model",
@@ -129,6 +142,69 @@ public final class EncoderOptions {
               : EncoderSpec.builtIn(encoder);
     }
     return EncoderConfig.of(spec, fineTune, maxLength, input);
+  }
+
+  /**
+   * The encoder of a run on {@code labeled}: fixed by the options, or, for {@code --encoder auto}
+   * with a frozen encoder, chosen from those pairs ({@link EncoderSearch}); the choice's table is
+   * printed to {@code log} first.
+   */
+  EncoderSearch.Choice choose(
+      boolean fineTune,
+      TrainOptions training,
+      List<PreferencePair> labeled,
+      TrainConfig head,
+      long seed,
+      PrintWriter log)
+      throws IOException {
+    EncoderConfig fixed = toConfig(fineTune, training);
+    EncoderSearch.Space space = space(fineTune, training);
+    EncoderSearch.Choice choice =
+        space == null
+            ? EncoderSearch.Choice.fixed(fixed)
+            : EncoderSearch.search(space, fixed, labeled, head, runtime.toRuntime(), seed);
+    choice.lines().forEach(log::println);
+    log.flush();
+    return choice;
+  }
+
+  /** What auto searches, or null when the options fix the encoder. */
+  EncoderSearch.Space space(boolean fineTune, TrainOptions training) {
+    boolean auto = encoder.equals("auto") && !fineTune && training.views == null;
+    if (!auto || (encoderModel != null && candidates == null)) {
+      if (candidates != null) {
+        throw new IllegalArgumentException(
+            "--encoder-candidates narrows --encoder auto with a frozen encoder; drop it with --encoder NAME, --views or --finetune");
+      }
+      return null;
+    }
+    List<EncoderSpec> specs = new ArrayList<>();
+    for (String name :
+        candidates == null ? EncoderSearch.DEFAULT_CANDIDATES : List.of(candidates.split(","))) {
+      if (name.strip().equals("model")) {
+        if (encoderModel == null || tokenizer == null) {
+          throw new IllegalArgumentException(
+              "--encoder-candidates model needs --encoder-model FILE and --tokenizer FILE");
+        }
+        specs.add(
+            EncoderSpec.local(
+                encoderModel,
+                tokenizer,
+                Pooling.valueOf(pooling.toUpperCase(java.util.Locale.ROOT))));
+      } else {
+        EncoderSpec spec = EncoderSpec.builtIn(name.strip());
+        if (!spec.name().endsWith("-q")) {
+          throw new IllegalArgumentException(
+              "--encoder-candidates: "
+                  + name
+                  + " is a float encoder read for fine-tuning; the candidates are frozen int8 ones: "
+                  + EncoderSearch.DEFAULT_CANDIDATES);
+        }
+        specs.add(spec);
+      }
+    }
+    int length = maxLength > 0 ? maxLength : EncoderConfig.DEFAULT_MAX_LENGTH;
+    return new EncoderSearch.Space(specs, EncoderSearch.inputs(input), length);
   }
 
   Featurizer open() throws IOException {

@@ -13,6 +13,7 @@ import org.ser4j.model.Provenance;
 import org.ser4j.model.finetune.FineTuneConfig;
 import org.ser4j.model.finetune.FineTunedModel;
 import org.ser4j.model.learn.RewardLearner;
+import org.ser4j.ser.EncoderSearch;
 import org.ser4j.ser.LearnerEngine;
 import org.ser4j.ser.LearnerEngines;
 import org.ser4j.ser.RunSettings;
@@ -173,11 +174,12 @@ public final class EvolveCommand implements Callable<Integer> {
     engine.start(spec.commandLine().getErr());
     RunStore store;
     DataSpec dataSpec;
-    EncoderConfig encoderConfig;
+    EncoderConfig encoderConfig = null;
     SerConfig serConfig;
     long seed;
     FineTuneConfig fineTune;
     int heads = finetune.heads;
+    com.fasterxml.jackson.databind.JsonNode chosenBy = null;
     if (addLabels != null && resume == null) {
       throw new IllegalArgumentException("--add-labels FILE goes with --resume DIR");
     }
@@ -188,6 +190,7 @@ public final class EvolveCommand implements Callable<Integer> {
       added = addLabels != null ? run : null;
       dataSpec = run.data();
       encoderConfig = run.encoder();
+      chosenBy = run.encoderChoice();
       serConfig = run.ser();
       seed = dataSpec.seed();
       fineTune = run.finetune();
@@ -204,7 +207,6 @@ public final class EvolveCommand implements Callable<Integer> {
       serConfig = ser.toConfig(training.toConfig(data.seed), finetune.enabled());
       seed = data.seed;
       fineTune = finetune.toConfig(serConfig.train(), serConfig.validationFraction(), seed, true);
-      encoderConfig = encoder.toConfig(fineTune != null, training);
     }
     SerDataset dataset = SerDataset.load(dataSpec);
     if (added != null) {
@@ -218,6 +220,13 @@ public final class EvolveCommand implements Callable<Integer> {
         dataset.counts().trainSkipped().summary());
     dataset.notes().forEach(n -> log.println("note: " + n));
     log.flush();
+    if (resume == null) { // a resumed run's encoder, and how it was chosen, are in its run.json
+      EncoderSearch.Choice choice =
+          encoder.choose(
+              fineTune != null, training, dataset.labeled(), serConfig.train(), seed, log);
+      encoderConfig = choice.chosen();
+      chosenBy = RunSettings.choiceJson(choice);
+    }
     try (RewardLearner learner =
         engine.open(
             encoderConfig,
@@ -225,7 +234,8 @@ public final class EvolveCommand implements Callable<Integer> {
             fineTune == null ? null : fineTune.withSeed(seed),
             heads,
             encoder.runtime.toRuntime())) {
-      RunSettings run = new RunSettings(dataSpec, learner.encoder(), serConfig, fineTune, heads);
+      RunSettings run =
+          new RunSettings(dataSpec, learner.encoder(), serConfig, fineTune, heads, chosenBy);
       if (resume == null) {
         store.writeRun(run);
         SettingsFile.write(spec, store.dir());

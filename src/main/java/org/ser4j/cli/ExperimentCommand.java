@@ -187,7 +187,15 @@ public final class ExperimentCommand implements Callable<Integer> {
     }
     Experiment.Settings settings =
         new Experiment.Settings(
-            fs, data.seed, seeds, config, ft, finetune.heads, encoderConfig, skipFull);
+            fs,
+            data.seed,
+            seeds,
+            config,
+            ft,
+            finetune.heads,
+            encoderConfig,
+            encoder.space(ft != null, training),
+            skipFull);
     PrintWriter log = spec.commandLine().getOut();
     java.nio.file.Files.createDirectories(out);
     SettingsFile.write(spec, out);

@@ -142,6 +142,10 @@ public final class InfoCommand implements Callable<Integer> {
             p.path("train_pairs").asInt(),
             p.path("loop").asInt() >= 0 ? ", SER loop " + p.path("loop").asInt() : "",
             p.path("created").asText("-")));
+    JsonNode choice = p.path("config").path("encoder_choice");
+    if (!choice.isMissingNode() && !choice.isNull()) {
+      org.ser4j.ser.EncoderSearch.Choice.lines(choice).forEach(l -> s.append(l).append('\n'));
+    }
     if (i.has("test_accuracy")) {
       s.append(
           String.format(

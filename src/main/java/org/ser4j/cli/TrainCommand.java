@@ -76,24 +76,23 @@ public final class TrainCommand implements Callable<Integer> {
     log.flush();
     TrainConfig head = training.toConfig(data.seed);
     FineTuneConfig fineTune = finetune.toConfig(head, head.validationFraction(), data.seed, false);
+    org.ser4j.ser.EncoderSearch.Choice choice =
+        encoder.choose(fineTune != null, training, dataset.labeled(), head, data.seed, log);
+    Map<String, Object> settings = new java.util.LinkedHashMap<>();
+    settings.put("train", fineTune == null ? head : fineTune);
+    if (choice.searched()) {
+      settings.put("encoder_choice", choice.toJson());
+    }
     try (RewardLearner learner =
         org.ser4j.ser.Learners.open(
-            encoder.toConfig(fineTune != null, training),
-            head,
-            fineTune,
-            finetune.heads,
-            encoder.runtime.toRuntime())) {
+            choice.chosen(), head, fineTune, finetune.heads, encoder.runtime.toRuntime())) {
       Training.Result trained =
           Training.run(
               learner,
               dataset,
               head.validationFraction(),
               data.seed,
-              Provenance.forRun(
-                  "train",
-                  dataSpec,
-                  dataset.labeled(),
-                  Map.of("train", fineTune == null ? head : fineTune)));
+              Provenance.forRun("train", dataSpec, dataset.labeled(), settings));
       TrainedModel model = trained.model();
       RewardLearner.Fit fit = trained.fit();
       PairMetrics test = PairMetrics.of(trained.test().chosen(), trained.test().rejected());
@@ -108,6 +107,9 @@ public final class TrainCommand implements Callable<Integer> {
       ObjectNode metrics = Json.PRETTY.createObjectNode();
       metrics.put("finetune", learner.finetune());
       metrics.put("encoder", learner.encoder().name());
+      if (choice.searched()) {
+        metrics.set("encoder_choice", choice.toJson());
+      }
       metrics.put("test_accuracy", test.accuracy());
       metrics.put("test_ece", test.ece());
       metrics.put("test_mean_margin", test.meanMargin());

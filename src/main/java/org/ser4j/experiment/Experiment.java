@@ -18,6 +18,7 @@ import org.ser4j.model.finetune.FineTuneConfig;
 import org.ser4j.model.head.HeadLearner;
 import org.ser4j.model.learn.RewardLearner;
 import org.ser4j.ser.Baselines;
+import org.ser4j.ser.EncoderSearch;
 import org.ser4j.ser.Learners;
 import org.ser4j.ser.RunSettings;
 import org.ser4j.ser.RunStore;
@@ -42,7 +43,9 @@ public final class Experiment {
   /**
    * What an experiment runs: labeled fractions (the first is the headline), seeds {@code
    * firstSeed}, {@code firstSeed + 1}, ..., the SER settings, fine-tuning (null: a frozen encoder
-   * shared by every cell), and whether the full-label RM is skipped.
+   * shared by every cell), and whether the full-label RM is skipped. With {@code search} (not null:
+   * `--encoder auto`), each cell chooses its encoder from its own labeled pairs; {@code encoder} is
+   * then the fallback for too few of them.
    */
   public record Settings(
       List<Double> fractions,
@@ -52,6 +55,7 @@ public final class Experiment {
       FineTuneConfig finetune,
       int heads,
       EncoderConfig encoder,
+      EncoderSearch.Space search,
       boolean skipFull) {
     public Settings {
       if (seeds < 1) {
@@ -90,23 +94,36 @@ public final class Experiment {
   public List<Cell> run() throws IOException {
     List<Cell> cells = new ArrayList<>();
     // One encoder session for every cell of a frozen-encoder experiment.
-    try (Featurizer featurizer = s.finetune() == null ? runtime.open(s.encoder()) : null) {
+    // (With auto, each cell opens the encoders it chose.)
+    try (Featurizer featurizer =
+        s.finetune() == null && s.search() == null ? runtime.open(s.encoder()) : null) {
       for (double f : s.fractions()) {
         for (int k = 0; k < s.seeds(); k++) {
           long seed = s.firstSeed() + k;
           DataSpec cellSpec = data.at(f, seed);
           SerDataset dataset = SerDataset.load(cellSpec);
-          try (RewardLearner learner =
-              s.finetune() == null
-                  ? HeadLearner.encoding(featurizer, false, s.ser().train(), Progress.quiet())
-                  : Learners.open(
+          EncoderSearch.Choice choice =
+              s.search() == null
+                  ? EncoderSearch.Choice.fixed(s.encoder())
+                  : EncoderSearch.search(
+                      s.search(),
                       s.encoder(),
+                      dataset.labeled(),
                       s.ser().train(),
-                      s.finetune().withSeed(seed),
-                      s.heads(),
-                      runtime)) {
+                      runtime.withProgress(Progress.quiet()),
+                      seed);
+          for (String line : choice.lines()) {
+            log.println("   " + line);
+          }
+          try (RewardLearner learner = learner(featurizer, choice, seed)) {
             RunSettings run =
-                new RunSettings(cellSpec, learner.encoder(), s.ser(), s.finetune(), s.heads());
+                new RunSettings(
+                    cellSpec,
+                    learner.encoder(),
+                    s.ser(),
+                    s.finetune(),
+                    s.heads(),
+                    RunSettings.choiceJson(choice));
             RunStore store = cellStore(f, seed, run);
             log.printf(
                 Locale.ROOT,
@@ -154,7 +171,8 @@ public final class Experiment {
                     result.loops(),
                     result.keptLoop(),
                     result.stopReason().toString(),
-                    picks));
+                    picks,
+                    learner.encoder().name()));
             log.printf(
                 Locale.ROOT,
                 "   seed-only %.4f  SER %.4f (loop %d, %s)  full %.4f%n",
@@ -169,6 +187,23 @@ public final class Experiment {
       }
     }
     return cells;
+  }
+
+  /**
+   * A cell's learner: the fine-tuned encoder, the encoders the cell chose, or the experiment's
+   * {@code shared} frozen featurizer (opened here when there is none).
+   */
+  private RewardLearner learner(Featurizer shared, EncoderSearch.Choice choice, long seed)
+      throws IOException {
+    if (s.finetune() != null) {
+      return Learners.open(
+          s.encoder(), s.ser().train(), s.finetune().withSeed(seed), s.heads(), runtime);
+    }
+    if (shared == null) {
+      return HeadLearner.encoding(
+          runtime.open(choice.chosen()), true, s.ser().train(), Progress.quiet());
+    }
+    return HeadLearner.encoding(shared, false, s.ser().train(), Progress.quiet());
   }
 
   /**

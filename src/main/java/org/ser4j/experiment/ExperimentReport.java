@@ -42,7 +42,7 @@ public final class ExperimentReport {
     ObjectNode json = Json.PRETTY.createObjectNode();
     json.put("train_file", trainFile.toString());
     json.put("seeds", s.seeds());
-    json.put("encoder", s.encoder().name());
+    json.put("encoder", s.search() == null ? s.encoder().name() : "auto (chosen per seed)");
     json.put("finetune", s.finetune() == null ? "none" : s.finetune().mode().cliName());
     if (s.finetune() != null) {
       json.set("finetune_config", Json.PRETTY.valueToTree(s.finetune()));
@@ -218,6 +218,12 @@ public final class ExperimentReport {
     for (Cell c : cells) {
       ObjectNode r = runs.addObject();
       r.put("seed", c.seed());
+      r.put("encoder", c.encoder());
+      r.put("seed_only", c.seedOnly());
+      r.put("ser", c.ser());
+      if (!Double.isNaN(c.full())) {
+        r.put("full", c.full());
+      }
       r.put("final_loop", c.keptLoop());
       r.put("stop_reason", c.stop());
       r.set("loops", Json.PRETTY.valueToTree(c.loops()));

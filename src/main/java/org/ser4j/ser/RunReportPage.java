@@ -63,6 +63,10 @@ public final class RunReportPage {
     }
     page.paragraph(summary.toString());
 
+    if (run != null && run.hasNonNull("encoder_choice")) {
+      encoderChoice(page, run.get("encoder_choice"));
+    }
+
     page.heading("Loops");
     List<List<String>> rows = new ArrayList<>();
     for (JsonNode l : loops) {
@@ -147,5 +151,56 @@ public final class RunReportPage {
       }
     }
     Plots.lines("SER loops", "loop", "", x, series, png);
+  }
+
+  /** How `--encoder auto` chose: every candidate's out-of-fold figures, the chosen one marked. */
+  private static void encoderChoice(HtmlPage page, JsonNode choice) {
+    page.heading("Encoder");
+    EncoderSearch.JsonRows rows = new EncoderSearch.JsonRows(choice.path("candidates"));
+    if (rows.size() == 0) {
+      page.paragraph(
+          "Encoder " + choice.path("chosen").asText() + ": " + choice.path("note").asText() + ".");
+      return;
+    }
+    page.paragraph(
+        String.format(
+            Locale.ROOT,
+            "--encoder auto chose %s (input %s): %s, from %d candidates scored out of fold on the %d labeled pairs (%d folds by prompt).",
+            choice.path("chosen").asText(),
+            choice.path("input").asText(),
+            choice.path("rule").asText(),
+            rows.size(),
+            choice.path("labeled_pairs").asInt(),
+            choice.path("folds").asInt()));
+    List<List<String>> cells = new ArrayList<>();
+    int marked = -1;
+    for (List<String> r : rows.cells()) {
+      if (r.get(0).equals("*")) {
+        marked = cells.size();
+      }
+      cells.add(
+          List.of(
+              r.get(1),
+              r.get(2),
+              r.get(3),
+              r.get(4),
+              r.get(5) + " - " + r.get(6),
+              r.get(7),
+              r.get(8),
+              r.get(9)));
+    }
+    page.table(
+        "encoders",
+        List.of(
+            "encoders",
+            "input",
+            "encode cost (1 = bge-small-q on one sequence)",
+            "out-of-fold accuracy",
+            "95% interval",
+            "log-loss",
+            "behind the best",
+            "paired standard error"),
+        cells,
+        marked);
   }
 }

@@ -18,13 +18,31 @@ import org.ser4j.util.Json;
  * encoder's attention heads. A resumed run reads every setting back from here.
  *
  * @param finetune null when the encoder is frozen
+ * @param encoderChoice how `--encoder auto` chose the encoder ({@link
+ *     EncoderSearch.Choice#toJson}), or null when the user fixed it
  */
 public record RunSettings(
-    DataSpec data, EncoderConfig encoder, SerConfig ser, FineTuneConfig finetune, int heads) {
+    DataSpec data,
+    EncoderConfig encoder,
+    SerConfig ser,
+    FineTuneConfig finetune,
+    int heads,
+    JsonNode encoderChoice) {
+
+  /** Settings whose encoder the user fixed. */
+  public RunSettings(
+      DataSpec data, EncoderConfig encoder, SerConfig ser, FineTuneConfig finetune, int heads) {
+    this(data, encoder, ser, finetune, heads, null);
+  }
+
+  /** What run.json records of an encoder {@code choice}: null when the user fixed the encoder. */
+  public static JsonNode choiceJson(EncoderSearch.Choice choice) {
+    return choice.searched() || choice.note() != null ? choice.toJson() : null;
+  }
 
   /** These settings on other data (labels added to a run). */
   public RunSettings withData(DataSpec other) {
-    return new RunSettings(other, encoder, ser, finetune, heads);
+    return new RunSettings(other, encoder, ser, finetune, heads, encoderChoice);
   }
 
   /** run.json's tree. */
@@ -36,6 +54,9 @@ public record RunSettings(
     if (finetune != null) {
       run.set("finetune", Json.PRETTY.valueToTree(finetune));
       run.put("attention_heads", heads);
+    }
+    if (encoderChoice != null) {
+      run.set("encoder_choice", encoderChoice);
     }
     return run;
   }
@@ -52,7 +73,8 @@ public record RunSettings(
         run.hasNonNull("finetune")
             ? Json.PRETTY.treeToValue(run.get("finetune"), FineTuneConfig.class)
             : null,
-        run.path("attention_heads").asInt(defaultHeads));
+        run.path("attention_heads").asInt(defaultHeads),
+        run.hasNonNull("encoder_choice") ? run.get("encoder_choice") : null);
   }
 
   private static ObjectNode dataJson(DataSpec spec) {

@@ -323,11 +323,25 @@ public final class RunStore {
           report.put("final_model", FINAL);
         }
         report.put("finetune", finetune);
+        JsonNode choice = encoderChoice();
+        if (choice != null) {
+          report.set("encoder_choice", choice); // as run.json holds it: the first thing to read
+        }
         report.set("loops", Json.CANONICAL.valueToTree(loops));
         AtomicFiles.writeString(
             dir.resolve(REPORT), Json.CANONICAL.writeValueAsString(report) + "\n");
       }
     };
+  }
+
+  /** How `--encoder auto` chose the run's encoder (run.json's {@code encoder_choice}), or null. */
+  public JsonNode encoderChoice() throws IOException {
+    Path run = dir.resolve(RUN);
+    if (!Files.isRegularFile(run)) {
+      return null;
+    }
+    JsonNode choice = Json.CANONICAL.readTree(run.toFile()).get("encoder_choice");
+    return choice == null || choice.isNull() ? null : choice;
   }
 
   /** How many loops are complete on disk (0 for a new run). */

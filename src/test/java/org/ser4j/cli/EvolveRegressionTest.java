@@ -82,6 +82,8 @@ class EvolveRegressionTest {
             "0",
             "--self-label-weight", // and weight 1
             "1",
+            "--encoder", // the encoder the files were recorded with (before --encoder auto chose)
+            "bge-small-q",
             "--cache",
             TestEncoders.CACHE.toString(),
             "--out",
