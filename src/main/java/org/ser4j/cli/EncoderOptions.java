@@ -28,7 +28,7 @@ public final class EncoderOptions {
       description =
           "Built-in encoder: bge-small-q (bge-small-en-v1.5 int8, CLS pooling), minilm-l6-q (all-MiniLM-L6-v2 int8, mean pooling, about 1.7x faster, 2 points less accurate), "
               + "e5-small-q (e5-small-v2 int8, mean pooling, \"query: \" / \"passage: \" prefixes), minilm-l6 (all-MiniLM-L6-v2 float, 6 layers, can be fine-tuned) or bge-small (bge-small-en-v1.5 float, 12 layers, can be fine-tuned, about 2x slower); several frozen ones comma-separated (bge-small-q,minilm-l6-q): their features side by side under one head; "
-              + "auto = chosen from your labeled pairs: each set of --encoder-candidates (alone and side by side), reading pair+response or the response alone (with --encoder-input auto), is scored by out-of-fold accuracy over the labeled pairs (folds by prompt), and the richest (most encoders, then pair+response) within one standard error of the best is used; only the labeled pairs are encoded by every candidate (see docs/encoder-choice.md); "
+              + "auto = chosen from your labeled pairs: each set of --encoder-candidates (alone and side by side) is scored by out-of-fold accuracy over the labeled pairs (folds by prompt), and the richest (most encoders, then pair+response) within one standard error of the best is used; only the labeled pairs are encoded by every candidate (see docs/encoder-choice.md); "
               + "with --finetune, auto = minilm-l6 (default: ${DEFAULT-VALUE}).")
   String encoder;
 
@@ -79,7 +79,7 @@ public final class EncoderOptions {
           "What is encoded: pair (prompt tail + response as one sequence), pair+response (that, concatenated with the response alone), response; "
               + "auto = "
               + DEFAULT_INPUT
-              + " with a frozen encoder, pair with --finetune (default: ${DEFAULT-VALUE}).")
+              + " with a frozen encoder, pair with --finetune; search = --encoder auto also tries each candidate on the response alone (default: ${DEFAULT-VALUE}).")
   String input;
 
   @Mixin RuntimeOptions runtime = new RuntimeOptions();
@@ -116,6 +116,11 @@ public final class EncoderOptions {
   }
 
   EncoderConfig toConfig(boolean fineTune) {
+    if (input.equals("search") && !encoder.equals("auto")) {
+      throw new IllegalArgumentException(
+          "--encoder-input search is a choice for --encoder auto; give pair, pair+response or response");
+    }
+    String input = this.input.equals("search") ? "auto" : this.input; // auto's fallback reads auto
     EncoderSpec spec;
     if (encoderModel != null) {
       if (tokenizer == null) {

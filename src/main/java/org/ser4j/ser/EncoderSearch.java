@@ -233,7 +233,7 @@ public final class EncoderSearch {
 
   /**
    * The default search: the built-in int8 encoders, each alone and side by side, reading {@code
-   * input} ("auto": pair+response and the response alone).
+   * input} ({@link #inputs}).
    */
   public static Space defaultSpace(List<String> names, int maxLength, String input) {
     List<EncoderSpec> specs = new ArrayList<>();
@@ -243,11 +243,16 @@ public final class EncoderSearch {
     return new Space(specs, inputs(input), maxLength);
   }
 
-  /** The input modes searched: {@code input} alone, or both frozen ones for "auto". */
+  /**
+   * The input modes searched: pair+response for "auto" (the response alone lost on every encoder
+   * set measured, docs/encoder-choice.md), both for "search", else {@code input} alone.
+   */
   public static List<InputStrategy> inputs(String input) {
-    return input.equals("auto")
-        ? List.of(InputStrategy.PAIR_AND_RESPONSE, InputStrategy.RESPONSE)
-        : List.of(InputStrategy.fromName(input));
+    if (input.equals("search")) {
+      return List.of(InputStrategy.PAIR_AND_RESPONSE, InputStrategy.RESPONSE);
+    }
+    return List.of(
+        input.equals("auto") ? InputStrategy.PAIR_AND_RESPONSE : InputStrategy.fromName(input));
   }
 
   /**

@@ -69,11 +69,11 @@ class EncoderAutoTest {
             model.toString());
     assertEquals(0, r.code(), r.err());
     List<String> lines = r.out().lines().toList();
-    assertTrue(lines.get(1).startsWith("encoder auto: 14 candidates on 60 labeled pairs"), r.out());
+    assertTrue(lines.get(1).startsWith("encoder auto: 7 candidates on 60 labeled pairs"), r.out());
 
     JsonNode config = Json.LINE.readTree(model.resolve("config.json").toFile());
     JsonNode choice = config.path("provenance").path("config").path("encoder_choice");
-    assertEquals(14, choice.path("candidates").size(), config.toString());
+    assertEquals(7, choice.path("candidates").size(), config.toString());
     JsonNode metrics = Json.LINE.readTree(model.resolve("metrics.json").toFile());
     assertEquals(choice, metrics.get("encoder_choice"));
     HeadModel loaded = (HeadModel) ModelStore.load(model);
@@ -81,7 +81,7 @@ class EncoderAutoTest {
     assertEquals(choice.path("input").asText(), loaded.encoder().strategy().cliName());
     // The recorded table is the one printed.
     assertEquals(
-        EncoderSearch.Choice.lines(choice), lines.subList(1, 1 + 2 + 14), "printed as recorded");
+        EncoderSearch.Choice.lines(choice), lines.subList(1, 1 + 2 + 7), "printed as recorded");
 
     // Every candidate's cache holds exactly the labeled pairs' texts; the chosen ones' also hold
     // the test pairs' texts (as the chosen input reads them), the others none of them.

@@ -236,11 +236,15 @@ class EncoderSearchTest {
   }
 
   @Test
-  void aDefaultSpaceHasEveryEncoderSetAtEachInput() {
+  void theDefaultSpaceReadsPairAndResponseAndSearchAddsTheResponseAlone() {
     EncoderSearch.Space space =
         EncoderSearch.defaultSpace(EncoderSearch.DEFAULT_CANDIDATES, 256, "auto");
     assertEquals(3, space.encoders().size());
-    assertEquals(List.of(InputStrategy.PAIR_AND_RESPONSE, InputStrategy.RESPONSE), space.inputs());
+    assertEquals(List.of(InputStrategy.PAIR_AND_RESPONSE), space.inputs());
+    assertEquals(
+        List.of(InputStrategy.PAIR_AND_RESPONSE, InputStrategy.RESPONSE),
+        EncoderSearch.inputs("search"));
+    assertEquals(List.of(InputStrategy.RESPONSE), EncoderSearch.inputs("response"));
     Set<String> names = new HashSet<>();
     for (String s : EncoderSearch.DEFAULT_CANDIDATES) {
       names.add(s);
