@@ -26,6 +26,7 @@ public final class HeadLearner implements RewardLearner, org.ser4j.model.learn.P
   private final Progress.Hideable progress;
   private HeadFeatures in;
   private SerDataset loaded; // the dataset whose vectors {@code in} holds
+  private FeatureTransform transform; // --pool-transform's map, fitted on the loaded pool
 
   private HeadLearner(
       FeatureSource source, HeadFeatures in, TrainConfig config, Progress progress) {
@@ -62,7 +63,41 @@ public final class HeadLearner implements RewardLearner, org.ser4j.model.learn.P
     if (in == null || (loaded != data && source != null)) {
       in = source.encode(data); // another dataset (an active-labeling round): its vectors
       loaded = data;
+      transform = fitTransform();
     }
+  }
+
+  /**
+   * The map of {@code --pool-transform}, fitted once per dataset on the pool's distinct vectors
+   * (the labeled pairs' when there is no pool), each encoder's segments apart; null for none.
+   */
+  private FeatureTransform fitTransform() {
+    FeatureTransform.Mode mode = config.transformOrNone();
+    if (mode == FeatureTransform.Mode.NONE) {
+      return null;
+    }
+    if (!(in instanceof SerInputs inputs)) {
+      throw new IllegalArgumentException(
+          "--pool-transform needs the pool's vectors in this process");
+    }
+    java.util.Set<float[]> seen =
+        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    List<float[]> rows = new java.util.ArrayList<>();
+    for (float[][] set :
+        inputs.poolFirst().length > 0
+            ? new float[][][] {inputs.poolFirst(), inputs.poolSecond()}
+            : new float[][][] {inputs.labeled().chosen(), inputs.labeled().rejected()}) {
+      for (float[] r : set) {
+        if (seen.add(r)) {
+          rows.add(r);
+        }
+      }
+    }
+    int segment =
+        in.encoder().isConcat()
+            ? rows.get(0).length / in.encoder().views().size() / in.encoder().strategy().segments()
+            : rows.get(0).length / in.encoder().strategy().segments();
+    return FeatureTransform.fit(rows.toArray(new float[0][]), mode, segment, config.seed());
   }
 
   @Override
@@ -118,13 +153,25 @@ public final class HeadLearner implements RewardLearner, org.ser4j.model.learn.P
     if (cfg.coTraining() != null) {
       return coTrained(train, t, v, cfg);
     }
-    RewardTrainer trainer = new RewardTrainer(cfg, progress);
-    if (!train.unweighted()) {
-      double[] w = new double[train.size()];
-      java.util.Arrays.fill(w, 0, train.labeled().length, 1.0);
-      java.util.Arrays.fill(w, train.labeled().length, w.length, train.selfLabelWeight());
-      trainer = trainer.weighing(w);
+    if (transform != null) {
+      if (start != null) {
+        throw new IllegalArgumentException(
+            "--pool-transform trains each fit afresh; drop --warm-start");
+      }
+      // The raw vectors' standardization, for the folded head only.
+      FeatureNormalizer raw = FeatureNormalizer.fit(t.chosen(), t.rejected());
+      t = transform.apply(t);
+      v = transform.apply(v);
+      TrainedHead mapped = trainer(cfg, train).train(t, v);
+      LinearHead folded = transform.fold((LinearHead) mapped.head(), mapped.normalizer(), raw);
+      HeadModel model = new HeadModel(in.encoder(), raw, folded, Provenance.UNKNOWN);
+      Map<String, Object> details =
+          source == null ? new LinkedHashMap<>() : new LinkedHashMap<>(source.details());
+      details.put("transformed_dimension", transform.outputDimension());
+      return new Fit(
+          model, mapped.history(), mapped.bestEpoch(), mapped.validationPairs(), details);
     }
+    RewardTrainer trainer = trainer(cfg, train);
     TrainedHead head =
         start != null ? trainer.train(t, v, start.head(), start.normalizer()) : trainer.train(t, v);
     // As saved: the model rounds the head to float, so a reloaded model scores identically.
@@ -132,6 +179,18 @@ public final class HeadLearner implements RewardLearner, org.ser4j.model.learn.P
         new HeadModel(in.encoder(), head.normalizer(), head.head(), Provenance.UNKNOWN);
     Map<String, Object> details = source == null ? Map.of() : new LinkedHashMap<>(source.details());
     return new Fit(model, head.history(), head.bestEpoch(), head.validationPairs(), details);
+  }
+
+  /** The trainer of a fit: self-labels weighted as the training set says. */
+  private RewardTrainer trainer(TrainConfig cfg, TrainingSet train) {
+    RewardTrainer trainer = new RewardTrainer(cfg, progress);
+    if (!train.unweighted()) {
+      double[] w = new double[train.size()];
+      java.util.Arrays.fill(w, 0, train.labeled().length, 1.0);
+      java.util.Arrays.fill(w, train.labeled().length, w.length, train.selfLabelWeight());
+      trainer = trainer.weighing(w);
+    }
+    return trainer;
   }
 
   /** Co-training across the encoders of a several-encoder model ({@link CoTraining}). */
