@@ -20,7 +20,7 @@ public final class TrainOptions {
       paramLabel = "T",
       defaultValue = "none",
       description =
-          "A linear map fitted on the pool's vectors (the training pairs' without a pool) before a linear head, per encoder: whiten (decorrelated, unit variance) or pca (the axes carrying 99% of the variance); folded into the saved head (default: ${DEFAULT-VALUE}).")
+          "A linear map fitted on the pool's vectors (the training pairs' without a pool) before a linear head, per encoder: whiten (decorrelated, unit variance) or pca (the axes carrying 99%% of the variance); folded into the saved head (default: ${DEFAULT-VALUE}).")
   String transform;
 
   @Option(

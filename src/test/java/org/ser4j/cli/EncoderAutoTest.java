@@ -160,6 +160,61 @@ class EncoderAutoTest {
     }
   }
 
+  /**
+   * `ser evolve` on your own data with `--encoder-candidates`: the narrowed table (three
+   * candidates) is recorded in run.json and report.json alike, shown on report.html's Encoder
+   * section, and printed by `ser info`.
+   */
+  @Test
+  void anEvolveRunRecordsItsChoiceForReportAndInfo() throws Exception {
+    List<PreferencePair> all =
+        PairReader.readAll(
+                SharedData.require(SharedData.HH_RLHF), ReadOptions.defaults().withSkipBad(true))
+            .pairs();
+    Path labeled = dir.resolve("labeled.jsonl");
+    Path test = dir.resolve("test.jsonl");
+    Path pool = dir.resolve("pool.jsonl");
+    PairWriter.write(labeled, all.subList(300, 360));
+    PairWriter.write(test, all.subList(360, 372));
+    List<org.ser4j.data.UnlabeledPair> unlabeled = new ArrayList<>();
+    for (PreferencePair p : all.subList(372, 412)) {
+      unlabeled.add(
+          new org.ser4j.data.UnlabeledPair(
+              unlabeled.size(), p.id(), p.prompt(), p.chosen(), p.rejected(), p.source()));
+    }
+    PairWriter.writeUnlabeled(pool, unlabeled);
+    Path run = dir.resolve("run");
+    CliTest.Result r =
+        CliTest.run(
+            "evolve",
+            "--labeled",
+            labeled.toString(),
+            "--unlabeled",
+            pool.toString(),
+            "--test",
+            test.toString(),
+            "--encoder-candidates",
+            "bge-small-q,minilm-l6-q",
+            "--max-loops",
+            "1",
+            "--quiet",
+            "--cache",
+            TestEncoders.CACHE.toString(),
+            "--out",
+            run.toString());
+    assertEquals(0, r.code(), r.err());
+    JsonNode choice = Json.LINE.readTree(run.resolve("run.json").toFile()).get("encoder_choice");
+    assertEquals(3, choice.get("candidates").size(), choice.toString());
+    assertEquals(
+        choice, Json.LINE.readTree(run.resolve("report.json").toFile()).get("encoder_choice"));
+    String html = java.nio.file.Files.readString(run.resolve("report.html"));
+    assertTrue(html.contains("--encoder auto chose " + choice.get("chosen").asText()), html);
+    CliTest.Result info = CliTest.run("info", "--model", run.toString());
+    assertEquals(0, info.code(), info.err());
+    assertTrue(
+        info.out().contains(String.join("\n", EncoderSearch.Choice.lines(choice))), info.out());
+  }
+
   /** The cache keys an encoder's featurizer uses for the pairs' answers. */
   private static Set<FeatureCache.Key> keys(
       String encoder, List<PreferencePair> pairs, boolean pair, boolean response) {
