@@ -63,8 +63,17 @@ record HhSplit(Path train, Path test) {
       "--out",
       out.toString()
     };
-    String[] all = java.util.Arrays.copyOf(base, base.length + extra.length);
-    System.arraycopy(extra, 0, all, base.length, extra.length);
+    java.util.List<String> rest = new java.util.ArrayList<>(java.util.List.of(extra));
+    if (!rest.contains("--views") && !rest.contains("--encoder") && !rest.contains("--finetune")) {
+      // These tests are about the engine: one encoder keeps them fast; choosing the encoders
+      // (--encoder auto) happens on the driver before the engine starts, and
+      // ownDataOnSparkEqualsTheInProcessRun runs it.
+      rest.addAll(java.util.List.of("--encoder", "bge-small-q"));
+    }
+    String[] all = java.util.Arrays.copyOf(base, base.length + rest.size());
+    for (int i = 0; i < rest.size(); i++) {
+      all[base.length + i] = rest.get(i);
+    }
     return all;
   }
 
