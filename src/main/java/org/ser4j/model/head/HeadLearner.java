@@ -27,6 +27,8 @@ public final class HeadLearner implements RewardLearner, org.ser4j.model.learn.P
   private HeadFeatures in;
   private SerDataset loaded; // the dataset whose vectors {@code in} holds
   private FeatureTransform transform; // --pool-transform's map, fitted on the loaded pool
+  private java.util.Map<float[], float[]>
+      mappedRows; // the pool's and seed's rows, mapped; read-only
 
   private HeadLearner(
       FeatureSource source, HeadFeatures in, TrainConfig config, Progress progress) {
@@ -64,6 +66,8 @@ public final class HeadLearner implements RewardLearner, org.ser4j.model.learn.P
       in = source.encode(data); // another dataset (an active-labeling round): its vectors
       loaded = data;
       transform = fitTransform();
+    } else if (transform == null) {
+      transform = fitTransform(); // features given at hand ({@link #of})
     }
   }
 
@@ -97,7 +101,37 @@ public final class HeadLearner implements RewardLearner, org.ser4j.model.learn.P
         in.encoder().isConcat()
             ? rows.get(0).length / in.encoder().views().size() / in.encoder().strategy().segments()
             : rows.get(0).length / in.encoder().strategy().segments();
-    return FeatureTransform.fit(rows.toArray(new float[0][]), mode, segment, config.seed());
+    FeatureTransform fitted =
+        FeatureTransform.fit(rows.toArray(new float[0][]), mode, segment, config.seed());
+    // Every fit reads these rows: mapped once here, on every core, then looked up.
+    for (float[][] set : new float[][][] {inputs.labeled().chosen(), inputs.labeled().rejected()}) {
+      for (float[] r : set) {
+        if (seen.add(r)) {
+          rows.add(r);
+        }
+      }
+    }
+    float[][] mapped = new float[rows.size()][];
+    java.util.stream.IntStream.range(0, mapped.length)
+        .parallel()
+        .forEach(i -> mapped[i] = fitted.apply(rows.get(i)));
+    java.util.Map<float[], float[]> memo = new java.util.IdentityHashMap<>();
+    for (int i = 0; i < mapped.length; i++) {
+      memo.put(rows.get(i), mapped[i]);
+    }
+    mappedRows = memo;
+    return fitted;
+  }
+
+  /** Pairs through the fitted transform: rows mapped at load are looked up, others mapped now. */
+  private PairFeatures mapped(PairFeatures pairs) {
+    java.util.function.UnaryOperator<float[]> f =
+        r -> {
+          float[] m = mappedRows.get(r);
+          return m != null ? m : transform.apply(r);
+        };
+    return new PairFeatures(
+        PairFeatures.mapRows(pairs.chosen(), f), PairFeatures.mapRows(pairs.rejected(), f));
   }
 
   @Override
@@ -160,8 +194,8 @@ public final class HeadLearner implements RewardLearner, org.ser4j.model.learn.P
       }
       // The raw vectors' standardization, for the folded head only.
       FeatureNormalizer raw = FeatureNormalizer.fit(t.chosen(), t.rejected());
-      t = transform.apply(t);
-      v = transform.apply(v);
+      t = mapped(t);
+      v = mapped(v);
       TrainedHead mapped = trainer(cfg, train).train(t, v);
       LinearHead folded = transform.fold((LinearHead) mapped.head(), mapped.normalizer(), raw);
       HeadModel model = new HeadModel(in.encoder(), raw, folded, Provenance.UNKNOWN);
