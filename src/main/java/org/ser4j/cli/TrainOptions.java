@@ -16,14 +16,6 @@ public final class TrainOptions {
   String head;
 
   @Option(
-      names = "--pool-transform",
-      paramLabel = "T",
-      defaultValue = "none",
-      description =
-          "A linear map fitted on the pool's vectors (the training pairs' without a pool) before a linear head, per encoder: whiten (decorrelated, unit variance) or pca (the axes carrying 99%% of the variance); folded into the saved head (default: ${DEFAULT-VALUE}).")
-  String transform;
-
-  @Option(
       names = "--hidden",
       paramLabel = "N",
       defaultValue = "256",
@@ -159,14 +151,6 @@ public final class TrainOptions {
           "--validation-fraction must be in [0, 1), got " + validationFraction);
     }
     HeadType h = HeadType.valueOf(head.toUpperCase(java.util.Locale.ROOT));
-    if (!java.util.List.of("none", "whiten", "pca").contains(transform)) {
-      throw new IllegalArgumentException(
-          "--pool-transform must be none, whiten or pca, got " + transform);
-    }
-    if (!transform.equals("none") && (h != HeadType.LINEAR || views != null)) {
-      throw new IllegalArgumentException(
-          "--pool-transform folds into one linear head: drop --head mlp and --views");
-    }
     Loss l = Loss.valueOf(loss.toUpperCase(java.util.Locale.ROOT));
     return new TrainConfig(
         h,
@@ -179,10 +163,6 @@ public final class TrainOptions {
         patience,
         validationFraction,
         seed,
-        coTraining(),
-        transform.equals("none")
-            ? null
-            : org.ser4j.model.head.FeatureTransform.Mode.valueOf(
-                transform.toUpperCase(java.util.Locale.ROOT)));
+        coTraining());
   }
 }

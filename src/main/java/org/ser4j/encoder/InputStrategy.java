@@ -32,7 +32,7 @@ public enum InputStrategy {
     return this == RESPONSE ? input.response() : input;
   }
 
-  public int segments() {
+  int segments() {
     return this == PAIR_AND_RESPONSE ? 2 : 1;
   }
 }

@@ -26,9 +26,6 @@ public final class HeadLearner implements RewardLearner, org.ser4j.model.learn.P
   private final Progress.Hideable progress;
   private HeadFeatures in;
   private SerDataset loaded; // the dataset whose vectors {@code in} holds
-  private FeatureTransform transform; // --pool-transform's map, fitted on the loaded pool
-  private java.util.Map<float[], float[]>
-      mappedRows; // the pool's and seed's rows, mapped; read-only
 
   private HeadLearner(
       FeatureSource source, HeadFeatures in, TrainConfig config, Progress progress) {
@@ -65,73 +62,7 @@ public final class HeadLearner implements RewardLearner, org.ser4j.model.learn.P
     if (in == null || (loaded != data && source != null)) {
       in = source.encode(data); // another dataset (an active-labeling round): its vectors
       loaded = data;
-      transform = fitTransform();
-    } else if (transform == null) {
-      transform = fitTransform(); // features given at hand ({@link #of})
     }
-  }
-
-  /**
-   * The map of {@code --pool-transform}, fitted once per dataset on the pool's distinct vectors
-   * (the labeled pairs' when there is no pool), each encoder's segments apart; null for none.
-   */
-  private FeatureTransform fitTransform() {
-    FeatureTransform.Mode mode = config.transformOrNone();
-    if (mode == FeatureTransform.Mode.NONE) {
-      return null;
-    }
-    if (!(in instanceof SerInputs inputs)) {
-      throw new IllegalArgumentException(
-          "--pool-transform needs the pool's vectors in this process");
-    }
-    java.util.Set<float[]> seen =
-        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-    List<float[]> rows = new java.util.ArrayList<>();
-    for (float[][] set :
-        inputs.poolFirst().length > 0
-            ? new float[][][] {inputs.poolFirst(), inputs.poolSecond()}
-            : new float[][][] {inputs.labeled().chosen(), inputs.labeled().rejected()}) {
-      for (float[] r : set) {
-        if (seen.add(r)) {
-          rows.add(r);
-        }
-      }
-    }
-    int segment =
-        in.encoder().isConcat()
-            ? rows.get(0).length / in.encoder().views().size() / in.encoder().strategy().segments()
-            : rows.get(0).length / in.encoder().strategy().segments();
-    FeatureTransform fitted =
-        FeatureTransform.fit(rows.toArray(new float[0][]), mode, segment, config.seed());
-    // Every fit reads these rows: mapped once here, on every core, then looked up.
-    for (float[][] set : new float[][][] {inputs.labeled().chosen(), inputs.labeled().rejected()}) {
-      for (float[] r : set) {
-        if (seen.add(r)) {
-          rows.add(r);
-        }
-      }
-    }
-    float[][] mapped = new float[rows.size()][];
-    java.util.stream.IntStream.range(0, mapped.length)
-        .parallel()
-        .forEach(i -> mapped[i] = fitted.apply(rows.get(i)));
-    java.util.Map<float[], float[]> memo = new java.util.IdentityHashMap<>();
-    for (int i = 0; i < mapped.length; i++) {
-      memo.put(rows.get(i), mapped[i]);
-    }
-    mappedRows = memo;
-    return fitted;
-  }
-
-  /** Pairs through the fitted transform: rows mapped at load are looked up, others mapped now. */
-  private PairFeatures mapped(PairFeatures pairs) {
-    java.util.function.UnaryOperator<float[]> f =
-        r -> {
-          float[] m = mappedRows.get(r);
-          return m != null ? m : transform.apply(r);
-        };
-    return new PairFeatures(
-        PairFeatures.mapRows(pairs.chosen(), f), PairFeatures.mapRows(pairs.rejected(), f));
   }
 
   @Override
@@ -187,36 +118,6 @@ public final class HeadLearner implements RewardLearner, org.ser4j.model.learn.P
     if (cfg.coTraining() != null) {
       return coTrained(train, t, v, cfg);
     }
-    if (transform != null) {
-      if (start != null) {
-        throw new IllegalArgumentException(
-            "--pool-transform trains each fit afresh; drop --warm-start");
-      }
-      // The raw vectors' standardization, for the folded head only.
-      FeatureNormalizer raw = FeatureNormalizer.fit(t.chosen(), t.rejected());
-      t = mapped(t);
-      v = mapped(v);
-      TrainedHead mapped = trainer(cfg, train).train(t, v);
-      LinearHead folded = transform.fold((LinearHead) mapped.head(), mapped.normalizer(), raw);
-      HeadModel model = new HeadModel(in.encoder(), raw, folded, Provenance.UNKNOWN);
-      Map<String, Object> details =
-          source == null ? new LinkedHashMap<>() : new LinkedHashMap<>(source.details());
-      details.put("transformed_dimension", transform.outputDimension());
-      return new Fit(
-          model, mapped.history(), mapped.bestEpoch(), mapped.validationPairs(), details);
-    }
-    RewardTrainer trainer = trainer(cfg, train);
-    TrainedHead head =
-        start != null ? trainer.train(t, v, start.head(), start.normalizer()) : trainer.train(t, v);
-    // As saved: the model rounds the head to float, so a reloaded model scores identically.
-    HeadModel model =
-        new HeadModel(in.encoder(), head.normalizer(), head.head(), Provenance.UNKNOWN);
-    Map<String, Object> details = source == null ? Map.of() : new LinkedHashMap<>(source.details());
-    return new Fit(model, head.history(), head.bestEpoch(), head.validationPairs(), details);
-  }
-
-  /** The trainer of a fit: self-labels weighted as the training set says. */
-  private RewardTrainer trainer(TrainConfig cfg, TrainingSet train) {
     RewardTrainer trainer = new RewardTrainer(cfg, progress);
     if (!train.unweighted()) {
       double[] w = new double[train.size()];
@@ -224,7 +125,13 @@ public final class HeadLearner implements RewardLearner, org.ser4j.model.learn.P
       java.util.Arrays.fill(w, train.labeled().length, w.length, train.selfLabelWeight());
       trainer = trainer.weighing(w);
     }
-    return trainer;
+    TrainedHead head =
+        start != null ? trainer.train(t, v, start.head(), start.normalizer()) : trainer.train(t, v);
+    // As saved: the model rounds the head to float, so a reloaded model scores identically.
+    HeadModel model =
+        new HeadModel(in.encoder(), head.normalizer(), head.head(), Provenance.UNKNOWN);
+    Map<String, Object> details = source == null ? Map.of() : new LinkedHashMap<>(source.details());
+    return new Fit(model, head.history(), head.bestEpoch(), head.validationPairs(), details);
   }
 
   /** Co-training across the encoders of a several-encoder model ({@link CoTraining}). */

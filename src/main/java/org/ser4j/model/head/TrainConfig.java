@@ -10,8 +10,6 @@ import org.ser4j.model.Loss;
  *
  * @param coTraining null for one head on every feature; else one head per encoder of a
  *     several-encoder model, each taught by the others ({@link CoTraining})
- * @param transform a map fitted on the pool's vectors before a linear head ({@link
- *     FeatureTransform}); null reads as NONE
  */
 @RecordBuilder
 public record TrainConfig(
@@ -25,42 +23,8 @@ public record TrainConfig(
     int patience,
     double validationFraction,
     long seed,
-    CoTraining coTraining,
-    FeatureTransform.Mode transform)
+    CoTraining coTraining)
     implements TrainConfigBuilder.With {
-
-  /** With co-training or not, no transform. */
-  public TrainConfig(
-      HeadType head,
-      int hidden,
-      Loss loss,
-      double learningRate,
-      double weightDecay,
-      int batchSize,
-      int maxEpochs,
-      int patience,
-      double validationFraction,
-      long seed,
-      CoTraining coTraining) {
-    this(
-        head,
-        hidden,
-        loss,
-        learningRate,
-        weightDecay,
-        batchSize,
-        maxEpochs,
-        patience,
-        validationFraction,
-        seed,
-        coTraining,
-        null);
-  }
-
-  /** The transform, NONE when none was given (a run.json written before there was one). */
-  public FeatureTransform.Mode transformOrNone() {
-    return transform == null ? FeatureTransform.Mode.NONE : transform;
-  }
 
   /** Without co-training: one head on every feature. */
   public TrainConfig(
