@@ -30,7 +30,7 @@ import org.ser4j.util.Progress;
  * (most encoders, then both sequences read) is chosen. Why the richest, not the cheapest (the usual
  * one-standard-error rule): the RM that ships trains on the seed and on the self-labels, many times
  * more pairs than the folds, and more features gain more from more pairs; measured on AlpacaEval
- * (docs/encoder-choice.md), the cheapest within one error lost 4 points of SER accuracy to the
+ * (docs/encoder-choice.md), the cheapest within one error lost 4.7 points of SER accuracy to the
  * richest, while the error band still drops a candidate the labels show to be clearly worse.
  */
 public final class EncoderSearch {
