@@ -37,9 +37,6 @@ public final class EncoderSearch {
   /** Folds of the out-of-fold estimate (fewer when the labels come from fewer prompts). */
   public static final int FOLDS = 5;
 
-  /** Times the folds are dealt anew (each pair's figures averaged over them). */
-  static final int REPEATS = Integer.getInteger("ser4j.encoderSearch.repeats", 1);
-
   /** Below this many labeled pairs there is nothing to choose from: the default encoder. */
   public static final int MIN_PAIRS = 20;
 
@@ -494,15 +491,10 @@ public final class EncoderSearch {
               c -> {
                 right[c] = new double[n];
                 losses[c] = new double[n];
-                for (int rep = 0; rep < REPEATS; rep++) {
-                  int[] dealt = rep == 0 ? foldOf : folds(groups, FOLDS, seed + 1000L * rep);
-                  double[] m =
-                      outOfFoldMargins(
-                          candidates.get(c).labeled(), dealt, head, seed + 1000L * rep);
-                  for (int i = 0; i < n; i++) {
-                    right[c][i] += correct(m[i]) / REPEATS;
-                    losses[c][i] += logLoss(m[i]) / REPEATS;
-                  }
+                double[] m = outOfFoldMargins(candidates.get(c).labeled(), foldOf, head, seed);
+                for (int i = 0; i < n; i++) {
+                  right[c][i] = correct(m[i]);
+                  losses[c][i] = logLoss(m[i]);
                 }
                 accuracy[c] = mean(right[c]);
                 loss[c] = mean(losses[c]);
