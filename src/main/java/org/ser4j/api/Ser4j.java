@@ -13,7 +13,6 @@ import org.ser4j.data.split.DataSpec;
 import org.ser4j.data.split.SerDataset;
 import org.ser4j.encoder.EncoderConfig;
 import org.ser4j.encoder.EncoderRuntime;
-import org.ser4j.encoder.EncoderSpec;
 import org.ser4j.model.ModelStore;
 import org.ser4j.model.Provenance;
 import org.ser4j.model.RewardScorer;
@@ -344,28 +343,13 @@ public final class Ser4j {
      */
     private EncoderSearch.Choice choose(FineTuneConfig ft, SerDataset data) throws IOException {
       boolean learns = ft != null;
-      EncoderConfig fixed;
-      if (encoder.contains(",")) {
-        java.util.List<EncoderConfig> views = new java.util.ArrayList<>();
-        for (String name : encoder.split(",")) {
-          views.add(EncoderConfig.of(EncoderSpec.builtIn(name.strip()), false, 0, "auto"));
-        }
-        fixed = EncoderConfig.concat(views);
-      } else {
-        EncoderSpec spec =
-            encoder.equals("auto")
-                ? EncoderConfig.defaultSpec(learns)
-                : EncoderSpec.builtIn(encoder);
-        fixed = EncoderConfig.of(spec, learns, 0, "auto");
-      }
-      if (learns || !encoder.equals("auto")) {
-        return EncoderSearch.Choice.fixed(fixed);
-      }
       EncoderSearch.Choice choice =
-          EncoderSearch.search(
-              EncoderSearch.defaultSpace(
-                  EncoderSearch.DEFAULT_CANDIDATES, EncoderConfig.DEFAULT_MAX_LENGTH, "auto"),
-              fixed,
+          EncoderSearch.resolve(
+              learns || !encoder.equals("auto")
+                  ? null
+                  : EncoderSearch.defaultSpace(
+                      EncoderSearch.DEFAULT_CANDIDATES, EncoderConfig.DEFAULT_MAX_LENGTH, "auto"),
+              EncoderConfig.named(encoder, learns, 0, "auto"),
               data.labeled(),
               ser.train().withSeed(seed),
               runtime(),

@@ -121,32 +121,19 @@ public final class EncoderOptions {
           "--encoder-input search is a choice for --encoder auto; give pair, pair+response or response");
     }
     String input = this.input.equals("search") ? "auto" : this.input; // auto's fallback reads auto
-    EncoderSpec spec;
-    if (encoderModel != null) {
-      if (tokenizer == null) {
-        throw new IllegalArgumentException(
-            "--encoder-model needs --tokenizer (its tokenizer.json)");
-      }
-      spec =
-          EncoderSpec.local(
-              encoderModel, tokenizer, Pooling.valueOf(pooling.toUpperCase(java.util.Locale.ROOT)));
-    } else if (encoder.contains(",")) {
-      if (fineTune) {
-        throw new IllegalArgumentException(
-            "--encoder " + encoder + ": several encoders are read frozen; drop --finetune");
-      }
-      List<EncoderConfig> views = new ArrayList<>();
-      for (String name : encoder.split(",")) {
-        views.add(EncoderConfig.of(EncoderSpec.builtIn(name.strip()), false, maxLength, input));
-      }
-      return EncoderConfig.concat(views);
-    } else {
-      spec =
-          encoder.equals("auto")
-              ? EncoderConfig.defaultSpec(fineTune)
-              : EncoderSpec.builtIn(encoder);
+    if (encoderModel == null) {
+      return EncoderConfig.named(encoder, fineTune, maxLength, input);
     }
-    return EncoderConfig.of(spec, fineTune, maxLength, input);
+    return EncoderConfig.of(localSpec(), fineTune, maxLength, input);
+  }
+
+  /** The --encoder-model file with its --tokenizer and --pooling. */
+  private EncoderSpec localSpec() {
+    if (tokenizer == null) {
+      throw new IllegalArgumentException("--encoder-model needs --tokenizer (its tokenizer.json)");
+    }
+    return EncoderSpec.local(
+        encoderModel, tokenizer, Pooling.valueOf(pooling.toUpperCase(java.util.Locale.ROOT)));
   }
 
   /**
@@ -162,12 +149,14 @@ public final class EncoderOptions {
       long seed,
       PrintWriter log)
       throws IOException {
-    EncoderConfig fixed = toConfig(fineTune, training);
-    EncoderSearch.Space space = space(fineTune, training);
     EncoderSearch.Choice choice =
-        space == null
-            ? EncoderSearch.Choice.fixed(fixed)
-            : EncoderSearch.search(space, fixed, labeled, head, runtime.toRuntime(), seed);
+        EncoderSearch.resolve(
+            space(fineTune, training),
+            toConfig(fineTune, training),
+            labeled,
+            head,
+            runtime.toRuntime(),
+            seed);
     choice.lines().forEach(log::println);
     log.flush();
     return choice;
@@ -187,15 +176,11 @@ public final class EncoderOptions {
     for (String name :
         candidates == null ? EncoderSearch.DEFAULT_CANDIDATES : List.of(candidates.split(","))) {
       if (name.strip().equals("model")) {
-        if (encoderModel == null || tokenizer == null) {
+        if (encoderModel == null) {
           throw new IllegalArgumentException(
               "--encoder-candidates model needs --encoder-model FILE and --tokenizer FILE");
         }
-        specs.add(
-            EncoderSpec.local(
-                encoderModel,
-                tokenizer,
-                Pooling.valueOf(pooling.toUpperCase(java.util.Locale.ROOT))));
+        specs.add(localSpec());
       } else {
         EncoderSpec spec = EncoderSpec.builtIn(name.strip());
         if (!spec.name().endsWith("-q")) {

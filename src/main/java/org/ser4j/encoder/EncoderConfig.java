@@ -105,6 +105,27 @@ public record EncoderConfig(
         spec.name(), spec.model(), spec.tokenizer(), pooling, length, strategy, null);
   }
 
+  /**
+   * The built-in encoders {@code names} names: one ("auto": {@link #defaultSpec}), or several
+   * comma-separated, read frozen side by side ({@link #concat}); settings as in {@link #of}.
+   */
+  public static EncoderConfig named(String names, boolean fineTune, int maxLength, String input) {
+    if (!names.contains(",")) {
+      EncoderSpec spec =
+          names.equals("auto") ? defaultSpec(fineTune) : EncoderSpec.builtIn(names.strip());
+      return of(spec, fineTune, maxLength, input);
+    }
+    if (fineTune) {
+      throw new IllegalArgumentException(
+          "--encoder " + names + ": several encoders are read frozen; drop --finetune");
+    }
+    java.util.List<EncoderConfig> views = new java.util.ArrayList<>();
+    for (String name : names.split(",")) {
+      views.add(of(EncoderSpec.builtIn(name.strip()), false, maxLength, input));
+    }
+    return concat(views);
+  }
+
   /** The built-in default: bge-small int8 when frozen, MiniLM float when it learns. */
   public static EncoderSpec defaultSpec(boolean fineTune) {
     return EncoderSpec.builtIn(fineTune ? "minilm-l6" : EncoderSpec.DEFAULT);

@@ -219,14 +219,29 @@ public final class Featurizer implements AutoCloseable {
   }
 
   private float[][] concatenated(List<ResponseInput> inputs) throws IOException {
-    float[][] out = new float[inputs.size()][dimension()];
-    int offset = 0;
+    List<float[][]> parts = new ArrayList<>();
     for (Featurizer v : views) {
-      float[][] part = v.distinctFeatures(inputs);
-      for (int i = 0; i < out.length; i++) {
+      parts.add(v.distinctFeatures(inputs));
+    }
+    return sideBySide(parts);
+  }
+
+  /**
+   * Rows of several encoders joined as a several-encoder model reads them: row i is the parts' row
+   * i side by side, in the parts' order.
+   */
+  public static float[][] sideBySide(List<float[][]> parts) {
+    int n = parts.get(0).length;
+    if (n == 0) {
+      return new float[0][];
+    }
+    float[][] out = new float[n][parts.stream().mapToInt(p -> p[0].length).sum()];
+    int offset = 0;
+    for (float[][] part : parts) {
+      for (int i = 0; i < n; i++) {
         System.arraycopy(part[i], 0, out[i], offset, part[i].length);
       }
-      offset += v.dimension();
+      offset += part[0].length;
     }
     return out;
   }

@@ -32,7 +32,8 @@ public enum InputStrategy {
     return this == RESPONSE ? input.response() : input;
   }
 
-  int segments() {
+  /** Sequences encoded per input: pair+response reads two, the others one. */
+  public int segments() {
     return this == PAIR_AND_RESPONSE ? 2 : 1;
   }
 }

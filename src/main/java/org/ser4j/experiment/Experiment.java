@@ -103,15 +103,13 @@ public final class Experiment {
           DataSpec cellSpec = data.at(f, seed);
           SerDataset dataset = SerDataset.load(cellSpec);
           EncoderSearch.Choice choice =
-              s.search() == null
-                  ? EncoderSearch.Choice.fixed(s.encoder())
-                  : EncoderSearch.search(
-                      s.search(),
-                      s.encoder(),
-                      dataset.labeled(),
-                      s.ser().train(),
-                      runtime.withProgress(Progress.quiet()),
-                      seed);
+              EncoderSearch.resolve(
+                  s.search(),
+                  s.encoder(),
+                  dataset.labeled(),
+                  s.ser().train(),
+                  runtime.withProgress(Progress.quiet()),
+                  seed);
           for (String line : choice.lines()) {
             log.println("   " + line);
           }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.stream.IntStream;
 import org.ser4j.data.PreferencePair;
 import org.ser4j.data.Prompt;
@@ -19,7 +18,6 @@ import org.ser4j.model.head.PairFeatures;
 import org.ser4j.model.head.RewardTrainer;
 import org.ser4j.model.head.TrainConfig;
 import org.ser4j.model.head.TrainedHead;
-import org.ser4j.util.Permutations;
 import org.ser4j.util.Progress;
 
 /**
@@ -253,11 +251,12 @@ public final class EncoderSearch {
   }
 
   /**
-   * Encodes {@code labeled} (only them) with each encoder of {@code space} and chooses; seeded by
-   * {@code seed}, so a run is reproducible. Too few labels (below {@link #MIN_PAIRS}, or from fewer
-   * than two prompts) choose {@code fallback} with a note.
+   * The encoder of a run on {@code labeled}: {@code fallback} as the user fixed it when {@code
+   * space} is null, else searched. A search encodes {@code labeled} (only them) with each encoder
+   * of {@code space} and chooses; seeded by {@code seed}, so a run is reproducible. Too few labels
+   * (below {@link #MIN_PAIRS}, or from fewer than two prompts) choose {@code fallback} with a note.
    */
-  public static Choice search(
+  public static Choice resolve(
       Space space,
       EncoderConfig fallback,
       List<PreferencePair> labeled,
@@ -265,6 +264,9 @@ public final class EncoderSearch {
       EncoderRuntime runtime,
       long seed)
       throws IOException {
+    if (space == null) {
+      return Choice.fixed(fallback);
+    }
     int[] groups = groups(labeled);
     int groupCount = groups.length == 0 ? 0 : IntStream.of(groups).max().getAsInt() + 1;
     if (labeled.size() < MIN_PAIRS || groupCount < 2) {
@@ -296,7 +298,7 @@ public final class EncoderSearch {
       try (Featurizer f = runtime.open(config)) {
         configs.add(f.config());
         features.add(PairEncoding.features(f, labeled).get(0));
-        widths.add(f.dimension() / encodedSegments(encoded));
+        widths.add(f.dimension() / encoded.segments());
       }
       costs.add(relativeCost(spec));
     }
@@ -311,7 +313,7 @@ public final class EncoderSearch {
           if ((mask & (1 << e)) != 0) {
             views.add(configs.get(e).withStrategy(input));
             parts.add(slice(features.get(e), widths.get(e), encoded, input));
-            cost += costs.get(e) * segments(input);
+            cost += costs.get(e) * input.segments(); // sequences read per answer
           }
         }
         EncoderConfig config = views.size() == 1 ? views.get(0) : EncoderConfig.concat(views);
@@ -319,15 +321,6 @@ public final class EncoderSearch {
       }
     }
     return out;
-  }
-
-  private static int encodedSegments(InputStrategy s) {
-    return s == InputStrategy.PAIR_AND_RESPONSE ? 2 : 1;
-  }
-
-  /** Sequences encoded per answer: pair+response reads two, the others one. */
-  private static double segments(InputStrategy s) {
-    return encodedSegments(s);
   }
 
   private static double relativeCost(EncoderSpec spec) throws IOException {
@@ -362,25 +355,9 @@ public final class EncoderSearch {
     if (parts.size() == 1) {
       return parts.get(0);
     }
-    int n = parts.get(0).size();
-    float[][] c = new float[n][];
-    float[][] r = new float[n][];
-    for (int i = 0; i < n; i++) {
-      final int row = i;
-      c[i] = concat(parts.stream().map(p -> p.chosen()[row]).toList());
-      r[i] = concat(parts.stream().map(p -> p.rejected()[row]).toList());
-    }
-    return new PairFeatures(c, r);
-  }
-
-  private static float[] concat(List<float[]> rows) {
-    float[] out = new float[rows.stream().mapToInt(a -> a.length).sum()];
-    int at = 0;
-    for (float[] a : rows) {
-      System.arraycopy(a, 0, out, at, a.length);
-      at += a.length;
-    }
-    return out;
+    return new PairFeatures(
+        Featurizer.sideBySide(parts.stream().map(PairFeatures::chosen).toList()),
+        Featurizer.sideBySide(parts.stream().map(PairFeatures::rejected).toList()));
   }
 
   /** Each labeled pair's prompt group: pairs of one prompt share a fold. */
@@ -391,36 +368,6 @@ public final class EncoderSearch {
       for (int i : groups.get(g)) {
         out[i] = g;
       }
-    }
-    return out;
-  }
-
-  /**
-   * Folds by prompt: the groups in a seeded order, each to the fold with the fewest pairs so far,
-   * so that no prompt is on both sides of a fold and the folds are near equal in size.
-   */
-  static int[] folds(int[] groups, int k, long seed) {
-    int groupCount = IntStream.of(groups).max().orElse(-1) + 1;
-    int[] size = new int[groupCount];
-    for (int g : groups) {
-      size[g]++;
-    }
-    int folds = Math.min(k, groupCount);
-    int[] foldOf = new int[groupCount];
-    long[] filled = new long[folds];
-    for (int g : Permutations.of(groupCount, new Random(seed * 31 + 7))) {
-      int best = 0;
-      for (int f = 1; f < folds; f++) {
-        if (filled[f] < filled[best]) {
-          best = f;
-        }
-      }
-      foldOf[g] = best;
-      filled[best] += size[g];
-    }
-    int[] out = new int[groups.length];
-    for (int i = 0; i < groups.length; i++) {
-      out[i] = foldOf[groups[i]];
     }
     return out;
   }
@@ -476,7 +423,7 @@ public final class EncoderSearch {
    */
   public static Choice choose(
       List<Candidate> candidates, int[] groups, TrainConfig head, long seed, Progress progress) {
-    int[] foldOf = folds(groups, FOLDS, seed);
+    int[] foldOf = SeedSplit.byGroup(groups, FOLDS, seed);
     int folds = IntStream.of(foldOf).max().getAsInt() + 1;
     int n = groups.length;
     double[][] right = new double[candidates.size()][];
@@ -569,8 +516,7 @@ public final class EncoderSearch {
       return byEncoders > 0;
     }
     int bySegments =
-        Integer.compare(
-            encodedSegments(a.encoder().strategy()), encodedSegments(b.encoder().strategy()));
+        Integer.compare(a.encoder().strategy().segments(), b.encoder().strategy().segments());
     if (bySegments != 0) {
       return bySegments > 0;
     }

@@ -294,7 +294,9 @@ public final class RunStore {
    * What the loop tells the store: each loop's selections and model, then report.json (every loop
    * so far, the kept loop, why it stopped, the training mode {@code finetune}).
    */
-  LoopListener listener(SerConfig config, String finetune) {
+  LoopListener listener(SerConfig config, String finetune) throws IOException {
+    // How `--encoder auto` chose the encoder, as run.json holds it: read once for every report.
+    JsonNode encoderChoice = hasRun() ? readRun().get("encoder_choice") : null;
     return new LoopListener() {
       @Override
       public void loopDone(
@@ -323,25 +325,14 @@ public final class RunStore {
           report.put("final_model", FINAL);
         }
         report.put("finetune", finetune);
-        JsonNode choice = encoderChoice();
-        if (choice != null) {
-          report.set("encoder_choice", choice); // as run.json holds it: the first thing to read
+        if (encoderChoice != null && !encoderChoice.isNull()) {
+          report.set("encoder_choice", encoderChoice); // the first thing to read
         }
         report.set("loops", Json.CANONICAL.valueToTree(loops));
         AtomicFiles.writeString(
             dir.resolve(REPORT), Json.CANONICAL.writeValueAsString(report) + "\n");
       }
     };
-  }
-
-  /** How `--encoder auto` chose the run's encoder (run.json's {@code encoder_choice}), or null. */
-  public JsonNode encoderChoice() throws IOException {
-    Path run = dir.resolve(RUN);
-    if (!Files.isRegularFile(run)) {
-      return null;
-    }
-    JsonNode choice = Json.CANONICAL.readTree(run.toFile()).get("encoder_choice");
-    return choice == null || choice.isNull() ? null : choice;
   }
 
   /** How many loops are complete on disk (0 for a new run). */

@@ -85,7 +85,7 @@ class EncoderSearchTest {
     for (int i = 0; i < groups.length; i++) {
       groups[i] = r.nextInt(60); // prompts with 0 to about 8 pairs
     }
-    int[] fold = EncoderSearch.folds(groups, 5, 42);
+    int[] fold = SeedSplit.byGroup(groups, 5, 42);
     Map<Integer, Integer> foldOfGroup = new HashMap<>();
     int[] size = new int[5];
     for (int i = 0; i < groups.length; i++) {
@@ -98,11 +98,11 @@ class EncoderSearchTest {
     }
     assertEquals(
         java.util.Arrays.toString(fold),
-        java.util.Arrays.toString(EncoderSearch.folds(groups, 5, 42)),
+        java.util.Arrays.toString(SeedSplit.byGroup(groups, 5, 42)),
         "seeded");
     assertNotEquals(
         java.util.Arrays.toString(fold),
-        java.util.Arrays.toString(EncoderSearch.folds(groups, 5, 43)));
+        java.util.Arrays.toString(SeedSplit.byGroup(groups, 5, 43)));
   }
 
   @Test
@@ -120,7 +120,7 @@ class EncoderSearchTest {
             Progress.quiet());
     // By hand: the same folds, each fold's head trained on the others (a seeded tenth of them
     // stopping it early), each held-out pair right when its chosen answer scores higher.
-    int[] fold = EncoderSearch.folds(groups, 5, seed);
+    int[] fold = SeedSplit.byGroup(groups, 5, seed);
     double right = 0;
     double loss = 0;
     for (int k = 0; k < 5; k++) {

@@ -9,8 +9,9 @@ import org.ser4j.util.Permutations;
 /**
  * The one place a seed's positions are dealt: training and validation positions (a seeded share of
  * the seed judges loops and stops training early; the test set never does), and folds for
- * cross-validation ({@link Folds}). Every learner and trainer uses these splits; each kind keeps
- * its own seeding, as the runs recorded with it did.
+ * cross-validation ({@link Folds}, or {@link #byGroup} to keep a prompt's pairs in one fold). Every
+ * learner and trainer uses these splits; each kind keeps its own seeding, as the runs recorded with
+ * it did.
  */
 public record SeedSplit(int[] train, int[] validation) {
   /** No validation below 10 labeled pairs; otherwise {@code round(fraction * n)}, at least 1. */
@@ -33,6 +34,38 @@ public record SeedSplit(int[] train, int[] validation) {
     int nVal = n >= 20 ? (int) Math.round(validationFraction * n) : 0;
     int[] order = Permutations.of(n, new Random(seed));
     return new SeedSplit(Arrays.copyOfRange(order, nVal, n), Arrays.copyOfRange(order, 0, nVal));
+  }
+
+  /**
+   * The fold of each position, keeping each group whole ({@code groups}: each position's group,
+   * numbered from 0, such as its prompt): the groups in a seeded order, each to the fold with the
+   * fewest positions so far, so no group is on both sides of a fold and the folds are near equal in
+   * size. At most {@code k} folds, fewer with fewer groups.
+   */
+  public static int[] byGroup(int[] groups, int k, long seed) {
+    int groupCount = java.util.stream.IntStream.of(groups).max().orElse(-1) + 1;
+    int[] size = new int[groupCount];
+    for (int g : groups) {
+      size[g]++;
+    }
+    int folds = Math.min(k, groupCount);
+    int[] foldOf = new int[groupCount];
+    long[] filled = new long[folds];
+    for (int g : Permutations.of(groupCount, new Random(seed * 31 + 7))) {
+      int best = 0;
+      for (int f = 1; f < folds; f++) {
+        if (filled[f] < filled[best]) {
+          best = f;
+        }
+      }
+      foldOf[g] = best;
+      filled[best] += size[g];
+    }
+    int[] out = new int[groups.length];
+    for (int i = 0; i < groups.length; i++) {
+      out[i] = foldOf[groups[i]];
+    }
+    return out;
   }
 
   /**
