@@ -189,6 +189,16 @@ public final class Ser4j {
       return this;
     }
 
+    /**
+     * Learn style apart from quality: "length", "markdown" or "length,markdown" ("none" to switch
+     * off). The saved reward is the linear head kept uncorrelated with those styles; a style head
+     * explains them during training (as {@code --debias}).
+     */
+    public Job debias(String styles) {
+      this.ser = ser.withTrain(ser.train().withDebias(org.ser4j.data.Style.parse(styles)));
+      return this;
+    }
+
     public Job maxLoops(int loops) {
       this.ser = ser.withMaxLoops(loops);
       return this;

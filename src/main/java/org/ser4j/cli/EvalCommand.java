@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
     name = "eval",
     mixinStandardHelpOptions = true,
     description =
-        "Evaluate a reward model on preference pairs: accuracy, mean reward margin, ECE, and length bias (reward-length correlation; accuracy where the chosen answer is the longer vs the shorter one); writes eval.json, margin-histogram.png and reliability.png. A model with a length correction (ser scale --length-debias) is evaluated with it.")
+        "Evaluate a reward model on preference pairs: accuracy, mean reward margin, ECE, and length bias (reward-length correlation; accuracy where the chosen answer is the longer vs the shorter one; the same split by markdown; reward-length and reward-markdown correlation within prompts); writes eval.json, margin-histogram.png and reliability.png. A model with a length correction (ser scale --length-debias) is evaluated with it.")
 public final class EvalCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -61,6 +61,7 @@ public final class EvalCommand implements Callable<Integer> {
     }
     PairMetrics metrics;
     LengthBias bias;
+    List<org.ser4j.eval.StyleSplit> splits;
     boolean corrected;
     try (RewardScorer scorer = model.open(model.runtime.progress())) {
       List<ResponseInput> inputs = new java.util.ArrayList<>(2 * pairs.size());
@@ -77,6 +78,7 @@ public final class EvalCommand implements Callable<Integer> {
               rejected,
               pairs.stream().mapToDouble(p -> p.chosen().length()).toArray(),
               pairs.stream().mapToDouble(p -> p.rejected().length()).toArray());
+      splits = org.ser4j.eval.StyleSplit.of(pairs, chosen, rejected);
     }
     ObjectNode json = Json.PRETTY.createObjectNode();
     json.put("model", model.dir.toString());
@@ -96,6 +98,7 @@ public final class EvalCommand implements Callable<Integer> {
     b.put("accuracy_chosen_longer", bias.accuracyChosenLonger());
     b.put("pairs_chosen_shorter", bias.chosenShorter());
     b.put("accuracy_chosen_shorter", bias.accuracyChosenShorter());
+    json.putPOJO("style_splits", splits);
     AtomicFiles.writeString(
         outDir.resolve("eval.json"), Json.PRETTY.writeValueAsString(json) + "\n");
     String title = "Reward margins on " + test.getFileName();
@@ -120,6 +123,9 @@ public final class EvalCommand implements Callable<Integer> {
         bias.chosenLonger(),
         bias.accuracyChosenShorter(),
         bias.chosenShorter());
+    for (org.ser4j.eval.StyleSplit split : splits) {
+      log.println(split.line());
+    }
     log.println("wrote " + outDir.resolve("eval.json") + ", margin-histogram.png, reliability.png");
     log.flush();
     return 0;

@@ -122,6 +122,14 @@ public final class TrainCommand implements Callable<Integer> {
       metrics.put("load_seconds", loadSeconds);
       metrics.put("train_seconds", trainSeconds);
       fit.details().forEach(metrics::putPOJO);
+      java.util.List<org.ser4j.eval.StyleSplit> splits =
+          dataset.test().isEmpty()
+              ? java.util.List.of()
+              : org.ser4j.eval.StyleSplit.of(
+                  dataset.test(), trained.test().chosen(), trained.test().rejected());
+      if (!splits.isEmpty()) {
+        metrics.putPOJO("style_splits", splits);
+      }
       metrics.putPOJO("history", fit.history());
       AtomicFiles.writeString(
           out.resolve("metrics.json"), Json.PRETTY.writeValueAsString(metrics) + "\n");
@@ -138,6 +146,12 @@ public final class TrainCommand implements Callable<Integer> {
           loadSeconds,
           trainSeconds,
           model.describe());
+      for (org.ser4j.eval.StyleSplit split : splits) {
+        log.println("test " + split.line());
+      }
+      if (fit.details().get("debias") instanceof org.ser4j.model.head.StyleFit style) {
+        log.println(style.line());
+      }
       if (learner.cacheSummary() != null) {
         log.println(learner.cacheSummary());
       }

@@ -113,6 +113,26 @@ public final class TrainOptions {
           "With --views: which rewards the loop selects self-labels by: ensemble (the views' mean) or any (each pair by the view most sure of it, so one view's certainty can teach the others; with --views-final ensemble) (default: ${DEFAULT-VALUE}).")
   String viewSelect;
 
+  @Option(
+      names = "--debias",
+      paramLabel = "STYLES",
+      defaultValue = "none",
+      description =
+          "Learn style apart from quality (ODIN-like): length, markdown or length,markdown. A style head explains what answer length (and markdown) explain of the labels; the saved reward is the linear head kept uncorrelated with them, and the loop selects by it (default: ${DEFAULT-VALUE}; docs/best-of-n.md has the measurements).")
+  String debias;
+
+  /** The styles --debias names; refused with heads or learners it is not built for. */
+  java.util.List<org.ser4j.data.Style> debias() {
+    java.util.List<org.ser4j.data.Style> styles = org.ser4j.data.Style.parse(debias);
+    if (!styles.isEmpty() && !head.equalsIgnoreCase("linear")) {
+      throw new IllegalArgumentException("--debias needs --head linear, got --head " + head);
+    }
+    if (!styles.isEmpty() && views != null) {
+      throw new IllegalArgumentException("--debias and --views cannot be combined");
+    }
+    return styles;
+  }
+
   /** The co-training settings, or null without --views. */
   CoTraining coTraining() {
     if (views == null) {
@@ -163,6 +183,7 @@ public final class TrainOptions {
         patience,
         validationFraction,
         seed,
-        coTraining());
+        coTraining(),
+        debias());
   }
 }

@@ -39,7 +39,11 @@ public record LoopReport(
     @JsonProperty("self_labels_contradicted") @JsonInclude(JsonInclude.Include.NON_NULL)
         Integer selfLabelsContradicted,
     @JsonProperty("views") @JsonInclude(JsonInclude.Include.NON_NULL)
-        java.util.Map<String, Object> views) {
+        java.util.Map<String, Object> views,
+    @JsonProperty("debias") @JsonInclude(JsonInclude.Include.NON_NULL)
+        java.util.Map<String, Object> debias,
+    @JsonProperty("style_splits") @JsonInclude(JsonInclude.Include.NON_EMPTY)
+        java.util.List<org.ser4j.eval.StyleSplit> styleSplits) {
 
   /** A loop without co-trained views. */
   public LoopReport(
@@ -80,6 +84,8 @@ public record LoopReport(
         expectedPrecision,
         labelsAdded,
         selfLabelsContradicted,
+        null,
+        null,
         null);
   }
 

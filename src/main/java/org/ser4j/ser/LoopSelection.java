@@ -60,7 +60,7 @@ record LoopSelection(
       TrainingSet train,
       LoopJudge.Judged judged,
       SerDataset data,
-      Double testAccuracy,
+      org.ser4j.model.PairRewards testRewards,
       double seconds,
       int contradicted) {
     boolean added = status == LoopStatus.LABELS_ADDED;
@@ -78,14 +78,19 @@ record LoopSelection(
         fit.best().trainLoss(),
         Double.isNaN(loss) ? 0 : loss,
         judged.evaluation().accuracy(),
-        testAccuracy,
+        testRewards == null ? null : testRewards.accuracy(),
         fit.bestEpoch(),
         seconds,
         diagnostics,
         data.gold().known() ? null : expectedPrecision(),
         added ? data.added().pairs() : null,
         added ? contradicted : null,
-        views(fit));
+        views(fit),
+        fit.details().get("debias") instanceof org.ser4j.model.head.StyleFit f ? f.toMap() : null,
+        testRewards == null
+            ? null
+            : org.ser4j.eval.StyleSplit.of(
+                data.test(), testRewards.chosen(), testRewards.rejected()));
   }
 
   /** The mean probability the RM gave its self-labels' chosen answers; null for none. */

@@ -103,6 +103,9 @@ public final class RunReportPage {
     page.paragraph(
         "Precision (gold) is the share of a loop's self-labels that agree with the hidden human labels (the experiment only); expected precision is what the RM believed (a pool nobody judged). The kept loop's row is marked.");
     page.image(dir.resolve(PLOT), "accuracy and self-label precision per loop");
+    if (k.has("style_splits")) {
+      styleSplits(page, loops.get(0), k, kept);
+    }
 
     page.heading("Files");
     List<String> files = new ArrayList<>(List.of("final/", RunStore.REPORT, RunStore.RUN));
@@ -125,6 +128,57 @@ public final class RunReportPage {
       page.pre(Json.PRETTY.writeValueAsString(run));
     }
     page.write(dir.resolve(FILE));
+  }
+
+  /**
+   * Accuracy on each side of each style split of the test pairs, and the reward's correlation with
+   * the style within prompts, for the seed-only RM and the kept one; the style head's share where
+   * the run learned one (--debias).
+   */
+  private static void styleSplits(HtmlPage page, JsonNode seedOnly, JsonNode kept, int keptLoop) {
+    page.heading("Style");
+    List<List<String>> rows = new ArrayList<>();
+    for (JsonNode loop : keptLoop == 0 ? List.of(kept) : List.of(seedOnly, kept)) {
+      for (JsonNode split : loop.path("style_splits")) {
+        rows.add(
+            List.of(
+                "loop " + loop.path("loop").asText(),
+                split.path("style").asText(),
+                HtmlPage.cell(split.get("accuracy_chosen_more"))
+                    + " ("
+                    + split.path("pairs_chosen_more").asText()
+                    + ")",
+                HtmlPage.cell(split.get("accuracy_chosen_less"))
+                    + " ("
+                    + split.path("pairs_chosen_less").asText()
+                    + ")",
+                HtmlPage.cell(split.get("correlation")),
+                HtmlPage.cell(split.get("within_prompt_correlation"))));
+      }
+    }
+    page.table(
+        "style",
+        List.of(
+            "RM",
+            "style",
+            "accuracy, chosen has more (pairs)",
+            "accuracy, chosen has less (pairs)",
+            "reward-style correlation",
+            "within prompts"),
+        rows);
+    StringBuilder note =
+        new StringBuilder(
+            "Test pairs split by whether the chosen answer is the longer (has more markdown) or the shorter (less); a reward that favours style does well on the first side and badly on the second. Within prompts: the correlation after subtracting each prompt's mean reward and style.");
+    JsonNode debias = kept.get("debias");
+    if (debias != null) {
+      note.append(
+          String.format(
+              Locale.ROOT,
+              " This run learned %s apart (--debias): the style head took %.1f%% of the kept loop's training reward variance; the saved reward is the quality head alone.",
+              debias.path("styles").toString(),
+              100 * debias.path("style_share").asDouble()));
+    }
+    page.paragraph(note.toString());
   }
 
   private static void plot(JsonNode loops, Path png) throws IOException {

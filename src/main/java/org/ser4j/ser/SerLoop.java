@@ -231,7 +231,7 @@ public final class SerLoop {
         throws IOException {
       LoopJudge.Judged judged = judge.fit(loop - phase, train, start);
       TrainedModel model = judged.fit().model();
-      Double test = data.test().isEmpty() ? null : learner.testRewards(model).accuracy();
+      org.ser4j.model.PairRewards test = data.test().isEmpty() ? null : learner.testRewards(model);
       double seconds = (System.nanoTime() - t0) / 1e9;
       LoopReport report = s.report(loop, train, judged, data, test, seconds, contradicted);
       // Saved stamped with its provenance; scored on as the learner returned it (one network).

@@ -125,13 +125,48 @@ public final class HeadLearner implements RewardLearner, org.ser4j.model.learn.P
       java.util.Arrays.fill(w, train.labeled().length, w.length, train.selfLabelWeight());
       trainer = trainer.weighing(w);
     }
+    if (!cfg.debias().isEmpty()) {
+      trainer = trainer.disentangling(styles(cfg.debias(), train, validation));
+    }
     TrainedHead head =
         start != null ? trainer.train(t, v, start.head(), start.normalizer()) : trainer.train(t, v);
     // As saved: the model rounds the head to float, so a reloaded model scores identically.
     HeadModel model =
         new HeadModel(in.encoder(), head.normalizer(), head.head(), Provenance.UNKNOWN);
-    Map<String, Object> details = source == null ? Map.of() : new LinkedHashMap<>(source.details());
+    Map<String, Object> details = new LinkedHashMap<>(source == null ? Map.of() : source.details());
+    if (head.style() != null) {
+      details.put("debias", head.style());
+    }
     return new Fit(model, head.history(), head.bestEpoch(), head.validationPairs(), details);
+  }
+
+  /** The style measures of the answers of {@code train} and {@code validation}, row for row. */
+  private StyleInputs styles(
+      List<org.ser4j.data.Style> styles, TrainingSet train, TrainingSet validation) {
+    if (loaded == null) {
+      throw new IllegalStateException("--debias needs the answers' texts: load a dataset first");
+    }
+    return new StyleInputs(
+        styles,
+        StyleInputs.measure(styles, texts(train, true)),
+        StyleInputs.measure(styles, texts(train, false)),
+        StyleInputs.measure(styles, texts(validation, true)),
+        StyleInputs.measure(styles, texts(validation, false)));
+  }
+
+  /**
+   * The chosen (or rejected) answers of {@code set}, in its order: seed pairs, then self-labels.
+   */
+  private List<String> texts(TrainingSet set, boolean chosen) {
+    List<String> out = new java.util.ArrayList<>(set.size());
+    for (int p : set.labeled()) {
+      org.ser4j.data.PreferencePair pair = loaded.labeled().get(p);
+      out.add(chosen ? pair.chosen() : pair.rejected());
+    }
+    for (SelfLabel s : set.selfLabeled()) {
+      out.add(chosen ? s.chosen() : s.rejected());
+    }
+    return out;
   }
 
   /** Co-training across the encoders of a several-encoder model ({@link CoTraining}). */

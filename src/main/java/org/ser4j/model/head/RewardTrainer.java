@@ -18,15 +18,18 @@ public final class RewardTrainer {
   private final TrainConfig config;
   private final Progress progress;
   private final double[] weights; // per training pair, null = all 1
+  private final StyleInputs styles; // null: no style head
 
   public RewardTrainer(TrainConfig config, Progress progress) {
-    this(config, progress, null);
+    this(config, progress, null, null);
   }
 
-  private RewardTrainer(TrainConfig config, Progress progress, double[] weights) {
+  private RewardTrainer(
+      TrainConfig config, Progress progress, double[] weights, StyleInputs styles) {
     this.config = config;
     this.progress = progress;
     this.weights = weights;
+    this.styles = styles;
   }
 
   /**
@@ -34,7 +37,16 @@ public final class RewardTrainer {
    * self-labeled pairs below human ones); the reported training loss is the weighted mean.
    */
   public RewardTrainer weighing(double[] pairWeights) {
-    return new RewardTrainer(config, progress, pairWeights);
+    return new RewardTrainer(config, progress, pairWeights, styles);
+  }
+
+  /**
+   * This trainer with a style head beside the (linear) reward head, the head kept uncorrelated with
+   * the styles ({@link StyleTerm}); the styles' rows follow the training and validation pairs given
+   * to {@link #train(PairFeatures, PairFeatures)} or its warm-start form.
+   */
+  public RewardTrainer disentangling(StyleInputs styleInputs) {
+    return new RewardTrainer(config, progress, weights, styleInputs);
   }
 
   public TrainConfig config() {
@@ -53,6 +65,9 @@ public final class RewardTrainer {
    * modified.
    */
   public TrainedHead train(PairFeatures pairs, RewardHead start, FeatureNormalizer normalizer) {
+    if (styles != null) {
+      throw new IllegalStateException("a style head needs its validation pairs given");
+    }
     SeedSplit split =
         SeedSplit.forTraining(pairs.size(), config.validationFraction(), config.seed());
     return train(pairs.select(split.train()), pairs.select(split.validation()), start, normalizer);
@@ -98,6 +113,15 @@ public final class RewardTrainer {
 
     RewardHead head = start.copy();
     double[] params = head.parameters();
+    int d = head.inputDimension();
+    StyleTerm style = styles == null ? null : StyleTerm.of(styles, train);
+    if (style != null) {
+      if (!(head instanceof LinearHead)) {
+        throw new IllegalArgumentException("--debias needs the linear head");
+      }
+      style.project(params, d); // a warm start from an unconstrained head
+    }
+    double[][] bestBeta = {style == null ? null : style.beta()};
     AdamW adam = AdamW.forDoubles(params.length, config.weightDecay(), head.decayMask());
     double[] grad = new double[params.length];
     RewardHead[] best = {head.copy()};
@@ -119,6 +143,13 @@ public final class RewardTrainer {
               // The batch's rewards first (the parameters change only after the batch).
               head.scoreRows(train.chosen(), idx, startRow, end, chosenScores);
               head.scoreRows(train.rejected(), idx, startRow, end, rejectedScores);
+              if (style != null) {
+                style.clearGradient();
+                for (int k = startRow; k < end; k++) {
+                  chosenScores[k - startRow] += style.train(idx[k], true);
+                  rejectedScores[k - startRow] += style.train(idx[k], false);
+                }
+              }
               for (int k = startRow; k < end; k++) {
                 float[] c = train.chosen()[idx[k]];
                 float[] r = train.rejected()[idx[k]];
@@ -129,20 +160,30 @@ public final class RewardTrainer {
                 double scale = w / (end - startRow);
                 head.backward(c, l.dChosen() * scale, grad);
                 head.backward(r, l.dRejected() * scale, grad);
+                if (style != null) {
+                  style.backward(idx[k], l.dChosen() * scale, l.dRejected() * scale);
+                }
               }
               adam.step(params, grad, config.learningRate());
+              if (style != null) {
+                style.step(config.learningRate());
+                style.project(params, d);
+              }
             }
             return lossSum / weightSum;
           }
 
           @Override
           public Loss.Evaluation validate() {
-            return evaluate(head, val);
+            return style == null ? evaluate(head, val) : evaluate(head, val, style);
           }
 
           @Override
           public void keepBest() {
             best[0] = head.copy();
+            if (style != null) {
+              bestBeta[0] = style.beta();
+            }
           }
         };
     try (Progress.Task task = progress.start("train head", config.maxEpochs(), "epochs")) {
@@ -162,7 +203,15 @@ public final class RewardTrainer {
                         e.trainLoss(),
                         e.validationLoss()));
               });
-      return new TrainedHead(best[0], normalizer, r.history(), r.bestEpoch(), nVal);
+      StyleFit styleFit = null;
+      if (style != null) {
+        double[] qc = new double[train.size()];
+        double[] qr = new double[train.size()];
+        best[0].scoreRows(train.chosen(), null, 0, train.size(), qc);
+        best[0].scoreRows(train.rejected(), null, 0, train.size(), qr);
+        styleFit = style.fit(styles, bestBeta[0], qc, qr);
+      }
+      return new TrainedHead(best[0], normalizer, r.history(), r.bestEpoch(), nVal, styleFit);
     }
   }
 
@@ -172,6 +221,19 @@ public final class RewardTrainer {
     double[] r = new double[pairs.size()];
     head.scoreRows(pairs.chosen(), null, 0, pairs.size(), c);
     head.scoreRows(pairs.rejected(), null, 0, pairs.size(), r);
+    return config.loss().evaluate(new PairRewards(c, r));
+  }
+
+  /** As {@link #evaluate(RewardHead, PairFeatures)}, the style head's reward added. */
+  private Loss.Evaluation evaluate(RewardHead head, PairFeatures pairs, StyleTerm style) {
+    double[] c = new double[pairs.size()];
+    double[] r = new double[pairs.size()];
+    head.scoreRows(pairs.chosen(), null, 0, pairs.size(), c);
+    head.scoreRows(pairs.rejected(), null, 0, pairs.size(), r);
+    for (int i = 0; i < c.length; i++) {
+      c[i] += style.validation(i, true);
+      r[i] += style.validation(i, false);
+    }
     return config.loss().evaluate(new PairRewards(c, r));
   }
 

@@ -1,6 +1,9 @@
 package org.ser4j.model.head;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.soabase.recordbuilder.core.RecordBuilder;
+import java.util.List;
+import org.ser4j.data.Style;
 import org.ser4j.model.Loss;
 
 /**
@@ -10,6 +13,8 @@ import org.ser4j.model.Loss;
  *
  * @param coTraining null for one head on every feature; else one head per encoder of a
  *     several-encoder model, each taught by the others ({@link CoTraining})
+ * @param debias the styles a style head explains beside the linear head, which is kept uncorrelated
+ *     with them ({@link StyleTerm}); empty for none
  */
 @RecordBuilder
 public record TrainConfig(
@@ -23,8 +28,13 @@ public record TrainConfig(
     int patience,
     double validationFraction,
     long seed,
-    CoTraining coTraining)
+    CoTraining coTraining,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Style> debias)
     implements TrainConfigBuilder.With {
+
+  public TrainConfig {
+    debias = debias == null ? List.of() : List.copyOf(debias);
+  }
 
   /** Without co-training: one head on every feature. */
   public TrainConfig(
@@ -49,7 +59,8 @@ public record TrainConfig(
         patience,
         validationFraction,
         seed,
-        null);
+        null,
+        List.of());
   }
 
   public static TrainConfig defaults() {

@@ -15,7 +15,17 @@ public record TrainedHead(
     FeatureNormalizer normalizer,
     List<Epoch> history,
     int bestEpoch,
-    int validationPairs) {
+    int validationPairs,
+    StyleFit style) {
+
+  public TrainedHead(
+      RewardHead head,
+      FeatureNormalizer normalizer,
+      List<Epoch> history,
+      int bestEpoch,
+      int validationPairs) {
+    this(head, normalizer, history, bestEpoch, validationPairs, null);
+  }
 
   public Epoch best() {
     return history.get(bestEpoch - 1);
