@@ -30,20 +30,11 @@ public record LengthBias(
     System.arraycopy(rejectedRewards, 0, r, n, n);
     System.arraycopy(chosenLengths, 0, len, 0, n);
     System.arraycopy(rejectedLengths, 0, len, n, n);
-    int longer = 0;
-    int longerRight = 0;
-    int shorter = 0;
-    int shorterRight = 0;
-    for (int i = 0; i < n; i++) {
-      boolean right = chosenRewards[i] > rejectedRewards[i];
-      if (chosenLengths[i] > rejectedLengths[i]) {
-        longer++;
-        longerRight += right ? 1 : 0;
-      } else if (chosenLengths[i] < rejectedLengths[i]) {
-        shorter++;
-        shorterRight += right ? 1 : 0;
-      }
-    }
+    int[] sides = StyleSplit.sides(chosenRewards, rejectedRewards, chosenLengths, rejectedLengths);
+    int longer = sides[0];
+    int longerRight = sides[1];
+    int shorter = sides[2];
+    int shorterRight = sides[3];
     return new LengthBias(
         2 * n,
         correlation(r, len, false),

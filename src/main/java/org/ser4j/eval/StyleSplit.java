@@ -66,20 +66,11 @@ public record StyleSplit(
       String[] groups,
       List<String> texts) {
     int n = rc.length;
-    int more = 0;
-    int moreRight = 0;
-    int less = 0;
-    int lessRight = 0;
-    for (int i = 0; i < n; i++) {
-      boolean right = rc[i] > rr[i];
-      if (vc[i] > vr[i]) {
-        more++;
-        moreRight += right ? 1 : 0;
-      } else if (vc[i] < vr[i]) {
-        less++;
-        lessRight += right ? 1 : 0;
-      }
-    }
+    int[] sides = sides(rc, rr, vc, vr);
+    int more = sides[0];
+    int moreRight = sides[1];
+    int less = sides[2];
+    int lessRight = sides[3];
     // Distinct answers per prompt, each once with its reward and style value.
     Map<String, Map<String, double[]>> byPrompt = new LinkedHashMap<>();
     for (int i = 0; i < 2 * n; i++) {
@@ -114,8 +105,27 @@ public record StyleSplit(
         more == 0 ? null : (double) moreRight / more,
         less,
         less == 0 ? null : (double) lessRight / less,
-        orNull(pearson(all, false)),
-        orNull(pearson(centered, true)));
+        orNull(pearson(all)),
+        orNull(pearson(centered)));
+  }
+
+  /**
+   * {pairs whose chosen answer has more, of them ranked right, pairs whose chosen has less, of them
+   * ranked right}: rewards {@code rc}, {@code rr}, style values {@code vc}, {@code vr}.
+   */
+  static int[] sides(double[] rc, double[] rr, double[] vc, double[] vr) {
+    int[] out = new int[4];
+    for (int i = 0; i < rc.length; i++) {
+      int right = rc[i] > rr[i] ? 1 : 0;
+      if (vc[i] > vr[i]) {
+        out[0]++;
+        out[1] += right;
+      } else if (vc[i] < vr[i]) {
+        out[2]++;
+        out[3] += right;
+      }
+    }
+    return out;
   }
 
   private static Double orNull(double x) {
@@ -123,32 +133,13 @@ public record StyleSplit(
   }
 
   /**
-   * Pearson correlation of column 0 with column 1; {@code centered}: the columns are already
-   * deviations from their groups' means, so no overall mean is subtracted. NaN when undefined.
+   * Pearson correlation of column 0 with column 1 (commons-math); deviations from group means need
+   * no other centering, since their overall mean is already zero. NaN when undefined.
    */
-  static double pearson(List<double[]> rows, boolean centered) {
-    if (rows.size() < 3) {
-      return Double.NaN;
-    }
-    double m0 = 0;
-    double m1 = 0;
-    if (!centered) {
-      for (double[] r : rows) {
-        m0 += r[0] / rows.size();
-        m1 += r[1] / rows.size();
-      }
-    }
-    double sxy = 0;
-    double sxx = 0;
-    double syy = 0;
-    for (double[] r : rows) {
-      double a = r[0] - m0;
-      double b = r[1] - m1;
-      sxy += a * b;
-      sxx += a * a;
-      syy += b * b;
-    }
-    return sxx == 0 || syy == 0 ? Double.NaN : sxy / Math.sqrt(sxx * syy);
+  static double pearson(List<double[]> rows) {
+    double[] a = rows.stream().mapToDouble(r -> r[0]).toArray();
+    double[] b = rows.stream().mapToDouble(r -> r[1]).toArray();
+    return LengthBias.correlation(a, b, false);
   }
 
   /** One line for the console; "-" where undefined. */

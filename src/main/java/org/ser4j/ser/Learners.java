@@ -25,6 +25,10 @@ public final class Learners {
       int heads,
       EncoderRuntime runtime)
       throws IOException {
+    if (fineTune != null && !head.debias().isEmpty()) {
+      throw new IllegalArgumentException(
+          "--debias is built for frozen encoders with a linear head, not for --finetune");
+    }
     if (fineTune == null) {
       return HeadLearner.encoding(runtime.open(encoder), true, head, runtime.progress());
     }

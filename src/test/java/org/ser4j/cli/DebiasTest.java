@@ -142,4 +142,44 @@ class DebiasTest {
     String html = Files.readString(debiased.resolve("report.html"));
     assertTrue(html.contains("<h2>Style</h2>") && html.contains("--debias"), "report.html style");
   }
+
+  @Test
+  void refusedWhereItIsNotBuilt() throws Exception {
+    Path[] files = CliTest.hhSplit(dir, 60, 20);
+    String[][] cases = {
+      {"--head", "mlp"}, {"--finetune", "top:1"}, {"--views", "bge-small-q,minilm-l6-q"}
+    };
+    for (String[] extra : cases) {
+      java.util.List<String> args =
+          new java.util.ArrayList<>(
+              java.util.List.of(
+                  "train",
+                  "--train",
+                  files[0].toString(),
+                  "--test",
+                  files[1].toString(),
+                  "--quiet",
+                  "--debias",
+                  "length",
+                  "--cache",
+                  TestEncoders.CACHE.toString(),
+                  "--out",
+                  dir.resolve("refused").toString()));
+      args.addAll(java.util.List.of(extra));
+      CliTest.Result r = CliTest.run(args.toArray(String[]::new));
+      assertTrue(r.code() != 0, String.join(" ", extra) + " was accepted");
+      assertTrue(r.err().contains("--debias"), r.err());
+      assertTrue(Files.notExists(dir.resolve("refused").resolve("model.safetensors")));
+    }
+    CliTest.Result bad =
+        CliTest.run(
+            "train",
+            "--train",
+            files[0].toString(),
+            "--debias",
+            "emoji",
+            "--out",
+            dir.resolve("bad").toString());
+    assertTrue(bad.err().contains("expected none or a list of length, markdown"), bad.err());
+  }
 }

@@ -175,7 +175,7 @@ public final class RewardTrainer {
 
           @Override
           public Loss.Evaluation validate() {
-            return style == null ? evaluate(head, val) : evaluate(head, val, style);
+            return evaluate(head, val, style);
           }
 
           @Override
@@ -217,20 +217,16 @@ public final class RewardTrainer {
 
   /** Mean loss and accuracy of {@code head} on standardized pairs. */
   Loss.Evaluation evaluate(RewardHead head, PairFeatures pairs) {
-    double[] c = new double[pairs.size()];
-    double[] r = new double[pairs.size()];
-    head.scoreRows(pairs.chosen(), null, 0, pairs.size(), c);
-    head.scoreRows(pairs.rejected(), null, 0, pairs.size(), r);
-    return config.loss().evaluate(new PairRewards(c, r));
+    return evaluate(head, pairs, null);
   }
 
-  /** As {@link #evaluate(RewardHead, PairFeatures)}, the style head's reward added. */
+  /** As above, the style head's reward of the validation pairs added (a null style: none). */
   private Loss.Evaluation evaluate(RewardHead head, PairFeatures pairs, StyleTerm style) {
     double[] c = new double[pairs.size()];
     double[] r = new double[pairs.size()];
     head.scoreRows(pairs.chosen(), null, 0, pairs.size(), c);
     head.scoreRows(pairs.rejected(), null, 0, pairs.size(), r);
-    for (int i = 0; i < c.length; i++) {
+    for (int i = 0; style != null && i < c.length; i++) {
       c[i] += style.validation(i, true);
       r[i] += style.validation(i, false);
     }
