@@ -145,6 +145,49 @@ class Ser4jApiTest {
         "provenance survives the round trip");
   }
 
+  /**
+   * `Job.debias`: recorded in the model, and its rewards leave length out where plain ones do not.
+   */
+  @Test
+  void debiasedTrainingLeavesLengthOut() throws Exception {
+    java.util.List<org.ser4j.data.PreferencePair> pairs =
+        org.ser4j.data.format.PairReader.readAll(
+                SharedData.require(SharedData.HH_RLHF),
+                org.ser4j.data.format.ReadOptions.defaults().withSkipBad(true))
+            .pairs()
+            .subList(0, 400);
+    java.util.List<org.ser4j.encoder.ResponseInput> answers = new java.util.ArrayList<>();
+    double[] lengths = new double[2 * pairs.size()];
+    for (org.ser4j.data.PreferencePair p : pairs) {
+      lengths[answers.size()] = p.chosen().length();
+      answers.add(new org.ser4j.encoder.ResponseInput(p.prompt(), p.chosen()));
+      lengths[answers.size()] = p.rejected().length();
+      answers.add(new org.ser4j.encoder.ResponseInput(p.prompt(), p.rejected()));
+    }
+    double[] correlation = new double[2];
+    String[] debias = {"none", "length"};
+    for (int k = 0; k < 2; k++) {
+      Path out = dir.resolve(debias[k]);
+      TrainedModel model =
+          Ser4j.on(SharedData.require(SharedData.HH_RLHF))
+              .skipBad()
+              .encoder("bge-small-q")
+              .debias(debias[k])
+              .cache(TestEncoders.CACHE)
+              .out(out)
+              .train();
+      String settings = model.provenance().config().toString();
+      assertEquals(k == 1, settings.contains("\"debias\":[\"LENGTH\"]"), settings);
+      try (RewardScorer rm = Ser4j.open(out)) {
+        correlation[k] = org.ser4j.eval.LengthBias.correlation(rm.rewards(answers), lengths, false);
+      }
+    }
+    assertTrue(correlation[0] < -0.2, "plain rewards prefer short answers here: " + correlation[0]);
+    assertTrue(
+        Math.abs(correlation[1]) < Math.abs(correlation[0]) / 2,
+        correlation[0] + " -> " + correlation[1]);
+  }
+
   @Test
   void showsProgressOnStderrWhenAsked() throws Exception {
     java.io.PrintStream stderr = System.err;
