@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
     name = "eval",
     mixinStandardHelpOptions = true,
     description =
-        "Evaluate a reward model on preference pairs: accuracy, mean reward margin, ECE, and length bias (reward-length correlation; accuracy where the chosen answer is the longer vs the shorter one; the same split by markdown; reward-length and reward-markdown correlation within prompts); writes eval.json, margin-histogram.png and reliability.png. A model with a length correction (ser scale --length-debias) is evaluated with it.")
+        "Evaluate a reward model on preference pairs: accuracy, mean reward margin, ECE, and length bias (reward-length correlation; accuracy where the chosen answer is the longer vs the shorter one; the same split by markdown; reward-length and reward-markdown correlation within prompts); writes eval.json, margin-histogram.png, reliability.png and style-splits.png. A model with a length correction (ser scale --length-debias) is evaluated with it.")
 public final class EvalCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -105,6 +105,8 @@ public final class EvalCommand implements Callable<Integer> {
     Plots.marginHistogram(metrics, title, outDir.resolve("margin-histogram.png"));
     Plots.reliability(
         metrics, "Reliability of P(chosen > rejected)", outDir.resolve("reliability.png"));
+    Plots.styleSplits(
+        splits, "Accuracy by style on " + test.getFileName(), outDir.resolve("style-splits.png"));
     PrintWriter log = spec.commandLine().getOut();
     log.printf(
         Locale.ROOT,
@@ -126,7 +128,10 @@ public final class EvalCommand implements Callable<Integer> {
     for (org.ser4j.eval.StyleSplit split : splits) {
       log.println(split.line());
     }
-    log.println("wrote " + outDir.resolve("eval.json") + ", margin-histogram.png, reliability.png");
+    log.println(
+        "wrote "
+            + outDir.resolve("eval.json")
+            + ", margin-histogram.png, reliability.png, style-splits.png");
     log.flush();
     return 0;
   }

@@ -14,7 +14,10 @@ import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.ser4j.util.AtomicFiles;
 
-/** PNG plots (XChart, headless): reward-margin histogram, reliability diagram, learning curves. */
+/**
+ * PNG plots (XChart, headless): reward-margin histogram, reliability diagram, style splits,
+ * learning curves.
+ */
 public final class Plots {
   static {
     System.setProperty("java.awt.headless", "true");
@@ -182,6 +185,40 @@ public final class Plots {
         .xAxisTitle(xTitle)
         .yAxisTitle(yTitle)
         .build();
+  }
+
+  /**
+   * Accuracy where the chosen answer has more of a style and where it has less, a pair of bars per
+   * style: a style-biased RM shows a tall and a short bar.
+   */
+  public static void styleSplits(List<StyleSplit> splits, String title, Path png)
+      throws IOException {
+    List<String> styles = new ArrayList<>();
+    List<Double> more = new ArrayList<>();
+    List<Double> less = new ArrayList<>();
+    for (StyleSplit s : splits) {
+      styles.add(s.style());
+      more.add(s.accuracyChosenMore() == null ? 0 : s.accuracyChosenMore());
+      less.add(s.accuracyChosenLess() == null ? 0 : s.accuracyChosenLess());
+    }
+    CategoryChart chart =
+        new CategoryChartBuilder()
+            .width(700)
+            .height(450)
+            .title(title)
+            .xAxisTitle("style")
+            .yAxisTitle("pair accuracy")
+            .build();
+    chart.getStyler().setYAxisMin(0.0);
+    chart.getStyler().setYAxisMax(1.0);
+    chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
+    chart
+        .addSeries("the chosen answer has more (longer)", styles, more)
+        .setFillColor(new java.awt.Color(0x3A, 0x7C, 0xC4));
+    chart
+        .addSeries("the chosen answer has less (shorter)", styles, less)
+        .setFillColor(new java.awt.Color(0xD6, 0x45, 0x45));
+    save(chart, png);
   }
 
   private static void save(Chart<?, ?> chart, Path png) throws IOException {

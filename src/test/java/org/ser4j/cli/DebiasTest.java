@@ -134,6 +134,7 @@ class DebiasTest {
       }
     }
     assertTrue(e.out().contains("length: accuracy where the chosen answer has more"), e.out());
+    ModelCommandsTest.assertPng(evalDir.resolve("style-splits.png"));
 
     // Recorded where users look: the model's provenance and report.html.
     CliTest.Result info = CliTest.run("info", "--model", debiased.toString(), "--json");

@@ -95,6 +95,7 @@ class ModelCommandsTest {
     assertTrue(e.get("ece").asDouble() >= 0 && e.get("ece").asDouble() < 0.5);
     assertPng(evalDir.resolve("margin-histogram.png"));
     assertPng(evalDir.resolve("reliability.png"));
+    assertPng(evalDir.resolve("style-splits.png"));
 
     Path scored = dir.resolve("scored.jsonl");
     CliTest.Result score =
