@@ -34,17 +34,14 @@ final class StyleTerm {
     std = new double[m];
     int n = train.size();
     for (int k = 0; k < m; k++) {
-      double s = 0;
+      double[] column = new double[2 * n];
       for (int i = 0; i < n; i++) {
-        s += in.trainChosen()[i][k] + in.trainRejected()[i][k];
+        column[i] = in.trainChosen()[i][k];
+        column[n + i] = in.trainRejected()[i][k];
       }
-      mean[k] = s / (2.0 * n);
-      double v = 0;
-      for (int i = 0; i < n; i++) {
-        v += sq(in.trainChosen()[i][k] - mean[k]) + sq(in.trainRejected()[i][k] - mean[k]);
-      }
-      double sd = Math.sqrt(v / (2.0 * n));
-      std[k] = sd > 1e-12 ? sd : 1.0;
+      mean[k] = org.apache.commons.math3.stat.StatUtils.mean(column);
+      double sd = Math.sqrt(variance(column));
+      std[k] = sd > 1e-12 ? sd : 1.0; // a constant style explains nothing
     }
     trainC = standardize(in.trainChosen());
     trainR = standardize(in.trainRejected());
@@ -63,10 +60,6 @@ final class StyleTerm {
           in.trainChosen().length + " style rows for " + train.size() + " training pairs");
     }
     return new StyleTerm(in, train);
-  }
-
-  private static double sq(double x) {
-    return x * x;
   }
 
   private double[][] standardize(double[][] raw) {
@@ -225,16 +218,8 @@ final class StyleTerm {
         basis.length);
   }
 
+  /** Population variance (commons-math). */
   private static double variance(double[] v) {
-    double m = 0;
-    for (double x : v) {
-      m += x;
-    }
-    m /= v.length;
-    double s = 0;
-    for (double x : v) {
-      s += sq(x - m);
-    }
-    return s / v.length;
+    return new org.apache.commons.math3.stat.descriptive.moment.Variance(false).evaluate(v);
   }
 }

@@ -78,16 +78,18 @@ class DisentangledTrainingTest {
   private static TrainedHead train(Labeled t, Labeled v, boolean debias) {
     RewardTrainer trainer = new RewardTrainer(config(), Progress.quiet());
     if (debias) {
-      trainer =
-          trainer.disentangling(
-              new StyleInputs(
-                  List.of(Style.LENGTH),
-                  t.styleChosen(),
-                  t.styleRejected(),
-                  v.styleChosen(),
-                  v.styleRejected()));
+      trainer = trainer.disentangling(lengthOf(t, v));
     }
     return trainer.train(t.pairs(), v.pairs());
+  }
+
+  private static StyleInputs lengthOf(Labeled t, Labeled v) {
+    return new StyleInputs(
+        List.of(Style.LENGTH),
+        t.styleChosen(),
+        t.styleRejected(),
+        v.styleChosen(),
+        v.styleRejected());
   }
 
   private static double[] rewards(TrainedHead h, float[][] x) {
@@ -158,13 +160,7 @@ class DisentangledTrainingTest {
     assertArrayEquals(a.style().coefficients(), b.style().coefficients());
     RewardTrainer mlp =
         new RewardTrainer(config().withHead(HeadType.MLP).withHidden(8), Progress.quiet())
-            .disentangling(
-                new StyleInputs(
-                    List.of(Style.LENGTH),
-                    train.styleChosen(),
-                    train.styleRejected(),
-                    val.styleChosen(),
-                    val.styleRejected()));
+            .disentangling(lengthOf(train, val));
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> mlp.train(train.pairs(), val.pairs()));
     assertTrue(e.getMessage().contains("linear"), e.getMessage());
