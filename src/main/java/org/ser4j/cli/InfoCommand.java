@@ -119,6 +119,19 @@ public final class InfoCommand implements Callable<Integer> {
               i.get("head").get("type").asText(),
               i.get("head").get("input_dim").asInt()));
     }
+    JsonNode debias = p.path("config").findValue("debias"); // train's or the run's settings
+    if (debias != null && debias.size() > 0) {
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "debias: %s (the reward is the quality head, kept uncorrelated with them; a style head explained them in training)%n",
+              String.join(
+                      ", ",
+                      java.util.stream.StreamSupport.stream(debias.spliterator(), false)
+                          .map(JsonNode::asText)
+                          .toList())
+                  .toLowerCase(Locale.ROOT)));
+    }
     if (i.has("finetune")) {
       s.append(
           String.format(

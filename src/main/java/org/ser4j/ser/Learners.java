@@ -25,7 +25,7 @@ public final class Learners {
       int heads,
       EncoderRuntime runtime)
       throws IOException {
-    if (fineTune != null && !head.debias().isEmpty()) {
+    if (fineTune != null && head != null && !head.debias().isEmpty()) {
       throw new IllegalArgumentException(
           "--debias is built for frozen encoders with a linear head, not for --finetune");
     }

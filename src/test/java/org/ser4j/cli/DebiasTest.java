@@ -140,6 +140,10 @@ class DebiasTest {
     CliTest.Result info = CliTest.run("info", "--model", debiased.toString(), "--json");
     assertEquals(0, info.code(), info.err());
     assertTrue(info.out().contains("\"debias\""), info.out());
+    CliTest.Result words = CliTest.run("info", "--model", debiased.toString());
+    assertTrue(
+        words.out().contains("debias: length, markdown (the reward is the quality head"),
+        words.out());
     String html = Files.readString(debiased.resolve("report.html"));
     assertTrue(html.contains("<h2>Style</h2>") && html.contains("--debias"), "report.html style");
   }
