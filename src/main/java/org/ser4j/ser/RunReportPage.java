@@ -168,7 +168,7 @@ public final class RunReportPage {
         rows);
     StringBuilder note =
         new StringBuilder(
-            "Test pairs split by whether the chosen answer is the longer (has more markdown) or the shorter (less); a reward that favours style does well on the first side and badly on the second. Within prompts: the correlation after subtracting each prompt's mean reward and style.");
+            "Test pairs split by whether the chosen answer is the longer (has more markdown) or the shorter (less); a reward that favours one or the other does well on one side and badly on the other. Within prompts: the correlation after subtracting each prompt's mean reward and style.");
     JsonNode debias = kept.get("debias");
     if (debias != null) {
       note.append(
