@@ -182,6 +182,10 @@ public final class ExperimentReport {
     } else {
       n.putNull("gap_closed");
     }
+    ObjectNode length = lengthSummary(cells);
+    if (length != null) {
+      n.set("length", length);
+    }
     // Per loop, over seeds: a run that stopped early counts with the RM it kept.
     int maxLoops = cells.stream().mapToInt(c -> c.loops().size()).max().orElse(1);
     ArrayNode loops = n.putArray("loops");
@@ -231,6 +235,75 @@ public final class ExperimentReport {
     return n;
   }
 
+  /**
+   * How the runs treat length, means over seeds: on the test pairs (loop 0 and the kept loop),
+   * accuracy where the chosen answer is the shorter and the reward-length correlation within
+   * prompts; and the share of self-labels that choose the longer answer, under the RM's labels and
+   * under the gold labels of the same pairs (every selected pair of every loop). Null without a
+   * test set.
+   */
+  private static ObjectNode lengthSummary(List<Cell> cells) {
+    List<Double> shorter0 = new ArrayList<>();
+    List<Double> shorterKept = new ArrayList<>();
+    List<Double> within0 = new ArrayList<>();
+    List<Double> withinKept = new ArrayList<>();
+    List<Double> longerShare = new ArrayList<>();
+    List<Double> goldLongerShare = new ArrayList<>();
+    for (Cell c : cells) {
+      org.ser4j.eval.StyleSplit first = lengthSplit(c.loops().get(0));
+      org.ser4j.eval.StyleSplit kept = lengthSplit(c.loops().get(c.keptLoop()));
+      if (first == null || kept == null) {
+        return null;
+      }
+      addIfKnown(shorter0, first.accuracyChosenLess());
+      addIfKnown(shorterKept, kept.accuracyChosenLess());
+      addIfKnown(within0, first.withinPromptCorrelation());
+      addIfKnown(withinKept, kept.withinPromptCorrelation());
+      double selected = 0;
+      double longer = 0;
+      double goldLonger = 0;
+      boolean gold = true;
+      for (LoopReport r : c.loops()) {
+        if (r.selected() > 0 && r.diagnostics() != null) {
+          selected += r.selected();
+          longer += r.selected() * r.diagnostics().selectedChosenLonger();
+          Double g = r.diagnostics().goldChosenLonger();
+          gold &= g != null;
+          goldLonger += g == null ? 0 : r.selected() * g;
+        }
+      }
+      if (selected > 0) {
+        longerShare.add(longer / selected);
+        if (gold) {
+          goldLongerShare.add(goldLonger / selected);
+        }
+      }
+    }
+    ObjectNode n = Json.PRETTY.createObjectNode();
+    putMean(n, "seed_only_accuracy_chosen_shorter", shorter0);
+    putMean(n, "ser_accuracy_chosen_shorter", shorterKept);
+    putMean(n, "seed_only_within_prompt_correlation", within0);
+    putMean(n, "ser_within_prompt_correlation", withinKept);
+    putMean(n, "self_labels_chosen_longer", longerShare);
+    putMean(n, "gold_chosen_longer_of_self_labels", goldLongerShare);
+    return n;
+  }
+
+  private static org.ser4j.eval.StyleSplit lengthSplit(LoopReport r) {
+    return r.styleSplits() == null
+        ? null
+        : r.styleSplits().stream()
+            .filter(x -> x.style().equals(org.ser4j.data.Style.LENGTH.label()))
+            .findFirst()
+            .orElse(null);
+  }
+
+  private static void addIfKnown(List<Double> xs, Double x) {
+    if (x != null) {
+      xs.add(x);
+    }
+  }
+
   private static double mean(List<Double> xs) {
     return xs.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
   }
@@ -274,6 +347,20 @@ public final class ExperimentReport {
               f.get("ser_minus_seed_only").get("std").asDouble(),
               f.get("ser_minus_seed_only").path("ci95_low").asDouble(Double.NaN),
               f.get("ser_minus_seed_only").path("ci95_high").asDouble(Double.NaN)));
+    }
+    JsonNode length = json.get("by_fraction").get(0).get("length");
+    if (length != null) {
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "%nLength at labeled fraction %s (means over seeds): accuracy where the chosen answer is the shorter %s seed only, %s SER; reward-length correlation within prompts %s, %s; self-labels choosing the longer answer %s (the gold labels of the same pairs: %s).%n",
+              fs.get(0),
+              orDash(length, "seed_only_accuracy_chosen_shorter", "%.3f"),
+              orDash(length, "ser_accuracy_chosen_shorter", "%.3f"),
+              orDash(length, "seed_only_within_prompt_correlation", "%.3f"),
+              orDash(length, "ser_within_prompt_correlation", "%.3f"),
+              orDash(length, "self_labels_chosen_longer", "%.3f"),
+              orDash(length, "gold_chosen_longer_of_self_labels", "%.3f")));
     }
     md.append("\nPer loop at labeled fraction ")
         .append(fs.get(0))

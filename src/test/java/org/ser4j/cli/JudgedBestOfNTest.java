@@ -359,6 +359,40 @@ class JudgedBestOfNTest {
     double half = 12.7062047 * Math.abs(g0 - g1) / Math.sqrt(2) / Math.sqrt(2);
     assertEquals((g0 + g1) / 2 - half, acc.get("ci95_low").asDouble(), 1e-6);
     assertEquals((g0 + g1) / 2 + half, acc.get("ci95_high").asDouble(), 1e-6);
+    // The length summary, recomputed from the runs' loops: loop 0's shorter-chosen accuracy and
+    // each run's share of self-labels choosing the longer answer (weighted by each loop's
+    // selections), averaged over the runs that selected any.
+    JsonNode length = json.get("by_fraction").get(0).get("length");
+    double shorter = 0;
+    java.util.List<Double> shares = new java.util.ArrayList<>();
+    JsonNode runs = json.get("by_fraction").get(0).get("runs");
+    for (JsonNode run : runs) {
+      for (JsonNode split : run.get("loops").get(0).get("style_splits")) {
+        if (split.get("style").asText().equals("length")) {
+          shorter += split.get("accuracy_chosen_less").asDouble() / runs.size();
+        }
+      }
+      double selected = 0;
+      double longer = 0;
+      for (JsonNode loop : run.get("loops")) {
+        int n = loop.get("selected").asInt();
+        if (n > 0) {
+          selected += n;
+          longer += n * loop.get("diagnostics").get("selected_chosen_longer").asDouble();
+        }
+      }
+      if (selected > 0) {
+        shares.add(longer / selected);
+      }
+    }
+    assertEquals(shorter, length.get("seed_only_accuracy_chosen_shorter").asDouble(), 1e-12);
+    if (!shares.isEmpty()) {
+      assertEquals(
+          shares.stream().mapToDouble(Double::doubleValue).average().getAsDouble(),
+          length.get("self_labels_chosen_longer").asDouble(),
+          1e-12);
+    }
+    assertTrue(Files.readString(exp.resolve("experiment.md")).contains("Length at labeled"));
     assertEquals(candidates, json.get("best_of_n").get("file").asText());
     JsonNode byN = json.get("by_fraction").get(0).get("best_of_n").get("by_n");
     assertEquals(2, byN.size());
