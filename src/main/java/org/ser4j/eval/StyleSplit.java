@@ -29,84 +29,97 @@ public record StyleSplit(
   /** Every style's split of {@code pairs} under rewards of their chosen and rejected answers. */
   public static List<StyleSplit> of(
       List<PreferencePair> pairs, double[] chosenRewards, double[] rejectedRewards) {
-    List<StyleSplit> out = new ArrayList<>();
-    for (Style s : Style.values()) {
-      out.add(of(s, pairs, chosenRewards, rejectedRewards));
-    }
-    return out;
+    return new Table(pairs).splits(chosenRewards, rejectedRewards);
   }
 
   public static StyleSplit of(
       Style style, List<PreferencePair> pairs, double[] chosenRewards, double[] rejectedRewards) {
-    int n = pairs.size();
-    double[] vc = new double[n];
-    double[] vr = new double[n];
-    String[] groups = new String[n];
-    for (int i = 0; i < n; i++) {
-      vc[i] = style.of(pairs.get(i).chosen());
-      vr[i] = style.of(pairs.get(i).rejected());
-      groups[i] = pairs.get(i).prompt().transcript();
-    }
-    List<String> texts = new ArrayList<>(2 * n);
-    pairs.forEach(p -> texts.add(p.chosen()));
-    pairs.forEach(p -> texts.add(p.rejected()));
-    return of(style.label(), chosenRewards, rejectedRewards, vc, vr, groups, texts);
+    return new Table(pairs).split(style, chosenRewards, rejectedRewards);
   }
 
   /**
-   * The split from numbers: pair i's rewards and style values, its group (prompt), and the texts of
-   * every answer (chosen answers, then rejected ones) that tell which answers are the same.
+   * What the splits of a fixed set of pairs need apart from the rewards, measured once (a SER run
+   * splits its test pairs at every loop): every style of every answer, and which answers are the
+   * same answer to the same prompt.
    */
-  static StyleSplit of(
-      String label,
-      double[] rc,
-      double[] rr,
-      double[] vc,
-      double[] vr,
-      String[] groups,
-      List<String> texts) {
-    int n = rc.length;
-    int[] sides = sides(rc, rr, vc, vr);
-    int more = sides[0];
-    int moreRight = sides[1];
-    int less = sides[2];
-    int lessRight = sides[3];
-    // Distinct answers per prompt, each once with its reward and style value.
-    Map<String, Map<String, double[]>> byPrompt = new LinkedHashMap<>();
-    for (int i = 0; i < 2 * n; i++) {
-      int pair = i % n;
-      boolean chosen = i < n;
-      byPrompt
-          .computeIfAbsent(groups[pair], g -> new LinkedHashMap<>())
-          .putIfAbsent(
-              texts.get(i),
-              new double[] {chosen ? rc[pair] : rr[pair], chosen ? vc[pair] : vr[pair]});
-    }
-    List<double[]> all = new ArrayList<>();
-    List<double[]> centered = new ArrayList<>();
-    for (Map<String, double[]> answers : byPrompt.values()) {
-      all.addAll(answers.values());
-      if (answers.size() < 2) {
-        continue;
+  public static final class Table {
+    private final double[][] chosen; // [style ordinal][pair]
+    private final double[][] rejected;
+    private final List<int[]> groups; // per prompt, first seen first: its distinct answers' sides
+
+    /** Sides are numbered chosen answers 0..n-1, then rejected answers n..2n-1. */
+    public Table(List<PreferencePair> pairs) {
+      int n = pairs.size();
+      Style[] styles = Style.values();
+      chosen = new double[styles.length][n];
+      rejected = new double[styles.length][n];
+      for (Style style : styles) {
+        for (int i = 0; i < n; i++) {
+          chosen[style.ordinal()][i] = style.of(pairs.get(i).chosen());
+          rejected[style.ordinal()][i] = style.of(pairs.get(i).rejected());
+        }
       }
-      double mr = 0;
-      double mv = 0;
-      for (double[] a : answers.values()) {
-        mr += a[0] / answers.size();
-        mv += a[1] / answers.size();
+      // Distinct answers per prompt, each at the side it is first seen.
+      Map<String, Map<String, Integer>> byPrompt = new LinkedHashMap<>();
+      for (int side = 0; side < 2 * n; side++) {
+        PreferencePair p = pairs.get(side % n);
+        byPrompt
+            .computeIfAbsent(p.prompt().transcript(), g -> new LinkedHashMap<>())
+            .putIfAbsent(side < n ? p.chosen() : p.rejected(), side);
       }
-      for (double[] a : answers.values()) {
-        centered.add(new double[] {a[0] - mr, a[1] - mv});
+      groups = new ArrayList<>(byPrompt.size());
+      for (Map<String, Integer> answers : byPrompt.values()) {
+        groups.add(answers.values().stream().mapToInt(Integer::intValue).toArray());
       }
     }
-    return new StyleSplit(
-        label,
-        more,
-        more == 0 ? null : (double) moreRight / more,
-        less,
-        less == 0 ? null : (double) lessRight / less,
-        orNull(pearson(all)),
-        orNull(pearson(centered)));
+
+    /** Every style's split under rewards of the chosen and rejected answers. */
+    public List<StyleSplit> splits(double[] chosenRewards, double[] rejectedRewards) {
+      List<StyleSplit> out = new ArrayList<>();
+      for (Style s : Style.values()) {
+        out.add(split(s, chosenRewards, rejectedRewards));
+      }
+      return out;
+    }
+
+    StyleSplit split(Style style, double[] rc, double[] rr) {
+      double[] vc = chosen[style.ordinal()];
+      double[] vr = rejected[style.ordinal()];
+      int n = rc.length;
+      int[] sides = sides(rc, rr, vc, vr);
+      List<double[]> all = new ArrayList<>();
+      List<double[]> centered = new ArrayList<>();
+      for (int[] answers : groups) {
+        List<double[]> group = new ArrayList<>(answers.length);
+        for (int side : answers) {
+          group.add(
+              new double[] {
+                side < n ? rc[side] : rr[side - n], side < n ? vc[side] : vr[side - n]
+              });
+        }
+        all.addAll(group);
+        if (group.size() < 2) {
+          continue;
+        }
+        double mr = 0;
+        double mv = 0;
+        for (double[] a : group) {
+          mr += a[0] / group.size();
+          mv += a[1] / group.size();
+        }
+        for (double[] a : group) {
+          centered.add(new double[] {a[0] - mr, a[1] - mv});
+        }
+      }
+      return new StyleSplit(
+          style.label(),
+          sides[0],
+          sides[0] == 0 ? null : (double) sides[1] / sides[0],
+          sides[2],
+          sides[2] == 0 ? null : (double) sides[3] / sides[2],
+          orNull(pearson(all)),
+          orNull(pearson(centered)));
+    }
   }
 
   /**

@@ -52,15 +52,17 @@ record LoopSelection(
 
   /**
    * Loop {@code loop}'s report: this selection, the RM fitted on {@code train} and judged ({@code
-   * judged}), its test accuracy (null without a test set), the seconds it took; with people's
-   * labels added, their count and the earlier self-labels they contradicted.
+   * judged}), its test accuracy and the test pairs' style splits (null without a test set), the
+   * seconds it took; with people's labels added, their count and the earlier self-labels they
+   * contradicted.
    */
   LoopReport report(
       int loop,
       TrainingSet train,
       LoopJudge.Judged judged,
       SerDataset data,
-      org.ser4j.model.PairRewards testRewards,
+      Double testAccuracy,
+      List<org.ser4j.eval.StyleSplit> styleSplits,
       double seconds,
       int contradicted) {
     boolean added = status == LoopStatus.LABELS_ADDED;
@@ -78,7 +80,7 @@ record LoopSelection(
         fit.best().trainLoss(),
         Double.isNaN(loss) ? 0 : loss,
         judged.evaluation().accuracy(),
-        testRewards == null ? null : testRewards.accuracy(),
+        testAccuracy,
         fit.bestEpoch(),
         seconds,
         diagnostics,
@@ -87,10 +89,7 @@ record LoopSelection(
         added ? contradicted : null,
         views(fit),
         fit.details().get("debias") instanceof org.ser4j.model.head.StyleFit f ? f.toMap() : null,
-        testRewards == null
-            ? null
-            : org.ser4j.eval.StyleSplit.of(
-                data.test(), testRewards.chosen(), testRewards.rejected()));
+        styleSplits);
   }
 
   /** The mean probability the RM gave its self-labels' chosen answers; null for none. */

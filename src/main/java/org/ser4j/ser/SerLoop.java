@@ -108,11 +108,15 @@ public final class SerLoop {
     TrainedModel current; // the last loop's model, as the learner scores with it
     int phase; // the current phase's first loop
     int contradicted; // saved self-labels that labels added by people contradict
+    // The test pairs' styles, measured once: every loop splits them under its rewards.
+    final org.ser4j.eval.StyleSplit.Table testStyles;
 
     Run(SerDataset data, RewardLearner learner) throws IOException {
       this.data = data;
       this.learner = learner;
       this.taken = Taken.excluding(data.added().poolKeys());
+      this.testStyles =
+          data.test().isEmpty() ? null : new org.ser4j.eval.StyleSplit.Table(data.test());
       SeedSplit split = LoopJudge.seedSplit(config, data.labeled().size(), seed);
       seedLonger = LengthBalance.chosenLongerShare(data.labeled(), split.train());
       filters =
@@ -232,8 +236,19 @@ public final class SerLoop {
       LoopJudge.Judged judged = judge.fit(loop - phase, train, start);
       TrainedModel model = judged.fit().model();
       org.ser4j.model.PairRewards test = data.test().isEmpty() ? null : learner.testRewards(model);
+      List<org.ser4j.eval.StyleSplit> splits =
+          test == null ? null : testStyles.splits(test.chosen(), test.rejected());
       double seconds = (System.nanoTime() - t0) / 1e9;
-      LoopReport report = s.report(loop, train, judged, data, test, seconds, contradicted);
+      LoopReport report =
+          s.report(
+              loop,
+              train,
+              judged,
+              data,
+              test == null ? null : test.accuracy(),
+              splits,
+              seconds,
+              contradicted);
       // Saved stamped with its provenance; scored on as the learner returned it (one network).
       TrainedModel stamped = model.withProvenance(provenance.forLoop(loop, train.size()));
       loops.add(report);

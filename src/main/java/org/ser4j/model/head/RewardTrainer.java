@@ -209,7 +209,7 @@ public final class RewardTrainer {
         double[] qr = new double[train.size()];
         best[0].scoreRows(train.chosen(), null, 0, train.size(), qc);
         best[0].scoreRows(train.rejected(), null, 0, train.size(), qr);
-        styleFit = style.fit(styles, bestBeta[0], qc, qr);
+        styleFit = style.fit(bestBeta[0], qc, qr);
       }
       return new TrainedHead(best[0], normalizer, r.history(), r.bestEpoch(), nVal, styleFit);
     }

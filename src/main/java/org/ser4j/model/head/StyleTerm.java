@@ -17,6 +17,7 @@ import org.ser4j.model.AdamW;
  * that style, so the constraint can hold exactly, with no penalty weight to tune.
  */
 final class StyleTerm {
+  private final List<org.ser4j.data.Style> styles;
   private final double[] mean;
   private final double[] std;
   private final double[][] trainC; // standardized styles of training pairs
@@ -29,7 +30,8 @@ final class StyleTerm {
   private final AdamW adam;
 
   private StyleTerm(StyleInputs in, PairFeatures train) {
-    int m = in.styles().size();
+    styles = in.styles();
+    int m = styles.size();
     mean = new double[m];
     std = new double[m];
     int n = train.size();
@@ -191,8 +193,7 @@ final class StyleTerm {
    * of each style, and per raw unit) and its share of the reward's variance over the training
    * answers. r_Q is uncorrelated with every style there, so the variances add.
    */
-  StyleFit fit(
-      StyleInputs in, double[] keptBeta, double[] qualityChosen, double[] qualityRejected) {
+  StyleFit fit(double[] keptBeta, double[] qualityChosen, double[] qualityRejected) {
     int n = qualityChosen.length;
     double[] style = new double[2 * n];
     double[] quality = new double[2 * n];
@@ -209,13 +210,7 @@ final class StyleTerm {
       perUnit[k] = keptBeta[k] / std[k];
     }
     return new StyleFit(
-        in.styles(),
-        keptBeta.clone(),
-        perUnit,
-        mean.clone(),
-        std.clone(),
-        vs / (vs + vq),
-        basis.length);
+        styles, keptBeta.clone(), perUnit, mean.clone(), std.clone(), vs / (vs + vq), basis.length);
   }
 
   /** Population variance (commons-math). */
