@@ -171,7 +171,6 @@ public final class EvolveCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter log = spec.commandLine().getOut();
     LearnerEngine engine = engine();
-    engine.start(spec.commandLine().getErr());
     RunStore store;
     DataSpec dataSpec;
     EncoderConfig encoderConfig = null;
@@ -208,14 +207,23 @@ public final class EvolveCommand implements Callable<Integer> {
       seed = data.seed;
       fineTune = finetune.toConfig(serConfig.train(), serConfig.validationFraction(), seed, true);
     }
-    SerDataset dataset = SerDataset.load(dataSpec);
+    // An engine that reads the pool itself (on a cluster's executors) leaves this process the rest.
+    boolean enginePool = dataSpec.unlabeled() != null && engine.readsPool(dataSpec);
+    if (enginePool && (resume != null || !dataSpec.addedLabels().isEmpty())) {
+      throw new IllegalArgumentException(
+          "--resume and --add-labels need the pool in this process: not yet with the "
+              + engine.name()
+              + " engine reading it");
+    }
+    engine.start(spec.commandLine().getErr());
+    SerDataset dataset = SerDataset.load(enginePool ? dataSpec.withoutUnlabeled() : dataSpec);
     if (added != null) {
       store.writeRun(added); // after the file has been read whole: a bad file changes nothing
     }
     log.printf(
-        "data: %d labeled, %d unlabeled, %s test pairs (%s)%n",
+        "data: %d labeled, %s unlabeled, %s test pairs (%s)%n",
         dataset.labeled().size(),
-        dataset.pool().size(),
+        enginePool ? "(read by the " + engine.name() + " engine)" : dataset.pool().size(),
         dataset.test().isEmpty() && dataSpec.ownData() ? "no" : dataset.test().size(),
         dataset.counts().trainSkipped().summary());
     dataset.notes().forEach(n -> log.println("note: " + n));
@@ -242,7 +250,9 @@ public final class EvolveCommand implements Callable<Integer> {
       }
       Provenance provenance =
           Provenance.forRun("evolve", dataSpec, dataset.labeled(), run.toJson());
-      SerResult result = new SerLoop(serConfig, seed, store, provenance, log).run(dataset, learner);
+      SerLoop loop = new SerLoop(serConfig, seed, store, provenance, log);
+      SerResult result =
+          enginePool ? loop.run(dataset, learner, engine::pool) : loop.run(dataset, learner);
       log.printf(
           Locale.ROOT,
           "stopped: %s; final RM: loop %d, %s%s%n",

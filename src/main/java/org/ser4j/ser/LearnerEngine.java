@@ -28,6 +28,24 @@ public interface LearnerEngine {
     return null;
   }
 
+  /**
+   * Whether this engine reads the unlabeled pool of {@code data} itself (ser4j-spark: on the
+   * executors, never brought to this process). Asked before {@link #start}; when true, this process
+   * reads only the labeled and test files, and {@link #pool} gives the loop its pool.
+   */
+  default boolean readsPool(org.ser4j.data.split.DataSpec data) {
+    return false;
+  }
+
+  /** The pool this engine read ({@link #readsPool}), once {@code learner} has loaded the run. */
+  default org.ser4j.ser.select.Pool pool(
+      org.ser4j.data.split.SerDataset data,
+      RewardLearner learner,
+      org.ser4j.ser.select.PairSelection rule)
+      throws java.io.IOException {
+    throw new UnsupportedOperationException(name() + " does not read the pool");
+  }
+
   /** The learner of a run with these settings; {@code fineTune} null for a frozen encoder. */
   RewardLearner open(
       EncoderConfig encoder,

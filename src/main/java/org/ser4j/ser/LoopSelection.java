@@ -19,11 +19,11 @@ record LoopSelection(
     List<SelfLabel> selected,
     int total,
     Double precision,
-    int poolLeft,
+    long poolLeft,
     LoopDiagnostics diagnostics) {
 
   /** A loop that selects nothing (loop 0, or people added labels). */
-  static LoopSelection none(LoopStatus status, int total, int poolLeft) {
+  static LoopSelection none(LoopStatus status, int total, long poolLeft) {
     return new LoopSelection(status, "-", List.of(), total, null, poolLeft, null);
   }
 
@@ -35,7 +35,7 @@ record LoopSelection(
       PairSelection.Picked picked,
       List<SelfLabel> selected,
       int before,
-      int poolLeft,
+      long poolLeft,
       GoldLabels gold,
       double seedLonger,
       SerConfig config) {
@@ -45,7 +45,7 @@ record LoopSelection(
         selected,
         before + selected.size(),
         LoopDiagnostics.precision(selected, gold),
-        poolLeft - (int) selected.stream().filter(x -> !x.pair().built()).count(),
+        poolLeft - selected.stream().filter(x -> !x.pair().built()).count(),
         LoopDiagnostics.of(
             selected, gold, picked.temperature(), seedLonger, config.selection().westOfN()));
   }

@@ -143,6 +143,13 @@ public final class RunStore {
             Comparison c = s.pair();
             n.put("pool_key", c.key());
             n.put("id", c.id());
+            if (!c.built()) { // the same pair's id in any file, run or engine
+              UnlabeledPair p = c.first().pair();
+              n.put(
+                  "content_id",
+                  org.ser4j.data.ContentId.hex(
+                      org.ser4j.data.ContentId.of(p.prompt(), p.first(), p.second())));
+            }
             if (c.built()) { // West-of-N: which answers of which two pool pairs
               n.put("first_answer", side(c.first()));
               n.put("second_pool_key", c.second().pair().key());

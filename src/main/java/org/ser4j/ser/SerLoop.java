@@ -15,6 +15,7 @@ import org.ser4j.ser.select.CandidateSource;
 import org.ser4j.ser.select.LengthBalance;
 import org.ser4j.ser.select.LoopStatus;
 import org.ser4j.ser.select.PairSelection;
+import org.ser4j.ser.select.Pool;
 import org.ser4j.ser.select.SelfLabelFilter;
 import org.ser4j.ser.select.Taken;
 
@@ -37,6 +38,13 @@ public final class SerLoop {
   private final CandidateSource candidates;
   private final PairSelection selection;
 
+  /** Where a run's pool is read from, once the learner has loaded the data. */
+  @FunctionalInterface
+  public interface PoolOpener {
+    /** The pool of {@code data}, which {@code learner} has loaded, picked from by {@code rule}. */
+    Pool open(SerDataset data, RewardLearner learner, PairSelection rule) throws IOException;
+  }
+
   /**
    * @param store the run directory (null: nothing saved, no resume)
    * @param provenance what every loop's model is stamped with (its loop and pair count filled in)
@@ -53,10 +61,17 @@ public final class SerLoop {
         PairSelection.of(config.rule(), config.selection(), config.thresholds(), config.scale());
   }
 
-  /** Runs (or resumes) SER on {@code data} with {@code learner}. */
+  /** Runs (or resumes) SER on {@code data} with {@code learner}, its pool held in this process. */
   public SerResult run(SerDataset data, RewardLearner learner) throws IOException {
+    return run(data, learner, (d, l, rule) -> Pool.inMemory(l, d.pool(), candidates, rule));
+  }
+
+  /**
+   * Runs (or resumes) SER on {@code data} with {@code learner}, its pool where {@code pool} says.
+   */
+  public SerResult run(SerDataset data, RewardLearner learner, PoolOpener pool) throws IOException {
     learner.load(data);
-    Run run = new Run(data, learner);
+    Run run = new Run(data, learner, pool.open(data, learner, selection));
     if (run.loops.isEmpty()) {
       run.seedOnly();
     } else if (run.resume()) {
@@ -97,6 +112,7 @@ public final class SerLoop {
   private final class Run {
     final SerDataset data;
     final RewardLearner learner;
+    final Pool pool;
     final LoopJudge judge;
     final List<SelfLabelFilter> filters;
     final List<LoopListener> listeners = new ArrayList<>();
@@ -111,9 +127,10 @@ public final class SerLoop {
     // The test pairs' styles, measured once: every loop splits them under its rewards.
     final org.ser4j.eval.StyleSplit.Table testStyles;
 
-    Run(SerDataset data, RewardLearner learner) throws IOException {
+    Run(SerDataset data, RewardLearner learner, Pool pool) throws IOException {
       this.data = data;
       this.learner = learner;
+      this.pool = pool;
       this.taken = Taken.excluding(data.added().poolKeys());
       this.testStyles =
           data.test().isEmpty() ? null : new org.ser4j.eval.StyleSplit.Table(data.test());
@@ -149,7 +166,7 @@ public final class SerLoop {
 
     /** Loop 0: the RM of the labeled seed alone. */
     void seedOnly() throws IOException {
-      LoopSelection none = LoopSelection.none(LoopStatus.SEED, 0, data.pool().size());
+      LoopSelection none = LoopSelection.none(LoopStatus.SEED, 0, pool.size());
       fit(0, TrainingSet.labeled(judge.train()), null, none, System.nanoTime());
     }
 
@@ -186,7 +203,7 @@ public final class SerLoop {
       long t0 = System.nanoTime();
       int loop = loops.size();
       phase = loop;
-      int poolLeft = (int) data.pool().stream().filter(p -> !taken.has(p)).count();
+      long poolLeft = pool.left(taken);
       LoopSelection s = LoopSelection.none(LoopStatus.LABELS_ADDED, selectedSoFar.size(), poolLeft);
       TrainingSet train = new TrainingSet(judge.train(), selectedSoFar, config.selfLabelWeight());
       fit(loop, train, config.warmStart() ? current : null, s, t0);
@@ -203,22 +220,27 @@ public final class SerLoop {
                   : () -> null,
               () -> judge.temperature(rm, selectedSoFar, loop - phase),
               log);
-      CandidateSource.Candidates c = candidates.score(learner, rm, data.pool(), taken);
-      PairSelection.Picked picked = selection.pick(c, context);
+      Pool.Round round = pool.pick(rm, taken, context);
+      PairSelection.Picked picked = round.picked();
       List<SelfLabel> selected = picked.selected();
       for (SelfLabelFilter f : filters) {
         selected = f.apply(selected, selectedSoFar, loop);
       }
       return LoopSelection.picked(
-          picked, selected, selectedSoFar.size(), c.poolLeft(), data.gold(), seedLonger, config);
+          picked,
+          selected,
+          selectedSoFar.size(),
+          round.poolLeft(),
+          data.gold(),
+          seedLonger,
+          config);
     }
 
     /** A fold run's picks: as the main run's, without its reviewers. */
     private List<SelfLabel> foldSelection(
         TrainedModel model, Taken foldTaken, double temperature, int loop) throws IOException {
       SelectionContext context = new SelectionContext(loop, () -> null, () -> temperature, null);
-      CandidateSource.Candidates c = candidates.score(learner, model, data.pool(), foldTaken);
-      List<SelfLabel> picked = selection.pick(c, context).selected();
+      List<SelfLabel> picked = pool.pick(model, foldTaken, context).picked().selected();
       return config.selection().balanceLength() ? LengthBalance.match(picked, seedLonger) : picked;
     }
 

@@ -45,11 +45,29 @@ public final class SparkEngine implements LearnerEngine {
           "A Spark setting, as spark-submit's --conf (repeatable): spark.executor.memory=4g, spark.driver.host=..., (default: none).")
   java.util.Map<String, String> conf = new java.util.LinkedHashMap<>();
 
+  @Option(
+      names = "--pool-on",
+      paramLabel = "WHERE",
+      defaultValue = "executors",
+      description =
+          "With --unlabeled: where the pool is read, encoded, scored and selected from: executors (the driver holds the seed, the test set, the model and the pairs picked, never the pool; JSON Lines, gzip or Parquet on any Hadoop path) or driver (read on the driver, as ser evolve does; needed for --resume, --add-labels, --west-of-n and --selection-scale pool) (default: ${DEFAULT-VALUE}).")
+  String poolOn;
+
   /** Inputs on Hadoop file systems or in Parquet, staged on the driver. */
   private final StagedInputs staged = new StagedInputs();
 
   /** The run's session, made once: inputs are staged with it, then the learner runs on it. */
   private SparkSession spark;
+
+  /** The pool the executors read (--unlabeled as given), or null: the driver reads it. */
+  private String poolSource;
+
+  private boolean skipBad;
+
+  private ExecutorPoolSource executorPool;
+
+  /** Where the engine says what it did (the command's error stream). */
+  private PrintWriter log = new PrintWriter(System.err, true);
 
   @Override
   public String name() {
@@ -62,7 +80,29 @@ public final class SparkEngine implements LearnerEngine {
   }
 
   @Override
+  public boolean readsPool(org.ser4j.data.split.DataSpec data) {
+    if (!poolOn.equals("executors") && !poolOn.equals("driver")) {
+      throw new IllegalArgumentException("--pool-on must be executors or driver, got " + poolOn);
+    }
+    if (poolOn.equals("driver")) {
+      return false;
+    }
+    poolSource = staged.unstage(data.unlabeled());
+    skipBad = data.read().skipBad();
+    return true;
+  }
+
+  @Override
+  public org.ser4j.ser.select.Pool pool(
+      org.ser4j.data.split.SerDataset data,
+      RewardLearner learner,
+      org.ser4j.ser.select.PairSelection rule) {
+    return executorPool.pool().pickedBy(rule);
+  }
+
+  @Override
   public void start(PrintWriter log) {
+    this.log = log;
     SparkSession.Builder builder = SparkSession.builder().appName("ser4j evolve");
     if (System.getProperty("spark.master") == null) { // spark-submit's --master wins
       builder.master(master);
@@ -84,7 +124,30 @@ public final class SparkEngine implements LearnerEngine {
       throw new IllegalArgumentException(
           "--finetune runs in one process only (ser evolve); on Spark the encoder is frozen");
     }
-    return HeadLearner.over(
-        new SparkFeatures(spark, encoder, partitions), ser.train(), Progress.quiet());
+    if (poolSource == null) {
+      return HeadLearner.over(
+          new SparkFeatures(spark, encoder, partitions), ser.train(), Progress.quiet());
+    }
+    refuseOnExecutors(ser);
+    executorPool = new ExecutorPoolSource(spark, encoder, partitions, poolSource, skipBad, log);
+    return HeadLearner.over(executorPool, ser.train(), Progress.quiet());
+  }
+
+  /** What the pool on the executors does not do yet, said before anything is encoded. */
+  private static void refuseOnExecutors(SerConfig ser) {
+    String why = null;
+    if (ser.selection().westOfN()) {
+      why = "--west-of-n (it pairs answers across the pool)";
+    } else if (ser.scale() == org.ser4j.ser.select.ConfidenceScale.POOL) {
+      why = "--selection-scale pool (it reads every reward of the pool)";
+    } else if (ser.train().coTraining() != null) {
+      why = "--views (co-training)";
+    } else if (!ser.train().debias().isEmpty()) {
+      why = "--debias";
+    }
+    if (why != null) {
+      throw new IllegalArgumentException(
+          why + " needs the pool on the driver: add --pool-on driver");
+    }
   }
 }

@@ -44,6 +44,20 @@ final class StagedInputs {
     return value.endsWith(".parquet") || value.endsWith(".parquet/");
   }
 
+  /**
+   * The source {@code local} stands for, no longer to be copied (a pool the executors read); a
+   * local path that was not staged, as a URI.
+   */
+  String unstage(Path local) {
+    for (Map.Entry<String, Path> e : pending.entrySet()) {
+      if (e.getValue().equals(local)) {
+        pending.remove(e.getKey());
+        return e.getKey();
+      }
+    }
+    return local.toAbsolutePath().toUri().toString();
+  }
+
   /** Copies every staged input with {@code spark}'s Hadoop settings; returns how many. */
   int stage(SparkSession spark, java.io.PrintWriter log) {
     for (Map.Entry<String, Path> e : pending.entrySet()) {

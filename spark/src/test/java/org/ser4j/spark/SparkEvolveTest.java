@@ -313,7 +313,10 @@ class SparkEvolveTest {
     assertEquals(0, code, err.toString());
     Result r = spark(append(args, remote.toString()));
     assertEquals(0, r.code(), r.err());
-    assertTrue(r.out().contains("data: 50 labeled, 150 unlabeled, 60 test"), r.out());
+    assertTrue(
+        r.out().contains("data: 50 labeled, (read by the spark engine) unlabeled, 60 test"),
+        r.out());
+    assertTrue(r.err().contains("a pool of 150 pairs on the executors"), r.err());
     ObjectMapper json = new ObjectMapper();
     JsonNode a = json.readTree(local.resolve("report.json").toFile());
     JsonNode b = json.readTree(remote.resolve("report.json").toFile());

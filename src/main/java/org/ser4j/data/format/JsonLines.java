@@ -42,6 +42,18 @@ public final class JsonLines implements Iterator<JsonLines.Record>, AutoCloseabl
     return new JsonLines(file.toString(), openStream(file), ReadOptions.DEFAULT_MAX_LINE_BYTES);
   }
 
+  /**
+   * The records of a stream named {@code name} in errors (a file another file system opened); gzip
+   * is read when the bytes start with its magic number.
+   */
+  public static JsonLines open(String name, InputStream in) {
+    try {
+      return new JsonLines(name, maybeGunzip(in), ReadOptions.DEFAULT_MAX_LINE_BYTES);
+    } catch (IOException e) {
+      throw new DataFileException(name + ": cannot open: " + e.getMessage(), e);
+    }
+  }
+
   /** The file's bytes, gunzipped when they start with gzip's magic number. */
   static InputStream openStream(Path file) {
     try {

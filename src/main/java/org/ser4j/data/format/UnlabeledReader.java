@@ -10,6 +10,7 @@ import org.ser4j.data.BadRecordException;
 import org.ser4j.data.Prompt;
 import org.ser4j.data.Role;
 import org.ser4j.data.SkipCounts;
+import org.ser4j.data.SourceRef;
 import org.ser4j.data.UnlabeledPair;
 
 /**
@@ -56,17 +57,9 @@ public final class UnlabeledReader {
     try (JsonLines lines = JsonLines.open(file)) {
       while (lines.hasNext()) {
         JsonLines.Record r = lines.next();
-        JsonNode json = r.json();
-        Fields fields = new Fields(r.source());
-        Prompt prompt;
-        List<String> answers;
+        Parsed parsed;
         try {
-          prompt =
-              interner.prompt(
-                  new Prompt(
-                      TrlParser.turns(
-                          fields.require(json, "prompt", "prompt"), "prompt", Role.USER, fields)));
-          answers = answers(json, fields).stream().map(interner::text).toList();
+          parsed = parse(r.json(), r.source());
         } catch (BadRecordException e) {
           if (!skipBad) {
             throw e;
@@ -74,22 +67,22 @@ public final class UnlabeledReader {
           skipped.add(e);
           continue;
         }
-        for (String f : LABEL_FIELDS) {
-          if (json.has(f)) {
-            labelFields.merge(f, 1, Integer::sum);
-          }
-        }
-        String id = Fields.idOrNull(json, "id");
+        parsed.labelFields().forEach(f -> labelFields.merge(f, 1, Integer::sum));
+        Prompt prompt = interner.prompt(parsed.prompt());
+        List<String> answers = parsed.answers().stream().map(interner::text).toList();
         for (int i = 0; i + 1 < answers.size(); i++) {
           if (answers.get(i).equals(answers.get(i + 1))) {
             sameAnswers++;
             continue;
           }
-          String pairId =
-              (id != null ? id : r.source().toString()) + (answers.size() > 2 ? "/" + i : "");
           pairs.add(
               new UnlabeledPair(
-                  pairs.size(), pairId, prompt, answers.get(i), answers.get(i + 1), r.source()));
+                  pairs.size(),
+                  parsed.pairId(i, r.source()),
+                  prompt,
+                  answers.get(i),
+                  answers.get(i + 1),
+                  r.source()));
         }
       }
       List<String> warnings = new ArrayList<>();
@@ -107,6 +100,32 @@ public final class UnlabeledReader {
       }
       return new Result(pairs, lines.records(), warnings, skipped);
     }
+  }
+
+  /**
+   * One pool record: its prompt, its answers in order (pair i is answer i against answer i + 1),
+   * its id (null: none) and the label fields it carries, which are ignored.
+   */
+  public record Parsed(Prompt prompt, List<String> answers, String id, List<String> labelFields) {
+    /** Pair {@code i}'s id: the record's id (else where it was), with "/i" when it has several. */
+    public String pairId(int i, SourceRef source) {
+      return (id != null ? id : source.toString()) + (answers.size() > 2 ? "/" + i : "");
+    }
+  }
+
+  /**
+   * Reads one pool record ({@code json}, found at {@code source}); a malformed one throws a {@link
+   * BadRecordException} naming its source and field. Readers of the pool elsewhere (a cluster's
+   * executors) parse with this too.
+   */
+  public static Parsed parse(JsonNode json, SourceRef source) {
+    Fields fields = new Fields(source);
+    Prompt prompt =
+        new Prompt(
+            TrlParser.turns(fields.require(json, "prompt", "prompt"), "prompt", Role.USER, fields));
+    List<String> answers = answers(json, fields);
+    List<String> labels = LABEL_FIELDS.stream().filter(json::has).toList();
+    return new Parsed(prompt, answers, Fields.idOrNull(json, "id"), labels);
   }
 
   /** The record's answers: response_a and response_b, or responses. */

@@ -85,6 +85,14 @@ public record DataSpec(
         file, test, testFraction, labeledFraction, seed, read, labeled, unlabeled, addedLabels);
   }
 
+  /**
+   * This data without its unlabeled pool: what this process reads when an engine reads the pool.
+   */
+  public DataSpec withoutUnlabeled() {
+    return new DataSpec(
+        train, test, testFraction, labeledFraction, seed, read, labeled, null, addedLabels);
+  }
+
   /** This data with {@code file}'s human labels added to the seed. */
   public DataSpec withAddedLabels(Path file) {
     List<Path> added = new ArrayList<>(addedLabels);

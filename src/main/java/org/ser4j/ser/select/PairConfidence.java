@@ -21,7 +21,7 @@ import org.ser4j.model.learn.SelfLabel;
  * says; a pair is kept when max(P, 1 - P) reaches the minimum confidence and, with a precision
  * target, the kept pairs' mean confidence (their expected precision) reaches the target.
  */
-public final class PairConfidence {
+public final class PairConfidence implements java.io.Serializable {
   /** T is searched in [e^-8, e^8]: margins of any RM here fall well inside. */
   private static final double LOG_T_BOUND = 8;
 
@@ -41,6 +41,14 @@ public final class PairConfidence {
   /** P(first over second) for rewards r1, r2. */
   public double probability(double r1, double r2) {
     return Loss.sigmoid((r1 - r2) / temperature);
+  }
+
+  /**
+   * Whether a pair of rewards {@code r1}, {@code r2} reaches {@code minConfidence}: max(P, 1 - P).
+   */
+  public boolean confident(double r1, double r2, double minConfidence) {
+    double p = probability(r1, r2);
+    return Math.max(p, 1 - p) >= minConfidence && r1 != r2;
   }
 
   /**
@@ -93,7 +101,7 @@ public final class PairConfidence {
     for (int i = 0; i < pool.size(); i++) {
       double p = probability(r1[i], r2[i]);
       confidence[i] = Math.max(p, 1 - p);
-      if (confidence[i] >= minConfidence && r1[i] != r2[i]) {
+      if (confident(r1[i], r2[i], minConfidence)) {
         kept.add(i);
       }
     }

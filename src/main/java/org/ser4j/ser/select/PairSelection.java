@@ -16,6 +16,15 @@ public interface PairSelection {
   Picked pick(CandidateSource.Candidates candidates, Context context) throws IOException;
 
   /**
+   * A test on a pair's two rewards that every pair this rule picks passes, so that a pool scored
+   * elsewhere sends only those ({@link Pool}); null where the rule reads the whole pool (its reward
+   * scale), and every candidate must come.
+   */
+  default PairFilter necessary(Context context) throws IOException {
+    return null;
+  }
+
+  /**
    * A loop's self-labels in candidate order, the concrete rule that chose them, pair-confidence's T
    * (else null), and the learning status they show.
    */
@@ -51,45 +60,71 @@ public interface PairSelection {
    */
   static PairSelection thresholds(SelectionRule rule, Thresholds thresholds, ConfidenceScale how) {
     Selector selector = new Selector(thresholds);
-    return (c, context) -> {
-      Selector scaled = selector.scaledFor(how, c.poolPairs().chosen(), c.poolPairs().rejected());
-      if (context.log() != null && how == ConfidenceScale.POOL) {
-        context
-            .log()
-            .printf(
-                Locale.ROOT,
-                "loop %d: pool rewards mean %.4f, std %.4f: s = sigmoid((r - mean) / std)%n",
-                context.loop(),
-                scaled.center(),
-                scaled.spread());
+    return new PairSelection() {
+      @Override
+      public Picked pick(CandidateSource.Candidates c, Context context) throws IOException {
+        Selector scaled = selector.scaledFor(how, c.poolPairs().chosen(), c.poolPairs().rejected());
+        if (context.log() != null && how == ConfidenceScale.POOL) {
+          context
+              .log()
+              .printf(
+                  Locale.ROOT,
+                  "loop %d: pool rewards mean %.4f, std %.4f: s = sigmoid((r - mean) / std)%n",
+                  context.loop(),
+                  scaled.center(),
+                  scaled.spread());
+        }
+        SelectionRule concrete = rule;
+        if (rule == SelectionRule.AUTO) {
+          PairRewards validation = context.validationRewards();
+          concrete = validation != null ? scaled.resolveAuto(validation) : SelectionRule.GOOD_BAD;
+        }
+        PairRewards r = c.rewards();
+        List<SelfLabel> selected =
+            scaled.select(c.comparisons(), r.chosen(), r.rejected(), concrete, context.loop());
+        return new Picked(selected, concrete, null, selector.status(selected));
       }
-      SelectionRule concrete = rule;
-      if (rule == SelectionRule.AUTO) {
-        PairRewards validation = context.validationRewards();
-        concrete = validation != null ? scaled.resolveAuto(validation) : SelectionRule.GOOD_BAD;
+
+      /** On the raw scale, each pair's own test; auto picks one of two rules, so either. */
+      @Override
+      public PairFilter necessary(Context context) {
+        if (how == ConfidenceScale.POOL) {
+          return null;
+        }
+        SelectionRule test = rule == SelectionRule.AUTO ? SelectionRule.BOTH : rule;
+        return (r1, r2) ->
+            thresholds.keeps(
+                test, org.ser4j.model.Loss.sigmoid(r1), org.ser4j.model.Loss.sigmoid(r2));
       }
-      PairRewards r = c.rewards();
-      List<SelfLabel> selected =
-          scaled.select(c.comparisons(), r.chosen(), r.rejected(), concrete, context.loop());
-      return new Picked(selected, concrete, null, selector.status(selected));
     };
   }
 
   /** Calibrated pair confidence ({@link PairConfidence}), T from the context. */
   static PairSelection calibrated(SelectionOptions options) {
-    return (c, context) -> {
-      PairConfidence pc = new PairConfidence(context.temperature());
-      PairRewards r = c.rewards();
-      List<SelfLabel> selected =
-          pc.select(
-              c.comparisons(),
-              r.chosen(),
-              r.rejected(),
-              options.minConfidence(),
-              options.targetPrecision(),
-              context.loop());
-      return new Picked(
-          selected, SelectionRule.PAIR_CONFIDENCE, pc.temperature(), LoopStatus.PAIR_CONFIDENCE);
+    return new PairSelection() {
+      @Override
+      public Picked pick(CandidateSource.Candidates c, Context context) throws IOException {
+        PairConfidence pc = new PairConfidence(context.temperature());
+        PairRewards r = c.rewards();
+        List<SelfLabel> selected =
+            pc.select(
+                c.comparisons(),
+                r.chosen(),
+                r.rejected(),
+                options.minConfidence(),
+                options.targetPrecision(),
+                context.loop());
+        return new Picked(
+            selected, SelectionRule.PAIR_CONFIDENCE, pc.temperature(), LoopStatus.PAIR_CONFIDENCE);
+      }
+
+      /** The minimum confidence; the precision target then picks among those. */
+      @Override
+      public PairFilter necessary(Context context) throws IOException {
+        PairConfidence pc = new PairConfidence(context.temperature());
+        double min = options.minConfidence();
+        return (r1, r2) -> pc.confident(r1, r2, min);
+      }
     };
   }
 }

@@ -37,6 +37,11 @@ public final class Taken {
     labels.forEach(this::add);
   }
 
+  /** The keys of the pool pairs self-labeled (or labeled by people) so far. */
+  public java.util.stream.IntStream keys() {
+    return pairs.stream();
+  }
+
   /** Whether pool pair {@code p} was self-labeled already. */
   public boolean has(UnlabeledPair p) {
     return pairs.get(p.key());

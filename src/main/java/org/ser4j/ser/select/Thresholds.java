@@ -4,7 +4,8 @@ package org.ser4j.ser.select;
  * The confidence thresholds on s = sigmoid(r), the RM's probability that an answer is good.
  * Defaults are the paper's: tau_high 0.55, tau_low 0.45, delta 0.3.
  */
-public record Thresholds(double tauHigh, double tauLow, double delta) {
+public record Thresholds(double tauHigh, double tauLow, double delta)
+    implements java.io.Serializable {
   public Thresholds {
     if (!(tauLow <= tauHigh) || !(delta >= 0)) {
       throw new IllegalArgumentException(

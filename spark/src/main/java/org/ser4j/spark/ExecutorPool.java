@@ -1,0 +1,245 @@
+package org.ser4j.spark;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.util.LongAccumulator;
+import org.ser4j.data.UnlabeledPair;
+import org.ser4j.encoder.EncoderConfig;
+import org.ser4j.model.PairRewards;
+import org.ser4j.model.TrainedModel;
+import org.ser4j.model.head.FeatureNormalizer;
+import org.ser4j.model.head.HeadFeatures;
+import org.ser4j.model.head.HeadModel;
+import org.ser4j.model.head.Heads;
+import org.ser4j.model.head.PairFeatures;
+import org.ser4j.model.head.RewardHead;
+import org.ser4j.model.learn.Comparison;
+import org.ser4j.ser.select.CandidateSource;
+import org.ser4j.ser.select.PairFilter;
+import org.ser4j.ser.select.PairSelection;
+import org.ser4j.ser.select.Pool;
+import org.ser4j.ser.select.Taken;
+import scala.Tuple2;
+
+/**
+ * A pool that lives on the executors, read ({@link PoolReader}), encoded and persisted there. Each
+ * loop the head is broadcast with the ids of the pairs taken so far and the rule's {@link
+ * PairSelection#necessary} test; the executors score every pair left and send back only those that
+ * pass, in any order; the driver puts them in the pool's read order and lets the core's rule pick
+ * among them, so the picks are those of the same rule in one process. The driver holds the seed's
+ * and test pairs' vectors, and the pairs picked so far (their texts, for selected.jsonl, and their
+ * vectors when a fit asks).
+ */
+final class ExecutorPool implements HeadFeatures, Pool {
+  private final JavaSparkContext context;
+  private final JavaRDD<PoolRow> rows;
+  private final long size;
+  private final SparkPool seedAndTest;
+  private PairSelection rule;
+  // The pairs the driver has named by key: those picked so far (by the run and its fold runs).
+  private final Map<Integer, UnlabeledPair> named = new HashMap<>();
+  private final Map<Integer, Long> contentIds = new HashMap<>();
+  private int nextKey;
+
+  ExecutorPool(JavaSparkContext context, JavaRDD<PoolRow> rows, long size, SparkPool seedAndTest) {
+    this.context = context;
+    this.rows = rows;
+    this.size = size;
+    this.seedAndTest = seedAndTest;
+  }
+
+  /** This pool, picked from by {@code rule}. */
+  ExecutorPool pickedBy(PairSelection rule) {
+    this.rule = rule;
+    return this;
+  }
+
+  @Override
+  public long size() {
+    return size;
+  }
+
+  @Override
+  public long left(Taken taken) {
+    Broadcast<long[]> gone = context.broadcast(idsOf(taken));
+    try {
+      return rows.filter(r -> Arrays.binarySearch(gone.value(), r.contentId()) < 0).count();
+    } finally {
+      gone.destroy();
+    }
+  }
+
+  @Override
+  public Round pick(TrainedModel model, Taken taken, PairSelection.Context context)
+      throws IOException {
+    PairSelection.Context once = new Remembered(context);
+    PairFilter passes = rule.necessary(once);
+    if (passes == null) {
+      throw new IllegalArgumentException(
+          "this selection reads the whole pool's rewards (--selection-scale pool): not with the pool on the executors");
+    }
+    if (!(model instanceof HeadModel head)) {
+      throw new IllegalArgumentException(
+          "the pool on the executors is scored by a linear or MLP head");
+    }
+    LongAccumulator left = this.context.sc().longAccumulator("pool pairs left");
+    Broadcast<long[]> gone = this.context.broadcast(idsOf(taken));
+    Broadcast<SparkPool.ShippedHead> shipped =
+        this.context.broadcast(new SparkPool.ShippedHead(head.head().tensors(), head.normalizer()));
+    Broadcast<PairFilter> test = this.context.broadcast(passes);
+    List<Tuple2<PoolRow, double[]>> found;
+    try {
+      found =
+          rows.mapPartitions(
+                  it -> {
+                    RewardHead h = Heads.fromTensors(shipped.value().tensors());
+                    FeatureNormalizer norm = shipped.value().normalizer();
+                    List<Tuple2<PoolRow, double[]>> out = new ArrayList<>();
+                    while (it.hasNext()) {
+                      PoolRow r = it.next();
+                      if (Arrays.binarySearch(gone.value(), r.contentId()) >= 0) {
+                        continue;
+                      }
+                      left.add(1);
+                      double r1 = h.score(norm.apply(r.firstVector()));
+                      double r2 = h.score(norm.apply(r.secondVector()));
+                      if (test.value().passes(r1, r2)) {
+                        out.add(new Tuple2<>(r.withVectors(null, null), new double[] {r1, r2}));
+                      }
+                    }
+                    return out.iterator();
+                  })
+              .collect();
+    } finally {
+      gone.destroy();
+      shipped.destroy();
+      test.destroy();
+    }
+    List<Tuple2<PoolRow, double[]>> inOrder = new ArrayList<>(found);
+    inOrder.sort(Comparator.comparingLong(t -> t._1().order()));
+    List<Comparison> comparisons = new ArrayList<>(inOrder.size());
+    double[] r1 = new double[inOrder.size()];
+    double[] r2 = new double[inOrder.size()];
+    Map<Integer, Long> ids = new HashMap<>();
+    for (int i = 0; i < inOrder.size(); i++) {
+      PoolRow r = inOrder.get(i)._1();
+      int key = nextKey++;
+      ids.put(key, r.contentId());
+      comparisons.add(
+          Comparison.of(new UnlabeledPair(key, r.id(), r.prompt(), r.first(), r.second(), null)));
+      r1[i] = inOrder.get(i)._2()[0];
+      r2[i] = inOrder.get(i)._2()[1];
+    }
+    PairRewards rewards = new PairRewards(r1, r2);
+    int poolLeft = (int) (long) left.value();
+    PairSelection.Picked picked =
+        rule.pick(new CandidateSource.Candidates(comparisons, rewards, rewards, poolLeft), once);
+    for (var s : picked.selected()) { // only the picked stay named
+      UnlabeledPair p = s.pair().first().pair();
+      named.put(p.key(), p);
+      contentIds.put(p.key(), ids.get(p.key()));
+    }
+    return new Round(picked, poolLeft);
+  }
+
+  /** The content ids of the pairs {@code taken} has, sorted. */
+  private long[] idsOf(Taken taken) {
+    long[] out = taken.keys().mapToLong(k -> contentIds.get(k)).toArray();
+    Arrays.sort(out);
+    return out;
+  }
+
+  @Override
+  public PairFeatures labeled() {
+    return seedAndTest.labeled();
+  }
+
+  @Override
+  public PairFeatures test() {
+    return seedAndTest.test();
+  }
+
+  @Override
+  public EncoderConfig encoder() {
+    return seedAndTest.encoder();
+  }
+
+  /** The vectors of picked pairs {@code keys}, fetched from the executors by content id. */
+  @Override
+  public PairFeatures pool(int[] keys) {
+    long[] wanted = Arrays.stream(keys).mapToLong(contentIds::get).distinct().sorted().toArray();
+    Map<Long, PoolRow> byId = new HashMap<>();
+    if (wanted.length > 0) {
+      Broadcast<long[]> ids = context.broadcast(wanted);
+      try {
+        rows.filter(r -> Arrays.binarySearch(ids.value(), r.contentId()) >= 0)
+            .collect()
+            .forEach(r -> byId.put(r.contentId(), r));
+      } finally {
+        ids.destroy();
+      }
+    }
+    float[][] first = new float[keys.length][];
+    float[][] second = new float[keys.length][];
+    for (int i = 0; i < keys.length; i++) {
+      PoolRow r = byId.get(contentIds.get(keys[i]));
+      first[i] = r.firstVector();
+      second[i] = r.secondVector();
+    }
+    return new PairFeatures(first, second);
+  }
+
+  /** Picked pairs' rewards (a reviewer's second opinion): their vectors fetched, scored here. */
+  @Override
+  public PairRewards poolRewards(HeadModel model, List<UnlabeledPair> pairs) {
+    PairFeatures f = pool(pairs.stream().mapToInt(UnlabeledPair::key).toArray());
+    return new PairRewards(model.score(f.chosen()), model.score(f.rejected()));
+  }
+
+  void release() {
+    rows.unpersist(false);
+    seedAndTest.release();
+  }
+
+  /** A loop's context whose temperature is computed once, for the test and for the pick. */
+  private static final class Remembered implements PairSelection.Context {
+    private final PairSelection.Context inner;
+    private Double temperature;
+
+    Remembered(PairSelection.Context inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public int loop() {
+      return inner.loop();
+    }
+
+    @Override
+    public PairRewards validationRewards() throws IOException {
+      return inner.validationRewards();
+    }
+
+    @Override
+    public double temperature() throws IOException {
+      if (temperature == null) {
+        temperature = inner.temperature();
+      }
+      return temperature;
+    }
+
+    @Override
+    public PrintWriter log() {
+      return inner.log();
+    }
+  }
+}

@@ -1,0 +1,168 @@
+package org.ser4j.spark;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.ser4j.data.ContentId;
+import org.ser4j.data.PreferencePair;
+import org.ser4j.data.split.SerDataset;
+import org.ser4j.encoder.EncoderConfig;
+import org.ser4j.encoder.InputStrategy;
+import org.ser4j.encoder.ResponseInput;
+import org.ser4j.model.head.FeatureSource;
+import org.ser4j.model.head.HeadFeatures;
+
+/**
+ * The frozen encoder on a Spark cluster with the pool read there too: the seed's and test pairs'
+ * texts are encoded as {@link SparkFeatures} encodes them and come back; the pool is read on the
+ * executors ({@link PoolReader}), less the pairs the seed or test set compare (by content id),
+ * encoded where it was read and persisted there ({@link ExecutorPool}).
+ */
+final class ExecutorPoolSource implements FeatureSource {
+  private final SparkSession spark;
+  private final SparkFeatures seedAndTest;
+  private final String source;
+  private final boolean skipBad;
+  private final int partitions;
+  private final Map<String, Object> details = new LinkedHashMap<>();
+  private final java.io.PrintWriter log;
+  private ExecutorPool pool;
+
+  ExecutorPoolSource(
+      SparkSession spark,
+      EncoderConfig encoder,
+      int partitions,
+      String source,
+      boolean skipBad,
+      java.io.PrintWriter log)
+      throws IOException {
+    this.log = log;
+    this.spark = spark;
+    this.seedAndTest = new SparkFeatures(spark, encoder, partitions);
+    this.source = source;
+    this.skipBad = skipBad;
+    this.partitions = partitions > 0 ? partitions : 4 * spark.sparkContext().defaultParallelism();
+  }
+
+  @Override
+  public HeadFeatures encode(SerDataset data) throws IOException {
+    long t0 = System.nanoTime();
+    SparkPool labeledAndTest = (SparkPool) seedAndTest.encode(data);
+    List<Long> known = new ArrayList<>();
+    for (List<PreferencePair> set : List.of(data.labeled(), data.test())) {
+      for (PreferencePair p : set) {
+        known.add(ContentId.of(p.prompt(), p.chosen(), p.rejected()));
+      }
+    }
+    long[] knownIds = known.stream().mapToLong(Long::longValue).sorted().toArray();
+    PoolReader reader = new PoolReader(spark);
+    EncoderConfig config = seedAndTest.encoder(); // not `this`: the closure ships
+    JavaRDD<PoolRow> rows;
+    try {
+      rows =
+          reader
+              .read(source, skipBad, knownIds)
+              .repartition(partitions)
+              .mapPartitions(it -> encodePartition(config, it))
+              .persist(StorageLevel.MEMORY_AND_DISK())
+              .setName("ser4j pool");
+    } catch (RuntimeException e) {
+      throw SparkErrors.unwrap(e);
+    }
+    long size;
+    try {
+      size = rows.count();
+    } catch (RuntimeException e) {
+      throw SparkErrors.unwrap(e);
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    if (size == 0) {
+      throw new IllegalArgumentException(
+          source + ": no usable pool pair (" + reader.summary() + ")");
+    }
+    details.putAll(seedAndTest.details());
+    details.put("spark_pool_pairs", size);
+    details.put("spark_pool_seconds", seconds);
+    log.printf(
+        java.util.Locale.ROOT,
+        "spark: read and encoded a pool of %d pairs on the executors in %.1f s (%s); it stays there%n",
+        size,
+        seconds,
+        reader.summary());
+    log.flush();
+    pool =
+        new ExecutorPool(
+            JavaSparkContext.fromSparkContext(spark.sparkContext()), rows, size, labeledAndTest);
+    return pool;
+  }
+
+  /**
+   * A partition's pairs with their answers' vectors: each distinct text (by what the encoder reads)
+   * encoded once, in one call.
+   */
+  private static java.util.Iterator<PoolRow> encodePartition(
+      EncoderConfig config, java.util.Iterator<PoolRow> it) {
+    List<PoolRow> rows = new ArrayList<>();
+    it.forEachRemaining(rows::add);
+    InputStrategy strategy = config.strategy();
+    Map<Object, Integer> ids = new HashMap<>();
+    List<TextRow> texts = new ArrayList<>();
+    int[][] at = new int[rows.size()][2];
+    for (int i = 0; i < rows.size(); i++) {
+      PoolRow r = rows.get(i);
+      String[] answers = {r.first(), r.second()};
+      for (int side = 0; side < 2; side++) {
+        ResponseInput input = new ResponseInput(r.prompt(), answers[side]);
+        at[i][side] =
+            ids.computeIfAbsent(
+                strategy.identity(input),
+                k -> {
+                  texts.add(new TextRow(texts.size(), input));
+                  return texts.size() - 1;
+                });
+      }
+    }
+    float[][] vectors = new float[texts.size()][];
+    ExecutorEncoder.encode(config, texts.iterator())
+        .forEachRemaining(v -> vectors[v.id()] = v.vector());
+    List<PoolRow> out = new ArrayList<>(rows.size());
+    for (int i = 0; i < rows.size(); i++) {
+      out.add(rows.get(i).withVectors(vectors[at[i][0]], vectors[at[i][1]]));
+    }
+    return out.iterator();
+  }
+
+  ExecutorPool pool() {
+    return pool;
+  }
+
+  @Override
+  public EncoderConfig encoder() {
+    return seedAndTest.encoder();
+  }
+
+  @Override
+  public Map<String, Object> details() {
+    return details;
+  }
+
+  @Override
+  public String summary() {
+    return "spark: " + details;
+  }
+
+  @Override
+  public void close() {
+    if (pool != null) {
+      pool.release();
+    }
+    seedAndTest.close();
+  }
+}

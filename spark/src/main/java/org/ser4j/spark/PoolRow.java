@@ -1,0 +1,30 @@
+package org.ser4j.spark;
+
+import java.io.Serializable;
+import org.ser4j.data.Prompt;
+
+/**
+ * One pool pair on the executors: where it was read ({@code order}: its file, record and pair, so
+ * that the driver can put picks in the pool's order), its content id, its id as selected.jsonl
+ * names it, its texts, and, once encoded, its answers' vectors.
+ */
+record PoolRow(
+    long order,
+    long contentId,
+    String id,
+    Prompt prompt,
+    String first,
+    String second,
+    float[] firstVector,
+    float[] secondVector)
+    implements Serializable {
+
+  PoolRow withVectors(float[] a, float[] b) {
+    return new PoolRow(order, contentId, id, prompt, first, second, a, b);
+  }
+
+  /** Pair {@code pair} of record {@code line} (1-based) of file {@code file} in read order. */
+  static long order(int file, long line, int pair) {
+    return ((long) file << 42) | (line << 8) | pair;
+  }
+}

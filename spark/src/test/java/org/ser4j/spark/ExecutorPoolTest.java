@@ -1,0 +1,164 @@
+package org.ser4j.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ser4j.data.ContentId;
+
+/**
+ * `ser-spark evolve` with the pool read, encoded, scored and picked from on the executors (local
+ * mode), against `ser evolve` in one process on the same files: the same pairs selected in every
+ * loop (by content id, in the same order), the same loops and the same final weights; the same from
+ * a Parquet pool and from a directory of gzip part files; bad records named by file, line and
+ * field; what is not built yet refused with a reason.
+ */
+class ExecutorPoolTest {
+  @TempDir static Path dir;
+  static OwnDataSplit data;
+  static Path inProcess;
+  static Path onExecutors;
+  static SparkSession spark;
+  static SparkEvolveTest.Result executorsRun;
+
+  @BeforeAll
+  static void runBoth() throws Exception {
+    data = OwnDataSplit.writeTo(dir);
+    spark = SparkSession.builder().master("local[2]").appName("ser4j test").getOrCreate();
+    inProcess = dir.resolve("in-process");
+    data.inProcess(inProcess);
+    onExecutors = dir.resolve("executors");
+    executorsRun = SparkEvolveTest.spark(data.evolve(data.pool().toString(), onExecutors));
+    assertEquals(0, executorsRun.code(), executorsRun.err());
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  @Test
+  void theExecutorsPickWhatOneProcessPicks() throws Exception {
+    assertTrue(
+        executorsRun.err().contains("a pool of 240 pairs on the executors"), executorsRun.err());
+    assertTrue(
+        executorsRun.err().contains("1 the labeled or test data compare left out"),
+        executorsRun.err());
+    List<List<String>> a = OwnDataSplit.selectedIds(inProcess);
+    List<List<String>> b = OwnDataSplit.selectedIds(onExecutors);
+    assertTrue(a.size() >= 1 && !a.get(0).isEmpty(), "loop 1 selected: " + a);
+    assertEquals(a, b, "the same pairs selected, loop by loop, in the same order");
+    String labeledAgain =
+        ContentId.hex(
+            ContentId.of(
+                data.pairs().get(240).prompt(),
+                data.pairs().get(240).first(),
+                data.pairs().get(240).second()));
+    assertFalse(
+        b.stream().anyMatch(l -> l.contains(labeledAgain)), "a labeled pair never selected");
+    ObjectMapper json = new ObjectMapper();
+    JsonNode ra = json.readTree(inProcess.resolve("report.json").toFile()).get("loops");
+    JsonNode rb = json.readTree(onExecutors.resolve("report.json").toFile()).get("loops");
+    assertEquals(ra.size(), rb.size());
+    for (int i = 0; i < ra.size(); i++) {
+      for (String f :
+          List.of(
+              "selected",
+              "pool_remaining",
+              "train_pairs",
+              "validation_accuracy",
+              "test_accuracy")) {
+        assertEquals(ra.get(i).get(f), rb.get(i).get(f), "loop " + i + " " + f);
+      }
+    }
+    assertArrayEquals(
+        Files.readAllBytes(inProcess.resolve("final/model.safetensors")),
+        Files.readAllBytes(onExecutors.resolve("final/model.safetensors")),
+        "the same final model");
+  }
+
+  @Test
+  void parquetAndGzipPartFilesGiveTheSamePicks() throws Exception {
+    // Parquet has no mixed-type columns: every prompt as {role, content} messages (the same
+    // prompt).
+    Path messages = dir.resolve("pool-messages.jsonl");
+    ObjectMapper json = new ObjectMapper();
+    List<String> rows = new java.util.ArrayList<>();
+    for (String line : Files.readAllLines(data.pool())) {
+      com.fasterxml.jackson.databind.node.ObjectNode n =
+          (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(line);
+      if (n.get("prompt").isTextual()) {
+        String text = n.get("prompt").asText();
+        n.putArray("prompt").addObject().put("role", "user").put("content", text);
+      }
+      rows.add(json.writeValueAsString(n));
+    }
+    Files.write(messages, rows);
+    Path parquet = dir.resolve("pool.parquet");
+    spark.read().json(messages.toString()).coalesce(1).write().parquet(parquet.toString());
+    Path parts = Files.createDirectories(dir.resolve("pool-parts"));
+    List<String> lines = Files.readAllLines(data.pool());
+    for (int p = 0; p < 2; p++) {
+      List<String> part = p == 0 ? lines.subList(0, 100) : lines.subList(100, lines.size());
+      try (OutputStream out =
+          new GZIPOutputStream(
+              Files.newOutputStream(parts.resolve("part-0000" + p + ".jsonl.gz")))) {
+        out.write((String.join("\n", part) + "\n").getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    Files.writeString(parts.resolve("_SUCCESS"), "");
+    List<List<String>> expected = OwnDataSplit.selectedIds(onExecutors);
+    for (Path pool : List.of(parquet, parts)) {
+      Path out = dir.resolve("run-" + pool.getFileName().toString().replace('.', '-'));
+      SparkEvolveTest.Result r = SparkEvolveTest.spark(data.evolve(pool.toString(), out));
+      assertEquals(0, r.code(), r.err());
+      assertEquals(expected, OwnDataSplit.selectedIds(out), pool.toString());
+    }
+  }
+
+  @Test
+  void aBadPoolRecordNamesFileLineAndField() throws Exception {
+    Path bad = dir.resolve("bad-pool.jsonl");
+    List<String> lines = Files.readAllLines(data.pool()).subList(0, 40);
+    lines.set(2, "{\"prompt\": \"Hi\", \"response_a\": \"Hello\", \"response_b\": 7}");
+    Files.write(bad, lines);
+    SparkEvolveTest.Result r =
+        SparkEvolveTest.spark(data.evolve(bad.toString(), dir.resolve("bad")));
+    assertEquals(1, r.code(), r.out());
+    assertTrue(r.err().contains("bad-pool.jsonl:3"), r.err());
+    assertTrue(r.err().contains("field 'response_b'"), r.err());
+    SparkEvolveTest.Result skipped =
+        SparkEvolveTest.spark(data.evolve(bad.toString(), dir.resolve("skipped"), "--skip-bad"));
+    assertEquals(0, skipped.code(), skipped.err());
+    assertTrue(skipped.err().contains("40 records (1 bad, skipped"), skipped.err());
+    assertTrue(skipped.err().contains("a pool of 39 pairs on the executors"), skipped.err());
+  }
+
+  @Test
+  void whatNeedsThePoolOnTheDriverIsRefusedWithAReason() {
+    SparkEvolveTest.Result r =
+        SparkEvolveTest.spark(
+            data.evolve(data.pool().toString(), dir.resolve("won"), "--west-of-n"));
+    assertEquals(1, r.code());
+    assertTrue(r.err().contains("--west-of-n"), r.err());
+    assertTrue(r.err().contains("add --pool-on driver"), r.err());
+    SparkEvolveTest.Result resume =
+        SparkEvolveTest.spark("evolve", "--resume", onExecutors.toString());
+    assertEquals(1, resume.code());
+    assertTrue(resume.err().contains("--resume and --add-labels need the pool"), resume.err());
+  }
+}

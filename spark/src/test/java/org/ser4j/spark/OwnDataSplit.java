@@ -1,0 +1,117 @@
+package org.ser4j.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.ser4j.data.PreferencePair;
+import org.ser4j.data.UnlabeledPair;
+import org.ser4j.data.format.PairReader;
+import org.ser4j.data.format.PairWriter;
+import org.ser4j.data.format.ReadOptions;
+
+/**
+ * Your own data from the quick start's file (its first 360 pairs): 60 human-labeled pairs, a pool
+ * of 241 pairs nobody judged (the labels stripped, answers in a random order; the last one is a
+ * labeled pair again, answers swapped, which the overlap check must leave out) and 60 test pairs.
+ */
+record OwnDataSplit(Path labeled, Path pool, Path test, List<UnlabeledPair> pairs) {
+  static OwnDataSplit writeTo(Path dir) throws IOException {
+    List<PreferencePair> all =
+        PairReader.readAll(HhSplit.HH, ReadOptions.defaults().withSkipBad(true)).pairs();
+    OwnDataSplit split =
+        new OwnDataSplit(
+            dir.resolve("labeled.jsonl"),
+            dir.resolve("pool.jsonl"),
+            dir.resolve("test.jsonl"),
+            new ArrayList<>());
+    PairWriter.write(split.labeled, all.subList(0, 60));
+    PairWriter.write(split.test, all.subList(300, 360));
+    Random coin = new Random(5);
+    for (PreferencePair p : all.subList(60, 300)) {
+      boolean flip = coin.nextBoolean();
+      split.pairs.add(pair(split.pairs.size(), p, flip));
+    }
+    split.pairs.add(pair(split.pairs.size(), all.get(7), true)); // already labeled
+    PairWriter.writeUnlabeled(split.pool, split.pairs);
+    return split;
+  }
+
+  private static UnlabeledPair pair(int key, PreferencePair p, boolean flip) {
+    return new UnlabeledPair(
+        key,
+        p.id(),
+        p.prompt(),
+        flip ? p.rejected() : p.chosen(),
+        flip ? p.chosen() : p.rejected(),
+        p.source());
+  }
+
+  /** `evolve` on this data with the pool at {@code pool}, lax thresholds so that loops select. */
+  String[] evolve(String pool, Path out, String... extra) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "evolve",
+                "--labeled",
+                labeled.toString(),
+                "--unlabeled",
+                pool,
+                "--test",
+                test.toString(),
+                "--encoder",
+                "bge-small-q",
+                "--max-loops",
+                "2",
+                "--selection",
+                "good-bad",
+                "--tau-high",
+                "0.51",
+                "--tau-low",
+                "0.49",
+                "--min-new",
+                "1",
+                "--seed",
+                "3",
+                "--quiet",
+                "--out",
+                out.toString()));
+    args.addAll(List.of(extra));
+    return args.toArray(String[]::new);
+  }
+
+  /** `ser evolve` in this process; fails with its error output. */
+  void inProcess(Path out, String... extra) {
+    StringWriter err = new StringWriter();
+    int code =
+        org.ser4j.cli.SerCli.run(
+            evolve(pool.toString(), out, extra),
+            new PrintWriter(new StringWriter()),
+            new PrintWriter(err));
+    assertEquals(0, code, err.toString());
+  }
+
+  /** The content ids each SER loop of run {@code run} selected, in its order, loop by loop. */
+  static List<List<String>> selectedIds(Path run) throws IOException {
+    List<List<String>> loops = new ArrayList<>();
+    ObjectMapper json = new ObjectMapper();
+    for (int loop = 1; Files.exists(run.resolve("loop-" + loop)); loop++) {
+      List<String> ids = new ArrayList<>();
+      for (String line :
+          Files.readAllLines(run.resolve("loop-" + loop).resolve("selected.jsonl"))) {
+        JsonNode n = json.readTree(line);
+        ids.add(n.get("content_id").asText());
+      }
+      loops.add(ids);
+    }
+    return loops;
+  }
+}

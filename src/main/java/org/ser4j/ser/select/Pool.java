@@ -1,0 +1,53 @@
+package org.ser4j.ser.select;
+
+import java.io.IOException;
+import java.util.List;
+import org.ser4j.data.UnlabeledPair;
+import org.ser4j.model.TrainedModel;
+import org.ser4j.model.learn.RewardLearner;
+
+/**
+ * The unlabeled pool as a SER loop reads it: how many pairs it has and has left, and steps 1 and 2
+ * of a loop (score the candidates, pick). In this process ({@link #inMemory}), or where the pool
+ * lives on a cluster's executors (ser4j-spark): there it is scored, and only the pairs that pass
+ * the rule's {@link PairSelection#necessary} test come back for the rule to pick from.
+ */
+public interface Pool {
+  /** Pool pairs in all. */
+  long size();
+
+  /** Pool pairs not {@code taken} yet. */
+  long left(Taken taken);
+
+  /** {@code model}'s picks among the candidates not {@code taken}, by the loop's rule. */
+  Round pick(TrainedModel model, Taken taken, PairSelection.Context context) throws IOException;
+
+  /** A loop's picks and the number of pool pairs it chose from. */
+  record Round(PairSelection.Picked picked, long poolLeft) {}
+
+  /** A pool held in this process: every candidate scored by {@code learner}, then picked. */
+  static Pool inMemory(
+      RewardLearner learner,
+      List<UnlabeledPair> pairs,
+      CandidateSource candidates,
+      PairSelection selection) {
+    return new Pool() {
+      @Override
+      public long size() {
+        return pairs.size();
+      }
+
+      @Override
+      public long left(Taken taken) {
+        return pairs.stream().filter(p -> !taken.has(p)).count();
+      }
+
+      @Override
+      public Round pick(TrainedModel model, Taken taken, PairSelection.Context context)
+          throws IOException {
+        CandidateSource.Candidates c = candidates.score(learner, model, pairs, taken);
+        return new Round(selection.pick(c, context), c.poolLeft());
+      }
+    };
+  }
+}
