@@ -59,22 +59,25 @@ class StandaloneClusterTest {
             "--webui-port",
             "" + freePort());
     awaitLog(m, home.resolve("master.log"), "I have been elected leader");
-    Process w =
-        daemon(
-            "worker",
-            "org.apache.spark.deploy.worker.Worker",
-            "--host",
-            "127.0.0.1",
-            "--cores",
-            "2",
-            "--memory",
-            "3g",
-            "--webui-port",
-            "" + freePort(),
-            "--work-dir",
-            home.resolve("work").toString(),
-            master);
-    awaitLog(w, home.resolve("worker.log"), "Successfully registered with master");
+    // Two workers of one core each: the pool's partitions are read and scored in two JVMs.
+    for (int i = 0; i < 2; i++) {
+      Process w =
+          daemon(
+              "worker-" + i,
+              "org.apache.spark.deploy.worker.Worker",
+              "--host",
+              "127.0.0.1",
+              "--cores",
+              "1",
+              "--memory",
+              "2g",
+              "--webui-port",
+              "" + freePort(),
+              "--work-dir",
+              home.resolve("work-" + i).toString(),
+              master);
+      awaitLog(w, home.resolve("worker-" + i + ".log"), "Successfully registered with master");
+    }
   }
 
   @AfterAll
@@ -87,18 +90,7 @@ class StandaloneClusterTest {
     Path local = home.resolve("local");
     Path cluster = home.resolve("cluster");
     split.evolveInProcess(local);
-    SparkEvolveTest.Result r =
-        SparkEvolveTest.spark(
-            split.evolve(
-                cluster,
-                "--master",
-                master,
-                "--conf",
-                "spark.driver.host=127.0.0.1",
-                "--conf",
-                "spark.driver.bindAddress=127.0.0.1",
-                "--conf",
-                "spark.executor.memory=2g"));
+    SparkEvolveTest.Result r = SparkEvolveTest.spark(split.evolve(cluster, onCluster()));
     try {
       assertEquals(0, r.code(), r.err());
     } finally {
@@ -115,12 +107,64 @@ class StandaloneClusterTest {
           Files.readAllBytes(cluster.resolve(weights)),
           "loop " + loop + " weights");
     }
-    // The executors ran in JVMs the worker launched: their logs are in its work directory.
-    try (Stream<Path> files = Files.walk(home.resolve("work"))) {
-      assertTrue(
-          files.anyMatch(f -> f.getFileName().toString().equals("stderr")),
-          "an executor's log under " + home.resolve("work"));
+    // The executors ran in JVMs the workers launched: their logs are in each one's work directory.
+    for (int i = 0; i < 2; i++) {
+      try (Stream<Path> files = Files.walk(home.resolve("work-" + i))) {
+        assertTrue(
+            files.anyMatch(f -> f.getFileName().toString().equals("stderr")),
+            "an executor's log under " + home.resolve("work-" + i));
+      }
     }
+  }
+
+  /**
+   * Your own data with the pool read, encoded, scored and picked from by the two workers'
+   * executors: the same pairs selected in every loop, the same test accuracy and final weights as
+   * `ser evolve` in one process.
+   */
+  @Test
+  void thePoolOnTwoWorkersPicksWhatOneProcessPicks() throws Exception {
+    OwnDataSplit data = OwnDataSplit.writeTo(Files.createDirectories(home.resolve("own")));
+    Path local = home.resolve("own-local");
+    Path cluster = home.resolve("own-cluster");
+    data.inProcess(local);
+    SparkEvolveTest.Result r =
+        SparkEvolveTest.spark(data.evolve(data.pool().toString(), cluster, onCluster()));
+    try {
+      assertEquals(0, r.code(), r.err());
+    } finally {
+      org.apache.spark.sql.SparkSession.active().stop();
+    }
+    assertTrue(r.err().contains("a pool of 240 pairs on the executors"), r.err());
+    List<List<String>> picked = OwnDataSplit.selectedIds(local);
+    assertTrue(!picked.isEmpty() && !picked.get(0).isEmpty(), "loop 1 selected");
+    assertEquals(picked, OwnDataSplit.selectedIds(cluster));
+    com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    assertEquals(
+        json.readTree(local.resolve("report.json").toFile())
+            .at("/loops")
+            .findValues("test_accuracy"),
+        json.readTree(cluster.resolve("report.json").toFile())
+            .at("/loops")
+            .findValues("test_accuracy"));
+    assertArrayEquals(
+        Files.readAllBytes(local.resolve("final/model.safetensors")),
+        Files.readAllBytes(cluster.resolve("final/model.safetensors")));
+  }
+
+  /** Options that run a command's Spark session on this cluster. */
+  private static String[] onCluster() {
+    return new String[] {
+      "--master",
+      master,
+      "--conf",
+      "spark.driver.host=127.0.0.1",
+      "--conf",
+      "spark.driver.bindAddress=127.0.0.1",
+      "--conf",
+      "spark.executor.memory=1500m"
+    };
   }
 
   private static Process daemon(String name, String mainClass, String... args) throws IOException {
