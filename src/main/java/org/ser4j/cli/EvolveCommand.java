@@ -209,9 +209,9 @@ public final class EvolveCommand implements Callable<Integer> {
     }
     // An engine that reads the pool itself (on a cluster's executors) leaves this process the rest.
     boolean enginePool = dataSpec.unlabeled() != null && engine.readsPool(dataSpec);
-    if (enginePool && (resume != null || !dataSpec.addedLabels().isEmpty())) {
+    if (enginePool && !dataSpec.addedLabels().isEmpty()) {
       throw new IllegalArgumentException(
-          "--resume and --add-labels need the pool in this process: not yet with the "
+          "--add-labels needs the pool in this process: not yet with the "
               + engine.name()
               + " engine reading it");
     }

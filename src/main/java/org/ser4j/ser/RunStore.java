@@ -13,6 +13,7 @@ import org.ser4j.model.ModelStore;
 import org.ser4j.model.TrainedModel;
 import org.ser4j.model.learn.Comparison;
 import org.ser4j.model.learn.SelfLabel;
+import org.ser4j.ser.select.Pool;
 import org.ser4j.util.AtomicFiles;
 import org.ser4j.util.Json;
 
@@ -178,7 +179,12 @@ public final class RunStore {
    * answer of its second ({@code builtFrom} null for a plain pool pair).
    */
   public record SavedLabel(
-      int poolKey, boolean firstPreferred, double sFirst, double sSecond, BuiltFrom builtFrom) {
+      int poolKey,
+      boolean firstPreferred,
+      double sFirst,
+      double sSecond,
+      BuiltFrom builtFrom,
+      Long contentId) {
     /** A built comparison's answers: pair {@code poolKey}'s {@code firstIsFirst} answer, then. */
     public record BuiltFrom(boolean firstIsFirst, int secondKey, boolean secondIsFirst) {}
 
@@ -202,12 +208,21 @@ public final class RunStore {
    * data}'s pool: less those of pairs people have labeled since, which count as contradicted where
    * the person disagreed.
    */
-  public Standing standingSelfLabels(SerDataset data, int loops) throws IOException {
+  public Standing standingSelfLabels(SerDataset data, int loops, Pool pool) throws IOException {
     List<SelfLabel> standing = new ArrayList<>();
     int contradicted = 0;
+    List<List<SavedLabel>> saved = new ArrayList<>();
     for (int loop = 1; loop < loops; loop++) {
-      for (SavedLabel s : readSelected(loop)) {
-        Comparison c = s.comparison(data.pool()::get);
+      saved.add(readSelected(loop));
+    }
+    List<SavedLabel> all = saved.stream().flatMap(List::stream).toList();
+    java.util.function.IntFunction<UnlabeledPair> find =
+        pool.saved(
+            all.stream().mapToInt(SavedLabel::poolKey).toArray(),
+            all.stream().mapToLong(s -> s.contentId() == null ? 0 : s.contentId()).toArray());
+    for (int loop = 1; loop < loops; loop++) {
+      for (SavedLabel s : saved.get(loop - 1)) {
+        Comparison c = s.comparison(find);
         Boolean human = c.built() ? null : data.added().onPool().get(c.key());
         if (human != null) { // the person's label is in the seed now
           contradicted += human == s.firstPreferred() ? 0 : 1;
@@ -255,6 +270,9 @@ public final class RunStore {
                         n.get("first_answer").asText().equals("first"),
                         n.get("second_pool_key").asInt(),
                         n.get("second_answer").asText().equals("first"))
+                    : null,
+                n.has("content_id")
+                    ? Long.parseUnsignedLong(n.get("content_id").asText(), 16)
                     : null));
       }
     }

@@ -176,7 +176,7 @@ public final class SerLoop {
      * added.
      */
     boolean resume() throws IOException {
-      RunStore.Standing saved = store.standingSelfLabels(data, loops.size());
+      RunStore.Standing saved = store.standingSelfLabels(data, loops.size(), pool);
       contradicted = saved.contradicted();
       taken.addAll(saved.labels());
       selectedSoFar.addAll(saved.labels());

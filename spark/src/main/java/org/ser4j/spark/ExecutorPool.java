@@ -45,10 +45,12 @@ final class ExecutorPool implements HeadFeatures, Pool {
   private final long size;
   private final SparkPool seedAndTest;
   private PairSelection rule;
-  // The pairs the driver has named by key: those picked so far (by the run and its fold runs).
-  private final Map<Integer, UnlabeledPair> named = new HashMap<>();
-  private final Map<Integer, Long> contentIds = new HashMap<>();
-  private int nextKey;
+  // The content ids of the pairs the driver has named by key: those picked so far (by the run and
+  // its fold runs); the picks themselves are the loop's.
+  // Fold runs pick at once from several threads.
+  private final Map<Integer, Long> contentIds = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicInteger nextKey =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   ExecutorPool(JavaSparkContext context, JavaRDD<PoolRow> rows, long size, SparkPool seedAndTest) {
     this.context = context;
@@ -130,9 +132,10 @@ final class ExecutorPool implements HeadFeatures, Pool {
     double[] r1 = new double[inOrder.size()];
     double[] r2 = new double[inOrder.size()];
     Map<Integer, Long> ids = new HashMap<>();
+    int firstKey = nextKey.getAndAdd(inOrder.size());
     for (int i = 0; i < inOrder.size(); i++) {
       PoolRow r = inOrder.get(i)._1();
-      int key = nextKey++;
+      int key = firstKey + i;
       ids.put(key, r.contentId());
       comparisons.add(
           Comparison.of(new UnlabeledPair(key, r.id(), r.prompt(), r.first(), r.second(), null)));
@@ -144,11 +147,47 @@ final class ExecutorPool implements HeadFeatures, Pool {
     PairSelection.Picked picked =
         rule.pick(new CandidateSource.Candidates(comparisons, rewards, rewards, poolLeft), once);
     for (var s : picked.selected()) { // only the picked stay named
-      UnlabeledPair p = s.pair().first().pair();
-      named.put(p.key(), p);
-      contentIds.put(p.key(), ids.get(p.key()));
+      int key = s.pair().key();
+      contentIds.put(key, ids.get(key));
     }
     return new Round(picked, poolLeft);
+  }
+
+  /**
+   * A resumed run's saved self-labels: their pairs fetched from the executors by content id and
+   * named again (keys are this process's own), looked up by the keys the files gave them.
+   */
+  @Override
+  public java.util.function.IntFunction<UnlabeledPair> saved(int[] keys, long[] ids) {
+    long[] wanted = Arrays.stream(ids).distinct().sorted().toArray();
+    Map<Long, PoolRow> byId = new HashMap<>();
+    if (wanted.length > 0) {
+      Broadcast<long[]> find = context.broadcast(wanted);
+      try {
+        rows.filter(r -> Arrays.binarySearch(find.value(), r.contentId()) >= 0)
+            .map(r -> r.withVectors(null, null))
+            .collect()
+            .forEach(r -> byId.put(r.contentId(), r));
+      } finally {
+        find.destroy();
+      }
+    }
+    Map<Integer, UnlabeledPair> bySavedKey = new HashMap<>();
+    for (int i = 0; i < keys.length; i++) {
+      PoolRow r = byId.get(ids[i]);
+      if (r == null) {
+        throw new IllegalArgumentException(
+            "a saved self-label names a pair that is not in the pool (content id "
+                + org.ser4j.data.ContentId.hex(ids[i])
+                + "): was the pool changed since the run began?");
+      }
+      UnlabeledPair p =
+          new UnlabeledPair(
+              nextKey.getAndIncrement(), r.id(), r.prompt(), r.first(), r.second(), null);
+      contentIds.put(p.key(), r.contentId());
+      bySavedKey.put(keys[i], p);
+    }
+    return bySavedKey::get;
   }
 
   /** The content ids of the pairs {@code taken} has, sorted. */

@@ -156,9 +156,51 @@ class ExecutorPoolTest {
     assertEquals(1, r.code());
     assertTrue(r.err().contains("--west-of-n"), r.err());
     assertTrue(r.err().contains("add --pool-on driver"), r.err());
-    SparkEvolveTest.Result resume =
-        SparkEvolveTest.spark("evolve", "--resume", onExecutors.toString());
-    assertEquals(1, resume.code());
-    assertTrue(resume.err().contains("--resume and --add-labels need the pool"), resume.err());
+    SparkEvolveTest.Result add =
+        SparkEvolveTest.spark(
+            "evolve",
+            "--resume",
+            onExecutors.toString(),
+            "--add-labels",
+            data.labeled().toString());
+    assertEquals(1, add.code());
+    assertTrue(add.err().contains("--add-labels needs the pool in this process"), add.err());
+  }
+
+  /**
+   * A run that crashed after loop 1 (its report then held loops 0 and 1) resumes: its saved
+   * self-labels are found on the executors by content id, and it ends as the uninterrupted run.
+   */
+  @Test
+  void aCrashedRunResumesAsIfUninterrupted() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    com.fasterxml.jackson.databind.node.ObjectNode report =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            json.readTree(onExecutors.resolve("report.json").toFile());
+    assertTrue(report.get("loops").size() == 3, "the run has loops 0 to 2: " + report);
+    Path crashed = dir.resolve("crashed");
+    try (var files = Files.walk(onExecutors)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Path to = crashed.resolve(onExecutors.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(to);
+        } else {
+          Files.copy(f, to);
+        }
+      }
+    }
+    org.apache.commons.io.FileUtils.deleteDirectory(crashed.resolve("loop-2").toFile());
+    org.apache.commons.io.FileUtils.deleteDirectory(crashed.resolve("final").toFile());
+    ((com.fasterxml.jackson.databind.node.ArrayNode) report.get("loops")).remove(2);
+    report.put("finished", false);
+    report.remove("stop_reason");
+    json.writeValue(crashed.resolve("report.json").toFile(), report);
+    SparkEvolveTest.Result r =
+        SparkEvolveTest.spark("evolve", "--resume", crashed.toString(), "--quiet");
+    assertEquals(0, r.code(), r.err());
+    assertEquals(OwnDataSplit.selectedIds(onExecutors), OwnDataSplit.selectedIds(crashed));
+    assertArrayEquals(
+        Files.readAllBytes(onExecutors.resolve("final/model.safetensors")),
+        Files.readAllBytes(crashed.resolve("final/model.safetensors")));
   }
 }

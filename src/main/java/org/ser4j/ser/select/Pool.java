@@ -22,6 +22,15 @@ public interface Pool {
   /** {@code model}'s picks among the candidates not {@code taken}, by the loop's rule. */
   Round pick(TrainedModel model, Taken taken, PairSelection.Context context) throws IOException;
 
+  /**
+   * The pairs that a run's saved self-labels name, found by their keys in the run's files ({@code
+   * keys}) or their content ids ({@code ids}, 0 where a file has none), as a lookup by saved key. A
+   * pool held in this process keeps its keys from run to run.
+   */
+  default java.util.function.IntFunction<UnlabeledPair> saved(int[] keys, long[] ids) {
+    throw new UnsupportedOperationException("this pool does not read saved self-labels");
+  }
+
   /** A loop's picks and the number of pool pairs it chose from. */
   record Round(PairSelection.Picked picked, long poolLeft) {}
 
@@ -35,6 +44,11 @@ public interface Pool {
       @Override
       public long size() {
         return pairs.size();
+      }
+
+      @Override
+      public java.util.function.IntFunction<UnlabeledPair> saved(int[] keys, long[] ids) {
+        return pairs::get;
       }
 
       @Override
