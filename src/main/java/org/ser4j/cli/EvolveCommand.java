@@ -209,12 +209,6 @@ public final class EvolveCommand implements Callable<Integer> {
     }
     // An engine that reads the pool itself (on a cluster's executors) leaves this process the rest.
     boolean enginePool = dataSpec.unlabeled() != null && engine.readsPool(dataSpec);
-    if (enginePool && !dataSpec.addedLabels().isEmpty()) {
-      throw new IllegalArgumentException(
-          "--add-labels needs the pool in this process: not yet with the "
-              + engine.name()
-              + " engine reading it");
-    }
     engine.start(spec.commandLine().getErr());
     SerDataset dataset = SerDataset.load(enginePool ? dataSpec.withoutUnlabeled() : dataSpec);
     if (added != null) {

@@ -204,11 +204,12 @@ public final class RunStore {
   }
 
   /**
-   * The self-labels that loops 1 to {@code loops - 1} saved and that still stand over {@code
-   * data}'s pool: less those of pairs people have labeled since, which count as contradicted where
-   * the person disagreed.
+   * The self-labels that loops 1 to {@code loops - 1} saved and that still stand over {@code pool}:
+   * less those of pairs people have labeled since ({@code added}), which count as contradicted
+   * where the person disagreed.
    */
-  public Standing standingSelfLabels(SerDataset data, int loops, Pool pool) throws IOException {
+  public Standing standingSelfLabels(SerDataset.AddedLabels added, int loops, Pool pool)
+      throws IOException {
     List<SelfLabel> standing = new ArrayList<>();
     int contradicted = 0;
     List<List<SavedLabel>> saved = new ArrayList<>();
@@ -223,7 +224,7 @@ public final class RunStore {
     for (int loop = 1; loop < loops; loop++) {
       for (SavedLabel s : saved.get(loop - 1)) {
         Comparison c = s.comparison(find);
-        Boolean human = c.built() ? null : data.added().onPool().get(c.key());
+        Boolean human = c.built() ? null : added.onPool().get(c.key());
         if (human != null) { // the person's label is in the seed now
           contradicted += human == s.firstPreferred() ? 0 : 1;
           continue;

@@ -113,6 +113,7 @@ public final class SerLoop {
     final SerDataset data;
     final RewardLearner learner;
     final Pool pool;
+    final SerDataset.AddedLabels added; // people's labels, on the pool's keys
     final LoopJudge judge;
     final List<SelfLabelFilter> filters;
     final List<LoopListener> listeners = new ArrayList<>();
@@ -131,7 +132,8 @@ public final class SerLoop {
       this.data = data;
       this.learner = learner;
       this.pool = pool;
-      this.taken = Taken.excluding(data.added().poolKeys());
+      this.added = pool.added(data);
+      this.taken = Taken.excluding(added.poolKeys());
       this.testStyles =
           data.test().isEmpty() ? null : new org.ser4j.eval.StyleSplit.Table(data.test());
       SeedSplit split = LoopJudge.seedSplit(config, data.labeled().size(), seed);
@@ -145,8 +147,7 @@ public final class SerLoop {
               config.selfLabelWeight(),
               seedLonger,
               seed);
-      judge =
-          LoopJudge.of(learner, config, seed, split, data.added().poolKeys(), this::foldSelection);
+      judge = LoopJudge.of(learner, config, seed, split, added.poolKeys(), this::foldSelection);
       if (store != null) {
         listeners.add(store.listener(config, learner.finetune()));
       }
@@ -176,7 +177,7 @@ public final class SerLoop {
      * added.
      */
     boolean resume() throws IOException {
-      RunStore.Standing saved = store.standingSelfLabels(data, loops.size(), pool);
+      RunStore.Standing saved = store.standingSelfLabels(added, loops.size(), pool);
       contradicted = saved.contradicted();
       taken.addAll(saved.labels());
       selectedSoFar.addAll(saved.labels());

@@ -12,7 +12,10 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.LongAccumulator;
+import org.ser4j.data.ContentId;
+import org.ser4j.data.PreferencePair;
 import org.ser4j.data.UnlabeledPair;
+import org.ser4j.data.split.SerDataset;
 import org.ser4j.encoder.EncoderConfig;
 import org.ser4j.model.PairRewards;
 import org.ser4j.model.TrainedModel;
@@ -49,8 +52,20 @@ final class ExecutorPool implements HeadFeatures, Pool {
   // its fold runs); the picks themselves are the loop's.
   // Fold runs pick at once from several threads.
   private final Map<Integer, Long> contentIds = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<Long, Integer> keys = new java.util.concurrent.ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.AtomicInteger nextKey =
       new java.util.concurrent.atomic.AtomicInteger();
+
+  /** The key this process gives the pool pair with content id {@code id}: one per pair. */
+  private int keyOf(long id) {
+    return keys.computeIfAbsent(
+        id,
+        k -> {
+          int key = nextKey.getAndIncrement();
+          contentIds.put(key, k);
+          return key;
+        });
+  }
 
   ExecutorPool(JavaSparkContext context, JavaRDD<PoolRow> rows, long size, SparkPool seedAndTest) {
     this.context = context;
@@ -131,12 +146,9 @@ final class ExecutorPool implements HeadFeatures, Pool {
     List<Comparison> comparisons = new ArrayList<>(inOrder.size());
     double[] r1 = new double[inOrder.size()];
     double[] r2 = new double[inOrder.size()];
-    Map<Integer, Long> ids = new HashMap<>();
-    int firstKey = nextKey.getAndAdd(inOrder.size());
     for (int i = 0; i < inOrder.size(); i++) {
       PoolRow r = inOrder.get(i)._1();
-      int key = firstKey + i;
-      ids.put(key, r.contentId());
+      int key = keyOf(r.contentId());
       comparisons.add(
           Comparison.of(new UnlabeledPair(key, r.id(), r.prompt(), r.first(), r.second(), null)));
       r1[i] = inOrder.get(i)._2()[0];
@@ -146,10 +158,6 @@ final class ExecutorPool implements HeadFeatures, Pool {
     int poolLeft = (int) (long) left.value();
     PairSelection.Picked picked =
         rule.pick(new CandidateSource.Candidates(comparisons, rewards, rewards, poolLeft), once);
-    for (var s : picked.selected()) { // only the picked stay named
-      int key = s.pair().key();
-      contentIds.put(key, ids.get(key));
-    }
     return new Round(picked, poolLeft);
   }
 
@@ -158,7 +166,7 @@ final class ExecutorPool implements HeadFeatures, Pool {
    * named again (keys are this process's own), looked up by the keys the files gave them.
    */
   @Override
-  public java.util.function.IntFunction<UnlabeledPair> saved(int[] keys, long[] ids) {
+  public java.util.function.IntFunction<UnlabeledPair> saved(int[] savedKeys, long[] ids) {
     long[] wanted = Arrays.stream(ids).distinct().sorted().toArray();
     Map<Long, PoolRow> byId = new HashMap<>();
     if (wanted.length > 0) {
@@ -173,7 +181,7 @@ final class ExecutorPool implements HeadFeatures, Pool {
       }
     }
     Map<Integer, UnlabeledPair> bySavedKey = new HashMap<>();
-    for (int i = 0; i < keys.length; i++) {
+    for (int i = 0; i < savedKeys.length; i++) {
       PoolRow r = byId.get(ids[i]);
       if (r == null) {
         throw new IllegalArgumentException(
@@ -182,12 +190,41 @@ final class ExecutorPool implements HeadFeatures, Pool {
                 + "): was the pool changed since the run began?");
       }
       UnlabeledPair p =
-          new UnlabeledPair(
-              nextKey.getAndIncrement(), r.id(), r.prompt(), r.first(), r.second(), null);
-      contentIds.put(p.key(), r.contentId());
-      bySavedKey.put(keys[i], p);
+          new UnlabeledPair(keyOf(r.contentId()), r.id(), r.prompt(), r.first(), r.second(), null);
+      bySavedKey.put(savedKeys[i], p);
     }
     return bySavedKey::get;
+  }
+
+  /**
+   * People's added labels (the last {@code added.pairs()} of the seed) matched to the pool by
+   * content id on the executors: the pairs they decide, and which answer they chose.
+   */
+  @Override
+  public SerDataset.AddedLabels added(SerDataset data) {
+    int n = data.added().pairs();
+    List<PreferencePair> labels =
+        data.labeled().subList(data.labeled().size() - n, data.labeled().size());
+    Map<Long, String> chosen = new HashMap<>();
+    for (PreferencePair p : labels) {
+      chosen.put(ContentId.of(p.prompt(), p.chosen(), p.rejected()), p.chosen());
+    }
+    Map<Integer, Boolean> onPool = new HashMap<>();
+    if (!chosen.isEmpty()) {
+      long[] wanted = chosen.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
+      Broadcast<long[]> find = context.broadcast(wanted);
+      try {
+        for (Tuple2<Long, String> t :
+            rows.filter(r -> Arrays.binarySearch(find.value(), r.contentId()) >= 0)
+                .map(r -> new Tuple2<>(r.contentId(), r.first()))
+                .collect()) {
+          onPool.put(keyOf(t._1()), t._2().equals(chosen.get(t._1())));
+        }
+      } finally {
+        find.destroy();
+      }
+    }
+    return new SerDataset.AddedLabels(n, onPool);
   }
 
   /** The content ids of the pairs {@code taken} has, sorted. */

@@ -56,7 +56,10 @@ final class ExecutorPoolSource implements FeatureSource {
     long t0 = System.nanoTime();
     SparkPool labeledAndTest = (SparkPool) seedAndTest.encode(data);
     List<Long> known = new ArrayList<>();
-    for (List<PreferencePair> set : List.of(data.labeled(), data.test())) {
+    // People's labels added later stay in the pool (the loop never picks them), as in one process.
+    List<PreferencePair> first =
+        data.labeled().subList(0, data.labeled().size() - data.added().pairs());
+    for (List<PreferencePair> set : List.of(first, data.test())) {
       for (PreferencePair p : set) {
         known.add(ContentId.of(p.prompt(), p.chosen(), p.rejected()));
       }

@@ -156,15 +156,81 @@ class ExecutorPoolTest {
     assertEquals(1, r.code());
     assertTrue(r.err().contains("--west-of-n"), r.err());
     assertTrue(r.err().contains("add --pool-on driver"), r.err());
-    SparkEvolveTest.Result add =
+  }
+
+  /**
+   * Labels people add to a finished run (ten pool pairs, five of them chosen against their order)
+   * are matched to the pool on the executors by content id: the new phase leaves those pairs out,
+   * drops and counts the self-labels they contradict, and selects and fits as in one process.
+   */
+  @Test
+  void addedLabelsJoinThePoolByIdAsInOneProcess() throws Exception {
+    List<org.ser4j.data.PreferencePair> people = new java.util.ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      org.ser4j.data.UnlabeledPair p = data.pairs().get(i * 7);
+      boolean first = i % 2 == 0;
+      people.add(
+          new org.ser4j.data.PreferencePair(
+              "added-" + i,
+              p.prompt(),
+              first ? p.first() : p.second(),
+              first ? p.second() : p.first(),
+              new org.ser4j.data.SourceRef("added", i + 1)));
+    }
+    Path added = dir.resolve("added.jsonl");
+    org.ser4j.data.format.PairWriter.write(added, people);
+    Path local = dir.resolve("added-local");
+    Path remote = dir.resolve("added-executors");
+    copy(inProcess, local);
+    copy(onExecutors, remote);
+    java.io.StringWriter err = new java.io.StringWriter();
+    int code =
+        org.ser4j.cli.SerCli.run(
+            new String[] {
+              "evolve", "--resume", local.toString(), "--add-labels", added.toString(), "--quiet"
+            },
+            new java.io.PrintWriter(new java.io.StringWriter()),
+            new java.io.PrintWriter(err));
+    assertEquals(0, code, err.toString());
+    SparkEvolveTest.Result r =
         SparkEvolveTest.spark(
-            "evolve",
-            "--resume",
-            onExecutors.toString(),
-            "--add-labels",
-            data.labeled().toString());
-    assertEquals(1, add.code());
-    assertTrue(add.err().contains("--add-labels needs the pool in this process"), add.err());
+            "evolve", "--resume", remote.toString(), "--add-labels", added.toString(), "--quiet");
+    assertEquals(0, r.code(), r.err());
+    ObjectMapper json = new ObjectMapper();
+    JsonNode a = json.readTree(local.resolve("report.json").toFile()).get("loops");
+    JsonNode b = json.readTree(remote.resolve("report.json").toFile()).get("loops");
+    assertTrue(a.size() > 3, "a new phase ran: " + a);
+    assertEquals(10, a.get(3).get("labels_added").asInt(), a.get(3).toString());
+    for (int i = 0; i < a.size(); i++) {
+      for (String f :
+          List.of(
+              "status",
+              "selected",
+              "pool_remaining",
+              "train_pairs",
+              "test_accuracy",
+              "labels_added",
+              "contradicted")) {
+        assertEquals(a.get(i).get(f), b.get(i).get(f), "loop " + i + " " + f);
+      }
+    }
+    assertEquals(OwnDataSplit.selectedIds(local), OwnDataSplit.selectedIds(remote));
+    assertArrayEquals(
+        Files.readAllBytes(local.resolve("final/model.safetensors")),
+        Files.readAllBytes(remote.resolve("final/model.safetensors")));
+  }
+
+  private static void copy(Path from, Path to) throws java.io.IOException {
+    try (var files = Files.walk(from)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Path target = to.resolve(from.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(f, target);
+        }
+      }
+    }
   }
 
   /**
@@ -179,16 +245,7 @@ class ExecutorPoolTest {
             json.readTree(onExecutors.resolve("report.json").toFile());
     assertTrue(report.get("loops").size() == 3, "the run has loops 0 to 2: " + report);
     Path crashed = dir.resolve("crashed");
-    try (var files = Files.walk(onExecutors)) {
-      for (Path f : (Iterable<Path>) files::iterator) {
-        Path to = crashed.resolve(onExecutors.relativize(f).toString());
-        if (Files.isDirectory(f)) {
-          Files.createDirectories(to);
-        } else {
-          Files.copy(f, to);
-        }
-      }
-    }
+    copy(onExecutors, crashed);
     org.apache.commons.io.FileUtils.deleteDirectory(crashed.resolve("loop-2").toFile());
     org.apache.commons.io.FileUtils.deleteDirectory(crashed.resolve("final").toFile());
     ((com.fasterxml.jackson.databind.node.ArrayNode) report.get("loops")).remove(2);

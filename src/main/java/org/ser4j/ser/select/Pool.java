@@ -31,6 +31,14 @@ public interface Pool {
     throw new UnsupportedOperationException("this pool does not read saved self-labels");
   }
 
+  /**
+   * The labels people added to the run ({@code data}'s), with the pool pairs they decide keyed as
+   * this pool keys them (in this process: the data's own keys).
+   */
+  default org.ser4j.data.split.SerDataset.AddedLabels added(org.ser4j.data.split.SerDataset data) {
+    return data.added();
+  }
+
   /** A loop's picks and the number of pool pairs it chose from. */
   record Round(PairSelection.Picked picked, long poolLeft) {}
 
