@@ -18,6 +18,16 @@ import org.ser4j.util.Progress;
  * encoding, since each text is encoded once.
  */
 final class ExecutorEncoder {
+  /**
+   * Benchmarks only (spark/bench-pool): a feature cache directory the executors read and keep, so
+   * that a benchmark's pool is encoded once across its runs. Not an option of any command: an
+   * executor's cache is loaded whole into its memory, which suits a benchmark's reused texts and
+   * not a real pool.
+   */
+  static final String BENCH_CACHE = "ser4j.bench.executorCache";
+
+  private static final String CACHE = System.getProperty(BENCH_CACHE);
+
   private static Featurizer open;
   private static int active;
 
@@ -50,7 +60,13 @@ final class ExecutorEncoder {
         open.close();
       }
       try {
-        open = new EncoderRuntime(null, 1, Featurizer.DEFAULT_BATCH, Progress.quiet()).open(config);
+        open =
+            new EncoderRuntime(
+                    CACHE == null ? null : java.nio.file.Path.of(CACHE),
+                    1,
+                    Featurizer.DEFAULT_BATCH,
+                    Progress.quiet())
+                .open(config);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -60,7 +76,7 @@ final class ExecutorEncoder {
   }
 
   private static synchronized void release() {
-    if (--active == 0) {
+    if (--active == 0 && CACHE == null) {
       open.cache().forget();
     }
   }

@@ -26,6 +26,7 @@ import org.ser4j.model.head.Heads;
 import org.ser4j.model.head.PairFeatures;
 import org.ser4j.model.head.RewardHead;
 import org.ser4j.model.learn.Comparison;
+import org.ser4j.model.learn.SelfLabel;
 import org.ser4j.ser.select.CandidateSource;
 import org.ser4j.ser.select.PairFilter;
 import org.ser4j.ser.select.PairSelection;
@@ -53,6 +54,8 @@ final class ExecutorPool implements HeadFeatures, Pool {
   // Fold runs pick at once from several threads.
   private final Map<Integer, Long> contentIds = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<Long, Integer> keys = new java.util.concurrent.ConcurrentHashMap<>();
+  // The pairs picked so far, with their texts, by content id: one object each for every run.
+  private final Map<Long, UnlabeledPair> named = new java.util.concurrent.ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.AtomicInteger nextKey =
       new java.util.concurrent.atomic.AtomicInteger();
 
@@ -113,14 +116,14 @@ final class ExecutorPool implements HeadFeatures, Pool {
     Broadcast<SparkPool.ShippedHead> shipped =
         this.context.broadcast(new SparkPool.ShippedHead(head.head().tensors(), head.normalizer()));
     Broadcast<PairFilter> test = this.context.broadcast(passes);
-    List<Tuple2<PoolRow, double[]>> found;
+    List<Scored> found;
     try {
       found =
           rows.mapPartitions(
                   it -> {
                     RewardHead h = Heads.fromTensors(shipped.value().tensors());
                     FeatureNormalizer norm = shipped.value().normalizer();
-                    List<Tuple2<PoolRow, double[]>> out = new ArrayList<>();
+                    List<Scored> out = new ArrayList<>();
                     while (it.hasNext()) {
                       PoolRow r = it.next();
                       if (Arrays.binarySearch(gone.value(), r.contentId()) >= 0) {
@@ -130,7 +133,7 @@ final class ExecutorPool implements HeadFeatures, Pool {
                       double r1 = h.score(norm.apply(r.firstVector()));
                       double r2 = h.score(norm.apply(r.secondVector()));
                       if (test.value().passes(r1, r2)) {
-                        out.add(new Tuple2<>(r.withVectors(null, null), new double[] {r1, r2}));
+                        out.add(new Scored(r.order(), r.contentId(), r1, r2));
                       }
                     }
                     return out.iterator();
@@ -141,24 +144,63 @@ final class ExecutorPool implements HeadFeatures, Pool {
       shipped.destroy();
       test.destroy();
     }
-    List<Tuple2<PoolRow, double[]>> inOrder = new ArrayList<>(found);
-    inOrder.sort(Comparator.comparingLong(t -> t._1().order()));
+    List<Scored> inOrder = new ArrayList<>(found);
+    inOrder.sort(Comparator.comparingLong(Scored::order));
+    // The rule reads rewards, not texts: pairs not named yet stand in by key until picked.
     List<Comparison> comparisons = new ArrayList<>(inOrder.size());
     double[] r1 = new double[inOrder.size()];
     double[] r2 = new double[inOrder.size()];
     for (int i = 0; i < inOrder.size(); i++) {
-      PoolRow r = inOrder.get(i)._1();
-      int key = keyOf(r.contentId());
+      long id = inOrder.get(i).contentId();
+      UnlabeledPair p = named.get(id);
       comparisons.add(
-          Comparison.of(new UnlabeledPair(key, r.id(), r.prompt(), r.first(), r.second(), null)));
-      r1[i] = inOrder.get(i)._2()[0];
-      r2[i] = inOrder.get(i)._2()[1];
+          Comparison.of(
+              p != null ? p : new UnlabeledPair(keyOf(id), null, null, null, null, null)));
+      r1[i] = inOrder.get(i).r1();
+      r2[i] = inOrder.get(i).r2();
     }
     PairRewards rewards = new PairRewards(r1, r2);
     int poolLeft = (int) (long) left.value();
     PairSelection.Picked picked =
         rule.pick(new CandidateSource.Candidates(comparisons, rewards, rewards, poolLeft), once);
-    return new Round(picked, poolLeft);
+    name(picked.selected().stream().mapToLong(l -> contentIds.get(l.pair().key())).toArray());
+    List<SelfLabel> labels = new ArrayList<>(picked.selected().size());
+    for (SelfLabel l : picked.selected()) {
+      UnlabeledPair p = named.get(contentIds.get(l.pair().key()));
+      labels.add(new SelfLabel(Comparison.of(p), l.firstPreferred(), l.s1(), l.s2(), l.loop()));
+    }
+    return new Round(
+        new PairSelection.Picked(labels, picked.rule(), picked.temperature(), picked.status()),
+        poolLeft);
+  }
+
+  /** A pool pair's rewards as an executor sends them: where it was read, its id. */
+  record Scored(long order, long contentId, double r1, double r2) implements java.io.Serializable {}
+
+  /**
+   * Brings the texts of the pool pairs {@code ids} not named yet to the driver, named once for the
+   * run and its fold runs (which pick mostly the same pairs).
+   */
+  private void name(long[] ids) {
+    long[] wanted =
+        Arrays.stream(ids).filter(id -> !named.containsKey(id)).distinct().sorted().toArray();
+    if (wanted.length == 0) {
+      return;
+    }
+    Broadcast<long[]> find = context.broadcast(wanted);
+    try {
+      for (PoolRow r :
+          rows.filter(r -> Arrays.binarySearch(find.value(), r.contentId()) >= 0)
+              .map(r -> r.withVectors(null, null))
+              .collect()) {
+        named.put(
+            r.contentId(),
+            new UnlabeledPair(
+                keyOf(r.contentId()), r.id(), r.prompt(), r.first(), r.second(), null));
+      }
+    } finally {
+      find.destroy();
+    }
   }
 
   /**
@@ -167,30 +209,16 @@ final class ExecutorPool implements HeadFeatures, Pool {
    */
   @Override
   public java.util.function.IntFunction<UnlabeledPair> saved(int[] savedKeys, long[] ids) {
-    long[] wanted = Arrays.stream(ids).distinct().sorted().toArray();
-    Map<Long, PoolRow> byId = new HashMap<>();
-    if (wanted.length > 0) {
-      Broadcast<long[]> find = context.broadcast(wanted);
-      try {
-        rows.filter(r -> Arrays.binarySearch(find.value(), r.contentId()) >= 0)
-            .map(r -> r.withVectors(null, null))
-            .collect()
-            .forEach(r -> byId.put(r.contentId(), r));
-      } finally {
-        find.destroy();
-      }
-    }
+    name(ids);
     Map<Integer, UnlabeledPair> bySavedKey = new HashMap<>();
     for (int i = 0; i < savedKeys.length; i++) {
-      PoolRow r = byId.get(ids[i]);
-      if (r == null) {
+      UnlabeledPair p = named.get(ids[i]);
+      if (p == null) {
         throw new IllegalArgumentException(
             "a saved self-label names a pair that is not in the pool (content id "
                 + org.ser4j.data.ContentId.hex(ids[i])
                 + "): was the pool changed since the run began?");
       }
-      UnlabeledPair p =
-          new UnlabeledPair(keyOf(r.contentId()), r.id(), r.prompt(), r.first(), r.second(), null);
       bySavedKey.put(savedKeys[i], p);
     }
     return bySavedKey::get;

@@ -1,0 +1,122 @@
+package org.ser4j.ser.select;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.ser4j.data.Prompt;
+import org.ser4j.data.UnlabeledPair;
+import org.ser4j.model.PairRewards;
+import org.ser4j.model.learn.Comparison;
+import org.ser4j.model.learn.SelfLabel;
+
+/**
+ * A rule's necessary test ({@link PairSelection#necessary}), which a pool scored elsewhere applies
+ * before sending pairs back: every pair the rule picks passes it, and where the test is the rule
+ * itself, picking among the pairs that pass gives the same picks as picking among all.
+ */
+class NecessaryTestTest {
+  static final int N = 2000;
+
+  record Scored(List<Comparison> pairs, double[] r1, double[] r2) {}
+
+  static Scored scored(long seed, double spread) {
+    Random rng = new Random(seed);
+    List<Comparison> pairs = new ArrayList<>();
+    double[] r1 = new double[N];
+    double[] r2 = new double[N];
+    for (int i = 0; i < N; i++) {
+      pairs.add(
+          Comparison.of(new UnlabeledPair(i, "p" + i, Prompt.of("q" + i), "a" + i, "b" + i, null)));
+      r1[i] = rng.nextGaussian() * spread;
+      r2[i] = rng.nextGaussian() * spread;
+    }
+    r2[7] = r1[7]; // a tie: no rule keeps it
+    return new Scored(pairs, r1, r2);
+  }
+
+  static PairSelection.Context context(double temperature, PairRewards validation) {
+    return new PairSelection.Context() {
+      public int loop() {
+        return 1;
+      }
+
+      public PairRewards validationRewards() {
+        return validation;
+      }
+
+      public double temperature() {
+        return temperature;
+      }
+
+      public PrintWriter log() {
+        return null;
+      }
+    };
+  }
+
+  static List<SelfLabel> pick(PairSelection rule, Scored s, PairSelection.Context c, boolean filter)
+      throws Exception {
+    PairFilter test = rule.necessary(c);
+    List<Comparison> kept = new ArrayList<>();
+    List<Double> a = new ArrayList<>();
+    List<Double> b = new ArrayList<>();
+    for (int i = 0; i < N; i++) {
+      if (!filter || test.passes(s.r1()[i], s.r2()[i])) {
+        kept.add(s.pairs().get(i));
+        a.add(s.r1()[i]);
+        b.add(s.r2()[i]);
+      }
+    }
+    PairRewards r =
+        new PairRewards(
+            a.stream().mapToDouble(Double::doubleValue).toArray(),
+            b.stream().mapToDouble(Double::doubleValue).toArray());
+    return rule.pick(new CandidateSource.Candidates(kept, r, r, kept.size()), c).selected();
+  }
+
+  @Test
+  void everyRuleOnTheRawScalePicksTheSameAmongThePairsThatPass() throws Exception {
+    Thresholds paper = Thresholds.paper();
+    Scored s = scored(3, 1.0);
+    PairRewards validation = new PairRewards(s.r1(), s.r2()); // first answers as preferred
+    SelectionOptions precise = new SelectionOptions(0.7, 0.9, 5, false, 0, false);
+    List<PairSelection> rules =
+        List.of(
+            PairSelection.thresholds(SelectionRule.BOTH, paper, ConfidenceScale.RAW),
+            PairSelection.thresholds(SelectionRule.GOOD_BAD, paper, ConfidenceScale.RAW),
+            PairSelection.thresholds(SelectionRule.DIFFERENCE, paper, ConfidenceScale.RAW),
+            PairSelection.thresholds(SelectionRule.AUTO, paper, ConfidenceScale.RAW),
+            PairSelection.calibrated(SelectionOptions.defaults()),
+            PairSelection.calibrated(precise));
+    for (PairSelection rule : rules) {
+      PairSelection.Context c = context(0.8, validation);
+      List<SelfLabel> all = pick(rule, s, c, false);
+      assertTrue(all.size() > 50 && all.size() < N - 50, "the rule picks some: " + all.size());
+      PairFilter test = rule.necessary(c);
+      for (SelfLabel l : all) {
+        int i = l.pair().key();
+        assertTrue(test.passes(s.r1()[i], s.r2()[i]), "a picked pair passes");
+      }
+      List<SelfLabel> filtered = pick(rule, s, c, true);
+      assertEquals(keys(all), keys(filtered));
+      assertEquals(all, filtered, "the same self-labels, numbers and all");
+    }
+  }
+
+  @Test
+  void thePoolScaleReadsEveryRewardSoHasNoTest() throws Exception {
+    PairSelection rule =
+        PairSelection.thresholds(SelectionRule.BOTH, Thresholds.paper(), ConfidenceScale.POOL);
+    assertNull(rule.necessary(context(1, null)));
+  }
+
+  static List<Integer> keys(List<SelfLabel> labels) {
+    return labels.stream().map(l -> l.pair().key()).toList();
+  }
+}
