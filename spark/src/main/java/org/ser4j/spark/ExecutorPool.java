@@ -56,6 +56,9 @@ final class ExecutorPool implements HeadFeatures, Pool {
   private final Map<Long, Integer> keys = new java.util.concurrent.ConcurrentHashMap<>();
   // The pairs picked so far, with their texts, by content id: one object each for every run.
   private final Map<Long, UnlabeledPair> named = new java.util.concurrent.ConcurrentHashMap<>();
+  // Their prompts and answers, each once (pools repeat them).
+  private final org.ser4j.data.format.TextInterner interner =
+      new org.ser4j.data.format.TextInterner();
   private final java.util.concurrent.atomic.AtomicInteger nextKey =
       new java.util.concurrent.atomic.AtomicInteger();
 
@@ -181,7 +184,7 @@ final class ExecutorPool implements HeadFeatures, Pool {
    * Brings the texts of the pool pairs {@code ids} not named yet to the driver, named once for the
    * run and its fold runs (which pick mostly the same pairs).
    */
-  private void name(long[] ids) {
+  private synchronized void name(long[] ids) {
     long[] wanted =
         Arrays.stream(ids).filter(id -> !named.containsKey(id)).distinct().sorted().toArray();
     if (wanted.length == 0) {
@@ -196,7 +199,12 @@ final class ExecutorPool implements HeadFeatures, Pool {
         named.put(
             r.contentId(),
             new UnlabeledPair(
-                keyOf(r.contentId()), r.id(), r.prompt(), r.first(), r.second(), null));
+                keyOf(r.contentId()),
+                r.id(),
+                interner.prompt(r.prompt()),
+                interner.text(r.first()),
+                interner.text(r.second()),
+                null));
       }
     } finally {
       find.destroy();
@@ -286,6 +294,7 @@ final class ExecutorPool implements HeadFeatures, Pool {
       Broadcast<long[]> ids = context.broadcast(wanted);
       try {
         rows.filter(r -> Arrays.binarySearch(ids.value(), r.contentId()) >= 0)
+            .map(PoolRow::vectorsOnly)
             .collect()
             .forEach(r -> byId.put(r.contentId(), r));
       } finally {

@@ -112,8 +112,22 @@ final class ExecutorPoolSource implements FeatureSource {
    */
   private static java.util.Iterator<PoolRow> encodePartition(
       EncoderConfig config, java.util.Iterator<PoolRow> it) {
+    // A partition holds each repeated prompt and answer once (answers of a `responses` record sit
+    // in two pairs; prompts have several answers), as the in-process readers do.
+    org.ser4j.data.format.TextInterner interner = new org.ser4j.data.format.TextInterner();
     List<PoolRow> rows = new ArrayList<>();
-    it.forEachRemaining(rows::add);
+    it.forEachRemaining(
+        r ->
+            rows.add(
+                new PoolRow(
+                    r.order(),
+                    r.contentId(),
+                    r.id(),
+                    interner.prompt(r.prompt()),
+                    interner.text(r.first()),
+                    interner.text(r.second()),
+                    null,
+                    null)));
     InputStrategy strategy = config.strategy();
     Map<Object, Integer> ids = new HashMap<>();
     List<TextRow> texts = new ArrayList<>();

@@ -19,6 +19,11 @@ record PoolRow(
     float[] secondVector)
     implements Serializable {
 
+  /** This pair's ids and vectors alone, as a fit fetches them. */
+  PoolRow vectorsOnly() {
+    return new PoolRow(order, contentId, null, null, null, null, firstVector, secondVector);
+  }
+
   PoolRow withVectors(float[] a, float[] b) {
     return new PoolRow(order, contentId, id, prompt, first, second, a, b);
   }
