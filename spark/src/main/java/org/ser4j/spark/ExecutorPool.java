@@ -37,11 +37,12 @@ import scala.Tuple2;
 /**
  * A pool that lives on the executors, read ({@link PoolReader}), encoded and persisted there. Each
  * loop the head is broadcast with the ids of the pairs taken so far and the rule's {@link
- * PairSelection#necessary} test; the executors score every pair left and send back only those that
- * pass, in any order; the driver puts them in the pool's read order and lets the core's rule pick
- * among them, so the picks are those of the same rule in one process. The driver holds the seed's
- * and test pairs' vectors, and the pairs picked so far (their texts, for selected.jsonl, and their
- * vectors when a fit asks).
+ * PairSelection#necessary} test; the executors score every pair left and send back the ids and
+ * rewards of those that pass, in any order; the driver puts them in the pool's read order and lets
+ * the core's rule pick among them, so the picks are those of the same rule in one process. Only the
+ * picked pairs' texts come to the driver (for selected.jsonl), once for the run and its fold runs.
+ * The driver holds the seed's and test pairs' vectors, the picks, and their vectors while a fit
+ * runs.
  */
 final class ExecutorPool implements HeadFeatures, Pool {
   private final JavaSparkContext context;

@@ -2,7 +2,6 @@ package org.ser4j.spark;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +13,6 @@ import org.ser4j.data.ContentId;
 import org.ser4j.data.PreferencePair;
 import org.ser4j.data.split.SerDataset;
 import org.ser4j.encoder.EncoderConfig;
-import org.ser4j.encoder.InputStrategy;
 import org.ser4j.encoder.ResponseInput;
 import org.ser4j.model.head.FeatureSource;
 import org.ser4j.model.head.HeadFeatures;
@@ -128,26 +126,15 @@ final class ExecutorPoolSource implements FeatureSource {
                     interner.text(r.second()),
                     null,
                     null)));
-    InputStrategy strategy = config.strategy();
-    Map<Object, Integer> ids = new HashMap<>();
-    List<TextRow> texts = new ArrayList<>();
+    SparkFeatures.TextIds texts = new SparkFeatures.TextIds(config.strategy());
     int[][] at = new int[rows.size()][2];
     for (int i = 0; i < rows.size(); i++) {
       PoolRow r = rows.get(i);
-      String[] answers = {r.first(), r.second()};
-      for (int side = 0; side < 2; side++) {
-        ResponseInput input = new ResponseInput(r.prompt(), answers[side]);
-        at[i][side] =
-            ids.computeIfAbsent(
-                strategy.identity(input),
-                k -> {
-                  texts.add(new TextRow(texts.size(), input));
-                  return texts.size() - 1;
-                });
-      }
+      at[i][0] = texts.of(new ResponseInput(r.prompt(), r.first()));
+      at[i][1] = texts.of(new ResponseInput(r.prompt(), r.second()));
     }
-    float[][] vectors = new float[texts.size()][];
-    ExecutorEncoder.encode(config, texts.iterator())
+    float[][] vectors = new float[texts.rows.size()][];
+    ExecutorEncoder.encode(config, texts.rows.iterator())
         .forEachRemaining(v -> vectors[v.id()] = v.vector());
     List<PoolRow> out = new ArrayList<>(rows.size());
     for (int i = 0; i < rows.size(); i++) {

@@ -15,8 +15,11 @@ import picocli.CommandLine.Option;
 /**
  * The learner engine named {@code spark} (found through {@code META-INF/services}): `ser evolve
  * --engine spark`, which `ser-spark evolve` runs, has the core's inputs, settings, run directory
- * and resume, with the texts encoded and the pool scored on a Spark cluster; the head is trained
- * and pairs are selected on the driver. Its options join the command as a picocli mixin.
+ * and resume, with the texts encoded and the pool scored on a Spark cluster. Your own pool ({@code
+ * --unlabeled}) is read, encoded and scored on the executors, which send back only the pairs the
+ * loop's rule may pick ({@link ExecutorPool}); with the experiment or {@code --pool-on driver} the
+ * driver reads it ({@link SparkFeatures}). The head is trained and the rule picks on the driver.
+ * Its options join the command as a picocli mixin.
  */
 public final class SparkEngine implements LearnerEngine {
   /** The name `--engine` takes. */

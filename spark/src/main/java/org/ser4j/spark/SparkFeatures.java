@@ -112,7 +112,7 @@ public final class SparkFeatures implements FeatureSource {
    * shares rows: by what the encoder reads ({@link InputStrategy#identity}; with the answer alone,
    * 33k rows instead of 74k on a 1M-pair re-paired pool).
    */
-  private static final class TextIds {
+  static final class TextIds {
     final List<TextRow> rows = new ArrayList<>();
     private final Map<Object, Integer> ids = new HashMap<>();
     private final InputStrategy strategy;

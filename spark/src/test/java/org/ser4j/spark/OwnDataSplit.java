@@ -55,7 +55,10 @@ record OwnDataSplit(Path labeled, Path pool, Path test, List<UnlabeledPair> pair
         p.source());
   }
 
-  /** `evolve` on this data with the pool at {@code pool}, lax thresholds so that loops select. */
+  /**
+   * `evolve` on this data with the pool at {@code pool}, lax thresholds so that loops select; one
+   * encoder (bge-small-q) unless {@code extra} names another.
+   */
   String[] evolve(String pool, Path out, String... extra) {
     List<String> args =
         new ArrayList<>(
@@ -67,8 +70,6 @@ record OwnDataSplit(Path labeled, Path pool, Path test, List<UnlabeledPair> pair
                 pool,
                 "--test",
                 test.toString(),
-                "--encoder",
-                "bge-small-q",
                 "--max-loops",
                 "2",
                 "--selection",
@@ -84,6 +85,9 @@ record OwnDataSplit(Path labeled, Path pool, Path test, List<UnlabeledPair> pair
                 "--quiet",
                 "--out",
                 out.toString()));
+    if (!List.of(extra).contains("--encoder")) {
+      args.addAll(List.of("--encoder", "bge-small-q"));
+    }
     args.addAll(List.of(extra));
     return args.toArray(String[]::new);
   }

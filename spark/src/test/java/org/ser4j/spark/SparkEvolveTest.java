@@ -255,68 +255,22 @@ class SparkEvolveTest {
   }
 
   /**
-   * Your own data on Spark: human labels and a pool nobody judged (the split's labels stripped)
-   * give the same loops and weights on the executors as in one process.
+   * Your own data on Spark with the encoders chosen from the labels (`--encoder auto`, on the
+   * driver before the engine starts) and the pool on the executors: the same loops and weights as
+   * in one process. (ExecutorPoolTest checks the picks themselves, with one encoder.)
    */
   @Test
   void ownDataOnSparkEqualsTheInProcessRun() throws Exception {
-    List<org.ser4j.data.PreferencePair> pairs =
-        org.ser4j.data.format.PairReader.readAll(train, ReadOptions.defaults()).pairs();
-    Path labeled = dir.resolve("own-labeled.jsonl");
-    org.ser4j.data.format.PairWriter.write(labeled, pairs.subList(0, 50));
-    java.util.Random coin = new java.util.Random(5);
-    List<org.ser4j.data.UnlabeledPair> pool = new java.util.ArrayList<>();
-    for (org.ser4j.data.PreferencePair p : pairs.subList(50, pairs.size())) {
-      boolean flip = coin.nextBoolean();
-      pool.add(
-          new org.ser4j.data.UnlabeledPair(
-              pool.size(),
-              p.id(),
-              p.prompt(),
-              flip ? p.rejected() : p.chosen(),
-              flip ? p.chosen() : p.rejected(),
-              p.source()));
-    }
-    Path unlabeled = dir.resolve("own-pool.jsonl");
-    org.ser4j.data.format.PairWriter.writeUnlabeled(unlabeled, pool);
-    String[] args = {
-      "evolve",
-      "--labeled",
-      labeled.toString(),
-      "--unlabeled",
-      unlabeled.toString(),
-      "--test",
-      test.toString(),
-      "--max-loops",
-      "2",
-      "--selection",
-      "good-bad",
-      "--tau-high",
-      "0.51",
-      "--tau-low",
-      "0.49",
-      "--min-new",
-      "1",
-      "--seed",
-      "3",
-      "--quiet",
-      "--out",
-    };
+    OwnDataSplit data = OwnDataSplit.writeTo(Files.createDirectories(dir.resolve("own")));
     Path local = dir.resolve("own-local");
     Path remote = dir.resolve("own-spark");
-    java.io.StringWriter err = new java.io.StringWriter();
-    int code =
-        org.ser4j.cli.SerCli.run(
-            append(args, local.toString()),
-            new PrintWriter(new StringWriter()),
-            new PrintWriter(err));
-    assertEquals(0, code, err.toString());
-    Result r = spark(append(args, remote.toString()));
+    data.inProcess(local, "--encoder", "auto");
+    Result r = spark(data.evolve(data.pool().toString(), remote, "--encoder", "auto"));
     assertEquals(0, r.code(), r.err());
     assertTrue(
-        r.out().contains("data: 50 labeled, (read by the spark engine) unlabeled, 60 test"),
+        r.out().contains("data: 60 labeled, (read by the spark engine) unlabeled, 60 test"),
         r.out());
-    assertTrue(r.err().contains("a pool of 150 pairs on the executors"), r.err());
+    assertTrue(r.out().contains("encoder auto: 7 candidates on 60 labeled pairs"), r.out());
     ObjectMapper json = new ObjectMapper();
     JsonNode a = json.readTree(local.resolve("report.json").toFile());
     JsonNode b = json.readTree(remote.resolve("report.json").toFile());
