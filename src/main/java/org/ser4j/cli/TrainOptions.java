@@ -121,16 +121,9 @@ public final class TrainOptions {
           "Learn style apart from quality (ODIN-like): length, markdown or length,markdown. A style head explains what answer length (and markdown) explain of the labels; the saved reward is the linear head kept uncorrelated with them, and the loop selects by it (default: ${DEFAULT-VALUE}; docs/best-of-n.md has the measurements).")
   String debias;
 
-  /** The styles --debias names; refused with heads or learners it is not built for. */
+  /** The styles --debias names (the heads they go with are checked by TrainConfig). */
   java.util.List<org.ser4j.data.Style> debias() {
-    java.util.List<org.ser4j.data.Style> styles = org.ser4j.data.Style.parse(debias);
-    if (!styles.isEmpty() && !head.equalsIgnoreCase("linear")) {
-      throw new IllegalArgumentException("--debias needs --head linear, got --head " + head);
-    }
-    if (!styles.isEmpty() && views != null) {
-      throw new IllegalArgumentException("--debias and --views cannot be combined");
-    }
-    return styles;
+    return org.ser4j.data.Style.parse(debias);
   }
 
   /** The co-training settings, or null without --views. */

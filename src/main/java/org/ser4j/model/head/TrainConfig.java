@@ -34,6 +34,15 @@ public record TrainConfig(
 
   public TrainConfig {
     debias = debias == null ? List.of() : List.copyOf(debias);
+    // One check for the CLI and the Java API: the style term is built for one linear head.
+    if (!debias.isEmpty() && head != HeadType.LINEAR) {
+      throw new IllegalArgumentException(
+          "--debias needs --head linear, got --head "
+              + head.name().toLowerCase(java.util.Locale.ROOT));
+    }
+    if (!debias.isEmpty() && coTraining != null) {
+      throw new IllegalArgumentException("--debias and --views (co-training) cannot be combined");
+    }
   }
 
   /** Without co-training: one head on every feature. */

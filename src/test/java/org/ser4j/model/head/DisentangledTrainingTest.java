@@ -164,5 +164,20 @@ class DisentangledTrainingTest {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> mlp.train(train.pairs(), val.pairs()));
     assertTrue(e.getMessage().contains("linear"), e.getMessage());
+    // The settings themselves refuse what the style term is not built for (CLI and Java API alike).
+    java.util.List<org.ser4j.data.Style> length = java.util.List.of(org.ser4j.data.Style.LENGTH);
+    IllegalArgumentException onMlp =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> config().withHead(HeadType.MLP).withDebias(length));
+    assertTrue(onMlp.getMessage().contains("--debias needs --head linear"), onMlp.getMessage());
+    IllegalArgumentException onViews =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                config()
+                    .withCoTraining(new CoTraining(0.8, false, false, false))
+                    .withDebias(length));
+    assertTrue(onViews.getMessage().contains("--views"), onViews.getMessage());
   }
 }
