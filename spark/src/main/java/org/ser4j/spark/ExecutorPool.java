@@ -1,7 +1,6 @@
 package org.ser4j.spark;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -10,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.LongAccumulator;
 import org.ser4j.data.ContentId;
@@ -50,9 +50,8 @@ final class ExecutorPool implements HeadFeatures, Pool {
   private final long size;
   private final SparkPool seedAndTest;
   private PairSelection rule;
-  // The content ids of the pairs the driver has named by key: those picked so far (by the run and
-  // its fold runs); the picks themselves are the loop's.
-  // Fold runs pick at once from several threads.
+  // This process's key for each pool pair it has met (candidates, picks, added labels) and back;
+  // concurrent maps, since the fold runs pick at once from several threads.
   private final Map<Integer, Long> contentIds = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<Long, Integer> keys = new java.util.concurrent.ConcurrentHashMap<>();
   // The pairs picked so far, with their texts, by content id: one object each for every run.
@@ -105,8 +104,8 @@ final class ExecutorPool implements HeadFeatures, Pool {
   @Override
   public Round pick(TrainedModel model, Taken taken, PairSelection.Context context)
       throws IOException {
-    PairSelection.Context once = new Remembered(context);
-    PairFilter passes = rule.necessary(once);
+    PairFilter passes = rule.necessary(context); // the context computes T once for both
+
     if (passes == null) {
       throw new IllegalArgumentException(
           "this selection reads the whole pool's rewards (--selection-scale pool): not with the pool on the executors");
@@ -166,7 +165,7 @@ final class ExecutorPool implements HeadFeatures, Pool {
     PairRewards rewards = new PairRewards(r1, r2);
     int poolLeft = (int) (long) left.value();
     PairSelection.Picked picked =
-        rule.pick(new CandidateSource.Candidates(comparisons, rewards, rewards, poolLeft), once);
+        rule.pick(new CandidateSource.Candidates(comparisons, rewards, rewards, poolLeft), context);
     name(picked.selected().stream().mapToLong(l -> contentIds.get(l.pair().key())).toArray());
     List<SelfLabel> labels = new ArrayList<>(picked.selected().size());
     for (SelfLabel l : picked.selected()) {
@@ -191,22 +190,29 @@ final class ExecutorPool implements HeadFeatures, Pool {
     if (wanted.length == 0) {
       return;
     }
-    Broadcast<long[]> find = context.broadcast(wanted);
+    for (PoolRow r : withIds(wanted, r -> r.withVectors(null, null))) {
+      named.put(
+          r.contentId(),
+          new UnlabeledPair(
+              keyOf(r.contentId()),
+              r.id(),
+              interner.prompt(r.prompt()),
+              interner.text(r.first()),
+              interner.text(r.second()),
+              null));
+    }
+  }
+
+  /** The pool pairs with content ids {@code ids} (sorted, distinct), as {@code part} of each. */
+  private <T> List<T> withIds(long[] ids, Function<PoolRow, T> part) {
+    if (ids.length == 0) {
+      return List.of();
+    }
+    Broadcast<long[]> find = context.broadcast(ids);
     try {
-      for (PoolRow r :
-          rows.filter(r -> Arrays.binarySearch(find.value(), r.contentId()) >= 0)
-              .map(r -> r.withVectors(null, null))
-              .collect()) {
-        named.put(
-            r.contentId(),
-            new UnlabeledPair(
-                keyOf(r.contentId()),
-                r.id(),
-                interner.prompt(r.prompt()),
-                interner.text(r.first()),
-                interner.text(r.second()),
-                null));
-      }
+      return rows.filter(r -> Arrays.binarySearch(find.value(), r.contentId()) >= 0)
+          .map(part)
+          .collect();
     } finally {
       find.destroy();
     }
@@ -247,19 +253,9 @@ final class ExecutorPool implements HeadFeatures, Pool {
       chosen.put(ContentId.of(p.prompt(), p.chosen(), p.rejected()), p.chosen());
     }
     Map<Integer, Boolean> onPool = new HashMap<>();
-    if (!chosen.isEmpty()) {
-      long[] wanted = chosen.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
-      Broadcast<long[]> find = context.broadcast(wanted);
-      try {
-        for (Tuple2<Long, String> t :
-            rows.filter(r -> Arrays.binarySearch(find.value(), r.contentId()) >= 0)
-                .map(r -> new Tuple2<>(r.contentId(), r.first()))
-                .collect()) {
-          onPool.put(keyOf(t._1()), t._2().equals(chosen.get(t._1())));
-        }
-      } finally {
-        find.destroy();
-      }
+    long[] wanted = chosen.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
+    for (Tuple2<Long, String> t : withIds(wanted, r -> new Tuple2<>(r.contentId(), r.first()))) {
+      onPool.put(keyOf(t._1()), t._2().equals(chosen.get(t._1())));
     }
     return new SerDataset.AddedLabels(n, onPool);
   }
@@ -291,17 +287,7 @@ final class ExecutorPool implements HeadFeatures, Pool {
   public PairFeatures pool(int[] keys) {
     long[] wanted = Arrays.stream(keys).mapToLong(contentIds::get).distinct().sorted().toArray();
     Map<Long, PoolRow> byId = new HashMap<>();
-    if (wanted.length > 0) {
-      Broadcast<long[]> ids = context.broadcast(wanted);
-      try {
-        rows.filter(r -> Arrays.binarySearch(ids.value(), r.contentId()) >= 0)
-            .map(PoolRow::vectorsOnly)
-            .collect()
-            .forEach(r -> byId.put(r.contentId(), r));
-      } finally {
-        ids.destroy();
-      }
-    }
+    withIds(wanted, PoolRow::vectorsOnly).forEach(r -> byId.put(r.contentId(), r));
     float[][] first = new float[keys.length][];
     float[][] second = new float[keys.length][];
     for (int i = 0; i < keys.length; i++) {
@@ -322,38 +308,5 @@ final class ExecutorPool implements HeadFeatures, Pool {
   void release() {
     rows.unpersist(false);
     seedAndTest.release();
-  }
-
-  /** A loop's context whose temperature is computed once, for the test and for the pick. */
-  private static final class Remembered implements PairSelection.Context {
-    private final PairSelection.Context inner;
-    private Double temperature;
-
-    Remembered(PairSelection.Context inner) {
-      this.inner = inner;
-    }
-
-    @Override
-    public int loop() {
-      return inner.loop();
-    }
-
-    @Override
-    public PairRewards validationRewards() throws IOException {
-      return inner.validationRewards();
-    }
-
-    @Override
-    public double temperature() throws IOException {
-      if (temperature == null) {
-        temperature = inner.temperature();
-      }
-      return temperature;
-    }
-
-    @Override
-    public PrintWriter log() {
-      return inner.log();
-    }
   }
 }

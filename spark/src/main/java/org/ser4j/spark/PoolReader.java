@@ -56,6 +56,7 @@ final class PoolReader {
             sc.longAccumulator("records with label fields"));
   }
 
+  /** Whether {@code source} is read as Parquet (here and when the driver stages an input). */
   static boolean isParquet(String source) {
     return source.endsWith(".parquet") || source.endsWith(".parquet/");
   }

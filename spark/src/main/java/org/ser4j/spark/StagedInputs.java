@@ -27,7 +27,7 @@ final class StagedInputs {
 
   /** The local file {@code value} is staged as; null for a local path, which is read as it is. */
   Path convert(String value) throws IOException {
-    if (!value.contains("://") && !isParquet(value)) {
+    if (!value.contains("://") && !PoolReader.isParquet(value)) {
       return null;
     }
     if (dir == null) {
@@ -35,13 +35,9 @@ final class StagedInputs {
       dir.toFile().deleteOnExit();
     }
     String name = value.replaceAll("[^A-Za-z0-9._-]+", "_");
-    Path local = dir.resolve(isParquet(value) ? name + ".jsonl" : name);
+    Path local = dir.resolve(PoolReader.isParquet(value) ? name + ".jsonl" : name);
     pending.put(value, local);
     return local;
-  }
-
-  private static boolean isParquet(String value) {
-    return value.endsWith(".parquet") || value.endsWith(".parquet/");
   }
 
   /**
@@ -64,7 +60,7 @@ final class StagedInputs {
       String source = e.getKey();
       Path local = e.getValue();
       try {
-        if (isParquet(source)) {
+        if (PoolReader.isParquet(source)) {
           long rows = 0;
           try (Writer out = Files.newBufferedWriter(local, StandardCharsets.UTF_8)) {
             Iterator<String> json = spark.read().parquet(source).toJSON().toLocalIterator();
