@@ -50,6 +50,8 @@ final class ExecutorPool implements HeadFeatures, Pool {
   private final long size;
   private final SparkPool seedAndTest;
   private PairSelection rule;
+  private final int driverFitMax;
+  private final java.io.PrintWriter log;
   // This process's key for each pool pair it has met (candidates, picks, added labels) and back;
   // concurrent maps, since the fold runs pick at once from several threads.
   private final Map<Integer, Long> contentIds = new java.util.concurrent.ConcurrentHashMap<>();
@@ -73,11 +75,54 @@ final class ExecutorPool implements HeadFeatures, Pool {
         });
   }
 
-  ExecutorPool(JavaSparkContext context, JavaRDD<PoolRow> rows, long size, SparkPool seedAndTest) {
+  ExecutorPool(
+      JavaSparkContext context,
+      JavaRDD<PoolRow> rows,
+      long size,
+      SparkPool seedAndTest,
+      int driverFitMax,
+      java.io.PrintWriter log) {
+    this.log = log;
     this.context = context;
     this.rows = rows;
     this.size = size;
     this.seedAndTest = seedAndTest;
+    this.driverFitMax = driverFitMax;
+  }
+
+  /**
+   * A training set with more than {@code driverFitMax} self-labels is fit where the pool is: its
+   * pairs stay on the executors ({@link ExecutorRows}); a smaller one is fetched and fit here.
+   */
+  @Override
+  public org.ser4j.model.head.FullBatchTrainer.Rows rowsElsewhere(
+      org.ser4j.model.learn.TrainingSet set) {
+    List<SelfLabel> self = set.selfLabeled();
+    if (self.size() <= driverFitMax) {
+      return null;
+    }
+    long[] ids = new long[self.size()];
+    boolean[] first = new boolean[self.size()];
+    for (int i = 0; i < ids.length; i++) {
+      SelfLabel l = self.get(i);
+      ids[i] = contentIds.get(l.chosenAnswer().pair().key());
+      first[i] = l.chosenAnswer().isFirst();
+    }
+    PairFeatures seed = labeled().select(set.labeled());
+    log.printf(
+        java.util.Locale.ROOT,
+        "spark: fitting %,d pairs (%,d self-labels) where the pool is, full-batch%n",
+        set.size(),
+        self.size());
+    log.flush();
+    return new ExecutorRows(
+        context,
+        rows,
+        seed,
+        ExecutorRows.Picks.of(ids, first),
+        set.unweighted() ? 1.0 : set.selfLabelWeight(),
+        labeled().chosen()[0].length,
+        rows.getNumPartitions());
   }
 
   /** This pool, picked from by {@code rule}. */

@@ -29,6 +29,7 @@ final class ExecutorPoolSource implements FeatureSource {
   private final String source;
   private final boolean skipBad;
   private final int partitions;
+  private final int driverFitMax;
   private final Map<String, Object> details = new LinkedHashMap<>();
   private final java.io.PrintWriter log;
   private ExecutorPool pool;
@@ -39,9 +40,11 @@ final class ExecutorPoolSource implements FeatureSource {
       int partitions,
       String source,
       boolean skipBad,
+      int driverFitMax,
       java.io.PrintWriter log)
       throws IOException {
     this.log = log;
+    this.driverFitMax = driverFitMax;
     this.spark = spark;
     this.seedAndTest = new SparkFeatures(spark, encoder, partitions);
     this.source = source;
@@ -100,7 +103,12 @@ final class ExecutorPoolSource implements FeatureSource {
     log.flush();
     pool =
         new ExecutorPool(
-            JavaSparkContext.fromSparkContext(spark.sparkContext()), rows, size, labeledAndTest);
+            JavaSparkContext.fromSparkContext(spark.sparkContext()),
+            rows,
+            size,
+            labeledAndTest,
+            driverFitMax,
+            log);
     return pool;
   }
 

@@ -56,6 +56,14 @@ public final class SparkEngine implements LearnerEngine {
           "With --unlabeled: where the pool is read, encoded, scored and selected from: executors (the driver holds the seed, the test set, the model and the pairs picked, never the pool; JSON Lines, gzip or Parquet on any Hadoop path) or driver (read on the driver, as ser evolve does; needed for --resume, --add-labels, --west-of-n and --selection-scale pool) (default: ${DEFAULT-VALUE}).")
   String poolOn;
 
+  @Option(
+      names = "--driver-fit-max",
+      paramLabel = "PAIRS",
+      defaultValue = "100000",
+      description =
+          "With the pool on the executors: a fit with at most this many self-labels runs on the driver (the vectors of its pairs fetched, trained as ser evolve trains); beyond it, the fit runs where the pool is, full-batch (L-BFGS on the Bradley-Terry loss, gradients summed by treeAggregate, the L2 strength chosen on held-out seed pairs), so the driver never holds the picks' vectors (default: ${DEFAULT-VALUE}).")
+  int driverFitMax;
+
   /** Inputs on Hadoop file systems or in Parquet, staged on the driver. */
   private final StagedInputs staged = new StagedInputs();
 
@@ -132,7 +140,8 @@ public final class SparkEngine implements LearnerEngine {
           new SparkFeatures(spark, encoder, partitions), ser.train(), Progress.quiet());
     }
     refuseOnExecutors(ser);
-    executorPool = new ExecutorPoolSource(spark, encoder, partitions, poolSource, skipBad, log);
+    executorPool =
+        new ExecutorPoolSource(spark, encoder, partitions, poolSource, skipBad, driverFitMax, log);
     return HeadLearner.over(executorPool, ser.train(), Progress.quiet());
   }
 

@@ -130,6 +130,30 @@ class ExecutorPoolTest {
     }
   }
 
+  /**
+   * With no self-label fit on the driver (--driver-fit-max 0), every fit with self-labels runs
+   * where the pool is, full-batch, and the run learns about as well as one process does. (One fit a
+   * loop, --decision-folds 0: a fit there is a few hundred small Spark jobs.)
+   */
+  @Test
+  void aFitBeyondTheBoundRunsOnTheExecutors() throws Exception {
+    Path out = dir.resolve("fit-on-executors");
+    SparkEvolveTest.Result r =
+        SparkEvolveTest.spark(
+            data.evolve(
+                data.pool().toString(), out, "--driver-fit-max", "0", "--decision-folds", "0"));
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.err().contains("self-labels) where the pool is, full-batch"), r.err());
+    ObjectMapper json = new ObjectMapper();
+    JsonNode here = json.readTree(inProcess.resolve("report.json").toFile()).get("loops");
+    JsonNode there = json.readTree(out.resolve("report.json").toFile()).get("loops");
+    assertTrue(there.size() >= 2 && there.get(1).get("selected").asInt() > 0, "loop 1: " + there);
+    double a = here.get(1).get("test_accuracy").asDouble();
+    double b = there.get(1).get("test_accuracy").asDouble();
+    assertTrue(Math.abs(a - b) <= 0.1, "loop 1 test accuracy " + b + " vs one process's " + a);
+    assertTrue(b > 0.5, "it learned: " + b);
+  }
+
   @Test
   void aBadPoolRecordNamesFileLineAndField() throws Exception {
     Path bad = dir.resolve("bad-pool.jsonl");

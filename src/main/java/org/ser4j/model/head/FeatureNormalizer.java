@@ -7,27 +7,58 @@ package org.ser4j.model.head;
 public record FeatureNormalizer(float[] mean, float[] std) implements java.io.Serializable {
 
   public static FeatureNormalizer fit(float[][]... sets) {
-    int d = sets[0][0].length;
-    double[] sum = new double[d];
-    double[] sq = new double[d];
-    long n = 0;
+    Sums sums = new Sums(sets[0][0].length);
     for (float[][] set : sets) {
       for (float[] x : set) {
-        for (int i = 0; i < d; i++) {
-          sum[i] += x[i];
-          sq[i] += (double) x[i] * x[i];
-        }
-        n++;
+        sums.add(x);
       }
     }
-    float[] mean = new float[d];
-    float[] std = new float[d];
-    for (int i = 0; i < d; i++) {
-      double mu = sum[i] / n;
-      mean[i] = (float) mu;
-      std[i] = (float) Math.sqrt(Math.max(sq[i] / n - mu * mu, 0) + 1e-6);
+    return sums.normalizer();
+  }
+
+  /**
+   * The per-dimension sums a normalizer is fit from, mergeable: so rows on a cluster's executors
+   * are summed where they are ({@link #fit} sums them in this process).
+   */
+  public static final class Sums implements java.io.Serializable {
+    private final double[] sum;
+    private final double[] sq;
+    private long n;
+
+    public Sums(int dimension) {
+      sum = new double[dimension];
+      sq = new double[dimension];
     }
-    return new FeatureNormalizer(mean, std);
+
+    public Sums add(float[] x) {
+      for (int i = 0; i < sum.length; i++) {
+        sum[i] += x[i];
+        sq[i] += (double) x[i] * x[i];
+      }
+      n++;
+      return this;
+    }
+
+    public Sums merge(Sums o) {
+      for (int i = 0; i < sum.length; i++) {
+        sum[i] += o.sum[i];
+        sq[i] += o.sq[i];
+      }
+      n += o.n;
+      return this;
+    }
+
+    public FeatureNormalizer normalizer() {
+      int d = sum.length;
+      float[] mean = new float[d];
+      float[] std = new float[d];
+      for (int i = 0; i < d; i++) {
+        double mu = sum[i] / n;
+        mean[i] = (float) mu;
+        std[i] = (float) Math.sqrt(Math.max(sq[i] / n - mu * mu, 0) + 1e-6);
+      }
+      return new FeatureNormalizer(mean, std);
+    }
   }
 
   public float[] apply(float[] x) {

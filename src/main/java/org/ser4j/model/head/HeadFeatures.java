@@ -22,4 +22,13 @@ public interface HeadFeatures {
   PairRewards poolRewards(HeadModel model, List<UnlabeledPair> pairs);
 
   EncoderConfig encoder();
+
+  /**
+   * The pairs of {@code set} summed where they live, when its fit should run there (a cluster's
+   * executors, beyond a bound: {@link FullBatchTrainer}); null, the default, to fetch their vectors
+   * to this process and fit them here.
+   */
+  default FullBatchTrainer.Rows rowsElsewhere(org.ser4j.model.learn.TrainingSet set) {
+    return null;
+  }
 }

@@ -113,6 +113,11 @@ public final class HeadLearner implements RewardLearner, org.ser4j.model.learn.P
   }
 
   private Fit fit(TrainingSet train, TrainingSet validation, TrainConfig cfg, HeadModel start) {
+    try (FullBatchTrainer.Rows elsewhere = in.rowsElsewhere(train)) {
+      if (elsewhere != null) {
+        return fullBatch(train, elsewhere, validation, cfg, start);
+      }
+    }
     PairFeatures t = features(train);
     PairFeatures v = features(validation);
     if (cfg.coTraining() != null) {
@@ -120,10 +125,7 @@ public final class HeadLearner implements RewardLearner, org.ser4j.model.learn.P
     }
     RewardTrainer trainer = new RewardTrainer(cfg, progress);
     if (!train.unweighted()) {
-      double[] w = new double[train.size()];
-      java.util.Arrays.fill(w, 0, train.labeled().length, 1.0);
-      java.util.Arrays.fill(w, train.labeled().length, w.length, train.selfLabelWeight());
-      trainer = trainer.weighing(w);
+      trainer = trainer.weighing(weights(train));
     }
     if (!cfg.debias().isEmpty()) {
       trainer = trainer.disentangling(styles(cfg.debias(), train, validation));
@@ -138,6 +140,98 @@ public final class HeadLearner implements RewardLearner, org.ser4j.model.learn.P
       details.put("debias", head.style());
     }
     return new Fit(model, head.history(), head.bestEpoch(), head.validationPairs(), details);
+  }
+
+  /**
+   * A fit where the pairs live ({@link HeadFeatures#rowsElsewhere}): full-batch along {@link
+   * FullBatchTrainer#PATH}, the lambda judged on {@code validation}; with none (a main run's fit by
+   * the folds' epoch budget, which a full-batch fit has no use for), judged on a seeded share of
+   * the seed pairs held out, then every pair fit again at that lambda.
+   */
+  private Fit fullBatch(
+      TrainingSet train,
+      FullBatchTrainer.Rows rows,
+      TrainingSet validation,
+      TrainConfig cfg,
+      HeadModel start) {
+    if (cfg.head() != HeadType.LINEAR
+        || cfg.loss() != org.ser4j.model.Loss.PAIRWISE
+        || !cfg.debias().isEmpty()
+        || cfg.coTraining() != null) {
+      throw new IllegalArgumentException(
+          "a fit where the pool lives is a full-batch Bradley-Terry fit of one linear head: "
+              + "not with --head mlp, a pointwise loss, --debias or co-training "
+              + "(raise the bound on self-labels fit in this process)");
+    }
+    FullBatchTrainer trainer = new FullBatchTrainer(progress);
+    RewardHead from = start == null ? null : start.head();
+    FeatureNormalizer norm = start == null ? null : start.normalizer();
+    double[] path = FullBatchTrainer.PATH;
+    TrainedHead head;
+    if (validation.size() > 0) {
+      head = trainer.train(rows, features(validation), from, norm, path, PATH_PATIENCE);
+    } else {
+      org.ser4j.data.split.SeedSplit split =
+          org.ser4j.data.split.SeedSplit.forTraining(
+              train.labeled().length, cfg.validationFraction(), cfg.seed());
+      TrainingSet part =
+          new TrainingSet(
+              pick(train.labeled(), split.train()), train.selfLabeled(), train.selfLabelWeight());
+      TrainingSet held = TrainingSet.labeled(pick(train.labeled(), split.validation()));
+      TrainedHead chosen;
+      try (FullBatchTrainer.Rows partRows = in.rowsElsewhere(part)) {
+        chosen =
+            trainer.train(
+                partRows != null
+                    ? partRows
+                    : FullBatchTrainer.inMemory(features(part), weights(part)),
+                features(held),
+                from,
+                norm,
+                path,
+                PATH_PATIENCE);
+      }
+      double[] at = {path[chosen.bestEpoch() - 1]};
+      TrainedHead all =
+          trainer.train(
+              rows, features(TrainingSet.none()), chosen.head(), chosen.normalizer(), at, 1);
+      head =
+          new TrainedHead(
+              all.head(),
+              all.normalizer(),
+              chosen.history(),
+              chosen.bestEpoch(),
+              chosen.validationPairs());
+    }
+    HeadModel model =
+        new HeadModel(in.encoder(), head.normalizer(), head.head(), Provenance.UNKNOWN);
+    Map<String, Object> details = new LinkedHashMap<>(source == null ? Map.of() : source.details());
+    details.put("fit", "full-batch where the pool lives");
+    details.put("l2", path[head.bestEpoch() - 1]);
+    details.put("fit_pairs", rows.size());
+    return new Fit(model, head.history(), head.bestEpoch(), head.validationPairs(), details);
+  }
+
+  /** Lambdas of the path without a better validation loss before it stops. */
+  private static final int PATH_PATIENCE = 1;
+
+  /** Each pair's weight in the loss: 1 for a seed pair, the self-label weight for the rest. */
+  private static double[] weights(TrainingSet set) {
+    if (set.unweighted()) {
+      return null;
+    }
+    double[] w = new double[set.size()];
+    java.util.Arrays.fill(w, 0, set.labeled().length, 1.0);
+    java.util.Arrays.fill(w, set.labeled().length, w.length, set.selfLabelWeight());
+    return w;
+  }
+
+  private static int[] pick(int[] from, int[] positions) {
+    int[] out = new int[positions.length];
+    for (int i = 0; i < positions.length; i++) {
+      out[i] = from[positions[i]];
+    }
+    return out;
   }
 
   /** The style measures of the answers of {@code train} and {@code validation}, row for row. */

@@ -1,0 +1,238 @@
+package org.ser4j.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.classification.LogisticRegression;
+import org.apache.spark.ml.classification.LogisticRegressionModel;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.ser4j.model.head.FullBatchTrainer;
+import org.ser4j.model.head.PairFeatures;
+import org.ser4j.model.head.TrainedHead;
+import org.ser4j.util.Progress;
+
+/**
+ * The full-batch fit where the pool lives: summed on the executors by treeAggregate, it gives the
+ * weights the same fit gives in this process (within 1e-6), and at one lambda it is the minimizer
+ * MLlib's logistic regression finds on the difference vectors (an independent implementation of the
+ * same objective).
+ */
+class ExecutorFitTest {
+  private static final int D = 16;
+  static SparkSession spark;
+  static JavaSparkContext context;
+  static JavaRDD<PoolRow> pool;
+  static PairFeatures seed;
+  static PairFeatures validation;
+  static long[] picked;
+  static boolean[] firstPreferred;
+  static PairFeatures driverCopy; // the seed, then the picks oriented, as a driver fit holds them
+  static double[] driverWeights;
+  static final double SELF_WEIGHT = 0.7;
+
+  @BeforeAll
+  static void data() {
+    spark = SparkSession.builder().master("local[2]").appName("ser4j fit test").getOrCreate();
+    context = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Random rnd = new Random(7);
+    double[] truth = new double[D];
+    for (int a = 0; a < D; a++) {
+      truth[a] = rnd.nextGaussian();
+    }
+    seed = pairs(rnd, truth, 400);
+    validation = pairs(rnd, truth, 200);
+    PairFeatures unlabeled = pairs(rnd, truth, 3000);
+    List<PoolRow> rows = new ArrayList<>();
+    for (int i = 0; i < unlabeled.size(); i++) {
+      rows.add(
+          new PoolRow(
+              i,
+              1000L + 7L * i,
+              "p" + i,
+              null,
+              null,
+              null,
+              unlabeled.chosen()[i],
+              unlabeled.rejected()[i]));
+    }
+    pool = context.parallelize(rows, 6).cache();
+    // Two thirds of the pool picked, in a shuffled order, a quarter of them the other way round.
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < unlabeled.size(); i++) {
+      order.add(i);
+    }
+    java.util.Collections.shuffle(order, rnd);
+    int n = 2000;
+    picked = new long[n];
+    firstPreferred = new boolean[n];
+    float[][] c = new float[seed.size() + n][];
+    float[][] r = new float[seed.size() + n][];
+    driverWeights = new double[seed.size() + n];
+    for (int i = 0; i < seed.size(); i++) {
+      c[i] = seed.chosen()[i];
+      r[i] = seed.rejected()[i];
+      driverWeights[i] = 1;
+    }
+    for (int k = 0; k < n; k++) {
+      int i = order.get(k);
+      picked[k] = 1000L + 7L * i;
+      firstPreferred[k] = k % 4 != 0;
+      c[seed.size() + k] = firstPreferred[k] ? unlabeled.chosen()[i] : unlabeled.rejected()[i];
+      r[seed.size() + k] = firstPreferred[k] ? unlabeled.rejected()[i] : unlabeled.chosen()[i];
+      driverWeights[seed.size() + k] = SELF_WEIGHT;
+    }
+    driverCopy = new PairFeatures(c, r);
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  private static ExecutorRows onExecutors() {
+    return new ExecutorRows(
+        context,
+        pool,
+        seed,
+        ExecutorRows.Picks.of(picked, firstPreferred),
+        SELF_WEIGHT,
+        D,
+        pool.getNumPartitions());
+  }
+
+  @Test
+  void theExecutorsFitWhatTheDriverFits() {
+    FullBatchTrainer trainer = new FullBatchTrainer(Progress.quiet());
+    TrainedHead here =
+        trainer.train(
+            FullBatchTrainer.inMemory(driverCopy, driverWeights),
+            validation,
+            null,
+            null,
+            FullBatchTrainer.PATH,
+            1);
+    TrainedHead there;
+    try (ExecutorRows rows = onExecutors()) {
+      assertEquals(driverCopy.size(), rows.size());
+      there = trainer.train(rows, validation, null, null, FullBatchTrainer.PATH, 1);
+    }
+    assertEquals(here.bestEpoch(), there.bestEpoch(), "the same lambda kept");
+    assertEquals(here.history().size(), there.history().size());
+    double[] a = here.head().parameters();
+    double[] b = there.head().parameters();
+    double largest = 0;
+    for (int i = 0; i < a.length; i++) {
+      assertEquals(a[i], b[i], 1e-6, "parameter " + i);
+      largest = Math.max(largest, Math.abs(a[i]));
+    }
+    assertTrue(largest > 0.1, "a fit, not zeros: " + largest);
+    for (int i = 0; i < D; i++) {
+      assertEquals(here.normalizer().mean()[i], there.normalizer().mean()[i], 1e-6);
+      assertEquals(here.normalizer().std()[i], there.normalizer().std()[i], 1e-6);
+    }
+  }
+
+  @Test
+  void atOneLambdaItIsTheMinimizerMllibFinds() {
+    double lambda = 1e-2;
+    TrainedHead ours;
+    try (ExecutorRows rows = onExecutors()) {
+      ours =
+          new FullBatchTrainer(Progress.quiet())
+              .train(
+                  rows,
+                  new PairFeatures(new float[0][], new float[0][]),
+                  null,
+                  null,
+                  new double[] {lambda},
+                  1);
+    }
+    // MLlib: logistic regression without an intercept on the standardized difference vectors,
+    // every other one negated with label 0 (the same loss), weighted, L2 of (lambda / 2) |w|^2.
+    float[] std = ours.normalizer().std();
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < driverCopy.size(); i++) {
+      double sign = i % 2 == 0 ? 1 : -1;
+      double[] z = new double[D];
+      for (int a = 0; a < D; a++) {
+        z[a] = sign * ((double) driverCopy.chosen()[i][a] - driverCopy.rejected()[i][a]) / std[a];
+      }
+      rows.add(RowFactory.create(i % 2 == 0 ? 1.0 : 0.0, driverWeights[i], Vectors.dense(z)));
+    }
+    StructType schema =
+        new StructType()
+            .add("label", DataTypes.DoubleType)
+            .add("weight", DataTypes.DoubleType)
+            .add("features", new VectorUDT());
+    Dataset<Row> df = spark.createDataFrame(rows, schema);
+    LogisticRegressionModel mllib =
+        new LogisticRegression()
+            .setFitIntercept(false)
+            .setStandardization(false)
+            .setRegParam(lambda)
+            .setElasticNetParam(0)
+            .setWeightCol("weight")
+            .setTol(1e-12)
+            .setMaxIter(1000)
+            .fit(df);
+    double[] theirs = mllib.coefficients().toArray();
+    for (int a = 0; a < D; a++) {
+      assertEquals(theirs[a], ours.head().parameters()[a], 1e-4, "dim " + a);
+    }
+  }
+
+  @Test
+  void aPickMissingFromThePoolIsAnError() {
+    long[] ids = picked.clone();
+    ids[0] = 5; // no pool row has it
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                new ExecutorRows(
+                    context,
+                    pool,
+                    seed,
+                    ExecutorRows.Picks.of(ids, firstPreferred),
+                    SELF_WEIGHT,
+                    D,
+                    2));
+    assertTrue(e.getMessage().contains("1 self-labeled pairs were not found"), e.getMessage());
+  }
+
+  /** Pairs of random vectors (scaled and shifted per dimension), labeled by a BT draw. */
+  private static PairFeatures pairs(Random rnd, double[] truth, int n) {
+    float[][] c = new float[n][D];
+    float[][] r = new float[n][D];
+    for (int i = 0; i < n; i++) {
+      double m = 0;
+      for (int a = 0; a < D; a++) {
+        c[i][a] = (float) (rnd.nextGaussian() * (1 + a % 3) + a);
+        r[i][a] = (float) (rnd.nextGaussian() * (1 + a % 3) + a);
+        m += truth[a] * (c[i][a] - r[i][a]) / (1 + a % 3);
+      }
+      if (rnd.nextDouble() >= 1 / (1 + Math.exp(-m))) {
+        float[] t = c[i];
+        c[i] = r[i];
+        r[i] = t;
+      }
+    }
+    return new PairFeatures(c, r);
+  }
+}
