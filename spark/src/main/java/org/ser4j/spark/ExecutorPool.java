@@ -52,11 +52,12 @@ final class ExecutorPool implements HeadFeatures, Pool {
   private PairSelection rule;
   private final int driverFitMax;
   private final java.io.PrintWriter log;
-  // This process's key for each pool pair it has met (candidates, picks, added labels) and back;
-  // concurrent maps, since the fold runs pick at once from several threads.
-  private final Map<Integer, Long> contentIds = new java.util.concurrent.ConcurrentHashMap<>();
+  // This process's key for each pool pair it has met (candidates, picks, added labels) and back.
+  // A pair is known by where it was read (PoolRow.order): a pool may hold the same pair twice, and
+  // one process keeps both, as two pairs. Concurrent maps: the fold runs pick at once.
+  private final Map<Integer, Long> orders = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<Long, Integer> keys = new java.util.concurrent.ConcurrentHashMap<>();
-  // The pairs picked so far, with their texts, by content id: one object each for every run.
+  // The pairs picked so far, with their texts, by read order: one object each for every run.
   private final Map<Long, UnlabeledPair> named = new java.util.concurrent.ConcurrentHashMap<>();
   // Their prompts and answers, each once (pools repeat them).
   private final org.ser4j.data.format.TextInterner interner =
@@ -64,13 +65,13 @@ final class ExecutorPool implements HeadFeatures, Pool {
   private final java.util.concurrent.atomic.AtomicInteger nextKey =
       new java.util.concurrent.atomic.AtomicInteger();
 
-  /** The key this process gives the pool pair with content id {@code id}: one per pair. */
-  private int keyOf(long id) {
+  /** The key this process gives the pool pair read at {@code order}: one per pair. */
+  private int keyOf(long order) {
     return keys.computeIfAbsent(
-        id,
+        order,
         k -> {
           int key = nextKey.getAndIncrement();
-          contentIds.put(key, k);
+          orders.put(key, k);
           return key;
         });
   }
@@ -105,7 +106,7 @@ final class ExecutorPool implements HeadFeatures, Pool {
     boolean[] first = new boolean[self.size()];
     for (int i = 0; i < ids.length; i++) {
       SelfLabel l = self.get(i);
-      ids[i] = contentIds.get(l.chosenAnswer().pair().key());
+      ids[i] = orders.get(l.chosenAnswer().pair().key());
       first[i] = l.chosenAnswer().isFirst();
     }
     PairFeatures seed = labeled().select(set.labeled());
@@ -140,7 +141,7 @@ final class ExecutorPool implements HeadFeatures, Pool {
   public long left(Taken taken) {
     Broadcast<long[]> gone = context.broadcast(idsOf(taken));
     try {
-      return rows.filter(r -> Arrays.binarySearch(gone.value(), r.contentId()) < 0).count();
+      return rows.filter(r -> Arrays.binarySearch(gone.value(), r.order()) < 0).count();
     } finally {
       gone.destroy();
     }
@@ -174,14 +175,14 @@ final class ExecutorPool implements HeadFeatures, Pool {
                     List<Scored> out = new ArrayList<>();
                     while (it.hasNext()) {
                       PoolRow r = it.next();
-                      if (Arrays.binarySearch(gone.value(), r.contentId()) >= 0) {
+                      if (Arrays.binarySearch(gone.value(), r.order()) >= 0) {
                         continue;
                       }
                       left.add(1);
                       double r1 = h.score(norm.apply(r.firstVector()));
                       double r2 = h.score(norm.apply(r.secondVector()));
                       if (test.value().passes(r1, r2)) {
-                        out.add(new Scored(r.order(), r.contentId(), r1, r2));
+                        out.add(new Scored(r.order(), r1, r2));
                       }
                     }
                     return out.iterator();
@@ -199,7 +200,7 @@ final class ExecutorPool implements HeadFeatures, Pool {
     double[] r1 = new double[inOrder.size()];
     double[] r2 = new double[inOrder.size()];
     for (int i = 0; i < inOrder.size(); i++) {
-      long id = inOrder.get(i).contentId();
+      long id = inOrder.get(i).order();
       UnlabeledPair p = named.get(id);
       comparisons.add(
           Comparison.of(
@@ -211,10 +212,10 @@ final class ExecutorPool implements HeadFeatures, Pool {
     int poolLeft = (int) (long) left.value();
     PairSelection.Picked picked =
         rule.pick(new CandidateSource.Candidates(comparisons, rewards, rewards, poolLeft), context);
-    name(picked.selected().stream().mapToLong(l -> contentIds.get(l.pair().key())).toArray());
+    name(picked.selected().stream().mapToLong(l -> orders.get(l.pair().key())).toArray());
     List<SelfLabel> labels = new ArrayList<>(picked.selected().size());
     for (SelfLabel l : picked.selected()) {
-      UnlabeledPair p = named.get(contentIds.get(l.pair().key()));
+      UnlabeledPair p = named.get(orders.get(l.pair().key()));
       labels.add(new SelfLabel(Comparison.of(p), l.firstPreferred(), l.s1(), l.s2(), l.loop()));
     }
     return new Round(
@@ -222,12 +223,12 @@ final class ExecutorPool implements HeadFeatures, Pool {
         poolLeft);
   }
 
-  /** A pool pair's rewards as an executor sends them: where it was read, its id. */
-  record Scored(long order, long contentId, double r1, double r2) implements java.io.Serializable {}
+  /** A pool pair's rewards as an executor sends them, with where it was read. */
+  record Scored(long order, double r1, double r2) implements java.io.Serializable {}
 
   /**
-   * Brings the texts of the pool pairs {@code ids} not named yet to the driver, named once for the
-   * run and its fold runs (which pick mostly the same pairs).
+   * Brings the texts of the pool pairs read at {@code ids} not named yet to the driver, named once
+   * for the run and its fold runs (which pick mostly the same pairs).
    */
   private synchronized void name(long[] ids) {
     long[] wanted =
@@ -235,11 +236,11 @@ final class ExecutorPool implements HeadFeatures, Pool {
     if (wanted.length == 0) {
       return;
     }
-    for (PoolRow r : withIds(wanted, r -> r.withVectors(null, null))) {
+    for (PoolRow r : withIds(wanted, PoolRow::order, r -> r.withVectors(null, null))) {
       named.put(
-          r.contentId(),
+          r.order(),
           new UnlabeledPair(
-              keyOf(r.contentId()),
+              keyOf(r.order()),
               r.id(),
               interner.prompt(r.prompt()),
               interner.text(r.first()),
@@ -248,14 +249,17 @@ final class ExecutorPool implements HeadFeatures, Pool {
     }
   }
 
-  /** The pool pairs with content ids {@code ids} (sorted, distinct), as {@code part} of each. */
-  private <T> List<T> withIds(long[] ids, Function<PoolRow, T> part) {
+  /**
+   * The pool pairs whose {@code id} (read order or content id) is one of {@code ids} (sorted,
+   * distinct), as {@code part} of each.
+   */
+  private <T> List<T> withIds(long[] ids, Function<PoolRow, Long> id, Function<PoolRow, T> part) {
     if (ids.length == 0) {
       return List.of();
     }
     Broadcast<long[]> find = context.broadcast(ids);
     try {
-      return rows.filter(r -> Arrays.binarySearch(find.value(), r.contentId()) >= 0)
+      return rows.filter(r -> Arrays.binarySearch(find.value(), id.call(r)) >= 0)
           .map(part)
           .collect();
     } finally {
@@ -264,22 +268,32 @@ final class ExecutorPool implements HeadFeatures, Pool {
   }
 
   /**
-   * A resumed run's saved self-labels: their pairs fetched from the executors by content id and
-   * named again (keys are this process's own), looked up by the keys the files gave them.
+   * A resumed run's saved self-labels: their pairs found on the executors by content id (a pair the
+   * pool holds twice: its copies in read order, as the saved labels name them) and named again
+   * (keys are this process's own), looked up by the keys the files gave them.
    */
   @Override
   public java.util.function.IntFunction<UnlabeledPair> saved(int[] savedKeys, long[] ids) {
-    name(ids);
-    Map<Integer, UnlabeledPair> bySavedKey = new HashMap<>();
-    for (int i = 0; i < savedKeys.length; i++) {
-      UnlabeledPair p = named.get(ids[i]);
-      if (p == null) {
+    long[] wanted = Arrays.stream(ids).distinct().sorted().toArray();
+    Map<Long, java.util.ArrayDeque<Long>> copies = new HashMap<>();
+    withIds(wanted, PoolRow::contentId, r -> new long[] {r.contentId(), r.order()}).stream()
+        .sorted(Comparator.comparingLong(r -> r[1]))
+        .forEach(r -> copies.computeIfAbsent(r[0], k -> new java.util.ArrayDeque<>()).add(r[1]));
+    long[] at = new long[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      java.util.ArrayDeque<Long> left = copies.get(ids[i]);
+      if (left == null || left.isEmpty()) {
         throw new IllegalArgumentException(
             "a saved self-label names a pair that is not in the pool (content id "
                 + org.ser4j.data.ContentId.hex(ids[i])
                 + "): was the pool changed since the run began?");
       }
-      bySavedKey.put(savedKeys[i], p);
+      at[i] = left.poll();
+    }
+    name(at);
+    Map<Integer, UnlabeledPair> bySavedKey = new HashMap<>();
+    for (int i = 0; i < savedKeys.length; i++) {
+      bySavedKey.put(savedKeys[i], named.get(at[i]));
     }
     return bySavedKey::get;
   }
@@ -299,15 +313,20 @@ final class ExecutorPool implements HeadFeatures, Pool {
     }
     Map<Integer, Boolean> onPool = new HashMap<>();
     long[] wanted = chosen.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
-    for (Tuple2<Long, String> t : withIds(wanted, r -> new Tuple2<>(r.contentId(), r.first()))) {
-      onPool.put(keyOf(t._1()), t._2().equals(chosen.get(t._1())));
+    // Every copy of a pair the pool holds more than once is decided.
+    for (Tuple2<long[], String> t :
+        withIds(
+            wanted,
+            PoolRow::contentId,
+            r -> new Tuple2<>(new long[] {r.contentId(), r.order()}, r.first()))) {
+      onPool.put(keyOf(t._1()[1]), t._2().equals(chosen.get(t._1()[0])));
     }
     return new SerDataset.AddedLabels(n, onPool);
   }
 
-  /** The content ids of the pairs {@code taken} has, sorted. */
+  /** Where the pairs {@code taken} has were read, sorted. */
   private long[] idsOf(Taken taken) {
-    long[] out = taken.keys().mapToLong(k -> contentIds.get(k)).toArray();
+    long[] out = taken.keys().mapToLong(k -> orders.get(k)).toArray();
     Arrays.sort(out);
     return out;
   }
@@ -327,16 +346,16 @@ final class ExecutorPool implements HeadFeatures, Pool {
     return seedAndTest.encoder();
   }
 
-  /** The vectors of picked pairs {@code keys}, fetched from the executors by content id. */
+  /** The vectors of picked pairs {@code keys}, fetched from the executors by read order. */
   @Override
   public PairFeatures pool(int[] keys) {
-    long[] wanted = Arrays.stream(keys).mapToLong(contentIds::get).distinct().sorted().toArray();
+    long[] wanted = Arrays.stream(keys).mapToLong(orders::get).distinct().sorted().toArray();
     Map<Long, PoolRow> byId = new HashMap<>();
-    withIds(wanted, PoolRow::vectorsOnly).forEach(r -> byId.put(r.contentId(), r));
+    withIds(wanted, PoolRow::order, PoolRow::vectorsOnly).forEach(r -> byId.put(r.order(), r));
     float[][] first = new float[keys.length][];
     float[][] second = new float[keys.length][];
     for (int i = 0; i < keys.length; i++) {
-      PoolRow r = byId.get(contentIds.get(keys[i]));
+      PoolRow r = byId.get(orders.get(keys[i]));
       first[i] = r.firstVector();
       second[i] = r.secondVector();
     }

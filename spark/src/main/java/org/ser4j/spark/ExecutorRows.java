@@ -14,9 +14,10 @@ import org.ser4j.model.head.PairFeatures;
 
 /**
  * A fit's training pairs on the executors: the seed pairs, sent once a fit, and the self-labeled
- * pool pairs, found by content id where the pool is persisted (their vectors are not copied: a row
- * points at the pool row's). Each pass of the full-batch objective is summed by {@code
- * treeAggregate}; only the sums (one vector of the encoder's width) come back to the driver.
+ * pool pairs, found by where they were read ({@link PoolRow#order}) where the pool is persisted
+ * (their vectors are not copied: a row points at the pool row's). Each pass of the full-batch
+ * objective is summed by {@code treeAggregate}; only the sums (one vector of the encoder's width)
+ * come back to the driver.
  */
 final class ExecutorRows implements FullBatchTrainer.Rows {
   /** One training pair: its answers' vectors, chosen first, and its weight in the loss. */
@@ -27,7 +28,10 @@ final class ExecutorRows implements FullBatchTrainer.Rows {
   private final long size;
   private final int dimension;
 
-  /** Self-labeled pool pairs by content id (sorted), whether each one's first answer won. */
+  /**
+   * Self-labeled pool pairs by where they were read ({@link PoolRow#order}, sorted), whether each
+   * one's first answer won.
+   */
   record Picks(long[] ids, boolean[] firstPreferred) implements java.io.Serializable {
     static Picks of(long[] ids, boolean[] firstPreferred) {
       Integer[] order = new Integer[ids.length];
@@ -64,12 +68,11 @@ final class ExecutorRows implements FullBatchTrainer.Rows {
     this.picks = context.broadcast(picked);
     Broadcast<Picks> p = picks;
     JavaRDD<FitRow> self =
-        pool.filter(r -> Arrays.binarySearch(p.value().ids(), r.contentId()) >= 0)
+        pool.filter(r -> Arrays.binarySearch(p.value().ids(), r.order()) >= 0)
             .map(
                 r -> {
                   boolean first =
-                      p.value()
-                          .firstPreferred()[Arrays.binarySearch(p.value().ids(), r.contentId())];
+                      p.value().firstPreferred()[Arrays.binarySearch(p.value().ids(), r.order())];
                   return first
                       ? new FitRow(r.firstVector(), r.secondVector(), selfWeight)
                       : new FitRow(r.secondVector(), r.firstVector(), selfWeight);

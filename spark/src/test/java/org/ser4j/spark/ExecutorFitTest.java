@@ -63,7 +63,7 @@ class ExecutorFitTest {
       rows.add(
           new PoolRow(
               i,
-              1000L + 7L * i,
+              1000L + i % 2500, // some pairs twice in the pool: rows are known by read order
               "p" + i,
               null,
               null,
@@ -91,7 +91,7 @@ class ExecutorFitTest {
     }
     for (int k = 0; k < n; k++) {
       int i = order.get(k);
-      picked[k] = 1000L + 7L * i;
+      picked[k] = i; // the row read at i
       firstPreferred[k] = k % 4 != 0;
       c[seed.size() + k] = firstPreferred[k] ? unlabeled.chosen()[i] : unlabeled.rejected()[i];
       r[seed.size() + k] = firstPreferred[k] ? unlabeled.rejected()[i] : unlabeled.chosen()[i];
@@ -200,7 +200,7 @@ class ExecutorFitTest {
   @Test
   void aPickMissingFromThePoolIsAnError() {
     long[] ids = picked.clone();
-    ids[0] = 5; // no pool row has it
+    ids[0] = 999_999; // no pool row was read there
     IllegalStateException e =
         assertThrows(
             IllegalStateException.class,

@@ -54,7 +54,7 @@ class ExecutorPoolTest {
   @Test
   void theExecutorsPickWhatOneProcessPicks() throws Exception {
     assertTrue(
-        executorsRun.err().contains("a pool of 240 pairs on the executors"), executorsRun.err());
+        executorsRun.err().contains("a pool of 242 pairs on the executors"), executorsRun.err());
     assertTrue(
         executorsRun.err().contains("1 the labeled or test data compare left out"),
         executorsRun.err());
@@ -70,6 +70,14 @@ class ExecutorPoolTest {
                 data.pairs().get(240).second()));
     assertFalse(
         b.stream().anyMatch(l -> l.contains(labeledAgain)), "a labeled pair never selected");
+    for (int k : OwnDataSplit.REPEATED) {
+      org.ser4j.data.UnlabeledPair p = data.pairs().get(k);
+      String id = ContentId.hex(ContentId.of(p.prompt(), p.first(), p.second()));
+      assertEquals(
+          2,
+          b.stream().flatMap(List::stream).filter(id::equals).count(),
+          "both copies of a pair the pool holds twice selected, as in one process");
+    }
     ObjectMapper json = new ObjectMapper();
     JsonNode ra = json.readTree(inProcess.resolve("report.json").toFile()).get("loops");
     JsonNode rb = json.readTree(onExecutors.resolve("report.json").toFile()).get("loops");

@@ -20,10 +20,14 @@ import org.ser4j.data.format.ReadOptions;
 
 /**
  * Your own data from the quick start's file (its first 360 pairs): 60 human-labeled pairs, a pool
- * of 241 pairs nobody judged (the labels stripped, answers in a random order; the last one is a
- * labeled pair again, answers swapped, which the overlap check must leave out) and 60 test pairs.
+ * of 243 pairs nobody judged (the labels stripped, answers in a random order; pair 240 is a labeled
+ * pair again, answers swapped, which the overlap check must leave out; pairs 241 and 242 repeat
+ * pool pairs 3 and 10, the second with its answers swapped) and 60 test pairs.
  */
 record OwnDataSplit(Path labeled, Path pool, Path test, List<UnlabeledPair> pairs) {
+  /** The pool pairs the pool holds twice. */
+  static final int[] REPEATED = {30, 48};
+
   static OwnDataSplit writeTo(Path dir) throws IOException {
     List<PreferencePair> all =
         PairReader.readAll(HhSplit.HH, ReadOptions.defaults().withSkipBad(true)).pairs();
@@ -41,6 +45,16 @@ record OwnDataSplit(Path labeled, Path pool, Path test, List<UnlabeledPair> pair
       split.pairs.add(pair(split.pairs.size(), p, flip));
     }
     split.pairs.add(pair(split.pairs.size(), all.get(7), true)); // already labeled
+    // A pool may hold a pair twice: as it was, and with its answers the other way round. One
+    // process keeps both copies, as two pairs; so must the executors.
+    UnlabeledPair asIs = split.pairs.get(REPEATED[0]);
+    UnlabeledPair swapped = split.pairs.get(REPEATED[1]);
+    split.pairs.add(
+        new UnlabeledPair(
+            241, "again-1", asIs.prompt(), asIs.first(), asIs.second(), asIs.source()));
+    split.pairs.add(
+        new UnlabeledPair(
+            242, "again-2", swapped.prompt(), swapped.second(), swapped.first(), swapped.source()));
     PairWriter.writeUnlabeled(split.pool, split.pairs);
     return split;
   }

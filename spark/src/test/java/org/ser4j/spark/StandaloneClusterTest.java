@@ -135,7 +135,7 @@ class StandaloneClusterTest {
     } finally {
       org.apache.spark.sql.SparkSession.active().stop();
     }
-    assertTrue(r.err().contains("a pool of 240 pairs on the executors"), r.err());
+    assertTrue(r.err().contains("a pool of 242 pairs on the executors"), r.err());
     List<List<String>> picked = OwnDataSplit.selectedIds(local);
     assertTrue(!picked.isEmpty() && !picked.get(0).isEmpty(), "loop 1 selected");
     assertEquals(picked, OwnDataSplit.selectedIds(cluster));
