@@ -195,16 +195,13 @@ final class ExecutorPool implements HeadFeatures, Pool {
     }
     List<Scored> inOrder = new ArrayList<>(found);
     inOrder.sort(Comparator.comparingLong(Scored::order));
-    // The rule reads rewards, not texts: pairs not named yet stand in by key until picked.
+    // The rule reads rewards, not texts or keys: every candidate stands in by its place in the
+    // list, so only the pairs picked get a lasting key (the driver keeps nothing per candidate).
     List<Comparison> comparisons = new ArrayList<>(inOrder.size());
     double[] r1 = new double[inOrder.size()];
     double[] r2 = new double[inOrder.size()];
     for (int i = 0; i < inOrder.size(); i++) {
-      long id = inOrder.get(i).order();
-      UnlabeledPair p = named.get(id);
-      comparisons.add(
-          Comparison.of(
-              p != null ? p : new UnlabeledPair(keyOf(id), null, null, null, null, null)));
+      comparisons.add(Comparison.of(new UnlabeledPair(i, null, null, null, null, null)));
       r1[i] = inOrder.get(i).r1();
       r2[i] = inOrder.get(i).r2();
     }
@@ -212,11 +209,17 @@ final class ExecutorPool implements HeadFeatures, Pool {
     int poolLeft = (int) (long) left.value();
     PairSelection.Picked picked =
         rule.pick(new CandidateSource.Candidates(comparisons, rewards, rewards, poolLeft), context);
-    name(picked.selected().stream().mapToLong(l -> orders.get(l.pair().key())).toArray());
+    long[] at = new long[picked.selected().size()];
+    for (int i = 0; i < at.length; i++) {
+      at[i] = inOrder.get(picked.selected().get(i).pair().key()).order();
+    }
+    name(at);
     List<SelfLabel> labels = new ArrayList<>(picked.selected().size());
-    for (SelfLabel l : picked.selected()) {
-      UnlabeledPair p = named.get(orders.get(l.pair().key()));
-      labels.add(new SelfLabel(Comparison.of(p), l.firstPreferred(), l.s1(), l.s2(), l.loop()));
+    for (int i = 0; i < at.length; i++) {
+      SelfLabel l = picked.selected().get(i);
+      labels.add(
+          new SelfLabel(
+              Comparison.of(named.get(at[i])), l.firstPreferred(), l.s1(), l.s2(), l.loop()));
     }
     return new Round(
         new PairSelection.Picked(labels, picked.rule(), picked.temperature(), picked.status()),

@@ -159,7 +159,6 @@ class ExecutorPoolTest {
     double a = here.get(1).get("test_accuracy").asDouble();
     double b = there.get(1).get("test_accuracy").asDouble();
     assertTrue(Math.abs(a - b) <= 0.1, "loop 1 test accuracy " + b + " vs one process's " + a);
-    assertTrue(b > 0.5, "it learned: " + b);
   }
 
   @Test

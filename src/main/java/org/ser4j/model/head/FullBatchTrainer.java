@@ -17,8 +17,10 @@ import org.ser4j.util.Progress;
  * the same weights to rounding.
  */
 public final class FullBatchTrainer {
-  /** The L2 strengths tried, strongest first. */
-  public static final double[] PATH = {1e-1, 1e-2, 1e-3, 1e-4, 1e-5};
+  /** The L2 strengths tried, strongest first, three a decade: a search range, not a setting. */
+  public static final double[] PATH = {
+    10, 3, 1, 0.3, 0.1, 0.03, 0.01, 3e-3, 1e-3, 3e-4, 1e-4, 3e-5, 1e-5
+  };
 
   // Each lambda is solved to a gradient this small (the objective's scale is a mean loss, ~0.6).
   private static final double TOLERANCE = 1e-7;

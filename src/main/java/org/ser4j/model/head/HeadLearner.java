@@ -213,7 +213,7 @@ public final class HeadLearner implements RewardLearner, org.ser4j.model.learn.P
   }
 
   /** Lambdas of the path without a better validation loss before it stops. */
-  private static final int PATH_PATIENCE = 1;
+  private static final int PATH_PATIENCE = 2;
 
   /** Each pair's weight in the loss: 1 for a seed pair, the self-label weight for the rest. */
   private static double[] weights(TrainingSet set) {

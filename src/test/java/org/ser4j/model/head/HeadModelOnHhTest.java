@@ -64,4 +64,48 @@ class HeadModelOnHhTest {
       assertEquals(model.provenance(), loaded.provenance(), "provenance survives the round trip");
     }
   }
+
+  /**
+   * The full-batch fit (the one a cluster runs beyond its bound) learns the same real preferences
+   * about as well as the default mini-batch fit: both on the same pairs, early-stopped or judged on
+   * the same held-out tenth, scored on the same test prompts.
+   */
+  @Test
+  void theFullBatchFitLearnsHhRlhfAboutAsWell() throws Exception {
+    List<PreferencePair> all =
+        PairReader.readAll(
+                SharedData.require(SharedData.HH_RLHF), ReadOptions.defaults().withSkipBad(true))
+            .pairs();
+    Splits.TrainTest split = Splits.byPrompt(Splits.dropTies(all).kept(), 0.2, 42);
+    try (Featurizer featurizer = TestEncoders.open(TestEncoders.defaults(), TestEncoders.CACHE)) {
+      List<PairFeatures> f = PairEncoding.features(featurizer, split.train(), split.test());
+      org.ser4j.data.split.SeedSplit held =
+          org.ser4j.data.split.SeedSplit.forTraining(f.get(0).size(), 0.1, 42);
+      PairFeatures train = f.get(0).select(held.train());
+      PairFeatures validation = f.get(0).select(held.validation());
+      TrainedHead miniBatch =
+          new RewardTrainer(TrainConfig.defaults(), Progress.quiet()).train(train, validation);
+      TrainedHead fullBatch =
+          new FullBatchTrainer(Progress.quiet())
+              .train(
+                  FullBatchTrainer.inMemory(train, null),
+                  validation,
+                  null,
+                  null,
+                  FullBatchTrainer.PATH,
+                  2);
+      double a = accuracy(miniBatch, f.get(1));
+      double b = accuracy(fullBatch, f.get(1));
+      System.out.printf(
+          "HH-RLHF held-out accuracy: mini-batch %.4f, full-batch %.4f (lambda %g) on %d pairs%n",
+          a, b, FullBatchTrainer.PATH[fullBatch.bestEpoch() - 1], f.get(1).size());
+      assertTrue(b >= 0.58, "full-batch held-out accuracy " + b);
+      assertTrue(Math.abs(a - b) <= 0.03, "full-batch " + b + " vs mini-batch " + a);
+    }
+  }
+
+  private static double accuracy(TrainedHead h, PairFeatures test) {
+    HeadModel m = new HeadModel(null, h.normalizer(), h.head(), Provenance.UNKNOWN);
+    return PairMetrics.of(m.score(test.chosen()), m.score(test.rejected())).accuracy();
+  }
 }
