@@ -21,6 +21,7 @@ import org.ser4j.data.SourceRef;
 import org.ser4j.data.format.JsonLines;
 import org.ser4j.data.format.UnlabeledReader;
 import org.ser4j.util.Json;
+import scala.Tuple2;
 
 /**
  * Reads an unlabeled pool on the executors, never on the driver: JSON Lines (plain or gzip) as one
@@ -77,22 +78,7 @@ final class PoolReader {
               .toJSON()
               .javaRDD()
               .zipWithIndex()
-              .mapPartitions(
-                  it -> {
-                    List<PoolRow> out = new ArrayList<>();
-                    it.forEachRemaining(
-                        t -> {
-                          SourceRef at = new SourceRef(source, t._2() + 1);
-                          JsonNode json;
-                          try {
-                            json = Json.CANONICAL.readTree(t._1());
-                          } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                          }
-                          add(out, json, at, 0, skipBad, knownIds.value(), counts);
-                        });
-                    return out.iterator();
-                  });
+              .mapPartitions(it -> parquetRows(it, source, skipBad, knownIds.value(), counts));
     } else {
       List<String> files = files(source);
       SerializableConfiguration hadoop =
@@ -106,35 +92,113 @@ final class PoolReader {
           context
               .parallelize(indices, Math.max(1, files.size()))
               .mapPartitions(
-                  it -> {
-                    List<PoolRow> out = new ArrayList<>();
-                    while (it.hasNext()) {
-                      int f = it.next();
-                      Path path = new Path(files.get(f));
-                      FileSystem fs = path.getFileSystem(conf.value().value());
-                      try (JsonLines lines = JsonLines.open(files.get(f), fs.open(path))) {
-                        while (true) {
-                          JsonLines.Record r;
-                          try {
-                            if (!lines.hasNext()) {
-                              break;
-                            }
-                            r = lines.next();
-                          } catch (BadRecordException e) {
-                            if (!skipBad) {
-                              throw e;
-                            }
-                            counts.skipped().add(1);
-                            continue;
-                          }
-                          add(out, r.json(), r.source(), f, skipBad, knownIds.value(), counts);
-                        }
-                      }
-                    }
-                    return out.iterator();
-                  });
+                  it -> jsonLinesRows(it, files, conf, skipBad, knownIds.value(), counts));
     }
     return rows;
+  }
+
+  /** The pairs of the JSON rows {@code it} of Parquet file {@code source} (row N is line N). */
+  private static java.util.Iterator<PoolRow> parquetRows(
+      java.util.Iterator<Tuple2<String, Long>> it,
+      String source,
+      boolean skipBad,
+      long[] known,
+      Counts counts) {
+    return new Streamed() {
+      @Override
+      boolean nextRecord(List<PoolRow> out) throws IOException {
+        if (!it.hasNext()) {
+          return false;
+        }
+        Tuple2<String, Long> t = it.next();
+        SourceRef at = new SourceRef(source, t._2() + 1);
+        add(out, Json.CANONICAL.readTree(t._1()), at, 0, skipBad, known, counts);
+        return true;
+      }
+    };
+  }
+
+  /** The pairs of the JSON Lines files {@code it} indexes in {@code files}, file after file. */
+  private static java.util.Iterator<PoolRow> jsonLinesRows(
+      java.util.Iterator<Integer> it,
+      List<String> files,
+      Broadcast<SerializableConfiguration> conf,
+      boolean skipBad,
+      long[] known,
+      Counts counts) {
+    return new Streamed() {
+      private JsonLines lines; // the file being read
+      private int file;
+
+      @Override
+      boolean nextRecord(List<PoolRow> out) throws IOException {
+        JsonLines.Record r;
+        while (true) {
+          if (lines == null) {
+            if (!it.hasNext()) {
+              return false;
+            }
+            file = it.next();
+            Path path = new Path(files.get(file));
+            FileSystem fs = path.getFileSystem(conf.value().value());
+            lines = JsonLines.open(files.get(file), fs.open(path));
+          }
+          try {
+            if (!lines.hasNext()) {
+              lines.close();
+              lines = null;
+              continue;
+            }
+            r = lines.next();
+            break;
+          } catch (BadRecordException e) {
+            if (!skipBad) {
+              throw e;
+            }
+            counts.skipped().add(1);
+            return true;
+          }
+        }
+        add(out, r.json(), r.source(), file, skipBad, known, counts);
+        return true;
+      }
+    };
+  }
+
+  /**
+   * A partition's pool pairs, one record's at a time: a file of any size streams through a task (a
+   * list of its pairs would have to fit an executor's heap).
+   */
+  private abstract static class Streamed implements java.util.Iterator<PoolRow> {
+    private final List<PoolRow> ready = new ArrayList<>(4);
+    private int next;
+
+    /** Adds the next record's pairs (maybe none) to {@code out}; false when there is none. */
+    abstract boolean nextRecord(List<PoolRow> out) throws IOException;
+
+    @Override
+    public boolean hasNext() {
+      try {
+        while (next == ready.size()) {
+          ready.clear();
+          next = 0;
+          if (!nextRecord(ready)) {
+            return false;
+          }
+        }
+        return true;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public PoolRow next() {
+      if (!hasNext()) {
+        throw new java.util.NoSuchElementException();
+      }
+      return ready.get(next++);
+    }
   }
 
   /** The files of {@code source}: itself, a directory's visible files, or a glob's matches. */
