@@ -65,4 +65,14 @@ public final class EpochLoop {
     }
     return new Result(history, bestEpoch);
   }
+
+  /** Tells {@code task} of each epoch: a step, and the epoch's training and validation loss. */
+  public static Consumer<Epoch> reporting(org.ser4j.util.Progress.Task task) {
+    return e -> {
+      task.step(1);
+      task.message(
+          String.format(
+              java.util.Locale.ROOT, "loss %.4f val %.4f", e.trainLoss(), e.validationLoss()));
+    };
+  }
 }

@@ -18,6 +18,7 @@ import org.ser4j.model.head.PairFeatures;
 import org.ser4j.model.head.RewardTrainer;
 import org.ser4j.model.head.TrainConfig;
 import org.ser4j.model.head.TrainedHead;
+import org.ser4j.util.Permutations;
 import org.ser4j.util.Progress;
 
 /**
@@ -385,8 +386,8 @@ public final class EncoderSearch {
       int[] train = IntStream.range(0, foldOf.length).filter(i -> foldOf[i] != fold).toArray();
       int[] held = IntStream.range(0, foldOf.length).filter(i -> foldOf[i] == fold).toArray();
       SeedSplit inner = SeedSplit.of(train.length, head.validationFraction(), seed + f);
-      PairFeatures fit = labeled.select(pick(train, inner.train()));
-      PairFeatures stop = labeled.select(pick(train, inner.validation()));
+      PairFeatures fit = labeled.select(Permutations.pick(train, inner.train()));
+      PairFeatures stop = labeled.select(Permutations.pick(train, inner.validation()));
       TrainedHead h = new RewardTrainer(head.withSeed(seed + f), Progress.quiet()).train(fit, stop);
       PairFeatures out = labeled.select(held);
       float[][] c = h.normalizer().apply(out.chosen());
@@ -396,14 +397,6 @@ public final class EncoderSearch {
       }
     }
     return margins;
-  }
-
-  private static int[] pick(int[] from, int[] positions) {
-    int[] out = new int[positions.length];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = from[positions[i]];
-    }
-    return out;
   }
 
   /** 1 for a right margin, 0 for a wrong one, a half for a tie. */

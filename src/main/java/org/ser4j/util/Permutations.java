@@ -26,4 +26,13 @@ public final class Permutations {
       a[j] = t;
     }
   }
+
+  /** {@code from}'s entries at {@code positions}, in that order (a split's side of a set). */
+  public static int[] pick(int[] from, int[] positions) {
+    int[] out = new int[positions.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = from[positions[i]];
+    }
+    return out;
+  }
 }

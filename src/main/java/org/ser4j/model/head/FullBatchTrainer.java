@@ -157,15 +157,7 @@ public final class FullBatchTrainer {
               val.size() > 0,
               train.size(),
               trainee,
-              e -> {
-                task.step(1);
-                task.message(
-                    String.format(
-                        java.util.Locale.ROOT,
-                        "loss %.4f val %.4f",
-                        e.trainLoss(),
-                        e.validationLoss()));
-              });
+              EpochLoop.reporting(task));
       return new TrainedHead(
           head(best[0], fixedBias), norm, r.history(), r.bestEpoch(), val.size());
     }

@@ -13,6 +13,7 @@ import org.ser4j.model.TrainedModel;
 import org.ser4j.model.learn.RewardLearner;
 import org.ser4j.model.learn.SelfLabel;
 import org.ser4j.model.learn.TrainingSet;
+import org.ser4j.util.Permutations;
 import org.ser4j.util.Progress;
 
 /**
@@ -176,8 +177,11 @@ public final class HeadLearner implements RewardLearner, org.ser4j.model.learn.P
               train.labeled().length, cfg.validationFraction(), cfg.seed());
       TrainingSet part =
           new TrainingSet(
-              pick(train.labeled(), split.train()), train.selfLabeled(), train.selfLabelWeight());
-      TrainingSet held = TrainingSet.labeled(pick(train.labeled(), split.validation()));
+              Permutations.pick(train.labeled(), split.train()),
+              train.selfLabeled(),
+              train.selfLabelWeight());
+      TrainingSet held =
+          TrainingSet.labeled(Permutations.pick(train.labeled(), split.validation()));
       TrainedHead chosen;
       try (FullBatchTrainer.Rows partRows = in.rowsElsewhere(part)) {
         chosen =
@@ -224,14 +228,6 @@ public final class HeadLearner implements RewardLearner, org.ser4j.model.learn.P
     java.util.Arrays.fill(w, 0, set.labeled().length, 1.0);
     java.util.Arrays.fill(w, set.labeled().length, w.length, set.selfLabelWeight());
     return w;
-  }
-
-  private static int[] pick(int[] from, int[] positions) {
-    int[] out = new int[positions.length];
-    for (int i = 0; i < positions.length; i++) {
-      out[i] = from[positions[i]];
-    }
-    return out;
   }
 
   /** The style measures of the answers of {@code train} and {@code validation}, row for row. */

@@ -194,15 +194,7 @@ public final class RewardTrainer {
               nVal > 0,
               train.size(),
               trainee,
-              e -> {
-                task.step(1);
-                task.message(
-                    String.format(
-                        java.util.Locale.ROOT,
-                        "loss %.4f val %.4f",
-                        e.trainLoss(),
-                        e.validationLoss()));
-              });
+              EpochLoop.reporting(task));
       StyleFit styleFit = null;
       if (style != null) {
         double[] qc = new double[train.size()];

@@ -26,11 +26,7 @@ class HeadModelOnHhTest {
 
   @Test
   void learnsHhRlhfAboveChanceAndSurvivesSaveAndLoad() throws Exception {
-    List<PreferencePair> all =
-        PairReader.readAll(
-                SharedData.require(SharedData.HH_RLHF), ReadOptions.defaults().withSkipBad(true))
-            .pairs();
-    Splits.TrainTest split = Splits.byPrompt(Splits.dropTies(all).kept(), 0.2, 42);
+    Splits.TrainTest split = hhSplit();
     try (Featurizer featurizer = TestEncoders.open(TestEncoders.defaults(), TestEncoders.CACHE)) {
       List<PairFeatures> f = PairEncoding.features(featurizer, split.train(), split.test());
       TrainedHead trained =
@@ -72,11 +68,7 @@ class HeadModelOnHhTest {
    */
   @Test
   void theFullBatchFitLearnsHhRlhfAboutAsWell() throws Exception {
-    List<PreferencePair> all =
-        PairReader.readAll(
-                SharedData.require(SharedData.HH_RLHF), ReadOptions.defaults().withSkipBad(true))
-            .pairs();
-    Splits.TrainTest split = Splits.byPrompt(Splits.dropTies(all).kept(), 0.2, 42);
+    Splits.TrainTest split = hhSplit();
     try (Featurizer featurizer = TestEncoders.open(TestEncoders.defaults(), TestEncoders.CACHE)) {
       List<PairFeatures> f = PairEncoding.features(featurizer, split.train(), split.test());
       org.ser4j.data.split.SeedSplit held =
@@ -102,6 +94,15 @@ class HeadModelOnHhTest {
       assertTrue(b >= 0.58, "full-batch held-out accuracy " + b);
       assertTrue(Math.abs(a - b) <= 0.03, "full-batch " + b + " vs mini-batch " + a);
     }
+  }
+
+  /** HH-RLHF's pairs, a fifth of the prompts held out for test. */
+  private static Splits.TrainTest hhSplit() throws java.io.IOException {
+    List<PreferencePair> all =
+        PairReader.readAll(
+                SharedData.require(SharedData.HH_RLHF), ReadOptions.defaults().withSkipBad(true))
+            .pairs();
+    return Splits.byPrompt(Splits.dropTies(all).kept(), 0.2, 42);
   }
 
   private static double accuracy(TrainedHead h, PairFeatures test) {
