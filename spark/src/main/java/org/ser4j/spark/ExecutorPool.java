@@ -172,7 +172,7 @@ final class ExecutorPool implements HeadFeatures, Pool {
                   it -> {
                     RewardHead h = Heads.fromTensors(shipped.value().tensors());
                     FeatureNormalizer norm = shipped.value().normalizer();
-                    List<Scored> out = new ArrayList<>();
+                    Scored.Builder out = new Scored.Builder();
                     while (it.hasNext()) {
                       PoolRow r = it.next();
                       if (Arrays.binarySearch(gone.value(), r.order()) >= 0) {
@@ -182,10 +182,10 @@ final class ExecutorPool implements HeadFeatures, Pool {
                       double r1 = h.score(norm.apply(r.firstVector()));
                       double r2 = h.score(norm.apply(r.secondVector()));
                       if (test.value().passes(r1, r2)) {
-                        out.add(new Scored(r.order(), r1, r2));
+                        out.add(r.order(), r1, r2);
                       }
                     }
-                    return out.iterator();
+                    return List.of(out.build()).iterator();
                   })
               .collect();
     } finally {
@@ -193,25 +193,22 @@ final class ExecutorPool implements HeadFeatures, Pool {
       shipped.destroy();
       test.destroy();
     }
-    List<Scored> inOrder = new ArrayList<>(found);
-    inOrder.sort(Comparator.comparingLong(Scored::order));
+    Scored inOrder = Scored.inReadOrder(found);
     // The rule reads rewards, not texts or keys: every candidate stands in by its place in the
     // list, so only the pairs picked get a lasting key (the driver keeps nothing per candidate).
     List<Comparison> comparisons = new ArrayList<>(inOrder.size());
-    double[] r1 = new double[inOrder.size()];
-    double[] r2 = new double[inOrder.size()];
     for (int i = 0; i < inOrder.size(); i++) {
       comparisons.add(Comparison.of(new UnlabeledPair(i, null, null, null, null, null)));
-      r1[i] = inOrder.get(i).r1();
-      r2[i] = inOrder.get(i).r2();
     }
+    double[] r1 = inOrder.r1();
+    double[] r2 = inOrder.r2();
     PairRewards rewards = new PairRewards(r1, r2);
     int poolLeft = (int) (long) left.value();
     PairSelection.Picked picked =
         rule.pick(new CandidateSource.Candidates(comparisons, rewards, rewards, poolLeft), context);
     long[] at = new long[picked.selected().size()];
     for (int i = 0; i < at.length; i++) {
-      at[i] = inOrder.get(picked.selected().get(i).pair().key()).order();
+      at[i] = inOrder.orders()[picked.selected().get(i).pair().key()];
     }
     name(at);
     List<SelfLabel> labels = new ArrayList<>(picked.selected().size());
@@ -226,8 +223,68 @@ final class ExecutorPool implements HeadFeatures, Pool {
         poolLeft);
   }
 
-  /** A pool pair's rewards as an executor sends them, with where it was read. */
-  record Scored(long order, double r1, double r2) implements java.io.Serializable {}
+  /**
+   * The pool pairs a partition sends back: where each was read and its two rewards, as three arrays
+   * (24 bytes a pair; an object a pair was three times that on the wire).
+   */
+  record Scored(long[] orders, double[] r1, double[] r2) implements java.io.Serializable {
+    int size() {
+      return orders.length;
+    }
+
+    /** Every partition's pairs, in the pool's read order. */
+    static Scored inReadOrder(List<Scored> parts) {
+      int n = parts.stream().mapToInt(Scored::size).sum();
+      long[] orders = new long[n];
+      double[] r1 = new double[n];
+      double[] r2 = new double[n];
+      Integer[] index = new Integer[n];
+      long[] allOrders = new long[n];
+      double[] all1 = new double[n];
+      double[] all2 = new double[n];
+      int k = 0;
+      for (Scored p : parts) {
+        System.arraycopy(p.orders, 0, allOrders, k, p.size());
+        System.arraycopy(p.r1, 0, all1, k, p.size());
+        System.arraycopy(p.r2, 0, all2, k, p.size());
+        k += p.size();
+      }
+      for (int i = 0; i < n; i++) {
+        index[i] = i;
+      }
+      Arrays.sort(index, Comparator.comparingLong(i -> allOrders[i]));
+      for (int i = 0; i < n; i++) {
+        orders[i] = allOrders[index[i]];
+        r1[i] = all1[index[i]];
+        r2[i] = all2[index[i]];
+      }
+      return new Scored(orders, r1, r2);
+    }
+
+    /** A partition's pairs as they pass. */
+    static final class Builder {
+      private long[] orders = new long[1024];
+      private double[] r1 = new double[1024];
+      private double[] r2 = new double[1024];
+      private int n;
+
+      void add(long order, double a, double b) {
+        if (n == orders.length) {
+          orders = Arrays.copyOf(orders, 2 * n);
+          r1 = Arrays.copyOf(r1, 2 * n);
+          r2 = Arrays.copyOf(r2, 2 * n);
+        }
+        orders[n] = order;
+        r1[n] = a;
+        r2[n] = b;
+        n++;
+      }
+
+      Scored build() {
+        return new Scored(Arrays.copyOf(orders, n), Arrays.copyOf(r1, n), Arrays.copyOf(r2, n));
+      }
+    }
+  }
 
   /**
    * Brings the texts of the pool pairs read at {@code ids} not named yet to the driver, named once
