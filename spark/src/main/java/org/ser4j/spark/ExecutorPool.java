@@ -50,6 +50,8 @@ final class ExecutorPool implements HeadFeatures, Pool {
   private final long size;
   private final SparkPool seedAndTest;
   private PairSelection rule;
+  // Fetches of more pairs than this stream partition by partition.
+  private static final int STREAM_ABOVE = 10_000;
   private final int driverFitMax;
   private final java.io.PrintWriter log;
   // This process's key for each pool pair it has met (candidates, picks, added labels) and back.
@@ -319,9 +321,16 @@ final class ExecutorPool implements HeadFeatures, Pool {
     }
     Broadcast<long[]> find = context.broadcast(ids);
     try {
-      return rows.filter(r -> Arrays.binarySearch(find.value(), id.call(r)) >= 0)
-          .map(part)
-          .collect();
+      JavaRDD<T> found =
+          rows.filter(r -> Arrays.binarySearch(find.value(), id.call(r)) >= 0).map(part);
+      if (ids.length <= STREAM_ABOVE) {
+        return found.collect();
+      }
+      // Many pairs (a big loop's picks, with their texts) come a partition at a time: all at once
+      // they pass Spark's limit on a job's results (spark.driver.maxResultSize, 1 GB).
+      List<T> out = new ArrayList<>(ids.length);
+      found.toLocalIterator().forEachRemaining(out::add);
+      return out;
     } finally {
       find.destroy();
     }
