@@ -236,31 +236,23 @@ final class ExecutorPool implements HeadFeatures, Pool {
 
     /** Every partition's pairs, in the pool's read order. */
     static Scored inReadOrder(List<Scored> parts) {
-      int n = parts.stream().mapToInt(Scored::size).sum();
-      long[] orders = new long[n];
-      double[] r1 = new double[n];
-      double[] r2 = new double[n];
-      Integer[] index = new Integer[n];
-      long[] allOrders = new long[n];
-      double[] all1 = new double[n];
-      double[] all2 = new double[n];
-      int k = 0;
+      Builder joined = new Builder();
       for (Scored p : parts) {
-        System.arraycopy(p.orders, 0, allOrders, k, p.size());
-        System.arraycopy(p.r1, 0, all1, k, p.size());
-        System.arraycopy(p.r2, 0, all2, k, p.size());
-        k += p.size();
+        for (int i = 0; i < p.size(); i++) {
+          joined.add(p.orders[i], p.r1[i], p.r2[i]);
+        }
       }
-      for (int i = 0; i < n; i++) {
+      Scored all = joined.build();
+      Integer[] index = new Integer[all.size()];
+      for (int i = 0; i < index.length; i++) {
         index[i] = i;
       }
-      Arrays.sort(index, Comparator.comparingLong(i -> allOrders[i]));
-      for (int i = 0; i < n; i++) {
-        orders[i] = allOrders[index[i]];
-        r1[i] = all1[index[i]];
-        r2[i] = all2[index[i]];
+      Arrays.sort(index, Comparator.comparingLong(i -> all.orders[i]));
+      Builder sorted = new Builder();
+      for (int i : index) {
+        sorted.add(all.orders[i], all.r1[i], all.r2[i]);
       }
-      return new Scored(orders, r1, r2);
+      return sorted.build();
     }
 
     /** A partition's pairs as they pass. */
