@@ -28,8 +28,10 @@ public record LoopDiagnostics(
     @JsonProperty("built_decided") Integer builtDecided,
     @JsonProperty("built_precision") Double builtPrecision) {
 
+  /** {@code chosenLonger}: whether each of {@code selected} chose the longer answer. */
   static LoopDiagnostics of(
       List<SelfLabel> selected,
+      boolean[] chosenLonger,
       GoldLabels gold,
       Double temperature,
       double seedLongerShare,
@@ -63,7 +65,7 @@ public record LoopDiagnostics(
     return new LoopDiagnostics(
         temperature,
         known ? deciles : null,
-        LengthBalance.longerShare(selected),
+        LengthBalance.longerShare(chosenLonger),
         !known ? null : n == 0 ? Double.NaN : (double) goldLonger / n,
         seedLongerShare,
         westOfN ? built.size() : null,

@@ -29,13 +29,15 @@ record LoopSelection(
 
   /**
    * A loop's picks ({@code picked}) as the filters left them ({@code selected}): {@code before}
-   * self-labels were selected in the loops before, {@code poolLeft} pool pairs were candidates.
+   * self-labels were selected in the loops before, {@code poolLeft} pool pairs were candidates;
+   * {@code chosenLonger}: whether each of {@code selected} chose the longer answer.
    */
   static LoopSelection picked(
       PairSelection.Picked picked,
       List<SelfLabel> selected,
       int before,
       long poolLeft,
+      boolean[] chosenLonger,
       GoldLabels gold,
       double seedLonger,
       SerConfig config) {
@@ -47,7 +49,12 @@ record LoopSelection(
         LoopDiagnostics.precision(selected, gold),
         poolLeft - selected.stream().filter(x -> !x.pair().built()).count(),
         LoopDiagnostics.of(
-            selected, gold, picked.temperature(), seedLonger, config.selection().westOfN()));
+            selected,
+            chosenLonger,
+            gold,
+            picked.temperature(),
+            seedLonger,
+            config.selection().westOfN()));
   }
 
   /**

@@ -128,44 +128,46 @@ public final class RunStore {
     return store;
   }
 
-  /** A loop's selections, then its model directory. */
-  void saveLoop(int loop, TrainedModel model, List<SelfLabel> selected) throws IOException {
-    saveSelected(loop, selected);
+  /** A loop's selections (their texts where {@code pool} keeps them), then its model directory. */
+  void saveLoop(int loop, TrainedModel model, List<SelfLabel> selected, Pool pool)
+      throws IOException {
+    saveSelected(loop, selected, pool);
     model.save(loopDir(loop).resolve("model"));
   }
 
-  private void saveSelected(int loop, List<SelfLabel> selected) throws IOException {
+  private void saveSelected(int loop, List<SelfLabel> selected, Pool pool) throws IOException {
     Path d = loopDir(loop);
     AtomicFiles.write(
         d.resolve("selected.jsonl"),
-        out -> {
-          for (SelfLabel s : selected) {
-            ObjectNode n = Json.CANONICAL.createObjectNode();
-            Comparison c = s.pair();
-            n.put("pool_key", c.key());
-            n.put("id", c.id());
-            if (!c.built()) { // the same pair's id in any file, run or engine
-              UnlabeledPair p = c.first().pair();
-              n.put(
-                  "content_id",
-                  org.ser4j.data.ContentId.hex(
-                      org.ser4j.data.ContentId.of(p.prompt(), p.first(), p.second())));
-            }
-            if (c.built()) { // West-of-N: which answers of which two pool pairs
-              n.put("first_answer", side(c.first()));
-              n.put("second_pool_key", c.second().pair().key());
-              n.put("second_answer", side(c.second()));
-            }
-            n.put("first_preferred", s.firstPreferred());
-            n.put("s_first", s.s1());
-            n.put("s_second", s.s2());
-            n.put("prompt", s.pair().prompt().transcript());
-            n.put("chosen", s.chosen());
-            n.put("rejected", s.rejected());
-            out.write(Json.LINE.writeValueAsBytes(n));
-            out.write('\n');
-          }
-        });
+        out ->
+            pool.withTexts(
+                selected,
+                s -> {
+                  ObjectNode n = Json.CANONICAL.createObjectNode();
+                  Comparison c = s.pair();
+                  n.put("pool_key", c.key());
+                  n.put("id", c.id());
+                  if (!c.built()) { // the same pair's id in any file, run or engine
+                    UnlabeledPair p = c.first().pair();
+                    n.put(
+                        "content_id",
+                        org.ser4j.data.ContentId.hex(
+                            org.ser4j.data.ContentId.of(p.prompt(), p.first(), p.second())));
+                  }
+                  if (c.built()) { // West-of-N: which answers of which two pool pairs
+                    n.put("first_answer", side(c.first()));
+                    n.put("second_pool_key", c.second().pair().key());
+                    n.put("second_answer", side(c.second()));
+                  }
+                  n.put("first_preferred", s.firstPreferred());
+                  n.put("s_first", s.s1());
+                  n.put("s_second", s.s2());
+                  n.put("prompt", s.pair().prompt().transcript());
+                  n.put("chosen", s.chosen());
+                  n.put("rejected", s.rejected());
+                  out.write(Json.LINE.writeValueAsBytes(n));
+                  out.write('\n');
+                }));
   }
 
   private static String side(Comparison.Answer a) {
@@ -318,9 +320,10 @@ public final class RunStore {
 
   /**
    * What the loop tells the store: each loop's selections and model, then report.json (every loop
-   * so far, the kept loop, why it stopped, the training mode {@code finetune}).
+   * so far, the kept loop, why it stopped, the training mode {@code finetune}); the selections'
+   * texts from {@code pool}.
    */
-  LoopListener listener(SerConfig config, String finetune) throws IOException {
+  LoopListener listener(SerConfig config, String finetune, Pool pool) throws IOException {
     // How `--encoder auto` chose the encoder, as run.json holds it: read once for every report.
     JsonNode encoderChoice = hasRun() ? readRun().get("encoder_choice") : null;
     return new LoopListener() {
@@ -328,7 +331,7 @@ public final class RunStore {
       public void loopDone(
           LoopReport report, TrainedModel model, List<SelfLabel> selected, List<LoopReport> loops)
           throws IOException {
-        saveLoop(report.loop(), model, selected);
+        saveLoop(report.loop(), model, selected, pool);
         writeReport(loops, null, false);
       }
 

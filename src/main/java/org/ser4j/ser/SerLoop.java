@@ -146,10 +146,11 @@ public final class SerLoop {
               TrainingSet.labeled(split.validation()),
               config.selfLabelWeight(),
               seedLonger,
+              pool::chosenLonger,
               seed);
       judge = LoopJudge.of(learner, config, seed, split, added.poolKeys(), this::foldSelection);
       if (store != null) {
-        listeners.add(store.listener(config, learner.finetune()));
+        listeners.add(store.listener(config, learner.finetune(), pool));
       }
       listeners.add(new LoopLog(log, store, learner));
       loops = new ArrayList<>(store == null ? List.of() : store.readLoops());
@@ -232,6 +233,7 @@ public final class SerLoop {
           selected,
           selectedSoFar.size(),
           round.poolLeft(),
+          pool.chosenLonger(selected),
           data.gold(),
           seedLonger,
           config);
@@ -242,7 +244,9 @@ public final class SerLoop {
         TrainedModel model, Taken foldTaken, double temperature, int loop) throws IOException {
       SelectionContext context = new SelectionContext(loop, () -> null, () -> temperature, null);
       List<SelfLabel> picked = pool.pick(model, foldTaken, context).picked().selected();
-      return config.selection().balanceLength() ? LengthBalance.match(picked, seedLonger) : picked;
+      return config.selection().balanceLength()
+          ? LengthBalance.match(picked, pool.chosenLonger(picked), seedLonger)
+          : picked;
     }
 
     /** Step 4 of loop {@code loop}: the seed plus every self-label so far, fitted and judged. */

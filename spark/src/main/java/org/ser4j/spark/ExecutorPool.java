@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function;
@@ -36,13 +37,15 @@ import scala.Tuple2;
 
 /**
  * A pool that lives on the executors, read ({@link PoolReader}), encoded and persisted there. Each
- * loop the head is broadcast with the ids of the pairs taken so far and the rule's {@link
- * PairSelection#necessary} test; the executors score every pair left and send back the ids and
- * rewards of those that pass, in any order; the driver puts them in the pool's read order and lets
- * the core's rule pick among them, so the picks are those of the same rule in one process. Only the
- * picked pairs' texts come to the driver (for selected.jsonl), once for the run and its fold runs.
- * The driver holds the seed's and test pairs' vectors, the picks, and their vectors while a fit
- * runs.
+ * loop the head is broadcast with the ids of the pairs taken so far and the rule. A rule that
+ * decides each pair alone ({@link PairSelection#each}, the default rules) picks on the executors,
+ * and only the picks' read order and numbers come back; otherwise the executors send the pairs that
+ * pass the rule's {@link PairSelection#necessary} test, and the core's rule picks among them here.
+ * Either way the picks are put in the pool's read order, so they are those of the same rule in one
+ * process. The driver holds picks by key alone: their texts stay on the executors, and come a part
+ * at a time when selected.jsonl is written ({@link #withTexts}); length balance and the diagnostics
+ * ask the executors ({@link #chosenLonger}). The driver holds the seed's and test pairs' vectors,
+ * the picks' keys and labels, and their vectors while a fit runs here.
  */
 final class ExecutorPool implements HeadFeatures, Pool {
   private final JavaSparkContext context;
@@ -52,30 +55,43 @@ final class ExecutorPool implements HeadFeatures, Pool {
   private PairSelection rule;
   // Fetches of more pairs than this stream partition by partition.
   private static final int STREAM_ABOVE = 10_000;
+  // Pairs with their texts per part when selected.jsonl is written: what the driver holds at once.
+  private static final int TEXTS_PER_PART = 5_000;
   private final int driverFitMax;
   private final java.io.PrintWriter log;
-  // This process's key for each pool pair it has met (candidates, picks, added labels) and back.
-  // A pair is known by where it was read (PoolRow.order): a pool may hold the same pair twice, and
-  // one process keeps both, as two pairs. Concurrent maps: the fold runs pick at once.
-  private final Map<Integer, Long> orders = new java.util.concurrent.ConcurrentHashMap<>();
-  private final Map<Long, Integer> keys = new java.util.concurrent.ConcurrentHashMap<>();
-  // The pairs picked so far, with their texts, by read order: one object each for every run.
-  private final Map<Long, UnlabeledPair> named = new java.util.concurrent.ConcurrentHashMap<>();
-  // Their prompts and answers, each once (pools repeat them).
-  private final org.ser4j.data.format.TextInterner interner =
-      new org.ser4j.data.format.TextInterner();
-  private final java.util.concurrent.atomic.AtomicInteger nextKey =
-      new java.util.concurrent.atomic.AtomicInteger();
+  // This process's key for each pool pair it has met (picks, added labels), and back. A pair is
+  // known by where it was read (PoolRow.order): a pool may hold the same pair twice, and one
+  // process keeps both, as two pairs. Guarded by `this`: the fold runs pick at once.
+  private final Map<Long, Integer> keys = new HashMap<>();
+  private long[] orderOfKey = new long[1024];
+  // Each pair met, by key, as the runs' self-labels hold it: its key, no texts; one object for the
+  // run and its fold runs, which pick mostly the same pairs.
+  private final List<Comparison> byKey = new ArrayList<>();
 
   /** The key this process gives the pool pair read at {@code order}: one per pair. */
-  private int keyOf(long order) {
-    return keys.computeIfAbsent(
-        order,
-        k -> {
-          int key = nextKey.getAndIncrement();
-          orders.put(key, k);
-          return key;
-        });
+  private synchronized int keyOf(long order) {
+    Integer known = keys.get(order);
+    if (known != null) {
+      return known;
+    }
+    int key = keys.size();
+    if (key == orderOfKey.length) {
+      orderOfKey = Arrays.copyOf(orderOfKey, 2 * key);
+    }
+    orderOfKey[key] = order;
+    keys.put(order, key);
+    byKey.add(Comparison.of(new UnlabeledPair(key, null, null, null, null, null)));
+    return key;
+  }
+
+  /** Where the pool pair of key {@code key} was read. */
+  private synchronized long orderOf(int key) {
+    return orderOfKey[key];
+  }
+
+  /** The pool pair read at {@code order} as the driver holds a pick: its key, no texts. */
+  private synchronized Comparison keyOnly(long order) {
+    return byKey.get(keyOf(order));
   }
 
   ExecutorPool(
@@ -108,7 +124,7 @@ final class ExecutorPool implements HeadFeatures, Pool {
     boolean[] first = new boolean[self.size()];
     for (int i = 0; i < ids.length; i++) {
       SelfLabel l = self.get(i);
-      ids[i] = orders.get(l.chosenAnswer().pair().key());
+      ids[i] = orderOf(l.chosenAnswer().pair().key());
       first[i] = l.chosenAnswer().isFirst();
     }
     PairFeatures seed = labeled().select(set.labeled());
@@ -152,21 +168,67 @@ final class ExecutorPool implements HeadFeatures, Pool {
   @Override
   public Round pick(TrainedModel model, Taken taken, PairSelection.Context context)
       throws IOException {
-    PairFilter passes = rule.necessary(context); // the context computes T once for both
-
-    if (passes == null) {
-      throw new IllegalArgumentException(
-          "this selection reads the whole pool's rewards (--selection-scale pool): not with the pool on the executors");
-    }
     if (!(model instanceof HeadModel head)) {
       throw new IllegalArgumentException(
           "the pool on the executors is scored by a linear or MLP head");
     }
+    PairSelection.Each each = rule.each(context);
+    if (each != null) { // picked where the pool is: only the picks come back
+      Scoring picks = score(head, taken, each.scores());
+      Scored p = picks.found();
+      List<SelfLabel> labels = new ArrayList<>(p.size());
+      for (int i = 0; i < p.size(); i++) {
+        labels.add(
+            SelfLabel.of(keyOnly(p.orders()[i]), p.first()[i], p.second()[i], context.loop()));
+      }
+      return new Round(each.report().apply(labels), picks.left());
+    }
+    PairFilter passes = rule.necessary(context); // the context computes T once for both
+    if (passes == null) {
+      throw new IllegalArgumentException(
+          "this selection reads the whole pool's rewards (--selection-scale pool): not with the pool on the executors");
+    }
+    Scoring scored =
+        score(head, taken, (r1, r2) -> passes.passes(r1, r2) ? new double[] {r1, r2} : null);
+    Scored inOrder = scored.found();
+    // The rule reads rewards, not texts or keys: every candidate stands in by its place in the
+    // list, so only the pairs picked get a lasting key (the driver keeps nothing per candidate).
+    List<Comparison> comparisons = new ArrayList<>(inOrder.size());
+    for (int i = 0; i < inOrder.size(); i++) {
+      comparisons.add(Comparison.of(new UnlabeledPair(i, null, null, null, null, null)));
+    }
+    PairRewards rewards = new PairRewards(inOrder.first(), inOrder.second());
+    int poolLeft = (int) scored.left();
+    PairSelection.Picked picked =
+        rule.pick(new CandidateSource.Candidates(comparisons, rewards, rewards, poolLeft), context);
+    List<SelfLabel> labels = new ArrayList<>(picked.selected().size());
+    for (SelfLabel l : picked.selected()) {
+      labels.add(
+          new SelfLabel(
+              keyOnly(inOrder.orders()[l.pair().key()]),
+              l.firstPreferred(),
+              l.s1(),
+              l.s2(),
+              l.loop()));
+    }
+    return new Round(
+        new PairSelection.Picked(labels, picked.rule(), picked.temperature(), picked.status()),
+        poolLeft);
+  }
+
+  /** The pairs not taken that {@code keep} gives numbers to, in read order, and the pairs left. */
+  private record Scoring(Scored found, long left) {}
+
+  /**
+   * Scores every pool pair not {@code taken} with {@code head} on the executors; those {@code keep}
+   * gives numbers to come back with them, put in read order.
+   */
+  private Scoring score(HeadModel head, Taken taken, PairSelection.PairScores keep) {
     LongAccumulator left = this.context.sc().longAccumulator("pool pairs left");
     Broadcast<long[]> gone = this.context.broadcast(idsOf(taken));
     Broadcast<SparkPool.ShippedHead> shipped =
         this.context.broadcast(new SparkPool.ShippedHead(head.head().tensors(), head.normalizer()));
-    Broadcast<PairFilter> test = this.context.broadcast(passes);
+    Broadcast<PairSelection.PairScores> rule = this.context.broadcast(keep);
     List<Scored> found;
     try {
       found =
@@ -174,6 +236,7 @@ final class ExecutorPool implements HeadFeatures, Pool {
                   it -> {
                     RewardHead h = Heads.fromTensors(shipped.value().tensors());
                     FeatureNormalizer norm = shipped.value().normalizer();
+                    PairSelection.PairScores decide = rule.value();
                     Scored.Builder out = new Scored.Builder();
                     while (it.hasNext()) {
                       PoolRow r = it.next();
@@ -183,8 +246,9 @@ final class ExecutorPool implements HeadFeatures, Pool {
                       left.add(1);
                       double r1 = h.score(norm.apply(r.firstVector()));
                       double r2 = h.score(norm.apply(r.secondVector()));
-                      if (test.value().passes(r1, r2)) {
-                        out.add(r.order(), r1, r2);
+                      double[] numbers = decide.of(r1, r2);
+                      if (numbers != null) {
+                        out.add(r.order(), numbers[0], numbers[1]);
                       }
                     }
                     return List.of(out.build()).iterator();
@@ -193,43 +257,16 @@ final class ExecutorPool implements HeadFeatures, Pool {
     } finally {
       gone.destroy();
       shipped.destroy();
-      test.destroy();
+      rule.destroy();
     }
-    Scored inOrder = Scored.inReadOrder(found);
-    // The rule reads rewards, not texts or keys: every candidate stands in by its place in the
-    // list, so only the pairs picked get a lasting key (the driver keeps nothing per candidate).
-    List<Comparison> comparisons = new ArrayList<>(inOrder.size());
-    for (int i = 0; i < inOrder.size(); i++) {
-      comparisons.add(Comparison.of(new UnlabeledPair(i, null, null, null, null, null)));
-    }
-    double[] r1 = inOrder.r1();
-    double[] r2 = inOrder.r2();
-    PairRewards rewards = new PairRewards(r1, r2);
-    int poolLeft = (int) (long) left.value();
-    PairSelection.Picked picked =
-        rule.pick(new CandidateSource.Candidates(comparisons, rewards, rewards, poolLeft), context);
-    long[] at = new long[picked.selected().size()];
-    for (int i = 0; i < at.length; i++) {
-      at[i] = inOrder.orders()[picked.selected().get(i).pair().key()];
-    }
-    name(at);
-    List<SelfLabel> labels = new ArrayList<>(picked.selected().size());
-    for (int i = 0; i < at.length; i++) {
-      SelfLabel l = picked.selected().get(i);
-      labels.add(
-          new SelfLabel(
-              Comparison.of(named.get(at[i])), l.firstPreferred(), l.s1(), l.s2(), l.loop()));
-    }
-    return new Round(
-        new PairSelection.Picked(labels, picked.rule(), picked.temperature(), picked.status()),
-        poolLeft);
+    return new Scoring(Scored.inReadOrder(found), left.value());
   }
 
   /**
-   * The pool pairs a partition sends back: where each was read and its two rewards, as three arrays
-   * (24 bytes a pair; an object a pair was three times that on the wire).
+   * The pool pairs a partition sends back: where each was read and its two numbers (rewards, or a
+   * rule's scores), as three arrays (24 bytes a pair; an object a pair was three times that).
    */
-  record Scored(long[] orders, double[] r1, double[] r2) implements java.io.Serializable {
+  record Scored(long[] orders, double[] first, double[] second) implements java.io.Serializable {
     int size() {
       return orders.length;
     }
@@ -239,7 +276,7 @@ final class ExecutorPool implements HeadFeatures, Pool {
       Builder joined = new Builder();
       for (Scored p : parts) {
         for (int i = 0; i < p.size(); i++) {
-          joined.add(p.orders[i], p.r1[i], p.r2[i]);
+          joined.add(p.orders[i], p.first[i], p.second[i]);
         }
       }
       Scored all = joined.build();
@@ -250,7 +287,7 @@ final class ExecutorPool implements HeadFeatures, Pool {
       Arrays.sort(index, Comparator.comparingLong(i -> all.orders[i]));
       Builder sorted = new Builder();
       for (int i : index) {
-        sorted.add(all.orders[i], all.r1[i], all.r2[i]);
+        sorted.add(all.orders[i], all.first[i], all.second[i]);
       }
       return sorted.build();
     }
@@ -281,26 +318,67 @@ final class ExecutorPool implements HeadFeatures, Pool {
   }
 
   /**
-   * Brings the texts of the pool pairs read at {@code ids} not named yet to the driver, named once
-   * for the run and its fold runs (which pick mostly the same pairs).
+   * Hands {@code each} the {@code labels} with their pairs' texts, in read order (a loop's picks'
+   * order), fetched from the executors sorted, at most {@value #TEXTS_PER_PART} pairs at a time.
    */
-  private synchronized void name(long[] ids) {
-    long[] wanted =
-        Arrays.stream(ids).filter(id -> !named.containsKey(id)).distinct().sorted().toArray();
+  @Override
+  public void withTexts(List<SelfLabel> labels, LabelSink each) throws IOException {
+    long[] at = new long[labels.size()];
+    Integer[] index = new Integer[labels.size()];
+    for (int i = 0; i < at.length; i++) {
+      at[i] = orderOf(labels.get(i).pair().key());
+      index[i] = i;
+    }
+    Arrays.sort(index, Comparator.comparingLong(i -> at[i]));
+    long[] wanted = Arrays.stream(at).distinct().sorted().toArray();
     if (wanted.length == 0) {
       return;
     }
-    for (PoolRow r : withIds(wanted, PoolRow::order, r -> r.withVectors(null, null))) {
-      named.put(
-          r.order(),
-          new UnlabeledPair(
-              keyOf(r.order()),
-              r.id(),
-              interner.prompt(r.prompt()),
-              interner.text(r.first()),
-              interner.text(r.second()),
-              null));
+    Broadcast<long[]> find = context.broadcast(wanted);
+    try {
+      JavaPairRDD<Long, PoolRow> found =
+          rows.filter(r -> Arrays.binarySearch(find.value(), r.order()) >= 0)
+              .mapToPair(r -> new Tuple2<>(r.order(), r.withVectors(null, null)));
+      java.util.Iterator<Tuple2<Long, PoolRow>> texts =
+          wanted.length <= TEXTS_PER_PART
+              ? found.collect().stream().sorted(Comparator.comparingLong(Tuple2::_1)).iterator()
+              : found
+                  .sortByKey(true, (wanted.length + TEXTS_PER_PART - 1) / TEXTS_PER_PART)
+                  .toLocalIterator();
+      PoolRow row = null;
+      for (int i : index) {
+        while (row == null || row.order() != at[i]) {
+          row = texts.next()._2();
+        }
+        SelfLabel l = labels.get(i);
+        UnlabeledPair p =
+            new UnlabeledPair(
+                l.pair().key(), row.id(), row.prompt(), row.first(), row.second(), null);
+        each.accept(new SelfLabel(Comparison.of(p), l.firstPreferred(), l.s1(), l.s2(), l.loop()));
+      }
+    } finally {
+      find.destroy();
     }
+  }
+
+  /** Whether each label's chosen answer is the longer one, read where the texts are. */
+  @Override
+  public boolean[] chosenLonger(List<SelfLabel> labels) {
+    long[] wanted =
+        labels.stream().mapToLong(l -> orderOf(l.pair().key())).distinct().sorted().toArray();
+    Map<Long, long[]> lengths = new HashMap<>();
+    withIds(
+            wanted,
+            PoolRow::order,
+            r -> new long[] {r.order(), r.first().length(), r.second().length()})
+        .forEach(r -> lengths.put(r[0], r));
+    boolean[] out = new boolean[labels.size()];
+    for (int i = 0; i < out.length; i++) {
+      SelfLabel l = labels.get(i);
+      long[] r = lengths.get(orderOf(l.pair().key()));
+      out[i] = l.firstPreferred() ? r[1] > r[2] : r[2] > r[1];
+    }
+    return out;
   }
 
   /**
@@ -330,8 +408,8 @@ final class ExecutorPool implements HeadFeatures, Pool {
 
   /**
    * A resumed run's saved self-labels: their pairs found on the executors by content id (a pair the
-   * pool holds twice: its copies in read order, as the saved labels name them) and named again
-   * (keys are this process's own), looked up by the keys the files gave them.
+   * pool holds twice: its copies in read order, as the saved labels name them), keyed again (keys
+   * are this process's own), looked up by the keys the files gave them.
    */
   @Override
   public java.util.function.IntFunction<UnlabeledPair> saved(int[] savedKeys, long[] ids) {
@@ -351,10 +429,9 @@ final class ExecutorPool implements HeadFeatures, Pool {
       }
       at[i] = left.poll();
     }
-    name(at);
     Map<Integer, UnlabeledPair> bySavedKey = new HashMap<>();
     for (int i = 0; i < savedKeys.length; i++) {
-      bySavedKey.put(savedKeys[i], named.get(at[i]));
+      bySavedKey.put(savedKeys[i], keyOnly(at[i]).first().pair());
     }
     return bySavedKey::get;
   }
@@ -387,7 +464,7 @@ final class ExecutorPool implements HeadFeatures, Pool {
 
   /** Where the pairs {@code taken} has were read, sorted. */
   private long[] idsOf(Taken taken) {
-    long[] out = taken.keys().mapToLong(k -> orders.get(k)).toArray();
+    long[] out = taken.keys().mapToLong(this::orderOf).toArray();
     Arrays.sort(out);
     return out;
   }
@@ -410,13 +487,13 @@ final class ExecutorPool implements HeadFeatures, Pool {
   /** The vectors of picked pairs {@code keys}, fetched from the executors by read order. */
   @Override
   public PairFeatures pool(int[] keys) {
-    long[] wanted = Arrays.stream(keys).mapToLong(orders::get).distinct().sorted().toArray();
+    long[] wanted = Arrays.stream(keys).mapToLong(this::orderOf).distinct().sorted().toArray();
     Map<Long, PoolRow> byId = new HashMap<>();
     withIds(wanted, PoolRow::order, PoolRow::vectorsOnly).forEach(r -> byId.put(r.order(), r));
     float[][] first = new float[keys.length][];
     float[][] second = new float[keys.length][];
     for (int i = 0; i < keys.length; i++) {
-      PoolRow r = byId.get(orders.get(keys[i]));
+      PoolRow r = byId.get(orderOf(keys[i]));
       first[i] = r.firstVector();
       second[i] = r.secondVector();
     }

@@ -89,7 +89,8 @@ class ExecutorPoolTest {
               "pool_remaining",
               "train_pairs",
               "validation_accuracy",
-              "test_accuracy")) {
+              "test_accuracy",
+              "diagnostics")) {
         assertEquals(ra.get(i).get(f), rb.get(i).get(f), "loop " + i + " " + f);
       }
     }
@@ -97,6 +98,54 @@ class ExecutorPoolTest {
         Files.readAllBytes(inProcess.resolve("final/model.safetensors")),
         Files.readAllBytes(onExecutors.resolve("final/model.safetensors")),
         "the same final model");
+    assertEquals(
+        selectedLines(inProcess),
+        selectedLines(onExecutors),
+        "selected.jsonl the same but for each engine's own keys");
+  }
+
+  /** Each loop's selected.jsonl without pool_key (a key is the engine's own number for a pair). */
+  static List<String> selectedLines(Path run) throws java.io.IOException {
+    ObjectMapper json = new ObjectMapper();
+    List<String> out = new java.util.ArrayList<>();
+    for (int loop = 1; Files.exists(run.resolve("loop-" + loop)); loop++) {
+      for (String line : Files.readAllLines(run.resolve("loop-" + loop + "/selected.jsonl"))) {
+        com.fasterxml.jackson.databind.node.ObjectNode n =
+            (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(line);
+        n.remove("pool_key");
+        out.add(loop + " " + n);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A rule with a quota (a precision target: the executors send the pairs that pass its necessary
+   * test, and the rule picks among them here) and length balance (each pick's lengths read on the
+   * executors) pick as one process does.
+   */
+  @Test
+  void aQuotaAndLengthBalancePickAsInOneProcess() throws Exception {
+    String[] extra = {"--target-precision", "0.9", "--balance-length", "--decision-folds", "0"};
+    Path here = dir.resolve("quota-in-process");
+    data.inProcess(here, extra);
+    Path there = dir.resolve("quota-executors");
+    SparkEvolveTest.Result r =
+        SparkEvolveTest.spark(data.evolve(data.pool().toString(), there, extra));
+    assertEquals(0, r.code(), r.err());
+    List<List<String>> a = OwnDataSplit.selectedIds(here);
+    assertTrue(a.size() >= 1 && !a.get(0).isEmpty(), "loop 1 selected: " + a);
+    assertEquals(a, OwnDataSplit.selectedIds(there));
+    assertEquals(selectedLines(here), selectedLines(there));
+    ObjectMapper json = new ObjectMapper();
+    JsonNode ra = json.readTree(here.resolve("report.json").toFile()).get("loops");
+    JsonNode rb = json.readTree(there.resolve("report.json").toFile()).get("loops");
+    assertEquals(ra.size(), rb.size());
+    for (int i = 0; i < ra.size(); i++) {
+      for (String f : List.of("selected", "test_accuracy", "diagnostics")) {
+        assertEquals(ra.get(i).get(f), rb.get(i).get(f), "loop " + i + " " + f);
+      }
+    }
   }
 
   @Test

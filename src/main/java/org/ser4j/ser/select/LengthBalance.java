@@ -2,9 +2,7 @@ package org.ser4j.ser.select;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.ser4j.model.learn.SelfLabel;
 
 /**
@@ -30,45 +28,73 @@ public final class LengthBalance {
     return positions.length == 0 ? Double.NaN : (double) longer / positions.length;
   }
 
+  /**
+   * For each of {@code labels}, whether its chosen answer is the longer one, read off its texts.
+   */
+  public static boolean[] chosenLonger(List<SelfLabel> labels) {
+    boolean[] out = new boolean[labels.size()];
+    for (int i = 0; i < out.length; i++) {
+      SelfLabel s = labels.get(i);
+      out[i] = chosenLonger(s.chosen(), s.rejected());
+    }
+    return out;
+  }
+
   public static double longerShare(List<SelfLabel> labels) {
-    if (labels.isEmpty()) {
+    return longerShare(chosenLonger(labels));
+  }
+
+  /** The share of true in {@code longer} (one per self-label: its chosen answer is the longer). */
+  public static double longerShare(boolean[] longer) {
+    if (longer.length == 0) {
       return Double.NaN;
     }
-    return (double) labels.stream().filter(s -> chosenLonger(s.chosen(), s.rejected())).count()
-        / labels.size();
+    int n = 0;
+    for (boolean b : longer) {
+      n += b ? 1 : 0;
+    }
+    return (double) n / longer.length;
   }
 
   /** {@code selected} with its longer-chosen share at most {@code target} away; pool order kept. */
   public static List<SelfLabel> match(List<SelfLabel> selected, double target) {
+    return match(selected, chosenLonger(selected), target);
+  }
+
+  /**
+   * As {@link #match(List, double)}, with whether each selected pair's chosen answer is the longer
+   * one given ({@code longer}), as a pool that keeps the texts elsewhere tells it.
+   */
+  public static List<SelfLabel> match(List<SelfLabel> selected, boolean[] longer, double target) {
     int n = selected.size();
-    List<SelfLabel> longer = new ArrayList<>();
-    List<SelfLabel> other = new ArrayList<>();
-    for (SelfLabel s : selected) {
-      (chosenLonger(s.chosen(), s.rejected()) ? longer : other).add(s);
+    List<Integer> longerAt = new ArrayList<>();
+    List<Integer> otherAt = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      (longer[i] ? longerAt : otherAt).add(i);
     }
     int drop;
-    List<SelfLabel> from;
-    if ((double) longer.size() / n > target) {
+    List<Integer> from;
+    if ((double) longerAt.size() / n > target) {
       // (L - k) / (n - k) <= target
-      drop = (int) Math.ceil((longer.size() - target * n) / (1 - target) - 1e-9);
-      from = longer;
-    } else if (target > 0 && (double) longer.size() / n < target) {
+      drop = (int) Math.ceil((longerAt.size() - target * n) / (1 - target) - 1e-9);
+      from = longerAt;
+    } else if (target > 0 && (double) longerAt.size() / n < target) {
       // L / (n - k) >= target
-      drop = (int) Math.ceil(n - longer.size() / target - 1e-9);
-      from = other;
+      drop = (int) Math.ceil(n - longerAt.size() / target - 1e-9);
+      from = otherAt;
     } else {
       return selected;
     }
     drop = Math.max(0, Math.min(drop, from.size()));
-    Set<SelfLabel> dropped = new HashSet<>();
+    boolean[] dropped = new boolean[n];
     from.stream()
-        .sorted(Comparator.comparingDouble(SelfLabel::confidence))
+        .sorted(Comparator.comparingDouble(i -> selected.get(i).confidence()))
         .limit(drop)
-        .forEach(dropped::add);
+        .forEach(i -> dropped[i] = true);
     List<SelfLabel> out = new ArrayList<>(n - drop);
-    for (SelfLabel s : selected) {
-      if (!dropped.contains(s)) {
-        out.add(s);
+    for (int i = 0; i < n; i++) {
+      if (!dropped[i]) {
+        out.add(selected.get(i));
       }
     }
     return out;

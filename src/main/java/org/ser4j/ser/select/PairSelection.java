@@ -25,6 +25,27 @@ public interface PairSelection {
   }
 
   /**
+   * This rule as a decision on each pair alone, so that a pool scored elsewhere picks where it
+   * lives and only the picks travel; null where the rule reads the candidates together (a precision
+   * target's quota, the pool's reward scale). It picks what {@link #pick} picks, pair by pair.
+   */
+  default Each each(Context context) throws IOException {
+    return null;
+  }
+
+  /**
+   * A rule that decides each pair alone: the decision, shipped to where the pairs are, and how a
+   * loop's picks (in candidate order) are reported, as {@link #pick} reports them.
+   */
+  record Each(PairScores scores, java.util.function.Function<List<SelfLabel>, Picked> report) {}
+
+  /** The rule's numbers {s1, s2} for a pair with rewards r1, r2 that it picks; null otherwise. */
+  @FunctionalInterface
+  interface PairScores extends java.io.Serializable {
+    double[] of(double r1, double r2);
+  }
+
+  /**
    * A loop's self-labels in candidate order, the concrete rule that chose them, pair-confidence's T
    * (else null), and the learning status they show.
    */
@@ -85,6 +106,27 @@ public interface PairSelection {
         return new Picked(selected, concrete, null, selector.status(selected));
       }
 
+      /** On the raw scale, s = sigmoid(r) and the concrete rule's thresholds, pair by pair. */
+      @Override
+      public Each each(Context context) throws IOException {
+        if (how == ConfidenceScale.POOL) {
+          return null;
+        }
+        SelectionRule concrete = rule;
+        if (rule == SelectionRule.AUTO) {
+          PairRewards validation = context.validationRewards();
+          concrete = validation != null ? selector.resolveAuto(validation) : SelectionRule.GOOD_BAD;
+        }
+        SelectionRule decided = concrete;
+        return new Each(
+            (r1, r2) -> {
+              double s1 = org.ser4j.model.Loss.sigmoid(r1);
+              double s2 = org.ser4j.model.Loss.sigmoid(r2);
+              return thresholds.keeps(decided, s1, s2) ? new double[] {s1, s2} : null;
+            },
+            selected -> new Picked(selected, decided, null, selector.status(selected)));
+      }
+
       /** On the raw scale, each pair's own test; auto picks one of two rules, so either. */
       @Override
       public PairFilter necessary(Context context) {
@@ -116,6 +158,26 @@ public interface PairSelection {
                 context.loop());
         return new Picked(
             selected, SelectionRule.PAIR_CONFIDENCE, pc.temperature(), LoopStatus.PAIR_CONFIDENCE);
+      }
+
+      /** Without a precision target (a quota), the minimum confidence decides each pair. */
+      @Override
+      public Each each(Context context) throws IOException {
+        if (options.targetPrecision() > 0) {
+          return null;
+        }
+        PairConfidence pc = new PairConfidence(context.temperature());
+        double min = options.minConfidence();
+        double t = pc.temperature();
+        return new Each(
+            (r1, r2) ->
+                pc.confident(r1, r2, min)
+                    ? new double[] {
+                      org.ser4j.model.Loss.sigmoid(r1 / t), org.ser4j.model.Loss.sigmoid(r2 / t)
+                    }
+                    : null,
+            selected ->
+                new Picked(selected, SelectionRule.PAIR_CONFIDENCE, t, LoopStatus.PAIR_CONFIDENCE));
       }
 
       /** The minimum confidence; the precision target then picks among those. */

@@ -5,6 +5,7 @@ import java.util.List;
 import org.ser4j.data.UnlabeledPair;
 import org.ser4j.model.TrainedModel;
 import org.ser4j.model.learn.RewardLearner;
+import org.ser4j.model.learn.SelfLabel;
 
 /**
  * The unlabeled pool as a SER loop reads it: how many pairs it has and has left, and steps 1 and 2
@@ -37,6 +38,31 @@ public interface Pool {
    */
   default org.ser4j.data.split.SerDataset.AddedLabels added(org.ser4j.data.split.SerDataset data) {
     return data.added();
+  }
+
+  /**
+   * Hands {@code each} every one of {@code labels} with its pair's texts, in the labels' order, to
+   * be written and let go. A pool kept elsewhere gives its picks no texts here (only keys) and
+   * brings them a part at a time; in this process the pairs have their texts already.
+   */
+  default void withTexts(List<SelfLabel> labels, LabelSink each) throws IOException {
+    for (SelfLabel s : labels) {
+      each.accept(s);
+    }
+  }
+
+  /** Where {@link #withTexts} hands each self-label. */
+  @FunctionalInterface
+  interface LabelSink {
+    void accept(SelfLabel label) throws IOException;
+  }
+
+  /**
+   * For each of {@code labels}, whether its chosen answer is the longer one (length balance and the
+   * loop's diagnostics), where the texts are.
+   */
+  default boolean[] chosenLonger(List<SelfLabel> labels) {
+    return LengthBalance.chosenLonger(labels);
   }
 
   /** A loop's picks and the number of pool pairs it chose from. */

@@ -19,7 +19,8 @@ public interface SelfLabelFilter {
   /**
    * A run's filters, in order: reviewers (with {@code reviewers >= 2}: models fitted on the seed
    * positions {@code train}, early-stopped on {@code validation}), then length balance to the
-   * seed's share {@code seedLongerShare} of longer chosen answers (when asked).
+   * seed's share {@code seedLongerShare} of longer chosen answers (when asked), each pair's length
+   * told by {@code chosenLonger}.
    */
   static java.util.List<SelfLabelFilter> of(
       SelectionOptions options,
@@ -28,6 +29,7 @@ public interface SelfLabelFilter {
       org.ser4j.model.learn.TrainingSet validation,
       double selfLabelWeight,
       double seedLongerShare,
+      java.util.function.Function<List<SelfLabel>, boolean[]> chosenLonger,
       long seed) {
     java.util.List<SelfLabelFilter> filters = new java.util.ArrayList<>();
     if (options.reviewers() >= 2) {
@@ -35,13 +37,19 @@ public interface SelfLabelFilter {
           new Reviewers(learner, options.reviewers(), train, validation, selfLabelWeight, seed));
     }
     if (options.balanceLength()) {
-      filters.add(lengthBalance(seedLongerShare));
+      filters.add(lengthBalance(seedLongerShare, chosenLonger));
     }
     return filters;
   }
 
-  /** Length balance ({@link LengthBalance}): the seed's share of longer chosen answers. */
-  static SelfLabelFilter lengthBalance(double seedLongerShare) {
-    return (selected, earlier, loop) -> LengthBalance.match(selected, seedLongerShare);
+  /**
+   * Length balance ({@link LengthBalance}): the seed's share of longer chosen answers; {@code
+   * chosenLonger} tells which selected pairs' chosen answer is the longer (where the texts are).
+   */
+  static SelfLabelFilter lengthBalance(
+      double seedLongerShare,
+      java.util.function.Function<List<SelfLabel>, boolean[]> chosenLonger) {
+    return (selected, earlier, loop) ->
+        LengthBalance.match(selected, chosenLonger.apply(selected), seedLongerShare);
   }
 }

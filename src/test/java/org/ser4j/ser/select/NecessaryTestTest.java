@@ -109,6 +109,49 @@ class NecessaryTestTest {
     }
   }
 
+  /**
+   * A rule that decides each pair alone ({@link PairSelection#each}, what the executors run) picks
+   * the same pairs, with the same numbers, rule, temperature and status as its {@code pick}; a
+   * precision target (a quota) and the pool's scale read the candidates together, so have none.
+   */
+  @Test
+  void aRuleDecidedPairByPairPicksWhatItsPickPicks() throws Exception {
+    Thresholds paper = Thresholds.paper();
+    Scored s = scored(5, 1.0);
+    PairRewards validation = new PairRewards(s.r2(), s.r1()); // second answers as preferred
+    List<PairSelection> rules =
+        List.of(
+            PairSelection.thresholds(SelectionRule.BOTH, paper, ConfidenceScale.RAW),
+            PairSelection.thresholds(SelectionRule.GOOD_BAD, paper, ConfidenceScale.RAW),
+            PairSelection.thresholds(SelectionRule.DIFFERENCE, paper, ConfidenceScale.RAW),
+            PairSelection.thresholds(SelectionRule.AUTO, paper, ConfidenceScale.RAW),
+            PairSelection.calibrated(SelectionOptions.defaults()),
+            PairSelection.calibrated(new SelectionOptions(0.9, 0, 5, false, 0, false)));
+    for (PairSelection rule : rules) {
+      PairSelection.Context c = context(0.6, validation);
+      PairSelection.Picked expected =
+          rule.pick(
+              new CandidateSource.Candidates(
+                  s.pairs(), new PairRewards(s.r1(), s.r2()), new PairRewards(s.r1(), s.r2()), N),
+              c);
+      PairSelection.Each each = rule.each(c);
+      List<SelfLabel> mine = new ArrayList<>();
+      for (int i = 0; i < N; i++) {
+        double[] scores = each.scores().of(s.r1()[i], s.r2()[i]);
+        if (scores != null) {
+          mine.add(SelfLabel.of(s.pairs().get(i), scores[0], scores[1], c.loop()));
+        }
+      }
+      assertTrue(mine.size() > 50 && mine.size() < N - 50, "the rule picks some: " + mine.size());
+      assertEquals(expected, each.report().apply(mine));
+    }
+    SelectionOptions precise = new SelectionOptions(0.7, 0.9, 5, false, 0, false);
+    assertNull(PairSelection.calibrated(precise).each(context(1, null)));
+    assertNull(
+        PairSelection.thresholds(SelectionRule.BOTH, paper, ConfidenceScale.POOL)
+            .each(context(1, null)));
+  }
+
   @Test
   void thePoolScaleReadsEveryRewardSoHasNoTest() throws Exception {
     PairSelection rule =
