@@ -59,39 +59,29 @@ final class ExecutorPool implements HeadFeatures, Pool {
   private static final int TEXTS_PER_PART = 5_000;
   private final int driverFitMax;
   private final java.io.PrintWriter log;
-  // This process's key for each pool pair it has met (picks, added labels), and back. A pair is
-  // known by where it was read (PoolRow.order): a pool may hold the same pair twice, and one
-  // process keeps both, as two pairs. Guarded by `this`: the fold runs pick at once.
-  private final Map<Long, Integer> keys = new HashMap<>();
-  private long[] orderOfKey = new long[1024];
-  // Each pair met, by key, as the runs' self-labels hold it: its key, no texts; one object for the
-  // run and its fold runs, which pick mostly the same pairs.
-  private final List<Comparison> byKey = new ArrayList<>();
+  // Each pool pair picked, by key, as the runs' self-labels hold it: its key, no texts; one object
+  // for the run and its fold runs, which pick mostly the same pairs. Guarded by itself: the fold
+  // runs pick at once.
+  private final Map<Integer, Comparison> picked = new HashMap<>();
 
-  /** The key this process gives the pool pair read at {@code order}: one per pair. */
-  private synchronized int keyOf(long order) {
-    Integer known = keys.get(order);
-    if (known != null) {
-      return known;
-    }
-    int key = keys.size();
-    if (key == orderOfKey.length) {
-      orderOfKey = Arrays.copyOf(orderOfKey, 2 * key);
-    }
-    orderOfKey[key] = order;
-    keys.put(order, key);
-    byKey.add(Comparison.of(new UnlabeledPair(key, null, null, null, null, null)));
+  /**
+   * The key of the pool pair read at {@code order}: the pool is numbered in read order ({@link
+   * ReadOrderKeys}), so the two are one number, and a pair's key is the one one process gives it.
+   */
+  private static int keyOf(long order) {
+    return Math.toIntExact(order);
+  }
+
+  private static long orderOf(int key) {
     return key;
   }
 
-  /** Where the pool pair of key {@code key} was read. */
-  private synchronized long orderOf(int key) {
-    return orderOfKey[key];
-  }
-
   /** The pool pair read at {@code order} as the driver holds a pick: its key, no texts. */
-  private synchronized Comparison keyOnly(long order) {
-    return byKey.get(keyOf(order));
+  private Comparison keyOnly(long order) {
+    synchronized (picked) {
+      return picked.computeIfAbsent(
+          keyOf(order), k -> Comparison.of(new UnlabeledPair(k, null, null, null, null, null)));
+    }
   }
 
   ExecutorPool(
@@ -464,7 +454,7 @@ final class ExecutorPool implements HeadFeatures, Pool {
 
   /** Where the pairs {@code taken} has were read, sorted. */
   private long[] idsOf(Taken taken) {
-    long[] out = taken.keys().mapToLong(this::orderOf).toArray();
+    long[] out = taken.keys().mapToLong(ExecutorPool::orderOf).toArray();
     Arrays.sort(out);
     return out;
   }
@@ -487,7 +477,8 @@ final class ExecutorPool implements HeadFeatures, Pool {
   /** The vectors of picked pairs {@code keys}, fetched from the executors by read order. */
   @Override
   public PairFeatures pool(int[] keys) {
-    long[] wanted = Arrays.stream(keys).mapToLong(this::orderOf).distinct().sorted().toArray();
+    long[] wanted =
+        Arrays.stream(keys).mapToLong(ExecutorPool::orderOf).distinct().sorted().toArray();
     Map<Long, PoolRow> byId = new HashMap<>();
     withIds(wanted, PoolRow::order, PoolRow::vectorsOnly).forEach(r -> byId.put(r.order(), r));
     float[][] first = new float[keys.length][];

@@ -86,6 +86,17 @@ final class ExecutorPoolSource implements FeatureSource {
     } catch (RuntimeException e) {
       throw SparkErrors.unwrap(e);
     }
+    if (size > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          source + ": " + size + " pool pairs; at most " + Integer.MAX_VALUE + " are keyed");
+    }
+    if (size > 0) {
+      try {
+        rows = ReadOrderKeys.number(rows);
+      } catch (RuntimeException e) {
+        throw SparkErrors.unwrap(e);
+      }
+    }
     double seconds = (System.nanoTime() - t0) / 1e9;
     if (size == 0) {
       throw new IllegalArgumentException(

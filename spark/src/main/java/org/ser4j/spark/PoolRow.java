@@ -4,8 +4,9 @@ import java.io.Serializable;
 import org.ser4j.data.Prompt;
 
 /**
- * One pool pair on the executors: where it was read ({@code order}: its file, record and pair, so
- * that the driver can put picks in the pool's order), its content id, its id as selected.jsonl
+ * One pool pair on the executors: where it was read ({@code order}: a code of its file, record and
+ * pair as read; once the pool is numbered ({@link ReadOrderKeys}), its place in read order from 0,
+ * which is also its key, as one process keys its pool), its content id, its id as selected.jsonl
  * names it, its texts, and, once encoded, its answers' vectors.
  */
 record PoolRow(
@@ -22,6 +23,10 @@ record PoolRow(
   /** This pair's ids and vectors alone, as a fit fetches them. */
   PoolRow vectorsOnly() {
     return new PoolRow(order, contentId, null, null, null, null, firstVector, secondVector);
+  }
+
+  PoolRow withOrder(long place) {
+    return new PoolRow(place, contentId, id, prompt, first, second, firstVector, secondVector);
   }
 
   PoolRow withVectors(float[] a, float[] b) {
