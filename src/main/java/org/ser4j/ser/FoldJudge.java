@@ -85,7 +85,8 @@ final class FoldJudge implements LoopJudge {
 
   /**
    * SeedSplit.Folds of the seed {@code positions}, fixed for the run by {@code seed}; the pool
-   * pairs {@code excluded} (labeled by people) are never selected.
+   * pairs {@code excluded} (labeled by people) are never selected; each fold run's self-labels kept
+   * in a list from {@code newSelfLabels}.
    */
   FoldJudge(
       RewardLearner learner,
@@ -93,7 +94,8 @@ final class FoldJudge implements LoopJudge {
       long seed,
       int[] positions,
       java.util.BitSet excluded,
-      FoldSelection selection) {
+      FoldSelection selection,
+      java.util.function.Supplier<List<SelfLabel>> newSelfLabels) {
     this.learner = learner;
     this.config = config;
     this.seed = seed;
@@ -107,7 +109,7 @@ final class FoldJudge implements LoopJudge {
     for (int f = 0; f < heldOut.length; f++) {
       train[f] = dealt.others(f);
       taken[f] = Taken.excluding(excluded);
-      selected.add(new ArrayList<>());
+      selected.add(newSelfLabels.get());
     }
   }
 

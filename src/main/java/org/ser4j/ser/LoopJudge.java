@@ -60,9 +60,11 @@ public interface LoopJudge {
       long seed,
       org.ser4j.data.split.SeedSplit split,
       java.util.BitSet excluded,
-      FoldJudge.FoldSelection foldSelection) {
+      FoldJudge.FoldSelection foldSelection,
+      java.util.function.Supplier<List<SelfLabel>> newSelfLabels) {
     return config.crossValidated()
-        ? new FoldJudge(learner, config, seed, split.train(), excluded, foldSelection)
+        ? new FoldJudge(
+            learner, config, seed, split.train(), excluded, foldSelection, newSelfLabels)
         : new SliceJudge(learner, config, seed, split);
   }
 

@@ -119,7 +119,7 @@ public final class SerLoop {
     final List<LoopListener> listeners = new ArrayList<>();
     final double seedLonger; // the seed's share of longer chosen answers, for length balance
     final List<LoopReport> loops;
-    final List<SelfLabel> selectedSoFar = new ArrayList<>();
+    final List<SelfLabel> selectedSoFar;
     final Taken taken;
     final List<TrainedModel> models = new ArrayList<>(); // stamped, as this process trained them
     TrainedModel current; // the last loop's model, as the learner scores with it
@@ -132,6 +132,7 @@ public final class SerLoop {
       this.data = data;
       this.learner = learner;
       this.pool = pool;
+      this.selectedSoFar = pool.newSelfLabels();
       this.added = pool.added(data);
       this.taken = Taken.excluding(added.poolKeys());
       this.testStyles =
@@ -148,7 +149,15 @@ public final class SerLoop {
               seedLonger,
               pool::chosenLonger,
               seed);
-      judge = LoopJudge.of(learner, config, seed, split, added.poolKeys(), this::foldSelection);
+      judge =
+          LoopJudge.of(
+              learner,
+              config,
+              seed,
+              split,
+              added.poolKeys(),
+              this::foldSelection,
+              pool::newSelfLabels);
       if (store != null) {
         listeners.add(store.listener(config, learner.finetune(), pool));
       }

@@ -27,6 +27,7 @@ import org.ser4j.model.head.Heads;
 import org.ser4j.model.head.PairFeatures;
 import org.ser4j.model.head.RewardHead;
 import org.ser4j.model.learn.Comparison;
+import org.ser4j.model.learn.PackedSelfLabels;
 import org.ser4j.model.learn.SelfLabel;
 import org.ser4j.ser.select.CandidateSource;
 import org.ser4j.ser.select.PairFilter;
@@ -44,8 +45,9 @@ import scala.Tuple2;
  * Either way the picks are put in the pool's read order, so they are those of the same rule in one
  * process. The driver holds picks by key alone: their texts stay on the executors, and come a part
  * at a time when selected.jsonl is written ({@link #withTexts}); length balance and the diagnostics
- * ask the executors ({@link #chosenLonger}). The driver holds the seed's and test pairs' vectors,
- * the picks' keys and labels, and their vectors while a fit runs here.
+ * ask the executors ({@link #chosenLonger}); the runs keep them as columns ({@link
+ * PackedSelfLabels}). The driver holds the seed's and test pairs' vectors, the picks' keys and
+ * labels, and their vectors while a fit runs here.
  */
 final class ExecutorPool implements HeadFeatures, Pool {
   private final JavaSparkContext context;
@@ -59,10 +61,6 @@ final class ExecutorPool implements HeadFeatures, Pool {
   private static final int TEXTS_PER_PART = 5_000;
   private final int driverFitMax;
   private final java.io.PrintWriter log;
-  // Each pool pair picked, by key, as the runs' self-labels hold it: its key, no texts; one object
-  // for the run and its fold runs, which pick mostly the same pairs. Guarded by itself: the fold
-  // runs pick at once.
-  private final Map<Integer, Comparison> picked = new HashMap<>();
 
   /**
    * The key of the pool pair read at {@code order}: the pool is numbered in read order ({@link
@@ -77,11 +75,18 @@ final class ExecutorPool implements HeadFeatures, Pool {
   }
 
   /** The pool pair read at {@code order} as the driver holds a pick: its key, no texts. */
-  private Comparison keyOnly(long order) {
-    synchronized (picked) {
-      return picked.computeIfAbsent(
-          keyOf(order), k -> Comparison.of(new UnlabeledPair(k, null, null, null, null, null)));
-    }
+  private static Comparison keyOnly(long order) {
+    return pairOfKey(keyOf(order));
+  }
+
+  private static Comparison pairOfKey(int key) {
+    return Comparison.of(new UnlabeledPair(key, null, null, null, null, null));
+  }
+
+  /** The runs' self-labels as columns: millions of picks, a run's and each fold run's. */
+  @Override
+  public List<SelfLabel> newSelfLabels() {
+    return new PackedSelfLabels(ExecutorPool::pairOfKey);
   }
 
   ExecutorPool(
@@ -166,7 +171,7 @@ final class ExecutorPool implements HeadFeatures, Pool {
     if (each != null) { // picked where the pool is: only the picks come back
       Scoring picks = score(head, taken, each.scores());
       Scored p = picks.found();
-      List<SelfLabel> labels = new ArrayList<>(p.size());
+      List<SelfLabel> labels = newSelfLabels();
       for (int i = 0; i < p.size(); i++) {
         labels.add(
             SelfLabel.of(keyOnly(p.orders()[i]), p.first()[i], p.second()[i], context.loop()));
@@ -191,7 +196,7 @@ final class ExecutorPool implements HeadFeatures, Pool {
     int poolLeft = (int) scored.left();
     PairSelection.Picked picked =
         rule.pick(new CandidateSource.Candidates(comparisons, rewards, rewards, poolLeft), context);
-    List<SelfLabel> labels = new ArrayList<>(picked.selected().size());
+    List<SelfLabel> labels = newSelfLabels();
     for (SelfLabel l : picked.selected()) {
       labels.add(
           new SelfLabel(

@@ -10,7 +10,9 @@ import java.util.List;
  */
 public record TrainingSet(int[] labeled, List<SelfLabel> selfLabeled, double selfLabelWeight) {
   public TrainingSet {
-    selfLabeled = List.copyOf(selfLabeled);
+    // Packed labels (millions, from a pool on a cluster) are frozen as they are, not copied out.
+    selfLabeled =
+        selfLabeled instanceof PackedSelfLabels p ? p.snapshot() : List.copyOf(selfLabeled);
   }
 
   public TrainingSet(int[] labeled, List<SelfLabel> selfLabeled) {

@@ -65,6 +65,14 @@ public interface Pool {
     return LengthBalance.chosenLonger(labels);
   }
 
+  /**
+   * An empty list for a run's self-labels of this pool's pairs, to be appended to: the run's so far
+   * and each fold run's. A pool elsewhere holds millions of picks, so packs them.
+   */
+  default List<SelfLabel> newSelfLabels() {
+    return new java.util.ArrayList<>();
+  }
+
   /** A loop's picks and the number of pool pairs it chose from. */
   record Round(PairSelection.Picked picked, long poolLeft) {}
 

@@ -1,0 +1,65 @@
+package org.ser4j.model.learn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.ser4j.data.Prompt;
+import org.ser4j.data.UnlabeledPair;
+
+/** Self-labels held as columns read back as the labels that went in, and snapshots stay put. */
+class PackedSelfLabelsTest {
+  static final List<Comparison> PAIRS = new ArrayList<>();
+
+  static {
+    for (int k = 0; k < 500; k++) {
+      PAIRS.add(Comparison.of(new UnlabeledPair(k, "p" + k, Prompt.of("q"), "a" + k, "b", null)));
+    }
+  }
+
+  static List<SelfLabel> labels(int n, long seed) {
+    Random rng = new Random(seed);
+    List<SelfLabel> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Comparison c = PAIRS.get(rng.nextInt(PAIRS.size()));
+      out.add(
+          i % 7 == 0
+              ? new SelfLabel(c, rng.nextBoolean(), Double.NaN, Double.NaN, 2)
+              : SelfLabel.of(c, rng.nextDouble(), rng.nextDouble(), 1 + rng.nextInt(3)));
+    }
+    return out;
+  }
+
+  @Test
+  void theColumnsReadBackAsTheLabelsThatWentIn() {
+    List<SelfLabel> plain = labels(1000, 1);
+    PackedSelfLabels packed = PackedSelfLabels.of(plain, PAIRS::get);
+    assertEquals(plain, packed);
+    assertEquals(plain, new ArrayList<>(packed));
+    assertEquals(plain.hashCode(), packed.hashCode());
+  }
+
+  @Test
+  void aSnapshotStaysAsItWasWhileTheListGrows() {
+    List<SelfLabel> first = labels(100, 2);
+    PackedSelfLabels packed = PackedSelfLabels.of(first, PAIRS::get);
+    PackedSelfLabels snapshot = packed.snapshot();
+    packed.addAll(labels(1000, 3)); // grows its arrays, and writes past the snapshot's end
+    assertEquals(first, snapshot);
+    assertEquals(1100, packed.size());
+    assertThrows(UnsupportedOperationException.class, () -> snapshot.add(first.get(0)));
+    assertEquals(first, new TrainingSet(new int[0], packed.subList(0, 100)).selfLabeled());
+    assertEquals(packed, new TrainingSet(new int[0], packed).selfLabeled());
+  }
+
+  @Test
+  void aBuiltPairIsRefused() {
+    Comparison built = new Comparison(PAIRS.get(1).first(), PAIRS.get(2).second());
+    PackedSelfLabels packed = new PackedSelfLabels(PAIRS::get);
+    assertThrows(
+        IllegalArgumentException.class, () -> packed.add(SelfLabel.of(built, 0.9, 0.1, 1)));
+  }
+}
