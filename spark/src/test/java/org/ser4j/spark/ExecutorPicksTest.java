@@ -1,0 +1,109 @@
+package org.ser4j.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.ser4j.data.Prompt;
+import org.ser4j.data.UnlabeledPair;
+import org.ser4j.model.learn.Comparison;
+import org.ser4j.model.learn.SelfLabel;
+import org.ser4j.ser.select.LengthBalance;
+
+/**
+ * What the driver asks of picks whose texts stay on the executors, at sizes past the point where
+ * they come in parts (more than 5,000 texts, more than 10,000 lengths): the pool numbered in read
+ * order, each pick's texts in read order, and which answer is longer.
+ */
+class ExecutorPicksTest {
+  static final int N = 15_000;
+  static SparkSession spark;
+  static JavaSparkContext context;
+  static long[] codes; // where each pair was read, as the reader codes it (file, line, pair)
+  static JavaRDD<PoolRow> numbered;
+
+  @BeforeAll
+  static void pool() {
+    spark = SparkSession.builder().master("local[2]").appName("ser4j picks test").getOrCreate();
+    context = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Random rnd = new Random(3);
+    List<PoolRow> rows = new ArrayList<>();
+    codes = new long[N];
+    for (int i = 0; i < N; i++) {
+      codes[i] = PoolRow.order(i % 3, 1 + i / 3 + rnd.nextInt(2) * 5_000L, i % 2);
+      String a = "a".repeat(1 + rnd.nextInt(40));
+      String b = "b".repeat(1 + rnd.nextInt(40));
+      rows.add(
+          new PoolRow(codes[i], i, "id" + codes[i], Prompt.of("q" + codes[i]), a, b, null, null));
+    }
+    Collections.shuffle(rows, rnd); // partitions hold the pool in no order, as after repartition
+    JavaRDD<PoolRow> read = context.parallelize(rows, 7).cache();
+    read.count();
+    numbered = ReadOrderKeys.number(read);
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  /** Key k is the pair read k-th: the k-th smallest read code (a separate sort here). */
+  @Test
+  void thePoolIsNumberedInReadOrder() {
+    long[] sorted = codes.clone();
+    Arrays.sort(sorted);
+    List<PoolRow> back = numbered.collect();
+    assertEquals(N, back.size());
+    long[] keys = back.stream().mapToLong(PoolRow::order).sorted().toArray();
+    for (int k = 0; k < N; k++) {
+      assertEquals(k, keys[k], "keys 0 to n-1, each once");
+    }
+    for (PoolRow r : back) {
+      assertEquals("id" + sorted[(int) r.order()], r.id(), "key " + r.order());
+    }
+  }
+
+  @Test
+  void picksComeWithTheirTextsInReadOrderAndTheirLengths() throws Exception {
+    ExecutorPool pool =
+        new ExecutorPool(context, numbered, N, null, 100_000, new java.io.PrintWriter(System.err));
+    Random rnd = new Random(5);
+    List<SelfLabel> labels = pool.newSelfLabels();
+    for (int k = 0; k < N; k++) {
+      if (rnd.nextInt(5) > 0) { // 12,000 picks or so
+        labels.add(
+            SelfLabel.of(
+                Comparison.of(new UnlabeledPair(k, null, null, null, null, null)),
+                rnd.nextDouble(),
+                rnd.nextDouble(),
+                1));
+      }
+    }
+    java.util.Map<Long, PoolRow> byKey = new java.util.HashMap<>();
+    numbered.collect().forEach(r -> byKey.put(r.order(), r));
+    List<SelfLabel> written = new ArrayList<>();
+    pool.withTexts(labels, written::add);
+    assertEquals(labels.size(), written.size());
+    for (int i = 0; i < labels.size(); i++) {
+      SelfLabel l = labels.get(i);
+      SelfLabel w = written.get(i);
+      PoolRow r = byKey.get((long) l.pair().key());
+      assertEquals(l.pair().key(), w.pair().key(), "in the labels' order");
+      assertEquals(l.firstPreferred(), w.firstPreferred());
+      assertEquals(r.first(), w.pair().first().text());
+      assertEquals(r.second(), w.pair().second().text());
+      assertEquals(r.prompt(), w.pair().prompt());
+    }
+    assertArrayEquals(LengthBalance.chosenLonger(written), pool.chosenLonger(labels));
+  }
+}
