@@ -51,7 +51,8 @@ import scala.Tuple2;
  */
 final class ExecutorPool implements HeadFeatures, Pool {
   private final JavaSparkContext context;
-  private final JavaRDD<PoolRow> rows;
+  private final ReadOrderKeys numbered;
+  private final JavaRDD<PoolRow> rows; // numbered in read order: a pair's order is its key
   private final long size;
   private final SparkPool seedAndTest;
   private PairSelection rule;
@@ -91,14 +92,15 @@ final class ExecutorPool implements HeadFeatures, Pool {
 
   ExecutorPool(
       JavaSparkContext context,
-      JavaRDD<PoolRow> rows,
+      ReadOrderKeys rows,
       long size,
       SparkPool seedAndTest,
       int driverFitMax,
       java.io.PrintWriter log) {
     this.log = log;
     this.context = context;
-    this.rows = rows;
+    this.numbered = rows;
+    this.rows = rows.keyed();
     this.size = size;
     this.seedAndTest = seedAndTest;
     this.driverFitMax = driverFitMax;
@@ -504,7 +506,7 @@ final class ExecutorPool implements HeadFeatures, Pool {
   }
 
   void release() {
-    rows.unpersist(false);
+    numbered.release();
     seedAndTest.release();
   }
 }

@@ -90,12 +90,11 @@ final class ExecutorPoolSource implements FeatureSource {
       throw new IllegalArgumentException(
           source + ": " + size + " pool pairs; at most " + Integer.MAX_VALUE + " are keyed");
     }
-    if (size > 0) {
-      try {
-        rows = ReadOrderKeys.number(rows);
-      } catch (RuntimeException e) {
-        throw SparkErrors.unwrap(e);
-      }
+    ReadOrderKeys keys;
+    try {
+      keys = new ReadOrderKeys(rows);
+    } catch (RuntimeException e) {
+      throw SparkErrors.unwrap(e);
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     if (size == 0) {
@@ -115,7 +114,7 @@ final class ExecutorPoolSource implements FeatureSource {
     pool =
         new ExecutorPool(
             JavaSparkContext.fromSparkContext(spark.sparkContext()),
-            rows,
+            keys,
             size,
             labeledAndTest,
             driverFitMax,

@@ -30,6 +30,7 @@ class ExecutorPicksTest {
   static SparkSession spark;
   static JavaSparkContext context;
   static long[] codes; // where each pair was read, as the reader codes it (file, line, pair)
+  static ReadOrderKeys keys;
   static JavaRDD<PoolRow> numbered;
 
   @BeforeAll
@@ -49,7 +50,8 @@ class ExecutorPicksTest {
     Collections.shuffle(rows, rnd); // partitions hold the pool in no order, as after repartition
     JavaRDD<PoolRow> read = context.parallelize(rows, 7).cache();
     read.count();
-    numbered = ReadOrderKeys.number(read);
+    keys = new ReadOrderKeys(read);
+    numbered = keys.keyed();
   }
 
   @AfterAll
@@ -76,7 +78,7 @@ class ExecutorPicksTest {
   @Test
   void picksComeWithTheirTextsInReadOrderAndTheirLengths() throws Exception {
     ExecutorPool pool =
-        new ExecutorPool(context, numbered, N, null, 100_000, new java.io.PrintWriter(System.err));
+        new ExecutorPool(context, keys, N, null, 100_000, new java.io.PrintWriter(System.err));
     Random rnd = new Random(5);
     List<SelfLabel> labels = pool.newSelfLabels();
     for (int k = 0; k < N; k++) {
