@@ -86,15 +86,7 @@ class NecessaryTestTest {
     Scored s = scored(3, 1.0);
     PairRewards validation = new PairRewards(s.r1(), s.r2()); // first answers as preferred
     SelectionOptions precise = new SelectionOptions(0.7, 0.9, 5, false, 0, false);
-    List<PairSelection> rules =
-        List.of(
-            PairSelection.thresholds(SelectionRule.BOTH, paper, ConfidenceScale.RAW),
-            PairSelection.thresholds(SelectionRule.GOOD_BAD, paper, ConfidenceScale.RAW),
-            PairSelection.thresholds(SelectionRule.DIFFERENCE, paper, ConfidenceScale.RAW),
-            PairSelection.thresholds(SelectionRule.AUTO, paper, ConfidenceScale.RAW),
-            PairSelection.calibrated(SelectionOptions.defaults()),
-            PairSelection.calibrated(precise));
-    for (PairSelection rule : rules) {
+    for (PairSelection rule : rawRules(paper, precise)) {
       PairSelection.Context c = context(0.8, validation);
       List<SelfLabel> all = pick(rule, s, c, false);
       assertTrue(all.size() > 50 && all.size() < N - 50, "the rule picks some: " + all.size());
@@ -119,15 +111,8 @@ class NecessaryTestTest {
     Thresholds paper = Thresholds.paper();
     Scored s = scored(5, 1.0);
     PairRewards validation = new PairRewards(s.r2(), s.r1()); // second answers as preferred
-    List<PairSelection> rules =
-        List.of(
-            PairSelection.thresholds(SelectionRule.BOTH, paper, ConfidenceScale.RAW),
-            PairSelection.thresholds(SelectionRule.GOOD_BAD, paper, ConfidenceScale.RAW),
-            PairSelection.thresholds(SelectionRule.DIFFERENCE, paper, ConfidenceScale.RAW),
-            PairSelection.thresholds(SelectionRule.AUTO, paper, ConfidenceScale.RAW),
-            PairSelection.calibrated(SelectionOptions.defaults()),
-            PairSelection.calibrated(new SelectionOptions(0.9, 0, 5, false, 0, false)));
-    for (PairSelection rule : rules) {
+    SelectionOptions strict = new SelectionOptions(0.9, 0, 5, false, 0, false);
+    for (PairSelection rule : rawRules(paper, strict)) {
       PairSelection.Context c = context(0.6, validation);
       PairSelection.Picked expected =
           rule.pick(
@@ -157,6 +142,17 @@ class NecessaryTestTest {
     PairSelection rule =
         PairSelection.thresholds(SelectionRule.BOTH, Thresholds.paper(), ConfidenceScale.POOL);
     assertNull(rule.necessary(context(1, null)));
+  }
+
+  /** Every rule on the raw scale: the four threshold rules, pair confidence, and {@code other}. */
+  static List<PairSelection> rawRules(Thresholds paper, SelectionOptions other) {
+    return List.of(
+        PairSelection.thresholds(SelectionRule.BOTH, paper, ConfidenceScale.RAW),
+        PairSelection.thresholds(SelectionRule.GOOD_BAD, paper, ConfidenceScale.RAW),
+        PairSelection.thresholds(SelectionRule.DIFFERENCE, paper, ConfidenceScale.RAW),
+        PairSelection.thresholds(SelectionRule.AUTO, paper, ConfidenceScale.RAW),
+        PairSelection.calibrated(SelectionOptions.defaults()),
+        PairSelection.calibrated(other));
   }
 
   static List<Integer> keys(List<SelfLabel> labels) {
