@@ -109,14 +109,17 @@ final class ExecutorPool implements HeadFeatures, Pool {
   /**
    * A training set with more than {@code driverFitMax} self-labels is fit where the pool is: its
    * pairs stay on the executors ({@link ExecutorRows}); a smaller one is fetched and fit here.
+   * (rowsElsewhere below gives such a set's rows.)
    */
+  @Override
+  public boolean fitsElsewhere(org.ser4j.model.learn.TrainingSet set) {
+    return set.selfLabeled().size() > driverFitMax;
+  }
+
   @Override
   public org.ser4j.model.head.FullBatchTrainer.Rows rowsElsewhere(
       org.ser4j.model.learn.TrainingSet set) {
     List<SelfLabel> self = set.selfLabeled();
-    if (self.size() <= driverFitMax) {
-      return null;
-    }
     long[] ids = new long[self.size()];
     boolean[] first = new boolean[self.size()];
     for (int i = 0; i < ids.length; i++) {

@@ -24,11 +24,16 @@ public interface HeadFeatures {
   EncoderConfig encoder();
 
   /**
-   * The pairs of {@code set} summed where they live, when its fit should run there (a cluster's
-   * executors, beyond a bound: {@link FullBatchTrainer}); null, the default, to fetch their vectors
-   * to this process and fit them here.
+   * Whether {@code set}'s fit should run where its pairs live (a cluster's executors, beyond a
+   * bound: {@link FullBatchTrainer}, summed by {@link #rowsElsewhere}); false, the default, to
+   * fetch their vectors to this process and fit them here.
    */
+  default boolean fitsElsewhere(org.ser4j.model.learn.TrainingSet set) {
+    return false;
+  }
+
+  /** The pairs of {@code set} summed where they live, for a set that {@link #fitsElsewhere}. */
   default FullBatchTrainer.Rows rowsElsewhere(org.ser4j.model.learn.TrainingSet set) {
-    return null;
+    throw new UnsupportedOperationException("these features fit every set in this process");
   }
 }

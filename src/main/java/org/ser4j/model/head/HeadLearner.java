@@ -114,10 +114,8 @@ public final class HeadLearner implements RewardLearner, org.ser4j.model.learn.P
   }
 
   private Fit fit(TrainingSet train, TrainingSet validation, TrainConfig cfg, HeadModel start) {
-    try (FullBatchTrainer.Rows elsewhere = in.rowsElsewhere(train)) {
-      if (elsewhere != null) {
-        return fullBatch(train, elsewhere, validation, cfg, start);
-      }
+    if (in.fitsElsewhere(train)) {
+      return fullBatch(train, validation, cfg, start);
     }
     PairFeatures t = features(train);
     PairFeatures v = features(validation);
@@ -147,14 +145,11 @@ public final class HeadLearner implements RewardLearner, org.ser4j.model.learn.P
    * A fit where the pairs live ({@link HeadFeatures#rowsElsewhere}): full-batch along {@link
    * FullBatchTrainer#PATH}, the lambda judged on {@code validation}; with none (a main run's fit by
    * the folds' epoch budget, which a full-batch fit has no use for), judged on a seeded share of
-   * the seed pairs held out, then every pair fit again at that lambda.
+   * the seed pairs held out, then every pair fit again at that lambda. One set of rows is held
+   * where they live at a time.
    */
   private Fit fullBatch(
-      TrainingSet train,
-      FullBatchTrainer.Rows rows,
-      TrainingSet validation,
-      TrainConfig cfg,
-      HeadModel start) {
+      TrainingSet train, TrainingSet validation, TrainConfig cfg, HeadModel start) {
     if (cfg.head() != HeadType.LINEAR
         || cfg.loss() != org.ser4j.model.Loss.PAIRWISE
         || !cfg.debias().isEmpty()
@@ -170,7 +165,9 @@ public final class HeadLearner implements RewardLearner, org.ser4j.model.learn.P
     double[] path = FullBatchTrainer.PATH;
     TrainedHead head;
     if (validation.size() > 0) {
-      head = trainer.train(rows, features(validation), from, norm, path, PATH_PATIENCE);
+      try (FullBatchTrainer.Rows rows = in.rowsElsewhere(train)) {
+        head = trainer.train(rows, features(validation), from, norm, path, PATH_PATIENCE);
+      }
     } else {
       org.ser4j.data.split.SeedSplit split =
           org.ser4j.data.split.SeedSplit.forTraining(
@@ -183,22 +180,19 @@ public final class HeadLearner implements RewardLearner, org.ser4j.model.learn.P
       TrainingSet held =
           TrainingSet.labeled(Permutations.pick(train.labeled(), split.validation()));
       TrainedHead chosen;
-      try (FullBatchTrainer.Rows partRows = in.rowsElsewhere(part)) {
-        chosen =
-            trainer.train(
-                partRows != null
-                    ? partRows
-                    : FullBatchTrainer.inMemory(features(part), weights(part)),
-                features(held),
-                from,
-                norm,
-                path,
-                PATH_PATIENCE);
+      try (FullBatchTrainer.Rows partRows =
+          in.fitsElsewhere(part)
+              ? in.rowsElsewhere(part)
+              : FullBatchTrainer.inMemory(features(part), weights(part))) {
+        chosen = trainer.train(partRows, features(held), from, norm, path, PATH_PATIENCE);
       }
       double[] at = {path[chosen.bestEpoch() - 1]};
-      TrainedHead all =
-          trainer.train(
-              rows, features(TrainingSet.none()), chosen.head(), chosen.normalizer(), at, 1);
+      TrainedHead all;
+      try (FullBatchTrainer.Rows rows = in.rowsElsewhere(train)) {
+        all =
+            trainer.train(
+                rows, features(TrainingSet.none()), chosen.head(), chosen.normalizer(), at, 1);
+      }
       head =
           new TrainedHead(
               all.head(),
@@ -212,7 +206,7 @@ public final class HeadLearner implements RewardLearner, org.ser4j.model.learn.P
     Map<String, Object> details = new LinkedHashMap<>(source == null ? Map.of() : source.details());
     details.put("fit", "full-batch where the pool lives");
     details.put("l2", path[head.bestEpoch() - 1]);
-    details.put("fit_pairs", rows.size());
+    details.put("fit_pairs", train.size());
     return new Fit(model, head.history(), head.bestEpoch(), head.validationPairs(), details);
   }
 
