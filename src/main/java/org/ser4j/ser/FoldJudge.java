@@ -80,13 +80,14 @@ final class FoldJudge implements LoopJudge {
   private final int[][] train;
   private final TrainedModel[] models;
   private final Taken[] taken;
-  private final List<List<SelfLabel>> selected = new ArrayList<>();
+  private final List<FoldSample> selected = new ArrayList<>();
   private OutOfFold last;
 
   /**
    * SeedSplit.Folds of the seed {@code positions}, fixed for the run by {@code seed}; the pool
-   * pairs {@code excluded} (labeled by people) are never selected; each fold run's self-labels kept
-   * in a list from {@code newSelfLabels}.
+   * pairs {@code excluded} (labeled by people) are never selected; each fold run's self-labels (at
+   * most {@link #MAX_FOLD_SELF_LABELS} of them: {@link FoldSample}) kept in lists from {@code
+   * newSelfLabels}.
    */
   FoldJudge(
       RewardLearner learner,
@@ -109,7 +110,7 @@ final class FoldJudge implements LoopJudge {
     for (int f = 0; f < heldOut.length; f++) {
       train[f] = dealt.others(f);
       taken[f] = Taken.excluding(excluded);
-      selected.add(newSelfLabels.get());
+      selected.add(new FoldSample(MAX_FOLD_SELF_LABELS, seed + f, newSelfLabels));
     }
   }
 
@@ -194,7 +195,7 @@ final class FoldJudge implements LoopJudge {
                       foldMargins[f] = learner.rewards(models[f], heldOutSet).margins();
                       task.step(1);
                     }));
-    boolean sampled = selected.stream().anyMatch(l -> l.size() > MAX_FOLD_SELF_LABELS);
+    boolean sampled = selected.stream().anyMatch(FoldSample::sampled);
     last =
         new OutOfFold(
             java.util.Arrays.stream(foldMargins)
@@ -208,30 +209,24 @@ final class FoldJudge implements LoopJudge {
 
   /** Fold f's training pairs: the other folds, and its self-labels or a sample of them. */
   private TrainingSet foldTraining(int f) {
-    List<SelfLabel> all = selected.get(f);
-    if (all.size() <= MAX_FOLD_SELF_LABELS) {
-      return new TrainingSet(train[f], all, config.selfLabelWeight());
+    FoldSample self = selected.get(f);
+    if (!self.sampled()) {
+      return new TrainingSet(train[f], self.held(), config.selfLabelWeight());
     }
     return new TrainingSet(
-        train[f],
-        sample(all, MAX_FOLD_SELF_LABELS, seed + f),
-        config.selfLabelWeight() * all.size() / MAX_FOLD_SELF_LABELS);
+        train[f], self.held(), config.selfLabelWeight() * self.total() / MAX_FOLD_SELF_LABELS);
   }
 
-  private static final long POSITION = (1L << 24) - 1;
+  static final long POSITION = (1L << 24) - 1;
 
   /**
    * {@code n} of {@code labels}, drawn by a hash of each comparison and {@code seed}: the same
    * pairs whatever the list's order, in the list's order.
    */
   static List<SelfLabel> sample(List<SelfLabel> labels, int n, long seed) {
-    if (labels.size() > POSITION) {
-      throw new IllegalStateException("more than " + POSITION + " self-labels in one fold");
-    }
-    // High bits: the hash (the draw); low 24 bits: the position (which also breaks ties).
     long[] ranked = new long[labels.size()];
     for (int i = 0; i < ranked.length; i++) {
-      ranked[i] = (mix(identity(labels.get(i)) ^ seed) & ~POSITION) | i;
+      ranked[i] = rank(labels.get(i), seed, i);
     }
     java.util.Arrays.sort(ranked);
     int[] keep = new int[n];
@@ -244,6 +239,17 @@ final class FoldJudge implements LoopJudge {
       out.add(labels.get(i));
     }
     return out;
+  }
+
+  /**
+   * The draw of label {@code l} at {@code position} among a fold's picks: high bits a hash of the
+   * comparison and {@code seed}, low 24 bits the position (which also breaks ties).
+   */
+  static long rank(SelfLabel l, long seed, long position) {
+    if (position >= POSITION) {
+      throw new IllegalStateException("more than " + POSITION + " self-labels in one fold");
+    }
+    return (mix(identity(l) ^ seed) & ~POSITION) | position;
   }
 
   private static long identity(SelfLabel l) {

@@ -454,6 +454,34 @@ class SerLoopRulesTest {
     assertEquals(0.5, loop1.get(5).train().selfLabelWeight());
   }
 
+  /**
+   * A fold run keeps its sample as its picks arrive, loop after loop (holding at most the bound):
+   * after every loop it is what {@link FoldJudge#sample} draws from all the picks so far, or all of
+   * them while they are within the bound.
+   */
+  @Test
+  void aFoldSampleKeptAsPicksArriveIsTheSampleOfAllThePicks() {
+    List<SelfLabel> labels = new ArrayList<>();
+    for (UnlabeledPair p : data().pool()) {
+      labels.add(SelfLabel.of(p, p.key() % 3 == 0 ? 2 : 1, 0, 1));
+    }
+    assertTrue(labels.size() > 400, "pool " + labels.size());
+    FoldSample kept = new FoldSample(100, 11, ArrayList::new);
+    int[] loops = {37, 0, 50, 1, 150, labels.size() - 238};
+    int from = 0;
+    for (int n : loops) {
+      kept.addAll(labels.subList(from, from + n));
+      from += n;
+      List<SelfLabel> soFar = labels.subList(0, from);
+      assertEquals(from, kept.total());
+      assertEquals(from > 100, kept.sampled());
+      assertEquals(
+          from <= 100 ? soFar : FoldJudge.sample(soFar, 100, 11),
+          kept.held(),
+          "after " + from + " picks");
+    }
+  }
+
   @Test
   void theFoldSampleIsSeededAndIndependentOfOrder() {
     SerDataset d = data();
