@@ -217,33 +217,12 @@ final class FoldJudge implements LoopJudge {
         train[f], self.held(), config.selfLabelWeight() * self.total() / MAX_FOLD_SELF_LABELS);
   }
 
-  static final long POSITION = (1L << 24) - 1;
-
-  /**
-   * {@code n} of {@code labels}, drawn by a hash of each comparison and {@code seed}: the same
-   * pairs whatever the list's order, in the list's order.
-   */
-  static List<SelfLabel> sample(List<SelfLabel> labels, int n, long seed) {
-    long[] ranked = new long[labels.size()];
-    for (int i = 0; i < ranked.length; i++) {
-      ranked[i] = rank(labels.get(i), seed, i);
-    }
-    java.util.Arrays.sort(ranked);
-    int[] keep = new int[n];
-    for (int i = 0; i < n; i++) {
-      keep[i] = (int) (ranked[i] & POSITION);
-    }
-    java.util.Arrays.sort(keep);
-    List<SelfLabel> out = new ArrayList<>(n);
-    for (int i : keep) {
-      out.add(labels.get(i));
-    }
-    return out;
-  }
+  private static final long POSITION = (1L << 24) - 1;
 
   /**
    * The draw of label {@code l} at {@code position} among a fold's picks: high bits a hash of the
-   * comparison and {@code seed}, low 24 bits the position (which also breaks ties).
+   * comparison and {@code seed}, low 24 bits the position (which also breaks ties). A fold's sample
+   * is its picks with the smallest draws ({@link FoldSample}): the same pairs whatever their order.
    */
   static long rank(SelfLabel l, long seed, long position) {
     if (position >= POSITION) {

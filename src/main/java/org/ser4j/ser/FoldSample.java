@@ -7,10 +7,10 @@ import org.ser4j.model.learn.SelfLabel;
 
 /**
  * A fold run's self-labels as its fit trains on them: all of them while they are at most {@code
- * bound}; beyond it, the sample {@link FoldJudge#sample} draws from all of them, kept as they
- * arrive, loop after loop. The rest are counted, not held, so a fold run holds at most {@code
- * bound} self-labels however many it picks from a large pool (it held every one: five fold runs'
- * picks, on the driver of a pool on a cluster too).
+ * bound}; beyond it, the {@code bound} of them with the smallest draws ({@link FoldJudge#rank}),
+ * kept as they arrive, loop after loop. The rest are counted, not held, so a fold run holds at most
+ * {@code bound} self-labels however many it picks from a large pool (it held every one: five fold
+ * runs' picks, on the driver of a pool on a cluster too).
  */
 final class FoldSample {
   private final int bound;
@@ -57,8 +57,8 @@ final class FoldSample {
     return held;
   }
 
-  // The bound smallest draws: the ones FoldJudge.sample keeps (a draw's low bits are the label's
-  // position among all picks, so the draws differ and the kept stay in picking order).
+  // The bound smallest draws (a draw's low bits are the label's position among all picks, so the
+  // draws differ and the kept stay in picking order).
   private void keepSmallestRanks() {
     long[] sorted = ranks.clone();
     Arrays.sort(sorted);

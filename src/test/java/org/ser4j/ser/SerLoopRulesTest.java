@@ -456,7 +456,7 @@ class SerLoopRulesTest {
 
   /**
    * A fold run keeps its sample as its picks arrive, loop after loop (holding at most the bound):
-   * after every loop it is what {@link FoldJudge#sample} draws from all the picks so far, or all of
+   * after every loop it is what {@link #drawn} draws from all the picks so far at once, or all of
    * them while they are within the bound.
    */
   @Test
@@ -476,10 +476,34 @@ class SerLoopRulesTest {
       assertEquals(from, kept.total());
       assertEquals(from > 100, kept.sampled());
       assertEquals(
-          from <= 100 ? soFar : FoldJudge.sample(soFar, 100, 11),
-          kept.held(),
-          "after " + from + " picks");
+          from <= 100 ? soFar : drawn(soFar, 100, 11), kept.held(), "after " + from + " picks");
     }
+  }
+
+  /** A fold's sample of {@code labels} picked in one loop. */
+  private static List<SelfLabel> sampleOf(List<SelfLabel> labels, int n, long seed) {
+    FoldSample s = new FoldSample(n, seed, ArrayList::new);
+    s.addAll(labels);
+    return s.held();
+  }
+
+  /** The same draw computed at once: the {@code n} smallest draws of all, in the list's order. */
+  private static List<SelfLabel> drawn(List<SelfLabel> labels, int n, long seed) {
+    long[] ranked = new long[labels.size()];
+    for (int i = 0; i < ranked.length; i++) {
+      ranked[i] = FoldJudge.rank(labels.get(i), seed, i);
+    }
+    java.util.Arrays.sort(ranked);
+    int[] keep = new int[n];
+    for (int i = 0; i < n; i++) {
+      keep[i] = (int) (ranked[i] & ((1L << 24) - 1));
+    }
+    java.util.Arrays.sort(keep);
+    List<SelfLabel> out = new ArrayList<>(n);
+    for (int i : keep) {
+      out.add(labels.get(i));
+    }
+    return out;
   }
 
   @Test
@@ -489,14 +513,14 @@ class SerLoopRulesTest {
     for (UnlabeledPair p : d.pool()) {
       labels.add(SelfLabel.of(p, 1, 0, 1));
     }
-    List<SelfLabel> a = FoldJudge.sample(labels, 100, 7);
+    List<SelfLabel> a = sampleOf(labels, 100, 7);
     assertEquals(100, a.size());
     assertEquals(100, new HashSet<>(a).size());
-    assertEquals(a, FoldJudge.sample(labels, 100, 7), "the same seed, the same sample");
-    assertFalse(a.equals(FoldJudge.sample(labels, 100, 8)), "another seed, another sample");
+    assertEquals(a, sampleOf(labels, 100, 7), "the same seed, the same sample");
+    assertFalse(a.equals(sampleOf(labels, 100, 8)), "another seed, another sample");
     List<SelfLabel> reversed = new ArrayList<>(labels);
     java.util.Collections.reverse(reversed);
-    assertEquals(new HashSet<>(a), new HashSet<>(FoldJudge.sample(reversed, 100, 7)));
+    assertEquals(new HashSet<>(a), new HashSet<>(sampleOf(reversed, 100, 7)));
     // In the list's order.
     for (int i = 1; i < a.size(); i++) {
       assertTrue(labels.indexOf(a.get(i - 1)) < labels.indexOf(a.get(i)));

@@ -108,8 +108,8 @@ final class ExecutorPool implements HeadFeatures, Pool {
 
   /**
    * A training set with more than {@code driverFitMax} self-labels is fit where the pool is: its
-   * pairs stay on the executors ({@link ExecutorRows}); a smaller one is fetched and fit here.
-   * (rowsElsewhere below gives such a set's rows.)
+   * pairs stay on the executors ({@link ExecutorRows}, opened by {@link #rowsElsewhere}); a smaller
+   * one is fetched and fit here.
    */
   @Override
   public boolean fitsElsewhere(org.ser4j.model.learn.TrainingSet set) {
