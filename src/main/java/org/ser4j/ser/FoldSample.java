@@ -28,18 +28,59 @@ final class FoldSample {
     this.held = newList.get();
   }
 
-  /** Adds a loop's picks, in order, after the ones before. */
+  /**
+   * Adds a loop's picks, in order, after the ones before; past the bound, keeps those with the
+   * smallest draws without holding the rest even for a moment (a loop's picks may be millions).
+   */
   void addAll(List<SelfLabel> picks) {
-    long[] all = Arrays.copyOf(ranks, ranks.length + picks.size());
+    if (held.size() + picks.size() <= bound) {
+      long[] all = Arrays.copyOf(ranks, ranks.length + picks.size());
+      for (int i = 0; i < picks.size(); i++) {
+        all[ranks.length + i] = FoldJudge.rank(picks.get(i), seed, total + i);
+      }
+      held.addAll(picks);
+      ranks = all;
+      total += picks.size();
+      return;
+    }
+    // The bound-th smallest draw of the held and the new, by a heap of the bound smallest so far
+    // (a draw's low bits are the label's position among all picks, so the draws differ and the
+    // kept stay in picking order).
+    java.util.PriorityQueue<Long> smallest =
+        new java.util.PriorityQueue<>(bound, java.util.Comparator.reverseOrder());
+    java.util.function.LongConsumer offer =
+        r -> {
+          if (smallest.size() < bound) {
+            smallest.add(r);
+          } else if (r < smallest.peek()) {
+            smallest.poll();
+            smallest.add(r);
+          }
+        };
+    Arrays.stream(ranks).forEach(offer);
     for (int i = 0; i < picks.size(); i++) {
-      all[ranks.length + i] = FoldJudge.rank(picks.get(i), seed, total + i);
+      offer.accept(FoldJudge.rank(picks.get(i), seed, total + i));
     }
-    held.addAll(picks);
-    ranks = all;
+    long last = smallest.peek();
+    List<SelfLabel> kept = newList.get();
+    long[] keptRanks = new long[bound];
+    int k = 0;
+    for (int i = 0; i < ranks.length; i++) {
+      if (ranks[i] <= last) {
+        kept.add(held.get(i));
+        keptRanks[k++] = ranks[i];
+      }
+    }
+    for (int i = 0; i < picks.size(); i++) {
+      long r = FoldJudge.rank(picks.get(i), seed, total + i);
+      if (r <= last) {
+        kept.add(picks.get(i));
+        keptRanks[k++] = r;
+      }
+    }
+    held = kept;
+    ranks = keptRanks;
     total += picks.size();
-    if (held.size() > bound) {
-      keepSmallestRanks();
-    }
   }
 
   /** How many self-labels the fold run has picked, held or not. */
@@ -55,24 +96,5 @@ final class FoldSample {
   /** All the picks, or the sample of {@code bound} of them, in the order they were picked. */
   List<SelfLabel> held() {
     return held;
-  }
-
-  // The bound smallest draws (a draw's low bits are the label's position among all picks, so the
-  // draws differ and the kept stay in picking order).
-  private void keepSmallestRanks() {
-    long[] sorted = ranks.clone();
-    Arrays.sort(sorted);
-    long last = sorted[bound - 1];
-    List<SelfLabel> kept = newList.get();
-    long[] keptRanks = new long[bound];
-    int k = 0;
-    for (int i = 0; i < ranks.length; i++) {
-      if (ranks[i] <= last) {
-        kept.add(held.get(i));
-        keptRanks[k++] = ranks[i];
-      }
-    }
-    held = kept;
-    ranks = keptRanks;
   }
 }

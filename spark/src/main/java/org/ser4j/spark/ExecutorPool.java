@@ -7,12 +7,10 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.util.LongAccumulator;
 import org.ser4j.data.ContentId;
 import org.ser4j.data.PreferencePair;
 import org.ser4j.data.UnlabeledPair;
@@ -38,16 +36,17 @@ import scala.Tuple2;
 
 /**
  * A pool that lives on the executors, read ({@link PoolReader}), encoded and persisted there. Each
- * loop the head is broadcast with the ids of the pairs taken so far and the rule. A rule that
+ * loop the head is broadcast with the pairs taken so far (as bits) and the rule. A rule that
  * decides each pair alone ({@link PairSelection#each}, the default rules) picks on the executors,
- * and only the picks' read order and numbers come back; otherwise the executors send the pairs that
- * pass the rule's {@link PairSelection#necessary} test, and the core's rule picks among them here.
- * Either way the picks are put in the pool's read order, so they are those of the same rule in one
- * process. The driver holds picks by key alone: their texts stay on the executors, and come a part
- * at a time when selected.jsonl is written ({@link #withTexts}); length balance and the diagnostics
- * ask the executors ({@link #chosenLonger}); the runs keep them as columns ({@link
- * PackedSelfLabels}). The driver holds the seed's and test pairs' vectors, the picks' keys and
- * labels, and their vectors while a fit runs here.
+ * and only the picks' keys and numbers come back; otherwise the executors send the pairs that pass
+ * the rule's {@link PairSelection#necessary} test, and the core's rule picks among them here.
+ * Either way they come sorted by key on the executors, a range of keys at a time ({@link
+ * KeyRanges}), so the picks are those of the same rule in one process, in the same order. The
+ * driver holds picks by key alone, in a file mapped off its heap ({@link #newSelfLabels}): their
+ * texts stay on the executors, and come a part at a time when selected.jsonl is written ({@link
+ * #withTexts}); length balance and the diagnostics ask the executors ({@link #chosenLonger}). The
+ * driver's heap holds the seed's and test pairs' vectors, bits over the pool, and the picks'
+ * vectors only while a fit within {@code driverFitMax} runs here.
  */
 final class ExecutorPool implements HeadFeatures, Pool {
   private final JavaSparkContext context;
@@ -58,6 +57,9 @@ final class ExecutorPool implements HeadFeatures, Pool {
   private PairSelection rule;
   // Fetches of more pairs than this stream partition by partition.
   private static final int STREAM_ABOVE = 10_000;
+  // Pool keys in a range of a loop's scored pairs, which come a range at a time (one job each):
+  // a range brings the driver at most this many pairs at once.
+  private static final long KEYS_PER_RANGE = 100_000;
   // Pairs with their texts per part when selected.jsonl is written: what the driver holds at once.
   private static final int TEXTS_PER_PART = 5_000;
   private final int driverFitMax;
@@ -84,10 +86,14 @@ final class ExecutorPool implements HeadFeatures, Pool {
     return Comparison.of(new UnlabeledPair(key, null, null, null, null, null));
   }
 
-  /** The runs' self-labels as columns: millions of picks, a run's and each fold run's. */
+  /**
+   * The runs' self-labels as rows, past the first 65,536 in a file mapped off the heap (in {@code
+   * java.io.tmpdir}): millions of picks, a run's and a loop's, take no heap on the driver.
+   */
   @Override
   public List<SelfLabel> newSelfLabels() {
-    return new PackedSelfLabels(ExecutorPool::pairOfKey);
+    return new PackedSelfLabels(
+        ExecutorPool::pairOfKey, java.nio.file.Path.of(System.getProperty("java.io.tmpdir")));
   }
 
   ExecutorPool(
@@ -120,12 +126,9 @@ final class ExecutorPool implements HeadFeatures, Pool {
   public org.ser4j.model.head.FullBatchTrainer.Rows rowsElsewhere(
       org.ser4j.model.learn.TrainingSet set) {
     List<SelfLabel> self = set.selfLabeled();
-    long[] ids = new long[self.size()];
-    boolean[] first = new boolean[self.size()];
-    for (int i = 0; i < ids.length; i++) {
-      SelfLabel l = self.get(i);
-      ids[i] = orderOf(l.chosenAnswer().pair().key());
-      first[i] = l.chosenAnswer().isFirst();
+    ExecutorRows.Picks.Builder picks = new ExecutorRows.Picks.Builder();
+    for (SelfLabel l : self) {
+      picks.add(orderOf(l.chosenAnswer().pair().key()), l.chosenAnswer().isFirst());
     }
     PairFeatures seed = labeled().select(set.labeled());
     log.printf(
@@ -138,7 +141,7 @@ final class ExecutorPool implements HeadFeatures, Pool {
         context,
         rows,
         seed,
-        ExecutorRows.Picks.of(ids, first),
+        picks.build(),
         set.unweighted() ? 1.0 : set.selfLabelWeight(),
         labeled().chosen()[0].length,
         rows.getNumPartitions());
@@ -155,14 +158,10 @@ final class ExecutorPool implements HeadFeatures, Pool {
     return size;
   }
 
+  /** The pool's pairs less those taken: the pool's keys are 0 to size - 1. */
   @Override
   public long left(Taken taken) {
-    Broadcast<long[]> gone = context.broadcast(idsOf(taken));
-    try {
-      return rows.filter(r -> Arrays.binarySearch(gone.value(), r.order()) < 0).count();
-    } finally {
-      gone.destroy();
-    }
+    return size - taken.bits().get(0, Math.toIntExact(size)).cardinality();
   }
 
   @Override
@@ -173,24 +172,24 @@ final class ExecutorPool implements HeadFeatures, Pool {
           "the pool on the executors is scored by a linear or MLP head");
     }
     PairSelection.Each each = rule.each(context);
-    if (each != null) { // picked where the pool is: only the picks come back
-      Scoring picks = score(head, taken, each.scores());
-      Scored p = picks.found();
+    if (each != null) { // picked where the pool is: only the picks come back, a range at a time
       List<SelfLabel> labels = newSelfLabels();
-      for (int i = 0; i < p.size(); i++) {
-        labels.add(
-            SelfLabel.of(keyOnly(p.orders()[i]), p.first()[i], p.second()[i], context.loop()));
-      }
-      return new Round(each.report().apply(labels), picks.left());
+      score(
+          head,
+          taken,
+          each.scores(),
+          (order, s1, s2) -> labels.add(SelfLabel.of(keyOnly(order), s1, s2, context.loop())));
+      return new Round(each.report().apply(labels), left(taken));
     }
     PairFilter passes = rule.necessary(context); // the context computes T once for both
     if (passes == null) {
       throw new IllegalArgumentException(
           "this selection reads the whole pool's rewards (--selection-scale pool): not with the pool on the executors");
     }
-    Scoring scored =
-        score(head, taken, (r1, r2) -> passes.passes(r1, r2) ? new double[] {r1, r2} : null);
-    Scored inOrder = scored.found();
+    Scored.Builder found = new Scored.Builder();
+    score(
+        head, taken, (r1, r2) -> passes.passes(r1, r2) ? new double[] {r1, r2} : null, found::add);
+    Scored inOrder = found.build();
     // The rule reads rewards, not texts or keys: every candidate stands in by its place in the
     // list, so only the pairs picked get a lasting key (the driver keeps nothing per candidate).
     List<Comparison> comparisons = new ArrayList<>(inOrder.size());
@@ -198,7 +197,7 @@ final class ExecutorPool implements HeadFeatures, Pool {
       comparisons.add(Comparison.of(new UnlabeledPair(i, null, null, null, null, null)));
     }
     PairRewards rewards = new PairRewards(inOrder.first(), inOrder.second());
-    int poolLeft = (int) scored.left();
+    int poolLeft = (int) left(taken);
     PairSelection.Picked picked =
         rule.pick(new CandidateSource.Candidates(comparisons, rewards, rewards, poolLeft), context);
     List<SelfLabel> labels = newSelfLabels();
@@ -216,83 +215,65 @@ final class ExecutorPool implements HeadFeatures, Pool {
         poolLeft);
   }
 
-  /** The pairs not taken that {@code keep} gives numbers to, in read order, and the pairs left. */
-  private record Scoring(Scored found, long left) {}
+  /** Where {@link #score} hands each pair it keeps, with its two numbers. */
+  @FunctionalInterface
+  private interface ScoredSink {
+    void accept(long order, double first, double second);
+  }
 
   /**
-   * Scores every pool pair not {@code taken} with {@code head} on the executors; those {@code keep}
-   * gives numbers to come back with them, put in read order.
+   * Scores every pool pair not {@code taken} with {@code head} on the executors, and hands {@code
+   * sink} those {@code keep} gives numbers to, in read order: sorted there by key range ({@link
+   * KeyRanges}), and brought a range at a time, so the driver never holds them all at once.
    */
-  private Scoring score(HeadModel head, Taken taken, PairSelection.PairScores keep) {
-    LongAccumulator left = this.context.sc().longAccumulator("pool pairs left");
-    Broadcast<long[]> gone = this.context.broadcast(idsOf(taken));
+  private void score(HeadModel head, Taken taken, PairSelection.PairScores keep, ScoredSink sink) {
+    Broadcast<java.util.BitSet> gone = this.context.broadcast(taken.bits());
     Broadcast<SparkPool.ShippedHead> shipped =
         this.context.broadcast(new SparkPool.ShippedHead(head.head().tensors(), head.normalizer()));
     Broadcast<PairSelection.PairScores> rule = this.context.broadcast(keep);
-    List<Scored> found;
     try {
-      found =
-          rows.mapPartitions(
-                  it -> {
-                    RewardHead h = Heads.fromTensors(shipped.value().tensors());
-                    FeatureNormalizer norm = shipped.value().normalizer();
-                    PairSelection.PairScores decide = rule.value();
-                    Scored.Builder out = new Scored.Builder();
-                    while (it.hasNext()) {
-                      PoolRow r = it.next();
-                      if (Arrays.binarySearch(gone.value(), r.order()) >= 0) {
-                        continue;
-                      }
-                      left.add(1);
-                      double r1 = h.score(norm.apply(r.firstVector()));
-                      double r2 = h.score(norm.apply(r.secondVector()));
-                      double[] numbers = decide.of(r1, r2);
-                      if (numbers != null) {
-                        out.add(r.order(), numbers[0], numbers[1]);
-                      }
-                    }
-                    return List.of(out.build()).iterator();
-                  })
-              .collect();
+      rows.mapPartitionsToPair(
+              it -> {
+                RewardHead h = Heads.fromTensors(shipped.value().tensors());
+                FeatureNormalizer norm = shipped.value().normalizer();
+                PairSelection.PairScores decide = rule.value();
+                List<Tuple2<Long, double[]>> out = new ArrayList<>();
+                while (it.hasNext()) {
+                  PoolRow r = it.next();
+                  if (gone.value().get(Math.toIntExact(r.order()))) {
+                    continue;
+                  }
+                  double[] numbers =
+                      decide.of(
+                          h.score(norm.apply(r.firstVector())),
+                          h.score(norm.apply(r.secondVector())));
+                  if (numbers != null) {
+                    out.add(new Tuple2<>(r.order(), numbers));
+                  }
+                }
+                return out.iterator();
+              })
+          .repartitionAndSortWithinPartitions(
+              new KeyRanges((int) ((size + KEYS_PER_RANGE - 1) / KEYS_PER_RANGE), size))
+          .toLocalIterator()
+          .forEachRemaining(t -> sink.accept(t._1(), t._2()[0], t._2()[1]));
     } finally {
       gone.destroy();
       shipped.destroy();
       rule.destroy();
     }
-    return new Scoring(Scored.inReadOrder(found), left.value());
   }
 
   /**
-   * The pool pairs a partition sends back: where each was read and its two numbers (rewards, or a
-   * rule's scores), as three arrays (24 bytes a pair; an object a pair was three times that).
+   * The pairs a quota rule picks among: where each was read and its rewards, as three arrays (24
+   * bytes a pair; an object a pair was three times that).
    */
   record Scored(long[] orders, double[] first, double[] second) implements java.io.Serializable {
     int size() {
       return orders.length;
     }
 
-    /** Every partition's pairs, in the pool's read order. */
-    static Scored inReadOrder(List<Scored> parts) {
-      Builder joined = new Builder();
-      for (Scored p : parts) {
-        for (int i = 0; i < p.size(); i++) {
-          joined.add(p.orders[i], p.first[i], p.second[i]);
-        }
-      }
-      Scored all = joined.build();
-      Integer[] index = new Integer[all.size()];
-      for (int i = 0; i < index.length; i++) {
-        index[i] = i;
-      }
-      Arrays.sort(index, Comparator.comparingLong(i -> all.orders[i]));
-      Builder sorted = new Builder();
-      for (int i : index) {
-        sorted.add(all.orders[i], all.first[i], all.second[i]);
-      }
-      return sorted.build();
-    }
-
-    /** A partition's pairs as they pass. */
+    /** The pairs as they pass. */
     static final class Builder {
       private long[] orders = new long[1024];
       private double[] r1 = new double[1024];
@@ -318,39 +299,40 @@ final class ExecutorPool implements HeadFeatures, Pool {
   }
 
   /**
-   * Hands {@code each} the {@code labels} with their pairs' texts, in read order (a loop's picks'
-   * order), fetched from the executors sorted, at most {@value #TEXTS_PER_PART} pairs at a time.
+   * Hands {@code each} the {@code labels} with their pairs' texts, in key order (a loop's picks'
+   * own order): the pairs are sorted by key on the executors and brought a part at a time; labels
+   * not in key order are visited through a sorted index, 8 bytes a label.
    */
   @Override
   public void withTexts(List<SelfLabel> labels, LabelSink each) throws IOException {
-    long[] at = new long[labels.size()];
-    Integer[] index = new Integer[labels.size()];
-    for (int i = 0; i < at.length; i++) {
-      at[i] = orderOf(labels.get(i).pair().key());
-      index[i] = i;
-    }
-    Arrays.sort(index, Comparator.comparingLong(i -> at[i]));
-    long[] wanted = Arrays.stream(at).distinct().sorted().toArray();
-    if (wanted.length == 0) {
+    if (labels.isEmpty()) {
       return;
     }
-    Broadcast<long[]> find = context.broadcast(wanted);
+    java.util.BitSet wanted = new java.util.BitSet();
+    boolean inKeyOrder = true;
+    int last = -1;
+    for (SelfLabel l : labels) {
+      int key = l.pair().key();
+      wanted.set(key);
+      inKeyOrder &= key >= last;
+      last = key;
+    }
+    long[] byKey = inKeyOrder ? null : keyThenIndex(labels);
+    Broadcast<java.util.BitSet> find = context.broadcast(wanted);
     try {
-      JavaPairRDD<Long, PoolRow> found =
-          rows.filter(r -> Arrays.binarySearch(find.value(), r.order()) >= 0)
-              .mapToPair(r -> new Tuple2<>(r.order(), r.withVectors(null, null)));
       java.util.Iterator<Tuple2<Long, PoolRow>> texts =
-          wanted.length <= TEXTS_PER_PART
-              ? found.collect().stream().sorted(Comparator.comparingLong(Tuple2::_1)).iterator()
-              : found
-                  .sortByKey(true, (wanted.length + TEXTS_PER_PART - 1) / TEXTS_PER_PART)
-                  .toLocalIterator();
+          rows.filter(r -> find.value().get(Math.toIntExact(r.order())))
+              .mapToPair(r -> new Tuple2<>(r.order(), r.withVectors(null, null)))
+              .repartitionAndSortWithinPartitions(
+                  new KeyRanges((wanted.cardinality() + TEXTS_PER_PART - 1) / TEXTS_PER_PART, size))
+              .toLocalIterator();
       PoolRow row = null;
-      for (int i : index) {
-        while (row == null || row.order() != at[i]) {
+      for (int n = 0; n < labels.size(); n++) {
+        int i = byKey == null ? n : (int) byKey[n];
+        SelfLabel l = labels.get(i);
+        while (row == null || row.order() != orderOf(l.pair().key())) {
           row = texts.next()._2();
         }
-        SelfLabel l = labels.get(i);
         UnlabeledPair p =
             new UnlabeledPair(
                 l.pair().key(), row.id(), row.prompt(), row.first(), row.second(), null);
@@ -361,22 +343,56 @@ final class ExecutorPool implements HeadFeatures, Pool {
     }
   }
 
-  /** Whether each label's chosen answer is the longer one, read where the texts are. */
+  /** The labels' places sorted by their pairs' keys: key and place packed in a long, sorted. */
+  private static long[] keyThenIndex(List<SelfLabel> labels) {
+    long[] out = new long[labels.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = ((long) labels.get(i).pair().key() << 32) | i;
+    }
+    Arrays.sort(out);
+    for (int i = 0; i < out.length; i++) {
+      out[i] &= 0xFFFF_FFFFL;
+    }
+    return out;
+  }
+
+  /**
+   * Whether each label's chosen answer is the longer one, read where the texts are: the executors
+   * mark, among the labels' pairs, those whose first answer is the longer and those whose second
+   * is, as bits (an eighth of a byte a pool pair).
+   */
   @Override
   public boolean[] chosenLonger(List<SelfLabel> labels) {
-    long[] wanted =
-        labels.stream().mapToLong(l -> orderOf(l.pair().key())).distinct().sorted().toArray();
-    Map<Long, long[]> lengths = new HashMap<>();
-    withIds(
-            wanted,
-            PoolRow::order,
-            r -> new long[] {r.order(), r.first().length(), r.second().length()})
-        .forEach(r -> lengths.put(r[0], r));
+    java.util.BitSet wanted = new java.util.BitSet();
+    labels.forEach(l -> wanted.set(l.pair().key()));
+    if (wanted.isEmpty()) {
+      return new boolean[0];
+    }
+    Broadcast<java.util.BitSet> find = context.broadcast(wanted);
+    java.util.BitSet[] longer;
+    try {
+      longer =
+          rows.filter(r -> find.value().get(Math.toIntExact(r.order())))
+              .treeAggregate(
+                  new java.util.BitSet[] {new java.util.BitSet(), new java.util.BitSet()},
+                  (b, r) -> {
+                    int k = Math.toIntExact(r.order());
+                    b[0].set(k, r.first().length() > r.second().length());
+                    b[1].set(k, r.second().length() > r.first().length());
+                    return b;
+                  },
+                  (a, b) -> {
+                    a[0].or(b[0]);
+                    a[1].or(b[1]);
+                    return a;
+                  });
+    } finally {
+      find.destroy();
+    }
     boolean[] out = new boolean[labels.size()];
     for (int i = 0; i < out.length; i++) {
       SelfLabel l = labels.get(i);
-      long[] r = lengths.get(orderOf(l.pair().key()));
-      out[i] = l.firstPreferred() ? r[1] > r[2] : r[2] > r[1];
+      out[i] = longer[l.firstPreferred() ? 0 : 1].get(l.pair().key());
     }
     return out;
   }
@@ -460,13 +476,6 @@ final class ExecutorPool implements HeadFeatures, Pool {
       onPool.put(keyOf(t._1()[1]), t._2().equals(chosen.get(t._1()[0])));
     }
     return new SerDataset.AddedLabels(n, onPool);
-  }
-
-  /** Where the pairs {@code taken} has were read, sorted. */
-  private long[] idsOf(Taken taken) {
-    long[] out = taken.keys().mapToLong(ExecutorPool::orderOf).toArray();
-    Arrays.sort(out);
-    return out;
   }
 
   @Override

@@ -1,7 +1,6 @@
 package org.ser4j.spark;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -29,26 +28,43 @@ final class ExecutorRows implements FullBatchTrainer.Rows {
   private final int dimension;
 
   /**
-   * Self-labeled pool pairs by where they were read ({@link PoolRow#order}, sorted), whether each
-   * one's first answer won.
+   * Self-labeled pool pairs by where they were read ({@link PoolRow#order}) and whether each one's
+   * first answer won, as bits: what a fit broadcasts is an eighth of a byte a pool pair, however
+   * many are picked.
    */
-  record Picks(long[] ids, boolean[] firstPreferred) implements java.io.Serializable {
+  record Picks(java.util.BitSet ids, java.util.BitSet firstPreferred, int count)
+      implements java.io.Serializable {
     static Picks of(long[] ids, boolean[] firstPreferred) {
-      Integer[] order = new Integer[ids.length];
-      for (int i = 0; i < order.length; i++) {
-        order[i] = i;
+      Builder b = new Builder();
+      for (int i = 0; i < ids.length; i++) {
+        b.add(ids[i], firstPreferred[i]);
       }
-      Arrays.sort(order, (a, b) -> Long.compare(ids[a], ids[b]));
-      long[] sortedIds = new long[ids.length];
-      boolean[] sortedFirst = new boolean[ids.length];
-      for (int i = 0; i < order.length; i++) {
-        sortedIds[i] = ids[order[i]];
-        sortedFirst[i] = firstPreferred[order[i]];
-        if (i > 0 && sortedIds[i] == sortedIds[i - 1]) {
+      return b.build();
+    }
+
+    boolean has(long order) {
+      return ids.get(Math.toIntExact(order));
+    }
+
+    /** Picks added one by one, each pool pair at most once. */
+    static final class Builder {
+      private final java.util.BitSet ids = new java.util.BitSet();
+      private final java.util.BitSet first = new java.util.BitSet();
+      private int count;
+
+      void add(long order, boolean firstPreferred) {
+        int at = Math.toIntExact(order);
+        if (ids.get(at)) {
           throw new IllegalStateException("a pool pair self-labeled twice in one training set");
         }
+        ids.set(at);
+        first.set(at, firstPreferred);
+        count++;
       }
-      return new Picks(sortedIds, sortedFirst);
+
+      Picks build() {
+        return new Picks(ids, first, count);
+      }
     }
   }
 
@@ -68,11 +84,10 @@ final class ExecutorRows implements FullBatchTrainer.Rows {
     this.picks = context.broadcast(picked);
     Broadcast<Picks> p = picks;
     JavaRDD<FitRow> self =
-        pool.filter(r -> Arrays.binarySearch(p.value().ids(), r.order()) >= 0)
+        pool.filter(r -> p.value().has(r.order()))
             .map(
                 r -> {
-                  boolean first =
-                      p.value().firstPreferred()[Arrays.binarySearch(p.value().ids(), r.order())];
+                  boolean first = p.value().firstPreferred().get(Math.toIntExact(r.order()));
                   return first
                       ? new FitRow(r.firstVector(), r.secondVector(), selfWeight)
                       : new FitRow(r.secondVector(), r.firstVector(), selfWeight);
@@ -87,10 +102,10 @@ final class ExecutorRows implements FullBatchTrainer.Rows {
             .union(self)
             .persist(StorageLevel.MEMORY_ONLY());
     size = rows.count();
-    if (size != seed.size() + picked.ids().length) {
+    if (size != seed.size() + picked.count()) {
       close();
       throw new IllegalStateException(
-          (seed.size() + picked.ids().length - size)
+          (seed.size() + picked.count() - size)
               + " self-labeled pairs were not found in the pool on the executors");
     }
   }

@@ -2,6 +2,7 @@ package org.ser4j.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -91,21 +92,60 @@ class ExecutorPicksTest {
                 1));
       }
     }
+    assertComeWithTheirTexts(pool, labels, labels);
+    // Labels not in key order (a training set's, loop after loop) come in key order.
+    List<SelfLabel> shuffled = new ArrayList<>(labels.subList(0, 7_000));
+    Collections.shuffle(shuffled, rnd);
+    List<SelfLabel> byKey = new ArrayList<>(shuffled);
+    byKey.sort(java.util.Comparator.comparingInt(l -> l.pair().key()));
+    assertComeWithTheirTexts(pool, shuffled, byKey);
+  }
+
+  /** {@code pool} hands {@code asked} with their texts, in the order of {@code labels}. */
+  private static void assertComeWithTheirTexts(
+      ExecutorPool pool, List<SelfLabel> asked, List<SelfLabel> labels) throws java.io.IOException {
     java.util.Map<Long, PoolRow> byKey = new java.util.HashMap<>();
     numbered.collect().forEach(r -> byKey.put(r.order(), r));
     List<SelfLabel> written = new ArrayList<>();
-    pool.withTexts(labels, written::add);
+    pool.withTexts(asked, written::add);
     assertEquals(labels.size(), written.size());
     for (int i = 0; i < labels.size(); i++) {
       SelfLabel l = labels.get(i);
       SelfLabel w = written.get(i);
       PoolRow r = byKey.get((long) l.pair().key());
-      assertEquals(l.pair().key(), w.pair().key(), "in the labels' order");
+      assertEquals(l.pair().key(), w.pair().key(), "in order");
       assertEquals(l.firstPreferred(), w.firstPreferred());
       assertEquals(r.first(), w.pair().first().text());
       assertEquals(r.second(), w.pair().second().text());
       assertEquals(r.prompt(), w.pair().prompt());
     }
     assertArrayEquals(LengthBalance.chosenLonger(written), pool.chosenLonger(labels));
+  }
+
+  /** Key ranges cover the partitions in key order: read one after another, keys come sorted. */
+  @Test
+  void keyRangesAreInKeyOrderAndCoverEveryPart() {
+    for (long size : new long[] {1, 7, 15_000, 10_000_001}) {
+      for (int parts : new int[] {1, 3, 8, 100}) {
+        KeyRanges r = new KeyRanges(parts, size);
+        int last = 0;
+        java.util.BitSet seen = new java.util.BitSet();
+        long step = Math.max(1, size / 10_000);
+        for (long i = 0; i <= size / step; i++) {
+          long k = Math.min(size - 1, i * step); // every step-th key, and the last
+          int p = r.getPartition(k);
+          assertTrue(p >= last && p < parts, size + " keys, " + parts + " parts: key " + k);
+          seen.set(p);
+          last = p;
+        }
+        assertEquals(0, r.getPartition(0L));
+        if (size >= parts) {
+          assertEquals(parts - 1, r.getPartition(size - 1), "the last key in the last part");
+        }
+        if (size >= 10L * parts && step == 1) {
+          assertEquals(parts, seen.cardinality(), "every part has keys");
+        }
+      }
+    }
   }
 }

@@ -1,49 +1,53 @@
 package org.ser4j.model.learn;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.AbstractList;
-import java.util.Arrays;
-import java.util.BitSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.RandomAccess;
 import java.util.function.IntFunction;
 
 /**
- * Self-labels of plain pool pairs held as columns (the pair's key, the label, the rule's two
- * numbers, the loop): 24 bytes a label, where a list of objects holds a graph of five (about 150).
- * Each element is made when read, its pair from the key ({@code pairs}). For a pool whose picks run
- * into the millions, kept by a run and each of its fold runs. Append-only: {@link #add} and {@link
- * #snapshot} (read-only), no set or remove.
+ * Self-labels of plain pool pairs held as rows of 24 bytes (the pair's key, the loop and the label,
+ * the rule's two numbers), where a list of objects holds a graph of five (about 150). Each element
+ * is made when read, its pair from the key ({@code pairs}). For a pool whose picks run into the
+ * millions, kept by a run: given a spill directory, every block of rows past the first (65,536
+ * labels, on the heap) lives in a file there mapped into memory, so the labels take no heap however
+ * many they are (the file is deleted as it is opened: nothing is left behind, even by a crash).
+ * Append-only: {@link #add} and {@link #snapshot} (read-only), no set or remove.
  */
 public final class PackedSelfLabels extends AbstractList<SelfLabel> implements RandomAccess {
-  private final IntFunction<Comparison> pairs;
-  private int[] keys;
-  private double[] s1;
-  private double[] s2;
-  private int[] loops;
-  private final BitSet firstPreferred;
-  private int size;
-  private final boolean frozen; // a snapshot: no appends
+  private static final int ROW = 24;
+  private static final int BLOCK_BITS = 16;
+  private static final int BLOCK = 1 << BLOCK_BITS; // labels a block
 
-  /** An empty list whose labels' pairs are {@code pairs} of their keys. */
+  private final IntFunction<Comparison> pairs;
+  private final Blocks blocks;
+  private final boolean frozen; // a snapshot: no appends
+  private int size;
+
+  /** An empty list whose labels' pairs are {@code pairs} of their keys, held on the heap. */
   public PackedSelfLabels(IntFunction<Comparison> pairs) {
-    this(pairs, new int[16], new double[16], new double[16], new int[16], new BitSet(), 0, false);
+    this(pairs, new Blocks(null), 0, false);
   }
 
-  private PackedSelfLabels(
-      IntFunction<Comparison> pairs,
-      int[] keys,
-      double[] s1,
-      double[] s2,
-      int[] loops,
-      BitSet firstPreferred,
-      int size,
-      boolean frozen) {
+  /**
+   * An empty list whose labels' pairs are {@code pairs} of their keys, its blocks past the first in
+   * a file in {@code spill} mapped into memory (off the heap).
+   */
+  public PackedSelfLabels(IntFunction<Comparison> pairs, Path spill) {
+    this(pairs, new Blocks(spill), 0, false);
+  }
+
+  private PackedSelfLabels(IntFunction<Comparison> pairs, Blocks blocks, int size, boolean frozen) {
     this.pairs = pairs;
-    this.keys = keys;
-    this.s1 = s1;
-    this.s2 = s2;
-    this.loops = loops;
-    this.firstPreferred = firstPreferred;
+    this.blocks = blocks;
     this.size = size;
     this.frozen = frozen;
   }
@@ -60,7 +64,15 @@ public final class PackedSelfLabels extends AbstractList<SelfLabel> implements R
     if (i < 0 || i >= size) {
       throw new IndexOutOfBoundsException(i);
     }
-    return new SelfLabel(pairs.apply(keys[i]), firstPreferred.get(i), s1[i], s2[i], loops[i]);
+    ByteBuffer b = blocks.block(i >>> BLOCK_BITS);
+    int at = (i & (BLOCK - 1)) * ROW;
+    int loopAndLabel = b.getInt(at + 4);
+    return new SelfLabel(
+        pairs.apply(b.getInt(at)),
+        (loopAndLabel & 1) == 1,
+        b.getDouble(at + 8),
+        b.getDouble(at + 16),
+        loopAndLabel >> 1);
   }
 
   @Override
@@ -78,30 +90,107 @@ public final class PackedSelfLabels extends AbstractList<SelfLabel> implements R
     if (c.built() || !c.first().isFirst()) {
       throw new IllegalArgumentException("only a pool pair's own answers are packed: " + c.id());
     }
-    if (size == keys.length) {
-      int n = Math.max(16, 2 * size);
-      keys = Arrays.copyOf(keys, n);
-      s1 = Arrays.copyOf(s1, n);
-      s2 = Arrays.copyOf(s2, n);
-      loops = Arrays.copyOf(loops, n);
-    }
-    keys[size] = c.key();
-    s1[size] = s.s1();
-    s2[size] = s.s2();
-    loops[size] = s.loop();
-    firstPreferred.set(size, s.firstPreferred());
+    ByteBuffer b = blocks.forRow(size);
+    int at = (size & (BLOCK - 1)) * ROW;
+    b.putInt(at, c.key());
+    b.putInt(at + 4, (s.loop() << 1) | (s.firstPreferred() ? 1 : 0));
+    b.putDouble(at + 8, s.s1());
+    b.putDouble(at + 16, s.s2());
     size++;
     modCount++;
     return true;
   }
 
   /**
-   * The labels as they stand, unchanged by later appends: it shares the columns (an append writes
-   * past its end, or into new arrays), so it costs no copy.
+   * The labels as they stand, unchanged by later appends: it shares the rows (an append writes past
+   * its end, or into a new block), so it costs no copy.
    */
   public PackedSelfLabels snapshot() {
-    return frozen
-        ? this
-        : new PackedSelfLabels(pairs, keys, s1, s2, loops, firstPreferred.get(0, size), size, true);
+    return frozen ? this : new PackedSelfLabels(pairs, blocks.upTo(size), size, true);
+  }
+
+  /**
+   * The rows' blocks: the first on the heap, grown as it fills; the others of {@value #BLOCK}
+   * labels, mapped from the spill file where there is one. A full block is never moved, and a grown
+   * first block is a new buffer, so a snapshot's blocks hold its rows as they were.
+   */
+  private static final class Blocks {
+    private final Path spill;
+    private final Spill file; // opened with the first block past the heap's
+    private final List<ByteBuffer> list;
+
+    Blocks(Path spill) {
+      this(spill, new Spill(), new ArrayList<>());
+    }
+
+    private Blocks(Path spill, Spill file, List<ByteBuffer> list) {
+      this.spill = spill;
+      this.file = file;
+      this.list = list;
+    }
+
+    ByteBuffer block(int b) {
+      return list.get(b);
+    }
+
+    /** The block row {@code row} is written into, made or grown first where needed. */
+    ByteBuffer forRow(int row) {
+      int b = row >>> BLOCK_BITS;
+      if (b == list.size()) {
+        list.add(b == 0 || spill == null ? ByteBuffer.allocate(16 * ROW) : file.map(spill, b));
+      }
+      ByteBuffer block = list.get(b);
+      int need = ((row & (BLOCK - 1)) + 1) * ROW;
+      if (need > block.capacity()) { // the heap's first block, doubled
+        ByteBuffer grown = ByteBuffer.allocate(Math.min(BLOCK * ROW, 2 * block.capacity()));
+        grown.put(block.duplicate().clear());
+        list.set(b, grown.clear());
+        block = grown;
+      }
+      return block;
+    }
+
+    /** The blocks holding the first {@code rows} rows, as a snapshot reads them. */
+    Blocks upTo(int rows) {
+      int n = (rows + BLOCK - 1) >>> BLOCK_BITS;
+      return new Blocks(spill, file, new ArrayList<>(list.subList(0, n)));
+    }
+  }
+
+  /**
+   * The file a list's blocks past the first are mapped from; its mappings outlive the channel,
+   * which is closed when no list or snapshot holds the blocks.
+   */
+  private static final class Spill {
+    private static final java.lang.ref.Cleaner CLOSER = java.lang.ref.Cleaner.create();
+    private FileChannel channel;
+
+    ByteBuffer map(Path dir, int block) {
+      try {
+        if (channel == null) {
+          Files.createDirectories(dir);
+          Path f = Files.createTempFile(dir, "ser4j-self-labels-", ".bin");
+          channel = FileChannel.open(f, StandardOpenOption.READ, StandardOpenOption.WRITE);
+          try {
+            Files.delete(f); // the open channel keeps it: gone when the run is
+          } catch (IOException e) {
+            f.toFile().deleteOnExit(); // where an open file cannot be deleted
+          }
+          FileChannel c = channel;
+          CLOSER.register(
+              this,
+              () -> {
+                try {
+                  c.close();
+                } catch (IOException ignored) {
+                  // the process ends with it
+                }
+              });
+        }
+        return channel.map(FileChannel.MapMode.READ_WRITE, (long) block * BLOCK * ROW, BLOCK * ROW);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot hold self-labels in " + dir, e);
+      }
+    }
   }
 }

@@ -3,10 +3,12 @@ package org.ser4j.model.learn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.ser4j.data.Prompt;
 import org.ser4j.data.UnlabeledPair;
 
@@ -53,6 +55,22 @@ class PackedSelfLabelsTest {
     assertThrows(UnsupportedOperationException.class, () -> snapshot.add(first.get(0)));
     assertEquals(first, new TrainingSet(new int[0], packed.subList(0, 100)).selfLabeled());
     assertEquals(packed, new TrainingSet(new int[0], packed).selfLabeled());
+  }
+
+  @Test
+  void labelsPastTheHeapsBlockLiveInASpillFileThatIsGoneAsItIsOpened(@TempDir Path dir)
+      throws java.io.IOException {
+    List<SelfLabel> plain = labels(3 * 65_536 + 123, 4); // the heap's block and three mapped
+    PackedSelfLabels packed = new PackedSelfLabels(PAIRS::get, dir);
+    packed.addAll(plain.subList(0, 70_000));
+    PackedSelfLabels snapshot = packed.snapshot();
+    packed.addAll(plain.subList(70_000, plain.size()));
+    assertEquals(plain, packed);
+    assertEquals(plain.subList(0, 70_000), snapshot);
+    assertEquals(plain.get(plain.size() - 1), packed.get(plain.size() - 1));
+    try (var files = java.nio.file.Files.list(dir)) {
+      assertEquals(0, files.count(), "the spill file is deleted once open");
+    }
   }
 
   @Test
