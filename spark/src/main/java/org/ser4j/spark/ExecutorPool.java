@@ -64,6 +64,7 @@ final class ExecutorPool implements HeadFeatures, Pool {
   private static final int TEXTS_PER_PART = 5_000;
   private final int driverFitMax;
   private final java.io.PrintWriter log;
+  private final java.nio.file.Path spill; // the run's self-labels, off the heap
 
   /**
    * The key of the pool pair read at {@code order}: the pool is numbered in read order ({@link
@@ -87,13 +88,18 @@ final class ExecutorPool implements HeadFeatures, Pool {
   }
 
   /**
-   * The runs' self-labels as rows, past the first 65,536 in a file mapped off the heap (in {@code
-   * java.io.tmpdir}): millions of picks, a run's and a loop's, take no heap on the driver.
+   * The runs' self-labels as rows, past the first 65,536 in a file mapped off the heap (in {@link
+   * #spill}): millions of picks, a run's and a loop's, take no heap on the driver.
    */
   @Override
   public List<SelfLabel> newSelfLabels() {
-    return new PackedSelfLabels(
-        ExecutorPool::pairOfKey, java.nio.file.Path.of(System.getProperty("java.io.tmpdir")));
+    return new PackedSelfLabels(ExecutorPool::pairOfKey, spill);
+  }
+
+  /** Where Spark spills on this machine: the first of spark.local.dir, else java.io.tmpdir. */
+  private static java.nio.file.Path spillDirectory(JavaSparkContext context) {
+    String dirs = context.getConf().get("spark.local.dir", System.getProperty("java.io.tmpdir"));
+    return java.nio.file.Path.of(dirs.split(",")[0].trim());
   }
 
   ExecutorPool(
@@ -110,6 +116,7 @@ final class ExecutorPool implements HeadFeatures, Pool {
     this.size = size;
     this.seedAndTest = seedAndTest;
     this.driverFitMax = driverFitMax;
+    this.spill = spillDirectory(context);
   }
 
   /**
