@@ -70,7 +70,8 @@ final class ExecutorRows implements FullBatchTrainer.Rows {
 
   /**
    * The pairs {@code seed} (weight 1) and the pool pairs {@code picks} names (weight {@code
-   * selfWeight}), vectors {@code dimension} wide, cached on the executors until {@link #close}.
+   * selfWeight}), vectors {@code dimension} wide, persisted on the executors (memory, then disk)
+   * until {@link #close}.
    */
   ExecutorRows(
       JavaSparkContext context,
@@ -100,7 +101,10 @@ final class ExecutorRows implements FullBatchTrainer.Rows {
         context
             .parallelize(seedRows, Math.max(1, Math.min(partitions, seedRows.size())))
             .union(self)
-            .persist(StorageLevel.MEMORY_ONLY());
+            // Memory, then disk: a part that does not fit in memory is read back from disk each
+            // pass, where memory alone computed it again from the pool (at 2M pairs, 6 of 16
+            // parts each pass, 30 s a pass).
+            .persist(StorageLevel.MEMORY_AND_DISK());
     size = rows.count();
     if (size != seed.size() + picked.count()) {
       close();
