@@ -23,8 +23,8 @@ import org.ser4j.ser.select.LengthBalance;
 
 /**
  * What the driver asks of picks whose texts stay on the executors, at sizes past the point where
- * they come in parts (more than 5,000 texts, more than 10,000 lengths): the pool numbered in read
- * order, each pick's texts in read order, and which answer is longer.
+ * they come in parts (more than 5,000 texts): the pool numbered in read order, each pick's texts in
+ * key order, which answer is longer, and the key ranges they come in.
  */
 class ExecutorPicksTest {
   static final int N = 15_000;
