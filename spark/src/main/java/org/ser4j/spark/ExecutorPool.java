@@ -273,9 +273,9 @@ final class ExecutorPool implements HeadFeatures, Pool {
 
   /**
    * The pairs a quota rule picks among: where each was read and its rewards, as three arrays (24
-   * bytes a pair; an object a pair was three times that).
+   * bytes a pair; an object a pair was three times that). Built on the driver as they arrive.
    */
-  record Scored(long[] orders, double[] first, double[] second) implements java.io.Serializable {
+  record Scored(long[] orders, double[] first, double[] second) {
     int size() {
       return orders.length;
     }
@@ -419,8 +419,8 @@ final class ExecutorPool implements HeadFeatures, Pool {
       if (ids.length <= STREAM_ABOVE) {
         return found.collect();
       }
-      // Many pairs (a big loop's picks, with their texts) come a partition at a time: all at once
-      // they pass Spark's limit on a job's results (spark.driver.maxResultSize, 1 GB).
+      // Many pairs (a fit's picks' vectors, a resumed run's saved labels) come a partition at a
+      // time: all at once they pass Spark's limit on a job's results (spark.driver.maxResultSize).
       List<T> out = new ArrayList<>(ids.length);
       found.toLocalIterator().forEachRemaining(out::add);
       return out;
