@@ -25,7 +25,8 @@ public record RewardScale(
     @JsonProperty("std") double std,
     @JsonProperty("baseline") double baseline,
     @JsonProperty("length_slope") double lengthSlope,
-    @JsonProperty("length_mean") double lengthMean) {
+    @JsonProperty("length_mean") double lengthMean)
+    implements java.io.Serializable {
 
   public static final RewardScale NONE = new RewardScale("none", 0, 1, 0, 0, 0);
 

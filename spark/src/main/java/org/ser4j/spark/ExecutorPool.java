@@ -38,15 +38,19 @@ import scala.Tuple2;
  * A pool that lives on the executors, read ({@link PoolReader}), encoded and persisted there. Each
  * loop the head is broadcast with the pairs taken so far (as bits) and the rule. A rule that
  * decides each pair alone ({@link PairSelection#each}, the default rules) picks on the executors,
- * and only the picks' keys and numbers come back; otherwise the executors send the pairs that pass
- * the rule's {@link PairSelection#necessary} test, and the core's rule picks among them here.
- * Either way they come sorted by key on the executors, a range of keys at a time ({@link
- * KeyRanges}), so the picks are those of the same rule in one process, in the same order. The
- * driver holds picks by key alone, in a file mapped off its heap ({@link #newSelfLabels}): their
- * texts stay on the executors, and come a part at a time when selected.jsonl is written ({@link
- * #withTexts}); length balance and the diagnostics ask the executors ({@link #chosenLonger}). The
- * driver's heap holds the seed's and test pairs' vectors, bits over the pool, and the picks'
- * vectors only while a fit within {@code driverFitMax} runs here.
+ * and only the picks' keys and numbers come back; on the pool's reward scale ({@link
+ * PairSelection#eachOnScale}), after one aggregation of the rewards' mean and std. A quota ({@link
+ * PairSelection#ranked}, a precision target) ranks the pairs that pass on the executors, counts
+ * their confidences here as they stream in rank order, then picks there. A rule with none of these
+ * forms has the executors send the pairs that pass its {@link PairSelection#necessary} test, and
+ * picks among them here. Either way the picks come sorted by key on the executors, a range of keys
+ * at a time ({@link KeyRanges}), so the picks are those of the same rule in one process, in the
+ * same order. The driver holds picks by key alone, in a file mapped off its heap ({@link
+ * #newSelfLabels}): their texts stay on the executors, and come a part at a time when
+ * selected.jsonl is written ({@link #withTexts}); length balance and the diagnostics ask the
+ * executors ({@link #chosenLonger}). The driver's heap holds the seed's and test pairs' vectors,
+ * bits over the pool, and the picks' vectors only while a fit within {@code driverFitMax} runs
+ * here.
  */
 final class ExecutorPool implements HeadFeatures, Pool {
   private final JavaSparkContext context;
@@ -179,23 +183,51 @@ final class ExecutorPool implements HeadFeatures, Pool {
           "the pool on the executors is scored by a linear or MLP head");
     }
     PairSelection.Each each = rule.each(context);
+    if (each == null && rule.readsPoolScale()) { // the scale by one aggregation, then as above
+      org.apache.spark.util.StatCounter all = rewards(head, taken);
+      each =
+          rule.eachOnScale(
+              context,
+              all.max() == all.min() ? all.min() : all.mean(),
+              all.max() == all.min() ? 0 : all.popStdev());
+    }
     if (each != null) { // picked where the pool is: only the picks come back, a range at a time
       List<SelfLabel> labels = newSelfLabels();
+      PairSelection.PairScores decide = each.scores();
       score(
           head,
           taken,
-          each.scores(),
+          (order, r1, r2) -> decide.of(r1, r2),
           (order, s1, s2) -> labels.add(SelfLabel.of(keyOnly(order), s1, s2, context.loop())));
       return new Round(each.report().apply(labels), left(taken));
+    }
+    PairSelection.Ranked ranked = rule.ranked(context);
+    if (ranked != null) { // a quota: ranked there, counted here, then picked there
+      List<SelfLabel> labels = newSelfLabels();
+      RankedPair last = lastKept(head, taken, ranked);
+      if (last != null) {
+        PairSelection.PairRank rank = ranked.confidence();
+        PairSelection.PairScores numbers = ranked.numbers();
+        score(
+            head,
+            taken,
+            (order, r1, r2) ->
+                new RankedPair(rank.of(r1, r2), order).within(last) ? numbers.of(r1, r2) : null,
+            (order, s1, s2) -> labels.add(SelfLabel.of(keyOnly(order), s1, s2, context.loop())));
+      }
+      return new Round(ranked.report().apply(labels), left(taken));
     }
     PairFilter passes = rule.necessary(context); // the context computes T once for both
     if (passes == null) {
       throw new IllegalArgumentException(
-          "this selection reads the whole pool's rewards (--selection-scale pool): not with the pool on the executors");
+          "this selection reads every candidate's reward at once: not with the pool on the executors");
     }
     Scored.Builder found = new Scored.Builder();
     score(
-        head, taken, (r1, r2) -> passes.passes(r1, r2) ? new double[] {r1, r2} : null, found::add);
+        head,
+        taken,
+        (order, r1, r2) -> passes.passes(r1, r2) ? new double[] {r1, r2} : null,
+        found::add);
     Scored inOrder = found.build();
     // The rule reads rewards, not texts or keys: every candidate stands in by its place in the
     // list, so only the pairs picked get a lasting key (the driver keeps nothing per candidate).
@@ -222,6 +254,147 @@ final class ExecutorPool implements HeadFeatures, Pool {
         poolLeft);
   }
 
+  /**
+   * A pair's place in a quota's ranking: higher confidence first, then read order (candidate order,
+   * as one process breaks ties); NaN confidence is a pair the rule does not keep.
+   */
+  record RankedPair(double confidence, long order)
+      implements Comparable<RankedPair>, java.io.Serializable {
+    @Override
+    public int compareTo(RankedPair o) {
+      int c = Double.compare(o.confidence, confidence);
+      return c != 0 ? c : Long.compare(order, o.order);
+    }
+
+    /** Whether this pair is kept and ranks at or before {@code last}. */
+    boolean within(RankedPair last) {
+      return !Double.isNaN(confidence) && compareTo(last) <= 0;
+    }
+  }
+
+  /**
+   * The last pair {@code ranked}'s quota keeps, or null where it keeps none: the pairs that pass
+   * are ranked on the executors (a sort by confidence, then read order) and come here a partition
+   * at a time, where only their confidences are counted.
+   */
+  private RankedPair lastKept(HeadModel head, Taken taken, PairSelection.Ranked ranked) {
+    PairSelection.PairRank rank = ranked.confidence();
+    try (Scoring scoring = new Scoring(head, taken)) {
+      JavaRDD<RankedPair> passing =
+          scoring
+              .map(
+                  (order, r1, r2) -> {
+                    double c = rank.of(r1, r2);
+                    return Double.isNaN(c) ? null : new RankedPair(c, order);
+                  })
+              .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+      org.ser4j.ser.select.PairConfidence.Quota quota = ranked.quota().get();
+      RankedPair last = null;
+      try {
+        java.util.Iterator<RankedPair> inRank =
+            passing.sortBy(p -> p, true, rows.getNumPartitions()).toLocalIterator();
+        while (inRank.hasNext()) {
+          RankedPair p = inRank.next();
+          if (quota.offer(p.confidence())) {
+            last = p;
+          }
+        }
+      } finally {
+        passing.unpersist(false);
+      }
+      return last;
+    }
+  }
+
+  /** {@code rows} not {@code taken}, scored and mapped by {@code map} (nulls dropped), lazily. */
+  private static <T> java.util.Iterator<T> scoredRows(
+      java.util.Iterator<PoolRow> rows,
+      RewardHead head,
+      FeatureNormalizer norm,
+      java.util.BitSet taken,
+      PairMap<T> map) {
+    return new java.util.Iterator<>() {
+      private T next = advance();
+
+      private T advance() {
+        while (rows.hasNext()) {
+          PoolRow r = rows.next();
+          if (!taken.get(Math.toIntExact(r.order()))) {
+            T t =
+                map.of(
+                    r.order(),
+                    head.score(norm.apply(r.firstVector())),
+                    head.score(norm.apply(r.secondVector())));
+            if (t != null) {
+              return t;
+            }
+          }
+        }
+        return null;
+      }
+
+      @Override
+      public boolean hasNext() {
+        return next != null;
+      }
+
+      @Override
+      public T next() {
+        if (next == null) {
+          throw new java.util.NoSuchElementException();
+        }
+        T t = next;
+        next = advance();
+        return t;
+      }
+    };
+  }
+
+  /** What {@link Scoring#map} makes of a pool pair not taken, by its read order and rewards. */
+  @FunctionalInterface
+  private interface PairMap<T> extends java.io.Serializable {
+    T of(long order, double r1, double r2); // null: drop the pair
+  }
+
+  /** What {@link #score} keeps of a pair: its two numbers, or null. */
+  @FunctionalInterface
+  private interface KeyedScores extends PairMap<double[]> {}
+
+  /**
+   * The pool pairs not taken, scored on the executors by a head: the head and the bits of the pairs
+   * taken are broadcast while it is open.
+   */
+  private final class Scoring implements AutoCloseable {
+    private final Broadcast<java.util.BitSet> gone;
+    private final Broadcast<SparkPool.ShippedHead> shipped;
+
+    Scoring(HeadModel head, Taken taken) {
+      gone = context.broadcast(taken.bits());
+      shipped =
+          context.broadcast(new SparkPool.ShippedHead(head.head().tensors(), head.normalizer()));
+    }
+
+    /** Each pair not taken as {@code map} makes it of its read order and rewards, lazily. */
+    <T> JavaRDD<T> map(PairMap<T> map) {
+      Broadcast<java.util.BitSet> g = gone;
+      Broadcast<SparkPool.ShippedHead> sh = shipped;
+      return rows.mapPartitions(
+          it ->
+              scoredRows(
+                  it,
+                  Heads.fromTensors(sh.value().tensors()),
+                  sh.value().normalizer(),
+                  g.value(),
+                  map));
+    }
+
+    @Override
+    public void close() {
+      gone.destroy();
+      shipped.destroy();
+    }
+  }
+
   /** Where {@link #score} hands each pair it keeps, with its two numbers. */
   @FunctionalInterface
   private interface ScoredSink {
@@ -233,41 +406,35 @@ final class ExecutorPool implements HeadFeatures, Pool {
    * sink} those {@code keep} gives numbers to, in read order: sorted there by key range ({@link
    * KeyRanges}), and brought a range at a time, so the driver never holds them all at once.
    */
-  private void score(HeadModel head, Taken taken, PairSelection.PairScores keep, ScoredSink sink) {
-    Broadcast<java.util.BitSet> gone = this.context.broadcast(taken.bits());
-    Broadcast<SparkPool.ShippedHead> shipped =
-        this.context.broadcast(new SparkPool.ShippedHead(head.head().tensors(), head.normalizer()));
-    Broadcast<PairSelection.PairScores> rule = this.context.broadcast(keep);
-    try {
-      rows.mapPartitionsToPair(
-              it -> {
-                RewardHead h = Heads.fromTensors(shipped.value().tensors());
-                FeatureNormalizer norm = shipped.value().normalizer();
-                PairSelection.PairScores decide = rule.value();
-                List<Tuple2<Long, double[]>> out = new ArrayList<>();
-                while (it.hasNext()) {
-                  PoolRow r = it.next();
-                  if (gone.value().get(Math.toIntExact(r.order()))) {
-                    continue;
-                  }
-                  double[] numbers =
-                      decide.of(
-                          h.score(norm.apply(r.firstVector())),
-                          h.score(norm.apply(r.secondVector())));
-                  if (numbers != null) {
-                    out.add(new Tuple2<>(r.order(), numbers));
-                  }
-                }
-                return out.iterator();
+  private void score(HeadModel head, Taken taken, KeyedScores keep, ScoredSink sink) {
+    try (Scoring scoring = new Scoring(head, taken)) {
+      scoring
+          .map(
+              (order, r1, r2) -> {
+                double[] numbers = keep.of(order, r1, r2);
+                return numbers == null ? null : new Tuple2<>(order, numbers);
               })
+          .mapToPair(t -> t)
           .repartitionAndSortWithinPartitions(
               new KeyRanges((int) ((size + KEYS_PER_RANGE - 1) / KEYS_PER_RANGE), size))
           .toLocalIterator()
           .forEachRemaining(t -> sink.accept(t._1(), t._2()[0], t._2()[1]));
-    } finally {
-      gone.destroy();
-      shipped.destroy();
-      rule.destroy();
+    }
+  }
+
+  /**
+   * The count, mean, population std, least and greatest of every reward {@code head} gives the
+   * answers of the pool pairs not {@code taken}, summed where they are (Spark's {@link
+   * org.apache.spark.util.StatCounter}): the pool's reward scale, in one pass.
+   */
+  private org.apache.spark.util.StatCounter rewards(HeadModel head, Taken taken) {
+    try (Scoring scoring = new Scoring(head, taken)) {
+      return scoring
+          .map((order, r1, r2) -> new double[] {r1, r2})
+          .treeAggregate(
+              new org.apache.spark.util.StatCounter(),
+              (s, r) -> s.merge(r[0]).merge(r[1]),
+              org.apache.spark.util.StatCounter::merge);
     }
   }
 
@@ -421,9 +588,18 @@ final class ExecutorPool implements HeadFeatures, Pool {
       }
       // Many pairs (a fit's picks' vectors, a resumed run's saved labels) come a partition at a
       // time: all at once they pass Spark's limit on a job's results (spark.driver.maxResultSize).
-      List<T> out = new ArrayList<>(ids.length);
-      found.toLocalIterator().forEachRemaining(out::add);
-      return out;
+      // They are found first, by one job over every part of the pool at once, and kept: a part
+      // at a time, each job would read its part of the pool again, one after another (at 2M
+      // pairs, 7 s a part read back from disk).
+      found = found.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+      try {
+        found.count();
+        List<T> out = new ArrayList<>(ids.length);
+        found.toLocalIterator().forEachRemaining(out::add);
+        return out;
+      } finally {
+        found.unpersist(false);
+      }
     } finally {
       find.destroy();
     }

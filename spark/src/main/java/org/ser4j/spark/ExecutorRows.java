@@ -13,16 +13,31 @@ import org.ser4j.model.head.PairFeatures;
 
 /**
  * A fit's training pairs on the executors: the seed pairs, sent once a fit, and the self-labeled
- * pool pairs, found by where they were read ({@link PoolRow#order}) where the pool is persisted
- * (their vectors are not copied: a row points at the pool row's). Each pass of the full-batch
- * objective is summed by {@code treeAggregate}; only the sums (one vector of the encoder's width)
- * come back to the driver.
+ * pool pairs, found by where they were read ({@link PoolRow#order}) where the pool is persisted.
+ * They are persisted a block of {@link #PAIRS_PER_BLOCK} at a time, as flat arrays ({@link Block}),
+ * and once the fit's std is known, as each pair's standardized difference z ({@link Standardized}):
+ * a pass of the full-batch objective is then two dot products a pair, with no division and no
+ * object a pair, where it was a division a coordinate and two objects a pair (each pair's terms are
+ * the same to the last bit), over as many parts as the cluster has cores. Each pass is summed by
+ * {@code treeAggregate}; only the sums (one vector of the encoder's width) come back to the driver.
  */
 final class ExecutorRows implements FullBatchTrainer.Rows {
   /** One training pair: its answers' vectors, chosen first, and its weight in the loss. */
   record FitRow(float[] chosen, float[] rejected, double weight) implements java.io.Serializable {}
 
-  private final JavaRDD<FitRow> rows;
+  // Pairs a block: at 384 wide, 3 MB of vectors and then 3 MB of z, each one array.
+  static final int PAIRS_PER_BLOCK = 1024;
+
+  /** Training pairs in a run: chosen and rejected vectors, row-major, and each pair's weight. */
+  record Block(float[] chosen, float[] rejected, double[] weights)
+      implements java.io.Serializable {}
+
+  /** The same pairs as z, (chosen - rejected) / std, row-major ({@link BradleyTerrySums}). */
+  record Standardized(double[] z, double[] weights) implements java.io.Serializable {}
+
+  private final JavaRDD<Block> blocks;
+  private JavaRDD<Standardized> standardized; // for standardizedFor, built by the first pass
+  private float[] standardizedFor;
   private final Broadcast<Picks> picks;
   private final long size;
   private final int dimension;
@@ -97,15 +112,16 @@ final class ExecutorRows implements FullBatchTrainer.Rows {
     for (int i = 0; i < seed.size(); i++) {
       seedRows.add(new FitRow(seed.chosen()[i], seed.rejected()[i], 1.0));
     }
-    rows =
+    int d = dimension;
+    blocks =
         context
             .parallelize(seedRows, Math.max(1, Math.min(partitions, seedRows.size())))
             .union(self)
-            // Memory, then disk: a part that does not fit in memory is read back from disk each
-            // pass, where memory alone computed it again from the pool (at 2M pairs, 6 of 16
-            // parts each pass, 30 s a pass).
+            .mapPartitions(it -> blocksOf(it, d))
+            // Memory, then disk: a part that does not fit in memory is read back from disk, where
+            // memory alone computed it again from the pool (at 2M pairs, 6 of 16 parts a pass).
             .persist(StorageLevel.MEMORY_AND_DISK());
-    size = rows.count();
+    size = blocks.map(b -> (long) b.weights().length).fold(0L, Long::sum);
     if (size != seed.size() + picked.count()) {
       close();
       throw new IllegalStateException(
@@ -114,20 +130,99 @@ final class ExecutorRows implements FullBatchTrainer.Rows {
     }
   }
 
+  /** {@code rows} as blocks of at most {@link #PAIRS_PER_BLOCK}, in order. */
+  private static java.util.Iterator<Block> blocksOf(java.util.Iterator<FitRow> rows, int d) {
+    return new java.util.Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return rows.hasNext();
+      }
+
+      @Override
+      public Block next() {
+        List<FitRow> run = new ArrayList<>(PAIRS_PER_BLOCK);
+        while (run.size() < PAIRS_PER_BLOCK && rows.hasNext()) {
+          run.add(rows.next());
+        }
+        float[] chosen = new float[run.size() * d];
+        float[] rejected = new float[run.size() * d];
+        double[] weights = new double[run.size()];
+        for (int i = 0; i < run.size(); i++) {
+          System.arraycopy(run.get(i).chosen(), 0, chosen, i * d, d);
+          System.arraycopy(run.get(i).rejected(), 0, rejected, i * d, d);
+          weights[i] = run.get(i).weight();
+        }
+        return new Block(chosen, rejected, weights);
+      }
+    };
+  }
+
   @Override
   public FeatureNormalizer.Sums featureSums() {
-    return rows.treeAggregate(
-        new FeatureNormalizer.Sums(dimension),
-        (s, r) -> s.add(r.chosen()).add(r.rejected()),
+    int d = dimension;
+    return blocks.treeAggregate(
+        new FeatureNormalizer.Sums(d),
+        (s, b) -> {
+          for (int i = 0; i < b.weights().length; i++) {
+            s.add(b.chosen(), i * d).add(b.rejected(), i * d);
+          }
+          return s;
+        },
         FeatureNormalizer.Sums::merge);
   }
 
   @Override
   public BradleyTerrySums objective(double[] theta, float[] std) {
-    return rows.treeAggregate(
-        new BradleyTerrySums(theta.length),
-        (s, r) -> s.add(r.chosen(), r.rejected(), r.weight(), theta, std),
-        BradleyTerrySums::merge);
+    int d = dimension;
+    return standardized(std)
+        .treeAggregate(
+            new BradleyTerrySums(theta.length),
+            (s, b) -> {
+              for (int i = 0; i < b.weights().length; i++) {
+                s.addStandardized(b.z(), i * d, b.weights()[i], theta);
+              }
+              return s;
+            },
+            BradleyTerrySums::merge);
+  }
+
+  /**
+   * The pairs' z under {@code std}, persisted: a fit's std is fixed, so they are computed by its
+   * first pass and read by every other, and the blocks of vectors are let go. A fit under another
+   * std would compute them again from the pool.
+   */
+  private JavaRDD<Standardized> standardized(float[] std) {
+    if (standardized != null && java.util.Arrays.equals(std, standardizedFor)) {
+      return standardized;
+    }
+    if (standardized != null) {
+      standardized.unpersist(false);
+    }
+    int d = dimension;
+    float[] s = std.clone();
+    // As many parts as the cluster has cores: a pass is then a task a core, where a part of the
+    // pool each was dozens of small tasks, and the pass's time mostly their overhead (1 s at 2M).
+    standardized =
+        blocks
+            .coalesce(Math.max(1, blocks.context().defaultParallelism()))
+            .map(
+                b -> {
+                  int n = b.weights().length;
+                  double[] z = new double[n * d];
+                  float[] c = new float[d];
+                  float[] r = new float[d];
+                  for (int i = 0; i < n; i++) {
+                    System.arraycopy(b.chosen(), i * d, c, 0, d);
+                    System.arraycopy(b.rejected(), i * d, r, 0, d);
+                    BradleyTerrySums.standardize(c, r, s, z, i * d);
+                  }
+                  return new Standardized(z, b.weights());
+                })
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    standardized.count();
+    blocks.unpersist(false);
+    standardizedFor = s;
+    return standardized;
   }
 
   @Override
@@ -137,7 +232,10 @@ final class ExecutorRows implements FullBatchTrainer.Rows {
 
   @Override
   public void close() {
-    rows.unpersist(false);
+    blocks.unpersist(false);
+    if (standardized != null) {
+      standardized.unpersist(false);
+    }
     picks.destroy();
   }
 }

@@ -53,7 +53,7 @@ public final class SparkEngine implements LearnerEngine {
       paramLabel = "WHERE",
       defaultValue = "executors",
       description =
-          "With --unlabeled: where the pool is read, encoded, scored and selected from: executors (the driver holds the seed, the test set, the model and the pairs picked, never the pool; JSON Lines, gzip or Parquet on any Hadoop path) or driver (read on the driver, as ser evolve does; needed for --resume, --add-labels, --west-of-n and --selection-scale pool) (default: ${DEFAULT-VALUE}).")
+          "With --unlabeled: where the pool is read, encoded, scored and selected from: executors (the driver holds the seed, the test set, the model and the pairs picked, never the pool; JSON Lines, gzip or Parquet on any Hadoop path) or driver (read on the driver, as ser evolve does; needed for --west-of-n, --views and --debias) (default: ${DEFAULT-VALUE}).")
   String poolOn;
 
   @Option(
@@ -150,8 +150,6 @@ public final class SparkEngine implements LearnerEngine {
     String why = null;
     if (ser.selection().westOfN()) {
       why = "--west-of-n (it pairs answers across the pool)";
-    } else if (ser.scale() == org.ser4j.ser.select.ConfidenceScale.POOL) {
-      why = "--selection-scale pool (it reads every reward of the pool)";
     } else if (ser.train().coTraining() != null) {
       why = "--views (co-training)";
     } else if (!ser.train().debias().isEmpty()) {

@@ -22,6 +22,7 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.ser4j.model.head.BradleyTerrySums;
 import org.ser4j.model.head.FullBatchTrainer;
 import org.ser4j.model.head.PairFeatures;
 import org.ser4j.model.head.TrainedHead;
@@ -145,6 +146,51 @@ class ExecutorFitTest {
     for (int i = 0; i < D; i++) {
       assertEquals(here.normalizer().mean()[i], there.normalizer().mean()[i], 1e-6);
       assertEquals(here.normalizer().std()[i], there.normalizer().std()[i], 1e-6);
+    }
+  }
+
+  /**
+   * With the pool in one part, its 2,000 picks are two blocks of pairs; each pass sums what the
+   * driver sums (to rounding: the parts merge in another order), under one std and then another
+   * (the pairs' z computed again).
+   */
+  @Test
+  void aPassOverBlocksSumsWhatTheDriverSums() {
+    JavaRDD<PoolRow> onePart = pool.coalesce(1).cache();
+    FullBatchTrainer.Rows here = FullBatchTrainer.inMemory(driverCopy, driverWeights);
+    Random rnd = new Random(3);
+    try (ExecutorRows there =
+        new ExecutorRows(
+            context,
+            onePart,
+            seed,
+            ExecutorRows.Picks.of(picked, firstPreferred),
+            SELF_WEIGHT,
+            D,
+            1)) {
+      assertTrue(picked.length > ExecutorRows.PAIRS_PER_BLOCK, "more picks than a block");
+      float[] mean = there.featureSums().normalizer().mean();
+      float[] meanHere = here.featureSums().normalizer().mean();
+      for (int a = 0; a < D; a++) {
+        assertEquals(meanHere[a], mean[a], 1e-5 * Math.max(1, Math.abs(meanHere[a])));
+      }
+      for (int round = 0; round < 3; round++) {
+        float[] std = new float[D];
+        double[] theta = new double[D];
+        for (int a = 0; a < D; a++) {
+          std[a] = round < 2 ? 1 + a % 3 : (float) (0.5 + rnd.nextDouble()); // a new std last
+          theta[a] = rnd.nextGaussian() * 0.3;
+        }
+        BradleyTerrySums a = here.objective(theta, std);
+        BradleyTerrySums b = there.objective(theta, std);
+        assertEquals(a.weight(), b.weight(), 1e-9);
+        assertEquals(a.loss(), b.loss(), 1e-9 * a.loss());
+        for (int k = 0; k < D; k++) {
+          assertEquals(a.gradient()[k], b.gradient()[k], 1e-9 * Math.abs(a.weight()), "dim " + k);
+        }
+      }
+    } finally {
+      onePart.unpersist(false);
     }
   }
 

@@ -104,6 +104,23 @@ class ExecutorPoolTest {
         "the same selected.jsonl, keys and all (both engines number the pool in read order)");
   }
 
+  /** {@code lines} with every s_first and s_second rounded to 12 places. */
+  static List<String> roundedScores(List<String> lines) {
+    java.util.regex.Pattern s =
+        java.util.regex.Pattern.compile("(\"s_(?:first|second)\":)([-0-9.eE]+)");
+    List<String> out = new java.util.ArrayList<>();
+    for (String line : lines) {
+      out.add(
+          s.matcher(line)
+              .replaceAll(
+                  m ->
+                      m.group(1)
+                          + String.format(
+                              java.util.Locale.ROOT, "%.12f", Double.parseDouble(m.group(2)))));
+    }
+    return out;
+  }
+
   /** Each loop's selected.jsonl lines, prefixed by the loop. */
   static List<String> selectedLines(Path run) throws java.io.IOException {
     List<String> out = new java.util.ArrayList<>();
@@ -139,6 +156,36 @@ class ExecutorPoolTest {
     assertEquals(ra.size(), rb.size());
     for (int i = 0; i < ra.size(); i++) {
       for (String f : List.of("selected", "test_accuracy", "diagnostics")) {
+        assertEquals(ra.get(i).get(f), rb.get(i).get(f), "loop " + i + " " + f);
+      }
+    }
+  }
+
+  /**
+   * The paper's thresholds on the pool's reward scale (--selection-scale pool): the mean and std of
+   * every reward of the pairs left, summed on the executors, then each pair decided there, pick
+   * what one process picks, with the same scale.
+   */
+  @Test
+  void thePoolsRewardScaleIsSummedWhereThePoolIs() throws Exception {
+    String[] extra = {"--selection-scale", "pool", "--decision-folds", "0"};
+    Path here = dir.resolve("scale-in-process");
+    data.inProcess(here, extra);
+    Path there = dir.resolve("scale-executors");
+    SparkEvolveTest.Result r =
+        SparkEvolveTest.spark(data.evolve(data.pool().toString(), there, extra));
+    assertEquals(0, r.code(), r.err());
+    List<List<String>> a = OwnDataSplit.selectedIds(here);
+    assertTrue(a.size() >= 1 && !a.get(0).isEmpty(), "loop 1 selected: " + a);
+    assertEquals(a, OwnDataSplit.selectedIds(there));
+    // The scale's sums merge in another order there: each pick's s agrees to rounding.
+    assertEquals(roundedScores(selectedLines(here)), roundedScores(selectedLines(there)));
+    ObjectMapper json = new ObjectMapper();
+    JsonNode ra = json.readTree(here.resolve("report.json").toFile()).get("loops");
+    JsonNode rb = json.readTree(there.resolve("report.json").toFile()).get("loops");
+    assertEquals(ra.size(), rb.size());
+    for (int i = 0; i < ra.size(); i++) {
+      for (String f : List.of("selected", "rule", "test_accuracy")) {
         assertEquals(ra.get(i).get(f), rb.get(i).get(f), "loop " + i + " " + f);
       }
     }

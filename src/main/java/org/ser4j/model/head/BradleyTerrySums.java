@@ -13,6 +13,7 @@ public final class BradleyTerrySums implements java.io.Serializable {
   private final double[] gradient;
   private double loss;
   private double weight;
+  private transient double[] scratch; // one pair's z, reused by add
 
   public BradleyTerrySums(int dimension) {
     gradient = new double[dimension];
@@ -21,14 +22,37 @@ public final class BradleyTerrySums implements java.io.Serializable {
   /** Adds pair ({@code chosen}, {@code rejected}) with weight {@code w} at {@code theta}. */
   public BradleyTerrySums add(
       float[] chosen, float[] rejected, double w, double[] theta, float[] std) {
+    if (scratch == null) {
+      scratch = new double[gradient.length];
+    }
+    standardize(chosen, rejected, std, scratch, 0);
+    return addStandardized(scratch, 0, w, theta);
+  }
+
+  /**
+   * Writes a pair's z, {@code (chosen - rejected) / std} in double, to {@code out} at {@code
+   * offset}: a fit whose std is fixed computes it once a pair, not once a pass.
+   */
+  public static void standardize(
+      float[] chosen, float[] rejected, float[] std, double[] out, int offset) {
+    for (int a = 0; a < std.length; a++) {
+      out[offset + a] = ((double) chosen[a] - rejected[a]) / std[a];
+    }
+  }
+
+  /**
+   * Adds the pair whose z ({@link #standardize}) is {@code z} from {@code offset}, with weight
+   * {@code w}, at {@code theta}: the same sums as {@link #add} of its vectors, to the last bit.
+   */
+  public BradleyTerrySums addStandardized(double[] z, int offset, double w, double[] theta) {
     double margin = 0;
     for (int a = 0; a < gradient.length; a++) {
-      margin += theta[a] * (((double) chosen[a] - rejected[a]) / std[a]);
+      margin += theta[a] * z[offset + a];
     }
     loss += w * Loss.PAIRWISE.of(margin, 0).loss();
     double dMargin = w * (Loss.sigmoid(margin) - 1);
     for (int a = 0; a < gradient.length; a++) {
-      gradient[a] += dMargin * (((double) chosen[a] - rejected[a]) / std[a]);
+      gradient[a] += dMargin * z[offset + a];
     }
     weight += w;
     return this;

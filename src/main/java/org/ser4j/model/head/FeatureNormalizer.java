@@ -31,9 +31,14 @@ public record FeatureNormalizer(float[] mean, float[] std) implements java.io.Se
     }
 
     public Sums add(float[] x) {
+      return add(x, 0);
+    }
+
+    /** Adds the vector of {@code x} from {@code offset} (a row of a row-major matrix). */
+    public Sums add(float[] x, int offset) {
       for (int i = 0; i < sum.length; i++) {
-        sum[i] += x[i];
-        sq[i] += (double) x[i] * x[i];
+        sum[i] += x[offset + i];
+        sq[i] += (double) x[offset + i] * x[offset + i];
       }
       n++;
       return this;

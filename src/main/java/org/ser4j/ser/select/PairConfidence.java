@@ -43,6 +43,44 @@ public final class PairConfidence implements java.io.Serializable {
     return Loss.sigmoid((r1 - r2) / temperature);
   }
 
+  /** A pair's confidence, max(P, 1 - P), for rewards r1, r2. */
+  public double confidence(double r1, double r2) {
+    double p = probability(r1, r2);
+    return Math.max(p, 1 - p);
+  }
+
+  /**
+   * How many of the most confident pairs a precision target keeps: fed their confidences most
+   * confident first, it keeps the longest run whose mean is at least {@code target}. The one count,
+   * here and where a pool is ranked elsewhere.
+   */
+  public static final class Quota {
+    private final double target;
+    private double sum;
+    private int offered;
+    private int take;
+
+    public Quota(double target) {
+      this.target = target;
+    }
+
+    /** The next most confident pair's confidence; true when the run kept now ends with it. */
+    public boolean offer(double confidence) {
+      sum += confidence;
+      offered++;
+      if (sum / offered >= target) {
+        take = offered;
+        return true;
+      }
+      return false;
+    }
+
+    /** The pairs kept, the most confident first. */
+    public int take() {
+      return take;
+    }
+  }
+
   /**
    * Whether a pair of rewards {@code r1}, {@code r2} reaches {@code minConfidence}: max(P, 1 - P).
    */
@@ -99,23 +137,18 @@ public final class PairConfidence implements java.io.Serializable {
     List<Integer> kept = new ArrayList<>();
     double[] confidence = new double[pool.size()];
     for (int i = 0; i < pool.size(); i++) {
-      double p = probability(r1[i], r2[i]);
-      confidence[i] = Math.max(p, 1 - p);
+      confidence[i] = confidence(r1[i], r2[i]);
       if (confident(r1[i], r2[i], minConfidence)) {
         kept.add(i);
       }
     }
     if (targetPrecision > 0) {
       kept.sort(Comparator.<Integer>comparingDouble(i -> -confidence[i]).thenComparingInt(i -> i));
-      double sum = 0;
-      int take = 0;
-      for (int k = 0; k < kept.size(); k++) {
-        sum += confidence[kept.get(k)];
-        if (sum / (k + 1) >= targetPrecision) {
-          take = k + 1;
-        }
+      Quota quota = new Quota(targetPrecision);
+      for (int i : kept) {
+        quota.offer(confidence[i]);
       }
-      kept = new ArrayList<>(kept.subList(0, take));
+      kept = new ArrayList<>(kept.subList(0, quota.take()));
       kept.sort(Integer::compare);
     }
     List<SelfLabel> out = new ArrayList<>(kept.size());

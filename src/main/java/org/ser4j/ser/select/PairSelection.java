@@ -34,6 +34,51 @@ public interface PairSelection {
   }
 
   /**
+   * Whether this rule reads the pool's reward scale ({@link ConfidenceScale#POOL}): its {@link
+   * #each} is then null, and {@link #eachOnScale} decides each pair once the scale is known.
+   */
+  default boolean readsPoolScale() {
+    return false;
+  }
+
+  /**
+   * This rule as a decision on each pair alone, given the pool's reward scale: the mean and
+   * (population) std of every reward of the candidates, computed where they are; std 0 where the
+   * rewards are all one number. Null for a rule that reads no scale or the candidates together.
+   */
+  default Each eachOnScale(Context context, double mean, double std) throws IOException {
+    return null;
+  }
+
+  /**
+   * This rule as a quota over a ranking (a precision target): of the pairs that pass its test, the
+   * most confident first, as many as its {@link PairConfidence.Quota} keeps; so that a pool scored
+   * elsewhere ranks the pairs where they are and only their confidences pass here, in rank order.
+   * Null for any other rule.
+   */
+  default Ranked ranked(Context context) throws IOException {
+    return null;
+  }
+
+  /**
+   * A quota over a ranking: {@code confidence} ranks the pairs (higher first, ties in candidate
+   * order; NaN where a pair fails the rule's test), {@code quota} (a fresh one each loop) counts
+   * how many the rule keeps, {@code numbers} gives a kept pair its numbers, and {@code report}
+   * reports a loop's picks (in candidate order) as {@link #pick} does.
+   */
+  record Ranked(
+      PairRank confidence,
+      java.util.function.Supplier<PairConfidence.Quota> quota,
+      PairScores numbers,
+      java.util.function.Function<List<SelfLabel>, Picked> report) {}
+
+  /** A pair's rank for rewards r1, r2: higher first; NaN where the rule does not keep it. */
+  @FunctionalInterface
+  interface PairRank extends java.io.Serializable {
+    double of(double r1, double r2);
+  }
+
+  /**
    * A rule that decides each pair alone: the decision, shipped to where the pairs are, and how a
    * loop's picks (in candidate order) are reported, as {@link #pick} reports them.
    */
@@ -109,19 +154,46 @@ public interface PairSelection {
       /** On the raw scale, s = sigmoid(r) and the concrete rule's thresholds, pair by pair. */
       @Override
       public Each each(Context context) throws IOException {
-        if (how == ConfidenceScale.POOL) {
+        return how == ConfidenceScale.POOL ? null : eachBy(selector, context);
+      }
+
+      @Override
+      public boolean readsPoolScale() {
+        return how == ConfidenceScale.POOL;
+      }
+
+      /** On the pool's scale: s = sigmoid((r - mean) / std), pair by pair. */
+      @Override
+      public Each eachOnScale(Context context, double mean, double std) throws IOException {
+        if (how != ConfidenceScale.POOL) {
           return null;
         }
+        Selector scaled = selector.scaledBy(mean, std);
+        if (context.log() != null) {
+          context
+              .log()
+              .printf(
+                  Locale.ROOT,
+                  "loop %d: pool rewards mean %.4f, std %.4f: s = sigmoid((r - mean) / std)%n",
+                  context.loop(),
+                  scaled.center(),
+                  scaled.spread());
+        }
+        return eachBy(scaled, context);
+      }
+
+      /** {@code scaled}'s s of each answer and the concrete rule's thresholds, pair by pair. */
+      private Each eachBy(Selector scaled, Context context) throws IOException {
         SelectionRule concrete = rule;
         if (rule == SelectionRule.AUTO) {
           PairRewards validation = context.validationRewards();
-          concrete = validation != null ? selector.resolveAuto(validation) : SelectionRule.GOOD_BAD;
+          concrete = validation != null ? scaled.resolveAuto(validation) : SelectionRule.GOOD_BAD;
         }
         SelectionRule decided = concrete;
         return new Each(
             (r1, r2) -> {
-              double s1 = org.ser4j.model.Loss.sigmoid(r1);
-              double s2 = org.ser4j.model.Loss.sigmoid(r2);
+              double s1 = scaled.probabilityGood(r1);
+              double s2 = scaled.probabilityGood(r2);
               return thresholds.keeps(decided, s1, s2) ? new double[] {s1, s2} : null;
             },
             selected -> new Picked(selected, decided, null, selector.status(selected)));
@@ -176,6 +248,27 @@ public interface PairSelection {
                       org.ser4j.model.Loss.sigmoid(r1 / t), org.ser4j.model.Loss.sigmoid(r2 / t)
                     }
                     : null,
+            selected ->
+                new Picked(selected, SelectionRule.PAIR_CONFIDENCE, t, LoopStatus.PAIR_CONFIDENCE));
+      }
+
+      /** With a precision target: the pairs that pass ranked by confidence, and the quota. */
+      @Override
+      public Ranked ranked(Context context) throws IOException {
+        if (options.targetPrecision() <= 0) {
+          return null;
+        }
+        PairConfidence pc = new PairConfidence(context.temperature());
+        double min = options.minConfidence();
+        double t = pc.temperature();
+        double target = options.targetPrecision();
+        return new Ranked(
+            (r1, r2) -> pc.confident(r1, r2, min) ? pc.confidence(r1, r2) : Double.NaN,
+            () -> new PairConfidence.Quota(target),
+            (r1, r2) ->
+                new double[] {
+                  org.ser4j.model.Loss.sigmoid(r1 / t), org.ser4j.model.Loss.sigmoid(r2 / t)
+                },
             selected ->
                 new Picked(selected, SelectionRule.PAIR_CONFIDENCE, t, LoopStatus.PAIR_CONFIDENCE));
       }

@@ -10,8 +10,10 @@ import org.ser4j.model.learn.SelfLabel;
 /**
  * The unlabeled pool as a SER loop reads it: how many pairs it has and has left, and steps 1 and 2
  * of a loop (score the candidates, pick). In this process ({@link #inMemory}), or where the pool
- * lives on a cluster's executors (ser4j-spark): there it is scored, and only the pairs that pass
- * the rule's {@link PairSelection#necessary} test come back for the rule to pick from.
+ * lives on a cluster's executors (ser4j-spark): there it is scored and picked from by the rule's
+ * decision on each pair ({@link PairSelection#each}, {@link PairSelection#eachOnScale}) or its
+ * quota over a ranking ({@link PairSelection#ranked}); for a rule with neither, only the pairs that
+ * pass its {@link PairSelection#necessary} test come back for it to pick from.
  */
 public interface Pool {
   /** Pool pairs in all. */

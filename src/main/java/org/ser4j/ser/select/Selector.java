@@ -9,8 +9,11 @@ import org.ser4j.model.RewardScale;
 import org.ser4j.model.learn.Comparison;
 import org.ser4j.model.learn.SelfLabel;
 
-/** Step 2 of a SER loop: keep the pool pairs the RM is confident about, self-labeled. */
-public final class Selector {
+/**
+ * Step 2 of a SER loop: keep the pool pairs the RM is confident about, self-labeled. Serializable:
+ * a rule that decides each pair alone ships it to where a pool is scored.
+ */
+public final class Selector implements java.io.Serializable {
   private final Thresholds thresholds;
   private final RewardScale scale;
 
@@ -39,6 +42,14 @@ public final class Selector {
     return new Selector(
         thresholds,
         constant ? new RewardScale("zscore", all[0], 1, 0, 0, 0) : RewardScale.zscore(all));
+  }
+
+  /**
+   * This selector reading s = sigmoid((r - mean) / std) with a pool's {@code mean} and {@code std}
+   * computed elsewhere; std 0 (every reward one number) reads std 1, as {@link #scaledFor} does.
+   */
+  public Selector scaledBy(double mean, double std) {
+    return new Selector(thresholds, new RewardScale("zscore", mean, std > 0 ? std : 1, 0, 0, 0));
   }
 
   public double center() {

@@ -137,6 +137,92 @@ class NecessaryTestTest {
             .each(context(1, null)));
   }
 
+  /**
+   * On the pool's scale, the rule given the scale's mean and std (as the executors sum them)
+   * decides each pair as its {@code pick} picks among all candidates, auto's choice included.
+   */
+  @Test
+  void onThePoolsScaleEachPairIsDecidedAsPickPicksGivenTheScale() throws Exception {
+    Scored s = scored(9, 0.2); // a small RM: rewards a few tenths apart
+    PairRewards validation = new PairRewards(s.r1(), s.r2());
+    double[] all = new double[2 * N];
+    System.arraycopy(s.r1(), 0, all, 0, N);
+    System.arraycopy(s.r2(), 0, all, N, N);
+    org.ser4j.model.RewardScale scale = org.ser4j.model.RewardScale.zscore(all);
+    for (SelectionRule r : List.of(SelectionRule.BOTH, SelectionRule.AUTO)) {
+      PairSelection rule = PairSelection.thresholds(r, Thresholds.paper(), ConfidenceScale.POOL);
+      PairSelection.Context c = context(1, validation);
+      assertTrue(rule.readsPoolScale());
+      PairSelection.Picked expected =
+          rule.pick(
+              new CandidateSource.Candidates(
+                  s.pairs(), new PairRewards(s.r1(), s.r2()), new PairRewards(s.r1(), s.r2()), N),
+              c);
+      PairSelection.Each each = rule.eachOnScale(c, scale.mean(), scale.std());
+      List<SelfLabel> mine = new ArrayList<>();
+      for (int i = 0; i < N; i++) {
+        double[] scores = each.scores().of(s.r1()[i], s.r2()[i]);
+        if (scores != null) {
+          mine.add(SelfLabel.of(s.pairs().get(i), scores[0], scores[1], c.loop()));
+        }
+      }
+      assertTrue(mine.size() > 50 && mine.size() < N - 50, "the rule picks some: " + mine.size());
+      assertEquals(expected, each.report().apply(mine));
+    }
+    assertTrue(
+        !PairSelection.thresholds(SelectionRule.BOTH, Thresholds.paper(), ConfidenceScale.RAW)
+            .readsPoolScale());
+  }
+
+  /**
+   * A precision target as a quota over a ranking ({@link PairSelection#ranked}): the pairs ranked
+   * by confidence (ties in candidate order), the quota fed their confidences best first, and the
+   * pairs ranked within the last one it keeps, picked, are what its {@code pick} picks; the other
+   * rules have no ranking.
+   */
+  @Test
+  void aQuotaOverARankingPicksWhatItsPickPicks() throws Exception {
+    Scored s = scored(11, 1.0);
+    s.r1()[20] = s.r1()[10]; // two pairs of one confidence: the tie goes to candidate order
+    s.r2()[20] = s.r2()[10];
+    for (double target : new double[] {0.9, 0.95, 0.999999}) {
+      PairSelection rule =
+          PairSelection.calibrated(new SelectionOptions(0.7, target, 5, false, 0, false));
+      PairSelection.Context c = context(0.8, null);
+      PairSelection.Picked expected =
+          rule.pick(
+              new CandidateSource.Candidates(
+                  s.pairs(), new PairRewards(s.r1(), s.r2()), new PairRewards(s.r1(), s.r2()), N),
+              c);
+      PairSelection.Ranked ranked = rule.ranked(c);
+      List<Integer> passing = new ArrayList<>();
+      double[] conf = new double[N];
+      for (int i = 0; i < N; i++) {
+        conf[i] = ranked.confidence().of(s.r1()[i], s.r2()[i]);
+        if (!Double.isNaN(conf[i])) {
+          passing.add(i);
+        }
+      }
+      passing.sort((a, b) -> conf[a] != conf[b] ? Double.compare(conf[b], conf[a]) : a - b);
+      PairConfidence.Quota quota = ranked.quota().get();
+      passing.forEach(i -> quota.offer(conf[i]));
+      List<Integer> kept = new ArrayList<>(passing.subList(0, quota.take()));
+      kept.sort(Integer::compare);
+      List<SelfLabel> mine = new ArrayList<>();
+      for (int i : kept) {
+        double[] n = ranked.numbers().of(s.r1()[i], s.r2()[i]);
+        mine.add(SelfLabel.of(s.pairs().get(i), n[0], n[1], c.loop()));
+      }
+      assertEquals(expected, ranked.report().apply(mine), "target " + target);
+      assertTrue(target > 0.99 || mine.size() > 20, "the quota keeps some: " + mine.size());
+    }
+    SelectionOptions plain = new SelectionOptions(0.7, 0, 5, false, 0, false);
+    assertNull(PairSelection.calibrated(plain).ranked(context(1, null)));
+    assertNull(
+        PairSelection.thresholds(SelectionRule.BOTH, Thresholds.paper(), ConfidenceScale.RAW)
+            .ranked(context(1, null)));
+  }
+
   @Test
   void thePoolScaleReadsEveryRewardSoHasNoTest() throws Exception {
     PairSelection rule =
