@@ -133,59 +133,68 @@ class ExecutorPoolTest {
   }
 
   /**
-   * A rule with a quota (a precision target: the executors send the pairs that pass its necessary
-   * test, and the rule picks among them here) and length balance (each pick's lengths read on the
-   * executors) pick as one process does.
+   * A rule with a quota (a precision target: the pairs that pass ranked on the executors, their
+   * confidences counted on the driver, the picks made there) and length balance (each pick's
+   * lengths read on the executors) pick as one process does.
    */
   @Test
   void aQuotaAndLengthBalancePickAsInOneProcess() throws Exception {
-    String[] extra = {"--target-precision", "0.9", "--balance-length", "--decision-folds", "0"};
-    Path here = dir.resolve("quota-in-process");
-    data.inProcess(here, extra);
-    Path there = dir.resolve("quota-executors");
-    SparkEvolveTest.Result r =
-        SparkEvolveTest.spark(data.evolve(data.pool().toString(), there, extra));
-    assertEquals(0, r.code(), r.err());
-    List<List<String>> a = OwnDataSplit.selectedIds(here);
-    assertTrue(a.size() >= 1 && !a.get(0).isEmpty(), "loop 1 selected: " + a);
-    assertEquals(a, OwnDataSplit.selectedIds(there));
-    assertEquals(selectedLines(here), selectedLines(there));
-    ObjectMapper json = new ObjectMapper();
-    JsonNode ra = json.readTree(here.resolve("report.json").toFile()).get("loops");
-    JsonNode rb = json.readTree(there.resolve("report.json").toFile()).get("loops");
-    assertEquals(ra.size(), rb.size());
-    for (int i = 0; i < ra.size(); i++) {
-      for (String f : List.of("selected", "test_accuracy", "diagnostics")) {
-        assertEquals(ra.get(i).get(f), rb.get(i).get(f), "loop " + i + " " + f);
-      }
-    }
+    bothPick(
+        "quota",
+        List.of("selected", "test_accuracy", "diagnostics"),
+        false,
+        "--target-precision",
+        "0.9",
+        "--balance-length",
+        "--decision-folds",
+        "0");
   }
 
   /**
    * The paper's thresholds on the pool's reward scale (--selection-scale pool): the mean and std of
    * every reward of the pairs left, summed on the executors, then each pair decided there, pick
-   * what one process picks, with the same scale.
+   * what one process picks, with the same scale (its sums merge in another order there, so each
+   * pick's s agrees to rounding).
    */
   @Test
   void thePoolsRewardScaleIsSummedWhereThePoolIs() throws Exception {
-    String[] extra = {"--selection-scale", "pool", "--decision-folds", "0"};
-    Path here = dir.resolve("scale-in-process");
+    bothPick(
+        "scale",
+        List.of("selected", "rule", "test_accuracy"),
+        true,
+        "--selection-scale",
+        "pool",
+        "--decision-folds",
+        "0");
+  }
+
+  /**
+   * One process and the executors run with {@code extra}: the same pairs selected in every loop,
+   * the same selected.jsonl ({@code rounded}: with each s to 12 places), and the same report {@code
+   * fields} loop by loop.
+   */
+  private static void bothPick(String name, List<String> fields, boolean rounded, String... extra)
+      throws Exception {
+    Path here = dir.resolve(name + "-in-process");
     data.inProcess(here, extra);
-    Path there = dir.resolve("scale-executors");
+    Path there = dir.resolve(name + "-executors");
     SparkEvolveTest.Result r =
         SparkEvolveTest.spark(data.evolve(data.pool().toString(), there, extra));
     assertEquals(0, r.code(), r.err());
     List<List<String>> a = OwnDataSplit.selectedIds(here);
     assertTrue(a.size() >= 1 && !a.get(0).isEmpty(), "loop 1 selected: " + a);
     assertEquals(a, OwnDataSplit.selectedIds(there));
-    // The scale's sums merge in another order there: each pick's s agrees to rounding.
-    assertEquals(roundedScores(selectedLines(here)), roundedScores(selectedLines(there)));
+    if (rounded) {
+      assertEquals(roundedScores(selectedLines(here)), roundedScores(selectedLines(there)));
+    } else {
+      assertEquals(selectedLines(here), selectedLines(there));
+    }
     ObjectMapper json = new ObjectMapper();
     JsonNode ra = json.readTree(here.resolve("report.json").toFile()).get("loops");
     JsonNode rb = json.readTree(there.resolve("report.json").toFile()).get("loops");
     assertEquals(ra.size(), rb.size());
     for (int i = 0; i < ra.size(); i++) {
-      for (String f : List.of("selected", "rule", "test_accuracy")) {
+      for (String f : fields) {
         assertEquals(ra.get(i).get(f), rb.get(i).get(f), "loop " + i + " " + f);
       }
     }

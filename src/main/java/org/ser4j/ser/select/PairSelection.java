@@ -130,21 +130,10 @@ public interface PairSelection {
       @Override
       public Picked pick(CandidateSource.Candidates c, Context context) throws IOException {
         Selector scaled = selector.scaledFor(how, c.poolPairs().chosen(), c.poolPairs().rejected());
-        if (context.log() != null && how == ConfidenceScale.POOL) {
-          context
-              .log()
-              .printf(
-                  Locale.ROOT,
-                  "loop %d: pool rewards mean %.4f, std %.4f: s = sigmoid((r - mean) / std)%n",
-                  context.loop(),
-                  scaled.center(),
-                  scaled.spread());
+        if (how == ConfidenceScale.POOL) {
+          logScale(scaled, context);
         }
-        SelectionRule concrete = rule;
-        if (rule == SelectionRule.AUTO) {
-          PairRewards validation = context.validationRewards();
-          concrete = validation != null ? scaled.resolveAuto(validation) : SelectionRule.GOOD_BAD;
-        }
+        SelectionRule concrete = concrete(scaled, context);
         PairRewards r = c.rewards();
         List<SelfLabel> selected =
             scaled.select(c.comparisons(), r.chosen(), r.rejected(), concrete, context.loop());
@@ -169,6 +158,12 @@ public interface PairSelection {
           return null;
         }
         Selector scaled = selector.scaledBy(mean, std);
+        logScale(scaled, context);
+        return eachBy(scaled, context);
+      }
+
+      /** Says what the pool's scale is, where the context has a log. */
+      private void logScale(Selector scaled, Context context) {
         if (context.log() != null) {
           context
               .log()
@@ -179,17 +174,20 @@ public interface PairSelection {
                   scaled.center(),
                   scaled.spread());
         }
-        return eachBy(scaled, context);
+      }
+
+      /** The rule itself, or auto's choice under {@code scaled} (good-bad without validation). */
+      private SelectionRule concrete(Selector scaled, Context context) throws IOException {
+        if (rule != SelectionRule.AUTO) {
+          return rule;
+        }
+        PairRewards validation = context.validationRewards();
+        return validation != null ? scaled.resolveAuto(validation) : SelectionRule.GOOD_BAD;
       }
 
       /** {@code scaled}'s s of each answer and the concrete rule's thresholds, pair by pair. */
       private Each eachBy(Selector scaled, Context context) throws IOException {
-        SelectionRule concrete = rule;
-        if (rule == SelectionRule.AUTO) {
-          PairRewards validation = context.validationRewards();
-          concrete = validation != null ? scaled.resolveAuto(validation) : SelectionRule.GOOD_BAD;
-        }
-        SelectionRule decided = concrete;
+        SelectionRule decided = concrete(scaled, context);
         return new Each(
             (r1, r2) -> {
               double s1 = scaled.probabilityGood(r1);

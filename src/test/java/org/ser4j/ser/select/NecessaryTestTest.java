@@ -114,19 +114,9 @@ class NecessaryTestTest {
     SelectionOptions strict = new SelectionOptions(0.9, 0, 5, false, 0, false);
     for (PairSelection rule : rawRules(paper, strict)) {
       PairSelection.Context c = context(0.6, validation);
-      PairSelection.Picked expected =
-          rule.pick(
-              new CandidateSource.Candidates(
-                  s.pairs(), new PairRewards(s.r1(), s.r2()), new PairRewards(s.r1(), s.r2()), N),
-              c);
+      PairSelection.Picked expected = pickAll(rule, s, c);
       PairSelection.Each each = rule.each(c);
-      List<SelfLabel> mine = new ArrayList<>();
-      for (int i = 0; i < N; i++) {
-        double[] scores = each.scores().of(s.r1()[i], s.r2()[i]);
-        if (scores != null) {
-          mine.add(SelfLabel.of(s.pairs().get(i), scores[0], scores[1], c.loop()));
-        }
-      }
+      List<SelfLabel> mine = eachPair(each, s, c.loop());
       assertTrue(mine.size() > 50 && mine.size() < N - 50, "the rule picks some: " + mine.size());
       assertEquals(expected, each.report().apply(mine));
     }
@@ -153,19 +143,9 @@ class NecessaryTestTest {
       PairSelection rule = PairSelection.thresholds(r, Thresholds.paper(), ConfidenceScale.POOL);
       PairSelection.Context c = context(1, validation);
       assertTrue(rule.readsPoolScale());
-      PairSelection.Picked expected =
-          rule.pick(
-              new CandidateSource.Candidates(
-                  s.pairs(), new PairRewards(s.r1(), s.r2()), new PairRewards(s.r1(), s.r2()), N),
-              c);
+      PairSelection.Picked expected = pickAll(rule, s, c);
       PairSelection.Each each = rule.eachOnScale(c, scale.mean(), scale.std());
-      List<SelfLabel> mine = new ArrayList<>();
-      for (int i = 0; i < N; i++) {
-        double[] scores = each.scores().of(s.r1()[i], s.r2()[i]);
-        if (scores != null) {
-          mine.add(SelfLabel.of(s.pairs().get(i), scores[0], scores[1], c.loop()));
-        }
-      }
+      List<SelfLabel> mine = eachPair(each, s, c.loop());
       assertTrue(mine.size() > 50 && mine.size() < N - 50, "the rule picks some: " + mine.size());
       assertEquals(expected, each.report().apply(mine));
     }
@@ -189,11 +169,7 @@ class NecessaryTestTest {
       PairSelection rule =
           PairSelection.calibrated(new SelectionOptions(0.7, target, 5, false, 0, false));
       PairSelection.Context c = context(0.8, null);
-      PairSelection.Picked expected =
-          rule.pick(
-              new CandidateSource.Candidates(
-                  s.pairs(), new PairRewards(s.r1(), s.r2()), new PairRewards(s.r1(), s.r2()), N),
-              c);
+      PairSelection.Picked expected = pickAll(rule, s, c);
       PairSelection.Ranked ranked = rule.ranked(c);
       List<Integer> passing = new ArrayList<>();
       double[] conf = new double[N];
@@ -228,6 +204,25 @@ class NecessaryTestTest {
     PairSelection rule =
         PairSelection.thresholds(SelectionRule.BOTH, Thresholds.paper(), ConfidenceScale.POOL);
     assertNull(rule.necessary(context(1, null)));
+  }
+
+  /** {@code rule}'s picks among every pair of {@code s}. */
+  static PairSelection.Picked pickAll(PairSelection rule, Scored s, PairSelection.Context c)
+      throws Exception {
+    PairRewards r = new PairRewards(s.r1(), s.r2());
+    return rule.pick(new CandidateSource.Candidates(s.pairs(), r, r, N), c);
+  }
+
+  /** The pairs of {@code s} that {@code each} keeps, decided one by one, with its numbers. */
+  static List<SelfLabel> eachPair(PairSelection.Each each, Scored s, int loop) {
+    List<SelfLabel> out = new ArrayList<>();
+    for (int i = 0; i < N; i++) {
+      double[] scores = each.scores().of(s.r1()[i], s.r2()[i]);
+      if (scores != null) {
+        out.add(SelfLabel.of(s.pairs().get(i), scores[0], scores[1], loop));
+      }
+    }
+    return out;
   }
 
   /** Every rule on the raw scale: the four threshold rules, pair confidence, and {@code other}. */
