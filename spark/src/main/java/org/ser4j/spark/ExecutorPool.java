@@ -56,6 +56,9 @@ final class ExecutorPool implements HeadFeatures, Pool {
   private final JavaSparkContext context;
   private final ReadOrderKeys numbered;
   private final JavaRDD<PoolRow> rows; // numbered in read order: a pair's order is its key
+  // The same pairs with their texts, not persisted: read again (from the shuffle's files that
+  // placed the pool) by the jobs that need texts, selected.jsonl's and added labels' matching.
+  private final JavaRDD<PoolRow> texts;
   private final long size;
   private final SparkPool seedAndTest;
   private PairSelection rule;
@@ -109,6 +112,7 @@ final class ExecutorPool implements HeadFeatures, Pool {
   ExecutorPool(
       JavaSparkContext context,
       ReadOrderKeys rows,
+      JavaRDD<PoolRow> texts,
       long size,
       SparkPool seedAndTest,
       int driverFitMax,
@@ -117,6 +121,7 @@ final class ExecutorPool implements HeadFeatures, Pool {
     this.context = context;
     this.numbered = rows;
     this.rows = rows.keyed();
+    this.texts = texts;
     this.size = size;
     this.seedAndTest = seedAndTest;
     this.driverFitMax = driverFitMax;
@@ -494,9 +499,10 @@ final class ExecutorPool implements HeadFeatures, Pool {
     long[] byKey = inKeyOrder ? null : keyThenIndex(labels);
     Broadcast<java.util.BitSet> find = context.broadcast(wanted);
     try {
-      java.util.Iterator<Tuple2<Long, PoolRow>> texts =
-          rows.filter(r -> find.value().get(Math.toIntExact(r.order())))
-              .mapToPair(r -> new Tuple2<>(r.order(), r.withVectors(null, null)))
+      java.util.Iterator<Tuple2<Long, PoolRow>> inOrder =
+          texts
+              .filter(r -> find.value().get(Math.toIntExact(r.order())))
+              .mapToPair(r -> new Tuple2<>(r.order(), r))
               .repartitionAndSortWithinPartitions(
                   new KeyRanges((wanted.cardinality() + TEXTS_PER_PART - 1) / TEXTS_PER_PART, size))
               .toLocalIterator();
@@ -505,7 +511,7 @@ final class ExecutorPool implements HeadFeatures, Pool {
         int i = byKey == null ? n : (int) byKey[n];
         SelfLabel l = labels.get(i);
         while (row == null || row.order() != orderOf(l.pair().key())) {
-          row = texts.next()._2();
+          row = inOrder.next()._2();
         }
         UnlabeledPair p =
             new UnlabeledPair(
@@ -551,8 +557,8 @@ final class ExecutorPool implements HeadFeatures, Pool {
                   new java.util.BitSet[] {new java.util.BitSet(), new java.util.BitSet()},
                   (b, r) -> {
                     int k = Math.toIntExact(r.order());
-                    b[0].set(k, r.first().length() > r.second().length());
-                    b[1].set(k, r.second().length() > r.first().length());
+                    b[0].set(k, r.firstLength() > r.secondLength());
+                    b[1].set(k, r.secondLength() > r.firstLength());
                     return b;
                   },
                   (a, b) -> {
@@ -572,17 +578,18 @@ final class ExecutorPool implements HeadFeatures, Pool {
   }
 
   /**
-   * The pool pairs whose {@code id} (read order or content id) is one of {@code ids} (sorted,
-   * distinct), as {@code part} of each.
+   * The pool pairs of {@code from} (the persisted pool, or its texts) whose {@code id} (read order
+   * or content id) is one of {@code ids} (sorted, distinct), as {@code part} of each.
    */
-  private <T> List<T> withIds(long[] ids, Function<PoolRow, Long> id, Function<PoolRow, T> part) {
+  private <T> List<T> withIds(
+      JavaRDD<PoolRow> from, long[] ids, Function<PoolRow, Long> id, Function<PoolRow, T> part) {
     if (ids.length == 0) {
       return List.of();
     }
     Broadcast<long[]> find = context.broadcast(ids);
     try {
       JavaRDD<T> found =
-          rows.filter(r -> Arrays.binarySearch(find.value(), id.call(r)) >= 0).map(part);
+          from.filter(r -> Arrays.binarySearch(find.value(), id.call(r)) >= 0).map(part);
       if (ids.length <= STREAM_ABOVE) {
         return found.collect();
       }
@@ -614,7 +621,7 @@ final class ExecutorPool implements HeadFeatures, Pool {
   public java.util.function.IntFunction<UnlabeledPair> saved(int[] savedKeys, long[] ids) {
     long[] wanted = Arrays.stream(ids).distinct().sorted().toArray();
     Map<Long, java.util.ArrayDeque<Long>> copies = new HashMap<>();
-    withIds(wanted, PoolRow::contentId, r -> new long[] {r.contentId(), r.order()}).stream()
+    withIds(rows, wanted, PoolRow::contentId, r -> new long[] {r.contentId(), r.order()}).stream()
         .sorted(Comparator.comparingLong(r -> r[1]))
         .forEach(r -> copies.computeIfAbsent(r[0], k -> new java.util.ArrayDeque<>()).add(r[1]));
     long[] at = new long[ids.length];
@@ -653,6 +660,7 @@ final class ExecutorPool implements HeadFeatures, Pool {
     // Every copy of a pair the pool holds more than once is decided.
     for (Tuple2<long[], String> t :
         withIds(
+            texts,
             wanted,
             PoolRow::contentId,
             r -> new Tuple2<>(new long[] {r.contentId(), r.order()}, r.first()))) {
@@ -682,7 +690,8 @@ final class ExecutorPool implements HeadFeatures, Pool {
     long[] wanted =
         Arrays.stream(keys).mapToLong(ExecutorPool::orderOf).distinct().sorted().toArray();
     Map<Long, PoolRow> byId = new HashMap<>();
-    withIds(wanted, PoolRow::order, PoolRow::vectorsOnly).forEach(r -> byId.put(r.order(), r));
+    withIds(rows, wanted, PoolRow::order, PoolRow::vectorsOnly)
+        .forEach(r -> byId.put(r.order(), r));
     float[][] first = new float[keys.length][];
     float[][] second = new float[keys.length][];
     for (int i = 0; i < keys.length; i++) {

@@ -68,13 +68,15 @@ final class ExecutorPoolSource implements FeatureSource {
     long[] knownIds = known.stream().mapToLong(Long::longValue).sorted().toArray();
     PoolReader reader = new PoolReader(spark);
     EncoderConfig config = seedAndTest.encoder(); // not `this`: the closure ships
+    JavaRDD<PoolRow> read; // with texts: read again, from the shuffle's files, where asked
     JavaRDD<PoolRow> rows;
     try {
+      read = reader.read(source, skipBad, knownIds).repartition(partitions);
       rows =
-          reader
-              .read(source, skipBad, knownIds)
-              .repartition(partitions)
-              .mapPartitions(it -> encodePartition(config, it))
+          read.mapPartitions(it -> encodePartition(config, it))
+              // Persisted without texts (a real pool's answers are most of a pair): scoring and
+              // fitting read vectors alone, and the rest fits in memory twice as far.
+              .map(PoolRow::vectorsOnly)
               .persist(StorageLevel.MEMORY_AND_DISK())
               .setName("ser4j pool");
     } catch (RuntimeException e) {
@@ -115,6 +117,7 @@ final class ExecutorPoolSource implements FeatureSource {
         new ExecutorPool(
             JavaSparkContext.fromSparkContext(spark.sparkContext()),
             keys,
+            keys.keyed(read),
             size,
             labeledAndTest,
             driverFitMax,

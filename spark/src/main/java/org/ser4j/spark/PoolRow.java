@@ -7,7 +7,8 @@ import org.ser4j.data.Prompt;
  * One pool pair on the executors: where it was read ({@code order}: a code of its file, record and
  * pair as read; once the pool is numbered ({@link ReadOrderKeys}), its place in read order from 0,
  * which is also its key, as one process keys its pool), its content id, its id as selected.jsonl
- * names it, its texts, and, once encoded, its answers' vectors.
+ * names it, its texts and their lengths, and, once encoded, its answers' vectors. The pool is
+ * persisted without its texts ({@link #vectorsOnly}): they are read again where a job needs them.
  */
 record PoolRow(
     long order,
@@ -16,21 +17,70 @@ record PoolRow(
     Prompt prompt,
     String first,
     String second,
+    int firstLength,
+    int secondLength,
     float[] firstVector,
     float[] secondVector)
     implements Serializable {
 
-  /** This pair's ids and vectors alone, as a fit fetches them. */
+  /** A pair with its texts, their lengths theirs. */
+  PoolRow(
+      long order,
+      long contentId,
+      String id,
+      Prompt prompt,
+      String first,
+      String second,
+      float[] firstVector,
+      float[] secondVector) {
+    this(
+        order,
+        contentId,
+        id,
+        prompt,
+        first,
+        second,
+        first == null ? 0 : first.length(),
+        second == null ? 0 : second.length(),
+        firstVector,
+        secondVector);
+  }
+
+  /**
+   * This pair's ids, answer lengths and vectors, no texts: as the pool is persisted (length balance
+   * reads the lengths), and as a fit fetches it.
+   */
   PoolRow vectorsOnly() {
-    return new PoolRow(order, contentId, null, null, null, null, firstVector, secondVector);
+    return new PoolRow(
+        order,
+        contentId,
+        null,
+        null,
+        null,
+        null,
+        firstLength,
+        secondLength,
+        firstVector,
+        secondVector);
   }
 
   PoolRow withOrder(long place) {
-    return new PoolRow(place, contentId, id, prompt, first, second, firstVector, secondVector);
+    return new PoolRow(
+        place,
+        contentId,
+        id,
+        prompt,
+        first,
+        second,
+        firstLength,
+        secondLength,
+        firstVector,
+        secondVector);
   }
 
   PoolRow withVectors(float[] a, float[] b) {
-    return new PoolRow(order, contentId, id, prompt, first, second, a, b);
+    return new PoolRow(
+        order, contentId, id, prompt, first, second, firstLength, secondLength, a, b);
   }
 
   /** Pair {@code pair} of record {@code line} (1-based) of file {@code file} in read order. */

@@ -75,7 +75,15 @@ final class ReadOrderKeys {
 
   /** The pool's pairs, each {@link PoolRow#order} its key: read through the tables, not stored. */
   JavaRDD<PoolRow> keyed() {
-    return rows.zipPartitions(tables, ReadOrderKeys::keyed);
+    return keyed(rows);
+  }
+
+  /**
+   * {@code same}, the pool's pairs in the same parts as those numbered (the pool before a narrow
+   * map: its texts, say), each {@link PoolRow#order} its key.
+   */
+  JavaRDD<PoolRow> keyed(JavaRDD<PoolRow> same) {
+    return same.zipPartitions(tables, ReadOrderKeys::keyed);
   }
 
   /** A partition's pairs keyed by its table (static: the closure ships without this object). */

@@ -32,7 +32,8 @@ class ExecutorPicksTest {
   static JavaSparkContext context;
   static long[] codes; // where each pair was read, as the reader codes it (file, line, pair)
   static ReadOrderKeys keys;
-  static JavaRDD<PoolRow> numbered;
+  static JavaRDD<PoolRow> read; // the pool with its texts
+  static JavaRDD<PoolRow> numbered; // the same, keyed
 
   @BeforeAll
   static void pool() {
@@ -49,10 +50,12 @@ class ExecutorPicksTest {
           new PoolRow(codes[i], i, "id" + codes[i], Prompt.of("q" + codes[i]), a, b, null, null));
     }
     Collections.shuffle(rows, rnd); // partitions hold the pool in no order, as after repartition
-    JavaRDD<PoolRow> read = context.parallelize(rows, 7).cache();
-    read.count();
-    keys = new ReadOrderKeys(read);
-    numbered = keys.keyed();
+    read = context.parallelize(rows, 7).cache();
+    // As the pool is persisted: without texts (their lengths kept), numbered; its texts apart.
+    JavaRDD<PoolRow> pooled = read.map(PoolRow::vectorsOnly).cache();
+    pooled.count();
+    keys = new ReadOrderKeys(pooled);
+    numbered = keys.keyed(read);
   }
 
   @AfterAll
@@ -79,7 +82,8 @@ class ExecutorPicksTest {
   @Test
   void picksComeWithTheirTextsInReadOrderAndTheirLengths() throws Exception {
     ExecutorPool pool =
-        new ExecutorPool(context, keys, N, null, 100_000, new java.io.PrintWriter(System.err));
+        new ExecutorPool(
+            context, keys, numbered, N, null, 100_000, new java.io.PrintWriter(System.err));
     Random rnd = new Random(5);
     List<SelfLabel> labels = pool.newSelfLabels();
     for (int k = 0; k < N; k++) {
