@@ -62,7 +62,19 @@ class GracefulShutdownTest {
                   .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
-      Thread.sleep(300); // the request is being encoded now
+      // Stop once the request is in flight: /health counts itself and every request being
+      // served (a fixed sleep raced a loaded machine, where the request came after the stop).
+      long deadline = System.currentTimeMillis() + 60_000;
+      while (!inFlight.isDone() && System.currentTimeMillis() < deadline) {
+        HttpResponse<String> health =
+            http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (new ObjectMapper().readTree(health.body()).get("in_flight").asInt() >= 2) {
+          break;
+        }
+        Thread.sleep(10);
+      }
       server.stop(60_000);
       HttpResponse<String> resp = inFlight.get();
       assertEquals(200, resp.statusCode(), resp.body());
