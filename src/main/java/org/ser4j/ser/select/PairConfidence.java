@@ -85,8 +85,15 @@ public final class PairConfidence implements java.io.Serializable {
    * Whether a pair of rewards {@code r1}, {@code r2} reaches {@code minConfidence}: max(P, 1 - P).
    */
   public boolean confident(double r1, double r2, double minConfidence) {
-    double p = probability(r1, r2);
-    return Math.max(p, 1 - p) >= minConfidence && r1 != r2;
+    return confidence(r1, r2) >= minConfidence && r1 != r2;
+  }
+
+  /**
+   * A kept pair's scores, s = sigmoid(r / T) per answer (so that sigmoid(logit(s1) - logit(s2)) is
+   * its P), as its self-label carries them, here and where a pool is picked from elsewhere.
+   */
+  public double[] scores(double r1, double r2) {
+    return new double[] {Loss.sigmoid(r1 / temperature), Loss.sigmoid(r2 / temperature)};
   }
 
   /**
@@ -153,12 +160,8 @@ public final class PairConfidence implements java.io.Serializable {
     }
     List<SelfLabel> out = new ArrayList<>(kept.size());
     for (int i : kept) {
-      out.add(
-          SelfLabel.of(
-              pool.get(i),
-              Loss.sigmoid(r1[i] / temperature),
-              Loss.sigmoid(r2[i] / temperature),
-              loop));
+      double[] s = scores(r1[i], r2[i]);
+      out.add(SelfLabel.of(pool.get(i), s[0], s[1], loop));
     }
     return out;
   }

@@ -240,12 +240,7 @@ public interface PairSelection {
         double min = options.minConfidence();
         double t = pc.temperature();
         return new Each(
-            (r1, r2) ->
-                pc.confident(r1, r2, min)
-                    ? new double[] {
-                      org.ser4j.model.Loss.sigmoid(r1 / t), org.ser4j.model.Loss.sigmoid(r2 / t)
-                    }
-                    : null,
+            (r1, r2) -> pc.confident(r1, r2, min) ? pc.scores(r1, r2) : null,
             selected ->
                 new Picked(selected, SelectionRule.PAIR_CONFIDENCE, t, LoopStatus.PAIR_CONFIDENCE));
       }
@@ -263,10 +258,7 @@ public interface PairSelection {
         return new Ranked(
             (r1, r2) -> pc.confident(r1, r2, min) ? pc.confidence(r1, r2) : Double.NaN,
             () -> new PairConfidence.Quota(target),
-            (r1, r2) ->
-                new double[] {
-                  org.ser4j.model.Loss.sigmoid(r1 / t), org.ser4j.model.Loss.sigmoid(r2 / t)
-                },
+            pc::scores,
             selected ->
                 new Picked(selected, SelectionRule.PAIR_CONFIDENCE, t, LoopStatus.PAIR_CONFIDENCE));
       }
