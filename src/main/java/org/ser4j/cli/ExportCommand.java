@@ -98,7 +98,7 @@ public final class ExportCommand implements Callable<Integer> {
         Comparison c = s.comparison(pool::get);
         if (c == null) {
           throw new IllegalStateException(
-              store.loopDir(l).resolve("selected.jsonl")
+              store.loopDir(l).resolve(RunStore.SELECTED)
                   + ": pool key "
                   + s.poolKey()
                   + (s.builtFrom() == null ? "" : " or " + s.builtFrom().secondKey())

@@ -136,38 +136,81 @@ public final class RunStore {
   }
 
   private void saveSelected(int loop, List<SelfLabel> selected, Pool pool) throws IOException {
-    Path d = loopDir(loop);
-    AtomicFiles.write(
-        d.resolve("selected.jsonl"),
-        out ->
-            pool.withTexts(
-                selected,
-                s -> {
-                  ObjectNode n = Json.CANONICAL.createObjectNode();
-                  Comparison c = s.pair();
-                  n.put("pool_key", c.key());
-                  n.put("id", c.id());
-                  if (!c.built()) { // the same pair's id in any file, run or engine
-                    UnlabeledPair p = c.first().pair();
-                    n.put(
-                        "content_id",
-                        org.ser4j.data.ContentId.hex(
-                            org.ser4j.data.ContentId.of(p.prompt(), p.first(), p.second())));
-                  }
-                  if (c.built()) { // West-of-N: which answers of which two pool pairs
-                    n.put("first_answer", side(c.first()));
-                    n.put("second_pool_key", c.second().pair().key());
-                    n.put("second_answer", side(c.second()));
-                  }
-                  n.put("first_preferred", s.firstPreferred());
-                  n.put("s_first", s.s1());
-                  n.put("s_second", s.s2());
-                  n.put("prompt", s.pair().prompt().transcript());
-                  n.put("chosen", s.chosen());
-                  n.put("rejected", s.rejected());
-                  out.write(Json.LINE.writeValueAsBytes(n));
-                  out.write('\n');
-                }));
+    Path file = loopDir(loop).resolve(SELECTED);
+    if (Files.isDirectory(file)) { // parts an earlier try wrote: one file replaces them
+      AtomicFiles.deleteTree(file);
+    }
+    pool.writeWithTexts(file, selected, RunStore::selectedLine);
+  }
+
+  /** A loop's self-labels: one file, or a directory of part files read in name order. */
+  public static final String SELECTED = "selected.jsonl";
+
+  /** A self-label with its pair's texts as a line of {@value #SELECTED}, without the newline. */
+  public static byte[] selectedLine(SelfLabel s) throws IOException {
+    ObjectNode n = Json.CANONICAL.createObjectNode();
+    Comparison c = s.pair();
+    n.put("pool_key", c.key());
+    n.put("id", c.id());
+    if (!c.built()) { // the same pair's id in any file, run or engine
+      UnlabeledPair p = c.first().pair();
+      n.put(
+          "content_id",
+          org.ser4j.data.ContentId.hex(
+              org.ser4j.data.ContentId.of(p.prompt(), p.first(), p.second())));
+    }
+    if (c.built()) { // West-of-N: which answers of which two pool pairs
+      n.put("first_answer", side(c.first()));
+      n.put("second_pool_key", c.second().pair().key());
+      n.put("second_answer", side(c.second()));
+    }
+    n.put("first_preferred", s.firstPreferred());
+    n.put("s_first", s.s1());
+    n.put("s_second", s.s2());
+    n.put("prompt", s.pair().prompt().transcript());
+    n.put("chosen", s.chosen());
+    n.put("rejected", s.rejected());
+    return Json.LINE.writeValueAsBytes(n);
+  }
+
+  /**
+   * The lines of a loop's {@value #SELECTED} ({@code file}): the file's, or, where the executors
+   * wrote it as a directory of part files, the parts' in name order; blank lines left out.
+   */
+  public static void forEachSelectedLine(Path file, LineReader each) throws IOException {
+    List<Path> parts;
+    if (Files.isDirectory(file)) {
+      try (var s = Files.list(file)) {
+        parts =
+            s.filter(p -> p.getFileName().toString().startsWith("part-"))
+                .sorted(java.util.Comparator.comparing(p -> p.getFileName().toString()))
+                .toList();
+      }
+    } else {
+      parts = List.of(file);
+    }
+    for (Path part : parts) {
+      try (var in = Files.newBufferedReader(part)) {
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+          if (!line.isBlank()) {
+            each.accept(line);
+          }
+        }
+      }
+    }
+  }
+
+  /** See {@link #forEachSelectedLine}. */
+  public static List<String> selectedLines(Path file) throws IOException {
+    List<String> out = new ArrayList<>();
+    forEachSelectedLine(file, out::add);
+    return out;
+  }
+
+  /** Where {@link #forEachSelectedLine} hands each line. */
+  @FunctionalInterface
+  public interface LineReader {
+    void accept(String line) throws IOException;
   }
 
   private static String side(Comparison.Answer a) {
@@ -259,26 +302,26 @@ public final class RunStore {
   /** The pool pairs selected in {@code loop}, with the labels the RM gave. */
   public List<SavedLabel> readSelected(int loop) throws IOException {
     List<SavedLabel> out = new ArrayList<>();
-    for (String line : Files.readAllLines(loopDir(loop).resolve("selected.jsonl"))) {
-      if (!line.isBlank()) {
-        JsonNode n = Json.CANONICAL.readTree(line);
-        out.add(
-            new SavedLabel(
-                n.get("pool_key").asInt(),
-                n.get("first_preferred").asBoolean(),
-                n.path("s_first").asDouble(Double.NaN),
-                n.path("s_second").asDouble(Double.NaN),
-                n.has("second_pool_key")
-                    ? new SavedLabel.BuiltFrom(
-                        n.get("first_answer").asText().equals("first"),
-                        n.get("second_pool_key").asInt(),
-                        n.get("second_answer").asText().equals("first"))
-                    : null,
-                n.has("content_id")
-                    ? Long.parseUnsignedLong(n.get("content_id").asText(), 16)
-                    : null));
-      }
-    }
+    forEachSelectedLine(
+        loopDir(loop).resolve(SELECTED),
+        line -> {
+          JsonNode n = Json.CANONICAL.readTree(line);
+          out.add(
+              new SavedLabel(
+                  n.get("pool_key").asInt(),
+                  n.get("first_preferred").asBoolean(),
+                  n.path("s_first").asDouble(Double.NaN),
+                  n.path("s_second").asDouble(Double.NaN),
+                  n.has("second_pool_key")
+                      ? new SavedLabel.BuiltFrom(
+                          n.get("first_answer").asText().equals("first"),
+                          n.get("second_pool_key").asInt(),
+                          n.get("second_answer").asText().equals("first"))
+                      : null,
+                  n.has("content_id")
+                      ? Long.parseUnsignedLong(n.get("content_id").asText(), 16)
+                      : null));
+        });
     return out;
   }
 

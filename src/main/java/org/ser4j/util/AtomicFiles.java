@@ -101,10 +101,18 @@ public final class AtomicFiles {
     }
     Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     if (old != null) {
-      try (var files = Files.walk(old)) {
-        for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-          Files.delete(f);
-        }
+      deleteTree(old);
+    }
+  }
+
+  /** Deletes {@code dir} and all below it, where it exists. */
+  public static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var s = Files.walk(dir)) {
+      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
       }
     }
   }

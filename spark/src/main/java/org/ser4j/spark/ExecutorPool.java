@@ -487,28 +487,20 @@ final class ExecutorPool implements HeadFeatures, Pool {
     if (labels.isEmpty()) {
       return;
     }
-    java.util.BitSet wanted = new java.util.BitSet();
-    boolean inKeyOrder = true;
-    int last = -1;
-    for (SelfLabel l : labels) {
-      int key = l.pair().key();
-      wanted.set(key);
-      inKeyOrder &= key >= last;
-      last = key;
-    }
-    long[] byKey = inKeyOrder ? null : keyThenIndex(labels);
-    Broadcast<java.util.BitSet> find = context.broadcast(wanted);
+    KeyOrder order = KeyOrder.of(labels);
+    Broadcast<java.util.BitSet> find = context.broadcast(order.keys());
     try {
       java.util.Iterator<Tuple2<Long, PoolRow>> inOrder =
           texts
               .filter(r -> find.value().get(Math.toIntExact(r.order())))
               .mapToPair(r -> new Tuple2<>(r.order(), r))
               .repartitionAndSortWithinPartitions(
-                  new KeyRanges((wanted.cardinality() + TEXTS_PER_PART - 1) / TEXTS_PER_PART, size))
+                  new KeyRanges(
+                      (order.keys().cardinality() + TEXTS_PER_PART - 1) / TEXTS_PER_PART, size))
               .toLocalIterator();
       PoolRow row = null;
       for (int n = 0; n < labels.size(); n++) {
-        int i = byKey == null ? n : (int) byKey[n];
+        int i = order.place(n);
         SelfLabel l = labels.get(i);
         while (row == null || row.order() != orderOf(l.pair().key())) {
           row = inOrder.next()._2();
@@ -520,6 +512,51 @@ final class ExecutorPool implements HeadFeatures, Pool {
       }
     } finally {
       find.destroy();
+    }
+  }
+
+  /**
+   * Writes {@code labels} where the texts are: as part files of a directory {@code file}, one a
+   * range of keys, written by the executors ({@link SelectedParts}); where they cannot reach {@code
+   * file}'s directory, one file written here, the texts brought a part at a time.
+   */
+  @Override
+  public void writeWithTexts(java.nio.file.Path file, List<SelfLabel> labels, LineFormat format)
+      throws IOException {
+    if (!labels.isEmpty()
+        && SelectedParts.write(context, texts, size, file, labels, format, spill)) {
+      return;
+    }
+    if (!labels.isEmpty()) {
+      log.printf(
+          "spark: the executors cannot write to %s; the driver writes %s%n",
+          file.toAbsolutePath().getParent(), file.getFileName());
+      log.flush();
+    }
+    Pool.super.writeWithTexts(file, labels, format);
+  }
+
+  /**
+   * Labels' pairs' keys as bits over the pool, and the labels' places sorted by key ({@code byKey};
+   * null where the labels are in key order already).
+   */
+  record KeyOrder(java.util.BitSet keys, long[] byKey) {
+    static KeyOrder of(List<SelfLabel> labels) {
+      java.util.BitSet keys = new java.util.BitSet();
+      boolean inKeyOrder = true;
+      int last = -1;
+      for (SelfLabel l : labels) {
+        int key = l.pair().key();
+        keys.set(key);
+        inKeyOrder &= key >= last;
+        last = key;
+      }
+      return new KeyOrder(keys, inKeyOrder ? null : keyThenIndex(labels));
+    }
+
+    /** The label at place {@code n} in key order. */
+    int place(int n) {
+      return byKey == null ? n : (int) byKey[n];
     }
   }
 

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -19,6 +22,7 @@ import org.ser4j.data.Prompt;
 import org.ser4j.data.UnlabeledPair;
 import org.ser4j.model.learn.Comparison;
 import org.ser4j.model.learn.SelfLabel;
+import org.ser4j.ser.RunStore;
 import org.ser4j.ser.select.LengthBalance;
 
 /**
@@ -103,6 +107,65 @@ class ExecutorPicksTest {
     List<SelfLabel> byKey = new ArrayList<>(shuffled);
     byKey.sort(java.util.Comparator.comparingInt(l -> l.pair().key()));
     assertComeWithTheirTexts(pool, shuffled, byKey);
+  }
+
+  /**
+   * A loop's picks are written by the executors as part files of a directory, which read in name
+   * order give the lines the driver writes (the labels in key order, each with its texts and its
+   * numbers to the last bit); the directory replaces a file of that name.
+   */
+  @Test
+  void picksAreWrittenAsPartsWhereTheirTextsAre(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    ExecutorPool pool =
+        new ExecutorPool(
+            context, keys, numbered, N, null, 100_000, new java.io.PrintWriter(System.err));
+    Random rnd = new Random(8);
+    List<SelfLabel> labels = new ArrayList<>();
+    for (int k = 0; k < N; k++) {
+      if (rnd.nextInt(3) > 0) {
+        labels.add(
+            new SelfLabel(
+                Comparison.of(new UnlabeledPair(k, null, null, null, null, null)),
+                rnd.nextBoolean(),
+                rnd.nextDouble(),
+                rnd.nextDouble(),
+                1 + rnd.nextInt(3)));
+      }
+    }
+    Collections.shuffle(labels, rnd); // not in key order: they are written in key order
+    List<String> expected = new ArrayList<>();
+    pool.withTexts(
+        labels, l -> expected.add(new String(RunStore.selectedLine(l), StandardCharsets.UTF_8)));
+    Path file = dir.resolve(RunStore.SELECTED);
+    Files.writeString(file, "an earlier try's file\n");
+    pool.writeWithTexts(file, labels, RunStore::selectedLine);
+    assertTrue(Files.isDirectory(file), "parts, in a directory of that name");
+    try (var parts = Files.list(file)) {
+      assertEquals(
+          List.of("part-00000.jsonl", "part-00001.jsonl"),
+          parts.map(p -> p.getFileName().toString()).sorted().toList(),
+          "a part a core (10,000 labels or so), no temporary file left");
+    }
+    assertEquals(expected, RunStore.selectedLines(file));
+    try (var left = Files.list(dir)) {
+      assertEquals(List.of(file), left.toList(), "the parts' own directory is gone");
+    }
+  }
+
+  /** A part a task reported that the driver does not see, or lines short, is missing. */
+  @Test
+  void partsNotSeenHereAreMissing(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve(SelectedParts.partName(0)), "x\n");
+    assertEquals(
+        List.of(), SelectedParts.missing(dir, List.of(new long[] {0, 1, 2}), 1), "whole here");
+    assertEquals(
+        List.of("part-00001.jsonl"),
+        SelectedParts.missing(dir, List.of(new long[] {0, 1, 2}, new long[] {1, 0, 0}), 1),
+        "written on another machine");
+    assertEquals(
+        List.of("part-00000.jsonl", "1 lines for 2 labels"),
+        SelectedParts.missing(dir, List.of(new long[] {0, 1, 5}), 2));
   }
 
   /** {@code pool} hands {@code asked} with their texts, in the order of {@code labels}. */

@@ -102,6 +102,23 @@ class ExecutorPoolTest {
         selectedLines(inProcess),
         selectedLines(onExecutors),
         "the same selected.jsonl, keys and all (both engines number the pool in read order)");
+    assertTrue(
+        Files.isDirectory(onExecutors.resolve("loop-1/selected.jsonl")),
+        "the executors wrote loop 1's self-labels, as part files");
+    List<List<String>> exported = new java.util.ArrayList<>();
+    for (Path run : List.of(inProcess, onExecutors)) {
+      Path out = dir.resolve(run.getFileName() + "-export.jsonl");
+      java.io.StringWriter err = new java.io.StringWriter();
+      int code =
+          org.ser4j.cli.SerCli.run(
+              new String[] {"export", "--run", run.toString(), "--out", out.toString()},
+              new java.io.PrintWriter(new java.io.StringWriter()),
+              new java.io.PrintWriter(err));
+      assertEquals(0, code, err.toString());
+      exported.add(Files.readAllLines(out));
+    }
+    assertTrue(exported.get(0).size() > a.get(0).size(), "the seed and the self-labels exported");
+    assertEquals(exported.get(0), exported.get(1), "ser export reads the parts as the file");
   }
 
   /** {@code lines} with every s_first and s_second rounded to 12 places. */
@@ -125,7 +142,8 @@ class ExecutorPoolTest {
   static List<String> selectedLines(Path run) throws java.io.IOException {
     List<String> out = new java.util.ArrayList<>();
     for (int loop = 1; Files.exists(run.resolve("loop-" + loop)); loop++) {
-      for (String line : Files.readAllLines(run.resolve("loop-" + loop + "/selected.jsonl"))) {
+      for (String line :
+          org.ser4j.ser.RunStore.selectedLines(run.resolve("loop-" + loop + "/selected.jsonl"))) {
         out.add(loop + " " + line);
       }
     }

@@ -124,7 +124,8 @@ record OwnDataSplit(Path labeled, Path pool, Path test, List<UnlabeledPair> pair
     for (int loop = 1; Files.exists(run.resolve("loop-" + loop)); loop++) {
       List<String> ids = new ArrayList<>();
       for (String line :
-          Files.readAllLines(run.resolve("loop-" + loop).resolve("selected.jsonl"))) {
+          org.ser4j.ser.RunStore.selectedLines(
+              run.resolve("loop-" + loop).resolve("selected.jsonl"))) {
         JsonNode n = json.readTree(line);
         ids.add(n.get("content_id").asText());
       }

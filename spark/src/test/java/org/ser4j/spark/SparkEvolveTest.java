@@ -122,8 +122,8 @@ class SparkEvolveTest {
           "loop " + i + " weights");
       if (i > 0) {
         assertEquals(
-            Files.readAllLines(local.resolve(loop).resolve("selected.jsonl")),
-            Files.readAllLines(remote.resolve(loop).resolve("selected.jsonl")),
+            org.ser4j.ser.RunStore.selectedLines(local.resolve(loop).resolve("selected.jsonl")),
+            org.ser4j.ser.RunStore.selectedLines(remote.resolve(loop).resolve("selected.jsonl")),
             "loop " + i + " selected pairs");
       }
     }
@@ -240,13 +240,14 @@ class SparkEvolveTest {
         err.toString());
     Result r = spark(args.apply(remote));
     assertEquals(0, r.code(), r.err());
-    List<String> selected = Files.readAllLines(local.resolve("loop-1").resolve("selected.jsonl"));
+    List<String> selected =
+        org.ser4j.ser.RunStore.selectedLines(local.resolve("loop-1").resolve("selected.jsonl"));
     assertTrue(
         selected.stream().anyMatch(l -> l.contains("second_pool_key")),
         "loop 1 kept built pairs: " + selected.size() + " selected");
     assertEquals(
         selected,
-        Files.readAllLines(remote.resolve("loop-1").resolve("selected.jsonl")),
+        org.ser4j.ser.RunStore.selectedLines(remote.resolve("loop-1").resolve("selected.jsonl")),
         "the same pairs, built and plain");
     assertArrayEquals(
         Files.readAllBytes(local.resolve("loop-1/model/model.safetensors")),

@@ -54,6 +54,31 @@ public interface Pool {
     }
   }
 
+  /**
+   * Writes {@code labels} with their pairs' texts to {@code file}, a line each ({@code format}) in
+   * the labels' order, and replaces {@code file} only once it is whole. Here one file; a pool kept
+   * elsewhere may write a directory of that name instead, of part files where its texts are, read
+   * in name order ({@code RunStore.selectedLines}).
+   */
+  default void writeWithTexts(java.nio.file.Path file, List<SelfLabel> labels, LineFormat format)
+      throws IOException {
+    org.ser4j.util.AtomicFiles.write(
+        file,
+        out ->
+            withTexts(
+                labels,
+                s -> {
+                  out.write(format.line(s));
+                  out.write('\n');
+                }));
+  }
+
+  /** A self-label's line as a run saves it; serializable, to be written where the texts are. */
+  @FunctionalInterface
+  interface LineFormat extends java.io.Serializable {
+    byte[] line(SelfLabel label) throws IOException;
+  }
+
   /** Where {@link #withTexts} hands each self-label. */
   @FunctionalInterface
   interface LabelSink {

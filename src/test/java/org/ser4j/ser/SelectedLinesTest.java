@@ -1,0 +1,52 @@
+package org.ser4j.ser;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A loop's selected.jsonl read as one file or, as the executors write it, as a directory of part
+ * files: the parts' lines in name order, a part's temporary file left out.
+ */
+class SelectedLinesTest {
+  private static String line(int key, boolean first) {
+    return "{\"pool_key\":"
+        + key
+        + ",\"first_preferred\":"
+        + first
+        + ",\"s_first\":0.9,\"s_second\":0.1,\"prompt\":\"q\",\"chosen\":\"a\",\"rejected\":\"b\"}";
+  }
+
+  @Test
+  void partsReadInNameOrderAreTheFile(@TempDir Path dir) throws Exception {
+    Path one = dir.resolve("one").resolve(RunStore.SELECTED);
+    Files.createDirectories(one.getParent());
+    Files.write(one, List.of(line(3, true), line(8, false), "", line(12, true)));
+    Path parts = dir.resolve("parts").resolve(RunStore.SELECTED);
+    Files.createDirectories(parts);
+    Files.write(parts.resolve("part-00001.jsonl"), List.of(line(12, true)));
+    Files.write(parts.resolve("part-00000.jsonl"), List.of(line(3, true), line(8, false)));
+    Files.write(parts.resolve(".part-00002.jsonl.tmp"), List.of(line(99, true)));
+    Files.write(parts.resolve("part-00002.jsonl"), List.of());
+    List<String> expected = List.of(line(3, true), line(8, false), line(12, true));
+    assertEquals(expected, RunStore.selectedLines(one), "blank lines left out");
+    assertEquals(expected, RunStore.selectedLines(parts), "name order, no temporary file");
+  }
+
+  @Test
+  void aRunReadsItsSavedLabelsFromParts(@TempDir Path dir) throws Exception {
+    RunStore store = new RunStore(dir);
+    Path parts = store.loopDir(1).resolve(RunStore.SELECTED);
+    Files.createDirectories(parts);
+    Files.write(parts.resolve("part-00000.jsonl"), List.of(line(3, true)));
+    Files.write(parts.resolve("part-00001.jsonl"), List.of(line(8, false)));
+    List<RunStore.SavedLabel> saved = store.readSelected(1);
+    assertEquals(List.of(3, 8), saved.stream().map(RunStore.SavedLabel::poolKey).toList());
+    assertEquals(
+        List.of(true, false), saved.stream().map(RunStore.SavedLabel::firstPreferred).toList());
+  }
+}
