@@ -86,6 +86,11 @@ final class SelectedParts {
       if (!missing(parts, written, labels.size()).isEmpty()) {
         return false; // what the driver sees of the parts goes below
       }
+      try (var left = Files.list(parts)) { // a failed attempt's temporary file
+        for (Path p : left.filter(p -> !p.getFileName().toString().startsWith("part-")).toList()) {
+          Files.delete(p);
+        }
+      }
       if (Files.isRegularFile(file)) {
         Files.delete(file);
       }
@@ -128,7 +133,12 @@ final class SelectedParts {
       throws IOException {
     Files.createDirectories(dir);
     Path part = dir.resolve(partName(i));
-    Path tmp = dir.resolve("." + part.getFileName() + ".tmp");
+    // The task attempt's own temporary file: a speculative or retried attempt of the same part
+    // may write beside it, and the last rename wins with the same lines.
+    org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
+    Path tmp =
+        dir.resolve(
+            "." + part.getFileName() + "." + (task == null ? 0 : task.taskAttemptId()) + ".tmp");
     long lines = 0;
     try (Labels labels = new Labels(Path.of(SparkFiles.get(table)));
         OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
