@@ -28,6 +28,17 @@ final class ExecutorEncoder {
 
   private static final String CACHE = System.getProperty(BENCH_CACHE);
 
+  /**
+   * Benchmarks only (spark/bench-pool, WIDTH=K): a stand-in encoder, each vector cut to its first K
+   * coordinates, so that a pool of 10M pairs fits one machine's memory and disk (at 384 floats an
+   * answer it does not). Every vector of a run on Spark (seed, test and pool) comes from here, so
+   * the run is consistently K wide; a model it saves is not one `ser score` can load. Not an option
+   * of any command.
+   */
+  static final String BENCH_WIDTH = "ser4j.bench.width";
+
+  private static final int WIDTH = Integer.getInteger(BENCH_WIDTH, 0);
+
   private static Featurizer open;
   private static int active;
 
@@ -41,7 +52,9 @@ final class ExecutorEncoder {
       float[][] v = featurizer.features(rows.stream().map(TextRow::input).toList());
       List<TextVector> out = new ArrayList<>(rows.size());
       for (int i = 0; i < rows.size(); i++) {
-        out.add(new TextVector(rows.get(i).id(), v[i]));
+        out.add(
+            new TextVector(
+                rows.get(i).id(), WIDTH > 0 ? java.util.Arrays.copyOf(v[i], WIDTH) : v[i]));
       }
       return out.iterator();
     } catch (IOException e) {

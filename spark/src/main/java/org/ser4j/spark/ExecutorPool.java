@@ -295,9 +295,8 @@ final class ExecutorPool implements HeadFeatures, Pool {
               .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
       org.ser4j.ser.select.PairConfidence.Quota quota = ranked.quota().get();
       RankedPair last = null;
-      try {
-        java.util.Iterator<RankedPair> inRank =
-            passing.sortBy(p -> p, true, rows.getNumPartitions()).toLocalIterator();
+      try (PartsInOrder<RankedPair> inRank =
+          PartsInOrder.of(passing.sortBy(p -> p, true, rows.getNumPartitions()))) {
         while (inRank.hasNext()) {
           RankedPair p = inRank.next();
           if (quota.offer(p.confidence())) {
@@ -412,18 +411,20 @@ final class ExecutorPool implements HeadFeatures, Pool {
    * KeyRanges}), and brought a range at a time, so the driver never holds them all at once.
    */
   private void score(HeadModel head, Taken taken, KeyedScores keep, ScoredSink sink) {
-    try (Scoring scoring = new Scoring(head, taken)) {
-      scoring
-          .map(
-              (order, r1, r2) -> {
-                double[] numbers = keep.of(order, r1, r2);
-                return numbers == null ? null : new Tuple2<>(order, numbers);
-              })
-          .mapToPair(t -> t)
-          .repartitionAndSortWithinPartitions(
-              new KeyRanges((int) ((size + KEYS_PER_RANGE - 1) / KEYS_PER_RANGE), size))
-          .toLocalIterator()
-          .forEachRemaining(t -> sink.accept(t._1(), t._2()[0], t._2()[1]));
+    try (Scoring scoring = new Scoring(head, taken);
+        PartsInOrder<Tuple2<Long, double[]>> inOrder =
+            PartsInOrder.of(
+                scoring
+                    .map(
+                        (order, r1, r2) -> {
+                          double[] numbers = keep.of(order, r1, r2);
+                          return numbers == null ? null : new Tuple2<>(order, numbers);
+                        })
+                    .mapToPair(t -> t)
+                    .repartitionAndSortWithinPartitions(
+                        new KeyRanges(
+                            (int) ((size + KEYS_PER_RANGE - 1) / KEYS_PER_RANGE), size)))) {
+      inOrder.forEachRemaining(t -> sink.accept(t._1(), t._2()[0], t._2()[1]));
     }
   }
 
@@ -489,15 +490,15 @@ final class ExecutorPool implements HeadFeatures, Pool {
     }
     KeyOrder order = KeyOrder.of(labels);
     Broadcast<java.util.BitSet> find = context.broadcast(order.keys());
-    try {
-      java.util.Iterator<Tuple2<Long, PoolRow>> inOrder =
-          texts
-              .filter(r -> find.value().get(Math.toIntExact(r.order())))
-              .mapToPair(r -> new Tuple2<>(r.order(), r))
-              .repartitionAndSortWithinPartitions(
-                  new KeyRanges(
-                      (order.keys().cardinality() + TEXTS_PER_PART - 1) / TEXTS_PER_PART, size))
-              .toLocalIterator();
+    try (PartsInOrder<Tuple2<Long, PoolRow>> inOrder =
+        PartsInOrder.of(
+            texts
+                .filter(r -> find.value().get(Math.toIntExact(r.order())))
+                .mapToPair(r -> new Tuple2<>(r.order(), r))
+                .repartitionAndSortWithinPartitions(
+                    new KeyRanges(
+                        (order.keys().cardinality() + TEXTS_PER_PART - 1) / TEXTS_PER_PART,
+                        size)))) {
       PoolRow row = null;
       for (int n = 0; n < labels.size(); n++) {
         int i = order.place(n);
@@ -523,14 +524,18 @@ final class ExecutorPool implements HeadFeatures, Pool {
   @Override
   public void writeWithTexts(java.nio.file.Path file, List<SelfLabel> labels, LineFormat format)
       throws IOException {
-    if (!labels.isEmpty()
-        && SelectedParts.write(context, texts, size, file, labels, format, spill)) {
-      return;
-    }
     if (!labels.isEmpty()) {
+      List<String> missing = SelectedParts.write(context, texts, size, file, labels, format, spill);
+      if (missing.isEmpty()) {
+        return;
+      }
       log.printf(
-          "spark: the executors cannot write to %s; the driver writes %s%n",
-          file.toAbsolutePath().getParent(), file.getFileName());
+          "spark: the executors' parts of %s are not all seen here (%s%s): can they reach %s? The"
+              + " driver writes it%n",
+          file.getFileName(),
+          String.join(", ", missing.subList(0, Math.min(3, missing.size()))),
+          missing.size() > 3 ? " and " + (missing.size() - 3) + " more" : "",
+          file.toAbsolutePath().getParent());
       log.flush();
     }
     Pool.super.writeWithTexts(file, labels, format);
@@ -639,7 +644,9 @@ final class ExecutorPool implements HeadFeatures, Pool {
       try {
         found.count();
         List<T> out = new ArrayList<>(ids.length);
-        found.toLocalIterator().forEachRemaining(out::add);
+        try (PartsInOrder<T> inOrder = PartsInOrder.of(found)) {
+          inOrder.forEachRemaining(out::add);
+        }
         return out;
       } finally {
         found.unpersist(false);

@@ -45,9 +45,10 @@ final class SelectedParts {
   /**
    * Writes {@code labels} (plain pool pairs' labels, their pairs by key alone) as part files of a
    * directory {@code file}, with the texts of {@code texts} (the pool keyed by read order, {@code
-   * size} pairs); false, with nothing written, where the parts are not all seen here afterwards.
+   * size} pairs). Returns what of the parts is not seen here afterwards (none where they are
+   * written); where some is, nothing is written.
    */
-  static boolean write(
+  static List<String> write(
       JavaSparkContext context,
       JavaRDD<PoolRow> texts,
       long size,
@@ -83,8 +84,9 @@ final class SelectedParts {
                   (i, rows) -> List.of(writePart(Path.of(dir), i, name, rows, format)).iterator(),
                   true)
               .collect();
-      if (!missing(parts, written, labels.size()).isEmpty()) {
-        return false; // what the driver sees of the parts goes below
+      List<String> missing = missing(parts, written, labels.size());
+      if (!missing.isEmpty()) {
+        return missing; // what the driver sees of the parts goes below
       }
       try (var left = Files.list(parts)) { // a failed attempt's temporary file
         for (Path p : left.filter(p -> !p.getFileName().toString().startsWith("part-")).toList()) {
@@ -95,7 +97,7 @@ final class SelectedParts {
         Files.delete(file);
       }
       Files.move(parts, file, StandardCopyOption.ATOMIC_MOVE);
-      return true;
+      return List.of();
     } finally {
       if (find != null) {
         find.destroy();

@@ -67,6 +67,46 @@ class ExecutorPicksTest {
     spark.stop();
   }
 
+  /**
+   * Partitions fetched ahead of the one read still come in partition order, each in its order, as
+   * toLocalIterator brings them (empty ones among them); a failed job's error reaches the reader.
+   */
+  @Test
+  void partsFetchedAheadComeInOrder() {
+    JavaRDD<Integer> parts =
+        context
+            .parallelize(java.util.stream.IntStream.range(0, 10_000).boxed().toList(), 9)
+            .filter(i -> i % 3000 > 700); // some parts empty
+    List<Integer> expected = new ArrayList<>();
+    parts.toLocalIterator().forEachRemaining(expected::add);
+    List<Integer> got = new ArrayList<>();
+    try (PartsInOrder<Integer> inOrder = PartsInOrder.of(parts)) {
+      inOrder.forEachRemaining(got::add);
+    }
+    assertEquals(expected, got);
+    assertTrue(expected.size() > 5_000 && expected.size() < 10_000, "some left out");
+
+    JavaRDD<Integer> failing =
+        parts.map(
+            i -> {
+              if (i == 9_999) {
+                throw new IllegalArgumentException("bad row " + i);
+              }
+              return i;
+            });
+    List<Integer> before = new ArrayList<>();
+    Exception e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            Exception.class,
+            () -> {
+              try (PartsInOrder<Integer> inOrder = PartsInOrder.of(failing)) {
+                inOrder.forEachRemaining(before::add);
+              }
+            });
+    assertTrue(String.valueOf(e.getMessage()).contains("bad row 9999"), e.toString());
+    assertEquals(expected.subList(0, before.size()), before, "what came before the failure");
+  }
+
   /** Key k is the pair read k-th: the k-th smallest read code (a separate sort here). */
   @Test
   void thePoolIsNumberedInReadOrder() {
