@@ -3,11 +3,7 @@ package org.ser4j.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.ser4j.data.PreferencePair;
 import org.ser4j.data.UnlabeledPair;
@@ -74,6 +70,11 @@ public final class ExportCommand implements Callable<Integer> {
       description = "Output JSON Lines (.jsonl or .jsonl.gz).")
   Path out;
 
+  private static void write(java.io.OutputStream o, ObjectNode record) throws java.io.IOException {
+    o.write(Json.LINE.writeValueAsBytes(record));
+    o.write('\n');
+  }
+
   @Override
   public Integer call() throws Exception {
     PreferenceExport.Format f = PreferenceExport.Format.parse(format);
@@ -81,54 +82,55 @@ public final class ExportCommand implements Callable<Integer> {
     RunSettings settings = store.settings(0);
     int last = loop >= 0 ? loop : store.finalLoop();
     SerDataset data = SerDataset.load(settings.data());
-    Map<Integer, UnlabeledPair> pool = new HashMap<>();
-    for (UnlabeledPair p : data.pool()) {
-      pool.put(p.key(), p);
-    }
-    List<ObjectNode> records = new ArrayList<>();
-    for (PreferencePair p : data.labeled()) {
-      records.add(
-          PreferenceExport.record(
-              f, p.prompt(), p.chosen(), p.rejected(), PreferenceExport.Origin.human(p.id())));
-    }
-    int self = 0;
-    int below = 0;
-    for (int l = 1; l <= last; l++) {
-      for (RunStore.SavedLabel s : store.readSelected(l)) {
-        Comparison c = s.comparison(pool::get);
-        if (c == null) {
-          throw new IllegalStateException(
-              store.loopDir(l).resolve(RunStore.SELECTED)
-                  + ": pool key "
-                  + s.poolKey()
-                  + (s.builtFrom() == null ? "" : " or " + s.builtFrom().secondKey())
-                  + " is not in the run's pool; was the data file changed since the run?");
-        }
-        if (!c.built() && data.added().onPool().containsKey(c.key())) {
-          continue; // a person labeled this pair since: exported with the human labels
-        }
-        SelfLabel label = new SelfLabel(c, s.firstPreferred(), s.sFirst(), s.sSecond(), l);
-        double confidence = label.confidence(); // as the selection saw it
-        if (confidence < minConfidence) {
-          below++;
-          continue;
-        }
-        records.add(
-            PreferenceExport.record(
-                f,
-                c.prompt(),
-                label.chosen(),
-                label.rejected(),
-                new PreferenceExport.Origin(c.id(), false, l, confidence)));
-        self++;
-      }
-    }
+    java.util.List<UnlabeledPair> pairs = data.pool(); // a pool pair's key is its place here
+    java.util.function.IntFunction<UnlabeledPair> pool =
+        k -> k >= 0 && k < pairs.size() && pairs.get(k).key() == k ? pairs.get(k) : null;
+    // Written as they are read: a run's self-labels may be millions, their texts gigabytes.
+    int[] self = {0};
+    int[] below = {0};
     AtomicFiles.writeGzipByName(
         out,
         o -> {
-          for (ObjectNode n : records) {
-            o.write(Json.LINE.writeValueAsBytes(n));
-            o.write('\n');
+          for (PreferencePair p : data.labeled()) {
+            write(
+                o,
+                PreferenceExport.record(
+                    f,
+                    p.prompt(),
+                    p.chosen(),
+                    p.rejected(),
+                    PreferenceExport.Origin.human(p.id())));
+          }
+          for (int l = 1; l <= last; l++) {
+            for (RunStore.SavedLabel s : store.readSelected(l)) {
+              Comparison c = s.comparison(pool);
+              if (c == null) {
+                throw new IllegalStateException(
+                    store.loopDir(l).resolve(RunStore.SELECTED)
+                        + ": pool key "
+                        + s.poolKey()
+                        + (s.builtFrom() == null ? "" : " or " + s.builtFrom().secondKey())
+                        + " is not in the run's pool; was the data file changed since the run?");
+              }
+              if (!c.built() && data.added().onPool().containsKey(c.key())) {
+                continue; // a person labeled this pair since: exported with the human labels
+              }
+              SelfLabel label = new SelfLabel(c, s.firstPreferred(), s.sFirst(), s.sSecond(), l);
+              double confidence = label.confidence(); // as the selection saw it
+              if (confidence < minConfidence) {
+                below[0]++;
+                continue;
+              }
+              write(
+                  o,
+                  PreferenceExport.record(
+                      f,
+                      c.prompt(),
+                      label.chosen(),
+                      label.rejected(),
+                      new PreferenceExport.Origin(c.id(), false, l, confidence)));
+              self[0]++;
+            }
           }
         });
     PrintWriter log = spec.commandLine().getOut();
@@ -137,9 +139,9 @@ public final class ExportCommand implements Callable<Integer> {
         "%s: %d human pairs, %d self-labeled (loops 1-%d%s)%n",
         f.name().toLowerCase(Locale.ROOT),
         data.labeled().size(),
-        self,
+        self[0],
         last,
-        below > 0 ? ", " + below + " below --min-confidence left out" : "");
+        below[0] > 0 ? ", " + below[0] + " below --min-confidence left out" : "");
     log.println("wrote " + out);
     log.flush();
     return 0;
