@@ -82,9 +82,7 @@ public final class ExportCommand implements Callable<Integer> {
     RunSettings settings = store.settings(0);
     int last = loop >= 0 ? loop : store.finalLoop();
     SerDataset data = SerDataset.load(settings.data());
-    java.util.List<UnlabeledPair> pairs = data.pool(); // a pool pair's key is its place here
-    java.util.function.IntFunction<UnlabeledPair> pool =
-        k -> k >= 0 && k < pairs.size() && pairs.get(k).key() == k ? pairs.get(k) : null;
+    java.util.function.IntFunction<UnlabeledPair> pool = UnlabeledPair.byKey(data.pool());
     // Written as they are read: a run's self-labels may be millions, their texts gigabytes.
     int[] self = {0};
     int[] below = {0};

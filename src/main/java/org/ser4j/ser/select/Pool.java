@@ -118,7 +118,7 @@ public interface Pool {
 
       @Override
       public java.util.function.IntFunction<UnlabeledPair> saved(int[] keys, long[] ids) {
-        return pairs::get;
+        return UnlabeledPair.byKey(pairs);
       }
 
       @Override
