@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.ser4j.util.Progress;
 
@@ -101,14 +100,7 @@ public final class OnnxEncoder implements AutoCloseable {
     }
     Arrays.sort(byLength, Comparator.comparingInt(i -> sequences.get(i).length()));
     float[][] out = new float[sequences.size()][];
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            Math.max(1, threads),
-            r -> {
-              Thread t = new Thread(r, "ser4j-onnx");
-              t.setDaemon(true);
-              return t;
-            });
+    ExecutorService pool = org.ser4j.util.DaemonThreads.pool(Math.max(1, threads), "ser4j-onnx");
     try {
       List<Future<?>> jobs = new ArrayList<>();
       for (int start = 0; start < byLength.length; start += batchSize) {

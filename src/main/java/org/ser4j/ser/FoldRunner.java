@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
@@ -29,14 +28,7 @@ final class FoldRunner {
       }
       return;
     }
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            threads,
-            r -> {
-              Thread t = new Thread(r, "ser4j-fold");
-              t.setDaemon(true);
-              return t;
-            });
+    ExecutorService pool = org.ser4j.util.DaemonThreads.pool(threads, "ser4j-fold");
     try {
       List<Future<?>> jobs = new ArrayList<>();
       for (int f = 0; f < folds; f++) {

@@ -9,7 +9,6 @@ import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.apache.spark.api.java.JavaRDDLike;
 
 /**
@@ -32,14 +31,7 @@ final class PartsInOrder<T> implements Iterator<T>, AutoCloseable {
   private PartsInOrder(JavaRDDLike<T, ?> rdd) {
     this.rdd = rdd;
     this.parts = rdd.getNumPartitions();
-    this.jobs =
-        Executors.newFixedThreadPool(
-            AHEAD,
-            r -> {
-              Thread t = new Thread(r, "ser4j-parts-in-order");
-              t.setDaemon(true);
-              return t;
-            });
+    this.jobs = org.ser4j.util.DaemonThreads.pool(AHEAD, "ser4j-parts-in-order");
     fill();
   }
 
