@@ -101,15 +101,7 @@ public final class ExportCommand implements Callable<Integer> {
           }
           for (int l = 1; l <= last; l++) {
             for (RunStore.SavedLabel s : store.readSelected(l)) {
-              Comparison c = s.comparison(pool);
-              if (c == null) {
-                throw new IllegalStateException(
-                    store.loopDir(l).resolve(RunStore.SELECTED)
-                        + ": pool key "
-                        + s.poolKey()
-                        + (s.builtFrom() == null ? "" : " or " + s.builtFrom().secondKey())
-                        + " is not in the run's pool; was the data file changed since the run?");
-              }
+              Comparison c = s.comparisonIn(pool, store.loopDir(l).resolve(RunStore.SELECTED));
               if (!c.built() && data.added().onPool().containsKey(c.key())) {
                 continue; // a person labeled this pair since: exported with the human labels
               }

@@ -246,6 +246,23 @@ public final class RunStore {
               new Comparison.Answer(a, builtFrom.firstIsFirst()),
               new Comparison.Answer(b, builtFrom.secondIsFirst()));
     }
+
+    /**
+     * The comparison over {@code pool}'s pairs (by key), read from {@code file}; an error naming
+     * the file and the key where a key is not in the pool (the data changed since the run).
+     */
+    public Comparison comparisonIn(java.util.function.IntFunction<UnlabeledPair> pool, Path file) {
+      Comparison c = comparison(pool);
+      if (c == null) {
+        throw new IllegalStateException(
+            file
+                + ": pool key "
+                + poolKey
+                + (builtFrom == null ? "" : " or " + builtFrom.secondKey())
+                + " is not in the run's pool; was the data file changed since the run?");
+      }
+      return c;
+    }
   }
 
   /**
@@ -268,7 +285,7 @@ public final class RunStore {
             all.stream().mapToLong(s -> s.contentId() == null ? 0 : s.contentId()).toArray());
     for (int loop = 1; loop < loops; loop++) {
       for (SavedLabel s : saved.get(loop - 1)) {
-        Comparison c = s.comparison(find);
+        Comparison c = s.comparisonIn(find, loopDir(loop).resolve(SELECTED));
         Boolean human = c.built() ? null : added.onPool().get(c.key());
         if (human != null) { // the person's label is in the seed now
           contradicted += human == s.firstPreferred() ? 0 : 1;

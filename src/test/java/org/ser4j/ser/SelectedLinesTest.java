@@ -1,6 +1,8 @@
 package org.ser4j.ser;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,5 +50,67 @@ class SelectedLinesTest {
     assertEquals(List.of(3, 8), saved.stream().map(RunStore.SavedLabel::poolKey).toList());
     assertEquals(
         List.of(true, false), saved.stream().map(RunStore.SavedLabel::firstPreferred).toList());
+  }
+
+  /** A pool of {@code n} pairs, keys 0 to n - 1; picking is not what these tests read. */
+  private static org.ser4j.ser.select.Pool poolOf(int n) {
+    List<org.ser4j.data.UnlabeledPair> pairs = new java.util.ArrayList<>();
+    for (int k = 0; k < n; k++) {
+      pairs.add(new org.ser4j.data.UnlabeledPair(k, "p" + k, null, "a" + k, "b" + k, null));
+    }
+    return new org.ser4j.ser.select.Pool() {
+      @Override
+      public long size() {
+        return n;
+      }
+
+      @Override
+      public long left(org.ser4j.ser.select.Taken taken) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public Round pick(
+          org.ser4j.model.TrainedModel model,
+          org.ser4j.ser.select.Taken taken,
+          org.ser4j.ser.select.PairSelection.Context context) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public java.util.function.IntFunction<org.ser4j.data.UnlabeledPair> saved(
+          int[] keys, long[] ids) {
+        return org.ser4j.data.UnlabeledPair.byKey(pairs);
+      }
+    };
+  }
+
+  @Test
+  void aResumedRunsSavedLabelsStandOverItsPool(@TempDir Path dir) throws Exception {
+    RunStore store = new RunStore(dir);
+    Path file = store.loopDir(1).resolve(RunStore.SELECTED);
+    Files.createDirectories(file.getParent());
+    Files.write(file, List.of(line(3, true), line(8, false)));
+    RunStore.Standing standing =
+        store.standingSelfLabels(org.ser4j.data.split.SerDataset.AddedLabels.NONE, 2, poolOf(10));
+    assertEquals(
+        List.of(3, 8), standing.labels().stream().map(l -> l.pair().key()).toList(), "by key");
+    assertEquals("a8", standing.labels().get(1).pair().first().pair().first());
+  }
+
+  @Test
+  void aSavedKeyNotInThePoolIsAnErrorNamingTheFileAndKey(@TempDir Path dir) throws Exception {
+    RunStore store = new RunStore(dir);
+    Path file = store.loopDir(1).resolve(RunStore.SELECTED);
+    Files.createDirectories(file.getParent());
+    Files.write(file, List.of(line(3, true), line(12, false)));
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                store.standingSelfLabels(
+                    org.ser4j.data.split.SerDataset.AddedLabels.NONE, 2, poolOf(10)));
+    assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+    assertTrue(e.getMessage().contains("pool key 12 is not in the run's pool"), e.getMessage());
   }
 }
