@@ -84,17 +84,17 @@ final class FoldJudge implements LoopJudge {
   private OutOfFold last;
 
   /**
-   * SeedSplit.Folds of the seed {@code positions}, fixed for the run by {@code seed}; the pool
-   * pairs {@code excluded} (labeled by people) are never selected; each fold run's self-labels (at
-   * most {@link #MAX_FOLD_SELF_LABELS} of them: {@link FoldSample}) kept in lists from {@code
-   * newSelfLabels}.
+   * SeedSplit.Folds of the seed {@code positions}, fixed for the run by {@code seed}; each fold run
+   * takes from the pool as {@code newTaken} starts it (the pairs labeled by people never selected);
+   * each fold run's self-labels (at most {@link #MAX_FOLD_SELF_LABELS} of them: {@link FoldSample})
+   * kept in lists from {@code newSelfLabels}.
    */
   FoldJudge(
       RewardLearner learner,
       SerConfig config,
       long seed,
       int[] positions,
-      java.util.BitSet excluded,
+      java.util.function.Supplier<Taken> newTaken,
       FoldSelection selection,
       java.util.function.Supplier<List<SelfLabel>> newSelfLabels) {
     this.learner = learner;
@@ -109,7 +109,7 @@ final class FoldJudge implements LoopJudge {
     this.taken = new Taken[heldOut.length];
     for (int f = 0; f < heldOut.length; f++) {
       train[f] = dealt.others(f);
-      taken[f] = Taken.excluding(excluded);
+      taken[f] = newTaken.get();
       selected.add(new FoldSample(MAX_FOLD_SELF_LABELS, seed + f, newSelfLabels));
     }
   }

@@ -51,20 +51,21 @@ public interface LoopJudge {
 
   /**
    * The judge {@code config} asks for: cross-validated over the whole seed ({@link FoldJudge},
-   * whose fold runs pick with {@code foldSelection} and never select the pool pairs {@code
-   * excluded}), or on the validation slice of {@code split} ({@link SliceJudge}).
+   * whose fold runs pick with {@code foldSelection}, each from what {@code newTaken} leaves it: the
+   * pool less the pairs people labeled), or on the validation slice of {@code split} ({@link
+   * SliceJudge}).
    */
   static LoopJudge of(
       RewardLearner learner,
       SerConfig config,
       long seed,
       org.ser4j.data.split.SeedSplit split,
-      java.util.BitSet excluded,
+      java.util.function.Supplier<org.ser4j.ser.select.Taken> newTaken,
       FoldJudge.FoldSelection foldSelection,
       java.util.function.Supplier<List<SelfLabel>> newSelfLabels) {
     return config.crossValidated()
         ? new FoldJudge(
-            learner, config, seed, split.train(), excluded, foldSelection, newSelfLabels)
+            learner, config, seed, split.train(), newTaken, foldSelection, newSelfLabels)
         : new SliceJudge(learner, config, seed, split);
   }
 

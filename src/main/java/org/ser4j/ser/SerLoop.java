@@ -134,7 +134,7 @@ public final class SerLoop {
       this.pool = pool;
       this.selectedSoFar = pool.newSelfLabels();
       this.added = pool.added(data);
-      this.taken = Taken.excluding(added.poolKeys());
+      this.taken = pool.newTaken(added.poolKeys());
       this.testStyles =
           data.test().isEmpty() ? null : new org.ser4j.eval.StyleSplit.Table(data.test());
       SeedSplit split = LoopJudge.seedSplit(config, data.labeled().size(), seed);
@@ -155,7 +155,7 @@ public final class SerLoop {
               config,
               seed,
               split,
-              added.poolKeys(),
+              () -> pool.newTaken(added.poolKeys()),
               this::foldSelection,
               pool::newSelfLabels);
       if (store != null) {

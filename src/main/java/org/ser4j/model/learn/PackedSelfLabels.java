@@ -1,12 +1,7 @@
 package org.ser4j.model.learn;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,16 +110,16 @@ public final class PackedSelfLabels extends AbstractList<SelfLabel> implements R
    * first block is a new buffer, so a snapshot's blocks hold its rows as they were.
    */
   private static final class Blocks {
-    private final Path spill;
-    private final Spill file; // opened with the first block past the heap's
+    private final org.ser4j.util.SpillFile file; // null: every block on the heap
     private final List<ByteBuffer> list;
 
     Blocks(Path spill) {
-      this(spill, new Spill(), new ArrayList<>());
+      this(
+          spill == null ? null : new org.ser4j.util.SpillFile(spill, "ser4j-self-labels-"),
+          new ArrayList<>());
     }
 
-    private Blocks(Path spill, Spill file, List<ByteBuffer> list) {
-      this.spill = spill;
+    private Blocks(org.ser4j.util.SpillFile file, List<ByteBuffer> list) {
       this.file = file;
       this.list = list;
     }
@@ -137,7 +132,7 @@ public final class PackedSelfLabels extends AbstractList<SelfLabel> implements R
     ByteBuffer forRow(int row) {
       int b = row >>> BLOCK_BITS;
       if (b == list.size()) {
-        list.add(b == 0 || spill == null ? ByteBuffer.allocate(16 * ROW) : file.map(spill, b));
+        list.add(b == 0 || file == null ? ByteBuffer.allocate(16 * ROW) : map(b));
       }
       ByteBuffer block = list.get(b);
       int need = ((row & (BLOCK - 1)) + 1) * ROW;
@@ -150,47 +145,15 @@ public final class PackedSelfLabels extends AbstractList<SelfLabel> implements R
       return block;
     }
 
+    /** Block {@code b} of the spill file. */
+    private ByteBuffer map(int b) {
+      return file.map((long) b * BLOCK * ROW, BLOCK * ROW);
+    }
+
     /** The blocks holding the first {@code rows} rows, as a snapshot reads them. */
     Blocks upTo(int rows) {
       int n = (rows + BLOCK - 1) >>> BLOCK_BITS;
-      return new Blocks(spill, file, new ArrayList<>(list.subList(0, n)));
-    }
-  }
-
-  /**
-   * The file a list's blocks past the first are mapped from; its mappings outlive the channel,
-   * which is closed when no list or snapshot holds the blocks.
-   */
-  private static final class Spill {
-    private static final java.lang.ref.Cleaner CLOSER = java.lang.ref.Cleaner.create();
-    private FileChannel channel;
-
-    ByteBuffer map(Path dir, int block) {
-      try {
-        if (channel == null) {
-          Files.createDirectories(dir);
-          Path f = Files.createTempFile(dir, "ser4j-self-labels-", ".bin");
-          channel = FileChannel.open(f, StandardOpenOption.READ, StandardOpenOption.WRITE);
-          try {
-            Files.delete(f); // the open channel keeps it: gone when the run is
-          } catch (IOException e) {
-            f.toFile().deleteOnExit(); // where an open file cannot be deleted
-          }
-          FileChannel c = channel;
-          CLOSER.register(
-              this,
-              () -> {
-                try {
-                  c.close();
-                } catch (IOException ignored) {
-                  // the process ends with it
-                }
-              });
-        }
-        return channel.map(FileChannel.MapMode.READ_WRITE, (long) block * BLOCK * ROW, BLOCK * ROW);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot hold self-labels in " + dir, e);
-      }
+      return new Blocks(file, new ArrayList<>(list.subList(0, n)));
     }
   }
 }

@@ -101,6 +101,14 @@ public interface Pool {
     return new java.util.ArrayList<>();
   }
 
+  /**
+   * What a run (or a fold run) has taken of this pool so far: nothing self-labeled yet, the pool
+   * pairs {@code excluded} (labeled by people) never selected; its bits on the heap by default.
+   */
+  default Taken newTaken(java.util.BitSet excluded) {
+    return Taken.excluding(excluded);
+  }
+
   /** A loop's picks and the number of pool pairs it chose from. */
   record Round(PairSelection.Picked picked, long poolLeft) {}
 
