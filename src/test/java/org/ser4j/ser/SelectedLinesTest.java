@@ -85,12 +85,18 @@ class SelectedLinesTest {
     };
   }
 
-  @Test
-  void aResumedRunsSavedLabelsStandOverItsPool(@TempDir Path dir) throws Exception {
+  /** A run in {@code dir} whose loop 1 saved {@code lines} as its selected.jsonl. */
+  private static RunStore loopOneSaved(Path dir, String... lines) throws Exception {
     RunStore store = new RunStore(dir);
     Path file = store.loopDir(1).resolve(RunStore.SELECTED);
     Files.createDirectories(file.getParent());
-    Files.write(file, List.of(line(3, true), line(8, false)));
+    Files.write(file, List.of(lines));
+    return store;
+  }
+
+  @Test
+  void aResumedRunsSavedLabelsStandOverItsPool(@TempDir Path dir) throws Exception {
+    RunStore store = loopOneSaved(dir, line(3, true), line(8, false));
     RunStore.Standing standing =
         store.standingSelfLabels(org.ser4j.data.split.SerDataset.AddedLabels.NONE, 2, poolOf(10));
     assertEquals(
@@ -100,10 +106,8 @@ class SelectedLinesTest {
 
   @Test
   void aSavedKeyNotInThePoolIsAnErrorNamingTheFileAndKey(@TempDir Path dir) throws Exception {
-    RunStore store = new RunStore(dir);
+    RunStore store = loopOneSaved(dir, line(3, true), line(12, false));
     Path file = store.loopDir(1).resolve(RunStore.SELECTED);
-    Files.createDirectories(file.getParent());
-    Files.write(file, List.of(line(3, true), line(12, false)));
     IllegalStateException e =
         assertThrows(
             IllegalStateException.class,
