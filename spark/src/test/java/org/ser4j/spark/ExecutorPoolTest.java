@@ -76,7 +76,10 @@ class ExecutorPoolTest {
       assertEquals(
           2,
           b.stream().flatMap(List::stream).filter(id::equals).count(),
-          "both copies of a pair the pool holds twice selected, as in one process");
+          "both copies of pool pair "
+              + k
+              + ", which the pool holds twice, selected, as in one process; it selected pool keys "
+              + keysOf(selectedLines(inProcess)));
     }
     ObjectMapper json = new ObjectMapper();
     JsonNode ra = json.readTree(inProcess.resolve("report.json").toFile()).get("loops");
@@ -139,6 +142,19 @@ class ExecutorPoolTest {
   }
 
   /** Each loop's selected.jsonl lines, prefixed by the loop. */
+  /** The pool keys of {@code lines} (as {@link #selectedLines} gives them). */
+  private static List<String> keysOf(List<String> lines) throws java.io.IOException {
+    List<String> keys = new java.util.ArrayList<>();
+    for (String line : lines) {
+      keys.add(
+          new ObjectMapper()
+              .readTree(line.substring(line.indexOf(' ') + 1))
+              .get("pool_key")
+              .asText());
+    }
+    return keys;
+  }
+
   static List<String> selectedLines(Path run) throws java.io.IOException {
     List<String> out = new java.util.ArrayList<>();
     for (int loop = 1; Files.exists(run.resolve("loop-" + loop)); loop++) {

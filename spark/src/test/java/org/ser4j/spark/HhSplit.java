@@ -65,10 +65,13 @@ record HhSplit(Path train, Path test) {
     };
     java.util.List<String> rest = new java.util.ArrayList<>(java.util.List.of(extra));
     if (!rest.contains("--views") && !rest.contains("--encoder") && !rest.contains("--finetune")) {
-      // These tests are about the engine: one encoder keeps them fast; choosing the encoders
-      // (--encoder auto) happens on the driver before the engine starts, and
-      // ownDataOnSparkEqualsTheInProcessRun runs it.
-      rest.addAll(java.util.List.of("--encoder", "bge-small-q"));
+      // These tests are about the engine: one encoder, the fastest (6 layers, 128 tokens), keeps
+      // them fast; choosing the encoders (--encoder auto) happens on the driver before the engine
+      // starts, and ownDataOnSparkEqualsTheInProcessRun runs it.
+      rest.addAll(java.util.List.of("--encoder", "minilm-l6-q"));
+      if (!rest.contains("--max-length")) {
+        rest.addAll(java.util.List.of("--max-length", "128"));
+      }
     }
     String[] all = java.util.Arrays.copyOf(base, base.length + rest.size());
     for (int i = 0; i < rest.size(); i++) {
