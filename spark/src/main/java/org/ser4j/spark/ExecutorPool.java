@@ -756,6 +756,45 @@ final class ExecutorPool implements HeadFeatures, Pool {
     return new PairFeatures(first, second);
   }
 
+  /**
+   * The style measures of picked pairs' answers (--debias, for a fit on the driver), measured on
+   * the executors from the texts there: only the numbers come to the driver, {@code styles.size()}
+   * an answer.
+   */
+  @Override
+  public double[][][] selfLabelStyles(List<org.ser4j.data.Style> styles, List<SelfLabel> labels) {
+    org.ser4j.data.Style[] measured = styles.toArray(org.ser4j.data.Style[]::new);
+    long[] wanted =
+        labels.stream().mapToLong(l -> orderOf(l.pair().key())).distinct().sorted().toArray();
+    Map<Long, double[][]> byOrder = new HashMap<>();
+    withIds(
+            texts,
+            wanted,
+            PoolRow::order,
+            r ->
+                new Tuple2<>(
+                    r.order(),
+                    new double[][] {measure(measured, r.first()), measure(measured, r.second())}))
+        .forEach(t -> byOrder.put(t._1(), t._2()));
+    double[][][] out = {new double[labels.size()][], new double[labels.size()][]};
+    for (int i = 0; i < labels.size(); i++) {
+      SelfLabel l = labels.get(i);
+      double[][] answers = byOrder.get(orderOf(l.pair().key()));
+      boolean firstChosen = l.chosenAnswer().isFirst();
+      out[0][i] = answers[firstChosen ? 0 : 1];
+      out[1][i] = answers[firstChosen ? 1 : 0];
+    }
+    return out;
+  }
+
+  private static double[] measure(org.ser4j.data.Style[] styles, String text) {
+    double[] out = new double[styles.length];
+    for (int k = 0; k < styles.length; k++) {
+      out[k] = styles[k].of(text);
+    }
+    return out;
+  }
+
   /** Picked pairs' rewards (a reviewer's second opinion): their vectors fetched, scored here. */
   @Override
   public PairRewards poolRewards(HeadModel model, List<UnlabeledPair> pairs) {

@@ -53,7 +53,7 @@ public final class SparkEngine implements LearnerEngine {
       paramLabel = "WHERE",
       defaultValue = "executors",
       description =
-          "With --unlabeled: where the pool is read, encoded, scored and selected from: executors (the driver holds the seed, the test set, the model and the pairs picked, never the pool; JSON Lines, gzip or Parquet on any Hadoop path) or driver (read on the driver, as ser evolve does; needed for --west-of-n, --views and --debias) (default: ${DEFAULT-VALUE}).")
+          "With --unlabeled: where the pool is read, encoded, scored and selected from: executors (the driver holds the seed, the test set, the model and the pairs picked, never the pool; JSON Lines, gzip or Parquet on any Hadoop path) or driver (read on the driver, as ser evolve does; needed for --west-of-n and --views) (default: ${DEFAULT-VALUE}).")
   String poolOn;
 
   @Option(
@@ -152,8 +152,6 @@ public final class SparkEngine implements LearnerEngine {
       why = "--west-of-n (it pairs answers across the pool)";
     } else if (ser.train().coTraining() != null) {
       why = "--views (co-training)";
-    } else if (!ser.train().debias().isEmpty()) {
-      why = "--debias";
     }
     if (why != null) {
       throw new IllegalArgumentException(

@@ -314,6 +314,28 @@ class ExecutorPoolTest {
     assertTrue(skipped.err().contains("a pool of 39 pairs on the executors"), skipped.err());
   }
 
+  /**
+   * --debias with the pool on the executors: the styles of the picks' answers are measured there
+   * (only the numbers come to the driver) and the fits, on the driver, learn the same style head as
+   * in one process: the same picks, loops and style fit.
+   */
+  @Test
+  void debiasedFitsPickAsInOneProcess() throws Exception {
+    bothPick(
+        "debias",
+        List.of("selected", "train_pairs", "validation_accuracy", "test_accuracy", "debias"),
+        false,
+        "--debias",
+        "length,markdown");
+    JsonNode loops =
+        new ObjectMapper()
+            .readTree(dir.resolve("debias-executors").resolve("report.json").toFile())
+            .get("loops");
+    assertTrue(
+        loops.get(1).get("selected").asInt() > 0 && loops.get(1).hasNonNull("debias"),
+        "loop 1 selected and fit a style head: " + loops.get(1));
+  }
+
   @Test
   void whatNeedsThePoolOnTheDriverIsRefusedWithAReason() {
     SparkEvolveTest.Result r =

@@ -32,6 +32,21 @@ public interface HeadFeatures {
     return false;
   }
 
+  /**
+   * The style measures ({@link org.ser4j.data.Style#of}) of {@code labels}' chosen ([0]) and
+   * rejected ([1]) answers, row for row, measured where their texts are: here, from the labels' own
+   * texts; on a cluster, where the pool is.
+   */
+  default double[][][] selfLabelStyles(
+      List<org.ser4j.data.Style> styles, List<org.ser4j.model.learn.SelfLabel> labels) {
+    return new double[][][] {
+      StyleInputs.measure(
+          styles, labels.stream().map(org.ser4j.model.learn.SelfLabel::chosen).toList()),
+      StyleInputs.measure(
+          styles, labels.stream().map(org.ser4j.model.learn.SelfLabel::rejected).toList())
+    };
+  }
+
   /** The pairs of {@code set} summed where they live, for a set that {@link #fitsElsewhere}. */
   default FullBatchTrainer.Rows rowsElsewhere(org.ser4j.model.learn.TrainingSet set) {
     throw new UnsupportedOperationException("these features fit every set in this process");

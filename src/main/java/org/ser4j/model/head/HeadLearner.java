@@ -230,26 +230,33 @@ public final class HeadLearner implements RewardLearner, org.ser4j.model.learn.P
     if (loaded == null) {
       throw new IllegalStateException("--debias needs the answers' texts: load a dataset first");
     }
-    return new StyleInputs(
-        styles,
-        StyleInputs.measure(styles, texts(train, true)),
-        StyleInputs.measure(styles, texts(train, false)),
-        StyleInputs.measure(styles, texts(validation, true)),
-        StyleInputs.measure(styles, texts(validation, false)));
+    double[][][] t = measures(styles, train);
+    double[][][] v = measures(styles, validation);
+    return new StyleInputs(styles, t[0], t[1], v[0], v[1]);
   }
 
   /**
-   * The chosen (or rejected) answers of {@code set}, in its order: seed pairs, then self-labels.
+   * The style measures of {@code set}'s chosen ([0]) and rejected ([1]) answers, in its order: seed
+   * pairs, then self-labels (measured where their texts are: {@link HeadFeatures#selfLabelStyles}).
    */
-  private List<String> texts(TrainingSet set, boolean chosen) {
-    List<String> out = new java.util.ArrayList<>(set.size());
+  private double[][][] measures(List<org.ser4j.data.Style> styles, TrainingSet set) {
+    List<String> chosen = new java.util.ArrayList<>(set.labeled().length);
+    List<String> rejected = new java.util.ArrayList<>(set.labeled().length);
     for (int p : set.labeled()) {
       org.ser4j.data.PreferencePair pair = loaded.labeled().get(p);
-      out.add(chosen ? pair.chosen() : pair.rejected());
+      chosen.add(pair.chosen());
+      rejected.add(pair.rejected());
     }
-    for (SelfLabel s : set.selfLabeled()) {
-      out.add(chosen ? s.chosen() : s.rejected());
-    }
+    double[][][] self = in.selfLabelStyles(styles, set.selfLabeled());
+    return new double[][][] {
+      concat(StyleInputs.measure(styles, chosen), self[0]),
+      concat(StyleInputs.measure(styles, rejected), self[1])
+    };
+  }
+
+  private static double[][] concat(double[][] a, double[][] b) {
+    double[][] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
     return out;
   }
 
