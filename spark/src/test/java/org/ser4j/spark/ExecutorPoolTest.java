@@ -334,6 +334,21 @@ class ExecutorPoolTest {
     assertTrue(
         loops.get(1).get("selected").asInt() > 0 && loops.get(1).hasNonNull("debias"),
         "loop 1 selected and fit a style head: " + loops.get(1));
+    // The fit where the pool is has no style head: a fit beyond the bound says how to go on.
+    SparkEvolveTest.Result beyond =
+        SparkEvolveTest.spark(
+            data.evolve(
+                data.pool().toString(),
+                dir.resolve("debias-beyond"),
+                "--debias",
+                "length",
+                "--driver-fit-max",
+                "0",
+                "--decision-folds",
+                "0"));
+    assertEquals(1, beyond.code(), beyond.out());
+    assertTrue(beyond.err().contains("--debias"), beyond.err());
+    assertTrue(beyond.err().contains("--driver-fit-max"), beyond.err());
   }
 
   @Test

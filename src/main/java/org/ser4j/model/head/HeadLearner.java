@@ -157,7 +157,10 @@ public final class HeadLearner implements RewardLearner, org.ser4j.model.learn.P
       throw new IllegalArgumentException(
           "a fit where the pool lives is a full-batch Bradley-Terry fit of one linear head: "
               + "not with --head mlp, a pointwise loss, --debias or co-training "
-              + "(raise the bound on self-labels fit in this process)");
+              + "(raise the bound on the self-labels fit in this process: ser-spark's"
+              + " --driver-fit-max, now below this fit's "
+              + train.selfLabeled().size()
+              + ")");
     }
     FullBatchTrainer trainer = new FullBatchTrainer(progress);
     RewardHead from = start == null ? null : start.head();
