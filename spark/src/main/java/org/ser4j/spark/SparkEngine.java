@@ -53,7 +53,7 @@ public final class SparkEngine implements LearnerEngine {
       paramLabel = "WHERE",
       defaultValue = "executors",
       description =
-          "With --unlabeled: where the pool is read, encoded, scored and selected from: executors (the driver holds the seed, the test set, the model and the pairs picked, never the pool; JSON Lines, gzip or Parquet on any Hadoop path) or driver (read on the driver, as ser evolve does; needed for --west-of-n and --views) (default: ${DEFAULT-VALUE}).")
+          "With --unlabeled: where the pool is read, encoded, scored and selected from: executors (the driver holds the seed, the test set, the model and the pairs picked, never the pool; JSON Lines, gzip or Parquet on any Hadoop path) or driver (read on the driver, as ser evolve does; needed for --west-of-n) (default: ${DEFAULT-VALUE}).")
   String poolOn;
 
   @Option(
@@ -147,15 +147,10 @@ public final class SparkEngine implements LearnerEngine {
 
   /** What the pool on the executors does not do yet, said before anything is encoded. */
   private static void refuseOnExecutors(SerConfig ser) {
-    String why = null;
     if (ser.selection().westOfN()) {
-      why = "--west-of-n (it pairs answers across the pool)";
-    } else if (ser.train().coTraining() != null) {
-      why = "--views (co-training)";
-    }
-    if (why != null) {
       throw new IllegalArgumentException(
-          why + " needs the pool on the driver: add --pool-on driver");
+          "--west-of-n (it pairs answers across the pool) needs the pool on the driver: add"
+              + " --pool-on driver");
     }
   }
 }

@@ -351,6 +351,31 @@ class ExecutorPoolTest {
     assertTrue(beyond.err().contains("--driver-fit-max"), beyond.err());
   }
 
+  /**
+   * Co-training across two encoders with the pool on the executors: each answer's vector there is
+   * both encoders' side by side, as in one process, and the views' fits run on the driver: the same
+   * picks, loops and views' figures.
+   */
+  @Test
+  void coTrainedViewsPickAsInOneProcess() throws Exception {
+    bothPick(
+        "views",
+        List.of("selected", "train_pairs", "validation_accuracy", "test_accuracy", "views"),
+        false,
+        "--views",
+        "bge-small-q,minilm-l6-q",
+        "--max-length",
+        "128");
+    JsonNode loop1 =
+        new ObjectMapper()
+            .readTree(dir.resolve("views-executors").resolve("report.json").toFile())
+            .get("loops")
+            .get(1);
+    assertTrue(
+        loop1.get("selected").asInt() > 0 && loop1.path("views").path("views").size() == 2,
+        "loop 1 selected and co-trained two views: " + loop1);
+  }
+
   @Test
   void whatNeedsThePoolOnTheDriverIsRefusedWithAReason() {
     SparkEvolveTest.Result r =

@@ -100,7 +100,7 @@ record OwnDataSplit(Path labeled, Path pool, Path test, List<UnlabeledPair> pair
                 "--quiet",
                 "--out",
                 out.toString()));
-    if (!List.of(extra).contains("--encoder")) {
+    if (!List.of(extra).contains("--encoder") && !List.of(extra).contains("--views")) {
       args.addAll(List.of("--encoder", "minilm-l6-q"));
       if (!List.of(extra).contains("--max-length")) {
         args.addAll(List.of("--max-length", "128"));
