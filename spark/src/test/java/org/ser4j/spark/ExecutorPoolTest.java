@@ -205,10 +205,10 @@ class ExecutorPoolTest {
   /**
    * One process and the executors run with {@code extra}: the same pairs selected in every loop,
    * the same selected.jsonl ({@code rounded}: with each s to 12 places), and the same report {@code
-   * fields} loop by loop.
+   * fields} loop by loop. Returns the executors' run's loops, as its report gives them.
    */
-  private static void bothPick(String name, List<String> fields, boolean rounded, String... extra)
-      throws Exception {
+  private static JsonNode bothPick(
+      String name, List<String> fields, boolean rounded, String... extra) throws Exception {
     Path here = dir.resolve(name + "-in-process");
     data.inProcess(here, extra);
     Path there = dir.resolve(name + "-executors");
@@ -232,6 +232,7 @@ class ExecutorPoolTest {
         assertEquals(ra.get(i).get(f), rb.get(i).get(f), "loop " + i + " " + f);
       }
     }
+    return rb;
   }
 
   @Test
@@ -321,19 +322,17 @@ class ExecutorPoolTest {
    */
   @Test
   void debiasedFitsPickAsInOneProcess() throws Exception {
-    bothPick(
-        "debias",
-        List.of("selected", "train_pairs", "validation_accuracy", "test_accuracy", "debias"),
-        false,
-        "--debias",
-        "length,markdown");
     JsonNode loops =
-        new ObjectMapper()
-            .readTree(dir.resolve("debias-executors").resolve("report.json").toFile())
-            .get("loops");
+        bothPick(
+            "debias",
+            List.of("selected", "train_pairs", "validation_accuracy", "test_accuracy", "debias"),
+            false,
+            "--debias",
+            "length,markdown");
+    JsonNode loop1 = loops.get(1);
     assertTrue(
-        loops.get(1).get("selected").asInt() > 0 && loops.get(1).hasNonNull("debias"),
-        "loop 1 selected and fit a style head: " + loops.get(1));
+        loop1.get("selected").asInt() > 0 && loop1.hasNonNull("debias"),
+        "loop 1 selected and fit a style head: " + loop1);
     // The fit where the pool is has no style head: a fit beyond the bound says how to go on.
     SparkEvolveTest.Result beyond =
         SparkEvolveTest.spark(
@@ -358,19 +357,16 @@ class ExecutorPoolTest {
    */
   @Test
   void coTrainedViewsPickAsInOneProcess() throws Exception {
-    bothPick(
-        "views",
-        List.of("selected", "train_pairs", "validation_accuracy", "test_accuracy", "views"),
-        false,
-        "--views",
-        "bge-small-q,minilm-l6-q",
-        "--max-length",
-        "128");
-    JsonNode loop1 =
-        new ObjectMapper()
-            .readTree(dir.resolve("views-executors").resolve("report.json").toFile())
-            .get("loops")
-            .get(1);
+    JsonNode loops =
+        bothPick(
+            "views",
+            List.of("selected", "train_pairs", "validation_accuracy", "test_accuracy", "views"),
+            false,
+            "--views",
+            "bge-small-q,minilm-l6-q",
+            "--max-length",
+            "128");
+    JsonNode loop1 = loops.get(1);
     assertTrue(
         loop1.get("selected").asInt() > 0 && loop1.path("views").path("views").size() == 2,
         "loop 1 selected and co-trained two views: " + loop1);
