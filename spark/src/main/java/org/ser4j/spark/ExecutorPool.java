@@ -763,7 +763,7 @@ final class ExecutorPool implements HeadFeatures, Pool {
    */
   @Override
   public double[][][] selfLabelStyles(List<org.ser4j.data.Style> styles, List<SelfLabel> labels) {
-    org.ser4j.data.Style[] measured = styles.toArray(org.ser4j.data.Style[]::new);
+    List<org.ser4j.data.Style> measured = List.copyOf(styles); // shipped to the executors
     long[] wanted =
         labels.stream().mapToLong(l -> orderOf(l.pair().key())).distinct().sorted().toArray();
     Map<Long, double[][]> byOrder = new HashMap<>();
@@ -774,7 +774,8 @@ final class ExecutorPool implements HeadFeatures, Pool {
             r ->
                 new Tuple2<>(
                     r.order(),
-                    new double[][] {measure(measured, r.first()), measure(measured, r.second())}))
+                    org.ser4j.model.head.StyleInputs.measure(
+                        measured, List.of(r.first(), r.second()))))
         .forEach(t -> byOrder.put(t._1(), t._2()));
     double[][][] out = {new double[labels.size()][], new double[labels.size()][]};
     for (int i = 0; i < labels.size(); i++) {
@@ -783,14 +784,6 @@ final class ExecutorPool implements HeadFeatures, Pool {
       boolean firstChosen = l.chosenAnswer().isFirst();
       out[0][i] = answers[firstChosen ? 0 : 1];
       out[1][i] = answers[firstChosen ? 1 : 0];
-    }
-    return out;
-  }
-
-  private static double[] measure(org.ser4j.data.Style[] styles, String text) {
-    double[] out = new double[styles.length];
-    for (int k = 0; k < styles.length; k++) {
-      out[k] = styles[k].of(text);
     }
     return out;
   }

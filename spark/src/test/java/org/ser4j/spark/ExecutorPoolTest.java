@@ -142,6 +142,17 @@ class ExecutorPoolTest {
   }
 
   /** Each loop's selected.jsonl lines, prefixed by the loop. */
+  static List<String> selectedLines(Path run) throws java.io.IOException {
+    List<String> out = new java.util.ArrayList<>();
+    for (int loop = 1; Files.exists(run.resolve("loop-" + loop)); loop++) {
+      for (String line :
+          org.ser4j.ser.RunStore.selectedLines(run.resolve("loop-" + loop + "/selected.jsonl"))) {
+        out.add(loop + " " + line);
+      }
+    }
+    return out;
+  }
+
   /** The pool keys of {@code lines} (as {@link #selectedLines} gives them). */
   private static List<String> keysOf(List<String> lines) throws java.io.IOException {
     List<String> keys = new java.util.ArrayList<>();
@@ -153,17 +164,6 @@ class ExecutorPoolTest {
               .asText());
     }
     return keys;
-  }
-
-  static List<String> selectedLines(Path run) throws java.io.IOException {
-    List<String> out = new java.util.ArrayList<>();
-    for (int loop = 1; Files.exists(run.resolve("loop-" + loop)); loop++) {
-      for (String line :
-          org.ser4j.ser.RunStore.selectedLines(run.resolve("loop-" + loop + "/selected.jsonl"))) {
-        out.add(loop + " " + line);
-      }
-    }
-    return out;
   }
 
   /**

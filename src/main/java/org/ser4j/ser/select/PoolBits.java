@@ -3,7 +3,6 @@ package org.ser4j.ser.select;
 import java.nio.LongBuffer;
 import java.nio.file.Path;
 import java.util.BitSet;
-import java.util.stream.IntStream;
 
 /**
  * One bit a pool pair, by key: on the heap ({@link #onHeap}, a {@link BitSet}), or in a file mapped
@@ -19,9 +18,6 @@ public interface PoolBits {
 
   /** How many bits are set. */
   int count();
-
-  /** The keys set, in order. */
-  IntStream keys();
 
   /** The bits as a BitSet of their own (what a broadcast ships). */
   BitSet copy();
@@ -43,11 +39,6 @@ public interface PoolBits {
       @Override
       public int count() {
         return bits.cardinality();
-      }
-
-      @Override
-      public IntStream keys() {
-        return bits.stream();
       }
 
       @Override
@@ -91,23 +82,6 @@ public interface PoolBits {
       @Override
       public int count() {
         return count;
-      }
-
-      @Override
-      public IntStream keys() {
-        return IntStream.range(0, words)
-            .flatMap(
-                i -> {
-                  long word = w.get(i);
-                  if (word == 0) {
-                    return IntStream.empty();
-                  }
-                  int[] set = new int[Long.bitCount(word)];
-                  for (int n = 0; word != 0; n++, word &= word - 1) {
-                    set[n] = i * 64 + Long.numberOfTrailingZeros(word);
-                  }
-                  return IntStream.of(set);
-                });
       }
 
       @Override

@@ -49,11 +49,6 @@ public final class Taken {
     labels.forEach(this::add);
   }
 
-  /** The keys of the pool pairs self-labeled (or labeled by people) so far. */
-  public java.util.stream.IntStream keys() {
-    return pairs.keys();
-  }
-
   /** How many pool pairs were self-labeled (or labeled by people) so far. */
   public int count() {
     return pairs.count();

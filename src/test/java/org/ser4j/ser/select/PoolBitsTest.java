@@ -1,6 +1,5 @@
 package org.ser4j.ser.select;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bits over a pool, on the heap and mapped off it, against a plain BitSet given the same keys: the
- * same bits, count, keys in order and copy; the mapped file gone from the spill directory at once.
+ * same bits, count and copy; the mapped file gone from the spill directory at once.
  */
 class PoolBitsTest {
   @Test
@@ -33,7 +32,6 @@ class PoolBitsTest {
     }
     for (PoolBits bits : new PoolBits[] {heap, mapped}) {
       assertEquals(expected.cardinality(), bits.count());
-      assertArrayEquals(expected.stream().toArray(), bits.keys().toArray());
       assertEquals(expected, bits.copy());
       for (int key = 0; key < size; key++) {
         if (bits.get(key) != expected.get(key)) {
@@ -55,7 +53,6 @@ class PoolBitsTest {
     people.set(70);
     Taken taken = Taken.excluding(people, PoolBits.offHeap(spill, 100));
     assertEquals(2, taken.count());
-    assertArrayEquals(new int[] {5, 70}, taken.keys().toArray());
     assertEquals(people, taken.bits());
   }
 }
