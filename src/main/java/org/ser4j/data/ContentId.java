@@ -33,6 +33,20 @@ public final class ContentId {
     return ByteBuffer.wrap(sha.digest()).getLong();
   }
 
+  /**
+   * One text's identity by content (a prompt's transcript, an answer): the first 64 bits of its
+   * SHA-256, so texts read elsewhere are grouped and told apart by number.
+   */
+  public static long ofText(String text) {
+    MessageDigest sha;
+    try {
+      sha = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java has SHA-256", e);
+    }
+    return ByteBuffer.wrap(sha.digest(text.getBytes(StandardCharsets.UTF_8))).getLong();
+  }
+
   /** The id as 16 hex digits, as selected.jsonl names it. */
   public static String hex(long id) {
     return String.format("%016x", id);

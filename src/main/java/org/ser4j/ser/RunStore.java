@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import org.ser4j.data.UnlabeledPair;
 import org.ser4j.data.split.SerDataset;
 import org.ser4j.model.ModelStore;
@@ -152,16 +154,12 @@ public final class RunStore {
     Comparison c = s.pair();
     n.put("pool_key", c.key());
     n.put("id", c.id());
-    if (!c.built()) { // the same pair's id in any file, run or engine
-      UnlabeledPair p = c.first().pair();
-      n.put(
-          "content_id",
-          org.ser4j.data.ContentId.hex(
-              org.ser4j.data.ContentId.of(p.prompt(), p.first(), p.second())));
-    }
+    // The same pair's id in any file, run or engine (a resumed run finds its pairs by it).
+    n.put("content_id", contentId(c.first().pair()));
     if (c.built()) { // West-of-N: which answers of which two pool pairs
       n.put("first_answer", side(c.first()));
       n.put("second_pool_key", c.second().pair().key());
+      n.put("second_content_id", contentId(c.second().pair()));
       n.put("second_answer", side(c.second()));
     }
     n.put("first_preferred", s.firstPreferred());
@@ -213,6 +211,11 @@ public final class RunStore {
     void accept(String line) throws IOException;
   }
 
+  private static String contentId(UnlabeledPair p) {
+    return org.ser4j.data.ContentId.hex(
+        org.ser4j.data.ContentId.of(p.prompt(), p.first(), p.second()));
+  }
+
   private static String side(Comparison.Answer a) {
     return a.isFirst() ? "first" : "second";
   }
@@ -230,8 +233,12 @@ public final class RunStore {
       double sSecond,
       BuiltFrom builtFrom,
       Long contentId) {
-    /** A built comparison's answers: pair {@code poolKey}'s {@code firstIsFirst} answer, then. */
-    public record BuiltFrom(boolean firstIsFirst, int secondKey, boolean secondIsFirst) {}
+    /**
+     * A built comparison's answers: pair {@code poolKey}'s {@code firstIsFirst} answer, then pair
+     * {@code secondKey}'s (content id {@code secondContentId}, null in files of older runs).
+     */
+    public record BuiltFrom(
+        boolean firstIsFirst, int secondKey, boolean secondIsFirst, Long secondContentId) {}
 
     /** The comparison over {@code pool}'s pairs (by key); null where a key is not in it. */
     public Comparison comparison(java.util.function.IntFunction<UnlabeledPair> pool) {
@@ -279,10 +286,20 @@ public final class RunStore {
       saved.add(readSelected(loop));
     }
     List<SavedLabel> all = saved.stream().flatMap(List::stream).toList();
+    // Every pool pair the labels name, a built label's two: by saved key and content id.
+    IntStream.Builder keys = IntStream.builder();
+    LongStream.Builder ids = LongStream.builder();
+    for (SavedLabel s : all) {
+      keys.add(s.poolKey());
+      ids.add(s.contentId() == null ? 0 : s.contentId());
+      if (s.builtFrom() != null) {
+        keys.add(s.builtFrom().secondKey());
+        Long second = s.builtFrom().secondContentId();
+        ids.add(second == null ? 0 : second);
+      }
+    }
     java.util.function.IntFunction<UnlabeledPair> find =
-        pool.saved(
-            all.stream().mapToInt(SavedLabel::poolKey).toArray(),
-            all.stream().mapToLong(s -> s.contentId() == null ? 0 : s.contentId()).toArray());
+        pool.saved(keys.build().toArray(), ids.build().toArray());
     for (int loop = 1; loop < loops; loop++) {
       for (SavedLabel s : saved.get(loop - 1)) {
         Comparison c = s.comparisonIn(find, loopDir(loop).resolve(SELECTED));
@@ -333,7 +350,10 @@ public final class RunStore {
                       ? new SavedLabel.BuiltFrom(
                           n.get("first_answer").asText().equals("first"),
                           n.get("second_pool_key").asInt(),
-                          n.get("second_answer").asText().equals("first"))
+                          n.get("second_answer").asText().equals("first"),
+                          n.has("second_content_id")
+                              ? Long.parseUnsignedLong(n.get("second_content_id").asText(), 16)
+                              : null)
                       : null,
                   n.has("content_id")
                       ? Long.parseUnsignedLong(n.get("content_id").asText(), 16)

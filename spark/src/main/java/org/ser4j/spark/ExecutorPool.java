@@ -50,7 +50,9 @@ import scala.Tuple2;
  * selected.jsonl is written ({@link #withTexts}); length balance and the diagnostics ask the
  * executors ({@link #chosenLonger}). The driver's heap holds the seed's and test pairs' vectors,
  * bits over the pool, and the picks' vectors only while a fit within {@code driverFitMax} runs
- * here.
+ * here. With West-of-N the candidates are the pool pairs not taken and the open prompts' built
+ * pairs ({@link Candidate}, found part by part: {@link ExecutorWestOfN}); a built pick is held as
+ * its two pairs' keys, and whatever reads its texts or vectors reads both pairs.
  */
 final class ExecutorPool implements HeadFeatures, Pool {
   private final JavaSparkContext context;
@@ -72,6 +74,8 @@ final class ExecutorPool implements HeadFeatures, Pool {
   private final int driverFitMax;
   private final java.io.PrintWriter log;
   private final java.nio.file.Path spill; // the run's self-labels, off the heap
+  // West-of-N: built pairs are candidates too, and the pool is placed by prompt (ExecutorWestOfN).
+  private final boolean westOfN;
 
   /**
    * The key of the pool pair read at {@code order}: the pool is numbered in read order ({@link
@@ -91,7 +95,7 @@ final class ExecutorPool implements HeadFeatures, Pool {
   }
 
   private static Comparison pairOfKey(int key) {
-    return Comparison.of(new UnlabeledPair(key, null, null, null, null, null));
+    return Comparison.of(Candidate.pairOfKey(key));
   }
 
   /**
@@ -116,7 +120,9 @@ final class ExecutorPool implements HeadFeatures, Pool {
       long size,
       SparkPool seedAndTest,
       int driverFitMax,
+      boolean westOfN,
       java.io.PrintWriter log) {
+    this.westOfN = westOfN;
     this.log = log;
     this.context = context;
     this.numbered = rows;
@@ -144,7 +150,15 @@ final class ExecutorPool implements HeadFeatures, Pool {
     List<SelfLabel> self = set.selfLabeled();
     ExecutorRows.Picks.Builder picks = new ExecutorRows.Picks.Builder();
     for (SelfLabel l : self) {
-      picks.add(orderOf(l.chosenAnswer().pair().key()), l.chosenAnswer().isFirst());
+      if (l.pair().built()) {
+        picks.addBuilt(
+            l.chosenAnswer().pair().key(),
+            l.chosenAnswer().isFirst(),
+            l.rejectedAnswer().pair().key(),
+            l.rejectedAnswer().isFirst());
+      } else {
+        picks.add(orderOf(l.chosenAnswer().pair().key()), l.chosenAnswer().isFirst());
+      }
     }
     PairFeatures seed = labeled().select(set.labeled());
     log.printf(
@@ -187,7 +201,10 @@ final class ExecutorPool implements HeadFeatures, Pool {
    */
   @Override
   public Taken newTaken(java.util.BitSet excluded) {
-    return Taken.excluding(excluded, org.ser4j.ser.select.PoolBits.offHeap(spill, size));
+    return Taken.excluding(
+        excluded,
+        org.ser4j.ser.select.PoolBits.offHeap(spill, size),
+        org.ser4j.ser.select.PoolBits.offHeap(spill, size));
   }
 
   @Override
@@ -213,7 +230,7 @@ final class ExecutorPool implements HeadFeatures, Pool {
           head,
           taken,
           (order, r1, r2) -> decide.of(r1, r2),
-          (order, s1, s2) -> labels.add(SelfLabel.of(keyOnly(order), s1, s2, context.loop())));
+          (c, s1, s2) -> labels.add(SelfLabel.of(c.comparison(), s1, s2, context.loop())));
       return new Round(each.report().apply(labels), left(taken));
     }
     PairSelection.Ranked ranked = rule.ranked(context);
@@ -228,7 +245,7 @@ final class ExecutorPool implements HeadFeatures, Pool {
             taken,
             (order, r1, r2) ->
                 new RankedPair(rank.of(r1, r2), order).within(last) ? numbers.of(r1, r2) : null,
-            (order, s1, s2) -> labels.add(SelfLabel.of(keyOnly(order), s1, s2, context.loop())));
+            (c, s1, s2) -> labels.add(SelfLabel.of(c.comparison(), s1, s2, context.loop())));
       }
       return new Round(ranked.report().apply(labels), left(taken));
     }
@@ -238,11 +255,17 @@ final class ExecutorPool implements HeadFeatures, Pool {
           "this selection reads every candidate's reward at once: not with the pool on the executors");
     }
     Scored.Builder found = new Scored.Builder();
+    Map<Long, Candidate> builtAt = new HashMap<>(); // the built candidates that pass, by place
     score(
         head,
         taken,
         (order, r1, r2) -> passes.passes(r1, r2) ? new double[] {r1, r2} : null,
-        found::add);
+        (c, r1, r2) -> {
+          found.add(c.place(), r1, r2);
+          if (c.built()) {
+            builtAt.put(c.place(), c);
+          }
+        });
     Scored inOrder = found.build();
     // The rule reads rewards, not texts or keys: every candidate stands in by its place in the
     // list, so only the pairs picked get a lasting key (the driver keeps nothing per candidate).
@@ -251,14 +274,24 @@ final class ExecutorPool implements HeadFeatures, Pool {
       comparisons.add(Comparison.of(new UnlabeledPair(i, null, null, null, null, null)));
     }
     PairRewards rewards = new PairRewards(inOrder.first(), inOrder.second());
+    // The pool's scale is read from its own pairs alone (built pairs repeat answers).
+    PairRewards poolPairs =
+        builtAt.isEmpty()
+            ? rewards
+            : rewards.select(
+                java.util.stream.IntStream.range(0, inOrder.size())
+                    .filter(i -> inOrder.orders()[i] < size)
+                    .toArray());
     int poolLeft = (int) left(taken);
     PairSelection.Picked picked =
-        rule.pick(new CandidateSource.Candidates(comparisons, rewards, rewards, poolLeft), context);
+        rule.pick(
+            new CandidateSource.Candidates(comparisons, rewards, poolPairs, poolLeft), context);
     List<SelfLabel> labels = newSelfLabels();
     for (SelfLabel l : picked.selected()) {
+      long place = inOrder.orders()[l.pair().key()];
       labels.add(
           new SelfLabel(
-              keyOnly(inOrder.orders()[l.pair().key()]),
+              place < size ? keyOnly(place) : builtAt.get(place).comparison(),
               l.firstPreferred(),
               l.s1(),
               l.s2(),
@@ -297,11 +330,13 @@ final class ExecutorPool implements HeadFeatures, Pool {
     try (Scoring scoring = new Scoring(head, taken)) {
       JavaRDD<RankedPair> passing =
           scoring
+              .candidates()
               .map(
-                  (order, r1, r2) -> {
-                    double c = rank.of(r1, r2);
-                    return Double.isNaN(c) ? null : new RankedPair(c, order);
+                  c -> {
+                    double confidence = rank.of(c.r1(), c.r2());
+                    return Double.isNaN(confidence) ? null : new RankedPair(confidence, c.place());
                   })
+              .filter(p -> p != null)
               .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
       org.ser4j.ser.select.PairConfidence.Quota quota = ranked.quota().get();
       RankedPair last = null;
@@ -380,12 +415,37 @@ final class ExecutorPool implements HeadFeatures, Pool {
    */
   private final class Scoring implements AutoCloseable {
     private final Broadcast<java.util.BitSet> gone;
+    private final Broadcast<java.util.BitSet> builtFrom; // null without West-of-N
     private final Broadcast<SparkPool.ShippedHead> shipped;
 
     Scoring(HeadModel head, Taken taken) {
       gone = context.broadcast(taken.bits());
+      builtFrom = westOfN ? context.broadcast(taken.builtFromBits()) : null;
       shipped =
           context.broadcast(new SparkPool.ShippedHead(head.head().tensors(), head.normalizer()));
+    }
+
+    /**
+     * The loop's candidates ({@link Candidate}), lazily: the pool pairs not taken, and with
+     * West-of-N each open prompt's best answer against its worst, found part by part.
+     */
+    JavaRDD<Candidate> candidates() {
+      if (!westOfN) {
+        return map(Candidate::plain);
+      }
+      Broadcast<java.util.BitSet> g = gone;
+      Broadcast<java.util.BitSet> b = builtFrom;
+      Broadcast<SparkPool.ShippedHead> sh = shipped;
+      long n = size;
+      return rows.mapPartitions(
+          it ->
+              ExecutorWestOfN.candidates(
+                  it,
+                  Heads.fromTensors(sh.value().tensors()),
+                  sh.value().normalizer(),
+                  g.value(),
+                  b.value(),
+                  n));
     }
 
     /** Each pair not taken as {@code map} makes it of its read order and rewards, lazily. */
@@ -405,15 +465,22 @@ final class ExecutorPool implements HeadFeatures, Pool {
     @Override
     public void close() {
       gone.destroy();
+      if (builtFrom != null) {
+        builtFrom.destroy();
+      }
       shipped.destroy();
     }
   }
 
-  /** Where {@link #score} hands each pair it keeps, with its two numbers. */
+  /** Where {@link #score} hands each candidate it keeps, with its two numbers. */
   @FunctionalInterface
   private interface ScoredSink {
-    void accept(long order, double first, double second);
+    void accept(Candidate c, double first, double second);
   }
+
+  /** A candidate kept by {@link #score}, with its two numbers. */
+  private record Kept(Candidate candidate, double first, double second)
+      implements java.io.Serializable {}
 
   /**
    * Scores every pool pair not {@code taken} with {@code head} on the executors, and hands {@code
@@ -421,20 +488,26 @@ final class ExecutorPool implements HeadFeatures, Pool {
    * KeyRanges}), and brought a range at a time, so the driver never holds them all at once.
    */
   private void score(HeadModel head, Taken taken, KeyedScores keep, ScoredSink sink) {
+    long places = westOfN ? 2 * size : size; // built candidates are placed after the pool's pairs
     try (Scoring scoring = new Scoring(head, taken);
-        PartsInOrder<Tuple2<Long, double[]>> inOrder =
+        PartsInOrder<Tuple2<Long, Kept>> inOrder =
             PartsInOrder.of(
                 scoring
+                    .candidates()
                     .map(
-                        (order, r1, r2) -> {
-                          double[] numbers = keep.of(order, r1, r2);
-                          return numbers == null ? null : new Tuple2<>(order, numbers);
+                        c -> {
+                          double[] numbers = keep.of(c.place(), c.r1(), c.r2());
+                          return numbers == null
+                              ? null
+                              : new Tuple2<>(c.place(), new Kept(c, numbers[0], numbers[1]));
                         })
+                    .filter(t -> t != null)
                     .mapToPair(t -> t)
                     .repartitionAndSortWithinPartitions(
                         new KeyRanges(
-                            (int) ((size + KEYS_PER_RANGE - 1) / KEYS_PER_RANGE), size)))) {
-      inOrder.forEachRemaining(t -> sink.accept(t._1(), t._2()[0], t._2()[1]));
+                            (int) ((places + KEYS_PER_RANGE - 1) / KEYS_PER_RANGE), places)))) {
+      inOrder.forEachRemaining(
+          t -> sink.accept(t._2().candidate(), t._2().first(), t._2().second()));
     }
   }
 
@@ -495,10 +568,16 @@ final class ExecutorPool implements HeadFeatures, Pool {
    */
   @Override
   public void withTexts(List<SelfLabel> labels, LabelSink each) throws IOException {
-    if (labels.isEmpty()) {
-      return;
-    }
     KeyOrder order = KeyOrder.of(labels);
+    if (order.count() > 0) {
+      plainWithTexts(labels, order, each);
+    }
+    builtWithTexts(labels, each);
+  }
+
+  /** The labels of pool pairs' own answers, in key order, each with its pair's texts. */
+  private void plainWithTexts(List<SelfLabel> labels, KeyOrder order, LabelSink each)
+      throws IOException {
     Broadcast<java.util.BitSet> find = context.broadcast(order.keys());
     try (PartsInOrder<Tuple2<Long, PoolRow>> inOrder =
         PartsInOrder.of(
@@ -510,7 +589,7 @@ final class ExecutorPool implements HeadFeatures, Pool {
                         (order.keys().cardinality() + TEXTS_PER_PART - 1) / TEXTS_PER_PART,
                         size)))) {
       PoolRow row = null;
-      for (int n = 0; n < labels.size(); n++) {
+      for (int n = 0; n < order.count(); n++) {
         int i = order.place(n);
         SelfLabel l = labels.get(i);
         while (row == null || row.order() != orderOf(l.pair().key())) {
@@ -524,6 +603,55 @@ final class ExecutorPool implements HeadFeatures, Pool {
     } finally {
       find.destroy();
     }
+  }
+
+  /**
+   * The built (West-of-N) labels among {@code labels}, in their order, each with its two pairs'
+   * texts: fetched {@link #TEXTS_PER_PART} labels at a time, a job each (the way the driver writes
+   * selected.jsonl itself; the executors write it as parts, {@link SelectedParts}).
+   */
+  private void builtWithTexts(List<SelfLabel> labels, LabelSink each) throws IOException {
+    List<SelfLabel> chunk = new ArrayList<>();
+    for (int i = 0; i <= labels.size(); i++) {
+      if (i < labels.size() && labels.get(i).pair().built()) {
+        chunk.add(labels.get(i));
+      }
+      if (chunk.size() == TEXTS_PER_PART || (i == labels.size() && !chunk.isEmpty())) {
+        long[] wanted =
+            chunk.stream()
+                .flatMapToLong(
+                    l ->
+                        java.util.stream.LongStream.of(
+                            orderOf(l.pair().first().pair().key()),
+                            orderOf(l.pair().second().pair().key())))
+                .distinct()
+                .sorted()
+                .toArray();
+        Map<Long, PoolRow> byOrder = new HashMap<>();
+        withIds(texts, wanted, PoolRow::order, r -> r).forEach(r -> byOrder.put(r.order(), r));
+        for (SelfLabel l : chunk) {
+          each.accept(textsOf(l, byOrder::get));
+        }
+        chunk.clear();
+      }
+    }
+  }
+
+  /** Built label {@code l} with its two pairs' texts, the rows {@code rows} gives by order. */
+  static SelfLabel textsOf(SelfLabel l, java.util.function.LongFunction<PoolRow> rows) {
+    Comparison c = l.pair();
+    Comparison whole =
+        new Comparison(
+            new Comparison.Answer(pairOf(rows.apply(orderOf(c.key()))), c.first().isFirst()),
+            new Comparison.Answer(
+                pairOf(rows.apply(orderOf(c.second().pair().key()))), c.second().isFirst()));
+    return new SelfLabel(whole, l.firstPreferred(), l.s1(), l.s2(), l.loop());
+  }
+
+  /** The pool pair of {@code row} with its texts, as one process holds it. */
+  static UnlabeledPair pairOf(PoolRow row) {
+    return new UnlabeledPair(
+        keyOf(row.order()), row.id(), row.prompt(), row.first(), row.second(), null);
   }
 
   /**
@@ -552,21 +680,28 @@ final class ExecutorPool implements HeadFeatures, Pool {
   }
 
   /**
-   * Labels' pairs' keys as bits over the pool, and the labels' places sorted by key ({@code byKey};
-   * null where the labels are in key order already).
+   * The labels of pool pairs' own answers ({@code count} of them; built ones are not counted):
+   * their pairs' keys as bits over the pool, and their places sorted by key ({@code byKey}; null
+   * where the labels are in key order already, built ones last).
    */
-  record KeyOrder(java.util.BitSet keys, long[] byKey) {
+  record KeyOrder(java.util.BitSet keys, long[] byKey, int count) {
     static KeyOrder of(List<SelfLabel> labels) {
       java.util.BitSet keys = new java.util.BitSet();
       boolean inKeyOrder = true;
       int last = -1;
+      int count = 0;
       for (SelfLabel l : labels) {
+        if (l.pair().built()) {
+          last = Integer.MAX_VALUE; // a plain label after a built one: not in key order
+          continue;
+        }
         int key = l.pair().key();
         keys.set(key);
         inKeyOrder &= key >= last;
         last = key;
+        count++;
       }
-      return new KeyOrder(keys, inKeyOrder ? null : keyThenIndex(labels));
+      return new KeyOrder(keys, inKeyOrder ? null : keyThenIndex(labels, count), count);
     }
 
     /** The label at place {@code n} in key order. */
@@ -575,11 +710,17 @@ final class ExecutorPool implements HeadFeatures, Pool {
     }
   }
 
-  /** The labels' places sorted by their pairs' keys: key and place packed in a long, sorted. */
-  private static long[] keyThenIndex(List<SelfLabel> labels) {
-    long[] out = new long[labels.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = ((long) labels.get(i).pair().key() << 32) | i;
+  /**
+   * The places of the {@code count} plain labels sorted by their pairs' keys: key and place packed
+   * in a long, sorted.
+   */
+  private static long[] keyThenIndex(List<SelfLabel> labels, int count) {
+    long[] out = new long[count];
+    int n = 0;
+    for (int i = 0; i < labels.size(); i++) {
+      if (!labels.get(i).pair().built()) {
+        out[n++] = ((long) labels.get(i).pair().key() << 32) | i;
+      }
     }
     Arrays.sort(out);
     for (int i = 0; i < out.length; i++) {
@@ -600,6 +741,7 @@ final class ExecutorPool implements HeadFeatures, Pool {
     if (wanted.isEmpty()) {
       return new boolean[0];
     }
+    Map<Long, int[]> builtLengths = builtLengths(labels);
     Broadcast<java.util.BitSet> find = context.broadcast(wanted);
     java.util.BitSet[] longer;
     try {
@@ -624,9 +766,42 @@ final class ExecutorPool implements HeadFeatures, Pool {
     boolean[] out = new boolean[labels.size()];
     for (int i = 0; i < out.length; i++) {
       SelfLabel l = labels.get(i);
-      out[i] = longer[l.firstPreferred() ? 0 : 1].get(l.pair().key());
+      out[i] =
+          l.pair().built()
+              ? length(builtLengths, l.chosenAnswer()) > length(builtLengths, l.rejectedAnswer())
+              : longer[l.firstPreferred() ? 0 : 1].get(l.pair().key());
     }
     return out;
+  }
+
+  /**
+   * The answers' lengths of the pool pairs the built labels among {@code labels} take answers from,
+   * by read order: a built label compares answers of two pairs, which the bits above do not.
+   */
+  private Map<Long, int[]> builtLengths(List<SelfLabel> labels) {
+    long[] wanted =
+        labels.stream()
+            .filter(l -> l.pair().built())
+            .flatMapToLong(
+                l ->
+                    java.util.stream.LongStream.of(
+                        orderOf(l.pair().first().pair().key()),
+                        orderOf(l.pair().second().pair().key())))
+            .distinct()
+            .sorted()
+            .toArray();
+    Map<Long, int[]> out = new HashMap<>();
+    withIds(
+            rows,
+            wanted,
+            PoolRow::order,
+            r -> new Tuple2<>(r.order(), new int[] {r.firstLength(), r.secondLength()}))
+        .forEach(t -> out.put(t._1(), t._2()));
+    return out;
+  }
+
+  private static int length(Map<Long, int[]> lengths, Comparison.Answer a) {
+    return lengths.get(orderOf(a.pair().key()))[a.isFirst() ? 0 : 1];
   }
 
   /**
@@ -673,25 +848,28 @@ final class ExecutorPool implements HeadFeatures, Pool {
    */
   @Override
   public java.util.function.IntFunction<UnlabeledPair> saved(int[] savedKeys, long[] ids) {
-    long[] wanted = Arrays.stream(ids).distinct().sorted().toArray();
+    // Each pair named once (a built label names pairs other labels name too), by saved key: the
+    // copies of a pair the pool holds more than once go to its saved keys in their order.
+    java.util.TreeMap<Integer, Long> idOfKey = new java.util.TreeMap<>();
+    for (int i = 0; i < savedKeys.length; i++) {
+      idOfKey.put(savedKeys[i], ids[i]);
+    }
+    long[] wanted =
+        idOfKey.values().stream().mapToLong(Long::longValue).distinct().sorted().toArray();
     Map<Long, java.util.ArrayDeque<Long>> copies = new HashMap<>();
     withIds(rows, wanted, PoolRow::contentId, r -> new long[] {r.contentId(), r.order()}).stream()
         .sorted(Comparator.comparingLong(r -> r[1]))
         .forEach(r -> copies.computeIfAbsent(r[0], k -> new java.util.ArrayDeque<>()).add(r[1]));
-    long[] at = new long[ids.length];
-    for (int i = 0; i < ids.length; i++) {
-      java.util.ArrayDeque<Long> left = copies.get(ids[i]);
+    Map<Integer, UnlabeledPair> bySavedKey = new HashMap<>();
+    for (Map.Entry<Integer, Long> e : idOfKey.entrySet()) {
+      java.util.ArrayDeque<Long> left = copies.get(e.getValue());
       if (left == null || left.isEmpty()) {
         throw new IllegalArgumentException(
             "a saved self-label names a pair that is not in the pool (content id "
-                + org.ser4j.data.ContentId.hex(ids[i])
+                + org.ser4j.data.ContentId.hex(e.getValue())
                 + "): was the pool changed since the run began?");
       }
-      at[i] = left.poll();
-    }
-    Map<Integer, UnlabeledPair> bySavedKey = new HashMap<>();
-    for (int i = 0; i < savedKeys.length; i++) {
-      bySavedKey.put(savedKeys[i], keyOnly(at[i]).first().pair());
+      bySavedKey.put(e.getKey(), keyOnly(left.poll()).first().pair());
     }
     return bySavedKey::get;
   }
@@ -764,8 +942,16 @@ final class ExecutorPool implements HeadFeatures, Pool {
   @Override
   public double[][][] selfLabelStyles(List<org.ser4j.data.Style> styles, List<SelfLabel> labels) {
     List<org.ser4j.data.Style> measured = List.copyOf(styles); // shipped to the executors
-    long[] wanted =
-        labels.stream().mapToLong(l -> orderOf(l.pair().key())).distinct().sorted().toArray();
+    long[] wanted = // both answers' pairs (two for a built label)
+        labels.stream()
+            .flatMapToLong(
+                l ->
+                    java.util.stream.LongStream.of(
+                        orderOf(l.pair().first().pair().key()),
+                        orderOf(l.pair().second().pair().key())))
+            .distinct()
+            .sorted()
+            .toArray();
     Map<Long, double[][]> byOrder = new HashMap<>();
     withIds(
             texts,
@@ -780,10 +966,10 @@ final class ExecutorPool implements HeadFeatures, Pool {
     double[][][] out = {new double[labels.size()][], new double[labels.size()][]};
     for (int i = 0; i < labels.size(); i++) {
       SelfLabel l = labels.get(i);
-      double[][] answers = byOrder.get(orderOf(l.pair().key()));
-      boolean firstChosen = l.chosenAnswer().isFirst();
-      out[0][i] = answers[firstChosen ? 0 : 1];
-      out[1][i] = answers[firstChosen ? 1 : 0];
+      Comparison.Answer chosen = l.chosenAnswer();
+      Comparison.Answer rejected = l.rejectedAnswer();
+      out[0][i] = byOrder.get(orderOf(chosen.pair().key()))[chosen.isFirst() ? 0 : 1];
+      out[1][i] = byOrder.get(orderOf(rejected.pair().key()))[rejected.isFirst() ? 0 : 1];
     }
     return out;
   }

@@ -21,7 +21,9 @@ import org.ser4j.model.head.HeadFeatures;
  * The frozen encoder on a Spark cluster with the pool read there too: the seed's and test pairs'
  * texts are encoded as {@link SparkFeatures} encodes them and come back; the pool is read on the
  * executors ({@link PoolReader}), less the pairs the seed or test set compare (by content id),
- * encoded where it was read and persisted there ({@link ExecutorPool}).
+ * encoded where it was read and persisted there ({@link ExecutorPool}). With West-of-N the pool is
+ * placed by prompt (each prompt's pairs in one part, found by its id by content), so that a part
+ * finds its prompts' built pairs alone ({@link ExecutorWestOfN}).
  */
 final class ExecutorPoolSource implements FeatureSource {
   private final SparkSession spark;
@@ -30,6 +32,7 @@ final class ExecutorPoolSource implements FeatureSource {
   private final boolean skipBad;
   private final int partitions;
   private final int driverFitMax;
+  private final boolean westOfN;
   private final Map<String, Object> details = new LinkedHashMap<>();
   private final java.io.PrintWriter log;
   private ExecutorPool pool;
@@ -41,8 +44,10 @@ final class ExecutorPoolSource implements FeatureSource {
       String source,
       boolean skipBad,
       int driverFitMax,
+      boolean westOfN,
       java.io.PrintWriter log)
       throws IOException {
+    this.westOfN = westOfN;
     this.log = log;
     this.driverFitMax = driverFitMax;
     this.spark = spark;
@@ -71,7 +76,7 @@ final class ExecutorPoolSource implements FeatureSource {
     JavaRDD<PoolRow> read; // with texts: read again, from the shuffle's files, where asked
     JavaRDD<PoolRow> rows;
     try {
-      read = reader.read(source, skipBad, knownIds).repartition(partitions);
+      read = placed(reader.read(source, skipBad, knownIds));
       rows =
           read.mapPartitions(it -> encodePartition(config, it))
               // Persisted without texts (a real pool's answers are most of a pair): scoring and
@@ -121,8 +126,23 @@ final class ExecutorPoolSource implements FeatureSource {
             size,
             labeledAndTest,
             driverFitMax,
+            westOfN,
             log);
     return pool;
+  }
+
+  /**
+   * The pool as read, spread over the parts: evenly, or with West-of-N by prompt (the pairs with
+   * their texts' ids).
+   */
+  private JavaRDD<PoolRow> placed(JavaRDD<PoolRow> read) {
+    if (!westOfN) {
+      return read.repartition(partitions);
+    }
+    return read.map(PoolRow::withTextIds)
+        .mapToPair(r -> new scala.Tuple2<>(r.promptId(), r))
+        .partitionBy(new org.apache.spark.HashPartitioner(partitions))
+        .values();
   }
 
   /**
@@ -139,14 +159,15 @@ final class ExecutorPoolSource implements FeatureSource {
         r ->
             rows.add(
                 new PoolRow(
-                    r.order(),
-                    r.contentId(),
-                    r.id(),
-                    interner.prompt(r.prompt()),
-                    interner.text(r.first()),
-                    interner.text(r.second()),
-                    null,
-                    null)));
+                        r.order(),
+                        r.contentId(),
+                        r.id(),
+                        interner.prompt(r.prompt()),
+                        interner.text(r.first()),
+                        interner.text(r.second()),
+                        null,
+                        null)
+                    .withTextIds(r.textIds())));
     SparkFeatures.TextIds texts = new SparkFeatures.TextIds(config.strategy());
     int[][] at = new int[rows.size()][2];
     for (int i = 0; i < rows.size(); i++) {

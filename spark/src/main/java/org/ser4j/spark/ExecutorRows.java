@@ -45,9 +45,15 @@ final class ExecutorRows implements FullBatchTrainer.Rows {
   /**
    * Self-labeled pool pairs by where they were read ({@link PoolRow#order}) and whether each one's
    * first answer won, as bits: what a fit broadcasts is an eighth of a byte a pool pair, however
-   * many are picked.
+   * many are picked; and the built (West-of-N) picks, a long each ({@link #built}: the chosen
+   * answer's pair and side, then the rejected one's), with their pairs as bits ({@code sources}).
    */
-  record Picks(java.util.BitSet ids, java.util.BitSet firstPreferred, int count)
+  record Picks(
+      java.util.BitSet ids,
+      java.util.BitSet firstPreferred,
+      int count,
+      long[] built,
+      java.util.BitSet sources)
       implements java.io.Serializable {
     static Picks of(long[] ids, boolean[] firstPreferred) {
       Builder b = new Builder();
@@ -61,11 +67,52 @@ final class ExecutorRows implements FullBatchTrainer.Rows {
       return ids.get(Math.toIntExact(order));
     }
 
+    /** A built pick: the chosen answer's pair and side, then the rejected answer's. */
+    static long built(
+        int chosenKey, boolean chosenIsFirst, int rejectedKey, boolean rejectedIsFirst) {
+      return ((long) chosenKey << 33)
+          | (chosenIsFirst ? 1L << 32 : 0)
+          | ((long) rejectedKey << 1)
+          | (rejectedIsFirst ? 1 : 0);
+    }
+
+    /**
+     * A part's built picks both of whose pairs are in {@code here} (by read order), as training
+     * pairs of weight {@code weight}.
+     */
+    List<FitRow> builtRows(java.util.Map<Long, PoolRow> here, double weight) {
+      List<FitRow> out = new ArrayList<>();
+      for (long b : built) {
+        PoolRow c = here.get(b >>> 33);
+        PoolRow r = here.get((b & 0xFFFF_FFFFL) >>> 1);
+        if (c != null && r != null) {
+          out.add(
+              new FitRow(
+                  (b & (1L << 32)) != 0 ? c.firstVector() : c.secondVector(),
+                  (b & 1) != 0 ? r.firstVector() : r.secondVector(),
+                  weight));
+        }
+      }
+      return out;
+    }
+
     /** Picks added one by one, each pool pair at most once. */
     static final class Builder {
       private final java.util.BitSet ids = new java.util.BitSet();
       private final java.util.BitSet first = new java.util.BitSet();
+      private final java.util.BitSet sources = new java.util.BitSet();
+      private final List<Long> built = new ArrayList<>();
       private int count;
+
+      /**
+       * A built pick: the chosen answer is pair {@code chosenKey}'s, the rejected one another's.
+       */
+      void addBuilt(
+          int chosenKey, boolean chosenIsFirst, int rejectedKey, boolean rejectedIsFirst) {
+        built.add(Picks.built(chosenKey, chosenIsFirst, rejectedKey, rejectedIsFirst));
+        sources.set(chosenKey);
+        sources.set(rejectedKey);
+      }
 
       void add(long order, boolean firstPreferred) {
         int at = Math.toIntExact(order);
@@ -78,7 +125,8 @@ final class ExecutorRows implements FullBatchTrainer.Rows {
       }
 
       Picks build() {
-        return new Picks(ids, first, count);
+        return new Picks(
+            ids, first, count, built.stream().mapToLong(Long::longValue).toArray(), sources);
       }
     }
   }
@@ -108,6 +156,19 @@ final class ExecutorRows implements FullBatchTrainer.Rows {
                       ? new FitRow(r.firstVector(), r.secondVector(), selfWeight)
                       : new FitRow(r.secondVector(), r.firstVector(), selfWeight);
                 });
+    if (picked.built().length > 0) {
+      // A built pick's two pairs share its prompt, and with West-of-N the pool is placed by prompt:
+      // one part of it holds both (the count below checks that every pick was found).
+      self =
+          self.union(
+              pool.filter(r -> p.value().sources().get(Math.toIntExact(r.order())))
+                  .mapPartitions(
+                      it -> {
+                        java.util.Map<Long, PoolRow> here = new java.util.HashMap<>();
+                        it.forEachRemaining(r -> here.put(r.order(), r));
+                        return p.value().builtRows(here, selfWeight).iterator();
+                      }));
+    }
     List<FitRow> seedRows = new ArrayList<>(seed.size());
     for (int i = 0; i < seed.size(); i++) {
       seedRows.add(new FitRow(seed.chosen()[i], seed.rejected()[i], 1.0));
@@ -122,11 +183,11 @@ final class ExecutorRows implements FullBatchTrainer.Rows {
             // memory alone computed it again from the pool (at 2M pairs, 6 of 16 parts a pass).
             .persist(StorageLevel.MEMORY_AND_DISK());
     size = blocks.map(b -> (long) b.weights().length).fold(0L, Long::sum);
-    if (size != seed.size() + picked.count()) {
+    long wanted = seed.size() + picked.count() + picked.built().length;
+    if (size != wanted) {
       close();
       throw new IllegalStateException(
-          (seed.size() + picked.count() - size)
-              + " self-labeled pairs were not found in the pool on the executors");
+          (wanted - size) + " self-labeled pairs were not found in the pool on the executors");
     }
   }
 

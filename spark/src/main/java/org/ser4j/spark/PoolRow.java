@@ -1,14 +1,17 @@
 package org.ser4j.spark;
 
 import java.io.Serializable;
+import org.ser4j.data.ContentId;
 import org.ser4j.data.Prompt;
 
 /**
  * One pool pair on the executors: where it was read ({@code order}: a code of its file, record and
  * pair as read; once the pool is numbered ({@link ReadOrderKeys}), its place in read order from 0,
  * which is also its key, as one process keys its pool), its content id, its id as selected.jsonl
- * names it, its texts and their lengths, and, once encoded, its answers' vectors. The pool is
- * persisted without its texts ({@link #vectorsOnly}): they are read again where a job needs them.
+ * names it, its texts and their lengths, and, once encoded, its answers' vectors; with West-of-N
+ * also its prompt's and answers' ids by content ({@link #textIds}, {@link ContentId#ofText}), which
+ * group and tell answers apart where the texts are not kept. The pool is persisted without its
+ * texts ({@link #vectorsOnly}): they are read again where a job needs them.
  */
 record PoolRow(
     long order,
@@ -20,7 +23,8 @@ record PoolRow(
     int firstLength,
     int secondLength,
     float[] firstVector,
-    float[] secondVector)
+    float[] secondVector,
+    long[] textIds) // {prompt, first, second} by ContentId.ofText, or null
     implements Serializable {
 
   /** A pair with its texts, their lengths theirs. */
@@ -43,7 +47,36 @@ record PoolRow(
         first == null ? 0 : first.length(),
         second == null ? 0 : second.length(),
         firstVector,
-        secondVector);
+        secondVector,
+        null);
+  }
+
+  /** The prompt's id by content ({@link ContentId#ofText} of its transcript). */
+  long promptId() {
+    return textIds[0];
+  }
+
+  /** This pair with its texts' ids by content, computed from its texts. */
+  PoolRow withTextIds() {
+    return withTextIds(
+        new long[] {
+          ContentId.ofText(prompt.transcript()), ContentId.ofText(first), ContentId.ofText(second)
+        });
+  }
+
+  PoolRow withTextIds(long[] ids) {
+    return new PoolRow(
+        order,
+        contentId,
+        id,
+        prompt,
+        first,
+        second,
+        firstLength,
+        secondLength,
+        firstVector,
+        secondVector,
+        ids);
   }
 
   /**
@@ -61,7 +94,8 @@ record PoolRow(
         firstLength,
         secondLength,
         firstVector,
-        secondVector);
+        secondVector,
+        textIds);
   }
 
   PoolRow withOrder(long place) {
@@ -75,12 +109,13 @@ record PoolRow(
         firstLength,
         secondLength,
         firstVector,
-        secondVector);
+        secondVector,
+        textIds);
   }
 
   PoolRow withVectors(float[] a, float[] b) {
     return new PoolRow(
-        order, contentId, id, prompt, first, second, firstLength, secondLength, a, b);
+        order, contentId, id, prompt, first, second, firstLength, secondLength, a, b, textIds);
   }
 
   /** Pair {@code pair} of record {@code line} (1-based) of file {@code file} in read order. */

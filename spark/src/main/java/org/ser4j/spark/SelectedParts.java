@@ -32,7 +32,10 @@ import scala.Tuple2;
  * renamed). The parts go to a directory beside the target, which replaces it once every part is
  * there as its task reported: so the driver neither holds nor carries the texts, and the parts are
  * written in parallel. Where the executors cannot reach the run's directory (workers that do not
- * share its disk), the parts are not found here, and the driver writes one file instead.
+ * share its disk), the parts are not found here, and the driver writes one file instead. Built
+ * (West-of-N) labels come after the plain ones, in their order, as parts of their own: each is
+ * written where its two pairs are (the pool is placed by prompt, so one part of the pool holds
+ * both), and its line goes to a part by its place among them.
  */
 final class SelectedParts {
   // Labels a part, about 4 KB each with AlpacaEval's texts: more parts than cores where there are
@@ -62,28 +65,52 @@ final class SelectedParts {
     Path parts =
         file.toAbsolutePath()
             .resolveSibling("." + file.getFileName() + ".parts-" + table.getFileName());
+    Path builtTable = Files.createTempFile(spill, "ser4j-built-labels-", ".bin");
     Broadcast<BitSet> find = null;
+    Broadcast<BitSet> findBuilt = null;
     try {
-      BitSet wanted = writeTable(labels, table);
+      ExecutorPool.KeyOrder order = ExecutorPool.KeyOrder.of(labels);
+      writeTable(labels, order, table);
       context.sc().addFile(table.toString());
-      find = context.broadcast(wanted);
+      find = context.broadcast(order.keys());
       Broadcast<BitSet> found = find;
       String name = table.getFileName().toString();
       String dir = parts.toString();
+      int plain = order.count();
       int n =
           (int)
-              Math.min(
-                  labels.size(),
-                  Math.max(context.defaultParallelism(), 1 + labels.size() / LABELS_PER_PART));
-      List<long[]> written =
-          texts
-              .filter(r -> found.value().get(Math.toIntExact(r.order())))
-              .mapToPair(r -> new Tuple2<>(r.order(), r))
-              .repartitionAndSortWithinPartitions(new KeyRanges(n, size))
-              .mapPartitionsWithIndex(
-                  (i, rows) -> List.of(writePart(Path.of(dir), i, name, rows, format)).iterator(),
-                  true)
-              .collect();
+              Math.min(plain, Math.max(context.defaultParallelism(), 1 + plain / LABELS_PER_PART));
+      List<long[]> written = new ArrayList<>();
+      if (plain > 0) {
+        written.addAll(
+            texts
+                .filter(r -> found.value().get(Math.toIntExact(r.order())))
+                .mapToPair(r -> new Tuple2<>(r.order(), r))
+                .repartitionAndSortWithinPartitions(new KeyRanges(n, size))
+                .mapPartitionsWithIndex(
+                    (i, rows) -> List.of(writePart(Path.of(dir), i, name, rows, format)).iterator(),
+                    true)
+                .collect());
+      }
+      int built = labels.size() - plain;
+      if (built > 0) {
+        findBuilt = context.broadcast(writeBuiltTable(labels, builtTable));
+        context.sc().addFile(builtTable.toString());
+        Broadcast<BitSet> sources = findBuilt;
+        String builtName = builtTable.getFileName().toString();
+        int m = Math.min(built, Math.max(1, built / LABELS_PER_PART));
+        int first = n;
+        written.addAll(
+            texts
+                .filter(r -> sources.value().get(Math.toIntExact(r.order())))
+                .mapPartitions(rows -> builtLines(rows, builtName, format))
+                .mapToPair(t -> t)
+                .repartitionAndSortWithinPartitions(new KeyRanges(m, built))
+                .mapPartitionsWithIndex(
+                    (i, lines) -> List.of(writeLines(Path.of(dir), first + i, lines)).iterator(),
+                    true)
+                .collect());
+      }
       List<String> missing = missing(parts, written, labels.size());
       if (!missing.isEmpty()) {
         return missing; // what the driver sees of the parts goes below
@@ -102,20 +129,24 @@ final class SelectedParts {
       if (find != null) {
         find.destroy();
       }
+      if (findBuilt != null) {
+        findBuilt.destroy();
+      }
       Files.deleteIfExists(table);
+      Files.deleteIfExists(builtTable);
       org.ser4j.util.AtomicFiles.deleteTree(parts);
     }
   }
 
   /**
-   * The labels sorted by their pairs' keys as rows of {@value #ROW} bytes, written to {@code
-   * table}; the keys as bits.
+   * The plain labels sorted by their pairs' keys ({@code order}) as rows of {@value #ROW} bytes,
+   * written to {@code table}.
    */
-  private static BitSet writeTable(List<SelfLabel> labels, Path table) throws IOException {
-    ExecutorPool.KeyOrder order = ExecutorPool.KeyOrder.of(labels);
+  private static void writeTable(List<SelfLabel> labels, ExecutorPool.KeyOrder order, Path table)
+      throws IOException {
     try (DataOutputStream out =
         new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(table), 1 << 16))) {
-      for (int n = 0; n < labels.size(); n++) {
+      for (int n = 0; n < order.count(); n++) {
         SelfLabel l = labels.get(order.place(n));
         out.writeInt(l.pair().key());
         out.writeInt((l.loop() << 1) | (l.firstPreferred() ? 1 : 0));
@@ -123,7 +154,100 @@ final class SelectedParts {
         out.writeDouble(l.s2());
       }
     }
-    return order.keys();
+  }
+
+  /**
+   * The built labels, in their order, as rows of {@value #BUILT_ROW} bytes written to {@code table}
+   * (the two pairs' keys, which answers, the loop and label, s1, s2); their pairs' keys as bits.
+   */
+  private static BitSet writeBuiltTable(List<SelfLabel> labels, Path table) throws IOException {
+    BitSet sources = new BitSet();
+    try (DataOutputStream out =
+        new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(table), 1 << 16))) {
+      for (SelfLabel l : labels) {
+        Comparison c = l.pair();
+        if (!c.built()) {
+          continue;
+        }
+        out.writeInt(c.key());
+        out.writeBoolean(c.first().isFirst());
+        out.writeInt(c.second().pair().key());
+        out.writeBoolean(c.second().isFirst());
+        out.writeInt((l.loop() << 1) | (l.firstPreferred() ? 1 : 0));
+        out.writeDouble(l.s1());
+        out.writeDouble(l.s2());
+        sources.set(c.key());
+        sources.set(c.second().pair().key());
+      }
+    }
+    return sources;
+  }
+
+  private static final int BUILT_ROW = 4 + 1 + 4 + 1 + 4 + 8 + 8;
+
+  /**
+   * On an executor: the lines of the built labels (the table Spark fetched as {@code table}) both
+   * of whose pairs are among {@code rows} (one part of the pool, placed by prompt), each by its
+   * place among the built labels.
+   */
+  private static Iterator<Tuple2<Long, byte[]>> builtLines(
+      Iterator<PoolRow> rows, String table, Pool.LineFormat format) throws IOException {
+    java.util.Map<Long, PoolRow> here = new java.util.HashMap<>();
+    rows.forEachRemaining(r -> here.put(r.order(), r));
+    List<Tuple2<Long, byte[]>> out = new ArrayList<>();
+    if (here.isEmpty()) {
+      return out.iterator();
+    }
+    try (DataInputStream in =
+        new DataInputStream(
+            new java.io.BufferedInputStream(
+                Files.newInputStream(Path.of(SparkFiles.get(table))), 1 << 16))) {
+      long rowsInTable = Files.size(Path.of(SparkFiles.get(table))) / BUILT_ROW;
+      for (long i = 0; i < rowsInTable; i++) {
+        PoolRow a = here.get((long) in.readInt());
+        boolean aFirst = in.readBoolean();
+        PoolRow b = here.get((long) in.readInt());
+        boolean bFirst = in.readBoolean();
+        int loopAndLabel = in.readInt();
+        double s1 = in.readDouble();
+        double s2 = in.readDouble();
+        if (a != null && b != null) {
+          SelfLabel l =
+              new SelfLabel(
+                  new Comparison(
+                      new Comparison.Answer(ExecutorPool.pairOf(a), aFirst),
+                      new Comparison.Answer(ExecutorPool.pairOf(b), bFirst)),
+                  (loopAndLabel & 1) == 1,
+                  s1,
+                  s2,
+                  loopAndLabel >> 1);
+          out.add(new Tuple2<>(i, format.line(l)));
+        }
+      }
+    }
+    return out.iterator();
+  }
+
+  /** On an executor: {@code lines} (in order) as {@code dir}/part-i.jsonl; {i, lines, bytes}. */
+  private static long[] writeLines(Path dir, int i, Iterator<Tuple2<Long, byte[]>> lines)
+      throws IOException {
+    Files.createDirectories(dir);
+    Path part = dir.resolve(partName(i));
+    org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
+    Path tmp =
+        dir.resolve(
+            "." + part.getFileName() + "." + (task == null ? 0 : task.taskAttemptId()) + ".tmp");
+    long n = 0;
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+      while (lines.hasNext()) {
+        out.write(lines.next()._2());
+        out.write('\n');
+        n++;
+      }
+    }
+    long bytes = Files.size(tmp);
+    Files.move(tmp, part, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    return new long[] {i, n, bytes};
   }
 
   /**

@@ -53,7 +53,7 @@ public final class SparkEngine implements LearnerEngine {
       paramLabel = "WHERE",
       defaultValue = "executors",
       description =
-          "With --unlabeled: where the pool is read, encoded, scored and selected from: executors (the driver holds the seed, the test set, the model and the pairs picked, never the pool; JSON Lines, gzip or Parquet on any Hadoop path) or driver (read on the driver, as ser evolve does; needed for --west-of-n) (default: ${DEFAULT-VALUE}).")
+          "With --unlabeled: where the pool is read, encoded, scored and selected from: executors (the driver holds the seed, the test set, the model and the pairs picked, never the pool; JSON Lines, gzip or Parquet on any Hadoop path) or driver (read on the driver, as ser evolve does) (default: ${DEFAULT-VALUE}).")
   String poolOn;
 
   @Option(
@@ -139,18 +139,16 @@ public final class SparkEngine implements LearnerEngine {
       return HeadLearner.over(
           new SparkFeatures(spark, encoder, partitions), ser.train(), Progress.quiet());
     }
-    refuseOnExecutors(ser);
     executorPool =
-        new ExecutorPoolSource(spark, encoder, partitions, poolSource, skipBad, driverFitMax, log);
+        new ExecutorPoolSource(
+            spark,
+            encoder,
+            partitions,
+            poolSource,
+            skipBad,
+            driverFitMax,
+            ser.selection().westOfN(),
+            log);
     return HeadLearner.over(executorPool, ser.train(), Progress.quiet());
-  }
-
-  /** What the pool on the executors does not do yet, said before anything is encoded. */
-  private static void refuseOnExecutors(SerConfig ser) {
-    if (ser.selection().westOfN()) {
-      throw new IllegalArgumentException(
-          "--west-of-n (it pairs answers across the pool) needs the pool on the driver: add"
-              + " --pool-on driver");
-    }
   }
 }

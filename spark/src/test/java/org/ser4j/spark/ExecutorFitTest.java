@@ -262,6 +262,67 @@ class ExecutorFitTest {
     assertTrue(e.getMessage().contains("1 self-labeled pairs were not found"), e.getMessage());
   }
 
+  /**
+   * Built (West-of-N) picks take their two answers from two pool pairs, either side of each: with
+   * both pairs in one part (as the pool placed by prompt has them) a pass sums what the driver sums
+   * over the same answers; where a built pick's pairs are in two parts it is not found, and the fit
+   * says so.
+   */
+  @Test
+  void builtPicksTakeTheirAnswersFromTwoPairs() {
+    Random rnd = new Random(11);
+    ExecutorRows.Picks.Builder picks = new ExecutorRows.Picks.Builder();
+    int n = 300;
+    int total = (int) pool.count();
+    List<PoolRow> rows = pool.collect();
+    float[][] c = new float[seed.size() + n][];
+    float[][] r = new float[seed.size() + n][];
+    double[] weights = new double[seed.size() + n];
+    for (int i = 0; i < seed.size(); i++) {
+      c[i] = seed.chosen()[i];
+      r[i] = seed.rejected()[i];
+      weights[i] = 1;
+    }
+    for (int k = 0; k < n; k++) {
+      int a = rnd.nextInt(total);
+      int b = (a + 1 + rnd.nextInt(total - 1)) % total;
+      boolean aFirst = rnd.nextBoolean();
+      boolean bFirst = rnd.nextBoolean();
+      picks.addBuilt(a, aFirst, b, bFirst);
+      PoolRow ra = rows.get(a);
+      PoolRow rb = rows.get(b);
+      assertEquals(a, ra.order());
+      c[seed.size() + k] = aFirst ? ra.firstVector() : ra.secondVector();
+      r[seed.size() + k] = bFirst ? rb.firstVector() : rb.secondVector();
+      weights[seed.size() + k] = SELF_WEIGHT;
+    }
+    ExecutorRows.Picks built = picks.build();
+    FullBatchTrainer.Rows here = FullBatchTrainer.inMemory(new PairFeatures(c, r), weights);
+    JavaRDD<PoolRow> onePart = pool.coalesce(1).cache();
+    try (ExecutorRows there = new ExecutorRows(context, onePart, seed, built, SELF_WEIGHT, D, 1)) {
+      assertEquals(seed.size() + n, there.size());
+      float[] std = here.featureSums().normalizer().std();
+      double[] theta = new double[D];
+      for (int a = 0; a < D; a++) {
+        theta[a] = rnd.nextGaussian() * 0.3;
+      }
+      BradleyTerrySums x = here.objective(theta, std);
+      BradleyTerrySums y = there.objective(theta, std);
+      assertEquals(x.weight(), y.weight(), 1e-9);
+      assertEquals(x.loss(), y.loss(), 1e-9 * x.loss());
+      for (int k = 0; k < D; k++) {
+        assertEquals(x.gradient()[k], y.gradient()[k], 1e-9 * Math.abs(x.weight()), "dim " + k);
+      }
+    } finally {
+      onePart.unpersist(false);
+    }
+    IllegalStateException e = // six parts: most built picks' two pairs are in two of them
+        assertThrows(
+            IllegalStateException.class,
+            () -> new ExecutorRows(context, pool, seed, built, SELF_WEIGHT, D, 6));
+    assertTrue(e.getMessage().contains("self-labeled pairs were not found"), e.getMessage());
+  }
+
   /** Pairs of random vectors (scaled and shifted per dimension), labeled by a BT draw. */
   private static PairFeatures pairs(Random rnd, double[] truth, int n) {
     float[][] c = new float[n][D];

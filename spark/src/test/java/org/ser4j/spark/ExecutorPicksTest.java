@@ -127,7 +127,7 @@ class ExecutorPicksTest {
   void picksComeWithTheirTextsInReadOrderAndTheirLengths() throws Exception {
     ExecutorPool pool =
         new ExecutorPool(
-            context, keys, numbered, N, null, 100_000, new java.io.PrintWriter(System.err));
+            context, keys, numbered, N, null, 100_000, false, new java.io.PrintWriter(System.err));
     Random rnd = new Random(5);
     List<SelfLabel> labels = pool.newSelfLabels();
     for (int k = 0; k < N; k++) {
@@ -159,7 +159,7 @@ class ExecutorPicksTest {
       throws Exception {
     ExecutorPool pool =
         new ExecutorPool(
-            context, keys, numbered, N, null, 100_000, new java.io.PrintWriter(System.err));
+            context, keys, numbered, N, null, 100_000, false, new java.io.PrintWriter(System.err));
     Random rnd = new Random(8);
     List<SelfLabel> labels = new ArrayList<>();
     for (int k = 0; k < N; k++) {
@@ -191,6 +191,102 @@ class ExecutorPicksTest {
     try (var left = Files.list(dir)) {
       assertEquals(List.of(file), left.toList(), "the parts' own directory is gone");
     }
+  }
+
+  /**
+   * Built (West-of-N) labels, after a loop's plain ones, come with both their pairs' texts, in
+   * their order, and which answer is longer is read across the two pairs. Written where the texts
+   * are, their lines are parts of their own after the plain ones, where each label's two pairs are
+   * in one part of the pool (as the pool placed by prompt has them); where a label's pairs are in
+   * two parts, its line is not written there, and the driver writes the one file itself: the same
+   * lines either way.
+   */
+  @Test
+  void builtLabelsComeWithBothPairsTexts(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    ExecutorPool pool =
+        new ExecutorPool(
+            context, keys, numbered, N, null, 100_000, true, new java.io.PrintWriter(System.err));
+    java.util.Map<Integer, List<Integer>> byPart = new java.util.TreeMap<>();
+    numbered
+        .mapPartitionsWithIndex(
+            (p, it) -> {
+              List<int[]> out = new ArrayList<>();
+              it.forEachRemaining(r -> out.add(new int[] {p, (int) r.order()}));
+              return out.iterator();
+            },
+            true)
+        .collect()
+        .forEach(pk -> byPart.computeIfAbsent(pk[0], k -> new ArrayList<>()).add(pk[1]));
+    Random rnd = new Random(9);
+    List<SelfLabel> labels = new ArrayList<>();
+    for (int k = 0; k < N; k += 7) { // a loop's plain picks, in key order
+      labels.add(
+          SelfLabel.of(
+              Comparison.of(new UnlabeledPair(k, null, null, null, null, null)),
+              rnd.nextDouble(),
+              rnd.nextDouble(),
+              2));
+    }
+    int plain = labels.size();
+    for (List<Integer> keysHere : byPart.values()) { // then built ones, each within a part
+      for (int i = 0; i + 1 < keysHere.size() && i < 200; i += 2) {
+        labels.add(built(keysHere.get(i), keysHere.get(i + 1), rnd));
+      }
+    }
+    List<SelfLabel> written = new ArrayList<>();
+    pool.withTexts(labels, written::add);
+    assertEquals(labels.size(), written.size());
+    java.util.Map<Long, PoolRow> byKey = new java.util.HashMap<>();
+    numbered.collect().forEach(r -> byKey.put(r.order(), r));
+    for (int i = plain; i < labels.size(); i++) {
+      Comparison c = labels.get(i).pair();
+      SelfLabel w = written.get(i);
+      assertEquals(c.key(), w.pair().key(), "in their order");
+      assertEquals(c.second().pair().key(), w.pair().second().pair().key());
+      PoolRow a = byKey.get((long) c.key());
+      PoolRow b = byKey.get((long) c.second().pair().key());
+      assertEquals(c.first().isFirst() ? a.first() : a.second(), w.pair().first().text());
+      assertEquals(c.second().isFirst() ? b.first() : b.second(), w.pair().second().text());
+      assertEquals(b.prompt(), w.pair().second().pair().prompt());
+    }
+    assertArrayEquals(LengthBalance.chosenLonger(written), pool.chosenLonger(labels));
+    List<String> expected = new ArrayList<>();
+    for (SelfLabel l : written) {
+      expected.add(new String(RunStore.selectedLine(l), StandardCharsets.UTF_8));
+    }
+    Path parts = dir.resolve("parts").resolve(RunStore.SELECTED);
+    Files.createDirectories(parts.getParent());
+    pool.writeWithTexts(parts, labels, RunStore::selectedLine);
+    assertTrue(Files.isDirectory(parts), "written where the texts are");
+    assertEquals(expected, RunStore.selectedLines(parts));
+
+    List<SelfLabel> across = new ArrayList<>(labels); // one label's pairs in two parts
+    List<List<Integer>> twoParts = new ArrayList<>(byPart.values());
+    across.add(built(twoParts.get(0).get(1), twoParts.get(1).get(1), rnd));
+    List<String> expectedAcross = new ArrayList<>();
+    pool.withTexts(
+        across,
+        l -> expectedAcross.add(new String(RunStore.selectedLine(l), StandardCharsets.UTF_8)));
+    Path one = dir.resolve("one").resolve(RunStore.SELECTED);
+    Files.createDirectories(one.getParent());
+    pool.writeWithTexts(one, across, RunStore::selectedLine);
+    assertTrue(Files.isRegularFile(one), "the driver wrote the one file");
+    assertEquals(expectedAcross, RunStore.selectedLines(one));
+  }
+
+  /** A built label over pairs {@code a} and {@code b} (keys alone), random sides and numbers. */
+  private static SelfLabel built(int a, int b, Random rnd) {
+    return new SelfLabel(
+        new Comparison(
+            new Comparison.Answer(
+                new UnlabeledPair(a, null, null, null, null, null), rnd.nextBoolean()),
+            new Comparison.Answer(
+                new UnlabeledPair(b, null, null, null, null, null), rnd.nextBoolean())),
+        rnd.nextBoolean(),
+        rnd.nextDouble(),
+        rnd.nextDouble(),
+        2);
   }
 
   /** A part a task reported that the driver does not see, or lines short, is missing. */

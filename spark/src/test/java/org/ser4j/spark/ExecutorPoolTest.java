@@ -209,6 +209,13 @@ class ExecutorPoolTest {
    */
   private static JsonNode bothPick(
       String name, List<String> fields, boolean rounded, String... extra) throws Exception {
+    return bothPick(data, name, fields, rounded, extra);
+  }
+
+  /** As above, on {@code data}. */
+  private static JsonNode bothPick(
+      OwnDataSplit data, String name, List<String> fields, boolean rounded, String... extra)
+      throws Exception {
     Path here = dir.resolve(name + "-in-process");
     data.inProcess(here, extra);
     Path there = dir.resolve(name + "-executors");
@@ -372,14 +379,98 @@ class ExecutorPoolTest {
         "loop 1 selected and co-trained two views: " + loop1);
   }
 
+  /**
+   * West-of-N where the pool is (30 AlpacaEval prompts of six answer pairs each): each open
+   * prompt's best answer against its worst is built on the executors, and the run selects the same
+   * pairs, built ones included and in the same order, writes the same selected.jsonl (the built
+   * lines as parts of their own, written where their two pairs are), and reports the same loops and
+   * diagnostics as one process. A run that crashed after loop 1 then resumes from its built labels'
+   * two content ids and ends as the uninterrupted run.
+   */
   @Test
-  void whatNeedsThePoolOnTheDriverIsRefusedWithAReason() {
+  void westOfNBuildsAndPicksAsInOneProcess() throws Exception {
+    OwnDataSplit alpaca = OwnDataSplit.manyAnswers(dir.resolve("alpaca"));
+    JsonNode loops =
+        bothPick(
+            alpaca,
+            "won",
+            List.of(
+                "selected", "train_pairs", "validation_accuracy", "test_accuracy", "diagnostics"),
+            false,
+            "--west-of-n",
+            "--encoder-input",
+            "response",
+            "--keep",
+            "last"); // every loop run: a second loop to resume into
+    JsonNode loop1 = loops.get(1);
+    assertTrue(
+        loop1.path("diagnostics").path("built_pairs").asInt() > 0,
+        "loop 1 selected built pairs: " + loop1);
+    Path there = dir.resolve("won-executors");
+    Path crashed = dir.resolve("won-crashed");
+    crashAfterLoop1(there, crashed);
+    SparkEvolveTest.Result r =
+        SparkEvolveTest.spark("evolve", "--resume", crashed.toString(), "--quiet");
+    assertEquals(0, r.code(), r.err());
+    assertEquals(selectedLines(there), selectedLines(crashed));
+    assertArrayEquals(
+        Files.readAllBytes(there.resolve("final/model.safetensors")),
+        Files.readAllBytes(crashed.resolve("final/model.safetensors")));
+  }
+
+  /**
+   * West-of-N with a quota (built and plain candidates ranked together on the executors) and length
+   * balance (a built pick's lengths read across its two pairs) picks as one process does.
+   */
+  @Test
+  void westOfNWithAQuotaAndLengthBalancePicksAsInOneProcess() throws Exception {
+    OwnDataSplit alpaca = OwnDataSplit.manyAnswers(dir.resolve("alpaca-quota"));
+    JsonNode loops =
+        bothPick(
+            alpaca,
+            "won-quota",
+            List.of("selected", "test_accuracy", "diagnostics"),
+            false,
+            "--west-of-n",
+            "--encoder-input",
+            "response",
+            "--target-precision",
+            "0.8",
+            "--balance-length",
+            "--decision-folds",
+            "0");
+    assertTrue(
+        loops.get(1).path("diagnostics").path("built_pairs").asInt() > 0,
+        "loop 1 selected built pairs: " + loops.get(1));
+  }
+
+  /**
+   * With West-of-N and every fit with self-labels where the pool is (--driver-fit-max 0), the built
+   * pairs' two answers are found in one part of the pool (placed by prompt), and the run learns
+   * about as well as one process does.
+   */
+  @Test
+  void westOfNFitsWhereThePoolIs() throws Exception {
+    OwnDataSplit alpaca = OwnDataSplit.manyAnswers(dir.resolve("alpaca-fit"));
+    Path here = dir.resolve("won-fit-in-process");
+    String[] extra = {"--west-of-n", "--encoder-input", "response", "--decision-folds", "0"};
+    alpaca.inProcess(here, extra);
+    Path there = dir.resolve("won-fit-executors");
+    List<String> args = new java.util.ArrayList<>(List.of(extra));
+    args.addAll(List.of("--driver-fit-max", "0"));
     SparkEvolveTest.Result r =
         SparkEvolveTest.spark(
-            data.evolve(data.pool().toString(), dir.resolve("won"), "--west-of-n"));
-    assertEquals(1, r.code());
-    assertTrue(r.err().contains("--west-of-n"), r.err());
-    assertTrue(r.err().contains("add --pool-on driver"), r.err());
+            alpaca.evolve(alpaca.pool().toString(), there, args.toArray(String[]::new)));
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.err().contains("self-labels) where the pool is, full-batch"), r.err());
+    ObjectMapper json = new ObjectMapper();
+    JsonNode a = json.readTree(here.resolve("report.json").toFile()).get("loops");
+    JsonNode b = json.readTree(there.resolve("report.json").toFile()).get("loops");
+    assertTrue(
+        b.get(1).path("diagnostics").path("built_pairs").asInt() > 0, "built pairs: " + b.get(1));
+    double x = a.get(1).get("test_accuracy").asDouble();
+    double y = b.get(1).get("test_accuracy").asDouble();
+    assertTrue(Math.abs(x - y) <= 0.1, "loop 1 test accuracy " + y + " vs one process's " + x);
   }
 
   /**
@@ -458,24 +549,32 @@ class ExecutorPoolTest {
   }
 
   /**
-   * A run that crashed after loop 1 (its report then held loops 0 and 1) resumes: its saved
-   * self-labels are found on the executors by content id, and it ends as the uninterrupted run.
+   * {@code crashed}: a copy of finished run {@code run} as it stood when it crashed after loop 1
+   * (no loop 2, no final model; its report held loops 0 and 1).
    */
-  @Test
-  void aCrashedRunResumesAsIfUninterrupted() throws Exception {
+  private static void crashAfterLoop1(Path run, Path crashed) throws java.io.IOException {
     ObjectMapper json = new ObjectMapper();
     com.fasterxml.jackson.databind.node.ObjectNode report =
         (com.fasterxml.jackson.databind.node.ObjectNode)
-            json.readTree(onExecutors.resolve("report.json").toFile());
+            json.readTree(run.resolve("report.json").toFile());
     assertTrue(report.get("loops").size() == 3, "the run has loops 0 to 2: " + report);
-    Path crashed = dir.resolve("crashed");
-    copy(onExecutors, crashed);
+    copy(run, crashed);
     org.apache.commons.io.FileUtils.deleteDirectory(crashed.resolve("loop-2").toFile());
     org.apache.commons.io.FileUtils.deleteDirectory(crashed.resolve("final").toFile());
     ((com.fasterxml.jackson.databind.node.ArrayNode) report.get("loops")).remove(2);
     report.put("finished", false);
     report.remove("stop_reason");
     json.writeValue(crashed.resolve("report.json").toFile(), report);
+  }
+
+  /**
+   * A run that crashed after loop 1 (its report then held loops 0 and 1) resumes: its saved
+   * self-labels are found on the executors by content id, and it ends as the uninterrupted run.
+   */
+  @Test
+  void aCrashedRunResumesAsIfUninterrupted() throws Exception {
+    Path crashed = dir.resolve("crashed");
+    crashAfterLoop1(onExecutors, crashed);
     SparkEvolveTest.Result r =
         SparkEvolveTest.spark("evolve", "--resume", crashed.toString(), "--quiet");
     assertEquals(0, r.code(), r.err());

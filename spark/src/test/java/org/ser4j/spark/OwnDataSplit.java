@@ -59,6 +59,39 @@ record OwnDataSplit(Path labeled, Path pool, Path test, List<UnlabeledPair> pair
     return split;
   }
 
+  /**
+   * Data whose prompts each have several answers (West-of-N builds pairs from them): AlpacaEval's
+   * prompts with six or more answer pairs, six of each; ten prompts labeled, ten for the test, and
+   * a pool of 30 prompts' pairs (labels stripped, answers in a random order).
+   */
+  static OwnDataSplit manyAnswers(Path dir) throws IOException {
+    Path alpaca = Path.of("..", "..", "shared", "data", "alpacaeval", "pairs.jsonl.gz");
+    java.util.Map<String, List<PreferencePair>> byPrompt = new java.util.LinkedHashMap<>();
+    for (PreferencePair p :
+        PairReader.readAll(alpaca, ReadOptions.defaults().withSkipBad(true)).pairs()) {
+      byPrompt.computeIfAbsent(p.prompt().transcript(), k -> new ArrayList<>()).add(p);
+    }
+    List<List<PreferencePair>> prompts =
+        byPrompt.values().stream().filter(l -> l.size() >= 6).limit(50).toList();
+    Files.createDirectories(dir);
+    OwnDataSplit split =
+        new OwnDataSplit(
+            dir.resolve("labeled.jsonl"),
+            dir.resolve("pool.jsonl"),
+            dir.resolve("test.jsonl"),
+            new ArrayList<>());
+    java.util.function.Function<List<List<PreferencePair>>, List<PreferencePair>> six =
+        l -> l.stream().flatMap(q -> q.subList(0, 6).stream()).toList();
+    PairWriter.write(split.labeled, six.apply(prompts.subList(0, 10)));
+    PairWriter.write(split.test, six.apply(prompts.subList(40, 50)));
+    Random coin = new Random(7);
+    for (PreferencePair p : six.apply(prompts.subList(10, 40))) {
+      split.pairs.add(pair(split.pairs.size(), p, coin.nextBoolean()));
+    }
+    PairWriter.writeUnlabeled(split.pool, split.pairs);
+    return split;
+  }
+
   private static UnlabeledPair pair(int key, PreferencePair p, boolean flip) {
     return new UnlabeledPair(
         key,

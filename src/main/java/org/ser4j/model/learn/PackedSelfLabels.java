@@ -9,16 +9,17 @@ import java.util.RandomAccess;
 import java.util.function.IntFunction;
 
 /**
- * Self-labels of plain pool pairs held as rows of 24 bytes (the pair's key, the loop and the label,
- * the rule's two numbers), where a list of objects holds a graph of five (about 150). Each element
- * is made when read, its pair from the key ({@code pairs}). For a pool whose picks run into the
- * millions, kept by a run: given a spill directory, every block of rows past the first (65,536
- * labels, on the heap) lives in a file there mapped into memory, so the labels take no heap however
- * many they are (the file is deleted as it is opened: nothing is left behind, even by a crash).
- * Append-only: {@link #add} and {@link #snapshot} (read-only), no set or remove.
+ * Self-labels held as rows of 32 bytes (the pair's key, the loop, the label and, for a built
+ * (West-of-N) comparison, which answers it takes, the rule's two numbers, the second answer's
+ * pair's key), where a list of objects holds a graph of five (about 150). Each element is made when
+ * read, its pair from the key ({@code pairs}). For a pool whose picks run into the millions, kept
+ * by a run: given a spill directory, every block of rows past the first (65,536 labels, on the
+ * heap) lives in a file there mapped into memory, so the labels take no heap however many they are
+ * (the file is deleted as it is opened: nothing is left behind, even by a crash). Append-only:
+ * {@link #add} and {@link #snapshot} (read-only), no set or remove.
  */
 public final class PackedSelfLabels extends AbstractList<SelfLabel> implements RandomAccess {
-  private static final int ROW = 24;
+  private static final int ROW = 32;
   private static final int BLOCK_BITS = 16;
   private static final int BLOCK = 1 << BLOCK_BITS; // labels a block
 
@@ -61,36 +62,59 @@ public final class PackedSelfLabels extends AbstractList<SelfLabel> implements R
     }
     ByteBuffer b = blocks.block(i >>> BLOCK_BITS);
     int at = (i & (BLOCK - 1)) * ROW;
-    int loopAndLabel = b.getInt(at + 4);
+    int flags = b.getInt(at + 4);
+    Comparison c = pairs.apply(b.getInt(at));
+    if ((flags & BUILT) != 0) {
+      c =
+          new Comparison(
+              new Comparison.Answer(c.first().pair(), (flags & FIRST_IS_FIRST) != 0),
+              new Comparison.Answer(
+                  pairs.apply(b.getInt(at + 24)).first().pair(), (flags & SECOND_IS_FIRST) != 0));
+    }
     return new SelfLabel(
-        pairs.apply(b.getInt(at)),
-        (loopAndLabel & 1) == 1,
-        b.getDouble(at + 8),
-        b.getDouble(at + 16),
-        loopAndLabel >> 1);
+        c, (flags & LABEL) != 0, b.getDouble(at + 8), b.getDouble(at + 16), flags >> LOOP_SHIFT);
   }
+
+  // The row's second int: the label, whether the comparison is built and which answers it takes,
+  // then the loop.
+  private static final int LABEL = 1;
+  private static final int BUILT = 2;
+  private static final int FIRST_IS_FIRST = 4;
+  private static final int SECOND_IS_FIRST = 8;
+  private static final int LOOP_SHIFT = 4;
 
   @Override
   public int size() {
     return size;
   }
 
-  /** Appends {@code s}, a label of a pool pair's own two answers, in their order. */
+  /**
+   * Appends {@code s}: a label of a pool pair's own two answers, in their order, or of a built
+   * comparison of answers from two pool pairs.
+   */
   @Override
   public boolean add(SelfLabel s) {
     if (frozen) {
       throw new UnsupportedOperationException("a snapshot takes no more labels");
     }
     Comparison c = s.pair();
-    if (c.built() || !c.first().isFirst()) {
-      throw new IllegalArgumentException("only a pool pair's own answers are packed: " + c.id());
+    if (!c.built() && !c.first().isFirst()) {
+      throw new IllegalArgumentException("a pool pair's answers are packed in order: " + c.id());
+    }
+    int flags = (s.loop() << LOOP_SHIFT) | (s.firstPreferred() ? LABEL : 0);
+    if (c.built()) {
+      flags |=
+          BUILT
+              | (c.first().isFirst() ? FIRST_IS_FIRST : 0)
+              | (c.second().isFirst() ? SECOND_IS_FIRST : 0);
     }
     ByteBuffer b = blocks.forRow(size);
     int at = (size & (BLOCK - 1)) * ROW;
     b.putInt(at, c.key());
-    b.putInt(at + 4, (s.loop() << 1) | (s.firstPreferred() ? 1 : 0));
+    b.putInt(at + 4, flags);
     b.putDouble(at + 8, s.s1());
     b.putDouble(at + 16, s.s2());
+    b.putInt(at + 24, c.second().pair().key());
     size++;
     modCount++;
     return true;

@@ -10,36 +10,48 @@ import org.ser4j.model.learn.SelfLabel;
 /**
  * What a SER run has used of its pool: the pool pairs it self-labeled (each at most once), as bits
  * over the pool ({@link PoolBits}), and the prompts it built a West-of-N pair for (one per prompt
- * and run; by transcript, as {@link org.ser4j.data.Prompt#groups} groups them).
+ * and run; by transcript, as {@link org.ser4j.data.Prompt#groups} groups them). A pool kept
+ * elsewhere holds no transcripts on the driver: there a prompt was built for where one of its pool
+ * pairs gave an answer to a built pair ({@link #builtFrom}), which is the same test, since a built
+ * pair's answers come from pairs of its own prompt.
  */
 public final class Taken {
   private final PoolBits pairs;
+  private final PoolBits builtFrom; // the pool pairs whose answers a built pair took
   private final Set<String> builtPrompts = new HashSet<>();
 
   /** Nothing taken, the bits on the heap. */
   public Taken() {
-    this(PoolBits.onHeap());
+    this(PoolBits.onHeap(), PoolBits.onHeap());
   }
 
-  private Taken(PoolBits pairs) {
+  private Taken(PoolBits pairs, PoolBits builtFrom) {
     this.pairs = pairs;
+    this.builtFrom = builtFrom;
   }
 
   /** Nothing self-labeled yet; the pool pairs {@code keys} (labeled by people) never selected. */
   public static Taken excluding(BitSet keys) {
-    return excluding(keys, PoolBits.onHeap());
+    return excluding(keys, PoolBits.onHeap(), PoolBits.onHeap());
   }
 
-  /** As {@link #excluding(BitSet)}, the bits held in {@code bits} (empty). */
-  public static Taken excluding(BitSet keys, PoolBits bits) {
-    Taken t = new Taken(bits);
+  /**
+   * As {@link #excluding(BitSet)}, the pairs' bits held in {@code bits} and the built pairs'
+   * sources' in {@code builtFrom} (both empty).
+   */
+  public static Taken excluding(BitSet keys, PoolBits bits, PoolBits builtFrom) {
+    Taken t = new Taken(bits, builtFrom);
     keys.stream().forEach(bits::set);
     return t;
   }
 
   public void add(SelfLabel s) {
     if (s.pair().built()) {
-      builtPrompts.add(s.pair().prompt().transcript());
+      builtFrom.set(s.pair().first().pair().key());
+      builtFrom.set(s.pair().second().pair().key());
+      if (s.pair().prompt() != null) { // a pool kept elsewhere gives the driver keys alone
+        builtPrompts.add(s.pair().prompt().transcript());
+      }
     } else {
       pairs.set(s.pair().key());
     }
@@ -60,6 +72,14 @@ public final class Taken {
    */
   public BitSet bits() {
     return pairs.copy();
+  }
+
+  /**
+   * The keys of the pool pairs whose answers a built (West-of-N) pair took so far, as bits (a copy
+   * on the heap): a prompt with one of them was built for.
+   */
+  public BitSet builtFromBits() {
+    return builtFrom.copy();
   }
 
   /** Whether pool pair {@code p} was self-labeled already. */

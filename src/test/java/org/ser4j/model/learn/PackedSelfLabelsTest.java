@@ -27,6 +27,17 @@ class PackedSelfLabelsTest {
     List<SelfLabel> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       Comparison c = PAIRS.get(rng.nextInt(PAIRS.size()));
+      if (i % 5 == 0) { // a built (West-of-N) comparison: answers of two pairs, either side
+        c =
+            new Comparison(
+                new Comparison.Answer(c.first().pair(), rng.nextBoolean()),
+                new Comparison.Answer(
+                    PAIRS
+                        .get((c.key() + 1 + rng.nextInt(PAIRS.size() - 1)) % PAIRS.size())
+                        .first()
+                        .pair(),
+                    rng.nextBoolean()));
+      }
       out.add(
           i % 7 == 0
               ? new SelfLabel(c, rng.nextBoolean(), Double.NaN, Double.NaN, 2)
@@ -74,10 +85,23 @@ class PackedSelfLabelsTest {
   }
 
   @Test
-  void aBuiltPairIsRefused() {
-    Comparison built = new Comparison(PAIRS.get(1).first(), PAIRS.get(2).second());
+  void aBuiltPairKeepsWhichAnswersItTakes() {
+    Comparison built = new Comparison(PAIRS.get(1).second(), PAIRS.get(2).first());
+    PackedSelfLabels packed = new PackedSelfLabels(PAIRS::get);
+    packed.add(new SelfLabel(built, false, 0.25, 0.75, 3));
+    SelfLabel back = packed.get(0);
+    assertEquals(built, back.pair());
+    assertEquals("a2", back.chosen()); // the second answer: pair 2's first
+    assertEquals("b", back.rejected()); // the first: pair 1's second
+    assertEquals(0.75, back.s2());
+    assertEquals(3, back.loop());
+  }
+
+  @Test
+  void aPoolPairsAnswersOutOfOrderAreRefused() {
+    Comparison swapped = new Comparison(PAIRS.get(1).second(), PAIRS.get(1).first());
     PackedSelfLabels packed = new PackedSelfLabels(PAIRS::get);
     assertThrows(
-        IllegalArgumentException.class, () -> packed.add(SelfLabel.of(built, 0.9, 0.1, 1)));
+        IllegalArgumentException.class, () -> packed.add(SelfLabel.of(swapped, 0.9, 0.1, 1)));
   }
 }

@@ -51,7 +51,8 @@ class PoolBitsTest {
     BitSet people = new BitSet();
     people.set(5);
     people.set(70);
-    Taken taken = Taken.excluding(people, PoolBits.offHeap(spill, 100));
+    Taken taken =
+        Taken.excluding(people, PoolBits.offHeap(spill, 100), PoolBits.offHeap(spill, 100));
     assertEquals(2, taken.count());
     assertEquals(people, taken.bits());
   }
