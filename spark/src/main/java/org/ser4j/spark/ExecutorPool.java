@@ -617,16 +617,7 @@ final class ExecutorPool implements HeadFeatures, Pool {
         chunk.add(labels.get(i));
       }
       if (chunk.size() == TEXTS_PER_PART || (i == labels.size() && !chunk.isEmpty())) {
-        long[] wanted =
-            chunk.stream()
-                .flatMapToLong(
-                    l ->
-                        java.util.stream.LongStream.of(
-                            orderOf(l.pair().first().pair().key()),
-                            orderOf(l.pair().second().pair().key())))
-                .distinct()
-                .sorted()
-                .toArray();
+        long[] wanted = pairOrders(chunk.stream());
         Map<Long, PoolRow> byOrder = new HashMap<>();
         withIds(texts, wanted, PoolRow::order, r -> r).forEach(r -> byOrder.put(r.order(), r));
         for (SelfLabel l : chunk) {
@@ -646,6 +637,19 @@ final class ExecutorPool implements HeadFeatures, Pool {
             new Comparison.Answer(
                 pairOf(rows.apply(orderOf(c.second().pair().key()))), c.second().isFirst()));
     return new SelfLabel(whole, l.firstPreferred(), l.s1(), l.s2(), l.loop());
+  }
+
+  /** The read orders of the pairs {@code labels} take answers from (two for a built label). */
+  private static long[] pairOrders(java.util.stream.Stream<SelfLabel> labels) {
+    return labels
+        .flatMapToLong(
+            l ->
+                java.util.stream.LongStream.of(
+                    orderOf(l.pair().first().pair().key()),
+                    orderOf(l.pair().second().pair().key())))
+        .distinct()
+        .sorted()
+        .toArray();
   }
 
   /** The pool pair of {@code row} with its texts, as one process holds it. */
@@ -779,17 +783,7 @@ final class ExecutorPool implements HeadFeatures, Pool {
    * by read order: a built label compares answers of two pairs, which the bits above do not.
    */
   private Map<Long, int[]> builtLengths(List<SelfLabel> labels) {
-    long[] wanted =
-        labels.stream()
-            .filter(l -> l.pair().built())
-            .flatMapToLong(
-                l ->
-                    java.util.stream.LongStream.of(
-                        orderOf(l.pair().first().pair().key()),
-                        orderOf(l.pair().second().pair().key())))
-            .distinct()
-            .sorted()
-            .toArray();
+    long[] wanted = pairOrders(labels.stream().filter(l -> l.pair().built()));
     Map<Long, int[]> out = new HashMap<>();
     withIds(
             rows,
@@ -943,15 +937,7 @@ final class ExecutorPool implements HeadFeatures, Pool {
   public double[][][] selfLabelStyles(List<org.ser4j.data.Style> styles, List<SelfLabel> labels) {
     List<org.ser4j.data.Style> measured = List.copyOf(styles); // shipped to the executors
     long[] wanted = // both answers' pairs (two for a built label)
-        labels.stream()
-            .flatMapToLong(
-                l ->
-                    java.util.stream.LongStream.of(
-                        orderOf(l.pair().first().pair().key()),
-                        orderOf(l.pair().second().pair().key())))
-            .distinct()
-            .sorted()
-            .toArray();
+        pairOrders(labels.stream());
     Map<Long, double[][]> byOrder = new HashMap<>();
     withIds(
             texts,

@@ -33,9 +33,9 @@ import scala.Tuple2;
  * there as its task reported: so the driver neither holds nor carries the texts, and the parts are
  * written in parallel. Where the executors cannot reach the run's directory (workers that do not
  * share its disk), the parts are not found here, and the driver writes one file instead. Built
- * (West-of-N) labels come after the plain ones, in their order, as parts of their own: each is
- * written where its two pairs are (the pool is placed by prompt, so one part of the pool holds
- * both), and its line goes to a part by its place among them.
+ * (West-of-N) labels come after the plain ones, in their order, as parts of their own: the same
+ * pass over the texts sends each built label's two pairs to the part of its place among them, where
+ * they meet.
  */
 final class SelectedParts {
   // Labels a part, about 4 KB each with AlpacaEval's texts: more parts than cores where there are
@@ -67,50 +67,45 @@ final class SelectedParts {
             .resolveSibling("." + file.getFileName() + ".parts-" + table.getFileName());
     Path builtTable = Files.createTempFile(spill, "ser4j-built-labels-", ".bin");
     Broadcast<BitSet> find = null;
-    Broadcast<BitSet> findBuilt = null;
+    Broadcast<long[]> findBuilt = null;
     try {
       ExecutorPool.KeyOrder order = ExecutorPool.KeyOrder.of(labels);
       writeTable(labels, order, table);
       context.sc().addFile(table.toString());
-      find = context.broadcast(order.keys());
-      Broadcast<BitSet> found = find;
-      String name = table.getFileName().toString();
-      String dir = parts.toString();
       int plain = order.count();
-      int n =
-          (int)
-              Math.min(plain, Math.max(context.defaultParallelism(), 1 + plain / LABELS_PER_PART));
-      List<long[]> written = new ArrayList<>();
-      if (plain > 0) {
-        written.addAll(
-            texts
-                .filter(r -> found.value().get(Math.toIntExact(r.order())))
-                .mapToPair(r -> new Tuple2<>(r.order(), r))
-                .repartitionAndSortWithinPartitions(new KeyRanges(n, size))
-                .mapPartitionsWithIndex(
-                    (i, rows) -> List.of(writePart(Path.of(dir), i, name, rows, format)).iterator(),
-                    true)
-                .collect());
-      }
       int built = labels.size() - plain;
-      if (built > 0) {
-        findBuilt = context.broadcast(writeBuiltTable(labels, builtTable));
-        context.sc().addFile(builtTable.toString());
-        Broadcast<BitSet> sources = findBuilt;
-        String builtName = builtTable.getFileName().toString();
-        int m = Math.min(built, Math.max(1, built / LABELS_PER_PART));
-        int first = n;
-        written.addAll(
-            texts
-                .filter(r -> sources.value().get(Math.toIntExact(r.order())))
-                .mapPartitions(rows -> builtLines(rows, builtName, format))
-                .mapToPair(t -> t)
-                .repartitionAndSortWithinPartitions(new KeyRanges(m, built))
-                .mapPartitionsWithIndex(
-                    (i, lines) -> List.of(writeLines(Path.of(dir), first + i, lines)).iterator(),
-                    true)
-                .collect());
-      }
+      long[] uses = writeBuiltTable(labels, builtTable);
+      context.sc().addFile(builtTable.toString());
+      find = context.broadcast(order.keys());
+      findBuilt = context.broadcast(uses);
+      Broadcast<BitSet> found = find;
+      Broadcast<long[]> used = findBuilt;
+      String name = table.getFileName().toString();
+      String builtName = builtTable.getFileName().toString();
+      String dir = parts.toString();
+      int n =
+          plain == 0
+              ? 0
+              : (int)
+                  Math.min(
+                      plain, Math.max(context.defaultParallelism(), 1 + plain / LABELS_PER_PART));
+      int m = built == 0 ? 0 : Math.min(built, Math.max(1, built / LABELS_PER_PART));
+      // One pass over the texts: a plain pick's pair goes to its key's part; a built pick's two
+      // pairs go, each as often as built picks take an answer of it, to the part of that pick's
+      // place among the built ones, after every plain part (size + place), where they meet.
+      List<long[]> written =
+          texts
+              .flatMapToPair(r -> placesOf(r, found.value(), used.value(), size))
+              .repartitionAndSortWithinPartitions(new PlainThenBuilt(n, size, m, built))
+              .mapPartitionsWithIndex(
+                  (i, rows) ->
+                      List.of(
+                              i < n
+                                  ? writePart(Path.of(dir), i, name, rows, format)
+                                  : writeBuiltPart(Path.of(dir), i, builtName, rows, format, size))
+                          .iterator(),
+                  true)
+              .collect();
       List<String> missing = missing(parts, written, labels.size());
       if (!missing.isEmpty()) {
         return missing; // what the driver sees of the parts goes below
@@ -158,12 +153,14 @@ final class SelectedParts {
 
   /**
    * The built labels, in their order, as rows of {@value #BUILT_ROW} bytes written to {@code table}
-   * (the two pairs' keys, which answers, the loop and label, s1, s2); their pairs' keys as bits.
+   * (the two pairs' keys, which answers, the loop and label, s1, s2). Returns each use of a pair by
+   * a built label, (key << 32) | place, sorted.
    */
-  private static BitSet writeBuiltTable(List<SelfLabel> labels, Path table) throws IOException {
-    BitSet sources = new BitSet();
+  private static long[] writeBuiltTable(List<SelfLabel> labels, Path table) throws IOException {
+    java.util.stream.LongStream.Builder uses = java.util.stream.LongStream.builder();
     try (DataOutputStream out =
         new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(table), 1 << 16))) {
+      long place = 0;
       for (SelfLabel l : labels) {
         Comparison c = l.pair();
         if (!c.built()) {
@@ -176,78 +173,138 @@ final class SelectedParts {
         out.writeInt((l.loop() << 1) | (l.firstPreferred() ? 1 : 0));
         out.writeDouble(l.s1());
         out.writeDouble(l.s2());
-        sources.set(c.key());
-        sources.set(c.second().pair().key());
+        for (int key : new int[] {c.key(), c.second().pair().key()}) {
+          uses.add(((long) key << 32) | place);
+        }
+        place++;
       }
     }
-    return sources;
+    long[] sorted = uses.build().toArray();
+    java.util.Arrays.sort(sorted);
+    return sorted;
+  }
+
+  /**
+   * Where pair {@code r} goes (nowhere, mostly): its key, where a plain pick has it ({@code
+   * plain}), and {@code size} + place for each built pick that takes an answer of it ({@code uses},
+   * sorted (key << 32) | place).
+   */
+  private static Iterator<Tuple2<Long, PoolRow>> placesOf(
+      PoolRow r, BitSet plain, long[] uses, long size) {
+    long key = r.order();
+    List<Tuple2<Long, PoolRow>> out = new ArrayList<>(1);
+    if (plain.get(Math.toIntExact(key))) {
+      out.add(new Tuple2<>(key, r));
+    }
+    int at = java.util.Arrays.binarySearch(uses, key << 32);
+    for (int i = at >= 0 ? at : -at - 1; i < uses.length && (uses[i] >>> 32) == key; i++) {
+      out.add(new Tuple2<>(size + (uses[i] & 0xFFFF_FFFFL), r));
+    }
+    return out.iterator();
   }
 
   private static final int BUILT_ROW = 4 + 1 + 4 + 1 + 4 + 8 + 8;
 
   /**
-   * On an executor: the lines of the built labels (the table Spark fetched as {@code table}) both
-   * of whose pairs are among {@code rows} (one part of the pool, placed by prompt), each by its
-   * place among the built labels.
+   * On an executor: a part of built labels (from the table Spark fetched as {@code table}), its
+   * pairs sorted by {@code size} + the label's place, a label's two pairs together, as lines of
+   * {@code dir}/part-i.jsonl; {i, lines, bytes}.
    */
-  private static Iterator<Tuple2<Long, byte[]>> builtLines(
-      Iterator<PoolRow> rows, String table, Pool.LineFormat format) throws IOException {
-    java.util.Map<Long, PoolRow> here = new java.util.HashMap<>();
-    rows.forEachRemaining(r -> here.put(r.order(), r));
-    List<Tuple2<Long, byte[]>> out = new ArrayList<>();
-    if (here.isEmpty()) {
-      return out.iterator();
+  private static long[] writeBuiltPart(
+      Path dir,
+      int i,
+      String table,
+      Iterator<Tuple2<Long, PoolRow>> rows,
+      Pool.LineFormat format,
+      long size)
+      throws IOException {
+    try (FileChannel labels = FileChannel.open(Path.of(SparkFiles.get(table)))) {
+      return writePartFile(
+          dir,
+          i,
+          out -> {
+            long lines = 0;
+            ByteBuffer row = ByteBuffer.allocate(BUILT_ROW);
+            Tuple2<Long, PoolRow> held = null;
+            while (rows.hasNext()) {
+              Tuple2<Long, PoolRow> t = rows.next();
+              if (held == null || !held._1().equals(t._1())) {
+                held = t; // a label's first pair: its second comes next
+                continue;
+              }
+              row.clear();
+              labels.read(row, (t._1() - size) * BUILT_ROW);
+              int firstKey = row.getInt(0);
+              boolean firstIsFirst = row.get(4) != 0;
+              boolean secondIsFirst = row.get(9) != 0;
+              int loopAndLabel = row.getInt(10);
+              PoolRow a = held._2().order() == firstKey ? held._2() : t._2();
+              PoolRow b = a == held._2() ? t._2() : held._2();
+              SelfLabel l =
+                  new SelfLabel(
+                      new Comparison(
+                          new Comparison.Answer(ExecutorPool.pairOf(a), firstIsFirst),
+                          new Comparison.Answer(ExecutorPool.pairOf(b), secondIsFirst)),
+                      (loopAndLabel & 1) == 1,
+                      row.getDouble(14),
+                      row.getDouble(22),
+                      loopAndLabel >> 1);
+              out.write(format.line(l));
+              out.write('\n');
+              lines++;
+              held = null;
+            }
+            return lines;
+          });
     }
-    try (DataInputStream in =
-        new DataInputStream(
-            new java.io.BufferedInputStream(
-                Files.newInputStream(Path.of(SparkFiles.get(table))), 1 << 16))) {
-      long rowsInTable = Files.size(Path.of(SparkFiles.get(table))) / BUILT_ROW;
-      for (long i = 0; i < rowsInTable; i++) {
-        PoolRow a = here.get((long) in.readInt());
-        boolean aFirst = in.readBoolean();
-        PoolRow b = here.get((long) in.readInt());
-        boolean bFirst = in.readBoolean();
-        int loopAndLabel = in.readInt();
-        double s1 = in.readDouble();
-        double s2 = in.readDouble();
-        if (a != null && b != null) {
-          SelfLabel l =
-              new SelfLabel(
-                  new Comparison(
-                      new Comparison.Answer(ExecutorPool.pairOf(a), aFirst),
-                      new Comparison.Answer(ExecutorPool.pairOf(b), bFirst)),
-                  (loopAndLabel & 1) == 1,
-                  s1,
-                  s2,
-                  loopAndLabel >> 1);
-          out.add(new Tuple2<>(i, format.line(l)));
-        }
-      }
-    }
-    return out.iterator();
   }
 
-  /** On an executor: {@code lines} (in order) as {@code dir}/part-i.jsonl; {i, lines, bytes}. */
-  private static long[] writeLines(Path dir, int i, Iterator<Tuple2<Long, byte[]>> lines)
-      throws IOException {
-    Files.createDirectories(dir);
-    Path part = dir.resolve(partName(i));
-    org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
-    Path tmp =
-        dir.resolve(
-            "." + part.getFileName() + "." + (task == null ? 0 : task.taskAttemptId()) + ".tmp");
-    long n = 0;
-    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-      while (lines.hasNext()) {
-        out.write(lines.next()._2());
-        out.write('\n');
-        n++;
-      }
+  /**
+   * Plain picks' keys (0 to {@code size} - 1) in {@code n} ranges, then built picks' places ({@code
+   * size} onwards, {@code built} of them) in {@code m}: parts read in order give the plain lines in
+   * key order, then the built ones in theirs.
+   */
+  static final class PlainThenBuilt extends org.apache.spark.Partitioner {
+    private final int n;
+    private final int m;
+    private final long size;
+    private final long built;
+    private final KeyRanges plain;
+    private final KeyRanges places;
+
+    PlainThenBuilt(int n, long size, int m, long built) {
+      this.n = n;
+      this.m = m;
+      this.size = size;
+      this.built = built;
+      this.plain = new KeyRanges(n, size);
+      this.places = new KeyRanges(m, built);
     }
-    long bytes = Files.size(tmp);
-    Files.move(tmp, part, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    return new long[] {i, n, bytes};
+
+    @Override
+    public int numPartitions() {
+      return Math.max(1, n + m);
+    }
+
+    @Override
+    public int getPartition(Object key) {
+      long k = (Long) key;
+      return k < size ? plain.getPartition(k) : n + places.getPartition(k - size);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof PlainThenBuilt p
+          && p.n == n
+          && p.m == m
+          && p.size == size
+          && p.built == built;
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Objects.hash(n, m, size, built);
+    }
   }
 
   /**
@@ -257,37 +314,57 @@ final class SelectedParts {
   private static long[] writePart(
       Path dir, int i, String table, Iterator<Tuple2<Long, PoolRow>> rows, Pool.LineFormat format)
       throws IOException {
+    try (Labels labels = new Labels(Path.of(SparkFiles.get(table)))) {
+      return writePartFile(
+          dir,
+          i,
+          out -> {
+            long lines = 0;
+            boolean first = true;
+            while (rows.hasNext()) {
+              PoolRow row = rows.next()._2();
+              int key = Math.toIntExact(row.order());
+              if (first) {
+                labels.seek(key);
+                first = false;
+              }
+              UnlabeledPair p = ExecutorPool.pairOf(row);
+              for (SelfLabel l = labels.next(key, p); l != null; l = labels.next(key, p)) {
+                out.write(format.line(l));
+                out.write('\n');
+                lines++;
+              }
+            }
+            return lines;
+          });
+    }
+  }
+
+  /** What writes a part's lines, and says how many. */
+  @FunctionalInterface
+  private interface PartLines {
+    long write(OutputStream out) throws IOException;
+  }
+
+  /**
+   * On an executor: {@code dir}/part-i.jsonl as {@code lines} writes it, to the task attempt's own
+   * temporary file, then renamed (a speculative or retried attempt of the same part may write
+   * beside it, and the last rename wins with the same lines); {i, lines, bytes}.
+   */
+  private static long[] writePartFile(Path dir, int i, PartLines lines) throws IOException {
     Files.createDirectories(dir);
     Path part = dir.resolve(partName(i));
-    // The task attempt's own temporary file: a speculative or retried attempt of the same part
-    // may write beside it, and the last rename wins with the same lines.
     org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
     Path tmp =
         dir.resolve(
             "." + part.getFileName() + "." + (task == null ? 0 : task.taskAttemptId()) + ".tmp");
-    long lines = 0;
-    try (Labels labels = new Labels(Path.of(SparkFiles.get(table)));
-        OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-      boolean first = true;
-      while (rows.hasNext()) {
-        PoolRow row = rows.next()._2();
-        int key = Math.toIntExact(row.order());
-        if (first) {
-          labels.seek(key);
-          first = false;
-        }
-        UnlabeledPair p =
-            new UnlabeledPair(key, row.id(), row.prompt(), row.first(), row.second(), null);
-        for (SelfLabel l = labels.next(key, p); l != null; l = labels.next(key, p)) {
-          out.write(format.line(l));
-          out.write('\n');
-          lines++;
-        }
-      }
+    long n;
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+      n = lines.write(out);
     }
     long bytes = Files.size(tmp);
     Files.move(tmp, part, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    return new long[] {i, lines, bytes};
+    return new long[] {i, n, bytes};
   }
 
   static String partName(int i) {

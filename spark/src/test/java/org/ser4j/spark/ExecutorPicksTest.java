@@ -196,10 +196,8 @@ class ExecutorPicksTest {
   /**
    * Built (West-of-N) labels, after a loop's plain ones, come with both their pairs' texts, in
    * their order, and which answer is longer is read across the two pairs. Written where the texts
-   * are, their lines are parts of their own after the plain ones, where each label's two pairs are
-   * in one part of the pool (as the pool placed by prompt has them); where a label's pairs are in
-   * two parts, its line is not written there, and the driver writes the one file itself: the same
-   * lines either way.
+   * are, their lines are parts of their own after the plain ones, the same lines the driver would
+   * write, whether a label's two pairs were read into one part of the pool or into two.
    */
   @Test
   void builtLabelsComeWithBothPairsTexts(@org.junit.jupiter.api.io.TempDir Path dir)
@@ -229,11 +227,14 @@ class ExecutorPicksTest {
               2));
     }
     int plain = labels.size();
-    for (List<Integer> keysHere : byPart.values()) { // then built ones, each within a part
+    for (List<Integer> keysHere : byPart.values()) { // then built ones, most within a part
       for (int i = 0; i + 1 < keysHere.size() && i < 200; i += 2) {
         labels.add(built(keysHere.get(i), keysHere.get(i + 1), rnd));
       }
     }
+    List<List<Integer>> twoParts = new ArrayList<>(byPart.values());
+    labels.add(built(twoParts.get(0).get(1), twoParts.get(1).get(1), rnd)); // one across two
+    labels.add(built(7, twoParts.get(2).get(3), rnd)); // a plain pick's pair, in a built one too
     List<SelfLabel> written = new ArrayList<>();
     pool.withTexts(labels, written::add);
     assertEquals(labels.size(), written.size());
@@ -260,19 +261,6 @@ class ExecutorPicksTest {
     pool.writeWithTexts(parts, labels, RunStore::selectedLine);
     assertTrue(Files.isDirectory(parts), "written where the texts are");
     assertEquals(expected, RunStore.selectedLines(parts));
-
-    List<SelfLabel> across = new ArrayList<>(labels); // one label's pairs in two parts
-    List<List<Integer>> twoParts = new ArrayList<>(byPart.values());
-    across.add(built(twoParts.get(0).get(1), twoParts.get(1).get(1), rnd));
-    List<String> expectedAcross = new ArrayList<>();
-    pool.withTexts(
-        across,
-        l -> expectedAcross.add(new String(RunStore.selectedLine(l), StandardCharsets.UTF_8)));
-    Path one = dir.resolve("one").resolve(RunStore.SELECTED);
-    Files.createDirectories(one.getParent());
-    pool.writeWithTexts(one, across, RunStore::selectedLine);
-    assertTrue(Files.isRegularFile(one), "the driver wrote the one file");
-    assertEquals(expectedAcross, RunStore.selectedLines(one));
   }
 
   /** A built label over pairs {@code a} and {@code b} (keys alone), random sides and numbers. */

@@ -31,12 +31,7 @@ record OwnDataSplit(Path labeled, Path pool, Path test, List<UnlabeledPair> pair
   static OwnDataSplit writeTo(Path dir) throws IOException {
     List<PreferencePair> all =
         PairReader.readAll(HhSplit.HH, ReadOptions.defaults().withSkipBad(true)).pairs();
-    OwnDataSplit split =
-        new OwnDataSplit(
-            dir.resolve("labeled.jsonl"),
-            dir.resolve("pool.jsonl"),
-            dir.resolve("test.jsonl"),
-            new ArrayList<>());
+    OwnDataSplit split = in(dir);
     PairWriter.write(split.labeled, all.subList(0, 60));
     PairWriter.write(split.test, all.subList(300, 360));
     Random coin = new Random(5);
@@ -74,12 +69,7 @@ record OwnDataSplit(Path labeled, Path pool, Path test, List<UnlabeledPair> pair
     List<List<PreferencePair>> prompts =
         byPrompt.values().stream().filter(l -> l.size() >= 6).limit(50).toList();
     Files.createDirectories(dir);
-    OwnDataSplit split =
-        new OwnDataSplit(
-            dir.resolve("labeled.jsonl"),
-            dir.resolve("pool.jsonl"),
-            dir.resolve("test.jsonl"),
-            new ArrayList<>());
+    OwnDataSplit split = in(dir);
     java.util.function.Function<List<List<PreferencePair>>, List<PreferencePair>> six =
         l -> l.stream().flatMap(q -> q.subList(0, 6).stream()).toList();
     PairWriter.write(split.labeled, six.apply(prompts.subList(0, 10)));
@@ -90,6 +80,15 @@ record OwnDataSplit(Path labeled, Path pool, Path test, List<UnlabeledPair> pair
     }
     PairWriter.writeUnlabeled(split.pool, split.pairs);
     return split;
+  }
+
+  /** An empty split whose files are in {@code dir}. */
+  private static OwnDataSplit in(Path dir) {
+    return new OwnDataSplit(
+        dir.resolve("labeled.jsonl"),
+        dir.resolve("pool.jsonl"),
+        dir.resolve("test.jsonl"),
+        new ArrayList<>());
   }
 
   private static UnlabeledPair pair(int key, PreferencePair p, boolean flip) {

@@ -45,8 +45,8 @@ public interface Pool {
   /**
    * Hands {@code each} every one of {@code labels} with its pair's texts, in the labels' order, to
    * be written and let go. A pool kept elsewhere gives its picks no texts here (only keys) and
-   * brings them a part at a time, in key order (a loop's picks' order); in this process the pairs
-   * have their texts already.
+   * brings them a part at a time, in key order (a loop's picks' order), its built (West-of-N) pairs
+   * after them in their order; in this process the pairs have their texts already.
    */
   default void withTexts(List<SelfLabel> labels, LabelSink each) throws IOException {
     for (SelfLabel s : labels) {
