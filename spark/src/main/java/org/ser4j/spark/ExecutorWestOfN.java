@@ -3,12 +3,10 @@ package org.ser4j.spark;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.ser4j.model.head.FeatureNormalizer;
 import org.ser4j.model.head.RewardHead;
 
@@ -21,6 +19,20 @@ import org.ser4j.model.head.RewardHead;
  */
 final class ExecutorWestOfN {
   private ExecutorWestOfN() {}
+
+  /**
+   * Whether a pool pair of {@code pairs} compares answers {@code a} and {@code b} (one look at the
+   * two found, where one process keeps every pair's two answers in a set: at 10M pairs, 20M objects
+   * a scoring).
+   */
+  private static boolean compares(List<Member> pairs, long a, long b) {
+    for (Member m : pairs) {
+      if ((m.first() == a && m.second() == b) || (m.first() == b && m.second() == a)) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   /** One pool pair of a prompt: its key, its answers' ids and rewards. */
   private record Member(int key, long first, long second, double r1, double r2) {}
@@ -71,12 +83,9 @@ final class ExecutorWestOfN {
    */
   private static Candidate bestAgainstWorst(List<Member> pairs, long size) {
     Map<Long, Answer> answers = new LinkedHashMap<>();
-    Set<List<Long>> compared = new HashSet<>();
     for (Member m : pairs) {
       answers.putIfAbsent(m.first(), new Answer(m.key(), true, m.r1()));
       answers.putIfAbsent(m.second(), new Answer(m.key(), false, m.r2()));
-      compared.add(List.of(m.first(), m.second()));
-      compared.add(List.of(m.second(), m.first()));
     }
     if (answers.size() < 3) {
       return null;
@@ -91,7 +100,7 @@ final class ExecutorWestOfN {
         lo = a.getKey();
       }
     }
-    if (hi.equals(lo) || compared.contains(List.of(hi, lo))) {
+    if (hi.equals(lo) || compares(pairs, hi, lo)) {
       return null;
     }
     Answer best = answers.get(hi);
