@@ -595,10 +595,9 @@ final class ExecutorPool implements HeadFeatures, Pool {
         while (row == null || row.order() != orderOf(l.pair().key())) {
           row = inOrder.next()._2();
         }
-        UnlabeledPair p =
-            new UnlabeledPair(
-                l.pair().key(), row.id(), row.prompt(), row.first(), row.second(), null);
-        each.accept(new SelfLabel(Comparison.of(p), l.firstPreferred(), l.s1(), l.s2(), l.loop()));
+        each.accept(
+            new SelfLabel(
+                Comparison.of(pairOf(row)), l.firstPreferred(), l.s1(), l.s2(), l.loop()));
       }
     } finally {
       find.destroy();
